@@ -1,0 +1,136 @@
+# rollmap: one Makefile for the library, the CLI, the firmware and the tests.
+#
+#   make            library (static + shared) and the rollmap CLI
+#   make check      every test (installs missing Debian packages first)
+#   make demo       the main job on a built-in default session
+#   make install    PREFIX=/usr/local DESTDIR= (library, header, .pc, CLI)
+#   make samples    regenerate samples/ from the simulator
+#
+# Out-of-tree builds: make BUILD=build-asan CFLAGS_EXTRA=-fsanitize=address
+# Pieces of the tree add their own targets through */*.mk files (included
+# below), so new test kinds need no edit here.
+
+VERSION_MAJOR := 0
+VERSION_MINOR := 1
+VERSION_PATCH := 0
+VERSION       := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+
+PKGS := sndfile libserialport kissfft-float json-c
+
+# Quiet pkg-config failures here: a fresh machine gets them via install-deps.
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+WARN   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) \
+              $(CFLAGS) $(CFLAGS_EXTRA) -fPIC -fvisibility=hidden \
+              -Ilib -I$(BUILD)/include $(PKG_CFLAGS)
+LDLIBS := $(PKG_LIBS) -lm -lpthread
+ALL_LDFLAGS := $(LDFLAGS) $(CFLAGS_EXTRA)
+
+LIB_SRC  := $(sort $(wildcard lib/*/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+HOST_SRC := $(sort $(wildcard host/*.c))
+HOST_OBJ := $(HOST_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+SUITES   := $(patsubst tests/unit/check_%.c,%,$(wildcard tests/unit/check_*.c))
+
+STATIC_LIB := $(BUILD)/librollmap.a
+SONAME     := librollmap.so.0
+SHARED_LIB := $(BUILD)/librollmap.so.$(VERSION)
+CLI        := $(BUILD)/rollmap
+UNIT_BIN   := $(BUILD)/check_unit
+VERSION_H  := $(BUILD)/include/rollmap_version.h
+
+# Every test program make check runs; */*.mk files append to it.
+CHECK_PROGRAMS := $(UNIT_BIN)
+CHECK_SCRIPTS  := $(sort $(wildcard tests/cli/test_*.sh))
+
+.PHONY: all deps check demo install uninstall samples clean
+all: $(STATIC_LIB) $(SHARED_LIB) $(CLI)
+
+deps:
+	@tools/install-deps
+
+$(VERSION_H): lib/rollmap_version.h.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's/@MAJOR@/$(VERSION_MAJOR)/' -e 's/@MINOR@/$(VERSION_MINOR)/' \
+	    -e 's/@PATCH@/$(VERSION_PATCH)/' $< > $@
+
+$(BUILD)/%.o: %.c $(VERSION_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(STATIC_LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	ln -sf librollmap.so.$(VERSION) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/librollmap.so
+
+$(CLI): $(HOST_OBJ) $(STATIC_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(HOST_OBJ) $(STATIC_LIB) $(LDLIBS)
+
+$(BUILD)/tests/unit/suites.h: $(wildcard tests/unit/check_*.c)
+	@mkdir -p $(dir $@)
+	@{ for s in $(SUITES); do echo "Suite *$${s}_suite(void);"; done; \
+	   echo "#define RM_ALL_SUITES \\"; \
+	   for s in $(SUITES); do echo "    $${s}_suite, \\"; done; echo; } > $@
+
+$(BUILD)/tests/unit/main.o: $(BUILD)/tests/unit/suites.h
+# Check's START_TEST functions and <module>_suite() have no prototypes.
+$(BUILD)/tests/%.o: ALL_CFLAGS += -Wno-missing-prototypes -I$(BUILD)/tests/unit \
+                                  $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+$(UNIT_BIN): $(UNIT_OBJ) $(STATIC_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(STATIC_LIB) $(LDLIBS) $$($(PKG_CONFIG) --libs check)
+
+-include $(sort $(wildcard */*.mk))
+
+check: deps
+	@$(MAKE) --no-print-directory all $(CHECK_PROGRAMS)
+	@tests/run-all $(BUILD) $(CHECK_PROGRAMS) -- $(CHECK_SCRIPTS)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tools/demo $(BUILD)
+
+samples: all
+	tools/make-samples $(CLI)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
+	           $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf librollmap.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/librollmap.so
+	install -m 644 lib/rollmap.h $(VERSION_H) $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@PKGS@|$(PKGS)|' lib/librollmap.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/librollmap.pc
+	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/lib/librollmap.a \
+	      $(DESTDIR)$(PREFIX)/lib/librollmap.so.$(VERSION) \
+	      $(DESTDIR)$(PREFIX)/lib/$(SONAME) \
+	      $(DESTDIR)$(PREFIX)/lib/librollmap.so \
+	      $(DESTDIR)$(PREFIX)/include/rollmap.h \
+	      $(DESTDIR)$(PREFIX)/include/rollmap_version.h \
+	      $(DESTDIR)$(PREFIX)/lib/pkgconfig/librollmap.pc \
+	      $(DESTDIR)$(PREFIX)/bin/rollmap
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(LIB_OBJ:.o=.d) $(HOST_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

@@ -1,0 +1,481 @@
+/*
+ * rollmap.h - the public interface of librollmap.
+ *
+ * librollmap turns a pressure-sensing foam roller's stream (a strip of load
+ * cells plus a sleeve-rotation encoder) into a calf map: it records sessions
+ * losslessly to .wav files, places every sample on the calf, finds passes,
+ * holds, technique, flinches and pressure peaks, and writes reports.
+ *
+ * Data flow:
+ *   live:    link -> decoder -> recorder -+-> session writer (.wav)
+ *                                         +-> engine -> callbacks
+ *   replay:  session reader --------------> engine -> callbacks
+ *   report:  session reader -> engine -> report writers
+ *
+ * Conventions (see docs/api.md):
+ *  - Every fallible call returns rm_status. A constructor that fails sets
+ *    *out to NULL and, if the caller passed one, fills an rm_error.
+ *    Handles carry the detail of their last failure (rm_*_errmsg()).
+ *  - Records the caller reads (rm_frame, rm_hold, ...) are plain structs;
+ *    objects with behaviour are opaque handles with _new/_free or
+ *    _open/_close pairs.
+ *  - Units are in field names: _s, _cm, _mm, _n, _kpa, _hz.
+ *  - The library never prints, exits or aborts on bad input.
+ *
+ * Thread safety: no global mutable state. Separate handles may be used on
+ * separate threads at the same time; one handle must be used by one thread
+ * at a time. Callbacks run on the thread that called the push/feed function
+ * that triggered them and must not call back into the same handle.
+ */
+#ifndef ROLLMAP_H
+#define ROLLMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rollmap_version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && !defined(RM_STATIC_BUILD)
+#define RM_API __attribute__((visibility("default")))
+#else
+#define RM_API
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Status codes and errors                                             */
+/* ------------------------------------------------------------------ */
+
+/** Result of every fallible call. Appended, never renumbered. @since 0.1 */
+typedef enum rm_status {
+    RM_OK              =  0,
+    RM_ERR_ARG         = -1, /**< the caller broke the contract: a bug */
+    RM_ERR_NOMEM       = -2,
+    RM_ERR_IO          = -3, /**< the OS refused; the handle says why */
+    RM_ERR_FORMAT      = -4, /**< file, frame or descriptor is not valid */
+    RM_ERR_UNSUPPORTED = -5, /**< valid, but newer than this library */
+    RM_ERR_TIMEOUT     = -6,
+    RM_ERR_NODEV       = -7, /**< no board, or more than one */
+    RM_ERR_EXISTS      = -8, /**< output exists and overwrite not asked */
+} rm_status;
+
+/** Filled by constructors that fail before a handle exists. @since 0.1 */
+typedef struct rm_error {
+    rm_status code;
+    char msg[256]; /**< e.g. "calf.wav: no 'rmap' chunk" */
+} rm_error;
+
+/** Static text for a status code ("invalid file format"). @since 0.1 */
+RM_API const char *rm_strerror(rm_status code);
+
+/** Run-time library version, "MAJOR.MINOR.PATCH". @since 0.1 */
+RM_API const char *rm_version_string(void);
+
+/* ------------------------------------------------------------------ */
+/* The board: descriptor and frames                                    */
+/* ------------------------------------------------------------------ */
+
+/** Most cells a board may have; the descriptor says how many it has. */
+#define RM_MAX_CELLS 32
+#define RM_MIN_RATE_HZ 10
+#define RM_MAX_RATE_HZ 2000
+
+/**
+ * What a board says about itself. Everything downstream reads geometry,
+ * rates and calibration from here; nothing knows "rev A".
+ * Force of cell i in newtons = (raw - tare_counts[i]) * scale_n_per_count[i].
+ * @since 0.1
+ */
+typedef struct rm_descriptor {
+    uint32_t cells;             /**< 1..RM_MAX_CELLS */
+    float pitch_mm;             /**< cell centre spacing along the roller */
+    float cell_area_mm2;        /**< loaded area of one cell (pressure) */
+    float radius_mm;            /**< sleeve effective rolling radius, unloaded */
+    uint32_t encoder_cpr;       /**< encoder counts per sleeve turn */
+    float rate_hz;              /**< nominal frame rate, RM_MIN..MAX_RATE_HZ */
+    float scale_n_per_count[RM_MAX_CELLS];
+    int32_t tare_counts[RM_MAX_CELLS];
+    char firmware[32];          /**< NUL-terminated, e.g. "rollmap-fw 1.0.0" */
+    char serial[32];            /**< NUL-terminated board serial number */
+} rm_descriptor;
+
+/** Fill @p d with the reference rev A board (12 cells, 80 Hz). @since 0.1 */
+RM_API void rm_descriptor_rev_a(rm_descriptor *d);
+
+/**
+ * Check a descriptor for absurd values (cells out of range, non-finite or
+ * non-positive geometry, rate outside 10..2000 Hz, unterminated strings).
+ * @return RM_OK or RM_ERR_FORMAT with a reason in @p why (may be NULL).
+ * @since 0.1
+ */
+RM_API rm_status rm_descriptor_check(const rm_descriptor *d, char *why,
+                                     size_t why_len);
+
+/**
+ * One sample frame: every cell's raw reading plus encoder and board clock.
+ * Cells past descriptor.cells are zero.
+ * @since 0.1
+ */
+typedef struct rm_frame {
+    uint32_t seq;                /**< board sequence number, wraps at 2^32 */
+    uint32_t time_us;            /**< board timestamp in us, wraps at 2^32 */
+    int32_t encoder;             /**< encoder count, signed, wraps at 2^32 */
+    int32_t cells[RM_MAX_CELLS]; /**< raw ADC counts (HX711: 24-bit signed) */
+} rm_frame;
+
+/* ------------------------------------------------------------------ */
+/* Session files (.wav); see docs/session-format.md                    */
+/* ------------------------------------------------------------------ */
+
+typedef enum rm_leg {
+    RM_LEG_UNKNOWN = 0,
+    RM_LEG_LEFT    = 1,
+    RM_LEG_RIGHT   = 2,
+} rm_leg;
+
+#define RM_NOTES_MAX 1024
+
+/** Everything a session file holds besides the frames. @since 0.1 */
+typedef struct rm_session_meta {
+    uint32_t format_version;     /**< session format version (1) */
+    rm_descriptor desc;
+    rm_leg leg;
+    int64_t start_unix_us;       /**< UTC start time, us since 1970 */
+    char notes[RM_NOTES_MAX];    /**< free text, UTF-8, NUL-terminated */
+} rm_session_meta;
+
+/** Leg name "left"/"right"/"unknown". @since 0.1 */
+RM_API const char *rm_leg_name(rm_leg leg);
+/** Parse "left"/"right"; RM_ERR_ARG on anything else. @since 0.1 */
+RM_API rm_status rm_leg_parse(const char *name, rm_leg *out);
+
+typedef struct rm_session_writer rm_session_writer;
+typedef struct rm_session rm_session;
+
+/** Flags for rm_session_writer_new(). */
+#define RM_WRITE_OVERWRITE 0x1u  /**< replace an existing file */
+
+/**
+ * Create a session file and write its header and metadata. Frames are
+ * appended with rm_session_writer_append(); the file is readable (all but
+ * at most the last second) even if the process is killed before close.
+ * @param path   output file; refused with RM_ERR_EXISTS if it exists and
+ *               RM_WRITE_OVERWRITE is not given.
+ * @param meta   copied; the caller keeps ownership.
+ * @param out    receives the handle, or NULL on failure.
+ * @param err    optional, filled on failure.
+ * @since 0.1
+ */
+RM_API rm_status rm_session_writer_new(const char *path,
+                                       const rm_session_meta *meta,
+                                       unsigned flags,
+                                       rm_session_writer **out,
+                                       rm_error *err);
+
+/**
+ * Append @p n frames. Sequence gaps are counted as dropped frames.
+ * Data reaches the disk at least once a second (fsync).
+ * @since 0.1
+ */
+RM_API rm_status rm_session_writer_append(rm_session_writer *w,
+                                          const rm_frame *frames, size_t n);
+
+/** Frames appended and frames known lost (sequence gaps) so far. */
+RM_API uint64_t rm_session_writer_frames(const rm_session_writer *w);
+RM_API uint64_t rm_session_writer_dropped(const rm_session_writer *w);
+
+/** Detail of the last failure on @p w. @since 0.1 */
+RM_API const char *rm_session_writer_errmsg(const rm_session_writer *w);
+
+/**
+ * Finish the file and free the handle (NULL is allowed). The file stays
+ * valid even when this returns an error.
+ * @since 0.1
+ */
+RM_API rm_status rm_session_writer_close(rm_session_writer *w);
+
+/**
+ * Open a session file for reading; validates the header and metadata.
+ * @return RM_ERR_FORMAT for a file that is not a valid rollmap session
+ *         (the message says what is wrong), RM_ERR_UNSUPPORTED for a newer
+ *         format version, RM_ERR_IO if it cannot be opened.
+ * @since 0.1
+ */
+RM_API rm_status rm_session_open(const char *path, rm_session **out,
+                                 rm_error *err);
+
+/** Metadata; valid until rm_session_close(). @since 0.1 */
+RM_API const rm_session_meta *rm_session_get_meta(const rm_session *s);
+
+/** Number of frames in the file. @since 0.1 */
+RM_API uint64_t rm_session_frame_count(const rm_session *s);
+
+/**
+ * Read up to @p cap frames into @p buf; *got = 0 at the end.
+ * @since 0.1
+ */
+RM_API rm_status rm_session_read(rm_session *s, rm_frame *buf, size_t cap,
+                                 size_t *got);
+
+/** Go back to the first frame. @since 0.1 */
+RM_API rm_status rm_session_rewind(rm_session *s);
+
+/** Frames lost in sequence gaps among the frames read so far. @since 0.1 */
+RM_API uint64_t rm_session_dropped(const rm_session *s);
+
+/** Detail of the last failure on @p s. @since 0.1 */
+RM_API const char *rm_session_errmsg(const rm_session *s);
+
+/** Close and free (NULL is allowed). @since 0.1 */
+RM_API void rm_session_close(rm_session *s);
+
+/* ------------------------------------------------------------------ */
+/* Simulator: a physical model of a calf on the roller                 */
+/* ------------------------------------------------------------------ */
+
+typedef struct rm_sim rm_sim;
+
+/** Options for rm_sim_new(); zero means "scenario default". @since 0.1 */
+typedef struct rm_sim_options {
+    uint64_t seed;
+    double duration_s;     /**< stress scenario length; others ignore it */
+    rm_leg leg;            /**< RM_LEG_UNKNOWN: chosen from the seed */
+} rm_sim_options;
+
+/** Names of the built-in scenarios, NULL-terminated. @since 0.1 */
+RM_API const char *const *rm_sim_scenarios(void);
+
+/**
+ * Build a simulated session. Deterministic for a scenario, options and
+ * library version. @return RM_ERR_ARG for an unknown scenario name.
+ * @since 0.1
+ */
+RM_API rm_status rm_sim_new(const char *scenario, const rm_sim_options *opt,
+                            rm_sim **out, rm_error *err);
+
+/** Metadata of the simulated session (descriptor, leg, notes). */
+RM_API const rm_session_meta *rm_sim_get_meta(const rm_sim *sim);
+
+/** Produce the next frames as the board would send them (dropped frames
+ *  are skipped, leaving sequence gaps); *got = 0 at the end. @since 0.1 */
+RM_API rm_status rm_sim_read(rm_sim *sim, rm_frame *buf, size_t cap,
+                             size_t *got);
+
+/** Write the truth (what was planted) as JSON; see docs/simulator.md. */
+RM_API rm_status rm_sim_write_truth(const rm_sim *sim, FILE *out);
+
+RM_API const char *rm_sim_errmsg(const rm_sim *sim);
+RM_API void rm_sim_free(rm_sim *sim);
+
+/* ------------------------------------------------------------------ */
+/* Engine: frames in, findings out (bounded memory)                    */
+/* ------------------------------------------------------------------ */
+
+typedef enum rm_line {
+    RM_LINE_UNKNOWN = 0,
+    RM_LINE_MEDIAL  = 1,
+    RM_LINE_MIDDLE  = 2,
+    RM_LINE_LATERAL = 3,
+} rm_line;
+
+typedef enum rm_technique {
+    RM_TECH_STATIC          = 0,
+    RM_TECH_ROCKING         = 1,
+    RM_TECH_PIN_AND_STRETCH = 2,
+} rm_technique;
+
+typedef enum rm_zone {
+    RM_ZONE_ACHILLES          = 0, /**< tendon end, reads tender */
+    RM_ZONE_SOLEUS            = 1, /**< lower calf below the bellies */
+    RM_ZONE_GASTROC_MEDIAL    = 2, /**< medial head, upper calf */
+    RM_ZONE_GASTROC_LATERAL   = 3, /**< lateral head, upper calf */
+    RM_ZONE_BELOW_KNEE        = 4, /**< tendon end, reads tender */
+} rm_zone;
+
+/** Names used in JSON, CSV and truth files ("medial", "rocking",...). */
+RM_API const char *rm_line_name(rm_line line);
+RM_API const char *rm_technique_name(rm_technique t);
+RM_API const char *rm_zone_name(rm_zone z);
+
+/** One roll ankle->knee (direction +1) or knee->ankle (-1). @since 0.1 */
+typedef struct rm_pass {
+    double start_s, end_s;
+    double from_cm, to_cm;        /**< calf positions, cm from the ankle */
+    int direction;                /**< +1 towards the knee, -1 towards ankle */
+    rm_line line;
+    double mean_speed_cm_s, peak_speed_cm_s;
+} rm_pass;
+
+/** A hold (dwell) on one spot. @since 0.1 */
+typedef struct rm_hold {
+    double start_s, end_s, duration_s;
+    double position_cm, position_frac;
+    rm_line line;
+    double mean_force_n, peak_force_n;
+    double mean_pressure_kpa, peak_pressure_kpa; /**< peak-cell pressure */
+    rm_technique technique;
+    uint32_t flexes;              /**< pin-and-stretch foot flexes, else 0 */
+} rm_hold;
+
+/** A sudden protective lift-off while in contact. @since 0.1 */
+typedef struct rm_flinch {
+    double time_s;
+    double position_cm, position_frac;
+    rm_line line;
+    double force_before_n;        /**< load just before the lift-off */
+} rm_flinch;
+
+/** A pressure peak recurring across passes: a candidate trigger point. */
+typedef struct rm_peak {
+    double position_cm, position_frac;
+    rm_line line;
+    rm_zone zone;
+    double pressure_kpa;          /**< typical peak-cell pressure there */
+    uint32_t passes;              /**< passes over the spot showing it */
+    double score;                 /**< 0..1, zone-weighted */
+} rm_peak;
+
+typedef enum rm_guidance_level {
+    RM_GUIDE_INFO    = 0,
+    RM_GUIDE_ADVICE  = 1,
+    RM_GUIDE_CAUTION = 2,
+} rm_guidance_level;
+
+/** One line of guidance comparing the session with common advice. */
+typedef struct rm_guidance {
+    rm_guidance_level level;
+    char code[32];                /**< stable key, e.g. "hold_short" */
+    char text[256];               /**< informative wording, never diagnosis */
+} rm_guidance;
+
+/** One aligned sample, as written to CSV. @since 0.1 */
+typedef struct rm_sample {
+    double time_s;
+    int in_contact;
+    double position_cm, position_frac;  /**< NAN when not known */
+    rm_line line;
+    double force_n;                     /**< total over all cells */
+    double cop_mm;                      /**< centre of pressure from cell 0 */
+    uint32_t cells;
+    double cell_n[RM_MAX_CELLS];
+} rm_sample;
+
+/**
+ * Tunable numbers (documented defaults in docs/engine.md). Fill with
+ * rm_engine_config_default() and change what you need.
+ * @since 0.1
+ */
+typedef struct rm_engine_config {
+    double contact_force_n;       /**< total force meaning "leg on roller" */
+    double hold_min_s;            /**< stillness this long is a hold */
+    double hold_still_cm;         /**< position wander allowed in a hold */
+    double hold_advice_min_s;     /**< guidance: 30 s */
+    double hold_advice_max_s;     /**< guidance: 90 s */
+    double slow_speed_cm_s;       /**< guidance: rolling slower is "slow" */
+    double session_min_s;         /**< guidance: 5 min per calf */
+    double session_max_s;         /**< guidance: 10 min per calf */
+    double heavy_force_n;         /**< caution above this hold force */
+    double flinch_drop_fraction;  /**< fraction of load lost ... */
+    double flinch_window_s;       /**< ... within this time */
+    double peak_min_passes;       /**< a peak must recur on this many */
+} rm_engine_config;
+
+RM_API void rm_engine_config_default(rm_engine_config *cfg);
+
+/** Everything found in a session; owned by the engine. @since 0.1 */
+typedef struct rm_summary {
+    double duration_s;
+    double rate_hz;
+    uint32_t cells;
+    uint64_t frames;
+    uint64_t dropped_frames;
+    rm_leg leg;
+    int calf_found;               /**< 0: ends of the calf not found */
+    double calf_length_cm;
+    double contact_s;             /**< time with the leg on the roller */
+    const rm_pass *passes;       size_t n_passes;
+    const rm_hold *holds;        size_t n_holds;
+    const rm_flinch *flinches;   size_t n_flinches;
+    const rm_peak *peaks;        size_t n_peaks;
+    double coverage[4];           /**< indexed by rm_line; [0] unused, 0..1 */
+    const rm_guidance *guidance; size_t n_guidance;
+} rm_summary;
+
+typedef struct rm_engine rm_engine;
+
+/**
+ * Callbacks; any may be NULL. Pointers passed live only during the call.
+ * Findings reported while streaming use the alignment known at that time;
+ * rm_engine_summary() after rm_engine_finish() is authoritative.
+ */
+typedef struct rm_engine_callbacks {
+    void (*on_pass)(const rm_pass *p, void *user);
+    void (*on_hold)(const rm_hold *h, void *user);
+    void (*on_flinch)(const rm_flinch *f, void *user);
+    void (*on_sample)(const rm_sample *s, void *user);
+    void *user;
+} rm_engine_callbacks;
+
+/** What the live view shows, as of the last frame pushed. */
+typedef struct rm_live {
+    double time_s;
+    int in_contact;
+    double position_cm;           /**< NAN until the calf is placed */
+    double position_frac;
+    rm_line line;
+    double speed_cm_s;
+    double force_n;
+    double hold_s;                /**< length of the current hold, else 0 */
+    uint32_t cells;
+    double cell_n[RM_MAX_CELLS];
+} rm_live;
+
+RM_API rm_status rm_engine_new(const rm_session_meta *meta,
+                               const rm_engine_config *cfg,
+                               const rm_engine_callbacks *cb,
+                               rm_engine **out, rm_error *err);
+RM_API rm_status rm_engine_push(rm_engine *e, const rm_frame *frames,
+                                size_t n);
+/** Flush what is still open and compute the summary. */
+RM_API rm_status rm_engine_finish(rm_engine *e);
+/** Valid after rm_engine_finish() until rm_engine_free(). */
+RM_API const rm_summary *rm_engine_summary(const rm_engine *e);
+RM_API void rm_engine_live_state(const rm_engine *e, rm_live *out);
+RM_API const char *rm_engine_errmsg(const rm_engine *e);
+RM_API void rm_engine_free(rm_engine *e);
+
+/* ------------------------------------------------------------------ */
+/* Reports                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef enum rm_report_format {
+    RM_REPORT_TEXT = 0,
+    RM_REPORT_JSON = 1,
+    RM_REPORT_CSV  = 2,
+    RM_REPORT_SVG  = 3,
+    RM_REPORT_HTML = 4,
+} rm_report_format;
+
+/** Parse "text", "json", "csv", "svg", "html". */
+RM_API rm_status rm_report_format_parse(const char *name,
+                                        rm_report_format *out);
+
+/**
+ * One call: read a session file, run the engine, write a report to @p out.
+ * @param cfg  NULL for defaults.
+ * @since 0.1
+ */
+RM_API rm_status rm_report_file(const char *session_path,
+                                rm_report_format fmt,
+                                const rm_engine_config *cfg, FILE *out,
+                                rm_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ROLLMAP_H */
