@@ -403,6 +403,15 @@ typedef struct rm_summary {
     const rm_peak *peaks;        size_t n_peaks;
     double coverage[4];           /**< indexed by rm_line; [0] unused, 0..1 */
     const rm_guidance *guidance; size_t n_guidance;
+    /**
+     * Calf map for the report picture (added for lib/report; the engine
+     * fills it when it can). RM_LINE_LATERAL rows of @c map_bins values:
+     * row (line - 1), bin i covers position_frac [i, i+1) / map_bins from
+     * ankle to knee; each value is the typical peak-cell pressure in kPa
+     * seen there, NAN where that line was not rolled. NULL / 0: no map.
+     */
+    const float *map_kpa;
+    size_t map_bins;
 } rm_summary;
 
 typedef struct rm_engine rm_engine;
@@ -476,15 +485,115 @@ typedef enum rm_report_format {
 RM_API rm_status rm_report_format_parse(const char *name,
                                         rm_report_format *out);
 
+/** Format name ("text", ...), or "unknown". @since 0.1 */
+RM_API const char *rm_report_format_name(rm_report_format fmt);
+
+/** Version of the JSON report schema (docs/report-schema.md). */
+#define RM_REPORT_SCHEMA_VERSION "1.0"
+
+/**
+ * Write the report of a finished session (text, JSON, SVG or HTML; the
+ * schema and layouts are in docs/report-schema.md). Works on thin input:
+ * calf_found = 0, no holds or NULL arrays give a report saying what could
+ * not be found. Strings from @p meta are escaped for the format.
+ * @param s     the summary (rm_engine_summary() after rm_engine_finish()).
+ * @param meta  session metadata; NULL means unknown (fields become null).
+ * @return RM_ERR_ARG for NULL @p s / @p out or for RM_REPORT_CSV (CSV is
+ *         per sample: use rm_csv_writer), RM_ERR_NOMEM, RM_ERR_IO when
+ *         writing to @p out fails.
+ * @since 0.1
+ */
+RM_API rm_status rm_report_write(const rm_summary *s,
+                                 const rm_session_meta *meta,
+                                 rm_report_format fmt, FILE *out);
+
+/**
+ * Streaming CSV of aligned samples: one header row, then one row per
+ * rm_sample (feed it from rm_engine_callbacks.on_sample). Columns:
+ * time_s,in_contact,position_cm,position_frac,line,force_n,cop_mm,
+ * cell0_n..cell<cells-1>_n; unknown numbers are empty fields.
+ */
+typedef struct rm_csv_writer rm_csv_writer;
+
+/**
+ * Start a CSV on @p out and write its header row.
+ * @param cells  number of cell columns (1..RM_MAX_CELLS); every row has
+ *               exactly this many (missing cells are empty fields).
+ * @param w      receives the handle, or NULL on failure.
+ * @since 0.1
+ */
+RM_API rm_status rm_csv_writer_new(FILE *out, uint32_t cells,
+                                   rm_csv_writer **w, rm_error *err);
+/** Append one sample row. RM_ERR_IO once a write has failed. @since 0.1 */
+RM_API rm_status rm_csv_writer_row(rm_csv_writer *w, const rm_sample *s);
+/** Rows written so far (header excluded). @since 0.1 */
+RM_API uint64_t rm_csv_writer_rows(const rm_csv_writer *w);
+/**
+ * Flush and free (NULL is allowed). Does not close the FILE.
+ * @return RM_ERR_IO if any write failed, else RM_OK.
+ * @since 0.1
+ */
+RM_API rm_status rm_csv_writer_close(rm_csv_writer *w);
+
 /**
  * One call: read a session file, run the engine, write a report to @p out.
+ * For CSV the samples come from the engine's on_sample callback.
  * @param cfg  NULL for defaults.
+ * @return RM_ERR_FORMAT / RM_ERR_UNSUPPORTED for an invalid or newer
+ *         session (err says why), RM_ERR_IO for read or write failures.
  * @since 0.1
  */
 RM_API rm_status rm_report_file(const char *session_path,
                                 rm_report_format fmt,
                                 const rm_engine_config *cfg, FILE *out,
                                 rm_error *err);
+
+/* Trend: the same spots across sessions ("is the knot fading?"). */
+
+/** Peaks of two sessions are one spot when on the same line and at most
+ *  this far apart along the calf (cm from the ankle). */
+#define RM_TREND_MATCH_CM 1.5
+
+typedef struct rm_trend rm_trend;
+
+/** An empty trend. @since 0.1 */
+RM_API rm_status rm_trend_new(rm_trend **out, rm_error *err);
+
+/**
+ * Add one analysed session; what the trend needs is copied, so @p s and
+ * @p meta may be freed afterwards. Sessions may come in any order: they
+ * are sorted by start time (then by order added) when written.
+ * @param label  shown for the session (e.g. its file name); copied.
+ * @since 0.1
+ */
+RM_API rm_status rm_trend_add(rm_trend *t, const char *label,
+                              const rm_session_meta *meta,
+                              const rm_summary *s);
+
+/**
+ * Read a session file, run the engine on it and add it (label = path).
+ * @return as rm_report_file(); on failure the trend is unchanged.
+ * @since 0.1
+ */
+RM_API rm_status rm_trend_add_file(rm_trend *t, const char *session_path,
+                                   const rm_engine_config *cfg,
+                                   rm_error *err);
+
+/** Sessions added, and spots found across them (after matching). */
+RM_API size_t rm_trend_session_count(const rm_trend *t);
+RM_API size_t rm_trend_spot_count(const rm_trend *t);
+
+/**
+ * Write the trend: per spot, pressure and score in each session (oldest
+ * first) and whether it is fading; holds per session.
+ * @param fmt  RM_REPORT_TEXT or RM_REPORT_JSON (others: RM_ERR_ARG).
+ * @since 0.1
+ */
+RM_API rm_status rm_trend_write(const rm_trend *t, rm_report_format fmt,
+                                FILE *out);
+
+/** Free (NULL is allowed). @since 0.1 */
+RM_API void rm_trend_free(rm_trend *t);
 
 #ifdef __cplusplus
 }
