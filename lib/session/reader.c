@@ -1,0 +1,239 @@
+/*
+ * Session reader: opens an untrusted .wav, checks it is a rollmap session
+ * (container, PCM-32, 'rmap' chunk, CRC, channels, rate) and hands frames
+ * to replay and report, counting sequence gaps as it goes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <sndfile.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "session_internal.h"
+
+/* Frames per sf_readf_int call when the caller asks for many. */
+#define BLOCK_FRAMES 1024u
+
+struct rm_session {
+    SNDFILE *sf;
+    rm_session_meta meta;
+    uint32_t channels;
+    uint64_t frames;
+    uint64_t dropped;
+    uint32_t last_seq;
+    int have_seq;
+    int32_t *block;           /* BLOCK_FRAMES x channels interleaved */
+    char path[256];
+    char msg[512];
+};
+
+static void session_free(rm_session *s)
+{
+    if (s->sf)
+        sf_close(s->sf);
+    rm_free(s->block);
+    rm_free(s);
+}
+
+/* Reads the 'rmap' chunk into meta; RM_ERR_FORMAT/UNSUPPORTED with why. */
+static rm_status load_rmap(rm_session *s, char *why, size_t why_len)
+{
+    SF_CHUNK_INFO ci;
+    memset(&ci, 0, sizeof ci);
+    memcpy(ci.id, "rmap", 4);
+    ci.id_size = 4;
+    SF_CHUNK_ITERATOR *it = sf_get_chunk_iterator(s->sf, &ci);
+    if (!it)
+        return rm_msg_set(why, why_len, RM_ERR_FORMAT,
+                          "no 'rmap' chunk: not a rollmap session");
+    if (sf_get_chunk_size(it, &ci) != SF_ERR_NO_ERROR || ci.datalen == 0)
+        return rm_msg_set(why, why_len, RM_ERR_FORMAT,
+                          "'rmap' chunk unreadable");
+    if (ci.datalen > RM_RMAP_MAX_LEN)
+        return rm_msg_set(why, why_len, RM_ERR_FORMAT,
+                          "'rmap' chunk of %u bytes is implausibly large",
+                          ci.datalen);
+    uint8_t *buf = rm_calloc(1, ci.datalen);
+    if (!buf)
+        return rm_msg_set(why, why_len, RM_ERR_NOMEM, "out of memory");
+    ci.data = buf;
+    rm_status st;
+    if (sf_get_chunk_data(it, &ci) != SF_ERR_NO_ERROR)
+        st = rm_msg_set(why, why_len, RM_ERR_FORMAT,
+                        "'rmap' chunk truncated");
+    else
+        st = rm_rmap_decode(buf, ci.datalen, &s->meta, why, why_len);
+    rm_free(buf);
+    return st;
+}
+
+static rm_status validate(rm_session *s, const SF_INFO *info, char *why,
+                          size_t why_len)
+{
+    int container = info->format & SF_FORMAT_TYPEMASK;
+    if (container != SF_FORMAT_WAV && container != SF_FORMAT_WAVEX &&
+        container != SF_FORMAT_RF64)
+        return rm_msg_set(why, why_len, RM_ERR_FORMAT,
+                          "not a WAV or RF64 file");
+    if ((info->format & SF_FORMAT_SUBMASK) != SF_FORMAT_PCM_32)
+        return rm_msg_set(why, why_len, RM_ERR_FORMAT,
+                          "samples are not 32-bit integer PCM");
+    rm_status st = load_rmap(s, why, why_len);
+    if (st != RM_OK)
+        return st;
+    char dwhy[200];
+    if (rm_descriptor_check(&s->meta.desc, dwhy, sizeof dwhy) != RM_OK)
+        return rm_msg_set(why, why_len, RM_ERR_FORMAT, "descriptor: %s",
+                          dwhy);
+    uint32_t want = s->meta.desc.cells + RM_SESSION_EXTRA_CHANNELS;
+    if ((uint32_t)info->channels != want)
+        return rm_msg_set(why, why_len, RM_ERR_FORMAT,
+                          "%d channels, expected %u (%u cells + encoder, "
+                          "time, sequence)", info->channels, want,
+                          s->meta.desc.cells);
+    long rate = lroundf(s->meta.desc.rate_hz);
+    if (info->samplerate != rate)
+        return rm_msg_set(why, why_len, RM_ERR_FORMAT,
+                          "WAV sample rate %d Hz disagrees with the "
+                          "descriptor's %g Hz", info->samplerate,
+                          (double)s->meta.desc.rate_hz);
+    if (info->frames < 0)
+        return rm_msg_set(why, why_len, RM_ERR_FORMAT,
+                          "frame count unknown");
+    return RM_OK;
+}
+
+rm_status rm_session_open(const char *path, rm_session **out, rm_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!path || !out)
+        return rm_error_set(err, RM_ERR_ARG, "session open: bad argument");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return rm_error_set(err, RM_ERR_IO, "%s: %s", path, strerror(errno));
+    struct stat stb;
+    if (fstat(fd, &stb) != 0 || !S_ISREG(stb.st_mode)) {
+        close(fd);
+        return rm_error_set(err, RM_ERR_IO, "%s: not a regular file", path);
+    }
+    rm_session *s = rm_calloc(1, sizeof *s);
+    if (!s) {
+        close(fd);
+        return rm_error_set(err, RM_ERR_NOMEM, "%s: out of memory", path);
+    }
+    snprintf(s->path, sizeof s->path, "%s", path);
+    SF_INFO info;
+    memset(&info, 0, sizeof info);
+    s->sf = sf_open_fd(fd, SFM_READ, &info, SF_TRUE);
+    if (!s->sf) {
+        rm_status st = rm_error_set(err, RM_ERR_FORMAT,
+                                    "%s: not a WAV file (%s)", path,
+                                    sf_strerror(NULL));
+        close(fd);
+        session_free(s);
+        return st;
+    }
+    char why[300];
+    rm_status st = validate(s, &info, why, sizeof why);
+    if (st != RM_OK) {
+        rm_error_set(err, st, "%s: %s", path, why);
+        session_free(s);
+        return st;
+    }
+    s->channels = (uint32_t)info.channels;
+    s->frames = (uint64_t)info.frames;
+    s->block = rm_calloc((size_t)BLOCK_FRAMES * s->channels, sizeof *s->block);
+    if (!s->block) {
+        session_free(s);
+        return rm_error_set(err, RM_ERR_NOMEM, "%s: out of memory", path);
+    }
+    *out = s;
+    return RM_OK;
+}
+
+const rm_session_meta *rm_session_get_meta(const rm_session *s)
+{
+    return s ? &s->meta : NULL;
+}
+
+uint64_t rm_session_frame_count(const rm_session *s)
+{
+    return s ? s->frames : 0;
+}
+
+static void unpack(rm_session *s, rm_frame *f, size_t n)
+{
+    uint32_t cells = s->channels - RM_SESSION_EXTRA_CHANNELS;
+    const int32_t *p = s->block;
+    for (size_t k = 0; k < n; k++, f++) {
+        memset(f, 0, sizeof *f); /* cells past desc.cells are zero */
+        memcpy(f->cells, p, cells * sizeof *p);
+        p += cells;
+        f->encoder = *p++;
+        f->time_us = (uint32_t)*p++;
+        f->seq = (uint32_t)*p++;
+        if (s->have_seq)
+            s->dropped += rm_seq_lost(s->last_seq, f->seq);
+        s->last_seq = f->seq;
+        s->have_seq = 1;
+    }
+}
+
+rm_status rm_session_read(rm_session *s, rm_frame *buf, size_t cap,
+                          size_t *got)
+{
+    if (got)
+        *got = 0;
+    if (!s || !got || (cap && !buf))
+        return RM_ERR_ARG;
+    size_t done = 0;
+    while (done < cap) {
+        size_t want = cap - done < BLOCK_FRAMES ? cap - done : BLOCK_FRAMES;
+        sf_count_t n = sf_readf_int(s->sf, s->block, (sf_count_t)want);
+        if (n <= 0) {
+            if (sf_error(s->sf) != SF_ERR_NO_ERROR && done == 0)
+                return rm_msg_set(s->msg, sizeof s->msg, RM_ERR_IO,
+                                  "%s: read failed: %s", s->path,
+                                  sf_strerror(s->sf));
+            break;
+        }
+        unpack(s, buf + done, (size_t)n);
+        done += (size_t)n;
+        if ((size_t)n < want)
+            break; /* end of data (a crashed recording may stop short) */
+    }
+    *got = done;
+    return RM_OK;
+}
+
+rm_status rm_session_rewind(rm_session *s)
+{
+    if (!s)
+        return RM_ERR_ARG;
+    if (sf_seek(s->sf, 0, SEEK_SET) < 0)
+        return rm_msg_set(s->msg, sizeof s->msg, RM_ERR_IO,
+                          "%s: cannot rewind: %s", s->path,
+                          sf_strerror(s->sf));
+    s->dropped = 0;
+    s->have_seq = 0;
+    return RM_OK;
+}
+
+uint64_t rm_session_dropped(const rm_session *s)
+{
+    return s ? s->dropped : 0;
+}
+
+const char *rm_session_errmsg(const rm_session *s)
+{
+    return s ? s->msg : "no session";
+}
+
+void rm_session_close(rm_session *s)
+{
+    if (s)
+        session_free(s);
+}
