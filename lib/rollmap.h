@@ -461,13 +461,329 @@ RM_API void rm_engine_free(rm_engine *e);
 /* Wire protocol decoder (docs/protocol.md)                            */
 /* ------------------------------------------------------------------ */
 
-/* (section owned by the wire protocol work) */
+/*
+ * The byte stream between host and board: COBS-framed, CRC-16 checked
+ * frames (docs/protocol.md). The decoder takes chunks of any size, from
+ * any source (trusted or not), and reports what it found through
+ * callbacks; it resynchronises at the next 0x00 after any corruption and
+ * counts every byte it had to throw away. The encoders produce complete
+ * wire frames (COBS-encoded, 0x00-terminated) for both directions, so a
+ * host, a virtual board and the firmware speak the same bytes.
+ */
+
+/** Protocol version this library speaks (descriptor and ack field). */
+#define RM_WIRE_VERSION 1
+/** Longest encoded frame including its 0x00 delimiter, in bytes. */
+#define RM_WIRE_MAX_FRAME 352
+
+/** Frame types: commands (host -> board) and board messages. @since 0.1 */
+typedef enum rm_wire_type {
+    RM_CMD_PING       = 0x01, /**< are you there? ack only */
+    RM_CMD_IDENTIFY   = 0x02, /**< reply: descriptor, then ack */
+    RM_CMD_START      = 0x03, /**< start streaming; sequence restarts at 0 */
+    RM_CMD_STOP       = 0x04, /**< stop streaming; reply: status, then ack */
+    RM_CMD_TARE       = 0x05, /**< zero every cell from the next samples */
+    RM_CMD_SET_RATE   = 0x06, /**< frame rate in Hz (not while streaming) */
+    RM_CMD_SET_CAL    = 0x07, /**< one cell's scale and tare, in RAM */
+    RM_CMD_STORE_CAL  = 0x08, /**< write calibration to EEPROM */
+    RM_CMD_GET_STATUS = 0x09, /**< reply: status, then ack */
+    RM_MSG_ACK        = 0x80, /**< answer to every command */
+    RM_MSG_SAMPLE     = 0x81, /**< one sample frame (rm_frame) */
+    RM_MSG_DESCRIPTOR = 0x82, /**< the board's rm_descriptor */
+    RM_MSG_STATUS     = 0x83, /**< counters and state (rm_board_status) */
+} rm_wire_type;
+
+/** Result byte of an ack. @since 0.1 */
+typedef enum rm_ack_result {
+    RM_ACK_OK          = 0,
+    RM_ACK_UNKNOWN     = 1, /**< command type not known to the board */
+    RM_ACK_BAD_ARG     = 2, /**< wrong length or value out of range */
+    RM_ACK_BUSY        = 3, /**< not allowed in the current state */
+    RM_ACK_STORAGE     = 4, /**< EEPROM write or verify failed */
+    RM_ACK_NO_SIGNAL   = 5, /**< ADC did not answer (tare) */
+} rm_ack_result;
+
+/** A host -> board command. Fields a command does not use are ignored. */
+typedef struct rm_command {
+    rm_wire_type type;        /**< one of RM_CMD_* */
+    uint8_t request_id;       /**< echoed in the ack; host picks, any value */
+    uint16_t rate_hz;         /**< SET_RATE */
+    uint8_t tare_samples;     /**< TARE: conversions averaged, 0 = board default */
+    uint8_t cell;             /**< SET_CAL: cell index */
+    float scale_n_per_count;  /**< SET_CAL */
+    int32_t tare_counts;      /**< SET_CAL */
+} rm_command;
+
+/** Board -> host answer to a command. @since 0.1 */
+typedef struct rm_ack {
+    uint8_t request_id;       /**< as sent in the command */
+    uint8_t command;          /**< the command's rm_wire_type */
+    uint8_t result;           /**< rm_ack_result */
+    uint8_t version;          /**< the board's protocol version */
+} rm_ack;
+
+/** Board state in a status frame. */
+#define RM_BOARD_IDLE      0
+#define RM_BOARD_STREAMING 1
+
+/** Board health counters, all since power-up, wrapping at 2^32. */
+typedef struct rm_board_status {
+    uint8_t state;            /**< RM_BOARD_IDLE or RM_BOARD_STREAMING */
+    uint8_t flags;            /**< bit 0: calibration loaded from EEPROM */
+    uint32_t uptime_ms;
+    uint32_t frames_sent;     /**< sample frames queued for the UART */
+    uint32_t frames_dropped;  /**< sample frames not sent (no room) */
+    uint32_t adc_overruns;    /**< conversions missed (read too late) */
+    uint32_t uart_overflows;  /**< bytes refused by the transmit ring */
+    uint32_t encoder_errors;  /**< impossible quadrature transitions */
+    uint32_t rx_errors;       /**< corrupt or unusable command frames */
+} rm_board_status;
+
+/**
+ * What the decoder has seen. Every byte fed is in exactly one of
+ * bytes_ok, bytes_discarded and bytes_pending, so
+ * bytes_in == bytes_ok + bytes_discarded + bytes_pending at all times.
+ */
+typedef struct rm_decoder_stats {
+    uint64_t bytes_in;        /**< every byte fed */
+    uint64_t bytes_ok;        /**< bytes of delivered frames (with their
+                                   delimiter) and lone 0x00 fill bytes */
+    uint64_t bytes_discarded; /**< bytes of frames thrown away, delimiter
+                                   included */
+    uint64_t bytes_pending;   /**< bytes of the frame still open */
+    uint64_t frames_ok;       /**< frames delivered to a callback */
+    uint64_t crc_errors;      /**< checksum did not match */
+    uint64_t cobs_errors;     /**< COBS block ran past the delimiter */
+    uint64_t oversize;        /**< longer than RM_WIRE_MAX_FRAME */
+    uint64_t malformed;       /**< checksum good, contents invalid */
+    uint64_t unknown_type;    /**< checksum good, type not known (skipped) */
+    uint64_t frames_lost;     /**< sample frames missing: sequence gaps */
+    uint64_t seq_restarts;    /**< sequence went backwards (board restart) */
+} rm_decoder_stats;
+
+/**
+ * Callbacks; any may be NULL (that frame type is then counted and
+ * dropped). Pointers are valid only during the call.
+ */
+typedef struct rm_decoder_callbacks {
+    void (*on_frame)(const rm_frame *f, void *user);
+    void (*on_descriptor)(const rm_descriptor *d, void *user);
+    void (*on_status)(const rm_board_status *s, void *user);
+    void (*on_ack)(const rm_ack *a, void *user);
+    void (*on_command)(const rm_command *c, void *user); /**< board side */
+    void *user;
+} rm_decoder_callbacks;
+
+typedef struct rm_decoder rm_decoder;
+
+/**
+ * New decoder, at a frame boundary, no descriptor known.
+ * @param cb   copied; may be NULL (only counts).
+ * @param out  receives the handle, or NULL on failure (RM_ERR_NOMEM).
+ * @since 0.1
+ */
+RM_API rm_status rm_decoder_new(const rm_decoder_callbacks *cb,
+                                rm_decoder **out, rm_error *err);
+
+/**
+ * Feed @p len bytes; callbacks fire for each complete frame, in order.
+ * Any bytes are accepted; splitting the stream differently never changes
+ * what is delivered or counted. A sample frame whose cell count differs
+ * from the last descriptor delivered is malformed.
+ * @return RM_OK, or RM_ERR_ARG if dec is NULL or bytes is NULL with len > 0.
+ * @since 0.1
+ */
+RM_API rm_status rm_decoder_feed(rm_decoder *dec, const void *bytes,
+                                 size_t len);
+
+/** Counters so far. @since 0.1 */
+RM_API void rm_decoder_stats_get(const rm_decoder *dec,
+                                 rm_decoder_stats *out);
+
+/**
+ * Cell count sample frames must have (from the last descriptor), or 0
+ * when no descriptor has been seen. @since 0.1
+ */
+RM_API uint32_t rm_decoder_cells(const rm_decoder *dec);
+
+/**
+ * Forget the open frame (its bytes count as discarded) and the sequence
+ * history, e.g. after reopening a port. Keeps the descriptor and counters.
+ * @since 0.1
+ */
+RM_API void rm_decoder_reset(rm_decoder *dec);
+
+/** Free (NULL is allowed). @since 0.1 */
+RM_API void rm_decoder_free(rm_decoder *dec);
+
+/*
+ * Encoders: each writes one complete wire frame (COBS, 0x00-terminated)
+ * into out[0..cap) and its length to *len. RM_WIRE_MAX_FRAME bytes are
+ * always enough. Return RM_ERR_ARG for a NULL pointer, a buffer too small
+ * or a value the protocol cannot carry (cells outside 1..RM_MAX_CELLS,
+ * a cell reading outside 24-bit signed, an unknown command type).
+ */
+
+/** A sample frame carrying cells[0..cells). @since 0.1 */
+RM_API rm_status rm_wire_encode_frame(const rm_frame *f, uint32_t cells,
+                                      uint8_t *out, size_t cap, size_t *len);
+/** A descriptor frame; @p d must pass rm_descriptor_check(). @since 0.1 */
+RM_API rm_status rm_wire_encode_descriptor(const rm_descriptor *d,
+                                           uint8_t *out, size_t cap,
+                                           size_t *len);
+/** A status frame. @since 0.1 */
+RM_API rm_status rm_wire_encode_status(const rm_board_status *s,
+                                       uint8_t *out, size_t cap, size_t *len);
+/** An ack frame. @since 0.1 */
+RM_API rm_status rm_wire_encode_ack(const rm_ack *a, uint8_t *out,
+                                    size_t cap, size_t *len);
+/** A command frame. @since 0.1 */
+RM_API rm_status rm_wire_encode_command(const rm_command *c, uint8_t *out,
+                                        size_t cap, size_t *len);
+
+/** Name of a frame type ("sample", "ping", ...), "unknown" otherwise. */
+RM_API const char *rm_wire_type_name(int type);
+/** Name of an ack result ("ok", "busy", ...), "unknown" otherwise. */
+RM_API const char *rm_ack_result_name(int result);
 
 /* ------------------------------------------------------------------ */
 /* Link to a board: transports, handshake, recorder                    */
 /* ------------------------------------------------------------------ */
 
-/* (section owned by the link work) */
+/*
+ * Transports move bytes to and from a board and know nothing of frames.
+ * One ops table per kind (libserialport port, plain file descriptor for
+ * pipes and pseudo-terminals, the virtual board, or one you supply) is
+ * chosen when the transport opens. Thread safety: one thread per handle.
+ */
+typedef struct rm_transport rm_transport;
+
+/**
+ * Operations of a transport. Supply your own with rm_transport_new() (a
+ * phone bridge, a socket, a fault injector); the built-in ones are opened
+ * by rm_transport_open_*().
+ *
+ * read():  wait at most @p timeout_ms for the first byte, then return what
+ *          is there (up to @p cap). RM_OK with *got > 0: bytes. RM_OK with
+ *          *got == 0: the other end closed (end of stream). RM_ERR_TIMEOUT:
+ *          nothing arrived in time. RM_ERR_IO: the device failed or went
+ *          away (errmsg() says why).
+ * write(): write all @p len bytes within @p timeout_ms or fail.
+ * close(): release everything; called once, by rm_transport_close().
+ * errmsg(): detail of the last failure; may be NULL.
+ * @since 0.1
+ */
+typedef struct rm_transport_ops {
+    const char *name; /**< "serial", "fd", "sim", ... */
+    rm_status (*read)(void *impl, uint8_t *buf, size_t cap, size_t *got,
+                      unsigned timeout_ms);
+    rm_status (*write)(void *impl, const uint8_t *buf, size_t len,
+                       unsigned timeout_ms);
+    void (*close)(void *impl);
+    const char *(*errmsg)(void *impl);
+} rm_transport_ops;
+
+/**
+ * Wrap caller-supplied operations. @p ops must outlive the transport;
+ * @p impl is handed to every op and released by ops->close.
+ * @since 0.1
+ */
+RM_API rm_status rm_transport_new(const rm_transport_ops *ops, void *impl,
+                                  const char *label, rm_transport **out,
+                                  rm_error *err);
+
+/** Default serial speed; rev A runs 115200 baud (~4 kB/s of frames). */
+#define RM_DEFAULT_BAUD 115200u
+
+/**
+ * Open a serial port through libserialport, 8N1, no flow control, with
+ * DTR and RTS asserted (which resets an Uno-class board: rm_link_open()
+ * waits for it). @p port NULL picks the one port whose USB VID:PID is a
+ * known board (rm_ports_pick_board()); none or several is RM_ERR_NODEV
+ * with the candidates named in @p err.
+ * @since 0.1
+ */
+RM_API rm_status rm_transport_open_serial(const char *port, uint32_t baud,
+                                          rm_transport **out, rm_error *err);
+
+/**
+ * Use open file descriptors (pipes, sockets, a pty) as a transport.
+ * @param own  non-zero: close the descriptors with the transport.
+ * @since 0.1
+ */
+RM_API rm_status rm_transport_open_fd(int read_fd, int write_fd, int own,
+                                      const char *label, rm_transport **out,
+                                      rm_error *err);
+
+/**
+ * Open a terminal device by path without libserialport (a pseudo-terminal
+ * has no sysfs entry and no modem lines, which libserialport needs): raw
+ * mode, 8N1, @p baud where the device honours it.
+ * @since 0.1
+ */
+RM_API rm_status rm_transport_open_tty(const char *path, uint32_t baud,
+                                       rm_transport **out, rm_error *err);
+
+/** Options of the virtual board; zero means default. @since 0.1 */
+typedef struct rm_vboard_options {
+    rm_sim_options sim;   /**< seed, duration, leg of the simulated session */
+    double speed;         /**< 1 = real time (default), 2 = twice as fast */
+    int no_realtime;      /**< non-zero: send frames as fast as read */
+} rm_vboard_options;
+
+/**
+ * A virtual board: the simulator (rm_sim_new() with @p scenario) behind
+ * the wire protocol, answering commands as the firmware does. When the
+ * scenario is over, reads return end of stream.
+ * @since 0.1
+ */
+RM_API rm_status rm_transport_open_sim(const char *scenario,
+                                       const rm_vboard_options *opt,
+                                       rm_transport **out, rm_error *err);
+
+/** Bytes moved through one transport. See rm_transport_ops for results. */
+RM_API rm_status rm_transport_read(rm_transport *t, uint8_t *buf, size_t cap,
+                                   size_t *got, unsigned timeout_ms);
+RM_API rm_status rm_transport_write(rm_transport *t, const uint8_t *buf,
+                                    size_t len, unsigned timeout_ms);
+/** What the transport talks to, e.g. "/dev/ttyACM0" or "sim:basic". */
+RM_API const char *rm_transport_label(const rm_transport *t);
+/** Detail of the last failure on @p t. */
+RM_API const char *rm_transport_errmsg(const rm_transport *t);
+/** Close and free (NULL is allowed). */
+RM_API void rm_transport_close(rm_transport *t);
+
+/** A serial port as the OS lists it. @since 0.1 */
+typedef struct rm_port_info {
+    char name[128];          /**< "/dev/ttyACM0" */
+    char description[128];   /**< from the OS or USB descriptor */
+    int usb;                 /**< non-zero for a USB port (vid/pid valid) */
+    int usb_vid, usb_pid;
+    const char *board;       /**< static text from rm_usb_board_kind() or NULL */
+} rm_port_info;
+
+/**
+ * List serial ports. Free the array with rm_ports_free().
+ * @since 0.1
+ */
+RM_API rm_status rm_ports_list(rm_port_info **out, size_t *n, rm_error *err);
+RM_API void rm_ports_free(rm_port_info *ports);
+
+/**
+ * What a USB VID:PID looks like, from the documented list in docs/live.md
+ * ("Arduino Uno R3", "CH340 USB-serial (Arduino clone)"), or NULL.
+ * @since 0.1
+ */
+RM_API const char *rm_usb_board_kind(int vid, int pid);
+
+/**
+ * Pick the one port that looks like a board. RM_ERR_NODEV with the reason
+ * (none, or the several candidates by name) in @p why.
+ * @since 0.1
+ */
+RM_API rm_status rm_ports_pick_board(const rm_port_info *ports, size_t n,
+                                     size_t *index, char *why,
+                                     size_t why_len);
 
 /* ------------------------------------------------------------------ */
 /* Reports                                                             */
