@@ -785,6 +785,159 @@ RM_API rm_status rm_ports_pick_board(const rm_port_info *ports, size_t n,
                                      size_t *index, char *why,
                                      size_t why_len);
 
+/*
+ * The link: a transport plus the wire decoder, with the handshake and the
+ * commands of docs/protocol.md. Thread safety: one thread per handle.
+ */
+typedef struct rm_link rm_link;
+
+/** Link timing; zero means the default in brackets. @since 0.1 */
+typedef struct rm_link_options {
+    /** Keep pinging this long after opening: an Uno-class board resets
+     *  when the port opens and boots for 1-2 s [5000 ms]. */
+    unsigned boot_wait_ms;
+    /** How long to wait for an ack to a command [1000 ms]. */
+    unsigned reply_timeout_ms;
+    /** While streaming, no byte for this long means the board stalled
+     *  [2000 ms, or 20 frame periods if longer]. */
+    unsigned stall_timeout_ms;
+} rm_link_options;
+
+/**
+ * Handshake over @p t: ping until the board answers (within boot_wait_ms),
+ * then ask for its descriptor and check it. The link owns @p t from this
+ * call on, even when it fails.
+ * @return RM_ERR_TIMEOUT if the board never answered, RM_ERR_FORMAT for an
+ *         unusable descriptor, RM_ERR_UNSUPPORTED for a newer protocol.
+ * @since 0.1
+ */
+RM_API rm_status rm_link_open(rm_transport *t, const rm_link_options *opt,
+                              rm_link **out, rm_error *err);
+
+/** The board's descriptor as of the last IDENTIFY. @since 0.1 */
+RM_API const rm_descriptor *rm_link_descriptor(const rm_link *l);
+
+/** The transport under the link (for its label). @since 0.1 */
+RM_API rm_transport *rm_link_transport(const rm_link *l);
+
+/**
+ * Send one command and wait for its ack (a descriptor or status sent
+ * before the ack is taken in; sample frames arriving meanwhile are kept
+ * for rm_link_read()). The request id is chosen by the link.
+ * @param ack  optional copy of the board's answer.
+ * @return RM_ERR_IO with the board's reason ("refused TARE: busy") when
+ *         the ack is not OK, RM_ERR_TIMEOUT when none came.
+ * @since 0.1
+ */
+RM_API rm_status rm_link_command(rm_link *l, const rm_command *cmd,
+                                 rm_ack *ack);
+
+/** START, STOP (each waits for the ack). @since 0.1 */
+RM_API rm_status rm_link_start(rm_link *l);
+RM_API rm_status rm_link_stop(rm_link *l);
+
+/**
+ * Tare on the board (roller unloaded), then IDENTIFY again so
+ * rm_link_descriptor() holds the new tare. @p samples 0: board default.
+ * @since 0.1
+ */
+RM_API rm_status rm_link_tare(rm_link *l, unsigned samples);
+
+/**
+ * Set one cell's scale and tare on the board (RAM) and re-read the
+ * descriptor; rm_link_store_calibration() writes all cells to EEPROM.
+ * @since 0.1
+ */
+RM_API rm_status rm_link_set_calibration(rm_link *l, unsigned cell,
+                                         float scale_n_per_count,
+                                         int32_t tare_counts);
+RM_API rm_status rm_link_store_calibration(rm_link *l);
+
+/**
+ * Sample frames received, in order. Waits at most @p timeout_ms when none
+ * are queued. RM_OK with *got == 0 means nothing yet, or, when
+ * rm_link_ended() is true, that the board closed the stream. RM_ERR_IO:
+ * the device failed or went away; RM_ERR_TIMEOUT: streaming stalled for
+ * stall_timeout_ms. Frames received before an error are all returned
+ * first (the error comes on the next call).
+ * @since 0.1
+ */
+RM_API rm_status rm_link_read(rm_link *l, rm_frame *buf, size_t cap,
+                              size_t *got, unsigned timeout_ms);
+
+/** Non-zero once the transport reported end of stream. @since 0.1 */
+RM_API int rm_link_ended(const rm_link *l);
+
+/** Decoder counters (bytes, CRC errors, frames lost...). @since 0.1 */
+RM_API void rm_link_stats(const rm_link *l, rm_decoder_stats *out);
+
+/** Last status frame from the board; 0 if none came yet. @since 0.1 */
+RM_API int rm_link_board_status(const rm_link *l, rm_board_status *out);
+
+/** Detail of the last failure on @p l. @since 0.1 */
+RM_API const char *rm_link_errmsg(const rm_link *l);
+
+/** Close the link and its transport (NULL is allowed). @since 0.1 */
+RM_API void rm_link_close(rm_link *l);
+
+/*
+ * The recorder: one stream of frames into the session writer AND the
+ * engine (the same rm_engine_push the offline report uses). Frames reach
+ * the engine at once and the file in blocks (at most 100 ms later); the
+ * writer syncs to disk once a second.
+ */
+typedef struct rm_recorder rm_recorder;
+
+/** Options for rm_recorder_new(); NULL or zero: defaults. @since 0.1 */
+typedef struct rm_recorder_options {
+    unsigned write_flags;              /**< RM_WRITE_OVERWRITE */
+    int no_engine;                     /**< record only */
+    const rm_engine_config *engine_cfg;      /**< NULL: defaults */
+    const rm_engine_callbacks *engine_cb;    /**< NULL: none */
+} rm_recorder_options;
+
+/**
+ * Create the session file and the engine. If the engine cannot be built
+ * (RM_ERR_UNSUPPORTED, say) the recorder still records; see
+ * rm_recorder_engine().
+ * @since 0.1
+ */
+RM_API rm_status rm_recorder_new(const char *path,
+                                 const rm_session_meta *meta,
+                                 const rm_recorder_options *opt,
+                                 rm_recorder **out, rm_error *err);
+
+/**
+ * Record @p n frames. A failing engine is dropped (the message is kept)
+ * and recording goes on; a failing writer is an error.
+ * @since 0.1
+ */
+RM_API rm_status rm_recorder_push(rm_recorder *r, const rm_frame *frames,
+                                  size_t n);
+
+/** Hand buffered frames to the writer now. @since 0.1 */
+RM_API rm_status rm_recorder_flush(rm_recorder *r);
+
+/**
+ * Flush, finish the engine and close the file. The engine's summary stays
+ * readable until rm_recorder_free(). The file is valid even on error.
+ * @since 0.1
+ */
+RM_API rm_status rm_recorder_finish(rm_recorder *r);
+
+/** The engine, or NULL when recording without one. @since 0.1 */
+RM_API const rm_engine *rm_recorder_engine(const rm_recorder *r);
+
+/** Frames recorded, and frames known lost (sequence gaps). @since 0.1 */
+RM_API uint64_t rm_recorder_frames(const rm_recorder *r);
+RM_API uint64_t rm_recorder_dropped(const rm_recorder *r);
+
+/** Why the engine was dropped or the last failure; "" if none. */
+RM_API const char *rm_recorder_errmsg(const rm_recorder *r);
+
+/** Finish if not done, then free (NULL is allowed). @since 0.1 */
+RM_API void rm_recorder_free(rm_recorder *r);
+
 /* ------------------------------------------------------------------ */
 /* Reports                                                             */
 /* ------------------------------------------------------------------ */

@@ -1,0 +1,449 @@
+/*
+ * The link: transport bytes -> wire decoder -> queued sample frames, plus
+ * the handshake (ping until the board is up, IDENTIFY) and the commands of
+ * docs/protocol.md, each waiting for its ack. Sits between the transport
+ * and the recorder on the live path.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "link/transport.h"
+
+/* Bytes per transport read. One read can hold at most this many bytes of
+ * frames, so the queue below never has to hold more than one read's worth
+ * (a 1-cell sample frame is ~20 bytes on the wire: ~205 frames). */
+#define READ_CHUNK 4096
+
+struct rm_link {
+    rm_transport *t;
+    rm_decoder *dec;
+    rm_link_options opt;
+    rm_descriptor desc;
+    int have_desc;
+    rm_board_status status;
+    int have_status;
+    /* The ack being waited for (request id) and whether it came. */
+    uint8_t next_id;
+    int waiting, ack_seen;
+    uint8_t want_id;
+    rm_ack ack;
+    /* Sample frames decoded but not yet handed out: [head, count). */
+    rm_frame *queue;
+    size_t q_head, q_count, q_cap;
+    int q_overflow;             /* allocation failed while queueing */
+    /* An error seen after frames were queued, returned once they are. */
+    rm_status pending;
+    int ended;
+    int streaming;
+    uint64_t last_byte_ms;      /* monotonic time of the last byte */
+    uint8_t buf[READ_CHUNK];
+    char msg[256];
+};
+
+static void on_frame(const rm_frame *f, void *user)
+{
+    rm_link *l = user;
+    if (l->q_head + l->q_count == l->q_cap) {
+        if (l->q_head) { /* compact before growing */
+            memmove(l->queue, l->queue + l->q_head,
+                    l->q_count * sizeof *l->queue);
+            l->q_head = 0;
+        } else {
+            size_t cap = l->q_cap ? l->q_cap * 2 : 256;
+            rm_frame *q = rm_realloc_array(l->queue, cap, sizeof *q);
+            if (!q) {
+                l->q_overflow = 1;
+                return;
+            }
+            l->queue = q;
+            l->q_cap = cap;
+        }
+    }
+    l->queue[l->q_head + l->q_count++] = *f;
+}
+
+static void on_descriptor(const rm_descriptor *d, void *user)
+{
+    rm_link *l = user;
+    l->desc = *d;
+    l->have_desc = 1;
+}
+
+static void on_status(const rm_board_status *s, void *user)
+{
+    rm_link *l = user;
+    l->status = *s;
+    l->have_status = 1;
+}
+
+static void on_ack(const rm_ack *a, void *user)
+{
+    rm_link *l = user;
+    /* Acks to commands we gave up on arrive late: skip them by id. */
+    if (l->waiting && a->request_id == l->want_id) {
+        l->ack = *a;
+        l->ack_seen = 1;
+    }
+}
+
+/*
+ * One transport read (waiting at most timeout_ms) fed to the decoder.
+ * RM_OK also when nothing came; sets l->ended on end of stream.
+ */
+static rm_status pump(rm_link *l, unsigned timeout_ms)
+{
+    size_t got = 0;
+    rm_status st = rm_transport_read(l->t, l->buf, sizeof l->buf, &got,
+                                     timeout_ms);
+    if (st == RM_ERR_TIMEOUT)
+        return RM_OK;
+    if (st != RM_OK)
+        return rm_msg_set(l->msg, sizeof l->msg, st, "%s: %s",
+                          rm_transport_label(l->t), rm_transport_errmsg(l->t));
+    if (got == 0) {
+        l->ended = 1;
+        return RM_OK;
+    }
+    l->last_byte_ms = rm_mono_ms();
+    rm_decoder_feed(l->dec, l->buf, got);
+    if (l->q_overflow)
+        return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_NOMEM,
+                          "out of memory queueing frames");
+    return RM_OK;
+}
+
+/* Send @p cmd and wait up to @p timeout_ms for its ack. */
+static rm_status command(rm_link *l, const rm_command *cmd_in,
+                         unsigned timeout_ms, rm_ack *ack_out)
+{
+    rm_command cmd = *cmd_in;
+    cmd.request_id = l->next_id++;
+    uint8_t frame[RM_WIRE_MAX_FRAME];
+    size_t len = 0;
+    rm_status st = rm_wire_encode_command(&cmd, frame, sizeof frame, &len);
+    if (st != RM_OK)
+        return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_ARG,
+                          "cannot encode command %s",
+                          rm_wire_type_name(cmd.type));
+    l->waiting = 1;
+    l->ack_seen = 0;
+    l->want_id = cmd.request_id;
+    st = rm_transport_write(l->t, frame, len, timeout_ms);
+    if (st != RM_OK) {
+        l->waiting = 0;
+        return rm_msg_set(l->msg, sizeof l->msg, st, "%s: %s",
+                          rm_transport_label(l->t), rm_transport_errmsg(l->t));
+    }
+    uint64_t deadline = rm_mono_ms() + timeout_ms;
+    while (!l->ack_seen) {
+        uint64_t now = rm_mono_ms();
+        if (now >= deadline || l->ended)
+            break;
+        st = pump(l, (unsigned)(deadline - now));
+        if (st != RM_OK) {
+            l->waiting = 0;
+            return st;
+        }
+    }
+    l->waiting = 0;
+    if (!l->ack_seen)
+        return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_TIMEOUT,
+                          "%s: no answer to %s within %u ms%s",
+                          rm_transport_label(l->t),
+                          rm_wire_type_name(cmd.type), timeout_ms,
+                          l->ended ? " (stream ended)" : "");
+    if (ack_out)
+        *ack_out = l->ack;
+    if (l->ack.result != RM_ACK_OK)
+        return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_IO,
+                          "board refused %s: %s",
+                          rm_wire_type_name(cmd.type),
+                          rm_ack_result_name(l->ack.result));
+    return RM_OK;
+}
+
+rm_status rm_link_command(rm_link *l, const rm_command *cmd, rm_ack *ack)
+{
+    if (!l || !cmd)
+        return RM_ERR_ARG;
+    return command(l, cmd, l->opt.reply_timeout_ms, ack);
+}
+
+static rm_status simple(rm_link *l, rm_wire_type type)
+{
+    rm_command c = { .type = type };
+    return command(l, &c, l->opt.reply_timeout_ms, NULL);
+}
+
+/* IDENTIFY and check what comes back. */
+static rm_status identify(rm_link *l)
+{
+    l->have_desc = 0;
+    rm_status st = simple(l, RM_CMD_IDENTIFY);
+    if (st != RM_OK)
+        return st;
+    if (!l->have_desc)
+        return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_FORMAT,
+                          "%s: IDENTIFY acknowledged without a descriptor",
+                          rm_transport_label(l->t));
+    char why[160];
+    if (rm_descriptor_check(&l->desc, why, sizeof why) != RM_OK) {
+        l->have_desc = 0;
+        return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_FORMAT,
+                          "%s: the board's descriptor is not usable: %s",
+                          rm_transport_label(l->t), why);
+    }
+    return RM_OK;
+}
+
+/*
+ * Ping until the board answers. An Uno resets when the port opens (DTR)
+ * and its bootloader listens for ~0.5-1.5 s before the firmware starts, so
+ * early pings go unanswered; retry every 250 ms up to boot_wait_ms.
+ */
+static rm_status wake(rm_link *l)
+{
+    uint64_t deadline = rm_mono_ms() + l->opt.boot_wait_ms;
+    unsigned tries = 0;
+    for (;;) {
+        uint64_t now = rm_mono_ms();
+        unsigned left = now >= deadline ? 0 : (unsigned)(deadline - now);
+        unsigned wait = left < 250 ? left : 250;
+        tries++;
+        rm_ack ack;
+        rm_command c = { .type = RM_CMD_PING };
+        rm_status st = command(l, &c, wait ? wait : 1, &ack);
+        if (st == RM_OK) {
+            if (ack.version > RM_WIRE_VERSION)
+                return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_UNSUPPORTED,
+                                  "%s: the board speaks protocol %u, this "
+                                  "library %d: update rollmap",
+                                  rm_transport_label(l->t), ack.version,
+                                  RM_WIRE_VERSION);
+            return RM_OK;
+        }
+        if (st != RM_ERR_TIMEOUT)
+            return st;
+        if (l->ended)
+            return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_IO,
+                              "%s: the stream ended before the board "
+                              "answered", rm_transport_label(l->t));
+        if (rm_mono_ms() >= deadline)
+            return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_TIMEOUT,
+                              "%s: no answer from a board after %u pings "
+                              "in %.1f s (is it a rollmap board, at the "
+                              "right baud rate?)",
+                              rm_transport_label(l->t), tries,
+                              l->opt.boot_wait_ms / 1000.0);
+    }
+}
+
+rm_status rm_link_open(rm_transport *t, const rm_link_options *opt,
+                       rm_link **out, rm_error *err)
+{
+    if (!out) {
+        rm_transport_close(t);
+        return rm_error_set(err, RM_ERR_ARG, "no place for the handle");
+    }
+    *out = NULL;
+    if (!t)
+        return rm_error_set(err, RM_ERR_ARG, "no transport");
+    rm_link *l = rm_calloc(1, sizeof *l);
+    if (!l) {
+        rm_transport_close(t);
+        return rm_error_set(err, RM_ERR_NOMEM, "out of memory");
+    }
+    l->t = t;
+    if (opt)
+        l->opt = *opt;
+    if (!l->opt.boot_wait_ms)
+        l->opt.boot_wait_ms = 5000;
+    if (!l->opt.reply_timeout_ms)
+        l->opt.reply_timeout_ms = 1000;
+    rm_decoder_callbacks cb = {
+        .on_frame = on_frame,
+        .on_descriptor = on_descriptor,
+        .on_status = on_status,
+        .on_ack = on_ack,
+        .user = l,
+    };
+    rm_status st = rm_decoder_new(&cb, &l->dec, err);
+    if (st != RM_OK) {
+        rm_link_close(l);
+        return st;
+    }
+    st = wake(l);
+    if (st == RM_OK)
+        st = identify(l);
+    if (st != RM_OK) {
+        rm_error_set(err, st, "%s", l->msg);
+        rm_link_close(l);
+        return st;
+    }
+    /* Frames from a board left streaming by an earlier run are stale. */
+    l->q_head = l->q_count = 0;
+    *out = l;
+    return RM_OK;
+}
+
+const rm_descriptor *rm_link_descriptor(const rm_link *l)
+{
+    return l && l->have_desc ? &l->desc : NULL;
+}
+
+rm_transport *rm_link_transport(const rm_link *l)
+{
+    return l ? l->t : NULL;
+}
+
+rm_status rm_link_start(rm_link *l)
+{
+    if (!l)
+        return RM_ERR_ARG;
+    rm_status st = simple(l, RM_CMD_START);
+    if (st == RM_OK) {
+        l->streaming = 1;
+        l->last_byte_ms = rm_mono_ms();
+    }
+    return st;
+}
+
+rm_status rm_link_stop(rm_link *l)
+{
+    if (!l)
+        return RM_ERR_ARG;
+    l->streaming = 0;
+    return simple(l, RM_CMD_STOP);
+}
+
+rm_status rm_link_tare(rm_link *l, unsigned samples)
+{
+    if (!l || samples > 255)
+        return RM_ERR_ARG;
+    rm_command c = { .type = RM_CMD_TARE, .tare_samples = (uint8_t)samples };
+    /* Averaging up to 255 conversions at 10 Hz takes 25 s: allow for it. */
+    unsigned wait = l->opt.reply_timeout_ms;
+    double rate = l->have_desc ? l->desc.rate_hz : RM_MIN_RATE_HZ;
+    unsigned need = (unsigned)((samples ? samples : 64) * 1000.0 / rate) + wait;
+    rm_status st = command(l, &c, need, NULL);
+    return st == RM_OK ? identify(l) : st;
+}
+
+rm_status rm_link_set_calibration(rm_link *l, unsigned cell,
+                                  float scale_n_per_count, int32_t tare_counts)
+{
+    if (!l || !l->have_desc || cell >= l->desc.cells ||
+        !isfinite(scale_n_per_count) || scale_n_per_count == 0.0f)
+        return RM_ERR_ARG;
+    rm_command c = {
+        .type = RM_CMD_SET_CAL,
+        .cell = (uint8_t)cell,
+        .scale_n_per_count = scale_n_per_count,
+        .tare_counts = tare_counts,
+    };
+    rm_status st = command(l, &c, l->opt.reply_timeout_ms, NULL);
+    return st == RM_OK ? identify(l) : st;
+}
+
+rm_status rm_link_store_calibration(rm_link *l)
+{
+    if (!l)
+        return RM_ERR_ARG;
+    /* An EEPROM write of 32 cells x 8 bytes takes ~1 s at 3.3 ms/byte. */
+    rm_command c = { .type = RM_CMD_STORE_CAL };
+    unsigned wait = l->opt.reply_timeout_ms + 2000;
+    return command(l, &c, wait, NULL);
+}
+
+static size_t take(rm_link *l, rm_frame *buf, size_t cap)
+{
+    size_t n = l->q_count < cap ? l->q_count : cap;
+    memcpy(buf, l->queue + l->q_head, n * sizeof *buf);
+    l->q_head += n;
+    l->q_count -= n;
+    if (!l->q_count)
+        l->q_head = 0;
+    return n;
+}
+
+/* Longest silence allowed while streaming, in ms. */
+static uint64_t stall_ms(const rm_link *l)
+{
+    if (l->opt.stall_timeout_ms)
+        return l->opt.stall_timeout_ms;
+    double periods = l->have_desc ? 20000.0 / l->desc.rate_hz : 0.0;
+    return periods > 2000.0 ? (uint64_t)periods : 2000u;
+}
+
+rm_status rm_link_read(rm_link *l, rm_frame *buf, size_t cap, size_t *got,
+                       unsigned timeout_ms)
+{
+    if (!got)
+        return RM_ERR_ARG;
+    *got = 0;
+    if (!l || !buf || !cap)
+        return RM_ERR_ARG;
+    if (!l->q_count) {
+        if (l->pending != RM_OK) {
+            rm_status st = l->pending;
+            l->pending = RM_OK;
+            return st;
+        }
+        if (l->ended)
+            return RM_OK;
+        rm_status st = pump(l, timeout_ms);
+        if (st != RM_OK) {
+            if (!l->q_count)
+                return st;
+            l->pending = st; /* hand out what came first */
+        } else if (l->streaming && !l->ended && !l->q_count &&
+                   rm_mono_ms() - l->last_byte_ms >= stall_ms(l)) {
+            return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_TIMEOUT,
+                              "%s: the board stopped sending (nothing for "
+                              "%.1f s)", rm_transport_label(l->t),
+                              stall_ms(l) / 1000.0);
+        }
+    }
+    *got = take(l, buf, cap);
+    return RM_OK;
+}
+
+int rm_link_ended(const rm_link *l)
+{
+    return l ? l->ended : 1;
+}
+
+void rm_link_stats(const rm_link *l, rm_decoder_stats *out)
+{
+    if (!out)
+        return;
+    if (!l || !l->dec) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    rm_decoder_stats_get(l->dec, out);
+}
+
+int rm_link_board_status(const rm_link *l, rm_board_status *out)
+{
+    if (!l || !l->have_status || !out)
+        return 0;
+    *out = l->status;
+    return 1;
+}
+
+const char *rm_link_errmsg(const rm_link *l)
+{
+    return l ? l->msg : "no link";
+}
+
+void rm_link_close(rm_link *l)
+{
+    if (!l)
+        return;
+    rm_decoder_free(l->dec);
+    rm_transport_close(l->t);
+    rm_free(l->queue);
+    rm_free(l);
+}
