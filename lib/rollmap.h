@@ -551,7 +551,8 @@ typedef struct rm_decoder_stats {
     uint64_t bytes_discarded; /**< bytes of frames thrown away, delimiter
                                    included */
     uint64_t bytes_pending;   /**< bytes of the frame still open */
-    uint64_t frames_ok;       /**< frames delivered to a callback */
+    uint64_t frames_ok;       /**< valid frames, passed to their callback
+                                   when one is set */
     uint64_t crc_errors;      /**< checksum did not match */
     uint64_t cobs_errors;     /**< COBS block ran past the delimiter */
     uint64_t oversize;        /**< longer than RM_WIRE_MAX_FRAME */
