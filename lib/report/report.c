@@ -1,0 +1,406 @@
+/*
+ * Report entry points: format names, rm_report_write() dispatching to the
+ * per-format writers, and rm_report_file() (session reader -> engine ->
+ * writer in one call), plus the small formatting helpers they share.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "report_internal.h"
+
+static const char *const format_names[] = {
+    [RM_REPORT_TEXT] = "text", [RM_REPORT_JSON] = "json",
+    [RM_REPORT_CSV] = "csv",   [RM_REPORT_SVG] = "svg",
+    [RM_REPORT_HTML] = "html",
+};
+#define N_FORMATS (sizeof format_names / sizeof format_names[0])
+
+rm_status rm_report_format_parse(const char *name, rm_report_format *out)
+{
+    if (!name || !out)
+        return RM_ERR_ARG;
+    for (size_t i = 0; i < N_FORMATS; i++) {
+        if (strcmp(name, format_names[i]) == 0) {
+            *out = (rm_report_format)i;
+            return RM_OK;
+        }
+    }
+    return RM_ERR_ARG;
+}
+
+const char *rm_report_format_name(rm_report_format fmt)
+{
+    if ((unsigned)fmt < N_FORMATS)
+        return format_names[fmt];
+    return "unknown";
+}
+
+/* ------------------------------------------------------------------ */
+/* Shared helpers                                                      */
+/* ------------------------------------------------------------------ */
+
+void rm_fmt_fixed(char *buf, size_t cap, double v, int decimals,
+                  const char *nan_text)
+{
+    if (!cap)
+        return;
+    if (!isfinite(v)) {
+        snprintf(buf, cap, "%s", nan_text ? nan_text : "");
+        return;
+    }
+    /* "-0.0" reads oddly in a report; a value that rounds to zero is 0. */
+    double scale = pow(10.0, decimals);
+    if (fabs(v) * scale < 0.5)
+        v = 0.0;
+    snprintf(buf, cap, "%.*f", decimals, v);
+    /* A locale with a decimal comma (set by a program linking us) must
+     * not leak into JSON, CSV or SVG: the only non-digit, non-sign
+     * characters %f can produce are the decimal mark. */
+    for (char *p = buf; *p; p++)
+        if (*p != '-' && *p != '+' && (*p < '0' || *p > '9'))
+            *p = '.';
+}
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if none.
+ * Rejects overlongs, surrogates and code points past U+10FFFF. */
+static size_t utf8_seq_len(const unsigned char *p, size_t n)
+{
+    unsigned c = p[0];
+    size_t len;
+    unsigned min;
+    unsigned cp;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) { len = 2; min = 0x80; cp = c & 0x1f; }
+    else if (c >= 0xe0 && c <= 0xef) { len = 3; min = 0x800; cp = c & 0x0f; }
+    else if (c >= 0xf0 && c <= 0xf4) { len = 4; min = 0x10000; cp = c & 0x07; }
+    else return 0;
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+void rm_utf8_clean(const char *in, size_t max_in, char *out, size_t cap)
+{
+    static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
+    size_t o = 0;
+    if (!cap)
+        return;
+    if (!in) {
+        out[0] = '\0';
+        return;
+    }
+    size_t n = strnlen(in, max_in);
+    const unsigned char *p = (const unsigned char *)in;
+    for (size_t i = 0; i < n;) {
+        size_t len = utf8_seq_len(p + i, n - i);
+        const char *src = (const char *)p + i;
+        size_t take = len;
+        if (len == 0 || (len == 1 && ((p[i] < 0x20 && p[i] != '\n' &&
+                                       p[i] != '\t') || p[i] == 0x7f))) {
+            src = replacement;
+            take = 3;
+            len = 1;
+        }
+        if (o + take >= cap)
+            break;
+        memcpy(out + o, src, take);
+        o += take;
+        i += len;
+    }
+    out[o] = '\0';
+}
+
+void rm_xml_put(FILE *f, const char *s, size_t max_in)
+{
+    /* Notes are at most RM_NOTES_MAX bytes; a cleaned byte grows to at
+     * most 3 bytes (U+FFFD). Longer inputs are cut, never overrun. */
+    char clean[3 * RM_NOTES_MAX + 1];
+    rm_utf8_clean(s, max_in, clean, sizeof clean);
+    for (const char *p = clean; *p; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*p, f); break;
+        }
+    }
+}
+
+void rm_fmt_utc(char *buf, size_t cap, int64_t start_unix_us)
+{
+    struct tm tm;
+    if (!cap)
+        return;
+    buf[0] = '\0';
+    /* 0 is "unknown"; beyond year 9999 the ISO form breaks. */
+    if (start_unix_us <= 0 || start_unix_us > INT64_C(253402300799000000))
+        return;
+    time_t t = (time_t)(start_unix_us / 1000000);
+    if (!gmtime_r(&t, &tm))
+        return;
+    strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void rm_fmt_clock(char *buf, size_t cap, double t_s)
+{
+    if (!isfinite(t_s) || t_s < 0 || t_s > 1e9) {
+        snprintf(buf, cap, "-");
+        return;
+    }
+    unsigned long total = (unsigned long)(t_s + 0.5);
+    unsigned long h = total / 3600, m = (total / 60) % 60, s = total % 60;
+    if (h)
+        snprintf(buf, cap, "%lu:%02lu:%02lu", h, m, s);
+    else
+        snprintf(buf, cap, "%lu:%02lu", m, s);
+}
+
+const char *rm_zone_label(rm_zone z)
+{
+    switch (z) {
+    case RM_ZONE_ACHILLES:        return "Achilles (tendon)";
+    case RM_ZONE_SOLEUS:          return "soleus";
+    case RM_ZONE_GASTROC_MEDIAL:  return "gastroc. medial";
+    case RM_ZONE_GASTROC_LATERAL: return "gastroc. lateral";
+    case RM_ZONE_BELOW_KNEE:      return "below knee";
+    }
+    return "unknown";
+}
+
+const char *rm_guidance_level_name(rm_guidance_level level)
+{
+    switch (level) {
+    case RM_GUIDE_INFO:    return "info";
+    case RM_GUIDE_ADVICE:  return "advice";
+    case RM_GUIDE_CAUTION: return "caution";
+    }
+    return "unknown";
+}
+
+const char *rm_hold_band(double duration_s)
+{
+    if (!isfinite(duration_s))
+        return "?";
+    if (duration_s < RM_REPORT_HOLD_MIN_S)
+        return "short";
+    if (duration_s > RM_REPORT_HOLD_MAX_S)
+        return "long";
+    return "ok";
+}
+
+double rm_report_scale_max_kpa(const rm_summary *s)
+{
+    double m = 0.0;
+    if (s->map_kpa)
+        for (size_t i = 0; i < 3 * s->map_bins; i++)
+            if (isfinite(s->map_kpa[i]) && s->map_kpa[i] > m)
+                m = s->map_kpa[i];
+    if (s->peaks)
+        for (size_t i = 0; i < s->n_peaks; i++)
+            if (isfinite(s->peaks[i].pressure_kpa) &&
+                s->peaks[i].pressure_kpa > m)
+                m = s->peaks[i].pressure_kpa;
+    /* Round up to 1, 2 or 5 times a power of ten so the scale's ticks
+     * are round numbers: 137 kPa -> 200, 43 -> 50. */
+    if (m < 10.0)
+        return 10.0;
+    double p = pow(10.0, floor(log10(m)));
+    const double steps[] = { 1.0, 2.0, 5.0, 10.0 };
+    for (size_t i = 0; i < 4; i++)
+        if (m <= steps[i] * p)
+            return steps[i] * p;
+    return 10.0 * p;
+}
+
+rm_status rm_report_stream_status(FILE *out)
+{
+    if (fflush(out) != 0 || ferror(out))
+        return RM_ERR_IO;
+    return RM_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry points                                                        */
+/* ------------------------------------------------------------------ */
+
+rm_status rm_report_write(const rm_summary *s, const rm_session_meta *meta,
+                          rm_report_format fmt, FILE *out)
+{
+    if (!s || !out)
+        return RM_ERR_ARG;
+    switch (fmt) {
+    case RM_REPORT_TEXT: return rm_report_text(s, meta, out);
+    case RM_REPORT_JSON: return rm_report_json(s, meta, out);
+    case RM_REPORT_SVG:  return rm_report_svg(s, meta, 1, out);
+    case RM_REPORT_HTML: return rm_report_html(s, meta, out);
+    case RM_REPORT_CSV:  break; /* per sample: rm_csv_writer */
+    }
+    return RM_ERR_ARG;
+}
+
+/* Frames per engine push: 1024 frames of 140 bytes is about 140 kB, big
+ * enough that per-call costs vanish, small enough to stay in cache. */
+#define RM_REPORT_BLOCK_FRAMES 1024
+
+static rm_status push_all(rm_session *sess, rm_engine *eng, rm_frame *buf,
+                          const char *path, rm_error *err)
+{
+    for (;;) {
+        size_t got = 0;
+        rm_status st = rm_session_read(sess, buf, RM_REPORT_BLOCK_FRAMES,
+                                       &got);
+        if (st != RM_OK)
+            return rm_error_set(err, st, "%s: %s", path,
+                                rm_session_errmsg(sess));
+        if (got == 0)
+            return RM_OK;
+        st = rm_engine_push(eng, buf, got);
+        if (st != RM_OK)
+            return rm_error_set(err, st, "%s: %s", path,
+                                rm_engine_errmsg(eng));
+    }
+}
+
+rm_status rm_report_analyse(const char *path, const rm_engine_config *cfg,
+                            const rm_engine_callbacks *cb,
+                            rm_session **sess_out, rm_engine **eng_out,
+                            rm_error *err)
+{
+    rm_session *sess = NULL;
+    rm_engine *eng = NULL;
+    rm_engine_config defaults;
+    rm_error sub = { RM_OK, "" };
+    rm_status st;
+
+    *sess_out = NULL;
+    *eng_out = NULL;
+    if (!cfg) {
+        rm_engine_config_default(&defaults);
+        cfg = &defaults;
+    }
+    st = rm_session_open(path, &sess, &sub);
+    if (st != RM_OK) {
+        /* The reader's message usually names the file already. */
+        if (strncmp(sub.msg, path, strlen(path)) == 0)
+            return rm_error_set(err, st, "%s", sub.msg);
+        return rm_error_set(err, st, "%s: %s", path,
+                            sub.msg[0] ? sub.msg : rm_strerror(st));
+    }
+    st = rm_engine_new(rm_session_get_meta(sess), cfg, cb, &eng, &sub);
+    if (st != RM_OK) {
+        rm_session_close(sess);
+        return rm_error_set(err, st, "%s: %s", path,
+                            sub.msg[0] ? sub.msg : rm_strerror(st));
+    }
+    rm_frame *buf = rm_calloc(RM_REPORT_BLOCK_FRAMES, sizeof *buf);
+    if (!buf) {
+        st = rm_error_set(err, RM_ERR_NOMEM, "%s: out of memory", path);
+        goto fail;
+    }
+    st = push_all(sess, eng, buf, path, err);
+    rm_free(buf);
+    if (st != RM_OK)
+        goto fail;
+    st = rm_engine_finish(eng);
+    if (st != RM_OK) {
+        rm_error_set(err, st, "%s: %s", path, rm_engine_errmsg(eng));
+        goto fail;
+    }
+    if (!rm_engine_summary(eng)) {
+        st = rm_error_set(err, RM_ERR_FORMAT, "%s: engine gave no summary",
+                          path);
+        goto fail;
+    }
+    *sess_out = sess;
+    *eng_out = eng;
+    return RM_OK;
+fail:
+    rm_engine_free(eng);
+    rm_session_close(sess);
+    return st;
+}
+
+struct csv_sink {
+    rm_csv_writer *w;
+};
+
+static void csv_on_sample(const rm_sample *smp, void *user)
+{
+    struct csv_sink *sink = user;
+    /* A failed write is remembered by the writer and reported at close. */
+    (void)rm_csv_writer_row(sink->w, smp);
+}
+
+static rm_status report_csv_file(const char *path,
+                                 const rm_engine_config *cfg, FILE *out,
+                                 rm_error *err)
+{
+    rm_session *probe = NULL;
+    rm_session *sess = NULL;
+    rm_engine *eng = NULL;
+    struct csv_sink sink = { NULL };
+    rm_engine_callbacks cb = { .on_sample = csv_on_sample, .user = &sink };
+    rm_error sub = { RM_OK, "" };
+
+    /* The header needs the cell count before the engine runs. */
+    rm_status st = rm_session_open(path, &probe, &sub);
+    if (st != RM_OK) {
+        if (strncmp(sub.msg, path, strlen(path)) == 0)
+            return rm_error_set(err, st, "%s", sub.msg);
+        return rm_error_set(err, st, "%s: %s", path,
+                            sub.msg[0] ? sub.msg : rm_strerror(st));
+    }
+    uint32_t cells = rm_session_get_meta(probe)->desc.cells;
+    rm_session_close(probe);
+    st = rm_csv_writer_new(out, cells, &sink.w, &sub);
+    if (st != RM_OK)
+        return rm_error_set(err, st, "%s: %s", path, sub.msg);
+    /* Samples come from on_sample during this (first) pass, so positions
+     * are the engine's provisional ones; see docs/report-schema.md. */
+    st = rm_report_analyse(path, cfg, &cb, &sess, &eng, err);
+    rm_engine_free(eng);
+    rm_session_close(sess);
+    rm_status cst = rm_csv_writer_close(sink.w);
+    if (st != RM_OK)
+        return st;
+    if (cst != RM_OK)
+        return rm_error_set(err, cst, "%s: writing the CSV failed", path);
+    return RM_OK;
+}
+
+rm_status rm_report_file(const char *session_path, rm_report_format fmt,
+                         const rm_engine_config *cfg, FILE *out,
+                         rm_error *err)
+{
+    if (!session_path || !out || (unsigned)fmt >= N_FORMATS)
+        return rm_error_set(err, RM_ERR_ARG, "invalid argument");
+    if (fmt == RM_REPORT_CSV)
+        return report_csv_file(session_path, cfg, out, err);
+
+    rm_session *sess = NULL;
+    rm_engine *eng = NULL;
+    rm_status st = rm_report_analyse(session_path, cfg, NULL, &sess, &eng,
+                                     err);
+    if (st != RM_OK)
+        return st;
+    st = rm_report_write(rm_engine_summary(eng), rm_session_get_meta(sess),
+                         fmt, out);
+    rm_engine_free(eng);
+    rm_session_close(sess);
+    if (st != RM_OK)
+        return rm_error_set(err, st, "%s: writing the report failed: %s",
+                            session_path, rm_strerror(st));
+    return RM_OK;
+}

@@ -1,0 +1,88 @@
+/*
+ * report_internal.h - helpers the report writers share (lib/report only):
+ * locale-proof number formatting, UTF-8 clean-up, XML escaping, times.
+ * Data flow: rm_summary (engine) + rm_session_meta -> report/<format>.c.
+ */
+#ifndef ROLLMAP_REPORT_REPORT_INTERNAL_H
+#define ROLLMAP_REPORT_REPORT_INTERNAL_H
+
+#include <stdio.h>
+
+#include "internal.h"
+
+/* Common advice the text and HTML reports compare holds with (seconds);
+ * the engine's guidance uses its own configurable copy of these. */
+#define RM_REPORT_HOLD_MIN_S 30.0
+#define RM_REPORT_HOLD_MAX_S 90.0
+
+/* The reminder every human-readable report ends its guidance with. */
+#define RM_REPORT_SAFETY_TEXT                                               \
+    "This report informs and does not diagnose. Sharp pain, swelling or "  \
+    "redness are reasons to stop and see a professional."
+
+/*
+ * Write v with @p decimals digits after the point into buf, always with
+ * '.' as the decimal mark whatever the C locale says (JSON, CSV and SVG
+ * need it). Non-finite v gives @p nan_text. Example: 12.345, 1 -> "12.3".
+ */
+void rm_fmt_fixed(char *buf, size_t cap, double v, int decimals,
+                  const char *nan_text);
+
+/*
+ * Copy at most @p max_in bytes of @p in (stopping at NUL) to @p out as
+ * valid UTF-8: bytes that do not form a valid sequence become U+FFFD and
+ * C0 controls other than \n and \t become U+FFFD too, so XML and JSON
+ * stay valid. Always NUL-terminates; truncates at a character boundary.
+ * @p cap of 3 * max_in + 1 never truncates.
+ */
+void rm_utf8_clean(const char *in, size_t max_in, char *out, size_t cap);
+
+/* XML/HTML text and attribute escaping of a UTF-8-cleaned copy of at most
+ * max_in bytes of s: & < > " ' become entities. */
+void rm_xml_put(FILE *f, const char *s, size_t max_in);
+
+/* "2026-11-21T05:37:51Z" for start_unix_us (us since 1970, UTC), or ""
+ * when the time is unknown (0) or out of range. */
+void rm_fmt_utc(char *buf, size_t cap, int64_t start_unix_us);
+
+/* "m:ss" (or "h:mm:ss") for a time in seconds; "-" when not finite. */
+void rm_fmt_clock(char *buf, size_t cap, double t_s);
+
+/* Human names for the text/HTML reports (JSON uses rm_*_name()). */
+const char *rm_zone_label(rm_zone z);
+const char *rm_guidance_level_name(rm_guidance_level level);
+
+/* Advice band of a hold: "short", "ok", "long" against 30-90 s. */
+const char *rm_hold_band(double duration_s);
+
+/* Largest finite pressure in the map and peaks, rounded up to a round
+ * number for a colour scale (at least 10 kPa). */
+double rm_report_scale_max_kpa(const rm_summary *s);
+
+/* Writers, one per file. Each checks nothing the dispatcher checked. */
+rm_status rm_report_text(const rm_summary *s, const rm_session_meta *meta,
+                         FILE *out);
+rm_status rm_report_json(const rm_summary *s, const rm_session_meta *meta,
+                         FILE *out);
+rm_status rm_report_html(const rm_summary *s, const rm_session_meta *meta,
+                         FILE *out);
+/* The calf map; @p standalone adds the XML declaration (an .svg file)
+ * and leaves it out for inline use in HTML. */
+rm_status rm_report_svg(const rm_summary *s, const rm_session_meta *meta,
+                        int standalone, FILE *out);
+
+/*
+ * Open a session file, run the engine over every frame in blocks and
+ * finish it. On success the caller owns *sess and *eng (summary and
+ * metadata stay valid until they are freed); on failure both are NULL
+ * and err says why ("PATH: cause").
+ */
+rm_status rm_report_analyse(const char *path, const rm_engine_config *cfg,
+                            const rm_engine_callbacks *cb,
+                            rm_session **sess, rm_engine **eng,
+                            rm_error *err);
+
+/* RM_OK, or RM_ERR_IO if the stream has failed (after flushing). */
+rm_status rm_report_stream_status(FILE *out);
+
+#endif
