@@ -1,0 +1,316 @@
+/*
+ * The virtual board: the simulator (lib/sim) behind the wire protocol,
+ * answering commands as the firmware does (docs/protocol.md), paced at
+ * real time or faster. One more transport, so `record --sim` runs the
+ * whole live path (decoder, recorder, engine) with no hardware.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "link/transport.h"
+
+/* Frames asked from the simulator at a time. */
+#define SIM_BLOCK 64
+/* Output bytes queued for the host: several frames' worth, plus room for
+ * a descriptor (the largest frame) and a status and an ack. */
+#define OUT_CAP (16 * RM_WIRE_MAX_FRAME)
+
+typedef struct vboard {
+    rm_sim *sim;
+    rm_decoder *cmd_dec;        /* commands from the host */
+    rm_descriptor desc;         /* what IDENTIFY returns; calibration lives here */
+    rm_vboard_options opt;
+    int streaming, sim_done;
+    uint64_t boot_us;           /* monotonic time the board "powered up" */
+    uint64_t start_us;          /* monotonic time of START */
+    uint32_t first_time_us;     /* board time of the first frame sent */
+    int have_first;
+    rm_frame block[SIM_BLOCK];  /* frames from the simulator not yet sent */
+    size_t b_pos, b_len;
+    rm_frame last;              /* last frame sent (for TARE) */
+    int have_last;
+    rm_board_status status;
+    uint8_t out[OUT_CAP];       /* encoded bytes not yet read: [o_pos, o_len) */
+    size_t o_pos, o_len;
+    char msg[256];
+} vboard;
+
+static void put(vboard *b, const uint8_t *bytes, size_t n)
+{
+    if (b->o_pos && b->o_len + n > OUT_CAP) {
+        memmove(b->out, b->out + b->o_pos, b->o_len - b->o_pos);
+        b->o_len -= b->o_pos;
+        b->o_pos = 0;
+    }
+    if (b->o_len + n > OUT_CAP) { /* a real UART ring would drop: count it */
+        b->status.uart_overflows++;
+        return;
+    }
+    memcpy(b->out + b->o_len, bytes, n);
+    b->o_len += n;
+}
+
+static void send_ack(vboard *b, const rm_command *c, uint8_t result)
+{
+    rm_ack a = { .request_id = c->request_id, .command = (uint8_t)c->type,
+                 .result = result, .version = RM_WIRE_VERSION };
+    uint8_t f[RM_WIRE_MAX_FRAME];
+    size_t n = 0;
+    if (rm_wire_encode_ack(&a, f, sizeof f, &n) == RM_OK)
+        put(b, f, n);
+}
+
+static void send_status(vboard *b)
+{
+    b->status.state = b->streaming ? RM_BOARD_STREAMING : RM_BOARD_IDLE;
+    b->status.uptime_ms = (uint32_t)((rm_mono_us() - b->boot_us) / 1000u);
+    uint8_t f[RM_WIRE_MAX_FRAME];
+    size_t n = 0;
+    if (rm_wire_encode_status(&b->status, f, sizeof f, &n) == RM_OK)
+        put(b, f, n);
+}
+
+static void on_command(const rm_command *c, void *user)
+{
+    vboard *b = user;
+    uint8_t f[RM_WIRE_MAX_FRAME];
+    size_t n = 0;
+    switch (c->type) {
+    case RM_CMD_PING:
+        send_ack(b, c, RM_ACK_OK);
+        break;
+    case RM_CMD_IDENTIFY:
+        if (rm_wire_encode_descriptor(&b->desc, f, sizeof f, &n) == RM_OK)
+            put(b, f, n);
+        send_ack(b, c, RM_ACK_OK);
+        break;
+    case RM_CMD_START:
+        if (!b->streaming && !b->sim_done) {
+            b->streaming = 1;
+            b->start_us = rm_mono_us();
+            b->have_first = 0;
+        }
+        send_ack(b, c, RM_ACK_OK);
+        break;
+    case RM_CMD_STOP:
+        b->streaming = 0;
+        send_status(b);
+        send_ack(b, c, RM_ACK_OK);
+        break;
+    case RM_CMD_TARE:
+        /* The firmware averages fresh conversions; the model's last sample
+         * stands in for them (before any sample, tare stays). */
+        if (b->have_last)
+            for (uint32_t i = 0; i < b->desc.cells; i++)
+                b->desc.tare_counts[i] = b->last.cells[i];
+        send_ack(b, c, RM_ACK_OK);
+        break;
+    case RM_CMD_SET_RATE:
+        /* The model's rate is fixed by its scenario. */
+        send_ack(b, c, fabsf((float)c->rate_hz - b->desc.rate_hz) < 0.5f
+                           ? RM_ACK_OK : RM_ACK_BAD_ARG);
+        break;
+    case RM_CMD_SET_CAL:
+        if (c->cell >= b->desc.cells || !isfinite(c->scale_n_per_count) ||
+            c->scale_n_per_count == 0.0f) {
+            send_ack(b, c, RM_ACK_BAD_ARG);
+            break;
+        }
+        b->desc.scale_n_per_count[c->cell] = c->scale_n_per_count;
+        b->desc.tare_counts[c->cell] = c->tare_counts;
+        send_ack(b, c, RM_ACK_OK);
+        break;
+    case RM_CMD_STORE_CAL:
+        b->status.flags |= 1u; /* "calibration in EEPROM" */
+        send_ack(b, c, RM_ACK_OK);
+        break;
+    case RM_CMD_GET_STATUS:
+        send_status(b);
+        send_ack(b, c, RM_ACK_OK);
+        break;
+    default:
+        send_ack(b, c, RM_ACK_UNKNOWN);
+        break;
+    }
+}
+
+/* Next simulated frame, refilling the block; 0 at the end of the model. */
+static int next_frame(vboard *b, rm_frame *f)
+{
+    if (b->b_pos == b->b_len) {
+        if (b->sim_done)
+            return 0;
+        size_t got = 0;
+        if (rm_sim_read(b->sim, b->block, SIM_BLOCK, &got) != RM_OK ||
+            got == 0) {
+            b->sim_done = 1;
+            return 0;
+        }
+        b->b_pos = 0;
+        b->b_len = got;
+    }
+    *f = b->block[b->b_pos];
+    return 1;
+}
+
+/*
+ * Monotonic time (us) at which frame @p f is due: start plus its board
+ * time since the first frame, divided by the speed. Using the board clock
+ * keeps the pacing right across dropped-frame gaps.
+ * Example: at 80 Hz and speed 2, the frame 1 s of board time after the
+ * first is due 500 ms after START.
+ */
+static uint64_t due_us(const vboard *b, const rm_frame *f)
+{
+    if (b->opt.no_realtime)
+        return 0;
+    uint32_t dt = f->time_us - b->first_time_us; /* wraps correctly */
+    return b->start_us + (uint64_t)((double)dt / b->opt.speed);
+}
+
+/* Encode every frame due by @p now_us while there is room. */
+static void emit_due(vboard *b, uint64_t now_us)
+{
+    rm_frame f;
+    while (b->streaming && OUT_CAP - (b->o_len - b->o_pos) >=
+                               RM_WIRE_MAX_FRAME &&
+           next_frame(b, &f)) {
+        if (!b->have_first) {
+            b->first_time_us = f.time_us;
+            b->have_first = 1;
+        }
+        if (due_us(b, &f) > now_us)
+            break;
+        uint8_t out[RM_WIRE_MAX_FRAME];
+        size_t n = 0;
+        if (rm_wire_encode_frame(&f, b->desc.cells, out, sizeof out, &n) ==
+            RM_OK) {
+            put(b, out, n);
+            b->status.frames_sent++;
+        } else {
+            b->status.frames_dropped++;
+        }
+        b->last = f;
+        b->have_last = 1;
+        b->b_pos++;
+    }
+}
+
+static void sleep_us(uint64_t us)
+{
+    struct timespec ts = { .tv_sec = (time_t)(us / 1000000u),
+                           .tv_nsec = (long)(us % 1000000u) * 1000 };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+static rm_status vb_read(void *impl, uint8_t *buf, size_t cap, size_t *got,
+                         unsigned timeout_ms)
+{
+    vboard *b = impl;
+    uint64_t deadline = rm_mono_us() + (uint64_t)timeout_ms * 1000u;
+    *got = 0;
+    for (;;) {
+        uint64_t now = rm_mono_us();
+        emit_due(b, now);
+        if (b->o_len > b->o_pos) {
+            size_t n = b->o_len - b->o_pos;
+            if (n > cap)
+                n = cap;
+            memcpy(buf, b->out + b->o_pos, n);
+            b->o_pos += n;
+            if (b->o_pos == b->o_len)
+                b->o_pos = b->o_len = 0;
+            *got = n;
+            return RM_OK;
+        }
+        if (b->streaming && b->sim_done && b->b_pos == b->b_len)
+            return RM_OK; /* the session is over: end of stream */
+        if (now >= deadline)
+            return RM_ERR_TIMEOUT;
+        /* Sleep until the next frame is due, or the timeout. */
+        uint64_t wake = deadline;
+        rm_frame f;
+        if (b->streaming && next_frame(b, &f)) {
+            uint64_t d = due_us(b, &f);
+            if (d < wake)
+                wake = d;
+        }
+        if (wake > now)
+            sleep_us(wake - now);
+    }
+}
+
+static rm_status vb_write(void *impl, const uint8_t *buf, size_t len,
+                          unsigned timeout_ms)
+{
+    (void)timeout_ms;
+    vboard *b = impl;
+    return rm_decoder_feed(b->cmd_dec, buf, len);
+}
+
+static void vb_close(void *impl)
+{
+    vboard *b = impl;
+    rm_decoder_free(b->cmd_dec);
+    rm_sim_free(b->sim);
+    rm_free(b);
+}
+
+static const char *vb_errmsg(void *impl)
+{
+    return ((vboard *)impl)->msg;
+}
+
+static const rm_transport_ops sim_ops = {
+    .name = "sim",
+    .read = vb_read,
+    .write = vb_write,
+    .close = vb_close,
+    .errmsg = vb_errmsg,
+};
+
+rm_status rm_transport_open_sim(const char *scenario,
+                                const rm_vboard_options *opt,
+                                rm_transport **out, rm_error *err)
+{
+    if (!out)
+        return rm_error_set(err, RM_ERR_ARG, "no place for the handle");
+    *out = NULL;
+    vboard *b = rm_calloc(1, sizeof *b);
+    if (!b)
+        return rm_error_set(err, RM_ERR_NOMEM, "out of memory");
+    if (opt)
+        b->opt = *opt;
+    if (!isfinite(b->opt.speed) || b->opt.speed < 0.0) {
+        vb_close(b);
+        return rm_error_set(err, RM_ERR_ARG, "speed %g is not usable",
+                            b->opt.speed);
+    }
+    if (b->opt.speed == 0.0)
+        b->opt.speed = 1.0;
+    rm_status st = rm_sim_new(scenario, &b->opt.sim, &b->sim, err);
+    if (st != RM_OK) {
+        vb_close(b);
+        return st;
+    }
+    const rm_session_meta *meta = rm_sim_get_meta(b->sim);
+    if (!meta) {
+        vb_close(b);
+        return rm_error_set(err, RM_ERR_FORMAT, "simulator gave no metadata");
+    }
+    b->desc = meta->desc;
+    rm_decoder_callbacks cb = { .on_command = on_command, .user = b };
+    st = rm_decoder_new(&cb, &b->cmd_dec, err);
+    if (st != RM_OK) {
+        vb_close(b);
+        return st;
+    }
+    b->boot_us = rm_mono_us();
+    char label[160];
+    snprintf(label, sizeof label, "sim:%s", scenario ? scenario : "default");
+    return rm_transport_wrap(&sim_ops, b, label, out, err);
+}
