@@ -227,6 +227,12 @@ RM_API rm_status rm_session_rewind(rm_session *s);
 /** Frames lost in sequence gaps among the frames read so far. @since 0.1 */
 RM_API uint64_t rm_session_dropped(const rm_session *s);
 
+/**
+ * Container of the open file: "WAV" (RIFF/WAVE, under 4 GiB) or "RF64".
+ * Static text. @since 0.1
+ */
+RM_API const char *rm_session_container(const rm_session *s);
+
 /** Detail of the last failure on @p s. @since 0.1 */
 RM_API const char *rm_session_errmsg(const rm_session *s);
 

@@ -20,6 +20,7 @@ struct rm_session {
     SNDFILE *sf;
     rm_session_meta meta;
     uint32_t channels;
+    int container;            /* SF_FORMAT_WAV, _WAVEX or _RF64 */
     uint64_t frames;
     uint64_t dropped;
     uint32_t last_seq;
@@ -144,6 +145,7 @@ rm_status rm_session_open(const char *path, rm_session **out, rm_error *err)
         return st;
     }
     s->channels = (uint32_t)info.channels;
+    s->container = info.format & SF_FORMAT_TYPEMASK;
     s->frames = (uint64_t)info.frames;
     s->block = rm_calloc((size_t)BLOCK_FRAMES * s->channels, sizeof *s->block);
     if (!s->block) {
@@ -225,6 +227,15 @@ rm_status rm_session_rewind(rm_session *s)
 uint64_t rm_session_dropped(const rm_session *s)
 {
     return s ? s->dropped : 0;
+}
+
+const char *rm_session_container(const rm_session *s)
+{
+    /* An RF64 file under 4 GiB was downgraded to RIFF/WAVE on close; its
+     * WAVE_FORMAT_EXTENSIBLE 'fmt ' makes libsndfile call it WAVEX. */
+    if (!s)
+        return "";
+    return s->container == SF_FORMAT_RF64 ? "RF64" : "WAV";
 }
 
 const char *rm_session_errmsg(const rm_session *s)
