@@ -1,9 +1,485 @@
-/* rollmap record: not built yet (see the open issues). */
+/*
+ * rollmap record: open the board (a named port, the one board found by
+ * USB id, or the virtual board), handshake, and stream every frame into a
+ * session file and the engine at once, with the live view, until Ctrl-C,
+ * the end of --duration, or the board going away. Then the report summary.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "liveview.h"
+
+#define CMD "record"
+#define READ_FRAMES 256      /* frames taken from the link per call */
+#define READ_WAIT_MS 50      /* longest wait, so Ctrl-C is seen at once */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void help(void)
+{
+    printf(
+        "Usage: rollmap record [-p PORT | --sim[=SCENARIO]] [-o FILE.wav]\n"
+        "                      [--leg left|right] [--duration SEC]\n"
+        "                      [--notes TEXT] [--force] [--quiet]\n"
+        "\n"
+        "Record a session from the roller into a .wav session file, with a\n"
+        "live view, until Ctrl-C, --duration, or the board going away. The\n"
+        "file is written as frames arrive and synced once a second.\n"
+        "\n"
+        "Options:\n"
+        "  -p, --port PORT      serial port (default: the one port with a\n"
+        "                       known board USB id; see 'rollmap ports');\n"
+        "                       a pty path works too, '-' means stdin/stdout\n"
+        "      --baud N         serial speed (default %u)\n"
+        "      --sim[=SCENARIO] virtual board running the simulator\n"
+        "                       (default scenario: basic)\n"
+        "      --seed N         simulator seed (default 1)\n"
+        "      --speed X        virtual board pace, 1 = real time (default 1)\n"
+        "      --no-realtime    virtual board sends as fast as it can\n"
+        "  -o, --output FILE    session file (default rollmap-YYYYmmdd-HHMMSS.wav)\n"
+        "      --leg left|right which calf (default: unknown)\n"
+        "      --duration SEC   stop after SEC seconds of board time\n"
+        "                       (default: until Ctrl-C)\n"
+        "      --notes TEXT     free text stored in the file\n"
+        "      --force          overwrite an existing output file\n"
+        "  -q, --quiet          no live view\n"
+        "      --plain          live view as plain lines even on a terminal\n"
+        "      --boot-wait MS   how long to wait for the board to answer\n"
+        "                       after opening the port (default 5000)\n"
+        "  -h, --help           show this help\n"
+        "\n"
+        "Example: rollmap record --leg left -o calf-left.wav\n"
+        "         rollmap record --sim --duration 20 -o try.wav\n"
+        "\n"
+        "Exit status: 0 recorded and stopped cleanly; 1 failure (the board\n"
+        "went away: the file keeps everything received); 2 usage error;\n"
+        "3 the board sent unusable data; 4 no board, or several.\n",
+        RM_DEFAULT_BAUD);
+}
+
+enum {
+    OPT_SIM = 256, OPT_SEED, OPT_SPEED, OPT_NO_REALTIME, OPT_LEG,
+    OPT_DURATION, OPT_NOTES, OPT_FORCE, OPT_BAUD, OPT_PLAIN, OPT_BOOT_WAIT,
+};
+
+typedef struct record_args {
+    const char *port;
+    int sim;
+    const char *scenario;
+    uint64_t seed;
+    double speed;
+    int no_realtime;
+    const char *output;
+    rm_leg leg;
+    double duration_s;      /* 0: until stopped */
+    const char *notes;
+    int force;
+    liveview_mode view;
+    uint64_t baud;
+    double boot_wait_ms;
+} record_args;
+
+static int parse(int argc, char **argv, record_args *a)
+{
+    static const struct option opts[] = {
+        { "port", required_argument, NULL, 'p' },
+        { "sim", optional_argument, NULL, OPT_SIM },
+        { "seed", required_argument, NULL, OPT_SEED },
+        { "speed", required_argument, NULL, OPT_SPEED },
+        { "no-realtime", no_argument, NULL, OPT_NO_REALTIME },
+        { "output", required_argument, NULL, 'o' },
+        { "leg", required_argument, NULL, OPT_LEG },
+        { "duration", required_argument, NULL, OPT_DURATION },
+        { "notes", required_argument, NULL, OPT_NOTES },
+        { "force", no_argument, NULL, OPT_FORCE },
+        { "quiet", no_argument, NULL, 'q' },
+        { "plain", no_argument, NULL, OPT_PLAIN },
+        { "baud", required_argument, NULL, OPT_BAUD },
+        { "boot-wait", required_argument, NULL, OPT_BOOT_WAIT },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "p:o:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': a->port = optarg; break;
+        case OPT_SIM:
+            a->sim = 1;
+            if (optarg)
+                a->scenario = optarg;
+            break;
+        case OPT_SEED:
+            if (cli_parse_u64(CMD, "--seed", optarg, &a->seed))
+                return EXIT_USAGE;
+            break;
+        case OPT_SPEED:
+            if (cli_parse_double(CMD, "--speed", optarg, 0.01, 1000.0,
+                                 &a->speed))
+                return EXIT_USAGE;
+            break;
+        case OPT_NO_REALTIME: a->no_realtime = 1; break;
+        case 'o': a->output = optarg; break;
+        case OPT_LEG:
+            if (rm_leg_parse(optarg, &a->leg) != RM_OK)
+                return cli_usage_error(CMD, "--leg: '%s' is not left or right",
+                                       optarg);
+            break;
+        case OPT_DURATION:
+            if (cli_parse_double(CMD, "--duration", optarg, 0.001, 1e7,
+                                 &a->duration_s))
+                return EXIT_USAGE;
+            break;
+        case OPT_NOTES:
+            if (strlen(optarg) >= RM_NOTES_MAX)
+                return cli_usage_error(CMD, "--notes: longer than %d bytes",
+                                       RM_NOTES_MAX - 1);
+            a->notes = optarg;
+            break;
+        case OPT_FORCE: a->force = 1; break;
+        case 'q': a->view = LIVEVIEW_OFF; break;
+        case OPT_PLAIN:
+            if (a->view != LIVEVIEW_OFF)
+                a->view = LIVEVIEW_PLAIN;
+            break;
+        case OPT_BAUD:
+            if (cli_parse_u64(CMD, "--baud", optarg, &a->baud))
+                return EXIT_USAGE;
+            if (a->baud < 1200 || a->baud > 12000000)
+                return cli_usage_error(CMD, "--baud: %s is not a serial speed",
+                                       optarg);
+            break;
+        case OPT_BOOT_WAIT:
+            if (cli_parse_double(CMD, "--boot-wait", optarg, 1, 600000,
+                                 &a->boot_wait_ms))
+                return EXIT_USAGE;
+            break;
+        case 'h': help(); return -1;
+        default: return cli_usage_error(CMD, "unknown option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+    if (a->sim && a->port)
+        return cli_usage_error(CMD, "-p and --sim exclude each other");
+    if (!a->sim && (a->speed > 0.0 || a->no_realtime))
+        return cli_usage_error(CMD, "--speed and --no-realtime need --sim");
+    return EXIT_OK;
+}
+
+/* Open what the options name; prints the message and returns the exit
+ * code on failure. */
+static int open_board(const record_args *a, rm_link **link)
+{
+    rm_error err = { 0 };
+    rm_transport *t = NULL;
+    rm_status st;
+    if (a->sim) {
+        rm_vboard_options vo = { 0 };
+        vo.sim.seed = a->seed ? a->seed : 1;
+        vo.sim.leg = a->leg;
+        vo.sim.duration_s = a->duration_s;
+        vo.speed = a->speed;
+        vo.no_realtime = a->no_realtime;
+        st = rm_transport_open_sim(a->scenario ? a->scenario : "basic", &vo,
+                                   &t, &err);
+    } else if (a->port && !strcmp(a->port, "-")) {
+        st = rm_transport_open_fd(STDIN_FILENO, STDOUT_FILENO, 0, "stdin",
+                                  &t, &err);
+    } else {
+        st = rm_transport_open_serial(a->port, (uint32_t)a->baud, &t, &err);
+        /* libserialport knows only ports with a sysfs entry: a pty is
+         * opened directly instead. */
+        if (st == RM_ERR_NODEV && a->port && access(a->port, F_OK) == 0) {
+            rm_error err2 = { 0 };
+            st = rm_transport_open_tty(a->port, (uint32_t)a->baud, &t, &err2);
+            if (st != RM_OK)
+                err = err2;
+        }
+    }
+    if (st != RM_OK) {
+        if (st == RM_ERR_ARG && a->sim) {
+            cli_error(CMD, "--sim: %s", err.msg);
+            return EXIT_USAGE;
+        }
+        cli_error(CMD, "%s", err.msg);
+        return st == RM_ERR_NODEV ? EXIT_NODEV : cli_exit_for(st);
+    }
+    if (!a->sim)
+        fprintf(stderr, "rollmap record: %s: waiting for the board...\n",
+                rm_transport_label(t));
+    rm_link_options lo = { .boot_wait_ms = (unsigned)a->boot_wait_ms };
+    st = rm_link_open(t, &lo, link, &err);
+    if (st != RM_OK) {
+        cli_error(CMD, "%s", err.msg);
+        /* Nobody answering on the port is "no board". */
+        return st == RM_ERR_TIMEOUT ? EXIT_NODEV : cli_exit_for(st);
+    }
+    return EXIT_OK;
+}
+
+/* Board time of the first frame, for --duration. */
+typedef struct clock_state {
+    int have_first;
+    uint32_t first_us;
+} clock_state;
+
+/*
+ * Record the frames of @p buf that fall inside --duration (board time,
+ * so a faster-than-real-time virtual board records the same frames).
+ * *keep: frames recorded; *full: the duration is reached. Non-zero when
+ * the recorder failed.
+ */
+static int push_kept(rm_recorder *rec, const rm_frame *buf, size_t got,
+                     double duration_s, clock_state *clk, size_t *keep,
+                     int *full)
+{
+    *keep = got;
+    *full = 0;
+    if (!got)
+        return 0;
+    if (!clk->have_first) {
+        clk->first_us = buf[0].time_us;
+        clk->have_first = 1;
+    }
+    if (duration_s > 0.0)
+        for (size_t i = 0; i < got; i++)
+            if ((uint32_t)(buf[i].time_us - clk->first_us) >=
+                duration_s * 1e6) {
+                *keep = i;
+                *full = 1;
+                break;
+            }
+    return *keep && rm_recorder_push(rec, buf, *keep) != RM_OK;
+}
+
+static void default_name(char *buf, size_t cap)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(buf, cap, "rollmap-%Y%m%d-%H%M%S.wav", &tm);
+}
+
+static int64_t unix_us_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 int cmd_record(int argc, char **argv)
 {
-    (void)argc;
-    cli_error(argv[0], "not implemented yet");
-    return EXIT_RUNTIME;
+    record_args a = { .view = LIVEVIEW_AUTO };
+    int rc = parse(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+
+    char name[64];
+    if (!a.output) {
+        default_name(name, sizeof name);
+        a.output = name;
+    }
+    /* Refuse before touching the board: opening the port resets it. */
+    struct stat sb;
+    if (!a.force && stat(a.output, &sb) == 0) {
+        cli_error(CMD, "%s: already exists (use --force to overwrite)",
+                  a.output);
+        return EXIT_RUNTIME;
+    }
+
+    rm_link *link = NULL;
+    rc = open_board(&a, &link);
+    if (rc)
+        return rc;
+    const rm_descriptor *desc = rm_link_descriptor(link);
+
+    rm_session_meta meta;
+    memset(&meta, 0, sizeof meta);
+    meta.format_version = 1;
+    meta.desc = *desc;
+    meta.leg = a.leg;
+    meta.start_unix_us = unix_us_now();
+    if (a.notes)
+        snprintf(meta.notes, sizeof meta.notes, "%s", a.notes);
+
+    rm_recorder_options ro = { .write_flags = a.force ? RM_WRITE_OVERWRITE : 0 };
+    rm_recorder *rec = NULL;
+    rm_error err = { 0 };
+    rm_status st = rm_recorder_new(a.output, &meta, &ro, &rec, &err);
+    if (st != RM_OK) {
+        cli_error(CMD, "%s", err.msg);
+        rm_link_close(link);
+        return cli_exit_for(st);
+    }
+    if (!rm_recorder_engine(rec) && a.view != LIVEVIEW_OFF)
+        fprintf(stderr, "rollmap record: %s; showing raw readings\n",
+                rm_recorder_errmsg(rec));
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    struct sigaction old_int, old_term;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    stop_signal = 0;
+
+    fprintf(stderr, "rollmap record: %s, %u cells at %g Hz (firmware %s, "
+                    "serial %s) -> %s; Ctrl-C stops\n",
+            rm_transport_label(rm_link_transport(link)), desc->cells,
+            (double)desc->rate_hz, desc->firmware, desc->serial, a.output);
+
+    clock_state clk = { 0 };
+    rm_frame last;
+    memset(&last, 0, sizeof last);
+    const char *why_stop = NULL;
+    int link_ok = 0;        /* the board can still be told to stop */
+    liveview *view = liveview_new(stdout, a.view, desc);
+    rm_frame *buf = malloc(READ_FRAMES * sizeof *buf);
+    if (!buf) {
+        cli_error(CMD, "out of memory");
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    st = rm_link_start(link);
+    if (st != RM_OK) {
+        cli_error(CMD, "%s", rm_link_errmsg(link));
+        rc = cli_exit_for(st);
+        goto done;
+    }
+    link_ok = 1;
+    for (;;) {
+        if (stop_signal) {
+            why_stop = "stopped";
+            break;
+        }
+        size_t got = 0;
+        st = rm_link_read(link, buf, READ_FRAMES, &got, READ_WAIT_MS);
+        if (got) {
+            size_t keep = 0;
+            int full = 0;
+            if (push_kept(rec, buf, got, a.duration_s, &clk, &keep, &full)) {
+                cli_error(CMD, "%s", rm_recorder_errmsg(rec));
+                rc = EXIT_RUNTIME;
+                break;
+            }
+            if (keep)
+                last = buf[keep - 1];
+            if (keep && view) {
+                rm_live live;
+                const rm_engine *e = rm_recorder_engine(rec);
+                if (e)
+                    rm_engine_live_state(e, &live);
+                rm_decoder_stats ds;
+                rm_link_stats(link, &ds);
+                liveview_update(view, &last, e ? &live : NULL,
+                                rm_recorder_frames(rec), ds.frames_lost, 0);
+            }
+            if (full) {
+                why_stop = "duration reached";
+                break;
+            }
+        }
+        if (st != RM_OK) {
+            /* Everything received was pushed above; now say why it ended. */
+            link_ok = 0;
+            if (!stop_signal) {
+                cli_error(CMD, "%s; the session file keeps every frame "
+                               "received", rm_link_errmsg(link));
+                rc = EXIT_RUNTIME;
+            } else {
+                why_stop = "stopped";
+            }
+            break;
+        }
+        if (!got && rm_link_ended(link)) {
+            link_ok = 0;
+            if (a.sim) {
+                why_stop = "simulated session over";
+            } else {
+                cli_error(CMD, "%s: the board closed the connection; the "
+                               "session file keeps every frame received",
+                          rm_transport_label(rm_link_transport(link)));
+                rc = EXIT_RUNTIME;
+            }
+            break;
+        }
+    }
+    if (link_ok && why_stop && strcmp(why_stop, "duration reached")) {
+        /* Ctrl-C: STOP, then keep what the board sent before it stopped
+         * (the link queued it while waiting for the ack). */
+        rm_link_stop(link);
+        size_t got = 0;
+        while (rm_link_read(link, buf, READ_FRAMES, &got, 0) == RM_OK &&
+               got) {
+            size_t keep = 0;
+            int full = 0;
+            if (push_kept(rec, buf, got, a.duration_s, &clk, &keep, &full))
+                break;
+            if (keep)
+                last = buf[keep - 1];
+            if (full)
+                break;
+        }
+    } else if (link_ok) {
+        rm_link_stop(link); /* quiet the board; failure changes nothing */
+    }
+
+done:
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (view) {
+        rm_decoder_stats ds;
+        rm_link_stats(link, &ds);
+        if (clk.have_first)
+            liveview_update(view, &last, NULL, rm_recorder_frames(rec),
+                            ds.frames_lost, 1);
+        liveview_free(view);
+    }
+    free(buf);
+    rm_decoder_stats ds;
+    rm_link_stats(link, &ds);
+    rm_link_close(link);
+
+    st = rm_recorder_finish(rec);
+    if (st != RM_OK) {
+        cli_error(CMD, "%s: %s", a.output, rm_recorder_errmsg(rec));
+        if (rc == EXIT_OK)
+            rc = cli_exit_for(st);
+    }
+    uint64_t frames = rm_recorder_frames(rec);
+    double secs = frames / (double)meta.desc.rate_hz;
+    fprintf(stderr,
+            "rollmap record: %s: %llu frames (%.1f s) in %s; lost %llu "
+            "in gaps, %llu corrupt byte%s skipped\n",
+            why_stop ? why_stop : "ended",
+            (unsigned long long)frames, secs, a.output,
+            (unsigned long long)ds.frames_lost,
+            (unsigned long long)ds.bytes_discarded,
+            ds.bytes_discarded == 1 ? "" : "s");
+
+    const rm_engine *e = rm_recorder_engine(rec);
+    const rm_summary *sum = e ? rm_engine_summary(e) : NULL;
+    if (sum && frames) {
+        putchar('\n');
+        if (rm_report_write(sum, &meta, RM_REPORT_TEXT, stdout) != RM_OK)
+            cli_error(CMD, "could not write the report summary");
+    }
+    rm_recorder_free(rec);
+    return rc;
 }

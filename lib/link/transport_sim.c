@@ -292,6 +292,8 @@ rm_status rm_transport_open_sim(const char *scenario,
     }
     if (b->opt.speed == 0.0)
         b->opt.speed = 1.0;
+    if (!scenario)
+        scenario = "basic";
     rm_status st = rm_sim_new(scenario, &b->opt.sim, &b->sim, err);
     if (st != RM_OK) {
         vb_close(b);
@@ -311,6 +313,6 @@ rm_status rm_transport_open_sim(const char *scenario,
     }
     b->boot_us = rm_mono_us();
     char label[160];
-    snprintf(label, sizeof label, "sim:%s", scenario ? scenario : "default");
+    snprintf(label, sizeof label, "sim:%s", scenario);
     return rm_transport_wrap(&sim_ops, b, label, out, err);
 }

@@ -1,0 +1,39 @@
+/*
+ * The live view of record and replay: where the roller is on the calf,
+ * the strip's loads as a bar row, the line, a hold timer against the
+ * 30-90 s guidance and the rolling speed. Redraws in place a few times a
+ * second on a terminal; prints one plain line a second otherwise.
+ */
+#ifndef ROLLMAP_HOST_LIVEVIEW_H
+#define ROLLMAP_HOST_LIVEVIEW_H
+
+#include <stdio.h>
+
+#include "rollmap.h"
+
+typedef enum liveview_mode {
+    LIVEVIEW_AUTO  = 0, /* redraw on a terminal, plain lines otherwise */
+    LIVEVIEW_TTY   = 1,
+    LIVEVIEW_PLAIN = 2,
+    LIVEVIEW_OFF   = 3,
+} liveview_mode;
+
+typedef struct liveview liveview;
+
+/* NULL on allocation failure. @p desc is copied. */
+liveview *liveview_new(FILE *out, liveview_mode mode,
+                       const rm_descriptor *desc);
+
+/*
+ * New state: the last frame, the engine's view of it (NULL without an
+ * engine: raw readings are shown), frames and lost frames so far.
+ * Draws only when a redraw is due (5 Hz on a terminal, 1 Hz plain), or
+ * always when @p force is set.
+ */
+void liveview_update(liveview *v, const rm_frame *last, const rm_live *live,
+                     uint64_t frames, uint64_t lost, int force);
+
+/* Leave the drawn block (so messages start on a fresh line); free. */
+void liveview_free(liveview *v);
+
+#endif
