@@ -616,6 +616,66 @@ START_TEST(test_session_truncated_file_reads_what_is_there)
 }
 END_TEST
 
+START_TEST(test_session_open_survives_random_header_corruption)
+{
+    /* Not a fuzzer (see tests/fuzz/), but a cheap sweep: random byte
+     * changes in the headers never crash the reader, and whatever it
+     * accepts it can read to the end. */
+    const char *good = tmp_path("good.wav");
+    write_counted(good, 5, 50);
+    size_t len;
+    uint8_t *b = slurp(good, &len);
+    long data = find_chunk(b, len, "data");
+    ck_assert_int_gt(data, 0);
+    long rmap = find_chunk(b, len, "rmap");
+    ck_assert_int_gt(rmap, 0);
+    size_t rmap_lo = (size_t)rmap + 8;
+    size_t rmap_hi = rmap_lo + (b[rmap + 4] | (size_t)b[rmap + 5] << 8);
+    uint8_t *m = malloc(len);
+    ck_assert_ptr_nonnull(m);
+    uint32_t rng = 12345;
+    int accepted = 0;
+    for (int round = 0; round < 400; round++) {
+        memcpy(m, b, len);
+        int all_in_rmap = 1;
+        for (int j = 0; j <= round % 3; j++) {
+            rng = rng * 1103515245u + 12345u;
+            size_t at = (rng >> 8) % ((size_t)data + 8);
+            /* Half the rounds aim at the 'rmap' payload. */
+            if (round & 1)
+                at = rmap_lo + at % (rmap_hi - rmap_lo);
+            all_in_rmap &= at >= rmap_lo && at < rmap_hi;
+            m[at] ^= (uint8_t)(1u << (rng >> 28 & 7));
+        }
+        const char *path = tmp_path("mut.wav");
+        spit(path, m, len);
+        rm_session *s;
+        rm_status st = rm_session_open(path, &s, NULL);
+        ck_assert_msg(st == RM_OK || st == RM_ERR_FORMAT ||
+                      st == RM_ERR_UNSUPPORTED, "round %d: %d", round, st);
+        /* CRC-32 catches every 1..3-bit error in a chunk this short. */
+        ck_assert_msg(!all_in_rmap || st == RM_ERR_FORMAT,
+                      "round %d: corrupt 'rmap' accepted (%d)", round, st);
+        if (st != RM_OK)
+            continue;
+        accepted++;
+        rm_frame f[64];
+        size_t got, total = 0;
+        do {
+            ck_assert_int_eq(rm_session_read(s, f, 64, &got), RM_OK);
+            total += got;
+        } while (got);
+        ck_assert_uint_le(total, 64);
+        rm_session_close(s);
+    }
+    /* Flips in JUNK or in LIST/INFO text are harmless: some files open. */
+    ck_assert_int_gt(accepted, 0);
+    ck_assert_int_lt(accepted, 400);
+    free(m);
+    free(b);
+}
+END_TEST
+
 /* ---- crash safety ------------------------------------------------------ */
 
 enum { CRASH_RATE_HZ = 500, CRASH_CELLS = 12, CRASH_BLOCK = 10 };
@@ -775,6 +835,7 @@ Suite *session_suite(void)
     tcase_add_test(tc, test_session_open_refuses_newer_major_version);
     tcase_add_test(tc, test_session_open_skips_fields_of_newer_minor_version);
     tcase_add_test(tc, test_session_truncated_file_reads_what_is_there);
+    tcase_add_test(tc, test_session_open_survives_random_header_corruption);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("crash");
