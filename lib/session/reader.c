@@ -133,7 +133,9 @@ rm_status rm_session_open(const char *path, rm_session **out, rm_error *err)
         rm_status st = rm_error_set(err, RM_ERR_FORMAT,
                                     "%s: not a WAV file (%s)", path,
                                     sf_strerror(NULL));
-        close(fd);
+        /* sf_open_fd(..., SF_TRUE) already closed fd on failure (checked
+         * with libsndfile 1.2.0): closing it again could hit a descriptor
+         * another thread has just opened. */
         session_free(s);
         return st;
     }

@@ -112,7 +112,7 @@ rm_status rm_session_writer_new(const char *path, const rm_session_meta *meta,
     if (!w->sf) {
         st = rm_error_set(err, RM_ERR_IO, "%s: cannot start WAV file: %s",
                           path, sf_strerror(NULL));
-        close(fd);
+        /* sf_open_fd(..., SF_TRUE) already closed fd on failure. */
         unlink(path);
         writer_free(w);
         return st;
