@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "board.h"
 #include "cli.h"
 #include "liveview.h"
 
@@ -181,55 +182,22 @@ static int parse(int argc, char **argv, record_args *a)
     return EXIT_OK;
 }
 
-/* Open what the options name; prints the message and returns the exit
- * code on failure. */
+/* Open what the options name (board.c). */
 static int open_board(const record_args *a, rm_link **link)
 {
-    rm_error err = { 0 };
-    rm_transport *t = NULL;
-    rm_status st;
-    if (a->sim) {
-        rm_vboard_options vo = { 0 };
-        vo.sim.seed = a->seed ? a->seed : 1;
-        vo.sim.leg = a->leg;
-        vo.sim.duration_s = a->duration_s;
-        vo.speed = a->speed;
-        vo.no_realtime = a->no_realtime;
-        st = rm_transport_open_sim(a->scenario ? a->scenario : "basic", &vo,
-                                   &t, &err);
-    } else if (a->port && !strcmp(a->port, "-")) {
-        st = rm_transport_open_fd(STDIN_FILENO, STDOUT_FILENO, 0, "stdin",
-                                  &t, &err);
-    } else {
-        st = rm_transport_open_serial(a->port, (uint32_t)a->baud, &t, &err);
-        /* libserialport knows only ports with a sysfs entry: a pty is
-         * opened directly instead. */
-        if (st == RM_ERR_NODEV && a->port && access(a->port, F_OK) == 0) {
-            rm_error err2 = { 0 };
-            st = rm_transport_open_tty(a->port, (uint32_t)a->baud, &t, &err2);
-            if (st != RM_OK)
-                err = err2;
-        }
-    }
-    if (st != RM_OK) {
-        if (st == RM_ERR_ARG && a->sim) {
-            cli_error(CMD, "--sim: %s", err.msg);
-            return EXIT_USAGE;
-        }
-        cli_error(CMD, "%s", err.msg);
-        return st == RM_ERR_NODEV ? EXIT_NODEV : cli_exit_for(st);
-    }
-    if (!a->sim)
-        fprintf(stderr, "rollmap record: %s: waiting for the board...\n",
-                rm_transport_label(t));
-    rm_link_options lo = { .boot_wait_ms = (unsigned)a->boot_wait_ms };
-    st = rm_link_open(t, &lo, link, &err);
-    if (st != RM_OK) {
-        cli_error(CMD, "%s", err.msg);
-        /* Nobody answering on the port is "no board". */
-        return st == RM_ERR_TIMEOUT ? EXIT_NODEV : cli_exit_for(st);
-    }
-    return EXIT_OK;
+    board_args b = {
+        .port = a->port,
+        .sim = a->sim,
+        .scenario = a->scenario,
+        .baud = (uint32_t)a->baud,
+        .boot_wait_ms = (unsigned)a->boot_wait_ms,
+    };
+    b.vboard.sim.seed = a->seed ? a->seed : 1;
+    b.vboard.sim.leg = a->leg;
+    b.vboard.sim.duration_s = a->duration_s;
+    b.vboard.speed = a->speed;
+    b.vboard.no_realtime = a->no_realtime;
+    return board_open(CMD, &b, link);
 }
 
 /* Board time of the first frame, for --duration. */

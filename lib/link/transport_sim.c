@@ -73,6 +73,8 @@ static void send_status(vboard *b)
         put(b, f, n);
 }
 
+static int next_frame(vboard *b, rm_frame *f);
+
 static void on_command(const rm_command *c, void *user)
 {
     vboard *b = user;
@@ -101,11 +103,14 @@ static void on_command(const rm_command *c, void *user)
         send_ack(b, c, RM_ACK_OK);
         break;
     case RM_CMD_TARE:
-        /* The firmware averages fresh conversions; the model's last sample
-         * stands in for them (before any sample, tare stays). */
-        if (b->have_last)
-            for (uint32_t i = 0; i < b->desc.cells; i++)
-                b->desc.tare_counts[i] = b->last.cells[i];
+        /* The firmware averages fresh conversions; the model's latest
+         * sample (or the next, before streaming) stands in for them. */
+        {
+            rm_frame now = b->last;
+            if (b->have_last || next_frame(b, &now)) /* peek: not consumed */
+                for (uint32_t i = 0; i < b->desc.cells; i++)
+                    b->desc.tare_counts[i] = now.cells[i];
+        }
         send_ack(b, c, RM_ACK_OK);
         break;
     case RM_CMD_SET_RATE:
