@@ -1,9 +1,113 @@
-/* rollmap report: not built yet (see the open issues). */
+/*
+ * rollmap report: read a session file, run the engine over it and write
+ * a report (text, json, csv, svg or html) to stdout or a file, through
+ * the library's one-call rm_report_file().
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "cli.h"
+#include "report_output.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: rollmap report FILE.wav [-f FORMAT] [-o OUT] [--force]\n"
+            "\n"
+            "Analyse a recorded session and write a report.\n"
+            "\n"
+            "Options:\n"
+            "  -f, --format FORMAT  text (default), json, csv, svg or html\n"
+            "                       text: terminal summary; json: see\n"
+            "                       docs/report-schema.md; csv: aligned\n"
+            "                       samples; svg: calf map; html: one\n"
+            "                       self-contained page\n"
+            "  -o, --output OUT     write to OUT instead of standard output\n"
+            "                       ('-' is standard output)\n"
+            "      --force          replace OUT if it exists (default:\n"
+            "                       refuse)\n"
+            "  -h, --help           show this help and exit\n"
+            "\n"
+            "Example: rollmap report calf.wav -f html -o calf.html\n"
+            "\n"
+            "Exit status: 0 success, 1 runtime failure, 2 usage error,\n"
+            "3 invalid session file.\n");
+}
+
+/* Library messages usually start with the path; add it when not. */
+static void report_failure(const char *cmd, const char *path,
+                           const rm_error *err, rm_status st)
+{
+    const char *msg = err->msg[0] ? err->msg : rm_strerror(st);
+    size_t len = strlen(path);
+    if (strncmp(msg, path, len) == 0 && msg[len] == ':')
+        cli_error(cmd, "%s", msg);
+    else
+        cli_error(cmd, "%s: %s", path, msg);
+}
 
 int cmd_report(int argc, char **argv)
 {
-    (void)argc;
-    cli_error(argv[0], "not implemented yet");
-    return EXIT_RUNTIME;
+    static const struct option longopts[] = {
+        { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' },
+        { "force", no_argument, NULL, 'F' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *cmd = "report";
+    rm_report_format fmt = RM_REPORT_TEXT;
+    const char *out_path = NULL;
+    int force = 0;
+    int c;
+
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (rm_report_format_parse(optarg, &fmt) != RM_OK)
+                return cli_usage_error(cmd, "unknown format '%s' (text, "
+                                       "json, csv, svg or html)", optarg);
+            break;
+        case 'o':
+            out_path = optarg;
+            break;
+        case 'F':
+            force = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_OK;
+        case ':':
+            return cli_usage_error(cmd, "option '%s' needs a value",
+                                   argv[optind - 1]);
+        default:
+            return cli_usage_error(cmd, "unknown option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error(cmd, "no session file given");
+    if (argc - optind > 1)
+        return cli_usage_error(cmd, "one session file at a time (got %d); "
+                               "'rollmap trend' compares sessions",
+                               argc - optind);
+    const char *path = argv[optind];
+
+    struct report_output out;
+    int rc = report_output_open(&out, cmd, out_path, force);
+    if (rc)
+        return rc;
+    rm_error err = { RM_OK, "" };
+    rm_status st = rm_report_file(path, fmt, NULL, out.f, &err);
+    if (st != RM_OK) {
+        report_output_abort(&out);
+        report_failure(cmd, path, &err, st);
+        /* RM_ERR_ARG here is the library refusing the data, not a bad
+         * command line: the options were checked above. */
+        return st == RM_ERR_ARG ? EXIT_RUNTIME : cli_exit_for(st);
+    }
+    return report_output_commit(&out, cmd);
 }

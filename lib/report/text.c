@@ -197,14 +197,14 @@ static void holds_section(struct tw *w, const rm_summary *s)
     }
     /* One format for header and rows keeps the columns aligned; widths
      * add up to 77 columns with a 15-column technique. */
-    const char *row = "  %2s %6s %5s %-5s %5s %4s %-7s %5s %5s/%-5s %s\n";
+    const char *row = "  %3s %6s %5s %-5s %5s %4s %-7s %5s %5s/%-5s %s\n";
     fprintf(f, row, "#", "start", "dur s", "30-90", "at cm", "%", "line",
             "N avg", "kPa", "peak", "technique");
     for (size_t i = 0; i < n; i++) {
         const rm_hold *h = &s->holds[i];
         char idx[24], start[32], dur[32], cm[32], pct[16], force[32],
             kpa[32], kpk[32], tech[48];
-        snprintf(idx, sizeof idx, "%zu", i + 1);
+        snprintf(idx, sizeof idx, "H%zu", i + 1);
         rm_fmt_clock(start, sizeof start, h->start_s);
         rm_fmt_fixed(dur, sizeof dur, h->duration_s, 1, "-");
         rm_fmt_fixed(cm, sizeof cm, h->position_cm, 1, "-");
@@ -256,13 +256,14 @@ static void peaks_section(struct tw *w, const rm_summary *s)
             order[i] = &s->peaks[i];
         qsort(order, n, sizeof *order, peak_order);
     }
-    const char *row = "  %2s %-17s %5s %4s %-7s %6s %6s %5s\n";
+    const char *row = "  %3s %-17s %5s %4s %-7s %6s %6s %5s\n";
     fprintf(f, row, "#", "zone", "at cm", "%", "line", "kPa", "passes",
             "score");
     for (size_t i = 0; i < n; i++) {
         const rm_peak *p = order ? order[i] : &s->peaks[i];
         char idx[24], cm[32], pct[16], kpa[32], passes[16], score[32];
-        snprintf(idx, sizeof idx, "%zu", i + 1);
+        /* Numbered as in the SVG and HTML (engine order), not as shown. */
+        snprintf(idx, sizeof idx, "P%zu", (size_t)(p - s->peaks) + 1);
         rm_fmt_fixed(cm, sizeof cm, p->position_cm, 1, "-");
         fmt_pct(pct, sizeof pct, p->position_frac);
         rm_fmt_fixed(kpa, sizeof kpa, p->pressure_kpa, 0, "-");
@@ -404,8 +405,12 @@ rm_status rm_report_text(const rm_summary *s, const rm_session_meta *meta,
 {
     struct tw w = { out, want_color(out) };
     char title[128];
-    snprintf(title, sizeof title, "rollmap report: %s calf (rollmap %s)",
-             rm_leg_name(s->leg), rm_version_string());
+    if (s->leg == RM_LEG_UNKNOWN)
+        snprintf(title, sizeof title, "rollmap report: calf, leg unknown "
+                 "(rollmap %s)", rm_version_string());
+    else
+        snprintf(title, sizeof title, "rollmap report: %s calf (rollmap %s)",
+                 rm_leg_name(s->leg), rm_version_string());
     if (w.color)
         fprintf(out, "\033[1m%s\033[0m\n", title);
     else

@@ -1,0 +1,30 @@
+/*
+ * report_output.h - where `rollmap report` and `rollmap trend` write:
+ * stdout, or a file written under a temporary name and moved into place
+ * only when complete, never replacing an existing file without --force.
+ */
+#ifndef ROLLMAP_HOST_REPORT_OUTPUT_H
+#define ROLLMAP_HOST_REPORT_OUTPUT_H
+
+#include <stdio.h>
+
+struct report_output {
+    FILE *f;          /* where to write once open */
+    char *path;       /* final name, NULL for stdout */
+    char *tmp;        /* temporary name beside it */
+    int force;        /* replace an existing file */
+};
+
+/* Open @p path ("-" or NULL: stdout). Returns 0, or an exit code after
+ * printing "rollmap CMD: PATH: cause". */
+int report_output_open(struct report_output *o, const char *cmd,
+                       const char *path, int force);
+
+/* Finish: flush, close and move the file into place. Returns 0 or an
+ * exit code (message printed); the temporary file never remains. */
+int report_output_commit(struct report_output *o, const char *cmd);
+
+/* Give up: close and remove the temporary file. */
+void report_output_abort(struct report_output *o);
+
+#endif
