@@ -209,11 +209,12 @@ static double hold_length(planner *pl, rm_technique tech, double *mod_hz,
         return cycles / f;
     }
     case RM_TECH_PIN_AND_STRETCH: {
-        /* 5-10 flexes at 0.2-0.5 Hz after 2-5 s of settling, 1-3 s after. */
+        /* 5-10 flexes at 0.2-0.5 Hz after 2-5 s of settling, 1-3 s after;
+         * each flex adds 20-30 % to the load at its peak. */
         uint32_t n = (uint32_t)sim_int(&pl->rng, 5, 10);
         double f = sim_uniform(&pl->rng, 0.2, 0.5);
         *mod_hz = f;
-        *mod_amp = sim_uniform(&pl->rng, 0.15, 0.30);
+        *mod_amp = sim_uniform(&pl->rng, 0.20, 0.30);
         *lead_s = sim_uniform(&pl->rng, 2.0, 5.0);
         *flexes = n;
         return *lead_s + n / f + sim_uniform(&pl->rng, 1.0, 3.0);
@@ -274,10 +275,10 @@ static void plan_body(planner *pl)
     sim->w_flat_frac = sim_uniform(r, 0.08, 0.15);
     /* Foam compression: 1.0-1.6 % of the radius per 100 N. */
     sim->comp_per_n = sim_uniform(r, 1.0e-4, 1.6e-4);
-    sim->load_var_amp[0] = sim_uniform(r, 0.03, 0.06);
+    sim->load_var_amp[0] = sim_uniform(r, 0.02, 0.05);
     sim->load_var_hz[0] = 1.0 / sim_uniform(r, 8.0, 15.0);
     sim->load_var_ph[0] = sim_uniform(r, 0.0, 2 * M_PI);
-    sim->load_var_amp[1] = sim_uniform(r, 0.01, 0.03);
+    sim->load_var_amp[1] = sim_uniform(r, 0.01, 0.02);
     sim->load_var_hz[1] = 1.0 / sim_uniform(r, 2.0, 4.0);
     sim->load_var_ph[1] = sim_uniform(r, 0.0, 2 * M_PI);
 }
@@ -509,25 +510,21 @@ static void plan_holds(planner *pl, routine *ro)
         }
         return;
     }
-    /* Every technique, three of each, over all three lines. */
-    int k = 0;
+    /* Every technique, three of each, each technique on all three lines.
+     * A hold goes on a free trigger point of its line when there is one
+     * (70 %), else on a random spot at least 4 cm from other holds. */
     for (int rep = 0; rep < 3; rep++) {
-        for (int t = 0; t < 3; t++, k++) {
-            rm_line line = lines[k % 3];
-            double pos = -1.0;
-            for (int i = 0; i < sim->n_tp; i++)
-                if (sim->tp[i].line == line && !sim->tp[i].tender &&
-                    sim_unit(&pl->rng) < 0.7) {
-                    pos = sim->tp[i].position_cm;
-                    break;
-                }
-            if (pos < 0.0)
-                pos = sim_uniform(&pl->rng, 0.25, 0.85) * sim->calf_len_cm;
+        for (int t = 0; t < 3; t++) {
+            rm_line line = lines[(t + rep) % 3];
             int before = ro->n_hp;
-            add_hold_plan(ro, pos + sim_uniform(&pl->rng, -0.5, 0.5), line,
-                          (rm_technique)t);
-            if (ro->n_hp == before) /* too close to another: move it */
-                add_hold_plan(ro, sim_uniform(&pl->rng, 0.2, 0.9) *
+            for (int i = 0; i < sim->n_tp && ro->n_hp == before; i++)
+                if (sim->tp[i].line == line && !sim->tp[i].tender &&
+                    sim_unit(&pl->rng) < 0.7)
+                    add_hold_plan(ro, sim->tp[i].position_cm +
+                                          sim_uniform(&pl->rng, -0.5, 0.5),
+                                  line, (rm_technique)t);
+            for (int tries = 0; tries < 20 && ro->n_hp == before; tries++)
+                add_hold_plan(ro, sim_uniform(&pl->rng, 0.2, 0.85) *
                                       sim->calf_len_cm, line, (rm_technique)t);
         }
     }

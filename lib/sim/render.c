@@ -100,7 +100,7 @@ void rm_sim_state_at(const rm_sim *sim, size_t seg_i, double t,
 {
     const sim_seg *s = &sim->segs.v[seg_i];
     double tau = t - s->t0_s, dur = s->t1_s - s->t0_s;
-    /* Natural variation of the load: two slow sways, 1-6 % each. */
+    /* Natural variation of the load: two slow sways, 1-5 % each. */
     double nat = 1.0;
     for (int i = 0; i < 2; i++)
         nat += sim->load_var_amp[i] *
@@ -365,4 +365,18 @@ uint64_t rm_sim_count_drops(rm_sim *sim)
         next = next + burst + sim_geometric(&dr, sim->par.drop_prob);
     }
     return total;
+}
+
+void rm_sim_model_at(const rm_sim *sim, double t_s, sim_state *st)
+{
+    /* Binary search for the segment holding t_s (segments tile time). */
+    size_t lo = 0, hi = sim->segs.n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sim->segs.v[mid].t0_s <= t_s)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    rm_sim_state_at(sim, lo, t_s, st);
 }

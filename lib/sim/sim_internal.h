@@ -279,6 +279,9 @@ typedef struct sim_state {
 void rm_sim_state_at(const rm_sim *sim, size_t seg_i, double t_s,
                      sim_state *st);
 
+/* The same for any time, searching the script (tests, tools). */
+void rm_sim_model_at(const rm_sim *sim, double t_s, sim_state *st);
+
 /* Footprint width (cm) across the strip at calf fraction f (0 ankle). */
 double rm_sim_width_cm(const rm_sim *sim, double frac);
 
