@@ -247,8 +247,10 @@ typedef struct rm_sim rm_sim;
 
 /** Options for rm_sim_new(); zero means "scenario default". @since 0.1 */
 typedef struct rm_sim_options {
-    uint64_t seed;
-    double duration_s;     /**< stress scenario length; others ignore it */
+    uint64_t seed;         /**< 0 means 1 (the CLI's default seed) */
+    double duration_s;     /**< session length, 0..604800 s; 0: the
+                                scenario's own (stress 60 s, short 8 s,
+                                others as their routine takes, 4-9 min) */
     rm_leg leg;            /**< RM_LEG_UNKNOWN: chosen from the seed */
 } rm_sim_options;
 
@@ -256,8 +258,13 @@ typedef struct rm_sim_options {
 RM_API const char *const *rm_sim_scenarios(void);
 
 /**
- * Build a simulated session. Deterministic for a scenario, options and
- * library version. @return RM_ERR_ARG for an unknown scenario name.
+ * Build a simulated session: plans the calf, the person and a small event
+ * script up front; frames are rendered on demand by rm_sim_read(), so
+ * memory does not grow with duration. Deterministic for a scenario,
+ * options and library version. Model and truth format: docs/simulator.md.
+ * @param opt  NULL for all defaults.
+ * @return RM_ERR_ARG for an unknown scenario name or an option out of
+ *         range, RM_ERR_NOMEM.
  * @since 0.1
  */
 RM_API rm_status rm_sim_new(const char *scenario, const rm_sim_options *opt,
