@@ -62,24 +62,31 @@ deps:
 
 $(VERSION_H): lib/rollmap_version.h.in Makefile
 	@mkdir -p $(dir $@)
-	sed -e 's/@MAJOR@/$(VERSION_MAJOR)/' -e 's/@MINOR@/$(VERSION_MINOR)/' \
+	$(Q)sed -e 's/@MAJOR@/$(VERSION_MAJOR)/' -e 's/@MINOR@/$(VERSION_MINOR)/' \
 	    -e 's/@PATCH@/$(VERSION_PATCH)/' $< > $@
+
+# Quiet by default; make V=1 shows the full commands.
+Q := $(if $(V),,@)
 
 $(BUILD)/%.o: %.c $(VERSION_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(STATIC_LIB): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)ar rcs $@ $^
 
 $(SHARED_LIB): $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,$(SONAME) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
-	ln -sf librollmap.so.$(VERSION) $(BUILD)/$(SONAME)
-	ln -sf $(SONAME) $(BUILD)/librollmap.so
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)ln -sf librollmap.so.$(VERSION) $(BUILD)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $(BUILD)/librollmap.so
 
 $(CLI): $(HOST_OBJ) $(STATIC_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(HOST_OBJ) $(STATIC_LIB) $(LDLIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(HOST_OBJ) $(STATIC_LIB) $(LDLIBS)
 
 $(BUILD)/tests/unit/suites.h: $(wildcard tests/unit/check_*.c)
 	@mkdir -p $(dir $@)
@@ -92,7 +99,8 @@ $(BUILD)/tests/unit/main.o: $(BUILD)/tests/unit/suites.h
 $(BUILD)/tests/%.o: ALL_CFLAGS += -Wno-missing-prototypes -I$(BUILD)/tests/unit \
                                   $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 $(UNIT_BIN): $(UNIT_OBJ) $(STATIC_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(STATIC_LIB) $(LDLIBS) $$($(PKG_CONFIG) --libs check)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(STATIC_LIB) $(LDLIBS) $$($(PKG_CONFIG) --libs check)
 
 -include $(sort $(wildcard */*.mk))
 
