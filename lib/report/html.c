@@ -79,19 +79,28 @@ static void session_table(FILE *f, const rm_summary *s,
 
 static void guidance_list(FILE *f, const rm_summary *s)
 {
+    const rm_guidance *safety = rm_report_safety_entry(s);
+    size_t shown = 0;
     fputs("<section id=\"guidance\"><h2>Guidance</h2>\n<ul>\n", f);
     for (size_t i = 0; s->guidance && i < s->n_guidance; i++) {
         const rm_guidance *g = &s->guidance[i];
+        if (g == safety)
+            continue;           /* set apart below */
+        shown++;
         const char *lvl = rm_guidance_level_name(g->level);
         fprintf(f, "<li class=\"%s\"><span class=\"level\">%s</span> ", lvl,
                 lvl);
         rm_xml_put(f, g->text, sizeof g->text);
         fputs("</li>\n", f);
     }
-    if (!s->guidance || s->n_guidance == 0)
+    if (shown == 0)
         fputs("<li class=\"info\">No guidance for this session.</li>\n", f);
-    fputs("</ul>\n<p class=\"safety\">" RM_REPORT_SAFETY_TEXT
-          "</p></section>\n", f);
+    fputs("</ul>\n<p class=\"safety\">", f);
+    if (safety)
+        rm_xml_put(f, safety->text, sizeof safety->text);
+    else
+        fputs(RM_REPORT_SAFETY_TEXT, f);
+    fputs("</p></section>\n", f);
 }
 
 static void holds_table(FILE *f, const rm_summary *s)

@@ -189,6 +189,15 @@ const char *rm_guidance_level_name(rm_guidance_level level)
     return "unknown";
 }
 
+const rm_guidance *rm_report_safety_entry(const rm_summary *s)
+{
+    for (size_t i = 0; s->guidance && i < s->n_guidance; i++)
+        if (strncmp(s->guidance[i].code, "safety",
+                    sizeof s->guidance[i].code) == 0)
+            return &s->guidance[i];
+    return NULL;
+}
+
 const char *rm_hold_band(double duration_s)
 {
     if (!isfinite(duration_s))
@@ -334,50 +343,72 @@ fail:
 
 struct csv_sink {
     rm_csv_writer *w;
+    int active;        /* rows only in the sample pass (final positions) */
 };
 
 static void csv_on_sample(const rm_sample *smp, void *user)
 {
     struct csv_sink *sink = user;
     /* A failed write is remembered by the writer and reported at close. */
-    (void)rm_csv_writer_row(sink->w, smp);
+    if (sink->active)
+        (void)rm_csv_writer_row(sink->w, smp);
 }
 
+/*
+ * CSV needs every sample at its FINAL position, known only once the
+ * whole session has been seen, so the file is read twice: the analysis
+ * pass, then the engine's sample pass (alignment frozen) with rows
+ * written from on_sample. Memory stays bounded; the cost is a second
+ * read of the file.
+ */
 static rm_status report_csv_file(const char *path,
                                  const rm_engine_config *cfg, FILE *out,
                                  rm_error *err)
 {
-    rm_session *probe = NULL;
     rm_session *sess = NULL;
     rm_engine *eng = NULL;
-    struct csv_sink sink = { NULL };
+    struct csv_sink sink = { NULL, 0 };
     rm_engine_callbacks cb = { .on_sample = csv_on_sample, .user = &sink };
     rm_error sub = { RM_OK, "" };
 
-    /* The header needs the cell count before the engine runs. */
-    rm_status st = rm_session_open(path, &probe, &sub);
-    if (st != RM_OK) {
-        if (strncmp(sub.msg, path, strlen(path)) == 0)
-            return rm_error_set(err, st, "%s", sub.msg);
-        return rm_error_set(err, st, "%s: %s", path,
-                            sub.msg[0] ? sub.msg : rm_strerror(st));
-    }
-    uint32_t cells = rm_session_get_meta(probe)->desc.cells;
-    rm_session_close(probe);
-    st = rm_csv_writer_new(out, cells, &sink.w, &sub);
-    if (st != RM_OK)
-        return rm_error_set(err, st, "%s: %s", path, sub.msg);
-    /* Samples come from on_sample during this (first) pass, so positions
-     * are the engine's provisional ones; see docs/report-schema.md. */
-    st = rm_report_analyse(path, cfg, &cb, &sess, &eng, err);
-    rm_engine_free(eng);
-    rm_session_close(sess);
-    rm_status cst = rm_csv_writer_close(sink.w);
+    rm_status st = rm_report_analyse(path, cfg, &cb, &sess, &eng, err);
     if (st != RM_OK)
         return st;
-    if (cst != RM_OK)
-        return rm_error_set(err, cst, "%s: writing the CSV failed", path);
-    return RM_OK;
+    st = rm_csv_writer_new(out, rm_session_get_meta(sess)->desc.cells,
+                           &sink.w, &sub);
+    if (st != RM_OK) {
+        rm_error_set(err, st, "%s: %s", path, sub.msg);
+        goto done;
+    }
+    st = rm_engine_sample_pass(eng);
+    if (st == RM_OK)
+        st = rm_session_rewind(sess);
+    if (st != RM_OK) {
+        rm_error_set(err, st, "%s: %s", path, rm_engine_errmsg(eng));
+        goto done;
+    }
+    rm_frame *buf = rm_calloc(RM_REPORT_BLOCK_FRAMES, sizeof *buf);
+    if (!buf) {
+        st = rm_error_set(err, RM_ERR_NOMEM, "%s: out of memory", path);
+        goto done;
+    }
+    sink.active = 1;
+    st = push_all(sess, eng, buf, path, err);
+    rm_free(buf);
+    if (st == RM_OK) {
+        st = rm_engine_finish(eng);
+        if (st != RM_OK)
+            rm_error_set(err, st, "%s: %s", path, rm_engine_errmsg(eng));
+    }
+done:
+    rm_engine_free(eng);
+    rm_session_close(sess);
+    if (sink.w) {
+        rm_status cst = rm_csv_writer_close(sink.w);
+        if (st == RM_OK && cst != RM_OK)
+            st = rm_error_set(err, cst, "%s: writing the CSV failed", path);
+    }
+    return st;
 }
 
 rm_status rm_report_file(const char *session_path, rm_report_format fmt,

@@ -52,6 +52,11 @@ void rm_fmt_clock(char *buf, size_t cap, double t_s);
 const char *rm_zone_label(rm_zone z);
 const char *rm_guidance_level_name(rm_guidance_level level);
 
+/* The engine's own "stop and see a professional" entry (code "safety"),
+ * or NULL. Human-readable reports show it once, set apart at the end of
+ * the guidance, and fall back to RM_REPORT_SAFETY_TEXT without it. */
+const rm_guidance *rm_report_safety_entry(const rm_summary *s);
+
 /* Advice band of a hold: "short", "ok", "long" against 30-90 s. */
 const char *rm_hold_band(double duration_s);
 

@@ -188,7 +188,7 @@ static void draw_holds(FILE *f, const rm_summary *s)
         if (!frac_ok(h->position_frac) || !line_ok(h->line))
             continue;
         double x = x_of(h->position_frac);
-        double y = band_top(h->line) + BAND_H * 0.68;
+        double y = band_top(h->line) + BAND_H * 0.55;
         char label[64], dur[32];
         rm_fmt_fixed(dur, sizeof dur, h->duration_s, 0, "?");
         snprintf(label, sizeof label, "H%zu %ss", i + 1, dur);
@@ -200,7 +200,7 @@ static void draw_holds(FILE *f, const rm_summary *s)
         attr(f, "cx", x);
         attr(f, "cy", y);
         fputs("/>", f);
-        text_at(f, x, y + 20.0, "middle", "hold-label", label);
+        text_at(f, x, y + 19.0, "middle", "hold-label", label);
         fputs("</g>\n", f);
     }
     fputs("</g>\n", f);
@@ -214,7 +214,7 @@ static void draw_peaks(FILE *f, const rm_summary *s)
         if (!frac_ok(p->position_frac) || !line_ok(p->line))
             continue;
         double x = x_of(p->position_frac);
-        double y = band_top(p->line) + BAND_H * 0.30;
+        double y = band_top(p->line) + BAND_H * 0.22;
         char label[32], kpa[32], pts[192], a[3][2][24];
         rm_fmt_fixed(kpa, sizeof kpa, p->pressure_kpa, 0, "?");
         snprintf(label, sizeof label, "P%zu", i + 1);

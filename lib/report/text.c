@@ -368,9 +368,14 @@ static void guidance_section(struct tw *w, const rm_summary *s)
 {
     FILE *f = w->f;
     size_t n = s->guidance ? s->n_guidance : 0;
+    const rm_guidance *safety = rm_report_safety_entry(s);
+    size_t shown = 0;
     heading(w, "Guidance");
     for (size_t i = 0; i < n; i++) {
         const rm_guidance *g = &s->guidance[i];
+        if (g == safety)
+            continue;           /* set apart below */
+        shown++;
         char text[3 * sizeof g->text + 1], first[32];
         rm_utf8_clean(g->text, sizeof g->text, text, sizeof text);
         snprintf(first, sizeof first, "  %-9s ",
@@ -383,10 +388,16 @@ static void guidance_section(struct tw *w, const rm_summary *s)
         if (w->color && g->level == RM_GUIDE_CAUTION)
             fputs("\033[0m", f);
     }
-    if (n == 0)
+    if (shown == 0)
         fprintf(f, "  No guidance for this session.\n");
     fputc('\n', f);
-    wrap(f, "  ", 2, RM_REPORT_SAFETY_TEXT);
+    if (safety) {
+        char text[3 * sizeof safety->text + 1];
+        rm_utf8_clean(safety->text, sizeof safety->text, text, sizeof text);
+        wrap(f, "  ", 2, text);
+    } else {
+        wrap(f, "  ", 2, RM_REPORT_SAFETY_TEXT);
+    }
 }
 
 static int want_color(FILE *out)
