@@ -1,0 +1,350 @@
+/*
+ * Alignment: from encoder distance within each contact stretch to a place
+ * on the calf. Fits the footprint width-vs-distance profiles to the
+ * anatomical width shape (narrow at the Achilles, widest over the
+ * gastrocnemius bellies, narrower below the knee) for orientation, length
+ * and each stretch's offset, then corrects each stretch against the
+ * session's own profile by FFT cross-correlation (kissfft). Runs at finish.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kiss_fftr.h>
+
+#include "engine_internal.h"
+
+/*
+ * Template footprint width across the calf, relative to the widest:
+ * ~4 cm at the Achilles, ~11 cm over the bellies at 65-75 % of the length,
+ * ~9 cm just below the knee (brief, anatomy); raised-cosine between.
+ * Example: x = 0 -> 0.364, x = 0.7 -> 1, x = 1 -> 0.818.
+ */
+#define T_ANKLE (4.0 / 11.0)
+#define T_KNEE (9.0 / 11.0)
+#define T_RISE_END 0.65
+#define T_FALL_START 0.75
+
+double rm_align_template(double x)
+{
+    if (x <= 0.0)
+        return T_ANKLE;
+    if (x >= 1.0)
+        return T_KNEE;
+    if (x < T_RISE_END)
+        return T_ANKLE + (1.0 - T_ANKLE) * 0.5 *
+                             (1.0 - cos(M_PI * x / T_RISE_END));
+    if (x <= T_FALL_START)
+        return 1.0;
+    return 1.0 - (1.0 - T_KNEE) * 0.5 *
+                     (1.0 - cos(M_PI * (x - T_FALL_START) /
+                                (1.0 - T_FALL_START)));
+}
+
+/* Search ranges: calves are 28-40 cm (brief); encoder cm run a few %
+ * long under foam compression, so search a wider 22-48. */
+#define L_MIN_CM 22.0
+#define L_MAX_CM 48.0
+#define L_STEP_CM 0.5
+#define A_STEP_CM 0.5
+/* Contact may reach a little past the ends (heel cord, knee crease). */
+#define END_SLACK 0.03
+/* Cross-correlation refinement looks this far either side (cm). */
+#define XC_SEARCH_CM 4.0
+#define XC_NFFT 512
+
+/* Bin centre of bin b, encoder cm relative to the stretch's enc0. */
+static double bin_e(int b)
+{
+    return ((double)(b - RM_SBIN0) + 0.5) * RM_BIN_CM;
+}
+
+static double stretch_span(const rm_stretch *s)
+{
+    if (!s->wsum || s->bmax < s->bmin)
+        return 0.0;
+    return (double)(s->bmax - s->bmin + 1) * RM_BIN_CM;
+}
+
+/*
+ * Weighted least squares of the stretch's mean widths against gain x
+ * template at x = a + dir * e, gain fitted in closed form. Bins placed
+ * past the calf ends cost as if the width were wrong by half.
+ */
+static double stretch_cost(const rm_stretch *s, int dir, double len,
+                           double a, double *gain)
+{
+    double smt = 0, stt = 0, smm = 0, w_out = 0, w_all = 0;
+    for (int b = s->bmin; b <= s->bmax; b++) {
+        double n = s->n[b - s->bmin];
+        if (n <= 0)
+            continue;
+        double m = s->wsum[b - s->bmin] / n;
+        double r = (a + dir * bin_e(b)) / len;
+        w_all += n;
+        if (r < -END_SLACK || r > 1.0 + END_SLACK) {
+            w_out += n;
+            continue;
+        }
+        double t = rm_align_template(r);
+        smt += n * m * t;
+        stt += n * t * t;
+        smm += n * m * m;
+    }
+    if (w_all <= 0)
+        return INFINITY;
+    double g = stt > 0 ? smt / stt : 0.0;
+    if (gain)
+        *gain = g;
+    double sse = smm - g * smt; /* sum n (m - g t)^2 at the optimum g */
+    double mean_sq = (smm + 1e-9) / (w_all - w_out + 1e-9);
+    return sse + w_out * 0.25 * mean_sq;
+}
+
+/* Best offset of one stretch for (dir, len); INFINITY if it cannot fit. */
+static double best_offset(const rm_stretch *s, int dir, double len,
+                          double *a_out, double *g_out)
+{
+    double e_lo = bin_e(s->bmin), e_hi = bin_e(s->bmax);
+    double lo, hi;
+    if (dir > 0) {
+        lo = -END_SLACK * len - e_lo;
+        hi = (1.0 + END_SLACK) * len - e_hi;
+    } else {
+        lo = -END_SLACK * len + e_hi;
+        hi = (1.0 + END_SLACK) * len + e_lo;
+    }
+    if (hi < lo)
+        return INFINITY;
+    double best = INFINITY, best_a = lo, best_g = 0;
+    for (double a = lo; a <= hi + 1e-9; a += A_STEP_CM) {
+        double g;
+        double c = stretch_cost(s, dir, len, a, &g);
+        if (c < best) {
+            best = c;
+            best_a = a;
+            best_g = g;
+        }
+    }
+    /* Parabolic refinement around the grid minimum. */
+    double cm = stretch_cost(s, dir, len, best_a - A_STEP_CM, NULL);
+    double cp = stretch_cost(s, dir, len, best_a + A_STEP_CM, NULL);
+    if (isfinite(cm) && isfinite(cp)) {
+        double den = cm - 2 * best + cp;
+        if (den > 0) {
+            double d = 0.5 * (cm - cp) / den;
+            if (d > -1 && d < 1)
+                best_a += d * A_STEP_CM;
+        }
+    }
+    *a_out = best_a;
+    if (g_out)
+        *g_out = best_g;
+    return best;
+}
+
+/*
+ * Session profile in calf coordinates (bins of RM_BIN_CM from the ankle,
+ * over [-slack, 1 + slack] of the length): mean relative width of every
+ * placed stretch; then each stretch is moved to where its own profile
+ * correlates best with the session's (FFT cross-correlation).
+ */
+static rm_status refine_xcorr(rm_stretch *st, size_t n_st, const rm_align *al,
+                              const double *gains)
+{
+    int nb = (int)ceil(al->length_cm * (1 + 2 * END_SLACK) / RM_BIN_CM) + 1;
+    double x0 = -END_SLACK * al->length_cm;
+    if (nb > XC_NFFT / 2)
+        return RM_OK; /* cannot happen with L_MAX_CM; keep the grid fit */
+    double *sum = rm_calloc((size_t)nb, sizeof *sum);
+    double *cnt = rm_calloc((size_t)nb, sizeof *cnt);
+    kiss_fftr_cfg fwd = kiss_fftr_alloc(XC_NFFT, 0, NULL, NULL);
+    kiss_fftr_cfg inv = kiss_fftr_alloc(XC_NFFT, 1, NULL, NULL);
+    kiss_fft_scalar *bx = rm_calloc(XC_NFFT, sizeof *bx);
+    kiss_fft_scalar *by = rm_calloc(XC_NFFT, sizeof *by);
+    kiss_fft_cpx *fx = rm_calloc(XC_NFFT / 2 + 1, sizeof *fx);
+    kiss_fft_cpx *fy = rm_calloc(XC_NFFT / 2 + 1, sizeof *fy);
+    rm_status rc = RM_OK;
+    if (!sum || !cnt || !fwd || !inv || !bx || !by || !fx || !fy) {
+        rc = RM_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t k = 0; k < n_st; k++) {
+        const rm_stretch *s = &st[k];
+        if (!s->placed || gains[k] <= 0)
+            continue;
+        for (int b = s->bmin; b <= s->bmax; b++) {
+            double n = s->n[b - s->bmin];
+            if (n <= 0)
+                continue;
+            double x = s->offset_cm + al->dir * bin_e(b);
+            int j = (int)floor((x - x0) / RM_BIN_CM);
+            if (j < 0 || j >= nb)
+                continue;
+            sum[j] += s->wsum[b - s->bmin] / gains[k];
+            cnt[j] += n;
+        }
+    }
+    /* Session profile, demeaned over the bins it covers, into by. */
+    double mean = 0, w = 0;
+    for (int j = 0; j < nb; j++)
+        if (cnt[j] > 0) {
+            mean += sum[j];
+            w += cnt[j];
+        }
+    if (w <= 0)
+        goto out;
+    mean /= w;
+    for (int j = 0; j < nb; j++)
+        by[j] = (kiss_fft_scalar)(cnt[j] > 0 ? sum[j] / cnt[j] - mean : 0.0);
+    kiss_fftr(fwd, by, fy);
+
+    for (size_t k = 0; k < n_st; k++) {
+        rm_stretch *s = &st[k];
+        if (!s->placed || gains[k] <= 0)
+            continue;
+        /* The stretch's profile in calf order (ankle first) from its
+         * lowest calf position xs, demeaned. */
+        int nbs = s->bmax - s->bmin + 1;
+        if (nbs > XC_NFFT / 2)
+            continue;
+        double smean = 0, sw = 0;
+        for (int b = s->bmin; b <= s->bmax; b++) {
+            double n = s->n[b - s->bmin];
+            if (n > 0) {
+                smean += s->wsum[b - s->bmin] / n / gains[k];
+                sw += 1;
+            }
+        }
+        if (sw < 4)
+            continue;
+        smean /= sw;
+        memset(bx, 0, XC_NFFT * sizeof *bx);
+        for (int b = s->bmin; b <= s->bmax; b++) {
+            double n = s->n[b - s->bmin];
+            int j = al->dir > 0 ? b - s->bmin : s->bmax - b;
+            bx[j] = (kiss_fft_scalar)(n > 0 ? s->wsum[b - s->bmin] / n /
+                                                      gains[k] - smean
+                                            : 0.0);
+        }
+        kiss_fftr(fwd, bx, fx);
+        /* corr[lag] = sum_j x[j] y[j + lag]: Y * conj(X), inverse. */
+        for (int i = 0; i <= XC_NFFT / 2; i++) {
+            kiss_fft_cpx a = fx[i], b = fy[i];
+            fx[i].r = b.r * a.r + b.i * a.i;
+            fx[i].i = b.i * a.r - b.r * a.i;
+        }
+        kiss_fftri(inv, fx, bx);
+        /* Current lowest calf position of the stretch and its lag. */
+        double e_low = al->dir > 0 ? bin_e(s->bmin) : bin_e(s->bmax);
+        double xs = s->offset_cm + al->dir * e_low - 0.5 * RM_BIN_CM;
+        double lag0 = (xs - x0) / RM_BIN_CM;
+        int span = (int)(XC_SEARCH_CM / RM_BIN_CM);
+        int l_lo = (int)floor(lag0) - span, l_hi = (int)ceil(lag0) + span;
+        double best = -INFINITY;
+        int best_l = 0;
+        for (int l = l_lo; l <= l_hi; l++) {
+            double c = bx[(l % XC_NFFT + XC_NFFT) % XC_NFFT];
+            if (c > best) {
+                best = c;
+                best_l = l;
+            }
+        }
+        if (!isfinite(best) || best <= 0)
+            continue;
+        double cm = bx[((best_l - 1) % XC_NFFT + XC_NFFT) % XC_NFFT];
+        double cp = bx[((best_l + 1) % XC_NFFT + XC_NFFT) % XC_NFFT];
+        double den = cm - 2 * best + cp, frac = 0;
+        if (den < 0)
+            frac = 0.5 * (cm - cp) / den;
+        if (frac < -0.5 || frac > 0.5)
+            frac = 0;
+        double shift = ((double)best_l + frac - lag0) * RM_BIN_CM;
+        s->offset_cm += shift;
+    }
+out:
+    rm_free(sum);
+    rm_free(cnt);
+    kiss_fftr_free(fwd);
+    kiss_fftr_free(inv);
+    rm_free(bx);
+    rm_free(by);
+    rm_free(fx);
+    rm_free(fy);
+    return rc;
+}
+
+rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
+                       double place_span_cm, rm_align *out)
+{
+    memset(out, 0, sizeof *out);
+    out->dir = 1;
+    out->scale = 1.0;
+    for (size_t k = 0; k < n_st; k++)
+        st[k].placed = 0;
+
+    /* Orientation and length from the stretches long enough to show the
+     * shape; each takes its best offset for every candidate. */
+    double best = INFINITY;
+    int best_dir = 0;
+    double best_len = 0;
+    size_t used = 0;
+    for (size_t k = 0; k < n_st; k++)
+        if (stretch_span(&st[k]) >= min_span_cm)
+            used++;
+    if (used == 0)
+        return RM_OK;
+    for (int dir = -1; dir <= 1; dir += 2) {
+        for (double len = L_MIN_CM; len <= L_MAX_CM + 1e-9; len += L_STEP_CM) {
+            double total = 0;
+            for (size_t k = 0; k < n_st && isfinite(total); k++) {
+                if (stretch_span(&st[k]) < min_span_cm)
+                    continue;
+                double a;
+                total += best_offset(&st[k], dir, len, &a, NULL);
+            }
+            if (total < best) {
+                best = total;
+                best_dir = dir;
+                best_len = len;
+            }
+        }
+    }
+    if (!isfinite(best) || best_dir == 0)
+        return RM_OK;
+    out->found = 1;
+    out->dir = best_dir;
+    out->length_cm = best_len;
+
+    double *gains = rm_calloc(n_st ? n_st : 1, sizeof *gains);
+    if (!gains)
+        return RM_ERR_NOMEM;
+    double gsum = 0, gw = 0;
+    for (size_t k = 0; k < n_st; k++) {
+        rm_stretch *s = &st[k];
+        if (stretch_span(s) < place_span_cm)
+            continue;
+        double a, g;
+        s->fit_cost = best_offset(s, out->dir, out->length_cm, &a, &g);
+        if (!isfinite(s->fit_cost) || g <= 0)
+            continue;
+        s->placed = 1;
+        s->offset_cm = a;
+        gains[k] = g;
+        gsum += g * stretch_span(s);
+        gw += stretch_span(s);
+    }
+    out->gain = gw > 0 ? gsum / gw : 0;
+    rm_status rc = refine_xcorr(st, n_st, out, gains);
+    if (rc == RM_OK)
+        rc = refine_xcorr(st, n_st, out, gains);
+    rm_free(gains);
+    return rc;
+}
+
+double rm_align_pos(const rm_align *a, const rm_stretch *s, double enc_cm)
+{
+    if (!a->found || !s || !s->placed)
+        return NAN;
+    return s->offset_cm + a->dir * a->scale * (enc_cm - s->enc0_cm);
+}

@@ -1,0 +1,574 @@
+/*
+ * The streaming engine: frames in (from a file or a live link), findings
+ * out. Each frame becomes features, features become ticks of ~50-80 Hz,
+ * ticks feed the detectors (holds, passes, flinches, peaks) with bounded
+ * state; rm_engine_finish() places everything on the calf (align.c).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_internal.h"
+#include "engine_priv.h"
+
+/* Ticks are ~50 Hz or the frame rate if slower: B frames per tick. Fast
+ * enough for 0.1 s flinches and hold edges, slow enough to be cheap. */
+#define TICK_TARGET_HZ 50.0
+/* Contact ends when the load falls below this share of the contact
+ * threshold (hysteresis, so noise at the threshold is one contact). */
+#define CONTACT_OFF_SHARE 0.5
+/* Stretches shorter than this along the calf do not vote on orientation
+ * and length: they show too little of the width shape. */
+#define ALIGN_MIN_SPAN_CM 12.0
+/* A stretch this long is placed (offset only) once the shape is known. */
+#define PLACE_MIN_SPAN_CM 4.0
+
+void rm_engine_config_default(rm_engine_config *cfg)
+{
+    if (!cfg)
+        return;
+    memset(cfg, 0, sizeof *cfg);
+    cfg->contact_force_n = 20.0;
+    cfg->hold_min_s = 5.0;
+    cfg->hold_still_cm = 1.0;
+    cfg->hold_advice_min_s = 30.0;
+    cfg->hold_advice_max_s = 90.0;
+    cfg->slow_speed_cm_s = 2.5;
+    cfg->session_min_s = 300.0;
+    cfg->session_max_s = 600.0;
+    cfg->heavy_force_n = 400.0;
+    cfg->flinch_drop_fraction = 0.7;
+    cfg->flinch_window_s = 0.25;
+    cfg->peak_min_passes = 2.0;
+    cfg->line_skew = 0.12;
+    cfg->compression_per_n = 1.3e-4;
+    cfg->pass_min_cm = 4.0;
+    cfg->peak_min_rise = 0.08;
+}
+
+static int config_ok(const rm_engine_config *c)
+{
+    return isfinite(c->contact_force_n) && c->contact_force_n > 0 &&
+           isfinite(c->hold_min_s) && c->hold_min_s > 0 &&
+           isfinite(c->hold_still_cm) && c->hold_still_cm > 0 &&
+           isfinite(c->flinch_drop_fraction) && c->flinch_drop_fraction > 0 &&
+           c->flinch_drop_fraction < 1 && isfinite(c->flinch_window_s) &&
+           c->flinch_window_s > 0 && c->flinch_window_s < 2.0 &&
+           isfinite(c->line_skew) && c->line_skew >= 0 &&
+           isfinite(c->compression_per_n) && c->compression_per_n >= 0 &&
+           c->compression_per_n < 1e-2 && isfinite(c->pass_min_cm) &&
+           c->pass_min_cm > 0 && isfinite(c->peak_min_rise) &&
+           c->peak_min_rise >= 0 && isfinite(c->peak_min_passes);
+}
+
+rm_status rm_engine_new(const rm_session_meta *meta,
+                        const rm_engine_config *cfg,
+                        const rm_engine_callbacks *cb, rm_engine **out,
+                        rm_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!meta || !out)
+        return rm_error_set(err, RM_ERR_ARG, "engine: no metadata or handle");
+    char why[160];
+    if (rm_descriptor_check(&meta->desc, why, sizeof why) != RM_OK)
+        return rm_error_set(err, RM_ERR_FORMAT, "engine: descriptor: %s", why);
+    rm_engine_config defaults;
+    if (!cfg) {
+        rm_engine_config_default(&defaults);
+        cfg = &defaults;
+    }
+    if (!config_ok(cfg))
+        return rm_error_set(err, RM_ERR_ARG,
+                            "engine: a configuration value is out of range");
+    rm_engine *e = rm_calloc(1, sizeof *e);
+    if (!e)
+        return rm_error_set(err, RM_ERR_NOMEM, "engine: out of memory");
+    e->meta = *meta;
+    e->cfg = *cfg;
+    if (cb)
+        e->cb = *cb;
+    const rm_descriptor *d = &e->meta.desc;
+    e->rate_hz = d->rate_hz;
+    e->block = (unsigned)(d->rate_hz / TICK_TARGET_HZ);
+    if (e->block < 1)
+        e->block = 1;
+    /* Example: rev A, 2 pi 72 mm / 2400 counts = 0.0188 cm per count. */
+    e->cm_per_count = 2.0 * M_PI * d->radius_mm / 10.0 / d->encoder_cpr;
+    if (rm_holds_init(&e->holds_tr, cfg, cfg->line_skew, meta->leg) != RM_OK) {
+        rm_free(e);
+        return rm_error_set(err, RM_ERR_NOMEM, "engine: out of memory");
+    }
+    rm_passes_init(&e->passes_tr, cfg->hold_still_cm, cfg->pass_min_cm,
+                   RM_PASS_PAUSE_S);
+    rm_flinch_init(&e->flinch_tr, cfg);
+    rm_peaks_init(&e->peaks_tr, cfg);
+    rm_engine_reset_stream(e);
+    *out = e;
+    return RM_OK;
+}
+
+/* Frame-level state back to the start (first pass or sample pass). */
+void rm_engine_reset_stream(rm_engine *e)
+{
+    e->have_seq = 0;
+    e->have_enc = 0;
+    e->frames = 0;
+    e->dropped = 0;
+    e->dist_cm = 0.0;
+    e->acc_n = 0;
+    e->contact = 0;
+    e->stretch_idx = -1;
+    e->n_buf = 0;
+}
+
+static rm_status set_err(rm_engine *e, rm_status code, const char *msg)
+{
+    return rm_msg_set(e->errmsg, sizeof e->errmsg, code, "%s", msg);
+}
+
+/* Append to a growable array of records. */
+static void *grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return arr;
+    size_t nc = *cap ? *cap * 2 : 16;
+    void *p = rm_realloc_array(arr, nc, size);
+    if (p)
+        *cap = nc;
+    return p;
+}
+
+#define PUSH(e, arr, n, cap, rec)                                          \
+    do {                                                                   \
+        void *p_ = grow((e)->arr, &(e)->cap, (e)->n, sizeof *(e)->arr);    \
+        if (!p_) {                                                         \
+            (e)->oom = 1;                                                  \
+            break;                                                         \
+        }                                                                  \
+        (e)->arr = p_;                                                     \
+        (e)->arr[(e)->n++] = (rec);                                        \
+    } while (0)
+
+/* ---- stretches -------------------------------------------------------- */
+
+static void stretch_begin(rm_engine *e, const rm_tick *t)
+{
+    e->cur.start_s = t->t_s - t->dt_s;
+    e->cur.end_s = t->t_s;
+    e->cur.enc0_cm = t->enc_cm;
+    e->cur.bmin = RM_SBINS;
+    e->cur.bmax = -1;
+    memset(e->cur_w, 0, sizeof e->cur_w);
+    memset(e->cur_n, 0, sizeof e->cur_n);
+    memset(e->cur_k, 0, sizeof e->cur_k);
+    memset(e->cur_kn, 0, sizeof e->cur_kn);
+}
+
+static int bin_of(double rel_cm)
+{
+    return (int)floor(rel_cm / RM_BIN_CM) + RM_SBIN0;
+}
+
+static void stretch_add(rm_engine *e, const rm_tick *t)
+{
+    e->cur.end_s = t->t_s;
+    int b = bin_of(t->enc_cm - e->cur.enc0_cm);
+    if (b < 0 || b >= RM_SBINS || !(t->width_mm > 0))
+        return;
+    e->cur_w[b] += (float)t->width_mm;
+    e->cur_n[b] += 1.0f;
+    rm_line line = rm_line_from_skew(t->skew, e->meta.leg, e->cfg.line_skew);
+    if (line != RM_LINE_UNKNOWN) {
+        e->cur_k[line - 1][b] += (float)t->peak_kpa;
+        e->cur_kn[line - 1][b] += 1.0f;
+    }
+    if (b < e->cur.bmin)
+        e->cur.bmin = b;
+    if (b > e->cur.bmax)
+        e->cur.bmax = b;
+}
+
+/* Keep only the used bins of the finished stretch. */
+static void stretch_end(rm_engine *e)
+{
+    rm_stretch s = e->cur;
+    s.wsum = s.n = s.ksum = s.kn = NULL;
+    if (s.bmax >= s.bmin) {
+        size_t nb = (size_t)(s.bmax - s.bmin + 1);
+        s.wsum = rm_calloc(nb, sizeof *s.wsum);
+        s.n = rm_calloc(nb, sizeof *s.n);
+        s.ksum = rm_calloc(3 * nb, sizeof *s.ksum);
+        s.kn = rm_calloc(3 * nb, sizeof *s.kn);
+        if (!s.wsum || !s.n || !s.ksum || !s.kn) {
+            rm_free(s.wsum);
+            rm_free(s.n);
+            rm_free(s.ksum);
+            rm_free(s.kn);
+            e->oom = 1;
+            return;
+        }
+        memcpy(s.wsum, e->cur_w + s.bmin, nb * sizeof *s.wsum);
+        memcpy(s.n, e->cur_n + s.bmin, nb * sizeof *s.n);
+        for (int k = 0; k < 3; k++) {
+            memcpy(s.ksum + k * nb, e->cur_k[k] + s.bmin,
+                   nb * sizeof *s.ksum);
+            memcpy(s.kn + k * nb, e->cur_kn[k] + s.bmin, nb * sizeof *s.kn);
+        }
+    }
+    PUSH(e, st, n_st, cap_st, s);
+}
+
+/* ---- ticks ------------------------------------------------------------ */
+
+static void emit_samples(rm_engine *e, const rm_tick *t);
+
+static void process_tick(rm_engine *e, rm_tick *t)
+{
+    int was = e->contact;
+    if (!was && t->force_n >= e->cfg.contact_force_n) {
+        e->contact = 1;
+        e->stretch_idx++;
+    } else if (was &&
+               t->force_n < CONTACT_OFF_SHARE * e->cfg.contact_force_n) {
+        e->contact = 0;
+    }
+    t->contact = e->contact;
+    t->stretch = e->contact ? e->stretch_idx : -1;
+    int lost = was && !e->contact;
+
+    if (e->sampling) {
+        emit_samples(e, t);
+        return;
+    }
+
+    rm_flinch_rec fr;
+    if (rm_flinch_tick(&e->flinch_tr, t, lost, &fr)) {
+        PUSH(e, flinches, n_flinches, cap_flinches, fr);
+        if (e->cb.on_flinch)
+            e->cb.on_flinch(&fr.pub, e->cb.user);
+    }
+    rm_hold_rec hr;
+    rm_pass_rec pr;
+    if (t->contact) {
+        if (!was)
+            stretch_begin(e, t);
+        stretch_add(e, t);
+        e->contact_s += t->dt_s;
+        if (rm_holds_tick(&e->holds_tr, t, &hr)) {
+            PUSH(e, holds, n_holds, cap_holds, hr);
+            if (e->cb.on_hold)
+                e->cb.on_hold(&hr.pub, e->cb.user);
+        }
+        int had_pass = e->passes_tr.dir;
+        if (rm_passes_tick(&e->passes_tr, t, &pr)) {
+            rm_peaks_pass_end(&e->peaks_tr, &pr, (int)e->n_passes);
+            PUSH(e, passes, n_passes, cap_passes, pr);
+            if (e->cb.on_pass)
+                e->cb.on_pass(&pr.pub, e->cb.user);
+        }
+        if (e->passes_tr.dir != had_pass)
+            rm_peaks_pass_begin(&e->peaks_tr);
+        rm_peaks_tick(&e->peaks_tr, t, e->cur.enc0_cm);
+    }
+    if (lost) {
+        if (rm_holds_lift(&e->holds_tr, t, &hr)) {
+            PUSH(e, holds, n_holds, cap_holds, hr);
+            if (e->cb.on_hold)
+                e->cb.on_hold(&hr.pub, e->cb.user);
+        }
+        if (rm_passes_lift(&e->passes_tr, &pr)) {
+            rm_peaks_pass_end(&e->peaks_tr, &pr, (int)e->n_passes);
+            PUSH(e, passes, n_passes, cap_passes, pr);
+            if (e->cb.on_pass)
+                e->cb.on_pass(&pr.pub, e->cb.user);
+        }
+        rm_peaks_pass_begin(&e->peaks_tr);
+        stretch_end(e);
+    }
+
+    /* Live view. */
+    rm_live *lv = &e->live;
+    lv->time_s = t->t_s;
+    lv->in_contact = t->contact;
+    lv->force_n = t->force_n;
+    lv->speed_cm_s = t->contact ? e->passes_tr.speed : 0.0;
+    lv->hold_s = t->contact ? rm_holds_current_s(&e->holds_tr) : 0.0;
+    lv->line = t->contact ? rm_line_from_skew(t->skew, e->meta.leg,
+                                              e->cfg.line_skew)
+                          : RM_LINE_UNKNOWN;
+    lv->position_cm = lv->position_frac = NAN;
+}
+
+/* ---- frames ----------------------------------------------------------- */
+
+static void frame_in(rm_engine *e, const rm_frame *f)
+{
+    const rm_descriptor *d = &e->meta.desc;
+    /* Sequence: gaps are dropped frames; time follows the sequence so a
+     * gap keeps its length. A step backwards (board restart) counts no
+     * frames and keeps time running. */
+    if (!e->have_seq) {
+        e->have_seq = 1;
+        e->seq_index = 0;
+    } else {
+        uint32_t step = f->seq - e->last_seq;
+        if (step >= 1 && step < 0x80000000u) {
+            e->seq_index += step;
+            e->dropped += step - 1;
+        } else {
+            e->seq_index += 1;
+        }
+    }
+    e->last_seq = f->seq;
+    e->frames++;
+    double t_s = (double)e->seq_index / e->rate_hz;
+
+    double cell_n[RM_MAX_CELLS];
+    rm_feat ft;
+    rm_feat_frame(d, f, cell_n, &ft);
+
+    /* Encoder: signed steps (wrap-safe), scaled for foam compression
+     * under the current load: the contact line moves r_eff dtheta with
+     * r_eff = r (1 - c F). */
+    if (!e->have_enc) {
+        e->have_enc = 1;
+    } else {
+        int32_t step = (int32_t)((uint32_t)f->encoder - (uint32_t)e->last_enc);
+        double load = ft.force_n > 0 ? ft.force_n : 0.0;
+        double k = 1.0 - e->cfg.compression_per_n * load;
+        if (k < 0.5)
+            k = 0.5;
+        e->dist_cm += (double)step * e->cm_per_count * k;
+    }
+    e->last_enc = f->encoder;
+
+    if (e->sampling && e->cb.on_sample && e->n_buf < RM_MAX_BLOCK) {
+        rm_sample *s = &e->buf[e->n_buf];
+        s->time_s = t_s;
+        s->force_n = ft.force_n;
+        s->cop_mm = ft.cop_mm;
+        s->cells = d->cells;
+        for (unsigned i = 0; i < d->cells; i++)
+            s->cell_n[i] = cell_n[i];
+        for (unsigned i = d->cells; i < RM_MAX_CELLS; i++)
+            s->cell_n[i] = 0.0;
+        e->buf_dist[e->n_buf] = e->dist_cm;
+        e->buf_skew[e->n_buf] =
+            ft.half_mm > 0 ? (ft.cop_mm - ft.centre_mm) / ft.half_mm : NAN;
+        e->n_buf++;
+    }
+
+    /* Tick accumulation. */
+    if (e->acc_n == 0) {
+        e->a_force = e->a_cop = e->a_width = e->a_centre = e->a_half = 0;
+        e->a_skew = 0;
+        e->a_ncop = e->a_nskew = 0;
+        e->a_peak = 0;
+        for (int k = 0; k < RM_TRACKS; k++)
+            e->a_side[k] = 0;
+        e->a_t0 = t_s;
+    }
+    e->acc_n++;
+    e->a_force += ft.force_n;
+    if (isfinite(ft.cop_mm)) {
+        e->a_cop += ft.cop_mm;
+        e->a_width += ft.width_mm;
+        e->a_centre += ft.centre_mm;
+        e->a_half += ft.half_mm;
+        for (int k = 0; k < RM_TRACKS; k++)
+            e->a_side[k] += ft.side_n[k];
+        e->a_ncop++;
+        if (ft.half_mm > 0) {
+            e->a_skew += (ft.cop_mm - ft.centre_mm) / ft.half_mm;
+            e->a_nskew++;
+        }
+    }
+    if (ft.peak_n > e->a_peak)
+        e->a_peak = ft.peak_n;
+    e->a_t1 = t_s;
+    if (e->acc_n >= e->block)
+        rm_engine_flush_tick(e);
+
+    /* Live cells: the latest frame. */
+    e->live.cells = d->cells;
+    for (unsigned i = 0; i < RM_MAX_CELLS; i++)
+        e->live.cell_n[i] = i < d->cells ? cell_n[i] : 0.0;
+}
+
+void rm_engine_flush_tick(rm_engine *e)
+{
+    if (e->acc_n == 0)
+        return;
+    rm_tick t;
+    double n = (double)e->acc_n;
+    t.t_s = e->a_t1;
+    t.dt_s = (double)e->acc_n / e->rate_hz;
+    t.enc_cm = e->dist_cm;
+    t.force_n = e->a_force / n;
+    if (e->a_ncop > 0) {
+        double m = (double)e->a_ncop;
+        t.cop_mm = e->a_cop / m;
+        t.width_mm = e->a_width / m;
+        t.centre_mm = e->a_centre / m;
+        t.half_mm = e->a_half / m;
+        for (int k = 0; k < RM_TRACKS; k++)
+            t.side_kpa[k] = e->a_side[k] / m / e->meta.desc.cell_area_mm2 *
+                            1000.0;
+    } else {
+        t.cop_mm = t.centre_mm = NAN;
+        t.width_mm = t.half_mm = 0.0;
+        for (int k = 0; k < RM_TRACKS; k++)
+            t.side_kpa[k] = 0.0;
+    }
+    t.skew = e->a_nskew > 0 ? e->a_skew / (double)e->a_nskew : NAN;
+    /* 1 N/mm^2 = 1 MPa = 1000 kPa. */
+    t.peak_kpa = e->a_peak / e->meta.desc.cell_area_mm2 * 1000.0;
+    t.contact = 0;
+    t.stretch = -1;
+    e->acc_n = 0;
+    e->last_tick_t = t.t_s;
+    process_tick(e, &t);
+}
+
+rm_status rm_engine_push(rm_engine *e, const rm_frame *frames, size_t n)
+{
+    if (!e || (!frames && n))
+        return RM_ERR_ARG;
+    if (e->finished && !e->sampling)
+        return set_err(e, RM_ERR_ARG,
+                       "engine: push after finish (start a sample pass)");
+    for (size_t i = 0; i < n; i++) {
+        frame_in(e, &frames[i]);
+        if (e->oom)
+            return set_err(e, RM_ERR_NOMEM, "engine: out of memory");
+    }
+    return RM_OK;
+}
+
+/* ---- sample pass ------------------------------------------------------ */
+
+static void emit_samples(rm_engine *e, const rm_tick *t)
+{
+    rm_line line = RM_LINE_UNKNOWN;
+    const rm_stretch *s = NULL;
+    if (t->contact && t->stretch >= 0 && (size_t)t->stretch < e->n_st)
+        s = &e->st[t->stretch];
+    for (size_t i = 0; i < e->n_buf; i++) {
+        rm_sample *smp = &e->buf[i];
+        smp->in_contact = t->contact;
+        smp->position_cm = smp->position_frac = NAN;
+        smp->line = RM_LINE_UNKNOWN;
+        if (t->contact) {
+            double x = rm_align_pos(&e->al, s, e->buf_dist[i]);
+            if (isfinite(x)) {
+                smp->position_cm = x;
+                smp->position_frac = x / e->al.length_cm;
+            }
+            line = rm_line_from_skew(e->buf_skew[i], e->meta.leg,
+                                     e->cfg.line_skew);
+            smp->line = line;
+        }
+        if (e->cb.on_sample)
+            e->cb.on_sample(smp, e->cb.user);
+    }
+    e->n_buf = 0;
+}
+
+rm_status rm_engine_sample_pass(rm_engine *e)
+{
+    if (!e)
+        return RM_ERR_ARG;
+    if (!e->finished)
+        return set_err(e, RM_ERR_ARG,
+                       "engine: sample pass before rm_engine_finish()");
+    rm_engine_reset_stream(e);
+    e->sampling = 1;
+    return RM_OK;
+}
+
+rm_status rm_engine_finish(rm_engine *e)
+{
+    if (!e)
+        return RM_ERR_ARG;
+    if (e->sampling) {
+        rm_engine_flush_tick(e);
+        e->sampling = 0;
+        return RM_OK;
+    }
+    if (e->finished)
+        return RM_OK;
+    rm_engine_flush_tick(e);
+    if (e->contact) {
+        /* The session ended with the leg down: close what is open as if
+         * it lifted at the last tick. */
+        rm_tick t = { .t_s = e->last_tick_t, .dt_s = 0, .enc_cm = e->dist_cm,
+                      .force_n = 0, .contact = 0, .stretch = -1 };
+        rm_hold_rec hr;
+        rm_pass_rec pr;
+        if (rm_holds_lift(&e->holds_tr, &t, &hr))
+            PUSH(e, holds, n_holds, cap_holds, hr);
+        if (rm_passes_lift(&e->passes_tr, &pr)) {
+            rm_peaks_pass_end(&e->peaks_tr, &pr, (int)e->n_passes);
+            PUSH(e, passes, n_passes, cap_passes, pr);
+        }
+        stretch_end(e);
+        e->contact = 0;
+    }
+    if (e->oom)
+        return set_err(e, RM_ERR_NOMEM, "engine: out of memory");
+    rm_status st = rm_engine_summarise(e);
+    if (st != RM_OK)
+        return set_err(e, st, "engine: out of memory in the summary");
+    e->finished = 1;
+    return RM_OK;
+}
+
+const rm_summary *rm_engine_summary(const rm_engine *e)
+{
+    return e && e->finished ? &e->sum : NULL;
+}
+
+void rm_engine_live_state(const rm_engine *e, rm_live *out)
+{
+    if (!out)
+        return;
+    if (!e) {
+        memset(out, 0, sizeof *out);
+        out->position_cm = out->position_frac = NAN;
+        return;
+    }
+    *out = e->live;
+}
+
+const char *rm_engine_errmsg(const rm_engine *e)
+{
+    if (!e)
+        return "no engine";
+    return e->errmsg[0] ? e->errmsg : "no error";
+}
+
+void rm_engine_free(rm_engine *e)
+{
+    if (!e)
+        return;
+    rm_holds_free(&e->holds_tr);
+    rm_peaks_free(&e->peaks_tr);
+    for (size_t k = 0; k < e->n_st; k++) {
+        rm_free(e->st[k].wsum);
+        rm_free(e->st[k].n);
+        rm_free(e->st[k].ksum);
+        rm_free(e->st[k].kn);
+    }
+    rm_free(e->st);
+    rm_free(e->holds_v);
+    rm_free(e->passes_v);
+    rm_free(e->flinches_v);
+    rm_free(e->peaks_v);
+    rm_free(e->guide_v);
+    rm_free(e->holds);
+    rm_free(e->passes);
+    rm_free(e->flinches);
+    rm_free(e->map);
+    rm_free(e);
+}

@@ -1,0 +1,212 @@
+/*
+ * engine_internal.h - pieces of the streaming engine shared by the files of
+ * lib/engine/. Frames become per-frame features (features.c), features are
+ * averaged into ticks of ~50-80 Hz, and every detector runs on ticks with
+ * O(1) or fixed-size state; alignment (align.c) runs once at finish.
+ */
+#ifndef ROLLMAP_ENGINE_ENGINE_INTERNAL_H
+#define ROLLMAP_ENGINE_ENGINE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+/* Profile bins along the calf / encoder axis: 0.5 cm is a quarter of the
+ * smallest trigger point (1-2 cm) and half the 1 cm position target. */
+#define RM_BIN_CM 0.5
+/* A contact stretch's working profile spans +-48 cm around where it began:
+ * more than the longest calf (40 cm) rolled from either end. */
+#define RM_SBINS 192
+#define RM_SBIN0 (RM_SBINS / 2)
+
+/* Decimated signals kept inside a hold for spectra: 10 Hz is 10x the
+ * fastest rocking (1 Hz) and 20x the fastest flexing (0.5 Hz). */
+#define RM_HOLD_RATE_HZ 10.0
+/* 2^12 samples at 10 Hz = 409.6 s: longer holds are classified on their
+ * first 409 s (the advice is 30-90 s). */
+#define RM_HOLD_MAXN 4096
+
+/* Summary calf map: 50 bins of 2 % of the calf length (< 1 cm each). */
+#define RM_MAP_BINS 50
+
+/* Per-frame (or per-tick) features of the load across the strip. */
+typedef struct rm_feat {
+    double force_n;    /* total of all cells */
+    double cop_mm;     /* centre of pressure, mm from cell 0's centre */
+    double width_mm;   /* footprint width, uniform-equivalent (sqrt(12 var)) */
+    double centre_mm;  /* midpoint of the loaded run of cells */
+    double half_mm;    /* half the loaded run's extent */
+    double peak_n;     /* the most loaded cell */
+    double side_n[3];  /* force read at -1/2, 0, +1/2 half-extent from the
+                          centre (toward low, -, high cell indices) */
+} rm_feat;
+
+/* Cell forces (N) of one frame into cell_n[0..cells-1], then features. */
+void rm_feat_frame(const rm_descriptor *d, const rm_frame *f, double *cell_n,
+                   rm_feat *out);
+/* Features of given cell forces (N) at pitch_mm. */
+void rm_feat_compute(const double *cell_n, unsigned cells, double pitch_mm,
+                     rm_feat *out);
+
+/* One tick: the mean of B consecutive frames' features. */
+typedef struct rm_tick {
+    double t_s;        /* session time of the tick's last frame */
+    double dt_s;       /* tick period */
+    double enc_cm;     /* encoder distance, cm, unwrapped (not calf place) */
+    double force_n, cop_mm, width_mm, centre_mm, half_mm;
+    double peak_kpa;   /* max peak-cell pressure over the tick */
+    double skew;       /* (cop - centre) / half-extent, toward high cells */
+    double side_kpa[3];/* pressure at the three across-leg points */
+    int contact;       /* leg on the roller (hysteresis applied) */
+    int stretch;       /* contact stretch index, -1 outside contact */
+} rm_tick;
+
+/* ---- line.c ---- */
+/* Line from a skew (CoP offset from the footprint centre in half-widths,
+ * positive toward high cell indices) and the leg side. */
+rm_line rm_line_from_skew(double skew, rm_leg leg, double threshold);
+
+/* ---- technique.c ---- */
+typedef struct rm_tech_result {
+    rm_technique technique;
+    uint32_t flexes;
+    double cop_band_mm;    /* CoP swing RMS in the rocking band */
+    double force_band_rel; /* force modulation RMS / mean, flexing band */
+} rm_tech_result;
+
+/* Classify a hold from its decimated CoP (mm) and force (N) at rate_hz.
+ * Uses kissfft; allocates and frees its own work memory. */
+rm_status rm_technique_classify(const float *cop_mm, const float *force_n,
+                                size_t n, double rate_hz,
+                                rm_tech_result *out);
+
+/* ---- align.c ---- */
+/* A contact stretch: the leg down on the roller, from touch to lift. */
+typedef struct rm_stretch {
+    double start_s, end_s;
+    double enc0_cm;          /* encoder distance where its bins are centred */
+    int bmin, bmax;          /* used bin range (inclusive), in RM_SBINS terms */
+    float *wsum;             /* width sum per bin (mm), bmin..bmax */
+    float *n;                /* ticks per bin */
+    float *ksum;             /* peak-cell kPa sum per line (3 x bins) */
+    float *kn;               /* ticks per line and bin (3 x bins) */
+    /* results */
+    int placed;              /* offset found */
+    double offset_cm;        /* calf position of enc0 */
+    double fit_cost;
+} rm_stretch;
+
+/* Session alignment: calf pos = offset_k + dir * scale * (enc - enc0_k). */
+typedef struct rm_align {
+    int found;
+    int dir;                 /* +1: encoder counts up toward the knee */
+    double scale;            /* calf cm per encoder cm (foam compression) */
+    double length_cm;
+    double gain;             /* session width gain vs the template */
+} rm_align;
+
+/* Template width (relative, 1 = widest) at fraction x of ankle->knee. */
+double rm_align_template(double x);
+
+/* Fit orientation, length and every stretch's offset. Stretches whose
+ * placement cannot be found keep placed = 0. */
+rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
+                       double place_span_cm, rm_align *out);
+
+/* Map an encoder distance in stretch k to calf cm (NAN if not placed). */
+double rm_align_pos(const rm_align *a, const rm_stretch *s, double enc_cm);
+
+
+/* ---- holds.c ---- */
+/* Ticks kept at each end of a still run to place its start and end. */
+#define RM_EDGE_TICKS 256
+
+typedef struct rm_hold_rec {
+    rm_hold pub;              /* positions filled in at finish */
+    int stretch;
+    double enc_cm;            /* mean encoder distance during the hold */
+} rm_hold_rec;
+
+typedef struct rm_hold_tracker {
+    double still_cm, min_s, line_skew;
+    rm_leg leg;
+    int active, stretch;
+    double t0, t_last, dt_s;
+    double pmin, pmax;
+    size_t n;
+    double sum_pos, sum_f, max_f, sum_kpa, max_kpa, sum_skew;
+    double early_t[RM_EDGE_TICKS], early_p[RM_EDGE_TICKS];
+    size_t n_early;
+    double late_t[RM_EDGE_TICKS], late_p[RM_EDGE_TICKS],
+        late_f[RM_EDGE_TICKS];
+    size_t late_head, n_late;
+    /* 10 Hz decimated CoP (mm) and force (N) for technique.c */
+    float *cop, *force;
+    size_t n_dec;
+    double acc_cop, acc_f, dec_next_t;
+    int acc_n;
+} rm_hold_tracker;
+
+rm_status rm_holds_init(rm_hold_tracker *h, const rm_engine_config *cfg,
+                        double line_skew, rm_leg leg);
+void rm_holds_free(rm_hold_tracker *h);
+/* Feed one tick; returns 1 and fills *out when a hold just ended. */
+int rm_holds_tick(rm_hold_tracker *h, const rm_tick *t, rm_hold_rec *out);
+/* Contact ended at tick t (the first tick out of contact). */
+int rm_holds_lift(rm_hold_tracker *h, const rm_tick *t, rm_hold_rec *out);
+/* Length of the hold in progress (s), 0 if none. */
+double rm_holds_current_s(const rm_hold_tracker *h);
+
+/* ---- passes.c ---- */
+typedef struct rm_pass_rec {
+    rm_pass pub;              /* positions and speeds filled in at finish */
+    int stretch;
+    double enc_from, enc_to;  /* encoder cm */
+    double skew;
+} rm_pass_rec;
+
+#define RM_SPEED_RING 64
+
+typedef struct rm_pass_tracker {
+    double rev_cm, min_cm, pause_s;
+    int active, stretch, dir;
+    double anchor_p, anchor_t;   /* where the current movement began */
+    double ext_p, ext_t;         /* furthest point reached in dir */
+    double still_p, still_t;     /* where the roller last stood still */
+    double sum_skew;
+    size_t n_skew;
+    double peak_speed;           /* encoder cm/s */
+    double ring_t[RM_SPEED_RING], ring_p[RM_SPEED_RING];
+    size_t ring_head, ring_n;
+    double speed;                /* latest, encoder cm/s (signed) */
+} rm_pass_tracker;
+
+void rm_passes_init(rm_pass_tracker *p, double rev_cm, double min_cm,
+                    double pause_s);
+int rm_passes_tick(rm_pass_tracker *p, const rm_tick *t, rm_pass_rec *out);
+int rm_passes_lift(rm_pass_tracker *p, rm_pass_rec *out);
+
+/* ---- flinch.c ---- */
+#define RM_FLINCH_RING 512
+
+typedef struct rm_flinch_rec {
+    rm_flinch pub;
+    int stretch;
+    double enc_cm, skew;
+} rm_flinch_rec;
+
+typedef struct rm_flinch_tracker {
+    double drop_fraction, window_s, contact_n;
+    double t[RM_FLINCH_RING], f[RM_FLINCH_RING], p[RM_FLINCH_RING],
+        s[RM_FLINCH_RING];
+    size_t head, n;
+    int stretch;
+} rm_flinch_tracker;
+
+void rm_flinch_init(rm_flinch_tracker *fl, const rm_engine_config *cfg);
+/* Feed every tick; at contact loss returns 1 if it was a flinch. */
+int rm_flinch_tick(rm_flinch_tracker *fl, const rm_tick *t, int lost,
+                   rm_flinch_rec *out);
+
+#endif /* ROLLMAP_ENGINE_ENGINE_INTERNAL_H */

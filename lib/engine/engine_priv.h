@@ -1,0 +1,124 @@
+/*
+ * engine_priv.h - the engine handle and the pieces that work on all of it
+ * (peaks.c, summary.c, guidance.c). Private to lib/engine/.
+ */
+#ifndef ROLLMAP_ENGINE_ENGINE_PRIV_H
+#define ROLLMAP_ENGINE_ENGINE_PRIV_H
+
+#include "engine_internal.h"
+
+/* A roll is over when the roller has stood still this long (s): longer
+ * than a turnaround's hesitation, shorter than the 5 s of a hold. */
+#define RM_PASS_PAUSE_S 1.0
+/* Most frames in one tick: 2000 Hz / 50 Hz. */
+#define RM_MAX_BLOCK 64
+
+/* ---- peaks.c ---- */
+/* Across-leg sample points (low-index side, centre, high-index side). */
+#define RM_TRACKS 3
+
+typedef struct rm_peak_cand {
+    int pass;                 /* index into the pass list */
+    int stretch;
+    double enc_cm;            /* encoder distance of the bump */
+    double rise;              /* fraction above the pressure around it */
+    double kpa;
+    int track;                /* 0: low-index side, 1: centre, 2: high */
+} rm_peak_cand;
+
+typedef struct rm_peak_tracker {
+    double min_rise;
+    double enc0_cm;
+    int stretch;
+    float sum[RM_TRACKS][RM_SBINS];
+    float cnt[RM_SBINS];
+    int bmin, bmax;
+    rm_peak_cand *c;
+    size_t n, cap;
+    int oom;
+} rm_peak_tracker;
+
+void rm_peaks_init(rm_peak_tracker *p, const rm_engine_config *cfg);
+void rm_peaks_free(rm_peak_tracker *p);
+void rm_peaks_pass_begin(rm_peak_tracker *p);
+void rm_peaks_tick(rm_peak_tracker *p, const rm_tick *t, double enc0_cm);
+void rm_peaks_pass_end(rm_peak_tracker *p, const rm_pass_rec *pr,
+                       int pass_index);
+
+struct rm_engine {
+    rm_session_meta meta;
+    rm_engine_config cfg;
+    rm_engine_callbacks cb;
+    char errmsg[256];
+    int finished, sampling, oom;
+
+    /* Frames. */
+    double rate_hz, cm_per_count;
+    unsigned block;
+    int have_seq, have_enc;
+    uint32_t last_seq;
+    int32_t last_enc;
+    uint64_t seq_index, frames, dropped;
+    double dist_cm;           /* compression-corrected encoder distance */
+
+    /* Tick accumulation. */
+    unsigned acc_n;
+    double a_force, a_cop, a_width, a_centre, a_half, a_skew, a_peak;
+    double a_side[RM_TRACKS];
+    unsigned a_ncop, a_nskew;
+    double a_t0, a_t1, last_tick_t;
+
+    /* Contact and stretches. */
+    int contact, stretch_idx;
+    double contact_s;
+    rm_stretch cur;
+    float cur_w[RM_SBINS], cur_n[RM_SBINS];
+    float cur_k[3][RM_SBINS], cur_kn[3][RM_SBINS];
+    rm_stretch *st;
+    size_t n_st, cap_st;
+
+    /* Detectors. */
+    rm_hold_tracker holds_tr;
+    rm_pass_tracker passes_tr;
+    rm_flinch_tracker flinch_tr;
+    rm_peak_tracker peaks_tr;
+    rm_hold_rec *holds;
+    size_t n_holds, cap_holds;
+    rm_pass_rec *passes;
+    size_t n_passes, cap_passes;
+    rm_flinch_rec *flinches;
+    size_t n_flinches, cap_flinches;
+
+    /* Sample pass: the frames of the tick being built. */
+    rm_sample buf[RM_MAX_BLOCK];
+    double buf_dist[RM_MAX_BLOCK], buf_skew[RM_MAX_BLOCK];
+    size_t n_buf;
+
+    /* Results. */
+    rm_live live;
+    rm_align al;
+    rm_summary sum;
+    rm_hold *holds_v;
+    rm_pass *passes_v;
+    rm_flinch *flinches_v;
+    rm_peak *peaks_v;
+    size_t n_peaks;
+    rm_guidance *guide_v;
+    size_t n_guide, cap_guide;
+    float *map;
+};
+
+void rm_engine_reset_stream(rm_engine *e);
+void rm_engine_flush_tick(rm_engine *e);
+/* summary.c: alignment, placing, peaks, coverage, map, guidance. */
+rm_status rm_engine_summarise(rm_engine *e);
+/* peaks.c: candidates -> rm_peak list (after placement). */
+rm_status rm_peaks_finish(rm_engine *e);
+/* guidance.c */
+rm_status rm_guidance_build(rm_engine *e);
+/* Calf position of an encoder distance inside a stretch (NAN if unknown). */
+double rm_engine_place(const rm_engine *e, int stretch, double enc_cm);
+/* Zone of a spot on the calf. */
+rm_zone rm_zone_at(double frac, rm_line line);
+
+#endif /* ROLLMAP_ENGINE_ENGINE_PRIV_H */

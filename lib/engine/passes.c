@@ -1,0 +1,147 @@
+/*
+ * Passes: one roll in one direction along the calf, from where the roller
+ * left a standstill or a turnaround to where it stopped or turned back.
+ * Fed ticks in encoder cm; placed on the calf and given cm/s at finish.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "engine_internal.h"
+
+/* While standing, the roller is "still there" within this distance (cm):
+ * a few encoder counts plus the nudge of a flexing foot. */
+#define STAND_CM 0.25
+/* Speed is the slope over this time: long enough to average encoder
+ * quantisation (0.019 cm/count rev A), short next to a 10 s pass. */
+#define SPEED_SPAN_S 0.25
+
+void rm_passes_init(rm_pass_tracker *p, double rev_cm, double min_cm,
+                    double pause_s)
+{
+    memset(p, 0, sizeof *p);
+    p->rev_cm = rev_cm;
+    p->min_cm = min_cm;
+    p->pause_s = pause_s;
+}
+
+static void begin_standing(rm_pass_tracker *p, const rm_tick *t)
+{
+    p->dir = 0;
+    p->anchor_p = t->enc_cm;
+    p->anchor_t = t->t_s;
+    p->sum_skew = 0.0;
+    p->n_skew = 0;
+    p->peak_speed = 0.0;
+}
+
+/* Emit the movement anchor -> ext if it was long enough. */
+static int emit(rm_pass_tracker *p, rm_pass_rec *out)
+{
+    double dist = fabs(p->ext_p - p->anchor_p);
+    if (p->dir == 0 || dist < p->min_cm || p->ext_t <= p->anchor_t)
+        return 0;
+    memset(out, 0, sizeof *out);
+    out->stretch = p->stretch;
+    out->enc_from = p->anchor_p;
+    out->enc_to = p->ext_p;
+    out->skew = p->n_skew ? p->sum_skew / (double)p->n_skew : NAN;
+    out->pub.start_s = p->anchor_t;
+    out->pub.end_s = p->ext_t;
+    out->pub.from_cm = out->pub.to_cm = NAN;
+    out->pub.line = RM_LINE_UNKNOWN;
+    /* Encoder cm/s for now; engine.c scales to calf cm/s. */
+    out->pub.mean_speed_cm_s = dist / (p->ext_t - p->anchor_t);
+    out->pub.peak_speed_cm_s = p->peak_speed;
+    return 1;
+}
+
+static void update_speed(rm_pass_tracker *p, const rm_tick *t)
+{
+    p->ring_t[p->ring_head] = t->t_s;
+    p->ring_p[p->ring_head] = t->enc_cm;
+    p->ring_head = (p->ring_head + 1) % RM_SPEED_RING;
+    if (p->ring_n < RM_SPEED_RING)
+        p->ring_n++;
+    /* Oldest sample still within SPEED_SPAN_S. */
+    double t0 = t->t_s, p0 = t->enc_cm;
+    for (size_t i = 1; i < p->ring_n; i++) {
+        size_t k = (p->ring_head + RM_SPEED_RING - 1 - i) % RM_SPEED_RING;
+        if (t->t_s - p->ring_t[k] > SPEED_SPAN_S)
+            break;
+        t0 = p->ring_t[k];
+        p0 = p->ring_p[k];
+    }
+    p->speed = t->t_s > t0 ? (t->enc_cm - p0) / (t->t_s - t0) : 0.0;
+}
+
+int rm_passes_tick(rm_pass_tracker *p, const rm_tick *t, rm_pass_rec *out)
+{
+    if (!t->contact)
+        return 0;
+    if (!p->active || p->stretch != t->stretch) {
+        p->active = 1;
+        p->stretch = t->stretch;
+        p->ring_n = 0;
+        p->still_p = t->enc_cm;
+        p->still_t = t->t_s;
+        begin_standing(p, t);
+    }
+    update_speed(p, t);
+    if (fabs(t->enc_cm - p->still_p) > STAND_CM) {
+        p->still_p = t->enc_cm;
+        p->still_t = t->t_s;
+    }
+
+    if (p->dir == 0) {
+        if (fabs(t->enc_cm - p->anchor_p) <= STAND_CM) {
+            p->anchor_t = t->t_s;
+        } else if (fabs(t->enc_cm - p->anchor_p) >= p->rev_cm) {
+            p->dir = t->enc_cm > p->anchor_p ? 1 : -1;
+            p->ext_p = t->enc_cm;
+            p->ext_t = t->t_s;
+        }
+        return 0;
+    }
+
+    if (isfinite(t->skew)) {
+        p->sum_skew += t->skew;
+        p->n_skew++;
+    }
+    if (fabs(p->speed) > p->peak_speed)
+        p->peak_speed = fabs(p->speed);
+    if ((t->enc_cm - p->ext_p) * p->dir > 0.0) {
+        p->ext_p = t->enc_cm;
+        p->ext_t = t->t_s;
+    }
+
+    /* Stopped long enough: the pass ended where the roller stopped. */
+    if (t->t_s - p->still_t >= p->pause_s) {
+        int done = emit(p, out);
+        begin_standing(p, t);
+        p->anchor_p = p->still_p;
+        return done;
+    }
+    /* Turned back by rev_cm: the pass ended at the turning point and the
+     * next one starts there. */
+    if ((p->ext_p - t->enc_cm) * p->dir >= p->rev_cm) {
+        int done = emit(p, out);
+        int dir = -p->dir;
+        double ap = p->ext_p, at = p->ext_t;
+        begin_standing(p, t);
+        p->anchor_p = ap;
+        p->anchor_t = at;
+        p->dir = dir;
+        p->ext_p = t->enc_cm;
+        p->ext_t = t->t_s;
+        return done;
+    }
+    return 0;
+}
+
+int rm_passes_lift(rm_pass_tracker *p, rm_pass_rec *out)
+{
+    if (!p->active)
+        return 0;
+    p->active = 0;
+    return emit(p, out);
+}

@@ -1,0 +1,162 @@
+/*
+ * The summary at rm_engine_finish(): align the stretches (align.c), place
+ * every hold, pass and flinch on the calf, group peaks (peaks.c), build
+ * the calf map and line coverage, then the guidance (guidance.c).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "engine_priv.h"
+
+/* Stretches shorter than this along the calf do not vote on orientation
+ * and length: they show too little of the width shape. */
+#define ALIGN_MIN_SPAN_CM 12.0
+/* Shorter stretches than this cannot be placed at all. */
+#define PLACE_MIN_SPAN_CM 5.0
+/* A map bin counts as rolled on a line with this many ticks in it. */
+#define MAP_MIN_TICKS 2.0
+
+double rm_engine_place(const rm_engine *e, int stretch, double enc_cm)
+{
+    if (stretch < 0 || (size_t)stretch >= e->n_st)
+        return NAN;
+    return rm_align_pos(&e->al, &e->st[stretch], enc_cm);
+}
+
+static double frac_of(const rm_engine *e, double x)
+{
+    return isfinite(x) && e->al.length_cm > 0 ? x / e->al.length_cm : NAN;
+}
+
+static rm_status build_map(rm_engine *e)
+{
+    size_t nm = 3 * RM_MAP_BINS;
+    e->map = rm_calloc(nm, sizeof *e->map);
+    float *cnt = rm_calloc(nm, sizeof *cnt);
+    if (!e->map || !cnt) {
+        rm_free(cnt);
+        return RM_ERR_NOMEM;
+    }
+    for (size_t k = 0; k < e->n_st; k++) {
+        const rm_stretch *s = &e->st[k];
+        if (!s->placed || !s->ksum)
+            continue;
+        size_t nb = (size_t)(s->bmax - s->bmin + 1);
+        for (int b = s->bmin; b <= s->bmax; b++) {
+            double enc = s->enc0_cm +
+                         ((double)(b - RM_SBIN0) + 0.5) * RM_BIN_CM;
+            double f = frac_of(e, rm_align_pos(&e->al, s, enc));
+            if (!isfinite(f) || f < 0.0 || f >= 1.0)
+                continue;
+            size_t j = (size_t)(f * RM_MAP_BINS);
+            for (size_t l = 0; l < 3; l++) {
+                size_t i = l * nb + (size_t)(b - s->bmin);
+                e->map[l * RM_MAP_BINS + j] += s->ksum[i];
+                cnt[l * RM_MAP_BINS + j] += s->kn[i];
+            }
+        }
+    }
+    for (size_t l = 0; l < 3; l++) {
+        size_t covered = 0;
+        for (size_t j = 0; j < RM_MAP_BINS; j++) {
+            size_t i = l * RM_MAP_BINS + j;
+            if (cnt[i] >= MAP_MIN_TICKS) {
+                e->map[i] /= cnt[i];
+                covered++;
+            } else {
+                e->map[i] = NAN;
+            }
+        }
+        e->sum.coverage[l + 1] = (double)covered / RM_MAP_BINS;
+    }
+    rm_free(cnt);
+    e->sum.map_kpa = e->map;
+    e->sum.map_bins = RM_MAP_BINS;
+    return RM_OK;
+}
+
+rm_status rm_engine_summarise(rm_engine *e)
+{
+    rm_status st = rm_align_fit(e->st, e->n_st, ALIGN_MIN_SPAN_CM,
+                                PLACE_MIN_SPAN_CM, &e->al);
+    if (st != RM_OK)
+        return st;
+    rm_summary *s = &e->sum;
+    memset(s, 0, sizeof *s);
+    s->duration_s = (double)e->seq_index / e->rate_hz +
+                    (e->frames ? 1.0 / e->rate_hz : 0.0);
+    s->rate_hz = e->rate_hz;
+    s->cells = e->meta.desc.cells;
+    s->frames = e->frames;
+    s->dropped_frames = e->dropped;
+    s->leg = e->meta.leg;
+    s->calf_found = e->al.found;
+    s->calf_length_cm = e->al.found ? e->al.length_cm : NAN;
+    s->contact_s = e->contact_s;
+
+    if (e->n_holds) {
+        e->holds_v = rm_calloc(e->n_holds, sizeof *e->holds_v);
+        if (!e->holds_v)
+            return RM_ERR_NOMEM;
+        for (size_t i = 0; i < e->n_holds; i++) {
+            rm_hold h = e->holds[i].pub;
+            h.position_cm = rm_engine_place(e, e->holds[i].stretch,
+                                            e->holds[i].enc_cm);
+            h.position_frac = frac_of(e, h.position_cm);
+            e->holds_v[i] = h;
+        }
+    }
+    if (e->n_passes) {
+        e->passes_v = rm_calloc(e->n_passes, sizeof *e->passes_v);
+        if (!e->passes_v)
+            return RM_ERR_NOMEM;
+        for (size_t i = 0; i < e->n_passes; i++) {
+            const rm_pass_rec *r = &e->passes[i];
+            rm_pass p = r->pub;
+            p.from_cm = rm_engine_place(e, r->stretch, r->enc_from);
+            p.to_cm = rm_engine_place(e, r->stretch, r->enc_to);
+            /* Without a placement the direction along the calf is not
+             * known either: 0. */
+            p.direction = isfinite(p.from_cm) && isfinite(p.to_cm)
+                              ? (p.to_cm > p.from_cm ? 1 : -1) : 0;
+            p.line = rm_line_from_skew(r->skew, e->meta.leg,
+                                       e->cfg.line_skew);
+            e->passes_v[i] = p;
+        }
+    }
+    if (e->n_flinches) {
+        e->flinches_v = rm_calloc(e->n_flinches, sizeof *e->flinches_v);
+        if (!e->flinches_v)
+            return RM_ERR_NOMEM;
+        for (size_t i = 0; i < e->n_flinches; i++) {
+            const rm_flinch_rec *r = &e->flinches[i];
+            rm_flinch f = r->pub;
+            f.position_cm = rm_engine_place(e, r->stretch, r->enc_cm);
+            f.position_frac = frac_of(e, f.position_cm);
+            f.line = rm_line_from_skew(r->skew, e->meta.leg,
+                                       e->cfg.line_skew);
+            e->flinches_v[i] = f;
+        }
+    }
+    if (e->peaks_tr.oom)
+        return RM_ERR_NOMEM;
+    st = rm_peaks_finish(e);
+    if (st != RM_OK)
+        return st;
+    st = build_map(e);
+    if (st != RM_OK)
+        return st;
+
+    s->passes = e->passes_v;
+    s->n_passes = e->n_passes;
+    s->holds = e->holds_v;
+    s->n_holds = e->n_holds;
+    s->flinches = e->flinches_v;
+    s->n_flinches = e->n_flinches;
+    s->peaks = e->peaks_v;
+    s->n_peaks = e->n_peaks;
+    st = rm_guidance_build(e);
+    s->guidance = e->guide_v;
+    s->n_guidance = e->n_guide;
+    return st;
+}

@@ -1,0 +1,215 @@
+/*
+ * Technique inside a hold (static, rocking, pin-and-stretch) from spectra
+ * of two derived signals kept at 10 Hz by holds.c: the centre of pressure
+ * across the strip and the total force. kissfft real FFT, once per hold.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kiss_fftr.h>
+
+#include "engine_internal.h"
+
+/* Rocking the leg side to side swings the CoP at ~0.4-1 Hz (brief); the
+ * band is widened by one octave-ish margin each side. */
+#define ROCK_LO_HZ 0.25
+#define ROCK_HI_HZ 1.6
+/* Foot flexes modulate the load at ~0.2-0.5 Hz. */
+#define FLEX_LO_HZ 0.12
+#define FLEX_HI_HZ 0.8
+/* Slower than this is posture drift, not technique. */
+#define DRIFT_HZ 0.08
+/* A band "owns" a signal when it holds this share of its power above
+ * DRIFT_HZ: a tone in noise, not noise that happens to reach the band. */
+#define BAND_SHARE 0.55
+/* Minimum swings, so sensor noise on a still leg never reads as a
+ * technique: 4 mm RMS CoP is a fifth of a 20 mm cell; 4 % load RMS is far
+ * above HX711 noise and above breathing-scale sway. */
+#define ROCK_MIN_MM 4.0
+#define FLEX_MIN_REL 0.04
+/* Shortest hold worth a spectrum: two cycles of the slowest flex. */
+#define MIN_SECONDS 8.0
+
+static size_t next_pow2(size_t n)
+{
+    size_t p = 1;
+    while (p < n)
+        p <<= 1;
+    return p;
+}
+
+/* Detrended (least-squares line removed) copy into dst; returns the mean. */
+static double detrend(const float *src, size_t n, double *dst)
+{
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = (double)i, y = src[i];
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        sxy += x * y;
+    }
+    double dn = (double)n, den = dn * sxx - sx * sx;
+    double b = den != 0.0 ? (dn * sxy - sx * sy) / den : 0.0;
+    double a = (sy - b * sx) / dn;
+    for (size_t i = 0; i < n; i++)
+        dst[i] = src[i] - (a + b * (double)i);
+    return sy / dn;
+}
+
+typedef struct band_stats {
+    double share;    /* band power / power above DRIFT_HZ */
+    double rms;      /* time-domain RMS carried by the band */
+    double peak_hz;  /* strongest bin in the band */
+} band_stats;
+
+/*
+ * Power spectrum of a detrended, Hann-windowed signal; share of the power
+ * above DRIFT_HZ that falls in [lo, hi], scaled to an RMS with the
+ * signal's own variance (Parseval: shares survive the window).
+ */
+static void band(kiss_fftr_cfg cfg, size_t nfft, const double *x, size_t n,
+                 double rate_hz, double lo, double hi, kiss_fft_scalar *buf,
+                 kiss_fft_cpx *spec, band_stats *out)
+{
+    double var = 0.0;
+    for (size_t i = 0; i < n; i++)
+        var += x[i] * x[i];
+    var /= (double)n;
+    for (size_t i = 0; i < nfft; i++) {
+        double w = 0.0;
+        if (i < n)
+            w = 0.5 - 0.5 * cos(2.0 * M_PI * (double)i / (double)(n - 1));
+        buf[i] = (kiss_fft_scalar)(i < n ? x[i] * w : 0.0);
+    }
+    kiss_fftr(cfg, buf, spec);
+    double p_all = 0.0, p_band = 0.0, p_max = -1.0, f_max = 0.0;
+    for (size_t k = 1; k <= nfft / 2; k++) {
+        double f = (double)k * rate_hz / (double)nfft;
+        double p = (double)spec[k].r * spec[k].r + (double)spec[k].i * spec[k].i;
+        if (f < DRIFT_HZ)
+            continue;
+        p_all += p;
+        if (f >= lo && f <= hi) {
+            p_band += p;
+            if (p > p_max) {
+                p_max = p;
+                f_max = f;
+            }
+        }
+    }
+    out->share = p_all > 0.0 ? p_band / p_all : 0.0;
+    out->rms = sqrt(var * out->share);
+    out->peak_hz = f_max;
+}
+
+/*
+ * Flexes: excursions of the smoothed, detrended force above the middle of
+ * its range, with hysteresis (arm below 25 %, count above 55 % of the
+ * median-to-p95 span) so noise on a slow flex is not counted twice.
+ * Example: 7 load bumps of 40 N on a 300 N hold -> 7.
+ */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static uint32_t count_flexes(const double *x, size_t n, double rate_hz,
+                             double peak_hz, double *tmp)
+{
+    /* Moving average over a quarter period (at least 3 samples). */
+    size_t half = 1;
+    if (peak_hz > 0.0) {
+        size_t w = (size_t)(0.25 * rate_hz / peak_hz);
+        half = w / 2 > 1 ? w / 2 : 1;
+    }
+    double *sm = tmp, *sorted = tmp + n;
+    for (size_t i = 0; i < n; i++) {
+        size_t a = i >= half ? i - half : 0;
+        size_t b = i + half < n ? i + half : n - 1;
+        double s = 0.0;
+        for (size_t j = a; j <= b; j++)
+            s += x[j];
+        sm[i] = s / (double)(b - a + 1);
+        sorted[i] = sm[i];
+    }
+    qsort(sorted, n, sizeof *sorted, cmp_double);
+    double lo = sorted[n / 10], med = sorted[n / 2];
+    double hi = sorted[(n * 95) / 100 < n ? (n * 95) / 100 : n - 1];
+    /* Bumps above a flat baseline (flexes with still time between) show
+     * as med near lo; a sinusoid as med midway. Either way the span from
+     * the low decile to p95 carries the flexes. */
+    (void)med;
+    double span = hi - lo;
+    if (span <= 0.0)
+        return 0;
+    double up = lo + 0.55 * span, down = lo + 0.25 * span;
+    uint32_t count = 0;
+    int armed = sm[0] < up;
+    for (size_t i = 0; i < n; i++) {
+        if (armed && sm[i] > up) {
+            count++;
+            armed = 0;
+        } else if (!armed && sm[i] < down) {
+            armed = 1;
+        }
+    }
+    return count;
+}
+
+rm_status rm_technique_classify(const float *cop_mm, const float *force_n,
+                                size_t n, double rate_hz,
+                                rm_tech_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->technique = RM_TECH_STATIC;
+    if (!cop_mm || !force_n || rate_hz <= 0.0)
+        return RM_ERR_ARG;
+    if ((double)n < MIN_SECONDS * rate_hz)
+        return RM_OK;
+
+    /* 0.04 Hz resolution at least: 256 points at 10 Hz. */
+    size_t nfft = next_pow2(n);
+    if (nfft < 256)
+        nfft = 256;
+    kiss_fftr_cfg cfg = kiss_fftr_alloc((int)nfft, 0, NULL, NULL);
+    double *x = rm_calloc(3 * n, sizeof *x);
+    kiss_fft_scalar *buf = rm_calloc(nfft, sizeof *buf);
+    kiss_fft_cpx *spec = rm_calloc(nfft / 2 + 1, sizeof *spec);
+    if (!cfg || !x || !buf || !spec) {
+        kiss_fftr_free(cfg);
+        rm_free(x);
+        rm_free(buf);
+        rm_free(spec);
+        return RM_ERR_NOMEM;
+    }
+
+    band_stats rock, flex;
+    detrend(cop_mm, n, x);
+    band(cfg, nfft, x, n, rate_hz, ROCK_LO_HZ, ROCK_HI_HZ, buf, spec, &rock);
+    double mean_f = detrend(force_n, n, x);
+    band(cfg, nfft, x, n, rate_hz, FLEX_LO_HZ, FLEX_HI_HZ, buf, spec, &flex);
+
+    out->cop_band_mm = rock.rms;
+    out->force_band_rel = mean_f > 0.0 ? flex.rms / mean_f : 0.0;
+    /* How far each candidate clears its floor, in multiples: the larger
+     * decides when both are present (rocking also moves the load a
+     * little; flexing also nudges the CoP). */
+    double rock_score = rock.share >= BAND_SHARE
+                            ? out->cop_band_mm / ROCK_MIN_MM : 0.0;
+    double flex_score = flex.share >= BAND_SHARE
+                            ? out->force_band_rel / FLEX_MIN_REL : 0.0;
+    if (rock_score >= 1.0 && rock_score >= flex_score) {
+        out->technique = RM_TECH_ROCKING;
+    } else if (flex_score >= 1.0) {
+        out->technique = RM_TECH_PIN_AND_STRETCH;
+        out->flexes = count_flexes(x, n, rate_hz, flex.peak_hz, x + n);
+    }
+    kiss_fftr_free(cfg);
+    rm_free(x);
+    rm_free(buf);
+    rm_free(spec);
+    return RM_OK;
+}
