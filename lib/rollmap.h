@@ -395,6 +395,15 @@ typedef struct rm_engine_config {
     double flinch_drop_fraction;  /**< fraction of load lost ... */
     double flinch_window_s;       /**< ... within this time */
     double peak_min_passes;       /**< a peak must recur on this many */
+    /* Added after 0.1's first draft (fields only ever appended): */
+    double line_skew;             /**< CoP off the footprint centre, in
+                                       half-widths, that means "medial" or
+                                       "lateral" rather than "middle" */
+    double compression_per_n;     /**< foam: fraction of the rolling radius
+                                       lost per N of load (roller property) */
+    double pass_min_cm;           /**< shortest roll counted as a pass */
+    double peak_min_rise;         /**< a peak stands this far (fraction)
+                                       above the pressure around it */
 } rm_engine_config;
 
 RM_API void rm_engine_config_default(rm_engine_config *cfg);
@@ -462,8 +471,23 @@ RM_API rm_status rm_engine_new(const rm_session_meta *meta,
                                rm_engine **out, rm_error *err);
 RM_API rm_status rm_engine_push(rm_engine *e, const rm_frame *frames,
                                 size_t n);
-/** Flush what is still open and compute the summary. */
+/**
+ * Flush what is still open and compute the summary. After a sample pass
+ * (rm_engine_sample_pass()), ends that pass instead: flushes the last
+ * samples; the summary is unchanged.
+ */
 RM_API rm_status rm_engine_finish(rm_engine *e);
+/**
+ * Start a second pass over the same frames, after rm_engine_finish():
+ * push the session's frames again (same order, any block sizes), then call
+ * rm_engine_finish(). The pass runs the same per-frame code with the
+ * alignment frozen and fires on_sample for every frame with FINAL
+ * positions (the first pass fires on_sample with positions left NAN: the
+ * calf is placed only at finish). Other callbacks are not fired again.
+ * @return RM_ERR_ARG before rm_engine_finish().
+ * @since 0.1
+ */
+RM_API rm_status rm_engine_sample_pass(rm_engine *e);
 /** Valid after rm_engine_finish() until rm_engine_free(). */
 RM_API const rm_summary *rm_engine_summary(const rm_engine *e);
 RM_API void rm_engine_live_state(const rm_engine *e, rm_live *out);
