@@ -109,4 +109,16 @@ err=$("$ROLLMAP" info "$tmp/t.wav" 2>&1); rc=$?
 [ $rc -eq 3 ] || fail "text file exit $rc"
 case $err in "rollmap info: $tmp/t.wav: "*) ;; *) fail "message: $err" ;; esac
 "$ROLLMAP" info "$tmp/absent.wav" 2>/dev/null; [ $? -eq 1 ] || fail "missing file exit"
+
+# A simulated session with lost frames: the simulator's own count (the
+# writer's) and info's full read pass (the reader's) agree.
+if "$ROLLMAP" sim --help >/dev/null 2>&1; then
+    "$ROLLMAP" sim noisy -o "$tmp/n.wav" 2> "$tmp/sim.err" || fail "sim noisy"
+    sim_dropped=$(sed -n 's/.*, \([0-9][0-9]*\) dropped).*/\1/p' "$tmp/sim.err")
+    [ -n "$sim_dropped" ] && [ "$sim_dropped" -gt 0 ] ||
+        fail "sim noisy reported no lost frames: $(cat "$tmp/sim.err")"
+    "$ROLLMAP" info "$tmp/n.wav" | grep -q "^dropped: *$sim_dropped\$" ||
+        fail "info dropped differs from sim's $sim_dropped"
+    [ "$(soxi -c "$tmp/n.wav")" = 15 ] || fail "sim file channels"
+fi
 echo "session tools: ok"
