@@ -341,6 +341,8 @@ int cmd_record(int argc, char **argv)
         if (got) {
             size_t keep = 0;
             int full = 0;
+            if (!clk.have_first)
+                liveview_origin(view, &buf[0]);
             if (push_kept(rec, buf, got, a.duration_s, &clk, &keep, &full)) {
                 cli_error(CMD, "%s", rm_recorder_errmsg(rec));
                 rc = EXIT_RUNTIME;

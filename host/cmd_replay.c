@@ -149,8 +149,10 @@ int cmd_replay(int argc, char **argv)
         }
         if (!got)
             break;
-        if (!frames)
+        if (!frames) {
             first_us = buf[0].time_us;
+            liveview_origin(view, &buf[0]);
+        }
         /* Push every frame that is due in one engine call, then sleep
          * until the next is due: at 1 kHz that is a call per ~ms, not a
          * sleep per frame; at --speed 0 a call per block. */

@@ -104,6 +104,15 @@ static const char *hold_word(double hold_s)
     return "long: move on";
 }
 
+void liveview_origin(liveview *v, const rm_frame *first)
+{
+    if (!v || !first || v->have_first)
+        return;
+    v->first = *first;
+    v->prev = *first;
+    v->have_first = 1;
+}
+
 void liveview_update(liveview *v, const rm_frame *last, const rm_live *live,
                      uint64_t frames, uint64_t lost, int force)
 {

@@ -24,6 +24,10 @@ typedef struct liveview liveview;
 liveview *liveview_new(FILE *out, liveview_mode mode,
                        const rm_descriptor *desc);
 
+/* The session's first frame: time and distance rolled count from it.
+ * Without this call the first frame given to liveview_update() is used. */
+void liveview_origin(liveview *v, const rm_frame *first);
+
 /*
  * New state: the last frame, the engine's view of it (NULL without an
  * engine: raw readings are shown), frames and lost frames so far.
