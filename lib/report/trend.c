@@ -1,8 +1,9 @@
 /*
  * Trend across sessions: each session's summary is reduced to what the
  * trend needs (time, holds, peaks); at write time the sessions are put
- * oldest first and peaks are matched into spots (same line, within
- * RM_TREND_MATCH_CM along the calf) to show whether a knot is fading.
+ * oldest first and peaks are matched into spots (same leg, same line,
+ * within RM_TREND_MATCH_CM along the calf) to show whether a knot is
+ * fading.
  * Data flow: session files -> engine -> rm_trend_add() -> rm_trend_write().
  */
 #include <math.h>
@@ -37,6 +38,7 @@ struct rm_trend {
 
 /* One matched spot, built at write time. */
 struct spot {
+    rm_leg leg;                /* a left-calf knot is not a right-calf one */
     rm_line line;
     double position_cm;        /* mean of the matched peaks' positions */
     rm_zone zone;              /* from the strongest matched peak */
@@ -148,6 +150,18 @@ static int session_order(const void *a, const void *b)
     return p->order < q->order ? -1 : p->order > q->order;
 }
 
+static int spot_order(const void *a, const void *b)
+{
+    const struct spot *p = a, *q = b;
+    if (p->leg != q->leg)
+        return p->leg < q->leg ? -1 : 1;
+    if (p->line != q->line)
+        return p->line < q->line ? -1 : 1;
+    if (p->position_cm != q->position_cm)
+        return p->position_cm < q->position_cm ? -1 : 1;
+    return 0;
+}
+
 struct matched {
     const struct trend_session **by_time;
     struct spot *spots;
@@ -223,7 +237,8 @@ static rm_status match(const rm_trend *t, struct matched *m)
             for (size_t sp = 0; sp < m->n_spots; sp++) {
                 struct spot *s = &m->spots[sp];
                 double d = fabs(s->position_cm - p->position_cm);
-                if (s->line != p->line || s->peak_of[si] >= 0 ||
+                if (s->leg != ts->leg || s->line != p->line ||
+                    s->peak_of[si] >= 0 ||
                     d > best_d)
                     continue;
                 best = s;
@@ -239,6 +254,7 @@ static rm_status match(const rm_trend *t, struct matched *m)
                 m->n_spots++;
                 for (size_t j = 0; j < t->n; j++)
                     best->peak_of[j] = -1;
+                best->leg = ts->leg;
                 best->line = p->line;
                 best->position_cm = p->position_cm;
                 best->zone = p->zone;
@@ -257,6 +273,8 @@ static rm_status match(const rm_trend *t, struct matched *m)
         }
         rm_free(idx);
     }
+    /* Shown like the map: by leg and line, then ankle to knee. */
+    qsort(m->spots, m->n_spots, sizeof *m->spots, spot_order);
     return RM_OK;
 }
 
@@ -360,21 +378,22 @@ static rm_status write_text(const rm_trend *t, const struct matched *m,
                             FILE *out)
 {
     char a[64], b[64], date[32];
-    fprintf(out, "rollmap trend: %zu session%s, %zu spot%s (peaks on the "
-                 "same line within %.1f cm)\n",
+    fprintf(out, "rollmap trend: %zu session%s, %zu spot%s (same leg and "
+                 "line, within %.1f cm)\n",
             t->n, t->n == 1 ? "" : "s", m->n_spots,
             m->n_spots == 1 ? "" : "s", RM_TREND_MATCH_CM);
     fputs("\nSessions, oldest first\n", out);
-    fprintf(out, "  %-3s %-16s %8s %5s %7s %5s  %s\n", "#", "started (UTC)",
-            "length", "holds", "held s", "peaks", "file");
+    fprintf(out, "  %-3s %-16s %-7s %7s %5s %6s %5s  %s\n", "#",
+            "started (UTC)", "leg", "length", "holds", "held s", "peaks",
+            "file");
     for (size_t si = 0; si < t->n; si++) {
         const struct trend_session *s = m->by_time[si];
         session_date(date, sizeof date, s);
         rm_fmt_clock(a, sizeof a, s->duration_s);
         rm_fmt_fixed(b, sizeof b, s->hold_total_s, 0, "-");
-        fprintf(out, "  S%-2zu %-16s %8s %5zu %7s %5zu  ", si + 1, date, a,
-                s->n_holds, b, s->n_peaks);
-        put_clean(out, s->label, 26);
+        fprintf(out, "  S%-2zu %-16s %-7s %7s %5zu %6s %5zu  ", si + 1, date,
+                rm_leg_name(s->leg), a, s->n_holds, b, s->n_peaks);
+        put_clean(out, s->label, 20);
         fputc('\n', out);
     }
     fputs("\nSpots\n", out);
@@ -385,10 +404,10 @@ static rm_status write_text(const rm_trend *t, const struct matched *m,
         double change;
         const char *v = verdict(sp, m, t->n, &change);
         rm_fmt_fixed(a, sizeof a, sp->position_cm, 1, "-");
-        fprintf(out, "  Spot %zu: %s line, %s cm from the ankle, %s\n"
+        fprintf(out, "  Spot %zu: %s leg, %s line, %s cm from the ankle, %s\n"
                      "    trend: %s",
-                k + 1, rm_line_name(sp->line), a, rm_zone_label(sp->zone),
-                verdict_text(v));
+                k + 1, rm_leg_name(sp->leg), rm_line_name(sp->line), a,
+                rm_zone_label(sp->zone), verdict_text(v));
         if (isfinite(change))
             fprintf(out, " (%+.0f%% kPa)", change * 100.0);
         fputc('\n', out);
@@ -465,6 +484,8 @@ static rm_status write_json(const rm_trend *t, const struct matched *m,
         double change;
         const char *v = verdict(sp, m, t->n, &change);
         json_object *o = json_object_new_object();
+        json_object_object_add(o, "leg",
+                               json_object_new_string(rm_leg_name(sp->leg)));
         json_object_object_add(o, "line",
                                json_object_new_string(rm_line_name(sp->line)));
         json_object_object_add(o, "position_cm", jnum(sp->position_cm, 2));

@@ -499,11 +499,13 @@ START_TEST(test_text_thin_input_says_what_was_not_found)
 END_TEST
 
 /* A session with the given start day and peaks. */
-static void add_session(rm_trend *t, const char *label, int day,
-                        const rm_peak *peaks, size_t n, size_t holds)
+static void add_session_leg(rm_trend *t, const char *label, int day,
+                            const rm_peak *peaks, size_t n, size_t holds,
+                            rm_leg leg)
 {
     struct fixture fx;
     fixture_thin(&fx);
+    fx.s.leg = leg;
     fx.meta.start_unix_us = (INT64_C(1763683200) + day * 86400) * 1000000;
     fx.s.peaks = peaks;
     fx.s.n_peaks = n;
@@ -512,6 +514,12 @@ static void add_session(rm_trend *t, const char *label, int day,
     for (size_t i = 0; i < holds; i++)
         fx.holds[i].duration_s = 40.0;
     ck_assert_int_eq(rm_trend_add(t, label, &fx.meta, &fx.s), RM_OK);
+}
+
+static void add_session(rm_trend *t, const char *label, int day,
+                        const rm_peak *peaks, size_t n, size_t holds)
+{
+    add_session_leg(t, label, day, peaks, n, holds, RM_LEG_LEFT);
 }
 
 START_TEST(test_trend_matches_spots_oldest_first)
@@ -594,6 +602,50 @@ START_TEST(test_trend_matches_spots_oldest_first)
 }
 END_TEST
 
+START_TEST(test_trend_keeps_legs_apart)
+{
+    const rm_peak a[] = {
+        { 20.0, 0.62, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 140.0, 5, 0.8 },
+    };
+    rm_trend *t = NULL;
+    ck_assert_int_eq(rm_trend_new(&t, NULL), RM_OK);
+    add_session_leg(t, "left.wav", 0, a, 1, 0, RM_LEG_LEFT);
+    add_session_leg(t, "right.wav", 1, a, 1, 0, RM_LEG_RIGHT);
+    add_session_leg(t, "left2.wav", 2, a, 1, 0, RM_LEG_LEFT);
+    /* Same line and place, but a right-calf peak is another spot. */
+    ck_assert_uint_eq(rm_trend_spot_count(t), 2);
+    struct capture cp;
+    cap_open(&cp);
+    ck_assert_int_eq(rm_trend_write(t, RM_REPORT_TEXT, cp.f), RM_OK);
+    char *text = cap_close(&cp);
+    ck_assert_ptr_nonnull(strstr(text, "Spot 1: left leg, medial line, "
+                                       "20.0 cm"));
+    ck_assert_ptr_nonnull(strstr(text, "Spot 2: right leg, medial line"));
+    ck_assert_ptr_nonnull(strstr(text, "trend: steady (+0% kPa)"));
+    free(text);
+    rm_trend_free(t);
+}
+END_TEST
+
+START_TEST(test_text_and_html_show_engine_safety_line_once)
+{
+    struct fixture fx;
+    fixture_full(&fx);
+    fx.guidance[2] = (rm_guidance){ RM_GUIDE_INFO, "safety",
+        "Engine reminder: stop and see a professional." };
+    char *text = render(&fx.s, &fx.meta, RM_REPORT_TEXT);
+    ck_assert_int_eq((int)count(text, "Engine reminder"), 1);
+    ck_assert_ptr_null(strstr(text, "informs and does not diagnose"));
+    /* Set apart after the list, not inside it. */
+    ck_assert_ptr_null(strstr(text, "info:     Engine reminder"));
+    free(text);
+    char *html = render(&fx.s, &fx.meta, RM_REPORT_HTML);
+    ck_assert_int_eq((int)count(html, "Engine reminder"), 1);
+    ck_assert_ptr_nonnull(strstr(html, "<p class=\"safety\">Engine reminder"));
+    free(html);
+}
+END_TEST
+
 START_TEST(test_trend_of_no_peaks_is_readable)
 {
     rm_trend *t = NULL;
@@ -628,9 +680,11 @@ Suite *report_suite(void)
     tcase_add_test(tc, test_html_escapes_hostile_strings);
     tcase_add_test(tc, test_text_fits_80_columns);
     tcase_add_test(tc, test_text_thin_input_says_what_was_not_found);
+    tcase_add_test(tc, test_text_and_html_show_engine_safety_line_once);
     suite_add_tcase(s, tc);
     TCase *tt = tcase_create("trend");
     tcase_add_test(tt, test_trend_matches_spots_oldest_first);
+    tcase_add_test(tt, test_trend_keeps_legs_apart);
     tcase_add_test(tt, test_trend_of_no_peaks_is_readable);
     suite_add_tcase(s, tt);
     return s;

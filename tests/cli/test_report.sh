@@ -1,0 +1,167 @@
+#!/bin/sh
+# rollmap report and rollmap trend through the binary: option parsing,
+# exit codes (2 usage, 3 invalid session, 1 runtime), "rollmap report:
+# FILE: cause" messages, -o written via a temporary file and never
+# clobbering without --force, and every format on a simulated session
+# (JSON parses with the schema version, CSV has a row per frame, SVG is
+# XML, text fits 80 columns).
+#   tests/cli/test_report.sh BUILD   (ROLLMAP=path/to/rollmap)
+set -u
+build=$1
+root=$(cd "$(dirname "$0")/../.." && pwd)
+ROLLMAP=${ROLLMAP:-$root/$build/rollmap}
+PY=/usr/bin/python3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+# expect CODE CMD...: run, keep stdout/stderr in $tmp/out, $tmp/err.
+expect() {
+    want=$1; shift
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    [ "$got" -eq "$want" ] || { bad "exit $got, wanted $want: $*"; cat "$tmp/err"; }
+}
+err_has() { grep -qF -- "$1" "$tmp/err" || { bad "stderr lacks '$1'"; cat "$tmp/err"; }; }
+
+# --- usage -----------------------------------------------------------
+expect 2 "$ROLLMAP" report
+err_has "rollmap report: no session file given"
+expect 2 "$ROLLMAP" report -f pdf x.wav
+err_has "rollmap report: unknown format 'pdf'"
+expect 2 "$ROLLMAP" report --bogus x.wav
+err_has "rollmap report: unknown option '--bogus'"
+expect 2 "$ROLLMAP" report x.wav -f
+err_has "needs a value"
+expect 0 "$ROLLMAP" report --help
+grep -q "Usage: rollmap report" "$tmp/out" || bad "--help lacks usage"
+grep -q "Example:" "$tmp/out" || bad "--help lacks an example"
+expect 2 "$ROLLMAP" trend
+err_has "rollmap trend: no session files given"
+expect 2 "$ROLLMAP" trend -f svg x.wav
+err_has "rollmap trend: unknown format 'svg'"
+expect 0 "$ROLLMAP" trend --help
+
+# --- bad input -------------------------------------------------------
+expect 1 "$ROLLMAP" report "$tmp/missing.wav"
+err_has "rollmap report: $tmp/missing.wav: "
+printf 'this is not a wav file\n' >"$tmp/bad.wav"
+expect 3 "$ROLLMAP" report "$tmp/bad.wav"
+err_has "rollmap report: $tmp/bad.wav: "
+[ "$(grep -c "$tmp/bad.wav" "$tmp/err")" -eq 1 ] || bad "path printed twice"
+expect 3 "$ROLLMAP" report "$tmp/bad.wav" -o "$tmp/never.txt"
+[ -e "$tmp/never.txt" ] && bad "failed report left an output file"
+ls "$tmp" | grep -q '\.tmp-' && bad "failed report left a temporary file"
+expect 3 "$ROLLMAP" trend "$tmp/bad.wav"
+err_has "rollmap trend: $tmp/bad.wav: "
+
+# --- a simulated session ----------------------------------------------
+if ! "$ROLLMAP" sim basic -o "$tmp/a.wav" --seed 11 >/dev/null 2>&1 ||
+   ! "$ROLLMAP" sim basic -o "$tmp/b.wav" --seed 12 >/dev/null 2>&1; then
+    echo "note: rollmap sim not working yet; session checks skipped"
+    exit $fail
+fi
+s=$tmp/a.wav
+
+expect 0 "$ROLLMAP" report "$s"
+[ -s "$tmp/err" ] && bad "text report wrote to stderr"
+awk 'length($0) > 80 { exit 1 }' "$tmp/out" ||
+    $PY -c 'import sys
+sys.exit(any(len(l.rstrip("\n")) > 80 for l in open(sys.argv[1], encoding="utf-8")))' "$tmp/out" ||
+    bad "text report wider than 80 columns"
+grep -q '\[' "$tmp/out" && grep -q "$(printf '\033')" "$tmp/out" && bad "colour codes on a pipe"
+grep -q "professional" "$tmp/out" || bad "text report lacks the safety reminder"
+
+expect 0 "$ROLLMAP" report "$s" -f json
+cp "$tmp/out" "$tmp/a.json"
+$PY - "$tmp/a.json" <<'PYEOF' || bad "JSON report does not match the schema"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["version"] == "1.0", d["version"]
+assert d["generator"].startswith("rollmap ")
+for k in ("session", "calf", "passes", "holds", "flinches", "peaks",
+          "coverage", "guidance"):
+    assert k in d, k
+s = d["session"]
+for k in ("duration_s", "sample_rate_hz", "cells", "frames",
+          "dropped_frames", "leg", "start_utc", "notes"):
+    assert k in s, k
+assert s["leg"] in ("left", "right", "unknown")
+for h in d["holds"]:
+    assert h["line"] in ("medial", "middle", "lateral", "unknown")
+    assert h["technique"] in ("static", "rocking", "pin_and_stretch")
+    assert h["duration_s"] > 0
+for p in d["peaks"]:
+    assert p["zone"] in ("achilles", "soleus", "gastrocnemius_medial",
+                         "gastrocnemius_lateral", "below_knee")
+assert set(d["coverage"]) == {"medial", "middle", "lateral"}
+PYEOF
+frames=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["session"]["frames"])' "$tmp/a.json")
+cells=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["session"]["cells"])' "$tmp/a.json")
+
+expect 0 "$ROLLMAP" report "$s" -f csv
+[ -s "$tmp/err" ] && bad "CSV report wrote to stderr"
+rows=$(($(wc -l <"$tmp/out") - 1))
+[ "$rows" -eq "$frames" ] || bad "CSV has $rows rows for $frames frames"
+$PY - "$tmp/out" "$cells" <<'PYEOF' || bad "CSV columns"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+ncol = 7 + int(sys.argv[2])
+assert rows[0][:7] == ["time_s", "in_contact", "position_cm",
+                       "position_frac", "line", "force_n", "cop_mm"], rows[0]
+assert all(len(r) == ncol for r in rows), "ragged rows"
+placed = [r for r in rows[1:] if r[2] != ""]
+assert placed, "no sample has a calf position"
+t = [float(r[0]) for r in rows[1:]]
+assert all(b > a for a, b in zip(t, t[1:])), "time not increasing"
+PYEOF
+
+expect 0 "$ROLLMAP" report "$s" -f svg
+$PY -c 'import sys, xml.etree.ElementTree as E
+assert E.parse(sys.argv[1]).getroot().tag.endswith("svg")' "$tmp/out" ||
+    bad "SVG report is not XML"
+expect 0 "$ROLLMAP" report "$s" -f html
+grep -q 'id="calf-map"' "$tmp/out" || bad "HTML report lacks the calf map"
+
+# --- -o and --force ----------------------------------------------------
+expect 0 "$ROLLMAP" report "$s" -f json -o "$tmp/r.json"
+[ -s "$tmp/out" ] && bad "-o still wrote to stdout"
+cmp -s "$tmp/r.json" "$tmp/a.json" || bad "-o file differs from stdout"
+echo keep >"$tmp/exists.json"
+expect 1 "$ROLLMAP" report "$s" -f json -o "$tmp/exists.json"
+err_has "rollmap report: $tmp/exists.json: file exists"
+[ "$(cat "$tmp/exists.json")" = keep ] || bad "existing file overwritten"
+expect 0 "$ROLLMAP" report "$s" -f json -o "$tmp/exists.json" --force
+cmp -s "$tmp/exists.json" "$tmp/a.json" || bad "--force did not replace"
+expect 1 "$ROLLMAP" report "$s" -o "$tmp/no/such/dir/r.txt"
+err_has "rollmap report: $tmp/no/such/dir/r.txt: "
+ls "$tmp" | grep -q '\.tmp-' && bad "temporary file left behind"
+
+# --- trend -------------------------------------------------------------
+# The same session twice: every spot is seen in both, unchanged.
+expect 0 "$ROLLMAP" trend -f json "$s" "$s"
+$PY - "$tmp/out" <<'PYEOF' || bad "trend of a session with itself"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["sessions"]) == 2
+for sp in d["spots"]:
+    assert sp["trend"] == "steady", sp
+    assert all(x is not None for x in sp["sessions"]), sp
+PYEOF
+# Oldest first, whatever the order on the command line.
+expect 0 "$ROLLMAP" trend -f json "$tmp/b.wav" "$tmp/a.wav"
+$PY - "$tmp/out" <<'PYEOF' || bad "trend sessions not oldest first"
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = [s["start_utc"] for s in d["sessions"]]
+assert t == sorted(t), t
+PYEOF
+expect 0 "$ROLLMAP" trend "$tmp/b.wav" "$tmp/a.wav"
+grep -q "2 sessions" "$tmp/out" || bad "trend text lacks the session count"
+$PY -c 'import sys
+sys.exit(any(len(l.rstrip("\n")) > 80 for l in open(sys.argv[1], encoding="utf-8")))' "$tmp/out" ||
+    bad "trend text wider than 80 columns"
+
+[ $fail -eq 0 ] && echo "report cli: ok"
+exit $fail
