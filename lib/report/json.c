@@ -72,10 +72,11 @@ static json_object *passes_arr(const rm_summary *s)
         ADD(o, "end_s", num(p->end_s, 3));
         ADD(o, "from_cm", num(p->from_cm, 2));
         ADD(o, "to_cm", num(p->to_cm, 2));
-        ADD(o, "direction", json_object_new_string(
-                                p->direction > 0   ? "up"
-                                : p->direction < 0 ? "down"
-                                                   : "unknown"));
+        /* +1 towards the knee, -1 towards the ankle: the simulator
+         * truth's convention, so the two compare directly. */
+        ADD(o, "direction", json_object_new_int(p->direction > 0   ? 1
+                                                : p->direction < 0 ? -1
+                                                                   : 0));
         ADD(o, "line", json_object_new_string(rm_line_name(p->line)));
         ADD(o, "mean_speed_cm_s", num(p->mean_speed_cm_s, 2));
         ADD(o, "peak_speed_cm_s", num(p->peak_speed_cm_s, 2));

@@ -161,7 +161,9 @@ START_TEST(test_json_parses_back_with_schema_fields)
     json_object *passes = get(root, "passes");
     ck_assert_int_eq((int)json_object_array_length(passes), 4);
     json_object *p1 = json_object_array_get_idx(passes, 1);
-    ck_assert_str_eq(get_str(p1, "direction"), "down");
+    ck_assert_int_eq((int)get_num(p1, "direction"), -1);
+    ck_assert_int_eq((int)get_num(json_object_array_get_idx(passes, 0),
+                                  "direction"), 1);
     ck_assert_str_eq(get_str(p1, "line"), "medial");
     ck_assert_double_eq_tol(get_num(p1, "from_cm"), 31.0, 1e-9);
     ck_assert_double_eq_tol(get_num(p1, "mean_speed_cm_s"), 2.5, 1e-9);
