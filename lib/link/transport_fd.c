@@ -17,6 +17,7 @@
 typedef struct fd_port {
     int rfd, wfd;
     int own;
+    int tty;        /* reading a terminal: a zero read is a hang-up */
     char msg[256];
 } fd_port;
 
@@ -59,6 +60,11 @@ static rm_status fd_read(void *impl, uint8_t *buf, size_t cap, size_t *got,
             *got = (size_t)r;
             return RM_OK;
         }
+        if (r == 0 && p->tty)
+            /* poll() said readable, yet nothing: the other side of the
+             * terminal is gone (pty master closed, USB tty unplugged). */
+            return rm_msg_set(p->msg, sizeof p->msg, RM_ERR_IO,
+                              "read: the terminal hung up (board gone?)");
         if (r == 0)
             return RM_OK; /* end of stream: the writer closed */
         if (errno == EINTR || errno == EAGAIN)
@@ -138,6 +144,7 @@ rm_status rm_transport_open_fd(int read_fd, int write_fd, int own,
     p->rfd = read_fd;
     p->wfd = write_fd;
     p->own = own;
+    p->tty = isatty(read_fd);
     char def[64];
     snprintf(def, sizeof def, "fd:%d,%d", read_fd, write_fd);
     return rm_transport_wrap(&fd_ops, p, label ? label : def, out, err);
