@@ -40,7 +40,7 @@ void rm_engine_config_default(rm_engine_config *cfg)
     cfg->flinch_drop_fraction = 0.7;
     cfg->flinch_window_s = 0.25;
     cfg->peak_min_passes = 2.0;
-    cfg->line_skew = 0.12;
+    cfg->line_skew = 0.16;
     cfg->compression_per_n = 1.3e-4;
     cfg->pass_min_cm = 4.0;
     cfg->peak_min_rise = 0.08;
@@ -302,6 +302,17 @@ static void process_tick(rm_engine *e, rm_tick *t)
 
 /* ---- frames ----------------------------------------------------------- */
 
+/* The lean of a footprint covering fewer than LEAN_MIN_CELLS cells is
+ * mostly the cell grid's sampling (rev A: the 4 cm Achilles on 20 mm
+ * cells), not the leg: such frames do not vote on the line. */
+#define LEAN_MIN_CELLS 2.5
+
+static int lean_usable(const rm_engine *e, const rm_feat *ft)
+{
+    return isfinite(ft->lean) &&
+           ft->width_mm >= LEAN_MIN_CELLS * e->meta.desc.pitch_mm;
+}
+
 static void frame_in(rm_engine *e, const rm_frame *f)
 {
     const rm_descriptor *d = &e->meta.desc;
@@ -354,8 +365,7 @@ static void frame_in(rm_engine *e, const rm_frame *f)
         for (unsigned i = d->cells; i < RM_MAX_CELLS; i++)
             s->cell_n[i] = 0.0;
         e->buf_dist[e->n_buf] = e->dist_cm;
-        e->buf_skew[e->n_buf] =
-            ft.half_mm > 0 ? (ft.cop_mm - ft.centre_mm) / ft.half_mm : NAN;
+        e->buf_skew[e->n_buf] = lean_usable(e, &ft) ? ft.lean : NAN;
         e->n_buf++;
     }
 
@@ -379,8 +389,8 @@ static void frame_in(rm_engine *e, const rm_frame *f)
         for (int k = 0; k < RM_TRACKS; k++)
             e->a_side[k] += ft.side_n[k];
         e->a_ncop++;
-        if (ft.half_mm > 0) {
-            e->a_skew += (ft.cop_mm - ft.centre_mm) / ft.half_mm;
+        if (lean_usable(e, &ft)) {
+            e->a_skew += ft.lean;
             e->a_nskew++;
         }
     }

@@ -38,6 +38,8 @@ typedef struct rm_feat {
     double centre_mm;  /* midpoint of the loaded run of cells */
     double half_mm;    /* half the loaded run's extent */
     double peak_n;     /* the most loaded cell */
+    double lean;       /* -skewness of the load across the strip: + when
+                          the load leans toward high cell indices */
     double side_n[3];  /* force read at -1/2, 0, +1/2 half-extent from the
                           centre (toward low, -, high cell indices) */
 } rm_feat;
@@ -56,7 +58,8 @@ typedef struct rm_tick {
     double enc_cm;     /* encoder distance, cm, unwrapped (not calf place) */
     double force_n, cop_mm, width_mm, centre_mm, half_mm;
     double peak_kpa;   /* max peak-cell pressure over the tick */
-    double skew;       /* (cop - centre) / half-extent, toward high cells */
+    double skew;       /* lean (see rm_feat), NAN on a footprint too narrow
+                          for the strip's pitch to show it */
     double side_kpa[3];/* pressure at the three across-leg points */
     int contact;       /* leg on the roller (hysteresis applied) */
     int stretch;       /* contact stretch index, -1 outside contact */
@@ -126,16 +129,17 @@ typedef struct rm_hold_rec {
     rm_hold pub;              /* positions filled in at finish */
     int stretch;
     double enc_cm;            /* mean encoder distance during the hold */
+    double skew, n_skew;      /* mean lean over the hold's usable ticks */
 } rm_hold_rec;
 
 typedef struct rm_hold_tracker {
     double still_cm, min_s, line_skew;
     rm_leg leg;
-    int active, stretch;
+    int active, stretch, settled;
     double t0, t_last, dt_s;
     double pmin, pmax;
     size_t n;
-    double sum_pos, sum_f, max_f, sum_kpa, max_kpa, sum_skew;
+    double sum_pos, sum_f, max_f, sum_kpa, max_kpa, sum_skew, n_skew;
     double early_t[RM_EDGE_TICKS], early_p[RM_EDGE_TICKS];
     size_t n_early;
     double late_t[RM_EDGE_TICKS], late_p[RM_EDGE_TICKS],
@@ -163,7 +167,8 @@ typedef struct rm_pass_rec {
     rm_pass pub;              /* positions and speeds filled in at finish */
     int stretch;
     double enc_from, enc_to;  /* encoder cm */
-    double skew;
+    double skew;              /* mean lean over the pass's usable ticks */
+    double n_skew;            /* how many ticks that mean has */
 } rm_pass_rec;
 
 #define RM_SPEED_RING 64

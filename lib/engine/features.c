@@ -35,6 +35,7 @@ void rm_feat_compute(const double *cell_n, unsigned cells, double pitch_mm,
         out->centre_mm = NAN;
         out->half_mm = 0.0;
         out->side_n[0] = out->side_n[1] = out->side_n[2] = 0.0;
+        out->lean = NAN;
         return;
     }
 
@@ -51,6 +52,21 @@ void rm_feat_compute(const double *cell_n, unsigned cells, double pitch_mm,
     }
     double mean = s1 / s0;
     double var = s2 / s0 - mean * mean;
+    /* Lean: minus the skewness (third standardised moment) of the load
+     * across the strip. Turning the leg onto one side piles the load up
+     * on that side and leaves a long light tail on the other, so the
+     * skewness points away from the loaded side whatever the leg's place
+     * on the strip. Positive: loaded toward high cell indices. */
+    double m3 = 0.0;
+    for (unsigned i = 0; i < cells; i++) {
+        double f = cell_n[i];
+        if (f < floor_n)
+            continue;
+        double dx = (double)i - mean;
+        m3 += f * dx * dx * dx;
+    }
+    m3 /= s0;
+    out->lean = var > 0.0 ? -m3 / (var * sqrt(var)) : 0.0;
     /* A cell integrates its own pitch: remove that 1/12 pitch^2 (in cell
      * units) so a footprint narrower than a cell reads narrow. */
     var -= 1.0 / 12.0;

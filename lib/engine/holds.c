@@ -14,9 +14,16 @@
  * band (so a roll decelerating into the spot is not counted as hold) and
  * wider than the few mm a flexing foot nudges the roller. */
 #define EDGE_SHARE 0.25
-/* A lift ends a hold when the load has fallen to this share of the
- * hold's mean load (the person has started to lift). */
-#define LIFT_SHARE 0.8
+/* The roller has stopped when it stays within EDGE_TOL_CM (about one and
+ * a half rev A encoder counts) for EDGE_STILL_S. */
+#define EDGE_TOL_CM 0.03
+#define EDGE_STILL_S 0.5
+/* A lift ends a hold when the load has fallen below this share of its
+ * level 1-2.5 s before the leg came off (the person has started to
+ * lift); natural load sway is far slower than a lift. */
+#define LIFT_SHARE 0.95
+#define LIFT_LEVEL_FROM_S 1.0
+#define LIFT_LEVEL_TO_S 2.5
 
 rm_status rm_holds_init(rm_hold_tracker *h, const rm_engine_config *cfg,
                         double line_skew, rm_leg leg)
@@ -45,6 +52,7 @@ void rm_holds_free(rm_hold_tracker *h)
 static void start_run(rm_hold_tracker *h, const rm_tick *t)
 {
     h->active = 1;
+    h->settled = 0;
     h->stretch = t->stretch;
     h->t0 = t->t_s - t->dt_s; /* the tick covers the time before it */
     h->t_last = t->t_s;
@@ -52,7 +60,7 @@ static void start_run(rm_hold_tracker *h, const rm_tick *t)
     h->pmin = h->pmax = t->enc_cm;
     h->n = 0;
     h->sum_pos = h->sum_f = h->max_f = h->sum_kpa = h->max_kpa = 0.0;
-    h->sum_skew = 0.0;
+    h->sum_skew = h->n_skew = 0.0;
     h->n_early = 0;
     h->late_head = h->n_late = 0;
     h->n_dec = 0;
@@ -72,8 +80,10 @@ static void add_tick(rm_hold_tracker *h, const rm_tick *t)
     h->sum_kpa += t->peak_kpa;
     if (t->peak_kpa > h->max_kpa)
         h->max_kpa = t->peak_kpa;
-    if (isfinite(t->skew))
+    if (isfinite(t->skew)) {
         h->sum_skew += t->skew;
+        h->n_skew += 1.0;
+    }
     if (h->n_early < RM_EDGE_TICKS) {
         h->early_t[h->n_early] = t->t_s;
         h->early_p[h->n_early] = t->enc_cm;
@@ -123,26 +133,83 @@ static int close_run(rm_hold_tracker *h, int lifted, rm_hold_rec *out)
     double mean_p = h->sum_pos / (double)h->n;
     double tol = EDGE_SHARE * h->still_cm;
 
-    double start = h->t0;
-    for (size_t i = 0; i < h->n_early; i++) {
-        if (fabs(h->early_p[i] - mean_p) <= tol) {
-            start = h->early_t[i] - h->dt_s;
-            break;
-        }
+    /* Start: the first tick from which the position then stays within
+     * EDGE_TOL_CM for EDGE_STILL_S (the roller has stopped). */
+    double start = NAN;
+    for (size_t i = 0; i < h->n_early && !isfinite(start); i++) {
+        int still = 1;
+        size_t j = i + 1;
+        for (; j < h->n_early && h->early_t[j] - h->early_t[i] <= EDGE_STILL_S;
+             j++)
+            if (fabs(h->early_p[j] - h->early_p[i]) > EDGE_TOL_CM) {
+                still = 0;
+                break;
+            }
+        if (still && j < h->n_early)
+            start = h->early_t[i];
+    }
+    if (!isfinite(start)) {
+        start = h->t0;
+        for (size_t i = 0; i < h->n_early; i++)
+            if (fabs(h->early_p[i] - mean_p) <= tol) {
+                start = h->early_t[i] - h->dt_s;
+                break;
+            }
     }
     if (start < h->t0)
         start = h->t0;
-    double end = h->t_last;
+
+    /* End: the last tick up to which the roller had stood still for
+     * EDGE_STILL_S; or, when the leg lifted, the last tick still carrying
+     * LIFT_SHARE of the load it had just before. */
+    double end = NAN;
     double mean_f = h->sum_f / (double)h->n;
-    for (size_t i = h->n_late; i-- > 0;) {
-        size_t k = late_idx(h, i);
-        int in = lifted ? h->late_f[k] >= LIFT_SHARE * mean_f
-                        : fabs(h->late_p[k] - mean_p) <= tol;
-        if (in) {
-            end = h->late_t[k];
-            break;
+    if (lifted) {
+        double lsum = 0, ln = 0;
+        for (size_t i = 0; i < h->n_late; i++) {
+            size_t k = late_idx(h, i);
+            double age = h->t_last - h->late_t[k];
+            if (age >= LIFT_LEVEL_FROM_S && age <= LIFT_LEVEL_TO_S) {
+                lsum += h->late_f[k];
+                ln += 1;
+            }
         }
+        double level = ln > 0 ? lsum / ln : mean_f;
+        for (size_t i = h->n_late; i-- > 0;) {
+            size_t k = late_idx(h, i);
+            if (h->late_f[k] >= LIFT_SHARE * level) {
+                end = h->late_t[k];
+                break;
+            }
+        }
+    } else {
+        for (size_t i = h->n_late; i-- > 0 && !isfinite(end);) {
+            size_t k = late_idx(h, i);
+            int still = 1;
+            size_t j = i;
+            while (j-- > 0) {
+                size_t q = late_idx(h, j);
+                if (h->late_t[k] - h->late_t[q] > EDGE_STILL_S)
+                    break;
+                if (fabs(h->late_p[q] - h->late_p[k]) > EDGE_TOL_CM) {
+                    still = 0;
+                    break;
+                }
+            }
+            if (still && j != (size_t)-1)
+                end = h->late_t[k];
+        }
+        if (!isfinite(end))
+            for (size_t i = h->n_late; i-- > 0;) {
+                size_t k = late_idx(h, i);
+                if (fabs(h->late_p[k] - mean_p) <= tol) {
+                    end = h->late_t[k];
+                    break;
+                }
+            }
     }
+    if (!isfinite(end))
+        end = h->t_last;
     if (end - start < h->min_s)
         return 0;
 
@@ -154,8 +221,9 @@ static int close_run(rm_hold_tracker *h, int lifted, rm_hold_rec *out)
     p->end_s = end;
     p->duration_s = end - start;
     p->position_cm = p->position_frac = NAN;
-    double skew = h->sum_skew / (double)h->n;
-    p->line = rm_line_from_skew(skew, h->leg, h->line_skew);
+    out->skew = h->n_skew > 0 ? h->sum_skew / h->n_skew : NAN;
+    out->n_skew = h->n_skew;
+    p->line = rm_line_from_skew(out->skew, h->leg, h->line_skew);
     p->mean_force_n = mean_f;
     p->peak_force_n = h->max_f;
     p->mean_pressure_kpa = h->sum_kpa / (double)h->n;
@@ -168,6 +236,40 @@ static int close_run(rm_hold_tracker *h, int lifted, rm_hold_rec *out)
         p->flexes = tr.flexes;
     }
     return 1;
+}
+
+/*
+ * A run may begin while the roller is still coasting into the spot; once
+ * the roller has stood within EDGE_TOL_CM for EDGE_STILL_S, the run is
+ * begun again from where it stopped, so the band of hold_still_cm is
+ * centred on the spot (a flexing foot nudges the roller a few mm and must
+ * not break the hold) and the start is when the roller stopped.
+ */
+static void settle(rm_hold_tracker *h, const rm_tick *t)
+{
+    if (h->settled || h->n_late < 2)
+        return;
+    double oldest = t->t_s;
+    for (size_t i = h->n_late; i-- > 0;) {
+        size_t k = late_idx(h, i);
+        if (fabs(h->late_p[k] - t->enc_cm) > EDGE_TOL_CM)
+            return;
+        oldest = h->late_t[k];
+        if (t->t_s - oldest >= EDGE_STILL_S)
+            break;
+    }
+    if (t->t_s - oldest < EDGE_STILL_S)
+        return;
+    if (oldest > h->t0 + h->dt_s) {
+        /* Begin again at the stop: the first edge tick marks it. */
+        start_run(h, t);
+        h->t0 = oldest - h->dt_s;
+        h->early_t[0] = oldest;
+        h->early_p[0] = t->enc_cm;
+        h->n_early = 1;
+        add_tick(h, t);
+    }
+    h->settled = 1;
 }
 
 int rm_holds_tick(rm_hold_tracker *h, const rm_tick *t, rm_hold_rec *out)
@@ -185,6 +287,7 @@ int rm_holds_tick(rm_hold_tracker *h, const rm_tick *t, rm_hold_rec *out)
         h->pmin = lo;
         h->pmax = hi;
         add_tick(h, t);
+        settle(h, t);
         return 0;
     }
     int done = close_run(h, 0, out);

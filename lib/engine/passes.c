@@ -45,6 +45,7 @@ static int emit(rm_pass_tracker *p, rm_pass_rec *out)
     out->enc_from = p->anchor_p;
     out->enc_to = p->ext_p;
     out->skew = p->n_skew ? p->sum_skew / (double)p->n_skew : NAN;
+    out->n_skew = (double)p->n_skew;
     out->pub.start_s = p->anchor_t;
     out->pub.end_s = p->ext_t;
     out->pub.from_cm = out->pub.to_cm = NAN;

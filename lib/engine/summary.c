@@ -75,6 +75,61 @@ static rm_status build_map(rm_engine *e)
     return RM_OK;
 }
 
+/*
+ * Lines. A pass's own lean is shrunk toward the mean lean of all rolling
+ * in its stretch (the leg is turned onto a line for a placement and
+ * mostly stays there) with the weight of LINE_PRIOR_S of ticks: a long
+ * pass speaks for itself, a short one over the narrow lower calf (where
+ * 20 mm cells barely show the lean) borrows from its neighbours. A hold
+ * sits still, so the cell grid biases its lean the same way for its whole
+ * length: it takes the line of the rolling around it when there is
+ * enough of it, else its own.
+ */
+#define LINE_PRIOR_S 2.0
+#define HOLD_OWN_LINE_S 3.0
+
+static void stretch_lean(const rm_engine *e, int stretch, double *sum,
+                         double *n)
+{
+    *sum = *n = 0.0;
+    for (size_t i = 0; i < e->n_passes; i++) {
+        const rm_pass_rec *r = &e->passes[i];
+        if (r->stretch != stretch || !(r->n_skew > 0) || !isfinite(r->skew))
+            continue;
+        *sum += r->skew * r->n_skew;
+        *n += r->n_skew;
+    }
+}
+
+static double tick_hz(const rm_engine *e)
+{
+    return e->rate_hz / (double)e->block;
+}
+
+static rm_line pass_line(const rm_engine *e, const rm_pass_rec *r)
+{
+    double sum, n;
+    stretch_lean(e, r->stretch, &sum, &n);
+    double k = LINE_PRIOR_S * tick_hz(e);
+    double own = r->n_skew > 0 && isfinite(r->skew) ? r->skew * r->n_skew : 0;
+    double own_n = r->n_skew > 0 && isfinite(r->skew) ? r->n_skew : 0;
+    double lean = NAN;
+    if (n > 0 && own_n + k > 0)
+        lean = (own + k * sum / n) / (own_n + k);
+    else if (own_n > 0)
+        lean = own / own_n;
+    return rm_line_from_skew(lean, e->meta.leg, e->cfg.line_skew);
+}
+
+static rm_line hold_line(const rm_engine *e, const rm_hold_rec *h)
+{
+    double sum, n;
+    stretch_lean(e, h->stretch, &sum, &n);
+    if (n >= HOLD_OWN_LINE_S * tick_hz(e))
+        return rm_line_from_skew(sum / n, e->meta.leg, e->cfg.line_skew);
+    return h->pub.line;
+}
+
 rm_status rm_engine_summarise(rm_engine *e)
 {
     rm_status st = rm_align_fit(e->st, e->n_st, ALIGN_MIN_SPAN_CM,
@@ -100,6 +155,7 @@ rm_status rm_engine_summarise(rm_engine *e)
             return RM_ERR_NOMEM;
         for (size_t i = 0; i < e->n_holds; i++) {
             rm_hold h = e->holds[i].pub;
+            h.line = hold_line(e, &e->holds[i]);
             h.position_cm = rm_engine_place(e, e->holds[i].stretch,
                                             e->holds[i].enc_cm);
             h.position_frac = frac_of(e, h.position_cm);
@@ -119,8 +175,7 @@ rm_status rm_engine_summarise(rm_engine *e)
              * known either: 0. */
             p.direction = isfinite(p.from_cm) && isfinite(p.to_cm)
                               ? (p.to_cm > p.from_cm ? 1 : -1) : 0;
-            p.line = rm_line_from_skew(r->skew, e->meta.leg,
-                                       e->cfg.line_skew);
+            p.line = pass_line(e, r);
             e->passes_v[i] = p;
         }
     }
