@@ -48,3 +48,11 @@ $(FW_ELF_1M): $(FW_SRC) $(FW_HDR) firmware/firmware.mk
 
 $(FW_ELF:.elf=.hex): $(FW_ELF)
 	$(AVR_OBJCOPY) -O ihex -R .eeprom $< $@
+
+# The plain-C core is also built for the host and linked into the Check
+# runner, where tests/unit/check_firmware.c drives it with fake hooks.
+FW_CORE_HOST_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard firmware/core/*.c)))
+$(FW_CORE_HOST_OBJ) $(BUILD)/tests/unit/check_firmware.o: ALL_CFLAGS += -Ifirmware/core
+UNIT_OBJ += $(FW_CORE_HOST_OBJ)
+$(UNIT_BIN): $(FW_CORE_HOST_OBJ)
+-include $(FW_CORE_HOST_OBJ:.o=.d)
