@@ -114,9 +114,10 @@ static void put_down(planner *pl, double pos_cm, rm_line line, int open_lift)
 }
 
 /*
- * Lift the leg: an ordinary lift ramps the load off over 0.4-1 s and stays
- * off 1-4 s; a flinch drops it within 0.1-0.2 s (more than 70 % gone) and
- * stays off 1-3 s. While the leg is off, the sleeve may turn a little
+ * Lift the leg: an ordinary lift ramps the load off over 0.5-1 s (at
+ * most 57 % of it goes in any 0.2 s: S(0.7) - S(0.3) for a 0.5-s
+ * smoothstep) and stays off 1-4 s; a flinch drops all of it within
+ * 0.1-0.2 s and stays off 1-3 s. While the leg is off, the sleeve may turn a little
  * (half the time: up to 300 counts either way) or not at all.
  */
 static void lift(planner *pl, int flinch, double off_s)
@@ -137,7 +138,7 @@ static void lift(planner *pl, int flinch, double off_s)
         }
     }
     push_seg(pl, SEG_LIFT, flinch ? sim_uniform(&pl->rng, 0.1, 0.2)
-                                  : sim_uniform(&pl->rng, 0.4, 1.0));
+                                  : sim_uniform(&pl->rng, 0.5, 1.0));
     if (off_s < 0.0)
         off_s = flinch ? sim_uniform(&pl->rng, 1.0, 3.0)
                        : sim_uniform(&pl->rng, 1.0, 4.0);
@@ -292,6 +293,19 @@ static int tp_clash(const rm_sim *sim, double pos_cm, rm_line line)
     return 0;
 }
 
+/* Foam sleeve thickness and contact band width, cm: what blurs a
+ * nodule's push-back before the cells see it (docs/simulator.md). */
+#define FOAM_SPREAD_CM 1.5
+#define CONTACT_BAND_CM 2.0
+
+static void set_reach(sim_tp *tp)
+{
+    tp->across_cm = sqrt(tp->size_cm * tp->size_cm +
+                         FOAM_SPREAD_CM * FOAM_SPREAD_CM);
+    tp->along_cm = sqrt(tp->size_cm * tp->size_cm +
+                        CONTACT_BAND_CM * CONTACT_BAND_CM);
+}
+
 static void add_tp(planner *pl, rm_zone zone, rm_line line, double f_lo,
                    double f_hi)
 {
@@ -307,7 +321,8 @@ static void add_tp(planner *pl, rm_zone zone, rm_line line, double f_lo,
         tp->line = line;
         tp->zone = zone;
         tp->size_cm = sim_uniform(&pl->rng, 1.0, 2.0);
-        tp->gain = sim_uniform(&pl->rng, 0.6, 1.5);
+        tp->gain = sim_uniform(&pl->rng, 1.0, 2.5);
+        set_reach(tp);
         return;
     }
 }
@@ -563,7 +578,7 @@ rm_status rm_sim_plan(rm_sim *sim, double duration_s)
          * highest gain and rolling onto it ends in a flinch. */
         int i = sim_int(&pl.rng, 0, sim->n_tp - 1);
         sim->tp[i].tender = 1;
-        sim->tp[i].gain = sim_uniform(&pl.rng, 1.5, 2.0);
+        sim->tp[i].gain = sim_uniform(&pl.rng, 2.5, 3.5);
         ro.flinch_tp = i;
     }
     plan_holds(&pl, &ro);

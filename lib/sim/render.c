@@ -65,6 +65,16 @@ double rm_sim_line_shift(rm_line line)
 
 /* Where a trigger point on a line sits across the leg, in half-widths
  * from the centreline, + = medial. */
+
+/*
+ * Turning the leg rolls its skin over the roller: a point at offset u on
+ * the leg appears at u - SKIN_ROLL * shift across the footprint, where
+ * shift is the CoP shift of the turn (+ medial). Rolling the medial line
+ * (shift 0.30) brings a medial point (0.5) to 0.05, the loaded middle of
+ * the contact; rolling the lateral line pushes it to 0.95, the unloaded
+ * edge. Rocking sweeps it across.
+ */
+#define SKIN_ROLL 1.5
 static double line_offset(rm_line line)
 {
     switch (line) {
@@ -184,18 +194,20 @@ static void cell_forces(const rm_sim *sim, const sim_state *st, double *f_n)
     double hw = st->half_width_mm, inv_hw = 1.0 / hw, xc = st->centre_mm;
     double step = d->pitch_mm / sim->sub_per_cell;
 
-    /* Trigger points close enough along the calf to be under the roller:
-     * the contact band (about 2 cm) widens each point's reach by 1 cm. */
+    /* Trigger points under the roller. The foam sleeve (about 1.5 cm)
+     * spreads a nodule's push-back before it reaches the cells, and along
+     * the calf the contact band (about 2 cm) blurs it further; the reach
+     * (biweight support) is precomputed per point at planning. */
     double tp_u[SIM_MAX_TP], tp_inv_b[SIM_MAX_TP], tp_amp[SIM_MAX_TP];
     int n_act = 0;
     for (int i = 0; i < sim->n_tp; i++) {
         const sim_tp *tp = &sim->tp[i];
-        double g = biweight((st->pos_cm - tp->position_cm) /
-                            (tp->size_cm + 1.0));
+        double g = biweight((st->pos_cm - tp->position_cm) / tp->along_cm);
         if (g <= 0.0)
             continue;
-        tp_u[n_act] = line_offset(tp->line) * sim->medial_sign;
-        tp_inv_b[n_act] = hw / (tp->size_cm * 10.0);
+        tp_u[n_act] = (line_offset(tp->line) - SKIN_ROLL * st->shift) *
+                      sim->medial_sign;
+        tp_inv_b[n_act] = hw / (tp->across_cm * 10.0);
         tp_amp[n_act] = tp->gain * g;
         n_act++;
     }

@@ -172,8 +172,9 @@ typedef struct sim_tp {
     rm_line line;
     rm_zone zone;
     double size_cm;
-    double gain;
+    double gain;              /* local pressure x (1 + gain) at its centre */
     int tender;               /* too tender: rolling onto it causes a flinch */
+    double across_cm, along_cm; /* reach on the strip / along the calf */
 } sim_tp;
 
 #define SIM_MAX_TP 8

@@ -452,6 +452,195 @@ START_TEST(test_sim_pin_and_stretch_load_peaks_once_per_flex)
 }
 END_TEST
 
+/*
+ * Largest rise of any well-loaded cell (over 10 % of the load) of frame a
+ * over frame b: where a trigger point pushes back, its cell gains.
+ */
+static double cell_rise(const rm_descriptor *d, const rm_frame *a,
+                        const rm_frame *b, double load_n, double *abs_frac)
+{
+    double best = 0.0, best_abs = 0.0;
+    for (unsigned i = 0; i < d->cells; i++) {
+        double fa = rm_cell_force_n(d, i, a->cells[i]);
+        double fb = rm_cell_force_n(d, i, b->cells[i]);
+        if ((fa - fb) / load_n > best_abs)
+            best_abs = (fa - fb) / load_n;
+        if (fb < 0.1 * load_n)
+            continue;
+        if (fa / fb > best)
+            best = fa / fb;
+    }
+    *abs_frac = best_abs;
+    return best;
+}
+
+/*
+ * A planted trigger point raises the force on the cells under it where
+ * the roller crosses it on its own line, more than when the leg is turned
+ * the other way: compare the same session rendered without its trigger
+ * points (the plan does not depend on them afterwards).
+ */
+START_TEST(test_sim_trigger_points_raise_local_peaks)
+{
+    int checked = 0;
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        rm_sim *a = make("basic", seed, RM_LEG_UNKNOWN, 0);
+        const rm_descriptor *d = &rm_sim_get_meta(a)->desc;
+        frames fa = read_all(a, 4096);
+        for (int i = 0; i < a->n_tp; i++) {
+            /* The same session without point i (others nearby stay). */
+            rm_sim *b = make("basic", seed, RM_LEG_UNKNOWN, 0);
+            b->tp[i] = b->tp[--b->n_tp];
+            frames fb = read_all(b, 4096);
+            ck_assert_uint_eq(fa.n, fb.n);
+            const sim_tp *tp = &a->tp[i];
+            double on = 0.0, on_abs = 0.0, off_abs = 0.0;
+            size_t n_on = 0, n_off = 0, si = 0;
+            for (size_t k = 0; k < fa.n; k++) {
+                sim_state st;
+                double tk = (double)(fa.v[k].seq - fa.v[0].seq) / d->rate_hz;
+                rm_sim_model_at(a, tk, &st);
+                if (st.load_n < 20.0 ||
+                    fabs(st.pos_cm - tp->position_cm) > 0.3)
+                    continue;
+                while (si + 1 < a->segs.n && a->segs.v[si + 1].t0_s <= tk)
+                    si++;
+                /* Passes only: rocking sweeps a point across on purpose. */
+                if (a->segs.v[si].kind != SEG_ROLL)
+                    continue;
+                double abs_rise;
+                double ratio = cell_rise(d, &fa.v[k], &fb.v[k], st.load_n,
+                                         &abs_rise);
+                if (a->segs.v[si].line == tp->line) {
+                    on += ratio;
+                    on_abs += abs_rise;
+                    n_on++;
+                } else if (a->segs.v[si].line != RM_LINE_MIDDLE) {
+                    off_abs += abs_rise;
+                    n_off++;
+                }
+            }
+            free(fb.v);
+            rm_sim_free(b);
+            if (n_on < 10)
+                continue;
+            on /= n_on;
+            on_abs /= n_on;
+            if (getenv("SIM_VERBOSE"))
+                fprintf(stderr, "tp %s gain %.2f size %.2f: cell x%.3f; "
+                        "rise %.3f of load on line, %.3f turned away\n",
+                        rm_zone_name(tp->zone), tp->gain, tp->size_cm, on,
+                        on_abs, n_off ? off_abs / n_off : 0.0);
+            ck_assert_msg(on > 1.0 + 0.08 * tp->gain,
+                          "seed %llu point %d (gain %g): cell x%.3f on its line",
+                          (unsigned long long)seed, i, tp->gain, on);
+            /* Turned the other way, the point rolls to the unloaded edge
+             * of the contact and pushes back far less (in newtons). */
+            if (n_off >= 10 && tp->line != RM_LINE_MIDDLE)
+                ck_assert_msg(off_abs / n_off < 0.5 * on_abs,
+                              "point %d: rise %.3f turned away, %.3f on line",
+                              i, off_abs / n_off, on_abs);
+            checked++;
+        }
+        free(fa.v);
+        rm_sim_free(a);
+    }
+    ck_assert_int_ge(checked, 3);
+}
+END_TEST
+
+/* Flinches lose over 70 % of the load within 0.2 s; ordinary lift-offs
+ * never do (they ramp over 0.5-1 s). */
+START_TEST(test_sim_flinch_is_sudden_and_liftoff_is_not)
+{
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        rm_sim *sim = make("basic", seed, RM_LEG_UNKNOWN, 0);
+        const rm_descriptor *d = &rm_sim_get_meta(sim)->desc;
+        json_object *t = truth(sim);
+        frames f = read_all(sim, 4096);
+        json_object *lifts = get(t, "liftoffs");
+        int flinches = 0;
+        for (size_t i = 0; i < json_object_array_length(lifts); i++) {
+            json_object *l = json_object_array_get_idx(lifts, i);
+            size_t k0 = (size_t)ceil(num(l, "start_s") * d->rate_hz);
+            if (k0 < 2 || k0 + 40 >= f.n)
+                continue;
+            double before = frame_force(d, &f.v[k0 - 2], NULL);
+            /* Largest drop over any 0.2-s window (16 frames) in 1 s. */
+            double worst = 0.0;
+            for (size_t k = k0; k < k0 + 80 - 16 && k + 16 < f.n; k++) {
+                double drop = frame_force(d, &f.v[k], NULL) -
+                              frame_force(d, &f.v[k + 16], NULL);
+                if (drop > worst)
+                    worst = drop;
+            }
+            if (json_object_get_boolean(get(l, "flinch"))) {
+                ck_assert_msg(worst > 0.7 * before, "flinch lost %g of %g N",
+                              worst, before);
+                flinches++;
+            } else {
+                ck_assert_msg(worst < 0.65 * before,
+                              "lift-off at %g s lost %g of %g N in 0.2 s",
+                              num(l, "start_s"), worst, before);
+            }
+        }
+        ck_assert_int_eq(flinches,
+                         (int)json_object_array_length(get(t, "flinches")));
+        json_object_put(t);
+        free(f.v);
+        rm_sim_free(sim);
+    }
+}
+END_TEST
+
+/* Rocking swings the CoP across the strip once per planted cycle. */
+START_TEST(test_sim_rocking_swings_cop_at_planted_rate)
+{
+    rm_sim *sim = make("holds", 2, RM_LEG_UNKNOWN, 0);
+    const rm_descriptor *d = &rm_sim_get_meta(sim)->desc;
+    json_object *t = truth(sim);
+    frames f = read_all(sim, 4096);
+    json_object *holds = get(t, "holds");
+    int checked = 0;
+    for (size_t i = 0; i < json_object_array_length(holds); i++) {
+        json_object *h = json_object_array_get_idx(holds, i);
+        if (strcmp(str(h, "technique"), "rocking"))
+            continue;
+        double s = num(h, "start_s"), e = num(h, "end_s");
+        size_t k0 = (size_t)ceil(s * d->rate_hz), k1 = (size_t)(e * d->rate_hz);
+        double lo = 1e9, hi = -1e9;
+        for (size_t k = k0; k < k1; k++) {
+            double cop;
+            frame_force(d, &f.v[k], &cop);
+            lo = cop < lo ? cop : lo;
+            hi = cop > hi ? cop : hi;
+        }
+        ck_assert_msg(hi - lo > 4.0, "CoP swing only %g mm", hi - lo);
+        double mid = (lo + hi) / 2, band = (hi - lo) / 4;
+        int state = 0, cycles = 0;
+        for (size_t k = k0; k < k1; k++) {
+            double cop;
+            frame_force(d, &f.v[k], &cop);
+            if (state <= 0 && cop > mid + band) {
+                if (state < 0)
+                    cycles++;
+                state = 1;
+            } else if (state >= 0 && cop < mid - band) {
+                state = -1;
+            }
+        }
+        double want = (e - s) * num(h, "modulation_hz");
+        ck_assert_msg(fabs(cycles - want) <= 1.0, "%d swings, planted %g",
+                      cycles, want);
+        checked++;
+    }
+    ck_assert_int_ge(checked, 2);
+    json_object_put(t);
+    free(f.v);
+    rm_sim_free(sim);
+}
+END_TEST
+
 START_TEST(test_sim_read_checks_arguments_and_ends)
 {
     rm_sim *sim = make("short", 1, RM_LEG_RIGHT, 0);
@@ -499,6 +688,9 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_sim_encoder_distance_matches_passes);
     tcase_add_test(tc, test_sim_noisy_drops_equal_sequence_gaps);
     tcase_add_test(tc, test_sim_pin_and_stretch_load_peaks_once_per_flex);
+    tcase_add_test(tc, test_sim_trigger_points_raise_local_peaks);
+    tcase_add_test(tc, test_sim_flinch_is_sudden_and_liftoff_is_not);
+    tcase_add_test(tc, test_sim_rocking_swings_cop_at_planted_rate);
     suite_add_tcase(s, tc);
     return s;
 }
