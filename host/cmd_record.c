@@ -416,9 +416,13 @@ done:
     if (view) {
         rm_decoder_stats ds;
         rm_link_stats(link, &ds);
+        const rm_engine *eng = rm_recorder_engine(rec);
+        rm_live live;
+        if (eng)
+            rm_engine_live_state(eng, &live);
         if (clk.have_first)
-            liveview_update(view, &last, NULL, rm_recorder_frames(rec),
-                            ds.frames_lost, 1);
+            liveview_update(view, &last, eng ? &live : NULL,
+                            rm_recorder_frames(rec), ds.frames_lost, 1);
         liveview_free(view);
     }
     free(buf);

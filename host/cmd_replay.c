@@ -185,8 +185,13 @@ int cmd_replay(int argc, char **argv)
     }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
-    if (view && frames)
-        liveview_update(view, &last, NULL, frames, rm_session_dropped(s), 1);
+    if (view && frames) {
+        rm_live live;
+        if (e)
+            rm_engine_live_state(e, &live);
+        liveview_update(view, &last, e ? &live : NULL, frames,
+                        rm_session_dropped(s), 1);
+    }
     liveview_free(view);
     free(buf);
     if (stop_signal)
