@@ -291,9 +291,9 @@ rm_status rm_transport_open_sim(const char *scenario,
     if (opt)
         b->opt = *opt;
     if (!isfinite(b->opt.speed) || b->opt.speed < 0.0) {
+        double speed = b->opt.speed;
         vb_close(b);
-        return rm_error_set(err, RM_ERR_ARG, "speed %g is not usable",
-                            b->opt.speed);
+        return rm_error_set(err, RM_ERR_ARG, "speed %g is not usable", speed);
     }
     if (b->opt.speed == 0.0)
         b->opt.speed = 1.0;
