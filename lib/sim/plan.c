@@ -58,16 +58,17 @@ static sim_seg *push_seg(planner *pl, seg_kind kind, double dur_s)
     return s;
 }
 
-/* Ends of a pass: people start just above the heel and stop just below the
- * knee crease, a little differently each time. */
+/* Ends of a pass: the calf's ends are where people start (just above the
+ * heel) and stop (just below the knee crease); each pass turns within
+ * 1 cm of them, a little differently each time. */
 static double ankle_end(planner *pl)
 {
-    return sim_uniform(&pl->rng, 0.5, 2.0);
+    return sim_uniform(&pl->rng, 0.0, 1.0);
 }
 
 static double knee_end(planner *pl)
 {
-    return pl->sim->calf_len_cm - sim_uniform(&pl->rng, 0.5, 2.0);
+    return pl->sim->calf_len_cm - sim_uniform(&pl->rng, 0.0, 1.0);
 }
 
 /* ---- Actions ----------------------------------------------------------- */
