@@ -3,7 +3,8 @@
 #   make            library (static + shared) and the rollmap CLI
 #   make check      every test (installs missing Debian packages first)
 #   make demo       the main job on a built-in default session
-#   make install    PREFIX=/usr/local DESTDIR= (library, header, .pc, CLI)
+#   make install    PREFIX=/usr/local DESTDIR= (library, header, .pc, CLI,
+#                   man pages; make uninstall removes exactly those)
 #   make samples    regenerate samples/ from the simulator
 #
 # Out-of-tree builds: make BUILD=build-asan CFLAGS_EXTRA=-fsanitize=address
@@ -18,6 +19,7 @@ VERSION       := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
 BUILD   ?= build
 PREFIX  ?= /usr/local
 DESTDIR ?=
+MANDIR  ?= $(PREFIX)/share/man
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
@@ -117,7 +119,8 @@ samples: all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
-	           $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	           $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	           $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
 	install -m 644 $(STATIC_LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf librollmap.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
@@ -127,6 +130,8 @@ install: all
 	    -e 's|@PKGS@|$(PKGS)|' lib/librollmap.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/librollmap.pc
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/rollmap.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/librollmap.3 $(DESTDIR)$(MANDIR)/man3/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/lib/librollmap.a \
@@ -136,7 +141,9 @@ uninstall:
 	      $(DESTDIR)$(PREFIX)/include/rollmap.h \
 	      $(DESTDIR)$(PREFIX)/include/rollmap_version.h \
 	      $(DESTDIR)$(PREFIX)/lib/pkgconfig/librollmap.pc \
-	      $(DESTDIR)$(PREFIX)/bin/rollmap
+	      $(DESTDIR)$(PREFIX)/bin/rollmap \
+	      $(DESTDIR)$(MANDIR)/man1/rollmap.1 \
+	      $(DESTDIR)$(MANDIR)/man3/librollmap.3
 
 clean:
 	rm -rf $(BUILD)
