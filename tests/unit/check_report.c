@@ -331,9 +331,21 @@ START_TEST(test_csv_rows_keep_column_count_and_report_failures)
     smp.cell_n[0] = 1.0;
     smp.cell_n[1] = 2.0;
     ck_assert_int_eq(rm_csv_writer_row(w, &smp), RM_OK);
+    /* Rounding, signs, no "-0", and absurd values kept as numbers. */
+    smp.cells = 4;
+    smp.time_s = 3599.99996;
+    smp.force_n = -1.23456;
+    smp.cop_mm = -0.004;
+    smp.cell_n[0] = -0.00004;
+    smp.cell_n[1] = 1e20;
+    smp.cell_n[2] = 0.99996;
+    smp.cell_n[3] = -12.34567;
+    ck_assert_int_eq(rm_csv_writer_row(w, &smp), RM_OK);
     ck_assert_int_eq(rm_csv_writer_close(w), RM_OK);
     char *text = cap_close(&c);
     ck_assert_ptr_nonnull(strstr(text, ",1.0000,2.0000,,\n"));
+    ck_assert_ptr_nonnull(strstr(text, "\n3600.0000,0,0.000,0.00000,unknown,-1.2346,"
+                                       "0.00,0.0000,1e+20,1.0000,-12.3457\n"));
     free(text);
 
     rm_error err;
