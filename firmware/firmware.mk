@@ -56,3 +56,5 @@ $(FW_CORE_HOST_OBJ) $(BUILD)/tests/unit/check_firmware.o: ALL_CFLAGS += -Ifirmwa
 UNIT_OBJ += $(FW_CORE_HOST_OBJ)
 $(UNIT_BIN): $(FW_CORE_HOST_OBJ)
 -include $(FW_CORE_HOST_OBJ:.o=.d)
+
+-include tests/firmware/firmware.mk

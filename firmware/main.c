@@ -50,11 +50,14 @@ int main(void)
         while (hal_uart_rx(&byte))
             fw_board_rx(&board, byte);
         if (hal_hx711_ready()) {
+            /* Time and encoder belong to the moment the conversion was
+             * found ready, not to the end of the ~0.2 ms read. */
             int32_t raw[FW_CELLS];
             hal_mark(1);
-            hal_hx711_read(raw);
             uint32_t t = hal_micros();
-            fw_board_conversion(&board, raw, hal_encoder_count(), t);
+            int32_t enc = hal_encoder_count();
+            hal_hx711_read(raw);
+            fw_board_conversion(&board, raw, enc, t);
             hal_mark(0);
         }
         fw_board_tick(&board, hal_millis());

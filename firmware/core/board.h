@@ -58,8 +58,8 @@ void fw_board_init(fw_board *b, const fw_cal *stored);
 void fw_board_rx(fw_board *b, uint8_t byte);
 
 /*
- * One conversion of every cell (raw 24-bit counts, sign-extended), read
- * at board time @p time_us with the encoder at @p encoder.
+ * One conversion of every cell (raw 24-bit counts, sign-extended), found
+ * ready at board time @p time_us with the encoder at @p encoder.
  */
 void fw_board_conversion(fw_board *b, const int32_t *raw, int32_t encoder,
                          uint32_t time_us);

@@ -226,9 +226,13 @@ void hal_init(void)
     /* Clock low (a high clock powers the HX711s down), marker low. */
     PORTD &= (uint8_t)~(_BV(SCK_BIT) | _BV(MARK_BIT));
     DDRD |= _BV(SCK_BIT) | _BV(MARK_BIT);
-    /* Encoder inputs with pull-ups (open-collector encoders). */
+    /* Encoder inputs without internal pull-ups: rev A has 4.7 kOhm
+     * external ones (stiffer against noise on the cable than the ~35 kOhm
+     * internal ones). simavr also reads a pin with its pull-up on as high
+     * whenever PORTD is written, which would fake encoder edges at every
+     * HX711 clock pulse (docs/firmware.md). */
     DDRD &= (uint8_t)~(_BV(PD2) | _BV(PD3));
-    PORTD |= _BV(PD2) | _BV(PD3);
+    PORTD &= (uint8_t)~(_BV(PD2) | _BV(PD3));
     enc_prev = (uint8_t)((PIND >> PD2) & 3u);
     EICRA = _BV(ISC00) | _BV(ISC10); /* any logical change */
     EIFR = _BV(INTF0) | _BV(INTF1);
