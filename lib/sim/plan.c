@@ -21,6 +21,7 @@ typedef struct planner {
     double limit_s;       /* budget mode: no action may end after this */
     int budget;           /* 1: fill limit_s; 0: fixed structure */
     int failed;           /* allocation failure seen */
+    int lift_open;        /* the leg is up and not yet put down again */
     double speed_pref;    /* this person's usual cruise speed, cm/s */
 } planner;
 
@@ -112,6 +113,7 @@ static void put_down(planner *pl, double pos_cm, rm_line line, int open_lift)
     push_seg(pl, SEG_DOWN, sim_uniform(&pl->rng, 0.4, 1.0));
     if (open_lift && sim->liftoffs.n)
         sim->liftoffs.v[sim->liftoffs.n - 1].end_s = pl->t;
+    pl->lift_open = 0;
 }
 
 /*
@@ -148,6 +150,7 @@ static void lift(planner *pl, int flinch, double off_s)
         s->enc_turn_counts = sim_uniform(&pl->rng, -300.0, 300.0);
     if (lo)
         lo->end_s = pl->t; /* until the next put_down() closes it */
+    pl->lift_open = 1;
 }
 
 /*
@@ -624,7 +627,8 @@ rm_status rm_sim_plan(rm_sim *sim, double duration_s)
     } else {
         idle(&pl, sim_uniform(&pl.rng, 1.0, 2.0));
     }
-    if (on && sim->liftoffs.n)
+    /* A leg that never came down again is up until the session ends. */
+    if (pl.lift_open && sim->liftoffs.n)
         sim->liftoffs.v[sim->liftoffs.n - 1].end_s = pl.t;
     if (pl.failed)
         return RM_ERR_NOMEM;

@@ -152,12 +152,14 @@ END_TEST
 
 /* Holds inside the calf, ordered, not overlapping, durations = end -
  * start; passes inside the calf; lift-offs ordered. */
-static void check_truth(const char *scenario, uint64_t seed)
+static void check_truth(const char *scenario, uint64_t seed, double want_s)
 {
-    rm_sim *sim = make(scenario, seed, RM_LEG_UNKNOWN, 0);
+    rm_sim *sim = make(scenario, seed, RM_LEG_UNKNOWN, want_s);
     json_object *t = truth(sim);
     double len = num(get(t, "calf"), "length_cm");
     double dur = num(t, "duration_s");
+    if (want_s > 0.0)
+        ck_assert_double_eq_tol(dur, want_s, 1e-9);
     ck_assert(len >= 28.0 && len <= 40.0);
     ck_assert_str_eq(str(t, "scenario"), scenario);
     json_object *holds = get(t, "holds");
@@ -181,7 +183,8 @@ static void check_truth(const char *scenario, uint64_t seed)
         prev_end = e;
     }
     json_object *passes = get(t, "passes");
-    ck_assert_uint_gt(json_object_array_length(passes), 0);
+    if (want_s == 0.0 || want_s >= 10.0)
+        ck_assert_uint_gt(json_object_array_length(passes), 0);
     for (size_t i = 0; i < json_object_array_length(passes); i++) {
         json_object *p = json_object_array_get_idx(passes, i);
         double from = num(p, "from_cm"), to = num(p, "to_cm");
@@ -190,6 +193,7 @@ static void check_truth(const char *scenario, uint64_t seed)
                          to > from ? 1 : -1);
         double v = num(p, "mean_speed_cm_s");
         ck_assert_msg(v > 0.5 && v < 5.0, "speed %g", v);
+        ck_assert(num(p, "start_s") >= 0.0 && num(p, "end_s") <= dur);
     }
     json_object *lifts = get(t, "liftoffs");
     prev_end = 0.0;
@@ -197,6 +201,7 @@ static void check_truth(const char *scenario, uint64_t seed)
         json_object *l = json_object_array_get_idx(lifts, i);
         ck_assert(num(l, "start_s") >= prev_end);
         ck_assert(num(l, "end_s") > num(l, "start_s"));
+        ck_assert(num(l, "end_s") <= dur + 1e-9);
         prev_end = num(l, "end_s");
     }
     if (!strcmp(scenario, "clean")) {
@@ -204,7 +209,7 @@ static void check_truth(const char *scenario, uint64_t seed)
         ck_assert_uint_eq(json_object_array_length(get(t, "trigger_points")), 0);
         ck_assert_uint_eq(json_object_array_length(get(t, "flinches")), 0);
     }
-    if (!strcmp(scenario, "holds")) {
+    if (!strcmp(scenario, "holds") && want_s == 0.0) {
         int seen[3] = { 0, 0, 0 };
         for (size_t i = 0; i < json_object_array_length(holds); i++) {
             const char *tech = str(json_object_array_get_idx(holds, i),
@@ -226,7 +231,22 @@ START_TEST(test_sim_truth_is_consistent)
     for (const char *const *s = rm_sim_scenarios(); *s; s++)
         for (uint64_t seed = 1; seed <= 6; seed++)
             if (strcmp(*s, "stress"))
-                check_truth(*s, seed);
+                check_truth(*s, seed, 0.0);
+}
+END_TEST
+
+/* Any length, even shorter than putting the leg down takes: the session
+ * is exactly that long and its truth stays consistent. */
+START_TEST(test_sim_any_duration_is_honoured)
+{
+    static const double lengths_s[] = { 1.0, 2.5, 4.0, 6.5, 9.0, 13.0,
+                                        47.0, 130.0 };
+    for (const char *const *s = rm_sim_scenarios(); *s; s++)
+        for (size_t i = 0; i < sizeof lengths_s / sizeof lengths_s[0]; i++) {
+            if (!strcmp(*s, "stress") && lengths_s[i] > 13.0)
+                continue; /* 1 kHz: keep the test fast */
+            check_truth(*s, 3 + i, lengths_s[i]);
+        }
 }
 END_TEST
 
@@ -593,6 +613,51 @@ START_TEST(test_sim_flinch_is_sudden_and_liftoff_is_not)
 }
 END_TEST
 
+/* Between a lift-off's ramps the strip carries nothing (within drift and
+ * noise, 3 N over 12 cells), and outside lift-offs the leg is on it. */
+START_TEST(test_sim_leg_is_off_exactly_during_liftoffs)
+{
+    static const struct { const char *name; double dur_s; } runs[] = {
+        { "basic", 0.0 }, { "noisy", 90.0 }, { "holds", 61.0 },
+        { "short", 0.0 }, { "clean", 33.0 },
+    };
+    for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+        rm_sim *sim = make(runs[r].name, 8 + r, RM_LEG_UNKNOWN, runs[r].dur_s);
+        const rm_descriptor *d = &rm_sim_get_meta(sim)->desc;
+        json_object *t = truth(sim);
+        frames f = read_all(sim, 4096);
+        json_object *lifts = get(t, "liftoffs");
+        size_t n_lifts = json_object_array_length(lifts);
+        double first_on = num(json_object_array_get_idx(get(t, "placements"), 0),
+                              "time_s") + 1.0;
+        size_t bad_off = 0, bad_on = 0;
+        for (size_t k = 0; k < f.n; k++) {
+            double tk = (double)(f.v[k].seq - f.v[0].seq) / d->rate_hz;
+            double sum = frame_force(d, &f.v[k], NULL);
+            int off = 0, on = tk > first_on;
+            for (size_t i = 0; i < n_lifts; i++) {
+                json_object *l = json_object_array_get_idx(lifts, i);
+                double s = num(l, "start_s"), e = num(l, "end_s");
+                off |= tk > s + 1.0 && tk < e - 1.0;
+                on &= tk < s || tk > e;
+            }
+            if (off && fabs(sum) >= 3.0)
+                bad_off++;
+            if (on && sum < 0.3 * num(get(t, "body"), "load_n"))
+                bad_on++;
+        }
+        /* A spike (noisy: 1e-4 per cell-sample) can break a frame. */
+        size_t allow = !strcmp(runs[r].name, "noisy") ? f.n / 200 : 1;
+        ck_assert_msg(bad_off <= allow && bad_on <= allow,
+                      "%s: %zu frames loaded while lifted, %zu unloaded "
+                      "while down", runs[r].name, bad_off, bad_on);
+        json_object_put(t);
+        free(f.v);
+        rm_sim_free(sim);
+    }
+}
+END_TEST
+
 /* Rocking swings the CoP across the strip once per planted cycle. */
 START_TEST(test_sim_rocking_swings_cop_at_planted_rate)
 {
@@ -679,6 +744,7 @@ Suite *sim_suite(void)
     tc = tcase_create("truth");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_sim_truth_is_consistent);
+    tcase_add_test(tc, test_sim_any_duration_is_honoured);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("physics");
@@ -690,6 +756,7 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_sim_pin_and_stretch_load_peaks_once_per_flex);
     tcase_add_test(tc, test_sim_trigger_points_raise_local_peaks);
     tcase_add_test(tc, test_sim_flinch_is_sudden_and_liftoff_is_not);
+    tcase_add_test(tc, test_sim_leg_is_off_exactly_during_liftoffs);
     tcase_add_test(tc, test_sim_rocking_swings_cop_at_planted_rate);
     suite_add_tcase(s, tc);
     return s;
