@@ -54,12 +54,19 @@ void rm_fmt_fixed(char *buf, size_t cap, double v, int decimals,
     double scale = pow(10.0, decimals);
     if (fabs(v) * scale < 0.5)
         v = 0.0;
-    snprintf(buf, cap, "%.*f", decimals, v);
+    if (fabs(v) >= 1e15)
+        /* Absurd magnitudes (a broken calibration) keep every significant
+         * digit in exponent form instead of hundreds of digits that a
+         * small buffer would cut into a wrong number. */
+        snprintf(buf, cap, "%.17g", v);
+    else
+        snprintf(buf, cap, "%.*f", decimals, v);
     /* A locale with a decimal comma (set by a program linking us) must
-     * not leak into JSON, CSV or SVG: the only non-digit, non-sign
-     * characters %f can produce are the decimal mark. */
+     * not leak into JSON, CSV or SVG: the only characters %f and %g
+     * produce besides digits, signs and the exponent's 'e' are the
+     * decimal mark. */
     for (char *p = buf; *p; p++)
-        if (*p != '-' && *p != '+' && (*p < '0' || *p > '9'))
+        if (*p != '-' && *p != '+' && *p != 'e' && (*p < '0' || *p > '9'))
             *p = '.';
 }
 

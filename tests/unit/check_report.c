@@ -512,6 +512,76 @@ START_TEST(test_text_thin_input_says_what_was_not_found)
 }
 END_TEST
 
+/* A summary no engine should produce: out-of-range enums, NaN and
+ * infinities, huge and negative numbers, unterminated strings, counts
+ * with NULL arrays. Every writer must still produce a valid document. */
+START_TEST(test_writers_survive_garbage_summary)
+{
+    struct fixture fx;
+    fixture_full(&fx);
+    fx.holds[0].line = (rm_line)77;
+    fx.holds[0].technique = (rm_technique)-3;
+    fx.holds[0].duration_s = -INFINITY;
+    fx.holds[0].position_frac = 1e300;
+    fx.holds[1].position_frac = NAN;
+    fx.holds[1].start_s = 1e300;
+    fx.peaks[0].zone = (rm_zone)99;
+    fx.peaks[0].pressure_kpa = INFINITY;
+    fx.peaks[1].line = (rm_line)-1;
+    fx.passes[0].direction = 5;
+    fx.passes[1].line = (rm_line)9;
+    fx.guidance[0].level = (rm_guidance_level)12;
+    memset(fx.guidance[1].code, 'c', sizeof fx.guidance[1].code);
+    memset(fx.guidance[1].text, 'x', sizeof fx.guidance[1].text);
+    fx.map[5] = INFINITY;
+    fx.map[6] = -50.0f;
+    fx.s.coverage[RM_LINE_MIDDLE] = NAN;
+    fx.s.coverage[RM_LINE_LATERAL] = 7.0;
+    fx.s.duration_s = NAN;
+    fx.s.rate_hz = -1.0;
+    fx.s.calf_length_cm = 1e308;
+    fx.s.flinches = NULL;       /* count says 1, array missing */
+    fx.meta.start_unix_us = INT64_MAX;
+    memset(fx.meta.notes, 0xc3, sizeof fx.meta.notes); /* no NUL, bad UTF-8 */
+    memset(fx.meta.desc.serial, '<', sizeof fx.meta.desc.serial);
+
+    char *json = render(&fx.s, &fx.meta, RM_REPORT_JSON);
+    json_object *root = json_tokener_parse(json);
+    ck_assert_ptr_nonnull(root);
+    json_object *h0 = json_object_array_get_idx(get(root, "holds"), 0);
+    ck_assert_str_eq(get_str(h0, "line"), "unknown");
+    ck_assert_str_eq(get_str(h0, "technique"), "unknown");
+    ck_assert(is_null(h0, "duration_s"));
+    ck_assert_str_eq(get_str(json_object_array_get_idx(get(root, "peaks"), 0),
+                             "zone"), "unknown");
+    ck_assert_int_eq((int)json_object_array_length(get(root, "flinches")), 0);
+    ck_assert_uint_eq(strlen(get_str(json_object_array_get_idx(
+                          get(root, "guidance"), 1), "text")),
+                      sizeof fx.guidance[1].text);
+    ck_assert(is_null(get(root, "session"), "start_utc"));
+    ck_assert_double_eq(get_num(get(root, "calf"), "length_cm"), 1e308);
+    json_object_put(root);
+    free(json);
+
+    char *text = render(&fx.s, &fx.meta, RM_REPORT_TEXT);
+    ck_assert_ptr_nonnull(strstr(text, "Holds: 3"));
+    free(text);
+    char *svg = render(&fx.s, &fx.meta, RM_REPORT_SVG);
+    ck_assert_ptr_null(strstr(svg, "nan"));
+    ck_assert_ptr_null(strstr(svg, "inf"));
+    /* Holds 1 and 2 and peak 2 cannot be placed: not drawn. */
+    ck_assert_ptr_null(strstr(svg, "id=\"hold-1\""));
+    ck_assert_ptr_null(strstr(svg, "id=\"hold-2\""));
+    ck_assert_ptr_nonnull(strstr(svg, "id=\"hold-3\""));
+    ck_assert_ptr_null(strstr(svg, "id=\"peak-2\""));
+    free(svg);
+    char *html = render(&fx.s, &fx.meta, RM_REPORT_HTML);
+    ck_assert_ptr_null(strstr(html, "<<"));
+    ck_assert_ptr_nonnull(strstr(html, "&lt;&lt;&lt;"));
+    free(html);
+}
+END_TEST
+
 /* A session with the given start day and peaks. */
 static void add_session_leg(rm_trend *t, const char *label, int day,
                             const rm_peak *peaks, size_t n, size_t holds,
@@ -695,6 +765,7 @@ Suite *report_suite(void)
     tcase_add_test(tc, test_text_fits_80_columns);
     tcase_add_test(tc, test_text_thin_input_says_what_was_not_found);
     tcase_add_test(tc, test_text_and_html_show_engine_safety_line_once);
+    tcase_add_test(tc, test_writers_survive_garbage_summary);
     suite_add_tcase(s, tc);
     TCase *tt = tcase_create("trend");
     tcase_add_test(tt, test_trend_matches_spots_oldest_first);
