@@ -404,6 +404,10 @@ typedef struct rm_engine_config {
     double pass_min_cm;           /**< shortest roll counted as a pass */
     double peak_min_rise;         /**< a peak stands this far (fraction)
                                        above the pressure around it */
+    double end_margin_cm;         /**< calf beyond the farthest rolled
+                                       point at each end (people start
+                                       above the heel, stop below the
+                                       knee crease) */
 } rm_engine_config;
 
 RM_API void rm_engine_config_default(rm_engine_config *cfg);

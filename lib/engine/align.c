@@ -16,29 +16,29 @@
 
 /*
  * Template footprint width across the calf, relative to the widest:
- * ~4 cm at the Achilles, ~11 cm over the bellies at 65-75 % of the length,
- * ~9 cm just below the knee (brief, anatomy); raised-cosine between.
- * Example: x = 0 -> 0.364, x = 0.7 -> 1, x = 1 -> 0.818.
+ * ~4 cm along the Achilles tendon (its free part, the lowest ~10 % of the
+ * calf, is about as wide all along), widening over the muscle to ~11 cm
+ * at the gastrocnemius bellies (65-75 % of the length: 70 %), ~9 cm just
+ * below the knee (brief, anatomy); raised-cosine between.
+ * Example: x = 0.05 -> 0.364, x = 0.7 -> 1, x = 1 -> 0.818.
  */
 #define T_ANKLE (4.0 / 11.0)
 #define T_KNEE (9.0 / 11.0)
-#define T_RISE_END 0.65
-#define T_FALL_START 0.75
+#define T_TENDON_END 0.10
+#define T_WIDEST 0.70
 
 double rm_align_template(double x)
 {
-    if (x <= 0.0)
+    if (x <= T_TENDON_END)
         return T_ANKLE;
     if (x >= 1.0)
         return T_KNEE;
-    if (x < T_RISE_END)
+    if (x < T_WIDEST)
         return T_ANKLE + (1.0 - T_ANKLE) * 0.5 *
-                             (1.0 - cos(M_PI * x / T_RISE_END));
-    if (x <= T_FALL_START)
-        return 1.0;
+                             (1.0 - cos(M_PI * (x - T_TENDON_END) /
+                                        (T_WIDEST - T_TENDON_END)));
     return 1.0 - (1.0 - T_KNEE) * 0.5 *
-                     (1.0 - cos(M_PI * (x - T_FALL_START) /
-                                (1.0 - T_FALL_START)));
+                     (1.0 - cos(M_PI * (x - T_WIDEST) / (1.0 - T_WIDEST)));
 }
 
 /* Search ranges: calves are 28-40 cm (brief); encoder cm run a few %
@@ -144,17 +144,19 @@ static double best_offset(const rm_stretch *s, int dir, double len,
 }
 
 /*
- * Session profile in calf coordinates (bins of RM_BIN_CM from the ankle,
- * over [-slack, 1 + slack] of the length): mean relative width of every
- * placed stretch; then each stretch is moved to where its own profile
- * correlates best with the session's (FFT cross-correlation).
+ * Session profile in calf coordinates (bins of RM_BIN_CM over
+ * [-slack, 1 + slack] of the length): the mean gain-normalised width of
+ * every placed ref; then each target is moved to where its own profile
+ * correlates best with it (FFT cross-correlation of the demeaned
+ * profiles, sub-bin by a parabola through the peak).
  */
-static rm_status refine_xcorr(rm_stretch *st, size_t n_st, const rm_align *al,
-                              const double *gains)
+rm_status rm_align_refine(const rm_pview *refs, size_t n_refs,
+                          rm_pview *targets, size_t n_targets,
+                          const rm_align *al, double search_cm)
 {
     int nb = (int)ceil(al->length_cm * (1 + 2 * END_SLACK) / RM_BIN_CM) + 1;
     double x0 = -END_SLACK * al->length_cm;
-    if (nb > XC_NFFT / 2)
+    if (!al->found || nb > XC_NFFT / 2)
         return RM_OK; /* cannot happen with L_MAX_CM; keep the grid fit */
     double *sum = rm_calloc((size_t)nb, sizeof *sum);
     double *cnt = rm_calloc((size_t)nb, sizeof *cnt);
@@ -169,23 +171,22 @@ static rm_status refine_xcorr(rm_stretch *st, size_t n_st, const rm_align *al,
         rc = RM_ERR_NOMEM;
         goto out;
     }
-    for (size_t k = 0; k < n_st; k++) {
-        const rm_stretch *s = &st[k];
-        if (!s->placed || gains[k] <= 0)
+    for (size_t k = 0; k < n_refs; k++) {
+        const rm_pview *v = &refs[k];
+        if (!*v->placed || v->gain <= 0)
             continue;
-        for (int b = s->bmin; b <= s->bmax; b++) {
-            double n = s->n[b - s->bmin];
+        for (int b = v->bmin; b <= v->bmax; b++) {
+            double n = v->n[b - v->bmin];
             if (n <= 0)
                 continue;
-            double x = s->offset_cm + al->dir * bin_e(b);
+            double x = *v->offset_cm + al->dir * bin_e(b);
             int j = (int)floor((x - x0) / RM_BIN_CM);
             if (j < 0 || j >= nb)
                 continue;
-            sum[j] += s->wsum[b - s->bmin] / gains[k];
+            sum[j] += v->wsum[b - v->bmin] / v->gain;
             cnt[j] += n;
         }
     }
-    /* Session profile, demeaned over the bins it covers, into by. */
     double mean = 0, w = 0;
     for (int j = 0; j < nb; j++)
         if (cnt[j] > 0) {
@@ -199,20 +200,19 @@ static rm_status refine_xcorr(rm_stretch *st, size_t n_st, const rm_align *al,
         by[j] = (kiss_fft_scalar)(cnt[j] > 0 ? sum[j] / cnt[j] - mean : 0.0);
     kiss_fftr(fwd, by, fy);
 
-    for (size_t k = 0; k < n_st; k++) {
-        rm_stretch *s = &st[k];
-        if (!s->placed || gains[k] <= 0)
+    for (size_t k = 0; k < n_targets; k++) {
+        rm_pview *v = &targets[k];
+        if (!*v->placed || v->gain <= 0)
             continue;
-        /* The stretch's profile in calf order (ankle first) from its
-         * lowest calf position xs, demeaned. */
-        int nbs = s->bmax - s->bmin + 1;
+        int nbs = v->bmax - v->bmin + 1;
         if (nbs > XC_NFFT / 2)
             continue;
+        /* The target's profile in calf order (ankle first), demeaned. */
         double smean = 0, sw = 0;
-        for (int b = s->bmin; b <= s->bmax; b++) {
-            double n = s->n[b - s->bmin];
+        for (int b = v->bmin; b <= v->bmax; b++) {
+            double n = v->n[b - v->bmin];
             if (n > 0) {
-                smean += s->wsum[b - s->bmin] / n / gains[k];
+                smean += v->wsum[b - v->bmin] / n / v->gain;
                 sw += 1;
             }
         }
@@ -220,11 +220,11 @@ static rm_status refine_xcorr(rm_stretch *st, size_t n_st, const rm_align *al,
             continue;
         smean /= sw;
         memset(bx, 0, XC_NFFT * sizeof *bx);
-        for (int b = s->bmin; b <= s->bmax; b++) {
-            double n = s->n[b - s->bmin];
-            int j = al->dir > 0 ? b - s->bmin : s->bmax - b;
-            bx[j] = (kiss_fft_scalar)(n > 0 ? s->wsum[b - s->bmin] / n /
-                                                      gains[k] - smean
+        for (int b = v->bmin; b <= v->bmax; b++) {
+            double n = v->n[b - v->bmin];
+            int j = al->dir > 0 ? b - v->bmin : v->bmax - b;
+            bx[j] = (kiss_fft_scalar)(n > 0 ? v->wsum[b - v->bmin] / n /
+                                                      v->gain - smean
                                             : 0.0);
         }
         kiss_fftr(fwd, bx, fx);
@@ -235,11 +235,10 @@ static rm_status refine_xcorr(rm_stretch *st, size_t n_st, const rm_align *al,
             fx[i].i = b.i * a.r - b.r * a.i;
         }
         kiss_fftri(inv, fx, bx);
-        /* Current lowest calf position of the stretch and its lag. */
-        double e_low = al->dir > 0 ? bin_e(s->bmin) : bin_e(s->bmax);
-        double xs = s->offset_cm + al->dir * e_low - 0.5 * RM_BIN_CM;
+        double e_low = al->dir > 0 ? bin_e(v->bmin) : bin_e(v->bmax);
+        double xs = *v->offset_cm + al->dir * e_low - 0.5 * RM_BIN_CM;
         double lag0 = (xs - x0) / RM_BIN_CM;
-        int span = (int)(XC_SEARCH_CM / RM_BIN_CM);
+        int span = (int)(search_cm / RM_BIN_CM);
         int l_lo = (int)floor(lag0) - span, l_hi = (int)ceil(lag0) + span;
         double best = -INFINITY;
         int best_l = 0;
@@ -259,8 +258,7 @@ static rm_status refine_xcorr(rm_stretch *st, size_t n_st, const rm_align *al,
             frac = 0.5 * (cm - cp) / den;
         if (frac < -0.5 || frac > 0.5)
             frac = 0;
-        double shift = ((double)best_l + frac - lag0) * RM_BIN_CM;
-        s->offset_cm += shift;
+        *v->offset_cm += ((double)best_l + frac - lag0) * RM_BIN_CM;
     }
 out:
     rm_free(sum);
@@ -272,6 +270,20 @@ out:
     rm_free(fx);
     rm_free(fy);
     return rc;
+}
+
+static void stretch_views(rm_stretch *st, size_t n_st, const double *gains,
+                          rm_pview *v)
+{
+    for (size_t k = 0; k < n_st; k++) {
+        v[k].bmin = st[k].bmin;
+        v[k].bmax = st[k].bmax;
+        v[k].wsum = st[k].wsum;
+        v[k].n = st[k].n;
+        v[k].gain = gains[k];
+        v[k].offset_cm = &st[k].offset_cm;
+        v[k].placed = &st[k].placed;
+    }
 }
 
 rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
@@ -335,11 +347,61 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
         gw += stretch_span(s);
     }
     out->gain = gw > 0 ? gsum / gw : 0;
-    rm_status rc = refine_xcorr(st, n_st, out, gains);
-    if (rc == RM_OK)
-        rc = refine_xcorr(st, n_st, out, gains);
+    for (size_t k = 0; k < n_st; k++)
+        st[k].gain = gains[k];
+    rm_pview *v = rm_calloc(n_st, sizeof *v);
+    rm_status rc = v ? RM_OK : RM_ERR_NOMEM;
+    if (v) {
+        stretch_views(st, n_st, gains, v);
+        rc = rm_align_refine(v, n_st, v, n_st, out, XC_SEARCH_CM);
+        if (rc == RM_OK)
+            rc = rm_align_refine(v, n_st, v, n_st, out, XC_SEARCH_CM);
+    }
+    rm_free(v);
     rm_free(gains);
     return rc;
+}
+
+/*
+ * The calf's ends. The width shape tells which end is the ankle and how
+ * stretches sit relative to each other, but where the tendon widens into
+ * muscle and where the bellies peak vary by +-5 % of the length between
+ * people (+-2 cm): too loose for absolute places. People roll from just
+ * above the heel to just below the knee crease (brief), so the farthest
+ * the contact reached toward each end, over every placed stretch, plus
+ * end_margin_cm, is the calf. Bins need MIN_END_TICKS ticks so a single
+ * stray tick does not move an end.
+ * Example: rolled from 1.1 to 37.3 cm of the provisional frame with a
+ * 0.75 cm margin -> ankle at 0.35, length 37.7 cm.
+ */
+#define MIN_END_TICKS 2.0
+
+double rm_align_ends(const rm_pview *v, size_t n, double margin_cm,
+                     rm_align *al)
+{
+    if (!al->found)
+        return 0.0;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t k = 0; k < n; k++) {
+        if (!*v[k].placed)
+            continue;
+        for (int b = v[k].bmin; b <= v[k].bmax; b++) {
+            if (v[k].n[b - v[k].bmin] < MIN_END_TICKS)
+                continue;
+            double x = *v[k].offset_cm + al->dir * bin_e(b);
+            if (x < lo)
+                lo = x;
+            if (x > hi)
+                hi = x;
+        }
+    }
+    if (!isfinite(lo) || !isfinite(hi))
+        return 0.0;
+    /* Bin centres: the contact reached half a bin further. */
+    lo -= 0.5 * RM_BIN_CM + margin_cm;
+    hi += 0.5 * RM_BIN_CM + margin_cm;
+    al->length_cm = hi - lo;
+    return -lo;
 }
 
 double rm_align_pos(const rm_align *a, const rm_stretch *s, double enc_cm)

@@ -44,6 +44,7 @@ void rm_engine_config_default(rm_engine_config *cfg)
     cfg->compression_per_n = 1.3e-4;
     cfg->pass_min_cm = 4.0;
     cfg->peak_min_rise = 0.08;
+    cfg->end_margin_cm = 0.0;
 }
 
 static int config_ok(const rm_engine_config *c)
@@ -58,7 +59,9 @@ static int config_ok(const rm_engine_config *c)
            isfinite(c->compression_per_n) && c->compression_per_n >= 0 &&
            c->compression_per_n < 1e-2 && isfinite(c->pass_min_cm) &&
            c->pass_min_cm > 0 && isfinite(c->peak_min_rise) &&
-           c->peak_min_rise >= 0 && isfinite(c->peak_min_passes);
+           c->peak_min_rise >= 0 && isfinite(c->peak_min_passes) &&
+           isfinite(c->end_margin_cm) && c->end_margin_cm >= 0 &&
+           c->end_margin_cm < 10;
 }
 
 rm_status rm_engine_new(const rm_session_meta *meta,
@@ -461,16 +464,18 @@ rm_status rm_engine_push(rm_engine *e, const rm_frame *frames, size_t n)
 static void emit_samples(rm_engine *e, const rm_tick *t)
 {
     rm_line line = RM_LINE_UNKNOWN;
-    const rm_stretch *s = NULL;
-    if (t->contact && t->stretch >= 0 && (size_t)t->stretch < e->n_st)
-        s = &e->st[t->stretch];
+    /* Place the tick's last frame and move the others by their encoder
+     * difference at the same scale (one search per tick, not per frame). */
+    double x_ref = NAN, enc_ref = t->enc_cm;
+    if (t->contact)
+        x_ref = rm_engine_place(e, t->stretch, enc_ref, t->t_s, t->t_s);
     for (size_t i = 0; i < e->n_buf; i++) {
         rm_sample *smp = &e->buf[i];
         smp->in_contact = t->contact;
         smp->position_cm = smp->position_frac = NAN;
         smp->line = RM_LINE_UNKNOWN;
         if (t->contact) {
-            double x = rm_align_pos(&e->al, s, e->buf_dist[i]);
+            double x = x_ref + e->al.dir * (e->buf_dist[i] - enc_ref);
             if (isfinite(x)) {
                 smp->position_cm = x;
                 smp->position_frac = x / e->al.length_cm;
@@ -571,6 +576,10 @@ void rm_engine_free(rm_engine *e)
         rm_free(e->st[k].kn);
     }
     rm_free(e->st);
+    for (size_t i = 0; i < e->n_passes; i++) {
+        rm_free(e->passes[i].wsum);
+        rm_free(e->passes[i].n);
+    }
     rm_free(e->holds_v);
     rm_free(e->passes_v);
     rm_free(e->flinches_v);

@@ -98,6 +98,7 @@ typedef struct rm_stretch {
     int placed;              /* offset found */
     double offset_cm;        /* calf position of enc0 */
     double fit_cost;
+    double gain;             /* width gain against the template */
 } rm_stretch;
 
 /* Session alignment: calf pos = offset_k + dir * scale * (enc - enc0_k). */
@@ -109,6 +110,42 @@ typedef struct rm_align {
     double gain;             /* session width gain vs the template */
 } rm_align;
 
+/* A width profile to place: a stretch's or a pass's. */
+typedef struct rm_pview {
+    int bmin, bmax;           /* bins of RM_SBINS around the stretch's enc0 */
+    const float *wsum, *n;    /* bmin..bmax */
+    double gain;              /* template gain of its stretch, > 0 */
+    double *offset_cm;        /* in: placement to refine; out: refined */
+    int *placed;
+} rm_pview;
+
+/* Move every placed target to where its profile correlates best (FFT
+ * cross-correlation, +-search_cm) with the session profile built from the
+ * placed refs. */
+rm_status rm_align_refine(const rm_pview *refs, size_t n_refs,
+                          rm_pview *targets, size_t n_targets,
+                          const rm_align *al, double search_cm);
+
+/* ---- drift.c ---- */
+/* One profile's mapping to the calf: x = a + dir * s * (e - pivot_e), e
+ * the encoder distance from its stretch's enc0 (cm). */
+typedef struct rm_placing {
+    int bmin, bmax;
+    const float *wsum, *n;
+    double pivot_e;
+    double a, s;
+    double init_a;            /* where its stretch put it */
+    double cost;
+    int placed;
+} rm_placing;
+
+double rm_placing_x(const rm_placing *p, int dir, double e_rel);
+/* Place and scale every pass (+-search_cm around init_a) against the
+ * session profile of refs, then (rounds > 1) of the passes themselves. */
+rm_status rm_drift_fit(rm_placing *passes, size_t np, const rm_placing *refs,
+                       size_t nr, int dir, double len_cm, double search_cm,
+                       int rounds);
+
 /* Template width (relative, 1 = widest) at fraction x of ankle->knee. */
 double rm_align_template(double x);
 
@@ -116,6 +153,11 @@ double rm_align_template(double x);
  * placement cannot be found keep placed = 0. */
 rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
                        double place_span_cm, rm_align *out);
+
+/* The rolled extent of the views + margin_cm becomes the calf: the
+ * returned shift is to be added to every offset; sets al->length_cm. */
+double rm_align_ends(const rm_pview *v, size_t n, double margin_cm,
+                     rm_align *al);
 
 /* Map an encoder distance in stretch k to calf cm (NAN if not placed). */
 double rm_align_pos(const rm_align *a, const rm_stretch *s, double enc_cm);
@@ -169,6 +211,12 @@ typedef struct rm_pass_rec {
     double enc_from, enc_to;  /* encoder cm */
     double skew;              /* mean lean over the pass's usable ticks */
     double n_skew;            /* how many ticks that mean has */
+    /* Width profile over the pass, bins of its stretch (owned). */
+    int bmin, bmax;
+    float *wsum, *n;
+    int placed;
+    double offset_cm;         /* calf position of the stretch's enc0 */
+    double map_a, map_s, map_pivot; /* drift.c mapping (pivot: enc cm) */
 } rm_pass_rec;
 
 #define RM_SPEED_RING 64

@@ -32,6 +32,7 @@ typedef struct rm_peak_tracker {
     int stretch;
     float sum[RM_TRACKS][RM_SBINS];
     float cnt[RM_SBINS];
+    float wsum[RM_SBINS];     /* footprint width (mm) per bin, this pass */
     int bmin, bmax;
     rm_peak_cand *c;
     size_t n, cap;
@@ -42,8 +43,9 @@ void rm_peaks_init(rm_peak_tracker *p, const rm_engine_config *cfg);
 void rm_peaks_free(rm_peak_tracker *p);
 void rm_peaks_pass_begin(rm_peak_tracker *p);
 void rm_peaks_tick(rm_peak_tracker *p, const rm_tick *t, double enc0_cm);
-void rm_peaks_pass_end(rm_peak_tracker *p, const rm_pass_rec *pr,
-                       int pass_index);
+/* Ends the pass: keeps its candidates and hands its width profile to
+ * *pr (allocated; the pass list owns it). */
+void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index);
 
 struct rm_engine {
     rm_session_meta meta;
@@ -116,8 +118,11 @@ rm_status rm_engine_summarise(rm_engine *e);
 rm_status rm_peaks_finish(rm_engine *e);
 /* guidance.c */
 rm_status rm_guidance_build(rm_engine *e);
-/* Calf position of an encoder distance inside a stretch (NAN if unknown). */
-double rm_engine_place(const rm_engine *e, int stretch, double enc_cm);
+/* Calf position of an encoder distance inside a stretch during [t0_s,
+ * t1_s]: by the pass under way then, else the passes either side in the
+ * same stretch, else the stretch (NAN if none is placed). */
+double rm_engine_place(const rm_engine *e, int stretch, double enc_cm,
+                       double t0_s, double t1_s);
 /* Zone of a spot on the calf. */
 rm_zone rm_zone_at(double frac, rm_line line);
 

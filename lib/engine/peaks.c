@@ -42,6 +42,8 @@ void rm_peaks_pass_begin(rm_peak_tracker *p)
                    (size_t)(p->bmax - p->bmin + 1) * sizeof(float));
         memset(&p->cnt[p->bmin], 0,
                (size_t)(p->bmax - p->bmin + 1) * sizeof(float));
+        memset(&p->wsum[p->bmin], 0,
+               (size_t)(p->bmax - p->bmin + 1) * sizeof(float));
     }
     p->bmin = RM_SBINS;
     p->bmax = -1;
@@ -59,6 +61,7 @@ void rm_peaks_tick(rm_peak_tracker *p, const rm_tick *t, double enc0_cm)
     for (int k = 0; k < RM_TRACKS; k++)
         p->sum[k][b] += (float)t->side_kpa[k];
     p->cnt[b] += 1.0f;
+    p->wsum[b] += (float)t->width_mm;
     if (b < p->bmin)
         p->bmin = b;
     if (b > p->bmax)
@@ -97,10 +100,26 @@ static double rise_at(const rm_peak_tracker *p, int k, int b)
     return v / (0.5 * (lo + hi)) - 1.0;
 }
 
-void rm_peaks_pass_end(rm_peak_tracker *p, const rm_pass_rec *pr,
-                       int pass_index)
+void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
 {
-    (void)pr;
+    pr->wsum = pr->n = NULL;
+    pr->bmin = p->bmin;
+    pr->bmax = p->bmax;
+    if (p->bmax >= p->bmin) {
+        size_t nb = (size_t)(p->bmax - p->bmin + 1);
+        pr->wsum = rm_calloc(nb, sizeof *pr->wsum);
+        pr->n = rm_calloc(nb, sizeof *pr->n);
+        if (!pr->wsum || !pr->n) {
+            rm_free(pr->wsum);
+            rm_free(pr->n);
+            pr->wsum = pr->n = NULL;
+            pr->bmax = pr->bmin - 1;
+            p->oom = 1;
+        } else {
+            memcpy(pr->wsum, p->wsum + p->bmin, nb * sizeof *pr->wsum);
+            memcpy(pr->n, p->cnt + p->bmin, nb * sizeof *pr->n);
+        }
+    }
     for (int b = p->bmin + FLANK_OUT_BINS; b <= p->bmax - FLANK_OUT_BINS;
          b++) {
         /* The strongest track at this bin. */
@@ -226,7 +245,12 @@ rm_status rm_peaks_finish(rm_engine *e)
     }
     size_t nv = 0;
     for (size_t i = 0; i < p->n; i++) {
-        double x = rm_engine_place(e, p->c[i].stretch, p->c[i].enc_cm);
+        double x = NAN;
+        int pi = p->c[i].pass;
+        if (pi >= 0 && (size_t)pi < e->n_passes)
+            x = rm_engine_place(e, p->c[i].stretch, p->c[i].enc_cm,
+                                e->passes[pi].pub.start_s,
+                                e->passes[pi].pub.end_s);
         if (!isfinite(x))
             continue;
         v[nv].x = x;

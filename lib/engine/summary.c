@@ -16,11 +16,128 @@
 /* A map bin counts as rolled on a line with this many ticks in it. */
 #define MAP_MIN_TICKS 2.0
 
-double rm_engine_place(const rm_engine *e, int stretch, double enc_cm)
+/* Pass drift (slip, compression) is looked for within this distance of
+ * where its stretch put it (cm): slip up to a few % of a 40 cm pass. */
+#define PASS_SEARCH_CM 0.0
+/* An end bin needs this many ticks, so a stray tick does not move it. */
+#define END_MIN_TICKS 2.0
+
+/* Calf position through one pass's own mapping. */
+static double pass_x(const rm_engine *e, const rm_pass_rec *r, double enc_cm)
 {
-    if (stretch < 0 || (size_t)stretch >= e->n_st)
+    return r->map_a + e->al.dir * r->map_s * (enc_cm - r->map_pivot);
+}
+
+double rm_engine_place(const rm_engine *e, int stretch, double enc_cm,
+                       double t0_s, double t1_s)
+{
+    if (stretch < 0 || (size_t)stretch >= e->n_st || !e->al.found)
         return NAN;
-    return rm_align_pos(&e->al, &e->st[stretch], enc_cm);
+    const rm_pass_rec *before = NULL, *after = NULL;
+    for (size_t i = 0; i < e->n_passes; i++) {
+        const rm_pass_rec *r = &e->passes[i];
+        if (r->stretch != stretch || !r->placed)
+            continue;
+        if (r->pub.start_s <= t0_s && r->pub.end_s >= t1_s)
+            return pass_x(e, r, enc_cm);
+        if (r->pub.end_s <= t0_s + 1e-9 &&
+            (!before || r->pub.end_s > before->pub.end_s))
+            before = r;
+        if (r->pub.start_s >= t1_s - 1e-9 &&
+            (!after || r->pub.start_s < after->pub.start_s))
+            after = r;
+    }
+    /* Between passes (a hold, a turnaround) the roller stands where one
+     * pass ended and the next began: both say where that is. */
+    if (before && after)
+        return 0.5 * (pass_x(e, before, enc_cm) + pass_x(e, after, enc_cm));
+    if (before)
+        return pass_x(e, before, enc_cm);
+    if (after)
+        return pass_x(e, after, enc_cm);
+    const rm_stretch *s = &e->st[stretch];
+    if (!s->placed)
+        return NAN;
+    return s->offset_cm + e->al.dir * (enc_cm - s->enc0_cm);
+}
+
+/*
+ * Place every pass on its own (drift.c), starting from its stretch's
+ * placement. Then the rolled extent of the passes (or of the stretches,
+ * when no pass could be placed) becomes the calf, and every placement
+ * moves with it.
+ */
+static rm_status place_passes(rm_engine *e)
+{
+    size_t n = e->n_st + e->n_passes;
+    rm_placing *v = rm_calloc(n ? n : 1, sizeof *v);
+    if (!v)
+        return RM_ERR_NOMEM;
+    rm_placing *sv = v, *pv = v + e->n_st;
+    int dir = e->al.dir;
+    for (size_t k = 0; k < e->n_st; k++) {
+        rm_stretch *s = &e->st[k];
+        sv[k] = (rm_placing){ .bmin = s->bmin, .bmax = s->bmax,
+                              .wsum = s->wsum, .n = s->n, .pivot_e = 0,
+                              .a = s->offset_cm, .s = 1.0,
+                              .placed = s->placed };
+    }
+    for (size_t i = 0; i < e->n_passes; i++) {
+        rm_pass_rec *r = &e->passes[i];
+        const rm_stretch *s = &e->st[r->stretch];
+        double pivot = 0.5 * (r->enc_from + r->enc_to) - s->enc0_cm;
+        double a = s->offset_cm + dir * pivot;
+        pv[i] = (rm_placing){ .bmin = r->bmin, .bmax = r->bmax,
+                              .wsum = r->wsum, .n = r->n, .pivot_e = pivot,
+                              .a = a, .s = 1.0, .init_a = a,
+                              .placed = s->placed && r->wsum &&
+                                        r->bmax - r->bmin >= 4 };
+    }
+    rm_status st = RM_OK;
+    if (PASS_SEARCH_CM > 0)
+        st = rm_drift_fit(pv, e->n_passes, sv, e->n_st, dir,
+                          e->al.length_cm, PASS_SEARCH_CM, 2);
+    if (st != RM_OK) {
+        rm_free(v);
+        return st;
+    }
+    /* Ends: the rolled extent + margin. */
+    double lo = INFINITY, hi = -INFINITY;
+    int use_passes = 0;
+    for (size_t i = 0; i < e->n_passes && PASS_SEARCH_CM > 0; i++)
+        use_passes |= pv[i].placed;
+    for (size_t k = use_passes ? e->n_st : 0; k < (use_passes ? n : e->n_st);
+         k++) {
+        if (!v[k].placed)
+            continue;
+        for (int b = v[k].bmin; b <= v[k].bmax; b++) {
+            if (v[k].n[b - v[k].bmin] < END_MIN_TICKS)
+                continue;
+            double x = rm_placing_x(&v[k], dir,
+                                    ((double)(b - RM_SBIN0) + 0.5) *
+                                        RM_BIN_CM);
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
+        }
+    }
+    if (isfinite(lo) && isfinite(hi)) {
+        lo -= 0.5 * RM_BIN_CM + e->cfg.end_margin_cm;
+        hi += 0.5 * RM_BIN_CM + e->cfg.end_margin_cm;
+        e->al.length_cm = hi - lo;
+    } else {
+        lo = 0.0;
+    }
+    for (size_t k = 0; k < e->n_st; k++)
+        e->st[k].offset_cm -= lo;
+    for (size_t i = 0; i < e->n_passes; i++) {
+        rm_pass_rec *r = &e->passes[i];
+        r->placed = pv[i].placed;
+        r->map_a = pv[i].a - lo;
+        r->map_s = pv[i].s;
+        r->map_pivot = pv[i].pivot_e + e->st[r->stretch].enc0_cm;
+    }
+    rm_free(v);
+    return RM_OK;
 }
 
 static double frac_of(const rm_engine *e, double x)
@@ -136,6 +253,9 @@ rm_status rm_engine_summarise(rm_engine *e)
                                 PLACE_MIN_SPAN_CM, &e->al);
     if (st != RM_OK)
         return st;
+    st = place_passes(e);
+    if (st != RM_OK)
+        return st;
     rm_summary *s = &e->sum;
     memset(s, 0, sizeof *s);
     s->duration_s = (double)e->seq_index / e->rate_hz +
@@ -157,7 +277,8 @@ rm_status rm_engine_summarise(rm_engine *e)
             rm_hold h = e->holds[i].pub;
             h.line = hold_line(e, &e->holds[i]);
             h.position_cm = rm_engine_place(e, e->holds[i].stretch,
-                                            e->holds[i].enc_cm);
+                                            e->holds[i].enc_cm, h.start_s,
+                                            h.end_s);
             h.position_frac = frac_of(e, h.position_cm);
             e->holds_v[i] = h;
         }
@@ -169,8 +290,10 @@ rm_status rm_engine_summarise(rm_engine *e)
         for (size_t i = 0; i < e->n_passes; i++) {
             const rm_pass_rec *r = &e->passes[i];
             rm_pass p = r->pub;
-            p.from_cm = rm_engine_place(e, r->stretch, r->enc_from);
-            p.to_cm = rm_engine_place(e, r->stretch, r->enc_to);
+            p.from_cm = rm_engine_place(e, r->stretch, r->enc_from,
+                                        p.start_s, p.end_s);
+            p.to_cm = rm_engine_place(e, r->stretch, r->enc_to, p.start_s,
+                                      p.end_s);
             /* Without a placement the direction along the calf is not
              * known either: 0. */
             p.direction = isfinite(p.from_cm) && isfinite(p.to_cm)
@@ -186,7 +309,8 @@ rm_status rm_engine_summarise(rm_engine *e)
         for (size_t i = 0; i < e->n_flinches; i++) {
             const rm_flinch_rec *r = &e->flinches[i];
             rm_flinch f = r->pub;
-            f.position_cm = rm_engine_place(e, r->stretch, r->enc_cm);
+            f.position_cm = rm_engine_place(e, r->stretch, r->enc_cm,
+                                            f.time_s, f.time_s);
             f.position_frac = frac_of(e, f.position_cm);
             f.line = rm_line_from_skew(r->skew, e->meta.leg,
                                        e->cfg.line_skew);
