@@ -71,6 +71,21 @@ static FILE *open_truth(const char *path, int force)
     return f;
 }
 
+/* Close the truth file; on failure (or if @p failed) remove it, so no
+ * half-written truth is left beside a session. Returns nonzero if the
+ * truth is not complete on disk. */
+static int close_truth(FILE *f, const char *path, int failed)
+{
+    if (!f)
+        return 0;
+    if (f == stdout)
+        return fflush(f) != 0 || failed;
+    failed |= fclose(f) != 0;
+    if (failed)
+        remove(path);
+    return failed;
+}
+
 static int render(rm_sim *sim, rm_session_writer *w, const char *out_path)
 {
     rm_frame *buf = calloc(BLOCK_FRAMES, sizeof *buf);
@@ -166,12 +181,20 @@ int cmd_sim(int argc, char **argv)
         cli_error(CMD, "%s", err.msg);
         return cli_exit_for(st);
     }
+    /* Claim the truth file first, so a refusal costs no work and leaves
+     * no session behind. */
+    FILE *tf = NULL;
+    if (truth_path && !(tf = open_truth(truth_path, force))) {
+        rm_sim_free(sim);
+        return EXIT_RUNTIME;
+    }
     rm_session_writer *w = NULL;
     st = rm_session_writer_new(out_path, rm_sim_get_meta(sim),
                                force ? RM_WRITE_OVERWRITE : 0, &w, &err);
     if (st != RM_OK) {
         cli_error(CMD, "%s%s", err.msg,
                   st == RM_ERR_EXISTS ? " (use --force to overwrite)" : "");
+        close_truth(tf, truth_path, 1);
         rm_sim_free(sim);
         return st == RM_ERR_EXISTS ? EXIT_RUNTIME : cli_exit_for(st);
     }
@@ -183,21 +206,11 @@ int cmd_sim(int argc, char **argv)
         cli_error(CMD, "%s: closing failed: %s", out_path, rm_strerror(st));
         rc = EXIT_RUNTIME;
     }
-    if (rc == EXIT_OK && truth_path) {
-        FILE *f = open_truth(truth_path, force);
-        if (!f) {
+    if (tf) {
+        int bad = rc != EXIT_OK || rm_sim_write_truth(sim, tf) != RM_OK;
+        if (close_truth(tf, truth_path, bad) && rc == EXIT_OK) {
+            cli_error(CMD, "%s: writing the truth failed", truth_path);
             rc = EXIT_RUNTIME;
-        } else {
-            st = rm_sim_write_truth(sim, f);
-            int bad = st != RM_OK;
-            if (f != stdout)
-                bad |= fclose(f) != 0;
-            else
-                bad |= fflush(f) != 0;
-            if (bad) {
-                cli_error(CMD, "%s: writing the truth failed", truth_path);
-                rc = EXIT_RUNTIME;
-            }
         }
     }
     if (rc == EXIT_OK && !quiet) {

@@ -48,6 +48,7 @@ expect 1 sim short -o "$tmp/a.wav" --seed 9
 grep -q "force" "$tmp/err" || fail "overwrite refusal does not mention --force"
 cmp -s "$tmp/a.wav" "$tmp/a.keep" || fail "refused overwrite changed the file"
 expect 1 sim short -o "$tmp/b.wav" --truth "$tmp/a.json" --seed 4
+[ -e "$tmp/b.wav" ] && fail "refusing the truth file still wrote a session"
 expect 0 sim short -o "$tmp/a.wav" --truth "$tmp/a.json" --seed 4 \
     --leg right --force
 
