@@ -49,3 +49,8 @@ examples: $(EX_BINS)
 check: $(EX_BINS)
 
 CHECK_SCRIPTS += examples/test_examples.sh
+# tests/install/: make install/uninstall into temporary prefixes, an
+# out-of-tree build through pkg-config (shared and --static), the nm -D
+# export check, and the man pages against --help and the exports.
+CHECK_SCRIPTS += $(sort $(wildcard tests/install/test_*.sh))
+check: $(EX_ENV)

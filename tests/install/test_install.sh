@@ -1,0 +1,173 @@
+#!/bin/sh
+# make install / uninstall as a user of librollmap meets them:
+#  1. install into a temporary PREFIX: exactly the documented files, the
+#     shared library with its links and SONAME, exports only rm_ names
+#     (and exactly the RM_API functions of the installed header);
+#  2. build examples/print_holds.c out of tree with
+#     `pkg-config --cflags --libs librollmap` and run it on a session made
+#     by the installed CLI; link it statically with `pkg-config --static`;
+#     check the documented API conventions (api_conventions.c), that
+#     handles are opaque and that C++ can include the header;
+#  3. a staged install (DESTDIR) keeps PREFIX in the .pc, and uninstall
+#     removes every file it installed.
+# Usage: tests/install/test_install.sh BUILD
+set -u
+build=${1:?usage: $0 BUILD}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=$(cd "$build" && pwd)
+tmp=$(mktemp -d /tmp/rm-install.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# The compiler and flags the library was built with (a sanitizer build
+# needs them on the program too); written by examples/examples.mk.
+EX_CC=${CC:-cc}
+EX_CFLAGS="-std=c11 -Wall -Wextra -Werror"
+[ -f "$build/examples/build-env.sh" ] && . "$build/examples/build-env.sh"
+
+version=$(sed -n 's/^#define RM_VERSION_STRING "\(.*\)"$/\1/p' \
+          "$build/include/rollmap_version.h")
+[ -n "$version" ] || fail "no RM_VERSION_STRING in $build/include"
+
+# make's own output only when it fails.
+run_make() {
+    make -C "$top" --no-print-directory BUILD="$build" "$@" \
+        >"$tmp/make.log" 2>&1 || fail "make $*: $(tail -5 "$tmp/make.log")"
+}
+
+# --- 1. install into a temporary prefix ----------------------------------
+prefix=$tmp/prefix
+run_make install PREFIX="$prefix"
+(cd "$prefix" && find . ! -type d | sort) >"$tmp/files"
+cat >"$tmp/expected" <<EOF
+./bin/rollmap
+./include/rollmap.h
+./include/rollmap_version.h
+./lib/librollmap.a
+./lib/librollmap.so
+./lib/librollmap.so.0
+./lib/librollmap.so.$version
+./lib/pkgconfig/librollmap.pc
+./share/man/man1/rollmap.1
+./share/man/man3/librollmap.3
+EOF
+diff "$tmp/expected" "$tmp/files" >"$tmp/diff" ||
+    fail "installed files differ from the documented list: $(cat "$tmp/diff")"
+
+lib=$prefix/lib
+[ "$(readlink "$lib/librollmap.so")" = librollmap.so.0 ] ||
+    fail "librollmap.so -> $(readlink "$lib/librollmap.so")"
+[ "$(readlink "$lib/librollmap.so.0")" = "librollmap.so.$version" ] ||
+    fail "librollmap.so.0 -> $(readlink "$lib/librollmap.so.0")"
+soname=$(readelf -d "$lib/librollmap.so.$version" |
+         sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[ "$soname" = librollmap.so.0 ] || fail "SONAME is '$soname'"
+
+# Exports: every defined dynamic symbol starts with rm_ ...
+nm -D --defined-only "$lib/librollmap.so.$version" | awk '{ print $3 }' |
+    sort >"$tmp/exports"
+[ -s "$tmp/exports" ] || fail "nm -D shows no exports"
+if grep -v '^rm_' "$tmp/exports" >"$tmp/bad"; then
+    fail "exported outside rm_: $(tr '\n' ' ' <"$tmp/bad")"
+fi
+# ... and they are exactly the RM_API functions of the installed header:
+# nothing internal leaks, nothing declared is missing.
+tr '\n' ' ' <"$prefix/include/rollmap.h" | sed 's/;/;\n/g' |
+    sed -n 's/.*RM_API[^(]*[ *]\(rm_[a-z0-9_]*\)(.*/\1/p' | sort \
+    >"$tmp/declared"
+[ "$(wc -l <"$tmp/declared")" -gt 50 ] ||
+    fail "only $(wc -l <"$tmp/declared") RM_API functions found in rollmap.h"
+diff "$tmp/declared" "$tmp/exports" >"$tmp/diff" ||
+    fail "exports differ from rollmap.h's RM_API functions (< declared, > exported): $(cat "$tmp/diff")"
+
+# --- 2. a program built out of tree through pkg-config ---------------------
+export PKG_CONFIG_PATH="$lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+[ "$(pkg-config --modversion librollmap)" = "$version" ] ||
+    fail "pkg-config --modversion: $(pkg-config --modversion librollmap)"
+mkdir "$tmp/src"
+cp "$top/examples/print_holds.c" "$here/api_conventions.c" "$tmp/src/"
+cd "$tmp/src" || fail "cd"
+# shellcheck disable=SC2046,SC2086
+$EX_CC $EX_CFLAGS print_holds.c $(pkg-config --cflags --libs librollmap) \
+    -o print_holds 2>"$tmp/cc.err" ||
+    fail "out-of-tree build: $(cat "$tmp/cc.err")"
+"$prefix/bin/rollmap" sim holds -o session.wav -q ||
+    fail "installed rollmap sim"
+LD_LIBRARY_PATH=$lib ./print_holds session.wav >out.txt 2>err.txt ||
+    fail "print_holds (shared): exit $?: $(cat err.txt)"
+ldd_lib=$(LD_LIBRARY_PATH=$lib ldd ./print_holds |
+          awk '$1 == "librollmap.so.0" { print $3 }')
+[ "$ldd_lib" = "$lib/librollmap.so.0" ] ||
+    fail "print_holds loads librollmap from '$ldd_lib'"
+grep -q "^session.wav: [0-9.]* s, [1-9][0-9]* holds\$" out.txt ||
+    fail "print_holds found no holds: $(head -1 out.txt)"
+
+# Static: librollmap.a plus what `pkg-config --static` lists for it
+# (Libs.private, Requires.private). The system libraries stay shared.
+static_libs=$(pkg-config --static --libs librollmap |
+              sed 's/-lrollmap/-Wl,-Bstatic -lrollmap -Wl,-Bdynamic/')
+# shellcheck disable=SC2086
+$EX_CC $EX_CFLAGS print_holds.c $(pkg-config --static --cflags librollmap) \
+    $static_libs -o print_holds_static 2>"$tmp/cc.err" ||
+    fail "static link with pkg-config --static: $(cat "$tmp/cc.err")"
+if readelf -d print_holds_static | grep -q 'NEEDED.*librollmap'; then
+    fail "the static build still needs librollmap.so"
+fi
+./print_holds_static session.wav >out-static.txt ||
+    fail "print_holds (static): exit $?"
+cmp -s out.txt out-static.txt || fail "static and shared builds disagree"
+
+# The conventions docs/api.md promises.
+# shellcheck disable=SC2046,SC2086
+$EX_CC $EX_CFLAGS api_conventions.c $(pkg-config --cflags --libs librollmap) \
+    -o api_conventions 2>"$tmp/cc.err" ||
+    fail "api_conventions: $(cat "$tmp/cc.err")"
+LD_LIBRARY_PATH=$lib ./api_conventions >conv.txt 2>&1 ||
+    fail "API conventions broken: $(cat conv.txt)"
+
+# Handles are opaque: sizeof on any of them must not compile.
+handles=$(sed -n 's/^typedef struct \(rm_[a-z_]*\) \1;$/\1/p' \
+          "$prefix/include/rollmap.h")
+[ -n "$handles" ] || fail "no opaque handle typedefs in rollmap.h"
+for h in $handles; do
+    printf '#include <rollmap.h>\nunsigned long f(void);\nunsigned long f(void) { return sizeof(%s); }\n' \
+        "$h" >opaque.c
+    # shellcheck disable=SC2046
+    if $EX_CC -std=c11 -c opaque.c $(pkg-config --cflags librollmap) \
+        -o opaque.o 2>/dev/null; then
+        fail "$h is not opaque: sizeof($h) compiles"
+    fi
+done
+
+# C++ programs can include the header (extern "C", no C-only syntax).
+if command -v c++ >/dev/null 2>&1; then
+    printf '#include <rollmap.h>\nint main() { return rm_strerror(RM_OK) ? 0 : 1; }\n' \
+        >cxx.cc
+    # shellcheck disable=SC2046
+    c++ -std=c++11 -Wall -Wextra -Werror cxx.cc \
+        $(pkg-config --cflags --libs librollmap) -o cxx 2>"$tmp/cc.err" ||
+        fail "C++ cannot use rollmap.h: $(head -5 "$tmp/cc.err")"
+    LD_LIBRARY_PATH=$lib ./cxx || fail "C++ program failed"
+fi
+cd "$tmp" || fail "cd"
+
+run_make uninstall PREFIX="$prefix"
+left=$(cd "$prefix" && find . ! -type d)
+[ -z "$left" ] || fail "uninstall left: $left"
+
+# --- 3. staged install: DESTDIR + PREFIX -----------------------------------
+dest=$tmp/dest
+run_make install DESTDIR="$dest" PREFIX=/opt/rollmap
+pc=$dest/opt/rollmap/lib/pkgconfig/librollmap.pc
+[ -f "$pc" ] || fail "DESTDIR install: no $pc"
+grep -qx 'prefix=/opt/rollmap' "$pc" ||
+    fail "the staged .pc does not say prefix=/opt/rollmap: $(head -1 "$pc")"
+[ -f "$dest/opt/rollmap/share/man/man1/rollmap.1" ] ||
+    fail "DESTDIR install: no rollmap.1"
+run_make uninstall DESTDIR="$dest" PREFIX=/opt/rollmap
+left=$(cd "$dest" && find . ! -type d)
+[ -z "$left" ] || fail "DESTDIR uninstall left: $left"
+
+echo "install: $(wc -l <"$tmp/exports") exports, all rm_; shared, static," \
+     "C++ and out-of-tree builds work; uninstall removes everything"
