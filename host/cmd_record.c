@@ -44,7 +44,8 @@ static void help(void)
         "Options:\n"
         "  -p, --port PORT      serial port (default: the one port with a\n"
         "                       known board USB id; see 'rollmap ports');\n"
-        "                       a pty path works too, '-' means stdin/stdout\n"
+        "                       a pty path works too; '-' is stdin/stdout\n"
+        "                       (then the view and report go to stderr)\n"
         "      --baud N         serial speed (default %u)\n"
         "      --sim[=SCENARIO] virtual board running the simulator\n"
         "                       (default scenario: basic)\n"
@@ -317,7 +318,10 @@ int cmd_record(int argc, char **argv)
     memset(&last, 0, sizeof last);
     const char *why_stop = NULL;
     int link_ok = 0;        /* the board can still be told to stop */
-    liveview *view = liveview_new(stdout, a.view, desc);
+    /* With '-p -' stdout carries the commands to the board: the view and
+     * the report go to stderr instead. */
+    FILE *out = a.port && !strcmp(a.port, "-") ? stderr : stdout;
+    liveview *view = liveview_new(out, a.view, desc);
     rm_frame *buf = malloc(READ_FRAMES * sizeof *buf);
     if (!buf) {
         cli_error(CMD, "out of memory");
@@ -450,8 +454,8 @@ done:
     const rm_engine *e = rm_recorder_engine(rec);
     const rm_summary *sum = e ? rm_engine_summary(e) : NULL;
     if (sum && frames) {
-        putchar('\n');
-        if (rm_report_write(sum, &meta, RM_REPORT_TEXT, stdout) != RM_OK)
+        fputc('\n', out);
+        if (rm_report_write(sum, &meta, RM_REPORT_TEXT, out) != RM_OK)
             cli_error(CMD, "could not write the report summary");
     }
     rm_recorder_free(rec);

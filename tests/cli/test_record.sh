@@ -49,6 +49,21 @@ if command -v socat >/dev/null 2>&1; then
     kill $spid 2>/dev/null; spid=""
 fi
 
+# '-p -': the board on stdin/stdout (the virtual board on a pty, joined
+# by socat); the view and report go to stderr, stdout stays the wire.
+V=$build/tests/pty/vboard
+if [ -x "$V" ] && command -v socat >/dev/null 2>&1; then
+    "$V" short --no-realtime >"$tmp/slave" 2>/dev/null &
+    spid=$!
+    i=0; while [ ! -s "$tmp/slave" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    socat FILE:"$(cat "$tmp/slave")",raw,echo=0 \
+        SYSTEM:"'$R' record -p - --duration 3 -o '$tmp/io.wav' 2>'$tmp/io.err'" ||
+        fail "stdio: socat or record failed: $(cat "$tmp/io.err")"
+    kill $spid 2>/dev/null; wait $spid 2>/dev/null; spid=""
+    has "$tmp/io.err" "duration reached" "stdio record" &&
+        has "$tmp/io.err" "Holds" "stdio: report on stderr"
+fi
+
 # A recording from the virtual board, as fast as it can send.
 expect 0 "sim record" -- "$R" record --sim=short --no-realtime --duration 5 \
     --leg left --notes "cli test" -o "$tmp/a.wav" &&
