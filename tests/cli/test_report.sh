@@ -73,6 +73,16 @@ sys.exit(any(len(l.rstrip("\n")) > 80 for l in open(sys.argv[1], encoding="utf-8
 grep -q '\[' "$tmp/out" && grep -q "$(printf '\033')" "$tmp/out" && bad "colour codes on a pipe"
 grep -q "professional" "$tmp/out" || bad "text report lacks the safety reminder"
 
+# Colour only on a terminal, and never with NO_COLOR (script(1) gives
+# the command a pty).
+if command -v script >/dev/null 2>&1; then
+    TERM=xterm script -qec "'$ROLLMAP' report '$s'" /dev/null >"$tmp/tty" 2>&1
+    grep -q "$(printf '\033')\[1m" "$tmp/tty" || bad "no bold headings on a tty"
+    TERM=xterm NO_COLOR=1 script -qec "'$ROLLMAP' report '$s'" /dev/null \
+        >"$tmp/tty" 2>&1
+    grep -q "$(printf '\033')" "$tmp/tty" && bad "colour despite NO_COLOR"
+fi
+
 expect 0 "$ROLLMAP" report "$s" -f json
 cp "$tmp/out" "$tmp/a.json"
 $PY - "$tmp/a.json" <<'PYEOF' || bad "JSON report does not match the schema"
@@ -137,6 +147,22 @@ cmp -s "$tmp/exists.json" "$tmp/a.json" || bad "--force did not replace"
 expect 1 "$ROLLMAP" report "$s" -o "$tmp/no/such/dir/r.txt"
 err_has "rollmap report: $tmp/no/such/dir/r.txt: "
 ls "$tmp" | grep -q '\.tmp-' && bad "temporary file left behind"
+
+# --- thin input: a few seconds, calf not placed --------------------------
+if "$ROLLMAP" sim short -o "$tmp/short.wav" >/dev/null 2>&1; then
+    for f in text json csv svg html; do
+        expect 0 "$ROLLMAP" report "$tmp/short.wav" -f $f
+        [ -s "$tmp/out" ] || bad "empty $f report of a short session"
+    done
+    expect 0 "$ROLLMAP" report "$tmp/short.wav" -f json
+    $PY - "$tmp/out" <<'PYEOF' || bad "short session JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+if not d["calf"]["found"]:
+    assert d["calf"]["length_cm"] is None
+    assert all(h["position_cm"] is None for h in d["holds"])
+PYEOF
+fi
 
 # --- trend -------------------------------------------------------------
 # The same session twice: every spot is seen in both, unchanged.
