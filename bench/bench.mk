@@ -1,0 +1,29 @@
+# make bench: the benchmark suite (issue 5; see docs/performance.md).
+# Prints paste-able tables and writes bench/out/summary.json. Sessions are
+# generated once into bench/out/ (git-ignored) and reused. These are
+# benchmarks, not tests: nothing here runs in make check.
+#
+#   make BUILD=build-bench bench                  full run (~5 min)
+#   make BUILD=build-bench bench BENCH_ARGS=--quick   shorter, fewer runs
+BENCH_DIR   := $(BUILD)/bench
+BENCH_TOOLS := $(BENCH_DIR)/floor $(BENCH_DIR)/reader $(BENCH_DIR)/engine_ir \
+               $(BENCH_DIR)/livelat
+BENCH_ARGS  ?=
+
+$(BENCH_DIR)/floor: bench/floor.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
+
+$(BENCH_DIR)/reader $(BENCH_DIR)/engine_ir $(BENCH_DIR)/livelat: $(BENCH_DIR)/%: bench/%.c $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC_LIB) $(LDLIBS)
+
+.PHONY: bench bench-tools
+bench-tools: $(CLI) $(BENCH_TOOLS)
+
+# The live path reuses the pty harness's virtual board when it is there.
+bench: bench-tools
+	@$(MAKE) --no-print-directory pty-tools >/dev/null 2>&1 || true
+	@/usr/bin/python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)

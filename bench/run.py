@@ -1,0 +1,547 @@
+#!/usr/bin/python3
+"""The benchmark suite behind `make bench` (issue 5; docs/performance.md).
+
+Runs every measurement once, prints Markdown tables (paste-able into a
+note) and writes bench/out/summary.json. Sessions come from the simulator
+and are kept in bench/out/ between runs. A row whose measurement needs a
+hook the code does not have yet says "n/a: needs ..." instead of a number.
+
+    bench/run.py --build build-bench [--quick] [--runs N] [--live-s S]
+"""
+import argparse
+import datetime
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "bench", "out")
+BASELINE = os.path.join(ROOT, "bench", "BASELINE.md")
+
+# Targets from issue 5.
+TARGET_RATIO = 2.0          # report time / floor time, stress session
+TARGET_RSS_MB = 64.0
+TARGET_RSS_GROWTH = 0.10    # 1-hour peak RSS within 10% of 1-minute
+TARGET_CPU_FRAC = 0.05      # live path, fraction of one core
+TARGET_P99_MS = 5.0
+
+# Sessions: name -> (scenario, duration_s, seed). stress is 32 cells at
+# 1 kHz; basic is the rev A board (12 cells at 80 Hz).
+SESSIONS = {
+    "stress-3600": ("stress", 3600, 1),
+    "stress-60": ("stress", 60, 1),
+    "reva-600": ("basic", 600, 1),
+}
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def session_path(name):
+    scen, dur, seed = SESSIONS[name]
+    return os.path.join(OUT, "%s-s%d.wav" % (name, seed))
+
+
+def ensure_session(cli, name):
+    """Generate a session once; reuse it while its parameters match."""
+    scen, dur, seed = SESSIONS[name]
+    path = session_path(name)
+    params = "%s duration %d seed %d\n" % (scen, dur, seed)
+    stamp = path + ".params"
+    if os.path.exists(path) and os.path.exists(stamp):
+        with open(stamp) as f:
+            if f.read() == params:
+                return path
+    log("bench: generating %s (%s, %d s, seed %d)" % (path, scen, dur, seed))
+    subprocess.run([cli, "sim", scen, "-o", path, "--duration", str(dur),
+                    "--seed", str(seed), "--force", "--quiet"], check=True)
+    with open(stamp, "w") as f:
+        f.write(params)
+    return path
+
+
+def session_info(cli, path):
+    out = subprocess.run([cli, "info", "--json", path], check=True,
+                         capture_output=True, text=True).stdout
+    info = json.loads(out)
+    return info
+
+
+TIME = "/usr/bin/time"
+
+
+def run_timed(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+    """Wall time (s), CPU time (s) and peak RSS (kB) of one command.
+
+    Peak RSS comes from /usr/bin/time: the rusage Python's wait4 returns
+    would count the forked Python interpreter (Linux keeps the high-water
+    mark across exec). Every command is wrapped alike, so the wrapper's
+    ~1 ms is in both sides of a ratio.
+    """
+    rss_file = os.path.join(OUT, ".rss")
+    cmd = [TIME, "-f", "%M", "-o", rss_file] + argv
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=stdout, stderr=stderr)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise RuntimeError("%s exited %d" % (" ".join(argv), code))
+    with open(rss_file) as f:
+        rss = int(f.read().split()[-1])
+    return wall, ru.ru_utime + ru.ru_stime, rss
+
+
+def fmt(x, nd=2):
+    return "n/a" if x is None else ("%.*f" % (nd, x))
+
+
+def table(head, rows):
+    lines = ["| " + " | ".join(head) + " |",
+             "|" + "|".join("---" for _ in head) + "|"]
+    for r in rows:
+        lines.append("| " + " | ".join(str(c) for c in r) + " |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- 1 + 2
+
+def bench_offline(a, cli, build, names):
+    """Floor, reader and report, alternating (FRP FRP ...), medians."""
+    floor = os.path.join(build, "bench", "floor")
+    reader = os.path.join(build, "bench", "reader")
+    res = []
+    for name in names:
+        path = ensure_session(cli, name)
+        info = session_info(cli, path)
+        d = info["descriptor"]
+        # Warm the page cache and check all three read the same frames.
+        fl = subprocess.run([floor, path], check=True, capture_output=True,
+                            text=True).stdout.split()
+        rd = subprocess.run([reader, path], check=True, capture_output=True,
+                            text=True).stdout.split()
+        rep = json.loads(subprocess.run(
+            [cli, "report", "-f", "json", path], check=True,
+            capture_output=True, text=True).stdout)
+        frames = {"floor": int(fl[1]), "reader": int(rd[1]),
+                  "report": int(rep["session"]["frames"])}
+        if len(set(frames.values())) != 1:
+            log("bench: %s: frame counts differ: %s" % (name, frames))
+        cmds = {"floor": [floor, path], "reader": [reader, path],
+                "report": [cli, "report", "-f", "json", path]}
+        wall = {k: [] for k in cmds}
+        cpu = {k: [] for k in cmds}
+        rss = {k: [] for k in cmds}
+        for i in range(a.runs):
+            for k in ("floor", "reader", "report"):
+                w, c, r = run_timed(cmds[k])
+                wall[k].append(w)
+                cpu[k].append(c)
+                rss[k].append(r)
+        med = {k: statistics.median(v) for k, v in wall.items()}
+        pair = statistics.median(r / f for r, f in
+                                 zip(wall["report"], wall["floor"]))
+        res.append({
+            "session": name, "path": os.path.relpath(path, ROOT),
+            "cells": d["cells"], "rate_hz": d["rate_hz"],
+            "duration_s": SESSIONS[name][1],
+            "bytes": os.path.getsize(path), "frames": frames,
+            "runs": a.runs, "wall_s": wall, "cpu_s": cpu,
+            "peak_rss_kb": {k: max(v) for k, v in rss.items()},
+            "floor_median_s": med["floor"], "reader_median_s": med["reader"],
+            "report_median_s": med["report"],
+            "report_cpu_median_s": statistics.median(cpu["report"]),
+            "ratio": med["report"] / med["floor"],
+            "reader_ratio": med["reader"] / med["floor"],
+            "ratio_pairwise_median": pair,
+            "report_peak_rss_kb": max(rss["report"]),
+            "target_ratio": TARGET_RATIO if name.startswith("stress") else None,
+        })
+        log("bench: offline %s: floor %.3f s, reader %.3f s, report %.3f s, "
+            "ratio %.2f" % (name, med["floor"], med["reader"], med["report"],
+                            med["report"] / med["floor"]))
+    return res
+
+
+def bench_memory(a, cli, offline):
+    """Peak RSS of the report on 1-minute and 1-hour stress sessions."""
+    rows = []
+    for name in ("stress-60", "stress-3600"):
+        prev = [o for o in offline if o["session"] == name]
+        if prev:
+            rss = prev[0]["report_peak_rss_kb"]
+        else:
+            path = ensure_session(cli, name)
+            rss = max(run_timed([cli, "report", "-f", "json", path])[2]
+                      for _ in range(3))
+        rows.append({"session": name, "peak_rss_kb": rss,
+                     "peak_rss_mb": rss / 1024.0})
+    growth = None
+    if len(rows) == 2 and rows[0]["peak_rss_kb"]:
+        growth = rows[1]["peak_rss_kb"] / rows[0]["peak_rss_kb"] - 1.0
+    return {"sessions": rows, "growth_1h_vs_1min": growth,
+            "target_mb": TARGET_RSS_MB, "target_growth": TARGET_RSS_GROWTH}
+
+
+# ---------------------------------------------------------------- 3
+
+def kv_line(text):
+    toks = text.split()
+    return {toks[i]: float(toks[i + 1]) for i in range(0, len(toks) - 1, 2)}
+
+
+def bench_live_record(a, cli, build):
+    """The rollmap binary: virtual board on a pty -> rollmap record."""
+    vboard = os.path.join(build, "tests", "pty", "vboard")
+    if not os.access(vboard, os.X_OK):
+        return {"status": "n/a: needs tests/pty/vboard (make pty-tools)"}
+    dur = a.live_s
+    out_wav = os.path.join(OUT, "live-record.wav")
+    board_err = open(os.path.join(OUT, "live-board.log"), "w+")
+    # The board runs past the host's --duration so record stops first.
+    board = subprocess.Popen([vboard, "stress", "--seed", "3", "--duration",
+                              str(dur + 5)], stdout=subprocess.PIPE,
+                             stderr=board_err, text=True)
+    try:
+        slave = board.stdout.readline().strip()
+        rec_err = os.path.join(OUT, "live-record.log")
+        with open(rec_err, "w") as err:
+            wall, cpu, rss = run_timed(
+                [cli, "record", "-p", slave, "--quiet", "--duration",
+                 str(dur), "--force", "-o", out_wav], stderr=err)
+    finally:
+        board.send_signal(signal.SIGTERM)
+        board.wait()
+    with open(rec_err) as f:
+        text = f.read()
+    m = re.search(r"(\d+) frames \(([\d.]+) s\).*lost (\d+) in gaps, "
+                  r"(\d+) corrupt", text)
+    board_err.seek(0)
+    sent = re.search(r"sent (\d+) sample frames", board_err.read())
+    frames = int(m.group(1)) if m else None
+    expect = int(round(dur * 1000))
+    return {
+        "status": "ok", "duration_s": dur, "wall_s": wall, "cpu_s": cpu,
+        "cpu_frac": cpu / wall, "peak_rss_kb": rss,
+        "frames": frames, "frames_expected": expect,
+        "decoder_lost": int(m.group(3)) if m else None,
+        "corrupt_bytes": int(m.group(4)) if m else None,
+        "frames_lost": (expect - frames + int(m.group(3))) if m else None,
+        "board_sent": int(sent.group(1)) if sent else None,
+        "target_cpu_frac": TARGET_CPU_FRAC,
+    }
+
+
+def bench_live_latency(a, build):
+    """bench/livelat: the same library calls as record, frames stamped."""
+    probe = os.path.join(build, "bench", "livelat")
+    if not os.access(probe, os.X_OK):
+        return {"status": "n/a: needs bench/livelat (make bench-tools)"}
+    trials = []
+    for i in range(a.lat_trials):
+        out = subprocess.run(
+            [probe, "stress", "--seed", str(3 + i), "--duration",
+             str(a.lat_s), "-o", os.path.join(OUT, "live-latency.wav")],
+            check=True, capture_output=True, text=True).stdout
+        trials.append(kv_line(out))
+        log("bench: live latency trial %d: p50 %.0f us, p99 %.0f us"
+            % (i + 1, trials[-1]["lat_median_us"], trials[-1]["lat_p99_us"]))
+    p99s = sorted(t["lat_p99_us"] for t in trials)
+    return {
+        "status": "ok", "trials": trials, "duration_s": a.lat_s,
+        "lat_median_us": statistics.median(t["lat_median_us"]
+                                           for t in trials),
+        "lat_p99_us_median": statistics.median(p99s),
+        "lat_p99_us_worst": p99s[-1],
+        "lat_max_us": max(t["lat_max_us"] for t in trials),
+        "frames_lost": sum(int(t["frames_lost"]) for t in trials),
+        "host_cpu_frac": statistics.median(t["host_cpu_frac"]
+                                           for t in trials),
+        "target_p99_ms": TARGET_P99_MS,
+    }
+
+
+# ---------------------------------------------------------------- 4
+
+def bench_firmware(build):
+    """Flash/RAM from the firmware ELF; cycles from the simavr runner."""
+    elf = None
+    for d in (os.path.join(build, "firmware"), os.path.join(ROOT, "firmware")):
+        for dirpath, _, files in os.walk(d) if os.path.isdir(d) else []:
+            for f in files:
+                if f.endswith(".elf"):
+                    elf = os.path.join(dirpath, f)
+    res = {"elf": elf and os.path.relpath(elf, ROOT)}
+    if elf:
+        out = subprocess.run(["avr-size", "-A", elf], capture_output=True,
+                             text=True).stdout
+        sec = {}
+        for line in out.splitlines():
+            t = line.split()
+            if len(t) >= 2 and t[0].startswith(".") and t[1].isdigit():
+                sec[t[0]] = int(t[1])
+        res["flash_bytes"] = sec.get(".text", 0) + sec.get(".data", 0)
+        res["ram_bytes"] = sec.get(".data", 0) + sec.get(".bss", 0)
+    else:
+        res["size_status"] = "n/a: needs the firmware ELF (firmware.mk)"
+    # The cycle counter belongs to the simavr runner in tests/firmware/.
+    res["cycles_status"] = ("n/a: needs the tests/firmware simavr runner to "
+                            "print cycles per frame (12 cells at 80 Hz) and "
+                            "the highest sustainable rate")
+    return res
+
+
+# ---------------------------------------------------------------- 5
+
+def read_baseline():
+    """Rows '| session | Ir/frame | ...' of the table in BASELINE.md."""
+    base = {}
+    if os.path.exists(BASELINE):
+        with open(BASELINE) as f:
+            for line in f:
+                m = re.match(r"\|\s*`?([\w.-]+)`?\s*\|\s*([\d,]+)\s*\|", line)
+                if m and m.group(1) in SESSIONS:
+                    base[m.group(1)] = int(m.group(2).replace(",", ""))
+    return base
+
+
+def callgrind_total(path):
+    with open(path) as f:
+        for line in f:
+            if line.startswith("totals:") or line.startswith("summary:"):
+                return int(line.split()[1])
+    raise RuntimeError("%s: no totals line" % path)
+
+
+def bench_instructions(cli, build, names):
+    tool = os.path.join(build, "bench", "engine_ir")
+    base = read_baseline()
+    rows = []
+    for name in names:
+        path = ensure_session(cli, name)
+        cg = os.path.join(OUT, "callgrind.engine.%s.out" % name)
+        out = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + cg,
+             "--collect-atstart=no", "--toggle-collect=engine_run*",
+             tool, path], check=True, capture_output=True, text=True).stdout
+        frames = int(out.split()[1])
+        ir = callgrind_total(cg)
+        per = ir / frames
+        b = base.get(name)
+        rows.append({"session": name, "frames": frames, "ir_total": ir,
+                     "ir_per_frame": per, "baseline_ir_per_frame": b,
+                     "change": (per / b - 1.0) if b else None,
+                     "callgrind_out": os.path.relpath(cg, ROOT)})
+        log("bench: engine %s: %.0f instructions per frame" % (name, per))
+    return rows
+
+
+def profile_report(cli, name, top):
+    """callgrind of `rollmap report -f json`: top functions, self cost."""
+    path = ensure_session(cli, name)
+    cg = os.path.join(OUT, "callgrind.report.%s.out" % name)
+    subprocess.run(["valgrind", "--tool=callgrind",
+                    "--callgrind-out-file=" + cg, cli, "report", "-f",
+                    "json", path], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    total = callgrind_total(cg)
+    out = subprocess.run(["callgrind_annotate", "--threshold=100", cg],
+                         check=True, capture_output=True, text=True).stdout
+    rows = []
+    for line in out.splitlines():
+        m = re.match(r"\s*([\d,]+)\s+\(\s*([\d.]+)%\)\s+(\S+):(\S+)", line)
+        if m and "PROGRAM TOTALS" not in line:
+            fn = m.group(4)
+            src = os.path.basename(m.group(3))
+            rows.append({"function": fn, "file": src,
+                         "ir": int(m.group(1).replace(",", "")),
+                         "pct": float(m.group(2))})
+    return {"session": name, "ir_total": total, "top": rows[:top],
+            "callgrind_out": os.path.relpath(cg, ROOT)}
+
+
+# ---------------------------------------------------------------- main
+
+def verdict(ok):
+    return "n/a" if ok is None else ("yes" if ok else "**no**")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--quick", action="store_true",
+                    help="fewer runs, shorter live path (a smoke run)")
+    ap.add_argument("--runs", type=int, default=7,
+                    help="alternating floor/report pairs per session")
+    ap.add_argument("--live-s", type=float, default=30,
+                    help="seconds of rollmap record on the pty")
+    ap.add_argument("--lat-s", type=float, default=20,
+                    help="seconds per latency trial")
+    ap.add_argument("--lat-trials", type=int, default=3)
+    ap.add_argument("--no-live", action="store_true")
+    ap.add_argument("--no-profile", action="store_true")
+    a = ap.parse_args()
+    if a.quick:
+        a.runs, a.live_s, a.lat_s, a.lat_trials = 3, 10, 10, 1
+    build = os.path.join(ROOT, a.build)
+    cli = os.path.join(build, "rollmap")
+    os.makedirs(OUT, exist_ok=True)
+    if not os.access(TIME, os.X_OK):
+        sys.exit("bench: needs %s (Debian package 'time')" % TIME)
+    st = os.statvfs(OUT)
+    if not os.path.exists(session_path("stress-3600")) and \
+            st.f_bavail * st.f_frsize < 2 * 1024 ** 3:
+        sys.exit("bench: fewer than 2 GiB free under bench/out; the 1-hour "
+                 "session needs about 0.5 GB")
+
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short",
+                             "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain",
+                            "--untracked-files=no"], capture_output=True,
+                           text=True).stdout.strip() != ""
+    summary = {
+        "schema": 1,
+        "when_utc": datetime.datetime.now(datetime.timezone.utc)
+        .strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": commit + ("-dirty" if dirty else ""),
+        "machine": {"cpus": os.cpu_count(),
+                    "loadavg_start": os.getloadavg()},
+    }
+    offline = bench_offline(a, cli, build,
+                            ["stress-3600", "reva-600", "stress-60"])
+    summary["offline"] = offline
+    summary["memory"] = bench_memory(a, cli, offline)
+    if a.no_live:
+        summary["live_record"] = {"status": "skipped (--no-live)"}
+        summary["live_latency"] = {"status": "skipped (--no-live)"}
+    else:
+        summary["live_record"] = bench_live_record(a, cli, build)
+        summary["live_latency"] = bench_live_latency(a, build)
+    summary["firmware"] = bench_firmware(build)
+    summary["instructions"] = bench_instructions(cli, build,
+                                                 ["stress-60", "reva-600"])
+    if not a.no_profile:
+        summary["profile"] = profile_report(cli, "stress-60", 12)
+    summary["machine"]["loadavg_end"] = os.getloadavg()
+
+    with open(os.path.join(OUT, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+        f.write("\n")
+    md = render(summary)
+    with open(os.path.join(OUT, "summary.md"), "w") as f:
+        f.write(md)
+    print(md)
+
+
+def render(s):
+    out = []
+    la = s["machine"]["loadavg_start"]
+    out.append("## rollmap bench, %s, commit %s (%d CPUs, load %.1f at "
+               "start)\n" % (s["when_utc"], s["commit"], s["machine"]["cpus"],
+                             la[0]))
+    out.append("### 1. Offline report vs the floor (median of %d "
+               "alternating runs)\n" % s["offline"][0]["runs"])
+    rows = []
+    for o in s["offline"]:
+        ok = None if o["target_ratio"] is None else \
+            o["ratio"] <= o["target_ratio"]
+        rows.append([o["session"], "%d x %g Hz" % (o["cells"], o["rate_hz"]),
+                     "%.0f" % (o["bytes"] / 1e6), o["frames"]["report"],
+                     fmt(o["floor_median_s"], 3), fmt(o["reader_median_s"], 3),
+                     fmt(o["report_median_s"], 3), fmt(o["reader_ratio"]),
+                     fmt(o["ratio"]), fmt(o["ratio_pairwise_median"]),
+                     "<= %.1f" % o["target_ratio"] if o["target_ratio"]
+                     else "-", verdict(ok)])
+    out.append(table(["session", "cells x rate", "MB", "frames", "floor s",
+                      "reader s", "report s", "reader/floor", "report/floor",
+                      "(median of pairs)", "target", "met"], rows))
+    m = s["memory"]
+    out.append("\n### 2. Peak RSS of `rollmap report -f json`\n")
+    rows = [[r["session"], fmt(r["peak_rss_mb"], 1),
+             "<= %.0f" % m["target_mb"],
+             verdict(r["peak_rss_mb"] <= m["target_mb"])]
+            for r in m["sessions"]]
+    g = m["growth_1h_vs_1min"]
+    rows.append(["1 h vs 1 min", "%+.1f %%" % (100 * g) if g is not None
+                 else "n/a", "<= +%.0f %%" % (100 * m["target_growth"]),
+                 verdict(None if g is None else g <= m["target_growth"])])
+    out.append(table(["session", "peak RSS MB", "target", "met"], rows))
+
+    out.append("\n### 3. Live path: virtual board, 32 cells at 1 kHz, pty\n")
+    r, L = s["live_record"], s["live_latency"]
+    rows = []
+    if r["status"] == "ok":
+        rows.append(["`rollmap record --quiet`: CPU, share of one core",
+                     "%.2f %%" % (100 * r["cpu_frac"]), "<= 5 %",
+                     verdict(r["cpu_frac"] <= TARGET_CPU_FRAC)])
+        rows.append(["`rollmap record`: frames lost (of %d)"
+                     % r["frames_expected"], r["frames_lost"], "0",
+                     verdict(r["frames_lost"] == 0)])
+    else:
+        rows.append(["`rollmap record`: CPU and frames lost", r["status"],
+                     "", "n/a"])
+    if L["status"] == "ok":
+        rows.append(["probe (library path): host CPU, share of one core",
+                     "%.2f %%" % (100 * L["host_cpu_frac"]), "<= 5 %",
+                     verdict(L["host_cpu_frac"] <= TARGET_CPU_FRAC)])
+        rows.append(["probe: frames lost", L["frames_lost"], "0",
+                     verdict(L["frames_lost"] == 0)])
+        rows.append(["probe: latency median, last byte -> engine",
+                     "%.3f ms" % (L["lat_median_us"] / 1e3), "-", "-"])
+        rows.append(["probe: latency p99 (median / worst of %d trials)"
+                     % len(L["trials"]),
+                     "%.3f / %.3f ms" % (L["lat_p99_us_median"] / 1e3,
+                                         L["lat_p99_us_worst"] / 1e3),
+                     "<= 5 ms", verdict(L["lat_p99_us_worst"] / 1e3 <=
+                                        TARGET_P99_MS)])
+        rows.append(["probe: latency max", "%.3f ms" % (L["lat_max_us"] / 1e3),
+                     "-", "-"])
+    else:
+        rows.append(["latency", L["status"], "<= 5 ms", "n/a"])
+    rows.append(["`rollmap record`: latency", "n/a: needs a latency hook in "
+                 "record (see docs/performance.md)", "<= 5 ms", "n/a"])
+    out.append(table(["measure", "value", "target", "met"], rows))
+
+    fw = s["firmware"]
+    out.append("\n### 4. Firmware (ATmega328P)\n")
+    rows = [["flash", "%d B" % fw["flash_bytes"] if "flash_bytes" in fw
+             else fw["size_status"]],
+            ["RAM (data+bss)", "%d B" % fw["ram_bytes"] if "ram_bytes" in fw
+             else fw["size_status"]],
+            ["cycles per frame, 12 cells at 80 Hz", fw["cycles_status"]],
+            ["highest sustainable rate", fw["cycles_status"]]]
+    out.append(table(["measure", "value"], rows))
+
+    out.append("\n### 5. Engine instructions per frame (callgrind)\n")
+    rows = []
+    for i in s["instructions"]:
+        rows.append([i["session"], i["frames"], "{:,}".format(i["ir_total"]),
+                     "{:,.0f}".format(i["ir_per_frame"]),
+                     "{:,}".format(i["baseline_ir_per_frame"])
+                     if i["baseline_ir_per_frame"] else "none",
+                     "%+.1f %%" % (100 * i["change"])
+                     if i["change"] is not None else "n/a"])
+    out.append(table(["session", "frames", "Ir total", "Ir/frame",
+                      "BASELINE.md", "change"], rows))
+    p = s.get("profile")
+    if p:
+        out.append("\n### Profile: `rollmap report -f json` on %s, "
+                   "self cost (callgrind, %s Ir)\n"
+                   % (p["session"], "{:,}".format(p["ir_total"])))
+        out.append(table(["function", "file", "Ir", "%"],
+                         [[t["function"], t["file"],
+                           "{:,}".format(t["ir"]), "%.1f" % t["pct"]]
+                          for t in p["top"]]))
+    out.append("\nFigures as JSON: bench/out/summary.json\n")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    main()
