@@ -159,8 +159,11 @@ rm_status rm_sim_read(rm_sim *sim, rm_frame *buf, size_t cap, size_t *got)
 {
     if (got)
         *got = 0;
-    if (!sim || !got || (!buf && cap))
+    if (!sim)
         return RM_ERR_ARG;
+    if (!got || (!buf && cap))
+        return rm_msg_set(sim->errmsg, sizeof sim->errmsg, RM_ERR_ARG,
+                          "rm_sim_read: no buffer or count");
     *got = rm_sim_render(sim, buf, cap);
     return RM_OK;
 }
@@ -169,6 +172,8 @@ rm_status rm_sim_write_truth(const rm_sim *sim, FILE *out)
 {
     if (!sim || !out)
         return RM_ERR_ARG;
+    /* The handle is const here: a failure's cause is the status alone
+     * (RM_ERR_NOMEM building the JSON, RM_ERR_IO writing it). */
     return rm_sim_truth_json(sim, out);
 }
 
