@@ -455,11 +455,17 @@ static void block(planner *pl, routine *ro, rm_line line, int n_passes,
     }
     if (remaining(pl) < 3.0)
         return;
-    put_down(pl, ankle_end(pl), line, !first);
+    /* Most start at the ankle end; some put the leg down mid-calf. */
+    double start = first || sim_unit(&pl->rng) < 0.6
+                       ? ankle_end(pl)
+                       : sim_uniform(&pl->rng, 0.1, 0.6) * pl->sim->calf_len_cm;
+    put_down(pl, start, line, !first);
     for (int p = 0; p < n_passes; p++) {
         if (remaining(pl) < 3.0)
             return;
         double target = (p % 2 == 0) ? knee_end(pl) : ankle_end(pl);
+        if (fabs(target - pl->pos) < 5.0) /* already there: the other way */
+            target = (p % 2 == 0) ? ankle_end(pl) : knee_end(pl);
         int fl = flinch_here && p == n_passes - 1;
         if (pass(pl, ro, target, fl)) {
             /* The leg comes down elsewhere on the same line and the block
@@ -471,8 +477,17 @@ static void block(planner *pl, routine *ro, rm_line line, int n_passes,
             pass(pl, ro, knee_end(pl), 0);
             return;
         }
-        if (p + 1 < n_passes && remaining(pl) > 3.0)
+        if (p + 1 >= n_passes || remaining(pl) <= 3.0)
+            continue;
+        if (sim_unit(&pl->rng) < 0.15 && remaining(pl) > 12.0) {
+            /* Now and then the leg is lifted between passes and put down
+             * again somewhere else on the same line. */
+            lift(pl, 0, -1.0);
+            put_down(pl, sim_uniform(&pl->rng, 0.1, 0.9) * pl->sim->calf_len_cm,
+                     line, 1);
+        } else {
             still(pl, sim_uniform(&pl->rng, 0.3, 1.0));
+        }
     }
 }
 
