@@ -3,6 +3,7 @@
  * rm_csv_writer_row() one sample at a time, so memory does not grow with
  * the session. Columns and units are in docs/report-schema.md.
  */
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@ struct rm_csv_writer {
     uint32_t cells;
     uint64_t rows;
     int failed;        /* a write failed: later rows are refused */
+    int os_errno;      /* errno of the first failed write */
 };
 
 rm_status rm_csv_writer_new(FILE *out, uint32_t cells, rm_csv_writer **w,
@@ -134,10 +136,16 @@ rm_status rm_csv_writer_row(rm_csv_writer *w, const rm_sample *s)
     row[pos++] = '\n';
     if (fwrite(row, 1, pos, w->out) != pos || ferror(w->out)) {
         w->failed = 1;
+        w->os_errno = errno;
         return RM_ERR_IO;
     }
     w->rows++;
     return RM_OK;
+}
+
+int rm_csv_writer_os_errno(const rm_csv_writer *w)
+{
+    return w ? w->os_errno : 0;
 }
 
 uint64_t rm_csv_writer_rows(const rm_csv_writer *w)

@@ -3,6 +3,7 @@
  * per-format writers, and rm_report_file() (session reader -> engine ->
  * writer in one call), plus the small formatting helpers they share.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,6 +349,19 @@ fail:
     return st;
 }
 
+/* "calf.wav: cannot write the report: No space left on device": the
+ * OS's reason (errno right after the failed write) says more than
+ * RM_ERR_IO's static text. */
+static rm_status write_failed(rm_error *err, rm_status st, const char *path,
+                              int os_errno)
+{
+    char why[128];
+    if (os_errno == 0 || strerror_r(os_errno, why, sizeof why) != 0)
+        snprintf(why, sizeof why, "%s", rm_strerror(st));
+    return rm_error_set(err, st, "%s: cannot write the report: %s", path,
+                        why);
+}
+
 struct csv_sink {
     rm_csv_writer *w;
     int active;        /* rows only in the sample pass (final positions) */
@@ -411,9 +425,12 @@ done:
     rm_engine_free(eng);
     rm_session_close(sess);
     if (sink.w) {
+        int first_errno = rm_csv_writer_os_errno(sink.w);
+        errno = 0;
         rm_status cst = rm_csv_writer_close(sink.w);
         if (st == RM_OK && cst != RM_OK)
-            st = rm_error_set(err, cst, "%s: writing the CSV failed", path);
+            st = write_failed(err, cst, path,
+                              first_errno ? first_errno : errno);
     }
     return st;
 }
@@ -433,12 +450,13 @@ rm_status rm_report_file(const char *session_path, rm_report_format fmt,
                                      err);
     if (st != RM_OK)
         return st;
+    errno = 0;
     st = rm_report_write(rm_engine_summary(eng), rm_session_get_meta(sess),
                          fmt, out);
+    int write_errno = errno;
     rm_engine_free(eng);
     rm_session_close(sess);
     if (st != RM_OK)
-        return rm_error_set(err, st, "%s: writing the report failed: %s",
-                            session_path, rm_strerror(st));
+        return write_failed(err, st, session_path, write_errno);
     return RM_OK;
 }

@@ -87,6 +87,9 @@ rm_status rm_report_analyse(const char *path, const rm_engine_config *cfg,
                             rm_session **sess, rm_engine **eng,
                             rm_error *err);
 
+/* errno of the CSV writer's first failed write, 0 if none. */
+int rm_csv_writer_os_errno(const rm_csv_writer *w);
+
 /* RM_OK, or RM_ERR_IO if the stream has failed (after flushing). */
 rm_status rm_report_stream_status(FILE *out);
 

@@ -148,6 +148,16 @@ expect 1 "$ROLLMAP" report "$s" -o "$tmp/no/such/dir/r.txt"
 err_has "rollmap report: $tmp/no/such/dir/r.txt: "
 ls "$tmp" | grep -q '\.tmp-' && bad "temporary file left behind"
 
+# A full disk is a runtime failure with the OS's reason.
+if [ -w /dev/full ]; then
+    for f in text csv; do
+        "$ROLLMAP" report "$s" -f $f >/dev/full 2>"$tmp/err"
+        rc=$?
+        [ $rc -eq 1 ] || bad "report -f $f to a full disk: exit $rc"
+        err_has "rollmap report: $s: cannot write the report: No space left"
+    done
+fi
+
 # --- thin input: a few seconds, calf not placed --------------------------
 if "$ROLLMAP" sim short -o "$tmp/short.wav" >/dev/null 2>&1; then
     for f in text json csv svg html; do
