@@ -76,6 +76,9 @@ typedef struct rm_tech_result {
     uint32_t flexes;
     double cop_band_mm;    /* CoP swing RMS in the rocking band */
     double force_band_rel; /* force modulation RMS / mean, flexing band */
+    double cop_share;      /* share of CoP power in the rocking band */
+    double force_share;    /* share of force power in the flexing band */
+    double cop_band_rel;   /* cop_band_mm / mean footprint width */
 } rm_tech_result;
 
 /* Classify a hold from its decimated CoP (mm) and force (N) at rate_hz.
@@ -172,6 +175,7 @@ typedef struct rm_hold_rec {
     int stretch;
     double enc_cm;            /* mean encoder distance during the hold */
     double skew, n_skew;      /* mean lean over the hold's usable ticks */
+    rm_tech_result tech;      /* the spectral measures behind technique */
 } rm_hold_rec;
 
 typedef struct rm_hold_tracker {

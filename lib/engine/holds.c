@@ -234,6 +234,7 @@ static int close_run(rm_hold_tracker *h, int lifted, rm_hold_rec *out)
                               &tr) == RM_OK) {
         p->technique = tr.technique;
         p->flexes = tr.flexes;
+        out->tech = tr;
     }
     return 1;
 }

@@ -21,12 +21,20 @@
 /* Slower than this is posture drift, not technique. */
 #define DRIFT_HZ 0.08
 /* A band "owns" a signal when it holds this share of its power above
- * DRIFT_HZ: a tone in noise, not noise that happens to reach the band. */
-#define BAND_SHARE 0.55
+ * DRIFT_HZ: a tone, not broadband sway that happens to reach the band.
+ * Rocking is a near-pure swing of the CoP (shares 0.85-1 measured on
+ * simulated seeds 1-20, still legs 0.15-0.35). Flexing is a tone in the
+ * load, but breathing and posture sway (1-5 % at 0.07-0.5 Hz) also put
+ * power in its band (shares up to ~0.65 on still legs, 0.9-1 flexing),
+ * so it needs the larger share. */
+#define ROCK_SHARE 0.6
+#define FLEX_SHARE 0.78
 /* Minimum swings, so sensor noise on a still leg never reads as a
- * technique: 4 mm RMS CoP is a fifth of a 20 mm cell; 4 % load RMS is far
- * above HX711 noise and above breathing-scale sway. */
-#define ROCK_MIN_MM 4.0
+ * technique: 0.5 mm RMS of CoP is ten times a still leg's (< 0.06 mm
+ * from 250-count noise) and a quarter of the gentlest rocking seen on
+ * 20 mm cells over the narrow lower calf; 4 % load RMS is above
+ * breathing-scale sway and below gentle flexing (~5 %). */
+#define ROCK_MIN_MM 0.5
 #define FLEX_MIN_REL 0.04
 /* Shortest hold worth a spectrum: two cycles of the slowest flex. */
 #define MIN_SECONDS 8.0
@@ -105,9 +113,11 @@ static void band(kiss_fftr_cfg cfg, size_t nfft, const double *x, size_t n,
 }
 
 /*
- * Flexes: excursions of the smoothed, detrended force above the middle of
- * its range, with hysteresis (arm below 25 %, count above 55 % of the
- * median-to-p95 span) so noise on a slow flex is not counted twice.
+ * Flexes: cycles of the force around its own running mean. The force is
+ * smoothed over a quarter of the flex period (noise) and the mean over one
+ * period is taken off (posture sway, and the load not returning to its
+ * base between quick flexes); each excursion above +30 % of the typical
+ * swing that follows one below -30 % is a flex.
  * Example: 7 load bumps of 40 N on a 300 N hold -> 7.
  */
 static int cmp_double(const void *a, const void *b)
@@ -116,38 +126,40 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static uint32_t count_flexes(const double *x, size_t n, double rate_hz,
-                             double peak_hz, double *tmp)
+/* Centred moving average of x over 2 * half + 1 samples into out. */
+static void moving_mean(const double *x, size_t n, size_t half, double *out)
 {
-    /* Moving average over a quarter period (at least 3 samples). */
-    size_t half = 1;
-    if (peak_hz > 0.0) {
-        size_t w = (size_t)(0.25 * rate_hz / peak_hz);
-        half = w / 2 > 1 ? w / 2 : 1;
-    }
-    double *sm = tmp, *sorted = tmp + n;
     for (size_t i = 0; i < n; i++) {
         size_t a = i >= half ? i - half : 0;
         size_t b = i + half < n ? i + half : n - 1;
         double s = 0.0;
         for (size_t j = a; j <= b; j++)
             s += x[j];
-        sm[i] = s / (double)(b - a + 1);
-        sorted[i] = sm[i];
+        out[i] = s / (double)(b - a + 1);
     }
-    qsort(sorted, n, sizeof *sorted, cmp_double);
-    double lo = sorted[n / 10], med = sorted[n / 2];
-    double hi = sorted[(n * 95) / 100 < n ? (n * 95) / 100 : n - 1];
-    /* Bumps above a flat baseline (flexes with still time between) show
-     * as med near lo; a sinusoid as med midway. Either way the span from
-     * the low decile to p95 carries the flexes. */
-    (void)med;
-    double span = hi - lo;
-    if (span <= 0.0)
+}
+
+static uint32_t count_flexes(const double *x, size_t n, double rate_hz,
+                             double peak_hz, double *tmp)
+{
+    if (peak_hz <= 0.0)
         return 0;
-    double up = lo + 0.55 * span, down = lo + 0.25 * span;
+    double period = rate_hz / peak_hz; /* samples */
+    size_t q = (size_t)(0.125 * period), h = (size_t)(0.5 * period);
+    double *sm = tmp, *base = tmp + n, *mag = tmp + 2 * n;
+    moving_mean(x, n, q, sm);
+    moving_mean(sm, n, h > 0 ? h : 1, base);
+    for (size_t i = 0; i < n; i++) {
+        sm[i] -= base[i];
+        mag[i] = fabs(sm[i]);
+    }
+    qsort(mag, n, sizeof *mag, cmp_double);
+    double amp = mag[(n * 9) / 10];
+    if (amp <= 0.0)
+        return 0;
+    double up = 0.3 * amp, down = -0.3 * amp;
     uint32_t count = 0;
-    int armed = sm[0] < up;
+    int armed = 1;
     for (size_t i = 0; i < n; i++) {
         if (armed && sm[i] > up) {
             count++;
@@ -175,7 +187,7 @@ rm_status rm_technique_classify(const float *cop_mm, const float *force_n,
     if (nfft < 256)
         nfft = 256;
     kiss_fftr_cfg cfg = kiss_fftr_alloc((int)nfft, 0, NULL, NULL);
-    double *x = rm_calloc(3 * n, sizeof *x);
+    double *x = rm_calloc(4 * n, sizeof *x);
     kiss_fft_scalar *buf = rm_calloc(nfft, sizeof *buf);
     kiss_fft_cpx *spec = rm_calloc(nfft / 2 + 1, sizeof *spec);
     if (!cfg || !x || !buf || !spec) {
@@ -193,13 +205,15 @@ rm_status rm_technique_classify(const float *cop_mm, const float *force_n,
     band(cfg, nfft, x, n, rate_hz, FLEX_LO_HZ, FLEX_HI_HZ, buf, spec, &flex);
 
     out->cop_band_mm = rock.rms;
+    out->cop_share = rock.share;
+    out->force_share = flex.share;
     out->force_band_rel = mean_f > 0.0 ? flex.rms / mean_f : 0.0;
     /* How far each candidate clears its floor, in multiples: the larger
      * decides when both are present (rocking also moves the load a
      * little; flexing also nudges the CoP). */
-    double rock_score = rock.share >= BAND_SHARE
+    double rock_score = rock.share >= ROCK_SHARE
                             ? out->cop_band_mm / ROCK_MIN_MM : 0.0;
-    double flex_score = flex.share >= BAND_SHARE
+    double flex_score = flex.share >= FLEX_SHARE
                             ? out->force_band_rel / FLEX_MIN_REL : 0.0;
     if (rock_score >= 1.0 && rock_score >= flex_score) {
         out->technique = RM_TECH_ROCKING;
