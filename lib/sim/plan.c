@@ -167,6 +167,11 @@ static void roll_to(planner *pl, double target_cm, double speed_cm_s,
     if (d < 1e-6)
         return;
     double ramp = sim_uniform(&pl->rng, 0.3, 0.6);
+    /* A short roll never reaches cruise: the ramps must fit, which needs
+     * d / v >= (ramp_in + ramp_out) ramp / 2. */
+    if (ramp_in + ramp_out > 0 &&
+        ramp > 2.0 * d / speed_cm_s / (ramp_in + ramp_out))
+        ramp = 2.0 * d / speed_cm_s / (ramp_in + ramp_out);
     double dur = d / speed_cm_s + (ramp_in + ramp_out) * ramp / 2.0;
     double t0 = pl->t, from = pl->pos;
     sim_seg *s = push_seg(pl, SEG_ROLL, dur);
@@ -466,7 +471,19 @@ static void block(planner *pl, routine *ro, rm_line line, int n_passes,
         double target = (p % 2 == 0) ? knee_end(pl) : ankle_end(pl);
         if (fabs(target - pl->pos) < 5.0) /* already there: the other way */
             target = (p % 2 == 0) ? ankle_end(pl) : knee_end(pl);
-        int fl = flinch_here && p == n_passes - 1;
+        int fl = flinch_here && p == n_passes - 1 && ro->flinch_tp >= 0 &&
+                 !ro->flinch_done;
+        if (fl) {
+            /* The last pass heads over the tender spot, from far enough
+             * away to roll onto it. */
+            double tp_cm = pl->sim->tp[ro->flinch_tp].position_cm;
+            if (fabs(tp_cm - pl->pos) < 2.0) {
+                pass(pl, ro, tp_cm > pl->sim->calf_len_cm / 2 ? ankle_end(pl)
+                                                             : knee_end(pl), 0);
+                still(pl, sim_uniform(&pl->rng, 0.3, 1.0));
+            }
+            target = tp_cm > pl->pos ? knee_end(pl) : ankle_end(pl);
+        }
         if (pass(pl, ro, target, fl)) {
             /* The leg comes down elsewhere on the same line and the block
              * ends with a pass to the knee. */

@@ -204,6 +204,14 @@ static void check_truth(const char *scenario, uint64_t seed, double want_s)
         ck_assert(num(l, "end_s") <= dur + 1e-9);
         prev_end = num(l, "end_s");
     }
+    /* Fixed-length scenarios with trigger points plant one flinch and
+     * at least two holds (on the points). */
+    if (want_s == 0.0 && (!strcmp(scenario, "basic") ||
+                          !strcmp(scenario, "noisy") ||
+                          !strcmp(scenario, "holds"))) {
+        ck_assert_uint_eq(json_object_array_length(get(t, "flinches")), 1);
+        ck_assert_uint_ge(json_object_array_length(holds), 2);
+    }
     if (!strcmp(scenario, "clean")) {
         ck_assert_uint_eq(json_object_array_length(holds), 0);
         ck_assert_uint_eq(json_object_array_length(get(t, "trigger_points")), 0);
