@@ -19,8 +19,8 @@ int board_open(const char *cmd, const board_args *a, rm_link **link)
         st = rm_transport_open_sim(a->scenario ? a->scenario : "basic",
                                    &a->vboard, &t, &err);
     } else if (a->port && !strcmp(a->port, "-")) {
-        st = rm_transport_open_fd(STDIN_FILENO, STDOUT_FILENO, 0, "stdin/stdout",
-                                  &t, &err);
+        st = rm_transport_open_fd(STDIN_FILENO, STDOUT_FILENO, 0,
+                                  "stdin/stdout", &t, &err);
     } else {
         st = rm_transport_open_serial(a->port, a->baud, &t, &err);
         /* libserialport knows only ports with a sysfs entry: a pty is
