@@ -250,7 +250,7 @@ typedef struct rm_sim_options {
     uint64_t seed;         /**< 0 means 1 (the CLI's default seed) */
     double duration_s;     /**< session length, 0..604800 s; 0: the
                                 scenario's own (stress 60 s, short 8 s,
-                                others as their routine takes, 4-9 min) */
+                                others as their routine takes, 2-10 min) */
     rm_leg leg;            /**< RM_LEG_UNKNOWN: chosen from the seed */
 } rm_sim_options;
 
