@@ -131,29 +131,48 @@ typedef struct rm_frame {
 /* Session files (.wav); see docs/session-format.md                    */
 /* ------------------------------------------------------------------ */
 
+/** Which calf a session is of. Values are stored in files: never change. */
 typedef enum rm_leg {
     RM_LEG_UNKNOWN = 0,
     RM_LEG_LEFT    = 1,
     RM_LEG_RIGHT   = 2,
 } rm_leg;
 
+/** Size of rm_session_meta.notes in bytes, the terminating NUL included. */
 #define RM_NOTES_MAX 1024
 
-/** Everything a session file holds besides the frames. @since 0.1 */
+/**
+ * Everything a session file holds besides the frames. A plain record:
+ * new fields are only ever appended.
+ * @since 0.1
+ */
 typedef struct rm_session_meta {
     uint32_t format_version;     /**< session format version (1) */
-    rm_descriptor desc;
-    rm_leg leg;
+    rm_descriptor desc;          /**< the board that recorded the frames */
+    rm_leg leg;                  /**< which calf; RM_LEG_UNKNOWN if not said */
     int64_t start_unix_us;       /**< UTC start time, us since 1970 */
     char notes[RM_NOTES_MAX];    /**< free text, UTF-8, NUL-terminated */
 } rm_session_meta;
 
-/** Leg name "left"/"right"/"unknown". @since 0.1 */
+/** Leg name "left"/"right"/"unknown" (static text). @since 0.1 */
 RM_API const char *rm_leg_name(rm_leg leg);
-/** Parse "left"/"right"; RM_ERR_ARG on anything else. @since 0.1 */
+/**
+ * Parse "left"/"right" (as the CLI's --leg takes them).
+ * @return RM_OK, or RM_ERR_ARG on anything else (then *out is unchanged).
+ * @since 0.1
+ */
 RM_API rm_status rm_leg_parse(const char *name, rm_leg *out);
 
+/**
+ * Writes one session file. Opaque; rm_session_writer_new() /
+ * rm_session_writer_close(). One thread at a time.
+ */
 typedef struct rm_session_writer rm_session_writer;
+/**
+ * Reads one session file. Opaque; rm_session_open() / rm_session_close().
+ * One thread at a time; separate readers of the same file may run on
+ * separate threads.
+ */
 typedef struct rm_session rm_session;
 
 /** Flags for rm_session_writer_new(). */
@@ -166,8 +185,13 @@ typedef struct rm_session rm_session;
  * @param path   output file; refused with RM_ERR_EXISTS if it exists and
  *               RM_WRITE_OVERWRITE is not given.
  * @param meta   copied; the caller keeps ownership.
+ * @param flags  0 or RM_WRITE_OVERWRITE.
  * @param out    receives the handle, or NULL on failure.
  * @param err    optional, filled on failure.
+ * @return RM_OK; RM_ERR_EXISTS; RM_ERR_IO if the file cannot be created;
+ *         RM_ERR_ARG for NULL arguments, unknown flags or metadata that is
+ *         not valid (a descriptor failing rm_descriptor_check(), an
+ *         unknown leg, notes without a NUL); RM_ERR_NOMEM.
  * @since 0.1
  */
 RM_API rm_status rm_session_writer_new(const char *path,
@@ -177,29 +201,41 @@ RM_API rm_status rm_session_writer_new(const char *path,
                                        rm_error *err);
 
 /**
- * Append @p n frames. Sequence gaps are counted as dropped frames.
- * Data reaches the disk at least once a second (fsync).
+ * Append @p n frames (the caller keeps @p frames). Sequence gaps are
+ * counted as dropped frames. Data reaches the disk at least once a second
+ * (fsync); append in blocks rather than frame by frame.
+ * @return RM_OK, or RM_ERR_IO when the disk refused (the frames written
+ *         before stay readable; rm_session_writer_errmsg() says how many).
  * @since 0.1
  */
 RM_API rm_status rm_session_writer_append(rm_session_writer *w,
                                           const rm_frame *frames, size_t n);
 
-/** Frames appended and frames known lost (sequence gaps) so far. */
+/** Frames appended so far. @since 0.1 */
 RM_API uint64_t rm_session_writer_frames(const rm_session_writer *w);
+/** Frames known lost (sequence gaps) so far. @since 0.1 */
 RM_API uint64_t rm_session_writer_dropped(const rm_session_writer *w);
 
-/** Detail of the last failure on @p w. @since 0.1 */
+/**
+ * Detail of the last failure on @p w; valid until the next call on @p w.
+ * @since 0.1
+ */
 RM_API const char *rm_session_writer_errmsg(const rm_session_writer *w);
 
 /**
- * Finish the file and free the handle (NULL is allowed). The file stays
- * valid even when this returns an error.
+ * Finish the file and free the handle (NULL is allowed, and is RM_OK).
+ * The file stays valid even when this returns an error.
+ * @return RM_OK, or RM_ERR_IO if the final header could not be written
+ *         (the handle is gone: there is no message to ask for).
  * @since 0.1
  */
 RM_API rm_status rm_session_writer_close(rm_session_writer *w);
 
 /**
  * Open a session file for reading; validates the header and metadata.
+ * @param path  the .wav file.
+ * @param out   receives the handle, or NULL on failure.
+ * @param err   optional, filled on failure.
  * @return RM_ERR_FORMAT for a file that is not a valid rollmap session
  *         (the message says what is wrong), RM_ERR_UNSUPPORTED for a newer
  *         format version, RM_ERR_IO if it cannot be opened.
@@ -208,20 +244,28 @@ RM_API rm_status rm_session_writer_close(rm_session_writer *w);
 RM_API rm_status rm_session_open(const char *path, rm_session **out,
                                  rm_error *err);
 
-/** Metadata; valid until rm_session_close(). @since 0.1 */
+/** Metadata; owned by @p s, valid until rm_session_close(). @since 0.1 */
 RM_API const rm_session_meta *rm_session_get_meta(const rm_session *s);
 
 /** Number of frames in the file. @since 0.1 */
 RM_API uint64_t rm_session_frame_count(const rm_session *s);
 
 /**
- * Read up to @p cap frames into @p buf; *got = 0 at the end.
+ * Read up to @p cap frames into @p buf (caller-owned) from the current
+ * position. A read may return fewer than @p cap before the end; only
+ * *got == 0 means the end.
+ * @return RM_OK (also at the end), RM_ERR_IO when reading fails,
+ *         RM_ERR_ARG for a NULL @p s or @p got.
  * @since 0.1
  */
 RM_API rm_status rm_session_read(rm_session *s, rm_frame *buf, size_t cap,
                                  size_t *got);
 
-/** Go back to the first frame. @since 0.1 */
+/**
+ * Go back to the first frame (to read the session again, e.g. for
+ * rm_engine_sample_pass()). Resets rm_session_dropped().
+ * @since 0.1
+ */
 RM_API rm_status rm_session_rewind(rm_session *s);
 
 /** Frames lost in sequence gaps among the frames read so far. @since 0.1 */
@@ -233,7 +277,10 @@ RM_API uint64_t rm_session_dropped(const rm_session *s);
  */
 RM_API const char *rm_session_container(const rm_session *s);
 
-/** Detail of the last failure on @p s. @since 0.1 */
+/**
+ * Detail of the last failure on @p s; valid until the next call on @p s.
+ * @since 0.1
+ */
 RM_API const char *rm_session_errmsg(const rm_session *s);
 
 /** Close and free (NULL is allowed). @since 0.1 */
