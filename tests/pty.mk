@@ -18,6 +18,8 @@ $(PTY_DIR)/vboard $(PTY_DIR)/simcmp: $(PTY_DIR)/%: tests/pty/%.c $(STATIC_LIB)
 
 .PHONY: pty-tools
 pty-tools: $(PTY_TOOLS)
-check: $(PTY_TOOLS)
+# The firmware-in-simavr case needs rm-simavr (tests/firmware, via
+# firmware/firmware.mk, read before this file).
+check: $(PTY_TOOLS) $(FWT_TOOL)
 
 CHECK_SCRIPTS += $(sort $(wildcard tests/pty/test_*.sh))

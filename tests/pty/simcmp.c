@@ -4,11 +4,19 @@
  * missing: the frame source compared with what arrived over the link.
  *
  *   simcmp FILE.wav SCENARIO SEED [--duration S] [--expect N] [--within S]
+ *          [--firmware]
  *
  * Exit 0 when every frame in the file equals the simulator's frame at the
  * same position, and there are N of them (--expect) or as many as the
  * simulator makes within S seconds of board time from its first frame
  * (--within: what `record --duration S` keeps); 1 otherwise.
+ *
+ * --firmware: the frames came from the real firmware in simavr, whose
+ * virtual HX711s and encoder replay the simulator's frames but which
+ * numbers and timestamps frames itself and converted some before START.
+ * Then the first recorded frame is located in the source by its content,
+ * and from there every frame must carry the next source frame's cells and
+ * encoder, with sequence numbers rising by exactly one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +34,68 @@ static int same(const rm_frame *a, const rm_frame *b, uint32_t cells)
     return memcmp(a->cells, b->cells, cells * sizeof a->cells[0]) == 0;
 }
 
+/* Next frame of the source, one at a time; 0 at its end. */
+static int sim_next(rm_sim *sim, rm_frame *f)
+{
+    size_t k = 0;
+    return rm_sim_read(sim, f, 1, &k) == RM_OK && k == 1;
+}
+
+static int firmware_compare(rm_session *s, rm_sim *sim, uint32_t cells,
+                            long long expect)
+{
+    static rm_frame got[BLOCK];
+    rm_frame src;
+    unsigned long long n = 0, skipped = 0;
+    uint32_t prev_seq = 0;
+    size_t g = 0;
+    while (rm_session_read(s, got, BLOCK, &g) == RM_OK && g) {
+        for (size_t i = 0; i < g; i++, n++) {
+            if (n == 0) {
+                /* Conversions made before START were not sent: find the
+                 * first frame's content in the source (within 60 s). */
+                int found = 0;
+                while (skipped < 4800 && sim_next(sim, &src)) {
+                    if (!memcmp(src.cells, got[0].cells,
+                                cells * sizeof src.cells[0])) {
+                        found = 1;
+                        break;
+                    }
+                    skipped++;
+                }
+                if (!found) {
+                    fprintf(stderr, "simcmp: first frame not in the source\n");
+                    return 1;
+                }
+            } else if (!sim_next(sim, &src)) {
+                fprintf(stderr, "simcmp: more frames than the source\n");
+                return 1;
+            }
+            if (memcmp(src.cells, got[i].cells, cells * sizeof src.cells[0]) ||
+                src.encoder != got[i].encoder) {
+                fprintf(stderr, "simcmp: frame %llu (seq %u) differs from "
+                                "source frame %llu (encoder %d vs %d)\n",
+                        n, got[i].seq, n + skipped, got[i].encoder,
+                        src.encoder);
+                return 1;
+            }
+            if (n && got[i].seq != prev_seq + 1u) {
+                fprintf(stderr, "simcmp: sequence jumps %u -> %u at frame "
+                                "%llu\n", prev_seq, got[i].seq, n);
+                return 1;
+            }
+            prev_seq = got[i].seq;
+        }
+    }
+    printf("simcmp: %llu firmware frames carry source frames %llu..%llu "
+           "exactly, sequence unbroken\n", n, skipped, skipped + n - 1);
+    if (expect >= 0 && (long long)n != expect) {
+        fprintf(stderr, "simcmp: %llu frames, expected %lld\n", n, expect);
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -36,7 +106,15 @@ int main(int argc, char **argv)
     rm_sim_options o = { .seed = strtoull(argv[3], NULL, 0) };
     long long expect = -1;
     double within_s = -1.0;
+    int firmware = 0;
+    for (int i = 4; i < argc; i++)
+        if (!strcmp(argv[i], "--firmware"))
+            firmware = 1;
     for (int i = 4; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--firmware")) {
+            i--;
+            continue;
+        }
         if (!strcmp(argv[i], "--duration"))
             o.duration_s = atof(argv[i + 1]);
         else if (!strcmp(argv[i], "--expect"))
@@ -54,6 +132,8 @@ int main(int argc, char **argv)
     }
     uint32_t cells = rm_session_get_meta(s)->desc.cells;
     static rm_frame got[BLOCK], want[BLOCK];
+    if (firmware)
+        return firmware_compare(s, sim, cells, expect);
     unsigned long long n = 0;
     int bad = 0;
     for (;;) {

@@ -4,7 +4,8 @@
 # -p`. Every frame the board sent must be in the file, bit-exact, in
 # order (tests/pty/simcmp regenerates the frame source). Cases: a clean
 # --duration stop, 32 cells at 1 kHz for 60 s of board time, the board
-# unplugged mid-session, and Ctrl-C.
+# unplugged mid-session, Ctrl-C, and the real firmware ELF in simavr
+# (tests/firmware/rm-simavr) with its HX711s replaying the simulator.
 set -u
 build=$1
 R=${ROLLMAP:-$build/rollmap}
@@ -114,6 +115,34 @@ if start_board sigint basic --seed 9 --speed 4; then
     "$T/simcmp" "$tmp/sigint.wav" basic 9 --expect "${sent:-x}" >/dev/null &&
         ok "sigint: all $sent frames sent are in the file" ||
         bad "sigint: file does not hold the $sent frames sent"
+fi
+
+# 5. The real firmware in simavr, its UART on a pty, through libserialport.
+F=$build/tests/firmware/rm-simavr
+if [ ! -x "$F" ]; then
+    echo "SKIP firmware: $F not built"
+else
+    name=fw
+    "$F" --pty --sim basic --seed 4 >"$tmp/fw.slave" 2>"$tmp/fw.board" &
+    bpid=$!
+    i=0
+    while [ ! -s "$tmp/fw.slave" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    slave=$(cat "$tmp/fw.slave")
+    if [ -z "$slave" ]; then
+        bad "firmware: rm-simavr did not start: $(cat "$tmp/fw.board")"
+    else
+        record fw --duration 5
+        kill "$bpid" 2>/dev/null; wait "$bpid" 2>/dev/null; bpid=""
+        [ $rc -eq 0 ] && ok "firmware: exit 0" || { bad "firmware: exit $rc"; cat "$tmp/fw.err"; }
+        grep -q "firmware rollmap-fw" "$tmp/fw.err" &&
+            ok "firmware: handshake with the real firmware" ||
+            bad "firmware: $(head -3 "$tmp/fw.err")"
+        "$T/simcmp" "$tmp/fw.wav" basic 4 --firmware >"$tmp/fw.cmp" &&
+            ok "firmware: $(cat "$tmp/fw.cmp")" || bad "firmware: frames differ or lost"
+        grep -q "lost 0 in gaps, 0 corrupt" "$tmp/fw.err" &&
+            ok "firmware: decoder saw no gap and no corruption" ||
+            bad "firmware: $(tail -1 "$tmp/fw.err")"
+    fi
 fi
 
 exit $fail
