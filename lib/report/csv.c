@@ -47,7 +47,7 @@ static const double pow10_tab[] = { 1.0, 10.0, 100.0, 1e3, 1e4, 1e5 };
 
 /*
  * Fixed-point text of v with @p decimals digits into buf (at least 32
- * bytes), without printf: a 1-hour 32-cell 1 kHz session is 140 million
+ * bytes, not NUL-terminated; returns the length), without printf: a 1-hour 32-cell 1 kHz session is 140 million
  * numbers, and snprintf("%.4f") made CSV output 20x slower than the
  * analysis. Rounds half away from zero on v * 10^decimals (printf rounds
  * the exact binary value, so a true tie like 8.25 -> "8.3" here, "8.2"
@@ -55,7 +55,7 @@ static const double pow10_tab[] = { 1.0, 10.0, 100.0, 1e3, 1e4, 1e5 };
  * for the integer path are written as %.17g. Callers pass finite v.
  * Example: -12.34567, 3 -> "-12.346"; 0.00004, 4 -> "0.0000".
  */
-static void fmt_fast(char *buf, double v, int decimals)
+static size_t fmt_fast(char *buf, double v, int decimals)
 {
     double scaled = v * pow10_tab[decimals];
     if (!(fabs(scaled) < 9e15)) {
@@ -65,27 +65,28 @@ static void fmt_fast(char *buf, double v, int decimals)
         for (char *p = buf; *p; p++)
             if (*p == ',')
                 *p = '.';   /* a decimal-comma locale */
-        return;
+        return strlen(buf);
     }
     long long n = llround(scaled);
-    char tmp[32];
-    int len = 0;
     int neg = n < 0;
     unsigned long long u = neg ? (unsigned long long)(-n) : (unsigned long long)n;
-    /* Digits, least significant first, at least decimals + 1 of them. */
+    /* Digits right to left into the end of tmp, the point after
+     * @p decimals of them, at least one digit before it. */
+    char tmp[32];
+    char *p = tmp + sizeof tmp;
+    int digits = 0;
     do {
-        tmp[len++] = (char)('0' + u % 10);
+        if (digits == decimals && decimals > 0)
+            *--p = '.';
+        *--p = (char)('0' + u % 10);
         u /= 10;
-    } while (u || len <= decimals);
-    char *p = buf;
+        digits++;
+    } while (u || digits <= decimals);
     if (neg)
-        *p++ = '-';
-    for (int i = len - 1; i >= 0; i--) {
-        *p++ = tmp[i];
-        if (i == decimals && decimals > 0)
-            *p++ = '.';
-    }
-    *p = '\0';
+        *--p = '-';
+    size_t len = (size_t)(tmp + sizeof tmp - p);
+    memcpy(buf, p, len);
+    return len;
 }
 
 /* One numeric field with its comma, appended at *pos in the row buffer;
@@ -94,10 +95,8 @@ static void fmt_fast(char *buf, double v, int decimals)
 static void put_num(char *row, size_t *pos, double v, int decimals)
 {
     row[(*pos)++] = ',';
-    if (!isfinite(v))
-        return;
-    fmt_fast(row + *pos, v, decimals);
-    *pos += strlen(row + *pos);
+    if (isfinite(v))
+        *pos += fmt_fast(row + *pos, v, decimals);
 }
 
 /* Longest row: 7 + 32 fields of at most 64 bytes each, plus names. */
@@ -116,10 +115,8 @@ rm_status rm_csv_writer_row(rm_csv_writer *w, const rm_sample *s)
     size_t pos = 0;
     /* Decimals: time to 0.1 ms (the fastest board samples every 0.5 ms),
      * positions to 0.01 mm, forces to 0.1 mN: finer than any sensor. */
-    if (isfinite(s->time_s)) {
-        fmt_fast(row, s->time_s, 4);
-        pos = strlen(row);
-    }
+    if (isfinite(s->time_s))
+        pos = fmt_fast(row, s->time_s, 4);
     row[pos++] = ',';
     row[pos++] = s->in_contact ? '1' : '0';
     put_num(row, &pos, s->position_cm, 3);
