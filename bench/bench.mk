@@ -24,6 +24,11 @@ $(BENCH_DIR)/reader $(BENCH_DIR)/engine_ir $(BENCH_DIR)/livelat: $(BENCH_DIR)/%:
 bench-tools: $(CLI) $(BENCH_TOOLS)
 
 # The live path reuses the pty harness's virtual board when it is there.
+# Peak RSS comes from /usr/bin/time (Debian package "time"), callgrind
+# from valgrind (in tools/install-deps); a fresh machine gets "time" here.
 bench: bench-tools
+	@[ -x /usr/bin/time ] || { [ "$$(id -u)" -eq 0 ] && \
+	    apt-get install -y -qq --no-install-recommends time >/dev/null; } || \
+	    { echo "bench: needs /usr/bin/time: apt-get install time" >&2; exit 1; }
 	@$(MAKE) --no-print-directory pty-tools >/dev/null 2>&1 || true
 	@/usr/bin/python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)

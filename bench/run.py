@@ -267,6 +267,11 @@ def bench_live_latency(a, build):
         "lat_p99_us_median": statistics.median(p99s),
         "lat_p99_us_worst": p99s[-1],
         "lat_max_us": max(t["lat_max_us"] for t in trials),
+        # Where the tail is: delivery (board write -> rm_link_read returns:
+        # pty, scheduler, decoder) against one rm_recorder_push call.
+        "read_p99_us_worst": max(t["read_p99_us"] for t in trials),
+        "push_p99_us_worst": max(t["push_p99_us"] for t in trials),
+        "push_max_us": max(t["push_max_us"] for t in trials),
         "frames_lost": sum(int(t["frames_lost"]) for t in trials),
         "host_cpu_frac": statistics.median(t["host_cpu_frac"]
                                            for t in trials),
@@ -542,6 +547,11 @@ def render_live(s, out):
                                         TARGET_P99_MS)])
         rows.append(["probe: latency max", "%.3f ms" % (L["lat_max_us"] / 1e3),
                      "-", "-"])
+        rows.append(["probe: of which delivery p99 (write -> rm_link_read)",
+                     "%.3f ms" % (L["read_p99_us_worst"] / 1e3), "-", "-"])
+        rows.append(["probe: one rm_recorder_push, p99 / max",
+                     "%.3f / %.3f ms" % (L["push_p99_us_worst"] / 1e3,
+                                         L["push_max_us"] / 1e3), "-", "-"])
     else:
         rows.append(["latency", L["status"], "<= 5 ms", "n/a"])
     rows.append(["`rollmap record`: latency", "n/a: needs a latency hook in "
