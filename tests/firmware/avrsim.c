@@ -53,6 +53,7 @@ struct avrsim {
     /* Encoder. */
     int32_t enc_now, enc_target;
     int enc_moving;
+    uint64_t enc_spacing;        /* cycles between edges */
     avr_irq_t *enc_a, *enc_b;
 
     /* Marker pin. */
@@ -113,7 +114,7 @@ static avr_cycle_count_t encoder_step(avr_t *avr, avr_cycle_count_t when,
     s->enc_now += s->enc_now < s->enc_target ? 1 : -1;
     s->st.encoder_steps++;
     drive_encoder(s);
-    return when + EDGE_SPACING;
+    return when + s->enc_spacing;
 }
 
 /* Move the encoder to the next frame's count before the next read. */
@@ -130,6 +131,12 @@ static void aim_encoder(avrsim *s)
         s->st.encoder_clamped++;
     }
     s->enc_target = s->next_enc;
+    /* Edges spread evenly over the time available, as a turning roller
+     * makes them, never closer than EDGE_SPACING. */
+    uint64_t steps = (uint64_t)(d < 0 ? -d : d);
+    s->enc_spacing = steps ? budget / (steps + 1) : EDGE_SPACING;
+    if (s->enc_spacing < EDGE_SPACING)
+        s->enc_spacing = EDGE_SPACING;
     if (!s->enc_moving && s->enc_target != s->enc_now) {
         s->enc_moving = 1;
         avr_cycle_timer_register(s->avr, EDGE_DELAY, encoder_step, s);
@@ -252,9 +259,11 @@ static void uart_xoff(struct avr_irq_t *irq, uint32_t value, void *param)
     s->xon = 0;
 }
 
+/* Host bytes wait until the firmware has booted and enabled its
+ * receiver (a real board would lose them; a pipe user should not). */
 static void pump_rx(avrsim *s)
 {
-    while (s->rxq_len && s->xon) {
+    while (s->rxq_len && s->xon && s->avr->cycle >= BOOT_CYCLES) {
         uint8_t b = s->rxq[s->rxq_head];
         s->rxq_head = (s->rxq_head + 1) % sizeof s->rxq;
         s->rxq_len--;
@@ -411,6 +420,10 @@ int avrsim_run(avrsim *s, uint64_t cycles)
         int state = avr_run(s->avr);
         if (state == cpu_Done || state == cpu_Crashed)
             return -1;
+        /* SP is at I/O 0x3D/0x3E (data 0x5D/0x5E); RAMEND is 0x8FF. */
+        uint16_t sp = (uint16_t)(s->avr->data[0x5D] | s->avr->data[0x5E] << 8);
+        if (sp && sp <= 0x8FF && 0x8FFu - sp > s->st.stack_max_bytes)
+            s->st.stack_max_bytes = 0x8FFu - sp;
     }
     return 0;
 }

@@ -34,6 +34,7 @@ typedef struct avrsim_stats {
     uint64_t frame_work_n;     /* marker pin (PD5) high phases */
     uint64_t frame_work_min, frame_work_max, frame_work_sum; /* cycles */
     uint64_t tx_bytes, rx_bytes;
+    uint64_t stack_max_bytes;  /* deepest stack seen (RAMEND - lowest SP) */
 } avrsim_stats;
 
 /*

@@ -191,8 +191,10 @@ int main(int argc, char **argv)
         printf("%s\n", pty_name);
         fflush(stdout);
     } else {
+        /* The board owns stdout; simavr's own messages go to stderr. */
         b.in_fd = 0;
-        b.out_fd = 1;
+        b.out_fd = dup(1);
+        dup2(2, 1);
         fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
     }
     signal(SIGINT, on_signal);
@@ -206,13 +208,17 @@ int main(int argc, char **argv)
         return 1;
     }
     double t0 = now_s();
+    uint64_t closing = 0;
     while (!stop) {
         uint8_t in[256];
         ssize_t got = read(b.in_fd, in, sizeof in);
         if (got > 0)
             avrsim_send(sim, in, (size_t)got);
-        else if (got == 0 && !use_pty)
-            break; /* stdin closed */
+        else if (got == 0 && !use_pty && !closing)
+            closing = avrsim_cycle(sim) + F_CPU; /* stdin closed: 1 s more
+                                                  * for the last replies */
+        if (closing && avrsim_cycle(sim) >= closing)
+            break;
         if (avrsim_run(sim, SLICE_CYCLES) != 0) {
             fprintf(stderr, "rm-simavr: the simulated CPU stopped\n");
             break;

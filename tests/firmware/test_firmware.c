@@ -259,14 +259,19 @@ static void check_stream(const char *elf)
     avrsim_get_stats(h.sim, &st);
     printf("firmware in simavr: %zu/%u frames exact, frame work %llu..%llu "
            "cycles (mean %llu), HX711 clock high at most %llu cycles "
-           "(%.2f us), %llu encoder steps, frame spacing %u..%u us\n",
+           "(%.2f us), %llu encoder steps, frame spacing %u..%u us, "
+           "stack at most %llu bytes\n",
            h.n_frames, n_src, (unsigned long long)st.frame_work_min,
            (unsigned long long)st.frame_work_max,
            (unsigned long long)(st.frame_work_n ? st.frame_work_sum /
                                                   st.frame_work_n : 0),
            (unsigned long long)st.sck_max_high_cycles,
            st.sck_max_high_cycles / 16.0,
-           (unsigned long long)st.encoder_steps, dt_min, dt_max);
+           (unsigned long long)st.encoder_steps, dt_min, dt_max,
+           (unsigned long long)st.stack_max_bytes);
+    /* 2048 bytes of SRAM: data + bss + stack must leave a margin. */
+    EXPECT(st.stack_max_bytes < 2048 - 1024, "stack %llu bytes",
+           (unsigned long long)st.stack_max_bytes);
     host_close(&h);
 }
 
@@ -300,8 +305,8 @@ static int sustains(const char *elf, double rate_hz, uint32_t frames,
 
 static void measure(const char *elf, const char *name)
 {
-    static const double rates[] = { 80, 160, 200, 217, 220, 250, 400, 800,
-                                    1000, 1200, 1400, 1600, 1800, 2000 };
+    static const double rates[] = { 80,  160, 200, 205, 210, 215, 220,
+                                    400, 500, 600, 700, 800, 1000, 1200 };
     printf("%s: rate_hz sustained frame_work_cycles(mean) overruns\n", name);
     for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
         avrsim_stats st;
