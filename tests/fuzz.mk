@@ -1,0 +1,57 @@
+# tests/fuzz.mk: libFuzzer targets in tests/fuzz/fuzz_<t>.c (see
+# docs/robustness.md).
+#   make check        replays tests/fuzz/corpus/<t>/ and crashes/<t>/ through
+#                     every target (replay_<t>, no libFuzzer needed)
+#   make fuzz         builds the targets with clang -fsanitize=fuzzer,address,
+#                     undefined in $(BUILD)/libfuzzer and runs each for
+#                     FUZZ_TIME seconds (default 60); new inputs go to
+#                     $(BUILD)/libfuzzer/work/<t>/, crashes to .../crashes/<t>/
+#   make fuzz-smoke   the same for 10 s a target, fixed seed (CI)
+# A crash found: fix it, then copy the input to tests/fuzz/crashes/<t>/.
+
+FUZZ_TARGETS := decoder session rmap firmware cli
+FUZZ_DIR     := $(BUILD)/tests/fuzz
+FUZZ_TIME    ?= 60
+FUZZ_SEED    ?= 0
+FUZZ_BUILD   := $(BUILD)/libfuzzer
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+
+# What each target links besides the library.
+FUZZ_EXTRA_firmware = $(FW_CORE_HOST_OBJ)
+FUZZ_EXTRA_cli      = $(filter-out $(BUILD)/host/main.o,$(HOST_OBJ))
+$(FUZZ_DIR)/fuzz_firmware.o: ALL_CFLAGS += -Ifirmware/core
+$(FUZZ_DIR)/fuzz_cli.o: ALL_CFLAGS += -Ihost
+
+# $(1): target. replay_<t>: the corpus replayer make check runs;
+# fuzz_<t>: the libFuzzer binary (only under make fuzz's clang build).
+define fuzz_rules
+$(FUZZ_DIR)/replay_$(1): $(FUZZ_DIR)/fuzz_$(1).o $(FUZZ_DIR)/replay.o $(FUZZ_EXTRA_$(1)) $(STATIC_LIB)
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $$(STATIC_LIB) $$(LDLIBS)
+$(FUZZ_DIR)/fuzz_$(1): $(FUZZ_DIR)/fuzz_$(1).o $(FUZZ_EXTRA_$(1)) $(STATIC_LIB)
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) $$(ALL_LDFLAGS) -fsanitize=fuzzer -o $$@ $$(filter %.o,$$^) $$(STATIC_LIB) $$(LDLIBS)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rules,$(t))))
+
+FUZZ_REPLAYS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/replay_%)
+CHECK_PROGRAMS += $(FUZZ_REPLAYS)
+
+.PHONY: fuzz fuzz-smoke fuzz-build fuzz-bins
+fuzz-bins: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+	    CFLAGS='-O1 -g' \
+	    CFLAGS_EXTRA='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' fuzz-bins
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	    tests/fuzz/run $(FUZZ_BUILD) $$t $(FUZZ_TIME) $(FUZZ_SEED) || exit 1; \
+	done
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=10 FUZZ_SEED=1
+
+-include $(FUZZ_DIR)/*.d
