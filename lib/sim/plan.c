@@ -395,7 +395,7 @@ static double remaining(const planner *pl)
 static int pass(planner *pl, routine *ro, double target_cm, int flinch_pass)
 {
     int dir = target_cm > pl->pos ? 1 : -1;
-    int ramp_in = 1;
+    /* Every roll here starts from rest (a put-down, turnaround or hold). */
     for (;;) {
         /* Nearest planned stop ahead on this line. */
         int best = -1;
@@ -419,7 +419,7 @@ static int pass(planner *pl, routine *ro, double target_cm, int flinch_pass)
         if (flinch_d < best_d && flinch_d < 1e8) {
             /* Rolling onto the tender spot: no slowing down, then the
              * protective lift. */
-            roll_to(pl, pl->sim->tp[ro->flinch_tp].position_cm, v, ramp_in, 0);
+            roll_to(pl, pl->sim->tp[ro->flinch_tp].position_cm, v, 1, 0);
             ro->flinch_done = 1;
             lift(pl, 1, -1.0);
             return 1;
@@ -430,10 +430,9 @@ static int pass(planner *pl, routine *ro, double target_cm, int flinch_pass)
         double left = remaining(pl) - best_d / v - 2.0;
         if (left < 15.0)
             break;
-        roll_to(pl, h->position_cm, v, ramp_in, 1);
+        roll_to(pl, h->position_cm, v, 1, 1);
         hold(pl, h->tech, left);
         h->used = 1;
-        ramp_in = 1;
     }
     double v = cruise_speed(pl);
     double d = fabs(target_cm - pl->pos);
@@ -445,7 +444,7 @@ static int pass(planner *pl, routine *ro, double target_cm, int flinch_pass)
             return 0;
         target_cm = pl->pos + dir * d;
     }
-    roll_to(pl, target_cm, v, ramp_in, 1);
+    roll_to(pl, target_cm, v, 1, 1);
     return 0;
 }
 
