@@ -144,8 +144,11 @@ done
 if command -v c++ >/dev/null 2>&1; then
     printf '#include <rollmap.h>\nint main() { return rm_strerror(RM_OK) ? 0 : 1; }\n' \
         >cxx.cc
-    # shellcheck disable=SC2046
-    c++ -std=c++11 -Wall -Wextra -Werror cxx.cc \
+    # Only the sanitizer flags carry over from the C build (the rest
+    # are C-only warnings).
+    san=$(for f in $EX_CFLAGS; do case $f in -fsanitize*) echo "$f" ;; esac; done)
+    # shellcheck disable=SC2046,SC2086
+    c++ -std=c++11 -Wall -Wextra -Werror $san cxx.cc \
         $(pkg-config --cflags --libs librollmap) -o cxx 2>"$tmp/cc.err" ||
         fail "C++ cannot use rollmap.h: $(head -5 "$tmp/cc.err")"
     LD_LIBRARY_PATH=$lib ./cxx || fail "C++ program failed"
