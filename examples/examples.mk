@@ -54,3 +54,6 @@ CHECK_SCRIPTS += examples/test_examples.sh
 # export check, and the man pages against --help and the exports.
 CHECK_SCRIPTS += $(sort $(wildcard tests/install/test_*.sh))
 check: $(EX_ENV)
+# The sanitized re-run of the suite (tests/sanitize.mk) runs these scripts
+# too: build the examples there as well.
+san-run: $(EX_BINS) $(EX_ENV)

@@ -1,0 +1,47 @@
+#!/bin/sh
+# The API reference builds: doxygen (docs/Doxyfile, as `make docs` runs
+# it) succeeds on rollmap.h with docs/api.md as the front page, every
+# function the shared library exports has an entry, and the tour's links
+# to its own sections resolve.
+# Usage: tests/install/test_docs.sh BUILD
+set -u
+build=${1:?usage: $0 BUILD}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=$(cd "$build" && pwd)
+tmp=$(mktemp -d /tmp/rm-docs.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+command -v doxygen >/dev/null || fail "doxygen is missing (make deps installs it)"
+version=$(sed -n 's/^#define RM_VERSION_STRING "\(.*\)"$/\1/p' \
+          "$build/include/rollmap_version.h")
+(cd "$top" && RM_DOCS_OUT=$tmp RM_DOCS_VERSION=$version \
+    RM_DOCS_VERSION_H=$build/include/rollmap_version.h \
+    RM_DOCS_EXTRACT_ALL=YES doxygen docs/Doxyfile) >"$tmp/log" 2>&1 ||
+    fail "doxygen failed: $(tail -5 "$tmp/log")"
+html=$tmp/html
+[ -f "$html/index.html" ] || fail "no index.html"
+grep -q "a tour for developers" "$html/index.html" ||
+    fail "the front page is not docs/api.md"
+grep -q "$version" "$html/index.html" ||
+    fail "the reference does not show version $version"
+if grep -q "api.md" "$tmp/warnings.txt"; then
+    fail "docs/api.md: $(grep "api.md" "$tmp/warnings.txt" | head -3)"
+fi
+
+lib=$(ls "$build"/librollmap.so.*.*.* 2>/dev/null | head -1)
+[ -n "$lib" ] || fail "no shared library in $build"
+missing=""
+for f in $(nm -D --defined-only "$lib" | awk '{ print $3 }'); do
+    # Each function's own section: <h2 class="memtitle">...rm_x()</h2>
+    grep -q "[> ]$f()</h2>" "$html/rollmap_8h.html" || missing="$missing $f"
+done
+[ -z "$missing" ] || fail "not in the reference:$missing"
+
+# The tour links to its sections as #name: each needs its anchor.
+for a in $(grep -o '](#[a-z-]*)' "$top/docs/api.md" | sed 's/](#\(.*\))/\1/' | sort -u); do
+    grep -q "id=\"$a\"" "$html/index.html" || fail "api.md: no anchor '$a'"
+done
+
+echo "docs: reference builds ($(grep -c 'warning:' "$tmp/warnings.txt") doxygen warnings), every export listed"
