@@ -1095,7 +1095,9 @@ RM_API rm_status rm_csv_writer_close(rm_csv_writer *w);
 
 /**
  * One call: read a session file, run the engine, write a report to @p out.
- * For CSV the samples come from the engine's on_sample callback.
+ * For CSV the file is read twice: once to analyse it, then through
+ * rm_engine_sample_pass() so every row carries its final position.
+ * Memory stays bounded whatever the session length.
  * @param cfg  NULL for defaults.
  * @return RM_ERR_FORMAT / RM_ERR_UNSUPPORTED for an invalid or newer
  *         session (err says why), RM_ERR_IO for read or write failures.
