@@ -43,7 +43,7 @@ void rm_engine_config_default(rm_engine_config *cfg)
     cfg->line_skew = 0.16;
     cfg->compression_per_n = 1.3e-4;
     cfg->pass_min_cm = 4.0;
-    cfg->peak_min_rise = 0.08;
+    cfg->peak_min_rise = 0.1;
     cfg->end_margin_cm = 0.0;
 }
 
@@ -105,7 +105,7 @@ rm_status rm_engine_new(const rm_session_meta *meta,
     rm_passes_init(&e->passes_tr, cfg->hold_still_cm, cfg->pass_min_cm,
                    RM_PASS_PAUSE_S);
     rm_flinch_init(&e->flinch_tr, cfg);
-    rm_peaks_init(&e->peaks_tr, cfg);
+    rm_peaks_init(&e->peaks_tr, cfg, d);
     rm_engine_reset_stream(e);
     *out = e;
     return RM_OK;
@@ -378,8 +378,9 @@ static void frame_in(rm_engine *e, const rm_frame *f)
         e->a_skew = 0;
         e->a_ncop = e->a_nskew = 0;
         e->a_peak = 0;
-        for (int k = 0; k < RM_TRACKS; k++)
-            e->a_side[k] = 0;
+        e->a_share = 0;
+        for (unsigned i = 0; i < d->cells; i++)
+            e->a_cells[i] = 0;
         e->a_t0 = t_s;
     }
     e->acc_n++;
@@ -389,8 +390,7 @@ static void frame_in(rm_engine *e, const rm_frame *f)
         e->a_width += ft.width_mm;
         e->a_centre += ft.centre_mm;
         e->a_half += ft.half_mm;
-        for (int k = 0; k < RM_TRACKS; k++)
-            e->a_side[k] += ft.side_n[k];
+        e->a_share += ft.force_n > 0 ? ft.peak_n / ft.force_n : 0.0;
         e->a_ncop++;
         if (lean_usable(e, &ft)) {
             e->a_skew += ft.lean;
@@ -399,6 +399,8 @@ static void frame_in(rm_engine *e, const rm_frame *f)
     }
     if (ft.peak_n > e->a_peak)
         e->a_peak = ft.peak_n;
+    for (unsigned i = 0; i < d->cells; i++)
+        e->a_cells[i] += cell_n[i];
     e->a_t1 = t_s;
     if (e->acc_n >= e->block)
         rm_engine_flush_tick(e);
@@ -425,16 +427,15 @@ void rm_engine_flush_tick(rm_engine *e)
         t.width_mm = e->a_width / m;
         t.centre_mm = e->a_centre / m;
         t.half_mm = e->a_half / m;
-        for (int k = 0; k < RM_TRACKS; k++)
-            t.side_kpa[k] = e->a_side[k] / m / e->meta.desc.cell_area_mm2 *
-                            1000.0;
+        t.peak_share = e->a_share / m;
     } else {
         t.cop_mm = t.centre_mm = NAN;
         t.width_mm = t.half_mm = 0.0;
-        for (int k = 0; k < RM_TRACKS; k++)
-            t.side_kpa[k] = 0.0;
+        t.peak_share = 0.0;
     }
     t.skew = e->a_nskew > 0 ? e->a_skew / (double)e->a_nskew : NAN;
+    for (unsigned i = 0; i < e->meta.desc.cells; i++)
+        t.cell_n[i] = e->a_cells[i] / n;
     /* 1 N/mm^2 = 1 MPa = 1000 kPa. */
     t.peak_kpa = e->a_peak / e->meta.desc.cell_area_mm2 * 1000.0;
     t.contact = 0;

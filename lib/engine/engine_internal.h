@@ -40,8 +40,6 @@ typedef struct rm_feat {
     double peak_n;     /* the most loaded cell */
     double lean;       /* -skewness of the load across the strip: + when
                           the load leans toward high cell indices */
-    double side_n[3];  /* force read at -1/2, 0, +1/2 half-extent from the
-                          centre (toward low, -, high cell indices) */
 } rm_feat;
 
 /* Cell forces (N) of one frame into cell_n[0..cells-1], then features. */
@@ -60,7 +58,8 @@ typedef struct rm_tick {
     double peak_kpa;   /* max peak-cell pressure over the tick */
     double skew;       /* lean (see rm_feat), NAN on a footprint too narrow
                           for the strip's pitch to show it */
-    double side_kpa[3];/* pressure at the three across-leg points */
+    double peak_share; /* most loaded cell's share of the total force */
+    double cell_n[RM_MAX_CELLS]; /* mean force of each cell over the tick */
     int contact;       /* leg on the roller (hysteresis applied) */
     int stretch;       /* contact stretch index, -1 outside contact */
 } rm_tick;

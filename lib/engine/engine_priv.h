@@ -14,32 +14,40 @@
 #define RM_MAX_BLOCK 64
 
 /* ---- peaks.c ---- */
-/* Across-leg sample points (low-index side, centre, high-index side). */
-#define RM_TRACKS 3
 
 typedef struct rm_peak_cand {
     int pass;                 /* index into the pass list */
     int stretch;
     double enc_cm;            /* encoder distance of the bump */
-    double rise;              /* fraction above the pressure around it */
-    double kpa;
-    int track;                /* 0: low-index side, 1: centre, 2: high */
+    double rise;              /* fraction above the share around it */
+    double kpa;               /* the cell's pressure there */
+    double u;                 /* across the footprint, half-widths from its
+                                 centre, + toward high cell indices */
 } rm_peak_cand;
 
 typedef struct rm_peak_tracker {
     double min_rise;
     double enc0_cm;
     int stretch;
-    float sum[RM_TRACKS][RM_SBINS];
+    unsigned cells;
+    double kpa_per_n;         /* pressure of a cell per N of its force */
+    float share[RM_MAX_CELLS][RM_SBINS]; /* each cell's share of the load,
+                                            summed per bin, this pass */
     float cnt[RM_SBINS];
     float wsum[RM_SBINS];     /* footprint width (mm) per bin, this pass */
+    float load_n[RM_SBINS];   /* total force (N), summed per bin */
+    float csum[RM_SBINS], hsum[RM_SBINS]; /* footprint centre, half (mm) */
+    float best[RM_SBINS];     /* pass end: the largest cell rise per bin */
+    unsigned char best_cell[RM_SBINS];
+    double pitch_mm;
     int bmin, bmax;
     rm_peak_cand *c;
     size_t n, cap;
     int oom;
 } rm_peak_tracker;
 
-void rm_peaks_init(rm_peak_tracker *p, const rm_engine_config *cfg);
+void rm_peaks_init(rm_peak_tracker *p, const rm_engine_config *cfg,
+                   const rm_descriptor *d);
 void rm_peaks_free(rm_peak_tracker *p);
 void rm_peaks_pass_begin(rm_peak_tracker *p);
 void rm_peaks_tick(rm_peak_tracker *p, const rm_tick *t, double enc0_cm);
@@ -66,7 +74,8 @@ struct rm_engine {
     /* Tick accumulation. */
     unsigned acc_n;
     double a_force, a_cop, a_width, a_centre, a_half, a_skew, a_peak;
-    double a_side[RM_TRACKS];
+    double a_share;
+    double a_cells[RM_MAX_CELLS];
     unsigned a_ncop, a_nskew;
     double a_t0, a_t1, last_tick_t;
 

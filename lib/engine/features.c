@@ -34,7 +34,6 @@ void rm_feat_compute(const double *cell_n, unsigned cells, double pitch_mm,
         out->width_mm = 0.0;
         out->centre_mm = NAN;
         out->half_mm = 0.0;
-        out->side_n[0] = out->side_n[1] = out->side_n[2] = 0.0;
         out->lean = NAN;
         return;
     }
@@ -93,25 +92,6 @@ void rm_feat_compute(const double *cell_n, unsigned cells, double pitch_mm,
     }
     out->centre_mm = 0.5 * (left + right) * pitch_mm;
     out->half_mm = 0.5 * (right - left) * pitch_mm;
-
-    /* Force read (linear between cell centres) at the footprint's two
-     * sides, half way out, and at its centre: where medial, middle and
-     * lateral spots of the leg press on the strip. */
-    double c = 0.5 * (left + right), h = 0.5 * (right - left);
-    for (int k = 0; k < 3; k++) {
-        double x = c + (k - 1) * 0.5 * h;
-        if (x <= 0.0) {
-            out->side_n[k] = cell_n[0];
-            continue;
-        }
-        if (x >= (double)(cells - 1)) {
-            out->side_n[k] = cell_n[cells - 1];
-            continue;
-        }
-        unsigned i = (unsigned)x;
-        double fr = x - (double)i;
-        out->side_n[k] = cell_n[i] * (1.0 - fr) + cell_n[i + 1] * fr;
-    }
 }
 
 void rm_feat_frame(const rm_descriptor *d, const rm_frame *f, double *cell_n,

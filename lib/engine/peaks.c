@@ -1,8 +1,14 @@
 /*
- * Pressure peaks: local bumps of pressure along each pass, at three points
- * across the leg (its two sides and its centreline), that recur on several
- * passes over the same spot: candidate trigger points. Per pass only a few
- * candidates are kept; they are placed and grouped at finish.
+ * Pressure peaks: local bumps along each pass in the share of the load
+ * one cell carries (a stiff spot under the contact pushes back harder
+ * than the tissue around it), recurring on several passes of the same
+ * line over the same spot: candidate trigger points. Each cell is
+ * followed on its own: a cell sees a fixed place across the leg during a
+ * pass, so its share changes smoothly along the calf, whereas anything
+ * taken across cells (the most loaded cell, the width) ripples as the
+ * widening footprint slides over the 20 mm cell grid, ripples as large as
+ * a real spot. Per pass only the few candidates are kept; they are placed
+ * and grouped at finish.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -11,17 +17,29 @@
 #include "engine_priv.h"
 
 /* A trigger point's bump along the calf is a few cm wide (1-2 cm spot
- * under a ~2 cm contact band): the pressure "around it" is taken
- * 2.5-5 cm either side, beyond the bump, close enough that the
- * footprint's own change of width stays nearly linear. */
+ * under a ~2 cm contact band): the share "around it" is taken 2.5-5 cm
+ * either side, beyond the bump, close enough that the footprint's own
+ * change of width stays nearly linear. The share, unlike the pressure,
+ * does not follow the load's sway or a crossed leg. */
 #define FLANK_IN_BINS 5
 #define FLANK_OUT_BINS 10
+/* Non-maximum suppression along a pass: 3.5 cm, a spot's bump width
+ * (1-2 cm spot under a 2 cm contact band) plus its echo distance. */
+#define SUPPRESS_BINS 3
 /* Peaks of one spot on different passes fall within this (cm). */
 #define GROUP_CM 2.0
+/* Cells carrying less of the load than this are footprint edges, where
+ * the share rises steeply as the footprint widens onto them. */
+#define MIN_CELL_SHARE 0.0
 
-void rm_peaks_init(rm_peak_tracker *p, const rm_engine_config *cfg)
+void rm_peaks_init(rm_peak_tracker *p, const rm_engine_config *cfg,
+                   const rm_descriptor *d)
 {
     memset(p, 0, sizeof *p);
+    p->cells = d->cells;
+    p->pitch_mm = d->pitch_mm;
+    /* 1 N/mm^2 = 1000 kPa. */
+    p->kpa_per_n = 1000.0 / d->cell_area_mm2;
     p->min_rise = cfg->peak_min_rise;
     p->stretch = -1;
     rm_peaks_pass_begin(p);
@@ -37,9 +55,12 @@ void rm_peaks_free(rm_peak_tracker *p)
 void rm_peaks_pass_begin(rm_peak_tracker *p)
 {
     if (p->bmax >= p->bmin && p->bmax >= 0) {
-        for (int k = 0; k < RM_TRACKS; k++)
-            memset(&p->sum[k][p->bmin], 0,
-                   (size_t)(p->bmax - p->bmin + 1) * sizeof(float));
+        size_t nb = (size_t)(p->bmax - p->bmin + 1);
+        for (unsigned i = 0; i < p->cells; i++)
+            memset(&p->share[i][p->bmin], 0, nb * sizeof(float));
+        memset(&p->load_n[p->bmin], 0, nb * sizeof(float));
+        memset(&p->csum[p->bmin], 0, nb * sizeof(float));
+        memset(&p->hsum[p->bmin], 0, nb * sizeof(float));
         memset(&p->cnt[p->bmin], 0,
                (size_t)(p->bmax - p->bmin + 1) * sizeof(float));
         memset(&p->wsum[p->bmin], 0,
@@ -58,8 +79,13 @@ void rm_peaks_tick(rm_peak_tracker *p, const rm_tick *t, double enc0_cm)
     int b = (int)floor((t->enc_cm - enc0_cm) / RM_BIN_CM) + RM_SBIN0;
     if (b < 0 || b >= RM_SBINS)
         return;
-    for (int k = 0; k < RM_TRACKS; k++)
-        p->sum[k][b] += (float)t->side_kpa[k];
+    if (t->force_n <= 0)
+        return;
+    for (unsigned i = 0; i < p->cells; i++)
+        p->share[i][b] += (float)(t->cell_n[i] / t->force_n);
+    p->load_n[b] += (float)t->force_n;
+    p->csum[b] += (float)t->centre_mm;
+    p->hsum[b] += (float)t->half_mm;
     p->cnt[b] += 1.0f;
     p->wsum[b] += (float)t->width_mm;
     if (b < p->bmin)
@@ -68,36 +94,78 @@ void rm_peaks_tick(rm_peak_tracker *p, const rm_tick *t, double enc0_cm)
         p->bmax = b;
 }
 
-/* Mean of the track over [a, b] where covered; NAN if none. */
-static double flank(const rm_peak_tracker *p, int k, int a, int b)
-{
-    double s = 0, n = 0;
-    for (int i = a; i <= b; i++) {
-        if (i < p->bmin || i > p->bmax || p->cnt[i] <= 0)
-            continue;
-        s += p->sum[k][i] / p->cnt[i];
-        n += 1;
-    }
-    return n >= 2 ? s / n : NAN;
-}
-
-static double value(const rm_peak_tracker *p, int k, int b)
+static double value(const rm_peak_tracker *p, unsigned cell, int b)
 {
     if (b < p->bmin || b > p->bmax || p->cnt[b] <= 0)
         return NAN;
-    return p->sum[k][b] / p->cnt[b];
+    return p->share[cell][b] / p->cnt[b];
 }
 
-/* Rise of bin b above the mean of its two flanks (both needed, so a pass
- * ending at the Achilles cannot make its narrow end a "peak"). */
-static double rise_at(const rm_peak_tracker *p, int k, int b)
+/*
+ * Rise of one cell's share at bin b above what its flanks (the bins
+ * 2.5-5 cm either side that the pass covered) predict: a parabola through
+ * both flanks (the share bends as the footprint widens over the cell), a
+ * line through one when the pass ends near the spot (a hold on the spot
+ * often ends it; that flank then needs its whole width). In units of the
+ * whole load: 0.05 = 5 % of the load moved onto that cell.
+ */
+static double rise_at(const rm_peak_tracker *p, unsigned cell, int b)
 {
-    double v = value(p, k, b);
-    double lo = flank(p, k, b - FLANK_OUT_BINS, b - FLANK_IN_BINS);
-    double hi = flank(p, k, b + FLANK_IN_BINS, b + FLANK_OUT_BINS);
-    if (!isfinite(v) || !isfinite(lo) || !isfinite(hi) || lo + hi <= 0)
+    double v = value(p, cell, b);
+    if (!isfinite(v))
         return NAN;
-    return v / (0.5 * (lo + hi)) - 1.0;
+    /* Normal equations for y = c0 + c1 x + c2 x^2 (x in bins). */
+    double m[3][4] = { { 0 } };
+    int n_lo = 0, n_hi = 0;
+    for (int d = FLANK_IN_BINS; d <= FLANK_OUT_BINS; d++) {
+        for (int sgn = -1; sgn <= 1; sgn += 2) {
+            double y = value(p, cell, b + sgn * d);
+            if (!isfinite(y))
+                continue;
+            double x = sgn * d, pw[3] = { 1, x, x * x };
+            for (int r = 0; r < 3; r++) {
+                for (int c = 0; c < 3; c++)
+                    m[r][c] += pw[r] * pw[c];
+                m[r][3] += pw[r] * y;
+            }
+            if (sgn < 0)
+                n_lo++;
+            else
+                n_hi++;
+        }
+    }
+    int full = FLANK_OUT_BINS - FLANK_IN_BINS + 1;
+    int k;
+    if (n_lo >= 3 && n_hi >= 3)
+        k = 3;
+    else if (n_lo == full || n_hi == full)
+        k = 2;
+    else
+        return NAN;
+    /* Gaussian elimination on the k x k system. */
+    for (int c = 0; c < k; c++) {
+        int piv = c;
+        for (int r = c + 1; r < k; r++)
+            if (fabs(m[r][c]) > fabs(m[piv][c]))
+                piv = r;
+        if (fabs(m[piv][c]) < 1e-12)
+            return NAN;
+        for (int j = 0; j < 4; j++) {
+            double tmp = m[c][j];
+            m[c][j] = m[piv][j];
+            m[piv][j] = tmp;
+        }
+        for (int r = 0; r < k; r++) {
+            if (r == c)
+                continue;
+            double f = m[r][c] / m[c][c];
+            for (int j = c; j < k; j++)
+                m[r][j] -= f * m[c][j];
+            m[r][3] -= f * m[c][3];
+        }
+    }
+    double base = m[0][3] / m[0][0]; /* the fit at x = 0 */
+    return v - base;
 }
 
 void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
@@ -120,24 +188,37 @@ void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
             memcpy(pr->n, p->cnt + p->bmin, nb * sizeof *pr->n);
         }
     }
-    for (int b = p->bmin + FLANK_OUT_BINS; b <= p->bmax - FLANK_OUT_BINS;
-         b++) {
-        /* The strongest track at this bin. */
-        int best_k = -1;
-        double best = -INFINITY;
-        for (int k = 0; k < RM_TRACKS; k++) {
-            double r = rise_at(p, k, b);
-            if (isfinite(r) && r > best) {
-                best = r;
-                best_k = k;
+    /* The cell rising most at each bin. */
+    for (int b = p->bmin; b <= p->bmax; b++) {
+        p->best[b] = -INFINITY;
+        p->best_cell[b] = 0;
+        for (unsigned i = 0; i < p->cells; i++) {
+            double r = rise_at(p, i, b);
+            if (isfinite(r) && r > p->best[b]) {
+                p->best[b] = (float)r;
+                p->best_cell[b] = (unsigned char)i;
             }
         }
-        if (best_k < 0 || best < p->min_rise)
+    }
+    for (int b = p->bmin + 1; b <= p->bmax - 1; b++) {
+        double best = p->best[b];
+        unsigned cell = p->best_cell[b];
+        if (!isfinite(best) || best < p->min_rise)
             continue;
-        /* A local maximum along the calf on that track. */
-        double l = rise_at(p, best_k, b - 1), r = rise_at(p, best_k, b + 1);
-        if ((isfinite(l) && l > best) || (isfinite(r) && r >= best))
+        /* The strongest within SUPPRESS_BINS: a spot's bump seen from a
+         * flank makes the fitted base dip a bump-width away, a smaller
+         * echo of the spot. */
+        int top = 1;
+        for (int d = -SUPPRESS_BINS; d <= SUPPRESS_BINS && top; d++) {
+            int k = b + d;
+            if (d == 0 || k < p->bmin || k > p->bmax)
+                continue;
+            if (p->best[k] > best || (d > 0 && p->best[k] == best))
+                top = 0;
+        }
+        if (!top)
             continue;
+        double l = rise_at(p, cell, b - 1), r = rise_at(p, cell, b + 1);
         double off = 0.0;
         if (isfinite(l) && isfinite(r)) {
             double den = l - 2 * best + r;
@@ -163,8 +244,12 @@ void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
         c->enc_cm = p->enc0_cm +
                     ((double)(b - RM_SBIN0) + 0.5 + off) * RM_BIN_CM;
         c->rise = best;
-        c->kpa = value(p, best_k, b);
-        c->track = best_k;
+        /* The cell's own pressure there: share x load. */
+        c->kpa = value(p, cell, b) * p->load_n[b] / p->cnt[b] * p->kpa_per_n;
+        double half = p->hsum[b] / p->cnt[b];
+        c->u = half > 0 ? ((double)cell * p->pitch_mm - p->csum[b] / p->cnt[b]) /
+                              half
+                        : 0.0;
     }
     rm_peaks_pass_begin(p);
 }
@@ -191,6 +276,39 @@ static double zone_weight(rm_zone z)
     return z == RM_ZONE_ACHILLES || z == RM_ZONE_BELOW_KNEE ? 0.5 : 1.0;
 }
 
+/*
+ * Which line a spot lies on, from where it showed across the footprint
+ * and the line being rolled. Rolling the middle line, the leg lies flat:
+ * a spot's place across the footprint is its place across the leg.
+ * Turning the leg onto a side rolls the skin over the roller and brings
+ * that side's spots to the loaded middle of the contact (the other side's
+ * go to the unloaded edge and hardly show), so on a medial or lateral
+ * pass a spot near the middle is on that line and one well toward the
+ * other side is a middle-line spot.
+ * Example: left leg, medial pass, spot at u = +0.1 -> medial; at -0.5
+ * -> middle.
+ */
+#define SIDE_U 0.25
+
+static rm_line spot_line(rm_line pass_line, double u, rm_leg leg)
+{
+    double u_med = leg == RM_LEG_RIGHT ? -u : u; /* + toward medial */
+    switch (pass_line) {
+    case RM_LINE_MIDDLE:
+        if (leg == RM_LEG_UNKNOWN)
+            return fabs(u) <= SIDE_U ? RM_LINE_MIDDLE : RM_LINE_UNKNOWN;
+        return u_med > SIDE_U    ? RM_LINE_MEDIAL
+               : u_med < -SIDE_U ? RM_LINE_LATERAL
+                                 : RM_LINE_MIDDLE;
+    case RM_LINE_MEDIAL:
+        return u_med < -SIDE_U ? RM_LINE_MIDDLE : RM_LINE_MEDIAL;
+    case RM_LINE_LATERAL:
+        return u_med > SIDE_U ? RM_LINE_MIDDLE : RM_LINE_LATERAL;
+    default:
+        return RM_LINE_UNKNOWN;
+    }
+}
+
 typedef struct placed {
     double x;
     rm_line line;
@@ -203,14 +321,6 @@ static int cmp_placed(const void *a, const void *b)
     if (p->line != q->line)
         return (int)p->line - (int)q->line;
     return (p->x > q->x) - (p->x < q->x);
-}
-
-static rm_line track_line(int track, rm_leg leg)
-{
-    /* Track 0 sits toward low cell indices, 2 toward high ones. */
-    if (track == 1)
-        return RM_LINE_MIDDLE;
-    return rm_line_from_skew(track == 2 ? 1.0 : -1.0, leg, 0.5);
 }
 
 /* Passes whose range covers calf position x. */
@@ -254,7 +364,9 @@ rm_status rm_peaks_finish(rm_engine *e)
         if (!isfinite(x))
             continue;
         v[nv].x = x;
-        v[nv].line = track_line(p->c[i].track, e->meta.leg);
+        v[nv].line = spot_line(e->passes_v[pi].line, p->c[i].u, e->meta.leg);
+        if (v[nv].line == RM_LINE_UNKNOWN)
+            continue;
         v[nv].c = &p->c[i];
         nv++;
     }
@@ -285,7 +397,7 @@ rm_status rm_peaks_finish(rm_engine *e)
         if (over < distinct)
             over = distinct;
         if ((double)distinct >= e->cfg.peak_min_passes &&
-            2 * distinct >= over / 2) {
+            4 * distinct >= over) {
             rm_peak *pk = &out[e->n_peaks++];
             pk->position_cm = x;
             pk->position_frac = x / e->al.length_cm;
