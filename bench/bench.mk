@@ -32,3 +32,8 @@ bench: bench-tools
 	    { echo "bench: needs /usr/bin/time: apt-get install time" >&2; exit 1; }
 	@$(MAKE) --no-print-directory pty-tools >/dev/null 2>&1 || true
 	@/usr/bin/python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
+
+# make check only guards that the bench programs read the same frames
+# (bench/test_bench_tools.sh, well under a second); it times nothing.
+check: $(BENCH_DIR)/floor $(BENCH_DIR)/reader $(BENCH_DIR)/engine_ir
+CHECK_SCRIPTS += bench/test_bench_tools.sh
