@@ -27,6 +27,15 @@ render() {
     groff -man -Tutf8 -P -cbou -rHY=0 -dAD=l -rLL=200n "$man/$1" 2>/dev/null |
         sed 's/‐/-/g; s/−/-/g'
 }
+# The pages say which version they describe (MAJOR.MINOR in .TH).
+mm=$(sed -n 's/^#define RM_VERSION_STRING "\([0-9]*\.[0-9]*\)\..*"$/\1/p' \
+     "$build/include/rollmap_version.h")
+[ -n "$mm" ] || fail "no version in $build/include/rollmap_version.h"
+grep -q "^\.TH ROLLMAP 1 .*\"rollmap $mm\"" "$man/rollmap.1" ||
+    fail "rollmap.1: .TH does not say rollmap $mm"
+grep -q "^\.TH LIBROLLMAP 3 .*\"librollmap $mm\"" "$man/librollmap.3" ||
+    fail "librollmap.3: .TH does not say librollmap $mm"
+
 render rollmap.1 >"$tmp/rollmap.txt"
 grep -q "EXIT STATUS" "$tmp/rollmap.txt" || fail "rollmap.1: no EXIT STATUS"
 sed -n '/^OPTIONS/,/^[A-Z]/p' "$tmp/rollmap.txt" | grep -q -- "--help" ||
@@ -43,11 +52,13 @@ for c in $cmds; do
         fail "rollmap $c --help: exit $?"
     # Long options as the help shows them (--port, --sim[=...], ...);
     # --help is described once, under OPTIONS.
+    # Short options too, as "-x," or "-x " at the start of an option line.
+    shorts=$(sed -n 's/^  *\(-[a-zA-Z]\)[, ].*/\1/p' "$tmp/chelp" | grep -vx -- -h)
     for opt in $(grep -o -- '--[a-z][a-z-]*' "$tmp/chelp" | sort -u |
-                 grep -vx -- --help); do
+                 grep -vx -- --help) $shorts; do
         # Only the command's own section counts.
         sed -n "/^   rollmap $c\$/,/^   rollmap /p" "$tmp/rollmap.txt" |
-            grep -q -- "$opt\\b" || missing="$missing $c:$opt"
+            grep -q -- "\\(^\\|[^a-z-]\\)$opt\\b" || missing="$missing $c:$opt"
     done
 done
 [ -z "$missing" ] || fail "rollmap.1 lacks options:$missing"
