@@ -244,6 +244,8 @@ static void process_tick(rm_engine *e, rm_tick *t)
         emit_samples(e, t);
         return;
     }
+    if (e->n_buf)
+        emit_samples(e, t); /* first pass: positions not known yet */
 
     rm_flinch_rec fr;
     if (rm_flinch_tick(&e->flinch_tr, t, lost, &fr)) {
@@ -357,7 +359,7 @@ static void frame_in(rm_engine *e, const rm_frame *f)
     }
     e->last_enc = f->encoder;
 
-    if (e->sampling && e->cb.on_sample && e->n_buf < RM_MAX_BLOCK) {
+    if (e->cb.on_sample && e->n_buf < RM_MAX_BLOCK) {
         rm_sample *s = &e->buf[e->n_buf];
         s->time_s = t_s;
         s->force_n = ft.force_n;
@@ -468,7 +470,7 @@ static void emit_samples(rm_engine *e, const rm_tick *t)
     /* Place the tick's last frame and move the others by their encoder
      * difference at the same scale (one search per tick, not per frame). */
     double x_ref = NAN, enc_ref = t->enc_cm;
-    if (t->contact)
+    if (t->contact && e->finished)
         x_ref = rm_engine_place(e, t->stretch, enc_ref, t->t_s, t->t_s);
     for (size_t i = 0; i < e->n_buf; i++) {
         rm_sample *smp = &e->buf[i];

@@ -1,0 +1,530 @@
+/*
+ * Engine tests on hand-built frame streams whose truth is known exactly:
+ * a footprint of chosen width, place and lean, a load, an encoder. Each
+ * test would fail if the detector it names were wrong.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rollmap.h"
+#include "engine/engine_internal.h"
+
+/* ---- a synthetic leg on a rev A strip ---- */
+
+typedef struct leg {
+    rm_session_meta meta;
+    rm_engine *e;
+    uint32_t seq;
+    double t;
+    double enc_cm;          /* true contact line, cm */
+    double turn_cm;         /* sleeve turn x unloaded radius, cm: the foam
+                               compresses under load, so the sleeve turns
+                               further than the contact line moves */
+    rm_frame buf[256];
+    size_t n;
+} leg;
+
+static void leg_init(leg *g, rm_leg side, const rm_engine_config *cfg,
+                     const rm_engine_callbacks *cb)
+{
+    memset(g, 0, sizeof *g);
+    g->meta.format_version = 1;
+    rm_descriptor_rev_a(&g->meta.desc);
+    g->meta.leg = side;
+    rm_error err;
+    ck_assert_int_eq(rm_engine_new(&g->meta, cfg, cb, &g->e, &err), RM_OK);
+}
+
+static void leg_flush(leg *g)
+{
+    if (g->n)
+        ck_assert_int_eq(rm_engine_push(g->e, g->buf, g->n), RM_OK);
+    g->n = 0;
+}
+
+/*
+ * One frame: load force_n spread over a footprint of half-width half_mm
+ * centred at centre_mm on the strip, p(u) = (1 - u^2)(1 + k u)^2 (k > 0
+ * leans toward high cells), integrated over each 20 mm cell.
+ */
+static void leg_frame(leg *g, double force_n, double centre_mm,
+                      double half_mm, double k)
+{
+    const rm_descriptor *d = &g->meta.desc;
+    rm_frame *f = &g->buf[g->n++];
+    memset(f, 0, sizeof *f);
+    f->seq = g->seq++;
+    f->time_us = (uint32_t)(g->t * 1e6);
+    double cpc = 2 * M_PI * d->radius_mm / 10.0 / d->encoder_cpr;
+    f->encoder = (int32_t)lround(g->turn_cm / cpc);
+    double cell[RM_MAX_CELLS] = { 0 }, total = 0;
+    for (unsigned i = 0; i < d->cells; i++)
+        for (int s = 0; s < 16; s++) {
+            double x = (i + (s + 0.5) / 16.0) * d->pitch_mm;
+            double u = (x - centre_mm) / half_mm;
+            if (fabs(u) >= 1)
+                continue;
+            double p = (1 - u * u) * (1 + k * u) * (1 + k * u);
+            cell[i] += p;
+            total += p;
+        }
+    for (unsigned i = 0; i < d->cells; i++) {
+        double fn = total > 0 ? force_n * cell[i] / total : 0.0;
+        f->cells[i] = (int32_t)lround(fn / d->scale_n_per_count[i]);
+    }
+    g->t += 1.0 / d->rate_hz;
+    if (g->n == 256)
+        leg_flush(g);
+}
+
+/* Footprint width (mm) along a 36 cm calf at encoder cm x from the
+ * ankle: tendon-narrow, widest at 70 %, narrower at the knee. */
+static double calf_half_mm(double x_cm)
+{
+    double f = x_cm / 36.0;
+    if (f < 0)
+        f = 0;
+    if (f > 1)
+        f = 1;
+    return 5.0 * (rm_align_template(f) * 11.0);
+}
+
+/* Hold still for dur_s at the current place. */
+static void leg_still(leg *g, double dur_s, double force_n, double k,
+                      double pos_sign)
+{
+    int n = (int)lround(dur_s * g->meta.desc.rate_hz);
+    double x = pos_sign > 0 ? g->enc_cm : -g->enc_cm;
+    for (int i = 0; i < n; i++)
+        leg_frame(g, force_n, 120.0, calf_half_mm(x), k);
+}
+
+/* Roll to encoder cm `to` at speed_cm_s. Calf place = sign * enc_cm. */
+static void leg_roll(leg *g, double to, double speed_cm_s, double force_n,
+                     double k, double pos_sign)
+{
+    double step = speed_cm_s / g->meta.desc.rate_hz;
+    /* The engine's default foam: 1.3e-4 of the radius per N. */
+    double turn = step / (1.0 - 1.3e-4 * force_n);
+    while (fabs(g->enc_cm - to) > step) {
+        double sgn = g->enc_cm < to ? 1.0 : -1.0;
+        g->enc_cm += sgn * step;
+        g->turn_cm += sgn * turn;
+        double x = pos_sign > 0 ? g->enc_cm : -g->enc_cm;
+        leg_frame(g, force_n, 120.0, calf_half_mm(x), k);
+    }
+    g->enc_cm = to;
+}
+
+static const rm_summary *leg_finish(leg *g)
+{
+    leg_flush(g);
+    ck_assert_int_eq(rm_engine_finish(g->e), RM_OK);
+    const rm_summary *s = rm_engine_summary(g->e);
+    ck_assert_ptr_nonnull(s);
+    return s;
+}
+
+static int has_guidance(const rm_summary *s, const char *code)
+{
+    for (size_t i = 0; i < s->n_guidance; i++)
+        if (!strcmp(s->guidance[i].code, code))
+            return 1;
+    return 0;
+}
+
+/* ---- tests ---- */
+
+START_TEST(test_engine_no_contact_finds_nothing)
+{
+    leg g;
+    leg_init(&g, RM_LEG_LEFT, NULL, NULL);
+    for (int i = 0; i < 800; i++)
+        leg_frame(&g, 0.0, 120, 30, 0);
+    const rm_summary *s = leg_finish(&g);
+    ck_assert_int_eq(s->calf_found, 0);
+    ck_assert_uint_eq(s->n_holds, 0);
+    ck_assert_uint_eq(s->n_passes, 0);
+    ck_assert_uint_eq(s->n_peaks, 0);
+    ck_assert_uint_eq(s->frames, 800);
+    ck_assert(has_guidance(s, "no_contact"));
+    ck_assert(has_guidance(s, "short_session"));
+    rm_engine_free(g.e);
+}
+END_TEST
+
+START_TEST(test_engine_empty_session_has_a_summary)
+{
+    leg g;
+    leg_init(&g, RM_LEG_RIGHT, NULL, NULL);
+    const rm_summary *s = leg_finish(&g);
+    ck_assert_uint_eq(s->frames, 0);
+    ck_assert_int_eq(s->calf_found, 0);
+    ck_assert(has_guidance(s, "no_data"));
+    rm_engine_free(g.e);
+}
+END_TEST
+
+/* Roll ankle->knee, hold 40 s at 20 cm, roll on and back: one hold with
+ * the right start, duration and place; the calf found. */
+START_TEST(test_engine_hold_found_with_start_duration_and_place)
+{
+    leg g;
+    leg_init(&g, RM_LEG_LEFT, NULL, NULL);
+    leg_still(&g, 1.0, 0.0, 0, 1);
+    g.enc_cm = 0.2;
+    leg_still(&g, 0.5, 150, 0, 1);
+    leg_roll(&g, 35.8, 2.5, 150, 0, 1);
+    leg_roll(&g, 0.2, 2.5, 150, 0, 1);
+    leg_roll(&g, 20.0, 2.5, 150, 0, 1);
+    double t_start = g.t;
+    leg_still(&g, 40.0, 150, 0, 1);
+    leg_roll(&g, 35.8, 2.5, 150, 0, 1);
+    leg_roll(&g, 0.2, 2.5, 150, 0, 1);
+    leg_still(&g, 1.0, 0.0, 0, 1);
+    const rm_summary *s = leg_finish(&g);
+    ck_assert_int_eq(s->calf_found, 1);
+    ck_assert_double_eq_tol(s->calf_length_cm, 36.0, 1.0);
+    ck_assert_uint_eq(s->n_holds, 1);
+    const rm_hold *h = &s->holds[0];
+    ck_assert_double_eq_tol(h->start_s, t_start, 0.3);
+    ck_assert_double_eq_tol(h->duration_s, 40.0, 0.4);
+    ck_assert_double_eq_tol(h->position_cm, 20.0, 1.0);
+    ck_assert_int_eq(h->technique, RM_TECH_STATIC);
+    ck_assert_uint_ge(s->n_passes, 4);
+    ck_assert_double_eq_tol(s->passes[0].mean_speed_cm_s, 2.5, 0.3);
+    rm_engine_free(g.e);
+}
+END_TEST
+
+/* The encoder counting down toward the knee: the narrow end still marks
+ * the ankle, so places come out the same. */
+START_TEST(test_engine_finds_the_ankle_when_the_encoder_runs_backwards)
+{
+    leg g;
+    leg_init(&g, RM_LEG_RIGHT, NULL, NULL);
+    g.enc_cm = -0.2;
+    leg_still(&g, 0.5, 150, 0, -1);
+    leg_roll(&g, -35.8, 2.0, 150, 0, -1);
+    leg_roll(&g, -0.2, 2.0, 150, 0, -1);
+    leg_roll(&g, -12.0, 2.0, 150, 0, -1);
+    leg_still(&g, 30.0, 150, 0, -1);
+    leg_roll(&g, -35.8, 2.0, 150, 0, -1);
+    leg_still(&g, 1.0, 0.0, 0, -1);
+    const rm_summary *s = leg_finish(&g);
+    ck_assert_int_eq(s->calf_found, 1);
+    ck_assert_uint_eq(s->n_holds, 1);
+    ck_assert_double_eq_tol(s->holds[0].position_cm, 12.0, 1.0);
+    ck_assert_int_eq(s->passes[0].direction, 1);
+    rm_engine_free(g.e);
+}
+END_TEST
+
+/* Load leaning toward high cells: medial on a left leg, lateral on a
+ * right leg; no lean: middle. */
+static rm_line hold_line_for(rm_leg side, double k)
+{
+    leg g;
+    leg_init(&g, side, NULL, NULL);
+    g.enc_cm = 0.2;
+    leg_roll(&g, 35.8, 3.0, 150, k, 1);
+    leg_roll(&g, 25.0, 3.0, 150, k, 1);
+    leg_still(&g, 20.0, 150, k, 1);
+    leg_roll(&g, 0.2, 3.0, 150, k, 1);
+    const rm_summary *s = leg_finish(&g);
+    ck_assert_uint_eq(s->n_holds, 1);
+    rm_line line = s->holds[0].line;
+    ck_assert_int_eq(s->passes[0].line, line);
+    rm_engine_free(g.e);
+    return line;
+}
+
+START_TEST(test_engine_line_follows_lean_and_leg_side)
+{
+    ck_assert_int_eq(hold_line_for(RM_LEG_LEFT, 0.86), RM_LINE_MEDIAL);
+    ck_assert_int_eq(hold_line_for(RM_LEG_RIGHT, 0.86), RM_LINE_LATERAL);
+    ck_assert_int_eq(hold_line_for(RM_LEG_LEFT, -0.86), RM_LINE_LATERAL);
+    ck_assert_int_eq(hold_line_for(RM_LEG_RIGHT, -0.86), RM_LINE_MEDIAL);
+    ck_assert_int_eq(hold_line_for(RM_LEG_LEFT, 0.0), RM_LINE_MIDDLE);
+}
+END_TEST
+
+START_TEST(test_line_from_skew_by_leg)
+{
+    ck_assert_int_eq(rm_line_from_skew(0.3, RM_LEG_LEFT, 0.1), RM_LINE_MEDIAL);
+    ck_assert_int_eq(rm_line_from_skew(0.3, RM_LEG_RIGHT, 0.1),
+                     RM_LINE_LATERAL);
+    ck_assert_int_eq(rm_line_from_skew(0.05, RM_LEG_RIGHT, 0.1),
+                     RM_LINE_MIDDLE);
+    ck_assert_int_eq(rm_line_from_skew(-0.3, RM_LEG_UNKNOWN, 0.1),
+                     RM_LINE_UNKNOWN);
+    ck_assert_int_eq(rm_line_from_skew(NAN, RM_LEG_LEFT, 0.1),
+                     RM_LINE_UNKNOWN);
+}
+END_TEST
+
+START_TEST(test_features_width_and_lean)
+{
+    /* A flat 60 mm footprint over cells 3..5 (x 60..120 mm). */
+    double c[12] = { 0, 0, 0, 50, 50, 50, 0, 0, 0, 0, 0, 0 };
+    rm_feat f;
+    rm_feat_compute(c, 12, 20.0, &f);
+    ck_assert_double_eq_tol(f.force_n, 150, 1e-9);
+    ck_assert_double_eq_tol(f.cop_mm, 80.0, 1e-9);
+    /* Cell-centre variance 2/3 cell^2, less the 1/12 each cell adds:
+     * sqrt(12 (2/3 - 1/12)) x 20 mm = 52.9 mm. */
+    ck_assert_double_eq_tol(f.width_mm, 52.9, 0.1);
+    ck_assert_double_eq_tol(f.lean, 0.0, 1e-9);
+    double h[12] = { 0, 0, 0, 10, 30, 60, 0, 0, 0, 0, 0, 0 };
+    rm_feat_compute(h, 12, 20.0, &f);
+    ck_assert(f.lean > 0.2);  /* piled toward high cells */
+    double l[12] = { 0, 0, 0, 60, 30, 10, 0, 0, 0, 0, 0, 0 };
+    rm_feat_compute(l, 12, 20.0, &f);
+    ck_assert(f.lean < -0.2);
+}
+END_TEST
+
+/* 10 Hz signals for technique.c. */
+static void technique_of(int kind, int flexes, rm_tech_result *r)
+{
+    enum { N = 400 };
+    float cop[N], force[N];
+    unsigned seed = 7;
+    for (int i = 0; i < N; i++) {
+        double t = i / 10.0;
+        seed = seed * 1103515245u + 12345u;
+        double noise = ((seed >> 16) & 0xff) / 255.0 - 0.5;
+        cop[i] = (float)(120.0 + 0.02 * noise);
+        force[i] = (float)(200.0 + 0.3 * noise);
+        if (kind == 1)
+            cop[i] += (float)(6.0 * sin(2 * M_PI * 0.6 * t));
+        if (kind == 2) {
+            double f = 0.3, t0 = 4.0;
+            if (t > t0 && t < t0 + flexes / f)
+                force[i] += (float)(40.0 * 0.5 *
+                                    (1 - cos(2 * M_PI * f * (t - t0))));
+        }
+    }
+    ck_assert_int_eq(rm_technique_classify(cop, force, N, 10.0, r), RM_OK);
+}
+
+START_TEST(test_technique_static_rocking_and_flex_count)
+{
+    rm_tech_result r;
+    technique_of(0, 0, &r);
+    ck_assert_int_eq(r.technique, RM_TECH_STATIC);
+    technique_of(1, 0, &r);
+    ck_assert_int_eq(r.technique, RM_TECH_ROCKING);
+    for (int n = 5; n <= 10; n++) {
+        technique_of(2, n, &r);
+        ck_assert_int_eq(r.technique, RM_TECH_PIN_AND_STRETCH);
+        ck_assert_uint_eq(r.flexes, (unsigned)n);
+    }
+}
+END_TEST
+
+/* Load off in 0.1 s: a flinch; off over 0.8 s: an ordinary lift. */
+static size_t flinches_for_ramp(double ramp_s)
+{
+    leg g;
+    leg_init(&g, RM_LEG_LEFT, NULL, NULL);
+    g.enc_cm = 0.2;
+    leg_roll(&g, 30.0, 3.0, 200, 0, 1);
+    int n = (int)lround(ramp_s * 80);
+    for (int i = 1; i <= n; i++)
+        leg_frame(&g, 200.0 * (1.0 - (double)i / n), 120,
+                  calf_half_mm(g.enc_cm), 0);
+    leg_still(&g, 2.0, 0.0, 0, 1);
+    const rm_summary *s = leg_finish(&g);
+    size_t nf = s->n_flinches;
+    if (nf)
+        ck_assert_double_eq_tol(s->flinches[0].force_before_n, 200, 10);
+    rm_engine_free(g.e);
+    return nf;
+}
+
+START_TEST(test_flinch_fast_drop_only)
+{
+    ck_assert_uint_eq(flinches_for_ramp(0.1), 1);
+    ck_assert_uint_eq(flinches_for_ramp(0.8), 0);
+}
+END_TEST
+
+START_TEST(test_engine_counts_dropped_frames_and_keeps_time)
+{
+    leg g;
+    leg_init(&g, RM_LEG_LEFT, NULL, NULL);
+    for (int i = 0; i < 100; i++) {
+        leg_frame(&g, 0.0, 120, 30, 0);
+        if (i == 50)
+            g.seq += 7; /* 7 frames lost */
+    }
+    const rm_summary *s = leg_finish(&g);
+    ck_assert_uint_eq(s->frames, 100);
+    ck_assert_uint_eq(s->dropped_frames, 7);
+    ck_assert_double_eq_tol(s->duration_s, 107 / 80.0, 1e-9);
+    rm_engine_free(g.e);
+}
+END_TEST
+
+START_TEST(test_engine_misuse_is_refused)
+{
+    leg g;
+    leg_init(&g, RM_LEG_LEFT, NULL, NULL);
+    ck_assert_int_eq(rm_engine_sample_pass(g.e), RM_ERR_ARG);
+    ck_assert_ptr_null(rm_engine_summary(g.e));
+    leg_finish(&g);
+    rm_frame f;
+    memset(&f, 0, sizeof f);
+    ck_assert_int_eq(rm_engine_push(g.e, &f, 1), RM_ERR_ARG);
+    ck_assert_int_eq(rm_engine_push(NULL, &f, 1), RM_ERR_ARG);
+    rm_engine_free(g.e);
+
+    rm_session_meta meta;
+    memset(&meta, 0, sizeof meta);
+    rm_descriptor_rev_a(&meta.desc);
+    meta.desc.rate_hz = 0; /* invalid */
+    rm_engine *e = (rm_engine *)&meta;
+    rm_error err;
+    ck_assert_int_eq(rm_engine_new(&meta, NULL, NULL, &e, &err),
+                     RM_ERR_FORMAT);
+    ck_assert_ptr_null(e);
+    rm_descriptor_rev_a(&meta.desc);
+    rm_engine_config cfg;
+    rm_engine_config_default(&cfg);
+    cfg.hold_min_s = -1;
+    ck_assert_int_eq(rm_engine_new(&meta, &cfg, NULL, &e, &err), RM_ERR_ARG);
+}
+END_TEST
+
+/* The sample pass: every frame once more, with final positions. */
+typedef struct counter {
+    size_t n, in_contact, placed;
+    double max_pos;
+} counter;
+
+static void count_sample(const rm_sample *s, void *user)
+{
+    counter *c = user;
+    c->n++;
+    if (s->in_contact) {
+        c->in_contact++;
+        if (isfinite(s->position_cm)) {
+            c->placed++;
+            if (s->position_cm > c->max_pos)
+                c->max_pos = s->position_cm;
+        }
+    }
+}
+
+START_TEST(test_engine_sample_pass_gives_final_positions)
+{
+    counter c = { 0 };
+    rm_engine_callbacks cb = { .on_sample = count_sample, .user = &c };
+    rm_sim *sim;
+    rm_error err;
+    rm_sim_options opt = { .seed = 5 };
+    ck_assert_int_eq(rm_sim_new("basic", &opt, &sim, &err), RM_OK);
+    rm_engine *e;
+    ck_assert_int_eq(rm_engine_new(rm_sim_get_meta(sim), NULL, &cb, &e, &err),
+                     RM_OK);
+    /* First pass: keep the frames to push them again (a test shortcut;
+     * rm_report_file reads the file twice). */
+    size_t cap = 1 << 16, n = 0, got;
+    rm_frame *all = malloc(cap * sizeof *all);
+    ck_assert_ptr_nonnull(all);
+    for (;;) {
+        if (n + 4096 > cap) {
+            cap *= 2;
+            all = realloc(all, cap * sizeof *all);
+            ck_assert_ptr_nonnull(all);
+        }
+        ck_assert_int_eq(rm_sim_read(sim, all + n, 4096, &got), RM_OK);
+        if (!got)
+            break;
+        ck_assert_int_eq(rm_engine_push(e, all + n, got), RM_OK);
+        n += got;
+    }
+    ck_assert_int_eq(rm_engine_finish(e), RM_OK);
+    const rm_summary *s = rm_engine_summary(e);
+    ck_assert_int_eq(s->calf_found, 1);
+    size_t first = c.n;
+    ck_assert_uint_eq(first, n); /* first pass: positions provisional */
+    memset(&c, 0, sizeof c);
+    ck_assert_int_eq(rm_engine_sample_pass(e), RM_OK);
+    for (size_t i = 0; i < n; i += 1000)
+        ck_assert_int_eq(rm_engine_push(e, all + i, n - i < 1000 ? n - i : 1000),
+                         RM_OK);
+    ck_assert_int_eq(rm_engine_finish(e), RM_OK);
+    ck_assert_uint_eq(c.n, n);
+    ck_assert_uint_gt(c.in_contact, n / 2);
+    ck_assert_uint_ge(c.placed * 100, c.in_contact * 95);
+    ck_assert(c.max_pos <= s->calf_length_cm + 0.5);
+    ck_assert_ptr_eq(rm_engine_summary(e), s); /* unchanged */
+    free(all);
+    rm_engine_free(e);
+    rm_sim_free(sim);
+}
+END_TEST
+
+START_TEST(test_engine_live_state_follows_the_stream)
+{
+    leg g;
+    leg_init(&g, RM_LEG_LEFT, NULL, NULL);
+    g.enc_cm = 0.2;
+    leg_roll(&g, 20.0, 2.5, 150, 0, 1);
+    leg_still(&g, 8.0, 150, 0, 1);
+    leg_flush(&g);
+    rm_live lv;
+    rm_engine_live_state(g.e, &lv);
+    ck_assert_int_eq(lv.in_contact, 1);
+    ck_assert_double_eq_tol(lv.force_n, 150, 1);
+    ck_assert(lv.hold_s > 7.0 && lv.hold_s < 9.0);
+    ck_assert_uint_eq(lv.cells, 12);
+    rm_engine_free(g.e);
+}
+END_TEST
+
+START_TEST(test_align_template_shape)
+{
+    ck_assert(rm_align_template(0.02) < 0.45);
+    ck_assert_double_eq_tol(rm_align_template(0.70), 1.0, 1e-9);
+    ck_assert(rm_align_template(1.0) > 0.7 && rm_align_template(1.0) < 0.9);
+    ck_assert(rm_align_template(0.4) > rm_align_template(0.2));
+}
+END_TEST
+
+Suite *engine_suite(void)
+{
+    Suite *s = suite_create("engine");
+    TCase *tc = tcase_create("thin_input");
+    tcase_add_test(tc, test_engine_no_contact_finds_nothing);
+    tcase_add_test(tc, test_engine_empty_session_has_a_summary);
+    tcase_add_test(tc, test_engine_counts_dropped_frames_and_keeps_time);
+    tcase_add_test(tc, test_engine_misuse_is_refused);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("holds");
+    tcase_add_test(tc, test_engine_hold_found_with_start_duration_and_place);
+    tcase_add_test(tc, test_engine_finds_the_ankle_when_the_encoder_runs_backwards);
+    tcase_add_test(tc, test_engine_live_state_follows_the_stream);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("line");
+    tcase_add_test(tc, test_line_from_skew_by_leg);
+    tcase_add_test(tc, test_features_width_and_lean);
+    tcase_add_test(tc, test_engine_line_follows_lean_and_leg_side);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("technique");
+    tcase_add_test(tc, test_technique_static_rocking_and_flex_count);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("flinch");
+    tcase_add_test(tc, test_flinch_fast_drop_only);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("align");
+    tcase_add_test(tc, test_align_template_shape);
+    tcase_add_test(tc, test_engine_sample_pass_gives_final_positions);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    return s;
+}
