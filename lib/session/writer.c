@@ -7,7 +7,10 @@
 #include <fcntl.h>
 #include <math.h>
 #include <sndfile.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,6 +49,51 @@ static void writer_free(rm_session_writer *w)
     rm_free(w->block);
     rm_free(w->rmap);
     rm_free(w);
+}
+
+/* "<path>.tmp-XXXXXX" for mkstemp, or NULL. */
+static char *temp_name(const char *path)
+{
+    static const char suffix[] = ".tmp-XXXXXX";
+    size_t len = strlen(path);
+    char *tmp = rm_calloc(1, len + sizeof suffix);
+    if (tmp) {
+        memcpy(tmp, path, len);
+        memcpy(tmp + len, suffix, sizeof suffix);
+    }
+    return tmp;
+}
+
+/*
+ * Give the finished-header file @p tmp its final name and drop the
+ * temporary one. Without overwrite, link() fails if @p path exists, so
+ * "never overwrite" holds even against a file created meanwhile; with
+ * it, rename() replaces the old file in one step. Filesystems without
+ * hard links (FAT, some network mounts) fall back to check-then-rename.
+ * On failure the temporary file is removed.
+ */
+static rm_status publish(const char *tmp, const char *path, int overwrite,
+                         rm_error *err)
+{
+    if (overwrite) {
+        if (rename(tmp, path) == 0)
+            return RM_OK;
+    } else if (link(tmp, path) == 0) {
+        unlink(tmp);
+        return RM_OK;
+    } else if (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS) {
+        struct stat sb;
+        if (lstat(path, &sb) == 0)
+            errno = EEXIST;
+        else if (errno == ENOENT && rename(tmp, path) == 0)
+            return RM_OK;
+    }
+    int e = errno;
+    unlink(tmp);
+    return rm_error_set(err, e == EEXIST ? RM_ERR_EXISTS : RM_ERR_IO,
+                        "%s: %s", path,
+                        e == EEXIST ? "file exists (not overwritten)"
+                                    : strerror(e));
 }
 
 static rm_status check_meta(const char *path, const rm_session_meta *meta,
@@ -89,19 +137,23 @@ rm_status rm_session_writer_new(const char *path, const rm_session_meta *meta,
     }
     rm_rmap_encode(meta, w->rmap, rmap_len);
 
-    /* O_EXCL makes "never overwrite" atomic: no window between a check
-     * and the create in which another recorder could create the file. */
-    int oflags = O_RDWR | O_CREAT | O_CLOEXEC |
-                 ((flags & RM_WRITE_OVERWRITE) ? O_TRUNC : O_EXCL);
-    int fd = open(path, oflags, 0666);
+    /* The file is built under a temporary name beside @p path and only
+     * linked to @p path once its header and 'rmap' chunk are on disk, so
+     * a crash at any moment never leaves a headless file under the final
+     * name (and an overwritten session survives until then). */
+    char *tmp = temp_name(path);
+    int fd = tmp ? mkstemp(tmp) : -1;
     if (fd < 0) {
         int e = errno;
+        rm_free(tmp);
         writer_free(w);
-        return rm_error_set(err, e == EEXIST ? RM_ERR_EXISTS : RM_ERR_IO,
-                            "%s: %s", path,
-                            e == EEXIST ? "file exists (not overwritten)"
-                                        : strerror(e));
+        return rm_error_set(err, tmp ? RM_ERR_IO : RM_ERR_NOMEM, "%s: %s",
+                            path, tmp ? strerror(e) : "out of memory");
     }
+    /* mkstemp makes the file 0600; a session is an ordinary document. */
+    mode_t mask = umask(0);
+    umask(mask);
+    (void)fchmod(fd, 0666 & ~mask);
 
     SF_INFO info;
     memset(&info, 0, sizeof info);
@@ -113,7 +165,8 @@ rm_status rm_session_writer_new(const char *path, const rm_session_meta *meta,
         st = rm_error_set(err, RM_ERR_IO, "%s: cannot start WAV file: %s",
                           path, sf_strerror(NULL));
         /* sf_open_fd(..., SF_TRUE) already closed fd on failure. */
-        unlink(path);
+        unlink(tmp);
+        rm_free(tmp);
         writer_free(w);
         return st;
     }
@@ -133,13 +186,24 @@ rm_status rm_session_writer_new(const char *path, const rm_session_meta *meta,
         st = rm_error_set(err, RM_ERR_IO, "%s: cannot add 'rmap' chunk: %s",
                           path, sf_error_number(sferr));
         sf_close(w->sf);
-        unlink(path);
+        unlink(tmp);
+        rm_free(tmp);
         writer_free(w);
         return st;
     }
     /* Rewrite the header lengths after each write so a killed recorder
      * leaves a file that opens with every frame written. */
     sf_command(w->sf, SFC_SET_UPDATE_HEADER_AUTO, NULL, SF_TRUE);
+    /* Header and 'rmap' to disk now, then publish under the final name. */
+    sf_command(w->sf, SFC_UPDATE_HEADER_NOW, NULL, 0);
+    sf_write_sync(w->sf);
+    st = publish(tmp, path, flags & RM_WRITE_OVERWRITE, err);
+    rm_free(tmp);
+    if (st != RM_OK) {
+        sf_close(w->sf);
+        writer_free(w);
+        return st;
+    }
     w->last_sync_s = monotonic_s();
     *out = w;
     return RM_OK;
