@@ -28,3 +28,9 @@ fw-measure: $(FWT_TEST)
 	$(FWT_TEST) --measure
 
 -include $(FWT_DIR)/test_firmware.d $(FWT_DIR)/avrsim.d $(FWT_DIR)/rm_simavr.d
+
+CHECK_SCRIPTS += tests/firmware/test_rm_simavr.sh
+# make check builds CHECK_PROGRAMS only; the script needs the tool too,
+# so it comes with the test program.
+
+$(FWT_TEST): | $(FWT_TOOL)

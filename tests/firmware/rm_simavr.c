@@ -59,6 +59,12 @@ static int source_next(int32_t cells[AVRSIM_CELLS], int32_t *encoder,
             uint32_t u = (k * 2654435761u) ^ ((uint32_t)i * 40503u);
             cells[i] = (int32_t)(u % 16777216u) - 8388608;
         }
+        if (k % 17 == 3) { /* the extremes and zero */
+            cells[0] = 8388607;
+            cells[1] = -8388608;
+            cells[2] = 0;
+            cells[3] = -1;
+        }
         *encoder = (int32_t)lround(300.0 * sin(k / 16.0)) - 40;
         return 1;
     }
