@@ -118,6 +118,28 @@ fi
     fail "print_holds (static): exit $?"
 cmp -s out.txt out-static.txt || fail "static and shared builds disagree"
 
+# The complete programs in the documentation compile and run: the first
+# C block of docs/api.md and the EXAMPLES of librollmap(3).
+awk '/^```c$/ { n++; on = (n == 1); next } /^```$/ { on = 0 } on' \
+    "$top/docs/api.md" >doc_api.c
+sed -n '/^\.SH EXAMPLES/,/^\.SH/p' "$top/man/librollmap.3" |
+    sed -n '/^\.EX/,/^\.EE/p' | sed '/^\.E[XE]/d; s/\\e/\\/g; s/\\-/-/g' \
+    >doc_man.c
+for prog in doc_api doc_man; do
+    grep -q "int main" $prog.c || fail "$prog.c: no program extracted"
+    # shellcheck disable=SC2046,SC2086
+    $EX_CC $EX_CFLAGS $prog.c $(pkg-config --cflags --libs librollmap) \
+        -o $prog 2>"$tmp/cc.err" ||
+        fail "the program in the docs ($prog.c) does not build: $(head -5 "$tmp/cc.err")"
+    LD_LIBRARY_PATH=$lib ./$prog session.wav >$prog.out 2>&1 ||
+        fail "$prog session.wav: exit $?: $(head -3 $prog.out)"
+    # One line per hold, as print_holds counts them.
+    n_doc=$(grep -c " s at .* cm, [a-z]* line\$" $prog.out)
+    n_ex=$(grep -c '^ *[0-9][0-9]*  ' out.txt)
+    [ "$n_doc" -eq "$n_ex" ] && [ "$n_doc" -gt 0 ] ||
+        fail "$prog printed $n_doc holds, print_holds $n_ex"
+done
+
 # The conventions docs/api.md promises.
 # shellcheck disable=SC2046,SC2086
 $EX_CC $EX_CFLAGS api_conventions.c $(pkg-config --cflags --libs librollmap) \
