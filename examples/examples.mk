@@ -27,7 +27,7 @@ $(EX_STAMP): $(STATIC_LIB) $(SHARED_LIB) $(CLI) $(VERSION_H) lib/rollmap.h \
              lib/librollmap.pc.in $(wildcard man/*.[0-9])
 	@$(if $(Q),echo "  INSTALL $(EX_PREFIX)")
 	$(Q)$(MAKE) --no-print-directory install PREFIX=$(EX_PREFIX) DESTDIR= \
-	    >/dev/null
+	    MANDIR=$(EX_PREFIX)/share/man >/dev/null
 	$(Q)touch $@
 
 # The compiler and flags the library was built with, for the test scripts

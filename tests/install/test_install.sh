@@ -30,7 +30,8 @@ version=$(sed -n 's/^#define RM_VERSION_STRING "\(.*\)"$/\1/p' \
           "$build/include/rollmap_version.h")
 [ -n "$version" ] || fail "no RM_VERSION_STRING in $build/include"
 
-# make's own output only when it fails.
+# make's own output only when it fails. Variables are given explicitly:
+# make check's own command line (MAKEFLAGS) reaches this sub-make.
 run_make() {
     make -C "$top" --no-print-directory BUILD="$build" "$@" \
         >"$tmp/make.log" 2>&1 || fail "make $*: $(tail -5 "$tmp/make.log")"
@@ -38,7 +39,7 @@ run_make() {
 
 # --- 1. install into a temporary prefix ----------------------------------
 prefix=$tmp/prefix
-run_make install PREFIX="$prefix"
+run_make install PREFIX="$prefix" MANDIR="$prefix/share/man"
 (cd "$prefix" && find . ! -type d | sort) >"$tmp/files"
 cat >"$tmp/expected" <<EOF
 ./bin/rollmap
@@ -177,20 +178,22 @@ if command -v c++ >/dev/null 2>&1; then
 fi
 cd "$tmp" || fail "cd"
 
-run_make uninstall PREFIX="$prefix"
+run_make uninstall PREFIX="$prefix" MANDIR="$prefix/share/man"
 left=$(cd "$prefix" && find . ! -type d)
 [ -z "$left" ] || fail "uninstall left: $left"
 
 # --- 3. staged install: DESTDIR + PREFIX -----------------------------------
 dest=$tmp/dest
-run_make install DESTDIR="$dest" PREFIX=/opt/rollmap
+run_make install DESTDIR="$dest" PREFIX=/opt/rollmap \
+    MANDIR=/opt/rollmap/share/man
 pc=$dest/opt/rollmap/lib/pkgconfig/librollmap.pc
 [ -f "$pc" ] || fail "DESTDIR install: no $pc"
 grep -qx 'prefix=/opt/rollmap' "$pc" ||
     fail "the staged .pc does not say prefix=/opt/rollmap: $(head -1 "$pc")"
 [ -f "$dest/opt/rollmap/share/man/man1/rollmap.1" ] ||
     fail "DESTDIR install: no rollmap.1"
-run_make uninstall DESTDIR="$dest" PREFIX=/opt/rollmap
+run_make uninstall DESTDIR="$dest" PREFIX=/opt/rollmap \
+    MANDIR=/opt/rollmap/share/man
 left=$(cd "$dest" && find . ! -type d)
 [ -z "$left" ] || fail "DESTDIR uninstall left: $left"
 
