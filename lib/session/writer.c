@@ -31,6 +31,7 @@ struct rm_session_writer {
     uint32_t last_seq;
     int have_seq;
     double last_sync_s;
+    int failed;               /* a write failed: refuse further appends */
     int32_t *block;           /* BLOCK_FRAMES x channels interleaved */
     uint8_t *rmap;            /* must outlive sf: libsndfile keeps the pointer */
     char path[256];
@@ -236,17 +237,25 @@ rm_status rm_session_writer_append(rm_session_writer *w,
     if (n && !frames)
         return rm_msg_set(w->msg, sizeof w->msg, RM_ERR_ARG,
                           "%s: append of %zu frames from NULL", w->path, n);
+    /* After a failed write the file may end in part of a frame, and the
+     * caller may retry the same frames: appending anything more could
+     * misalign or repeat frames, so the file stays as it was, valid up to
+     * its last whole frame, and every later append fails the same way. */
+    if (w->failed)
+        return RM_ERR_IO;
     while (n) {
         size_t chunk = n < BLOCK_FRAMES ? n : BLOCK_FRAMES;
         pack(w, frames, chunk);
         sf_count_t put = sf_writef_int(w->sf, w->block, (sf_count_t)chunk);
         if (put > 0)
             w->frames += (uint64_t)put;
-        if (put != (sf_count_t)chunk)
+        if (put != (sf_count_t)chunk) {
+            w->failed = 1;
             return rm_msg_set(w->msg, sizeof w->msg, RM_ERR_IO,
                               "%s: write failed after %llu frames: %s",
                               w->path, (unsigned long long)w->frames,
                               sf_strerror(w->sf));
+        }
         frames += chunk;
         n -= chunk;
     }
