@@ -39,7 +39,7 @@ run_make() {
 
 # --- 1. install into a temporary prefix ----------------------------------
 prefix=$tmp/prefix
-run_make install PREFIX="$prefix" MANDIR="$prefix/share/man"
+run_make install DESTDIR= PREFIX="$prefix" MANDIR="$prefix/share/man"
 (cd "$prefix" && find . ! -type d | sort) >"$tmp/files"
 cat >"$tmp/expected" <<EOF
 ./bin/rollmap
@@ -178,7 +178,7 @@ if command -v c++ >/dev/null 2>&1; then
 fi
 cd "$tmp" || fail "cd"
 
-run_make uninstall PREFIX="$prefix" MANDIR="$prefix/share/man"
+run_make uninstall DESTDIR= PREFIX="$prefix" MANDIR="$prefix/share/man"
 left=$(cd "$prefix" && find . ! -type d)
 [ -z "$left" ] || fail "uninstall left: $left"
 
