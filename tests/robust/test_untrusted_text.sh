@@ -1,0 +1,81 @@
+#!/bin/sh
+# Untrusted text: notes (from the file's metadata) and file names holding
+# markup, script and terminal control sequences. HTML and SVG must show
+# them as text (escaped), JSON must stay valid, and no control character
+# may reach the terminal raw (text report, info, trend, error messages).
+# $1: build directory; $ROLLMAP: the CLI.
+set -u
+R=${ROLLMAP:-$1/rollmap}
+PY=/usr/bin/python3
+tmp=$(mktemp -d /tmp/rollmap-text.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+fails=0
+ok()   { echo "ok   $*"; }
+fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+
+# raw_controls FILE...: fails if any byte < 0x20 other than \t \n \r, or
+# 0x7f, is in the files (ESC, BEL, ... would drive the terminal).
+raw_controls() {
+    "$PY" - "$@" <<'PY'
+import sys
+bad = [f for f in sys.argv[1:]
+       if any((c < 0x20 and c not in (9, 10, 13)) or c == 0x7f
+              for c in open(f, 'rb').read())]
+print(' '.join(bad))
+sys.exit(1 if bad else 0)
+PY
+}
+
+notes=$(printf '<script>alert(1)</script> <img src=x onerror=alert(2)> & "q" '"'"'s'"'"' \033[2J\033]0;pwned\007 \001 ]]> --> </svg>')
+"$R" record --sim=short --no-realtime --duration 3 -q --notes "$notes" \
+    -o n.wav >rec.out 2>rec.err || fail "record with notes: exit $?"
+for f in text json html svg; do
+    "$R" report -f $f -o r.$f n.wav 2>>rep.err || fail "report -f $f: exit $?"
+done
+"$R" info n.wav >info.txt 2>&1 || fail "info"
+"$R" info --json n.wav >info.json 2>&1 || fail "info --json"
+
+# HTML / SVG: the markup is escaped, never live.
+for f in r.html r.svg; do
+    if grep -q -e '<script>alert' -e '<img src=x' -e '</svg> ' "$f"; then
+        fail "$f: raw markup from the notes"
+    else
+        ok "$f: no raw markup from the notes"
+    fi
+done
+grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' r.html &&
+    ok "r.html: the note shows as text" || fail "r.html: escaped note not found"
+# JSON: valid, and the note is there with its markup as data.
+"$PY" - r.json info.json <<'PY' && ok "JSON reports parse; the note is data" || fail "JSON"
+import json, sys
+for f in sys.argv[1:]:
+    d = json.load(open(f))
+    s = json.dumps(d)
+    assert 'alert(1)' in s, f
+PY
+# Terminal: nothing raw in text outputs and messages.
+bad=$(raw_controls rec.out rec.err rep.err r.text info.txt) &&
+    ok "text report, info, record: no raw control characters" ||
+    fail "raw control characters in: $bad"
+
+# File names with control sequences and markup: messages and outputs.
+name=$(printf 'ev\033[2Jil<b>x&amp;\007.wav')
+cp n.wav "$name"
+"$R" trend "$name" n.wav >trend.txt 2>trend.err || fail "trend: exit $?"
+"$R" trend -f json "$name" >trend.json 2>>trend.err || fail "trend json"
+"$R" report -f html -o h2.html "$name" 2>>trend.err || fail "report html"
+"$R" info "missing$(printf '\033[31m')" 2>miss.err; rc=$?
+[ $rc = 1 ] || fail "info on a missing file: exit $rc"
+grep -q 'missing\\x1b\[31m' miss.err && ok "error message shows the name escaped" ||
+    fail "error message: $(cat -v miss.err)"
+bad=$(raw_controls trend.txt trend.err trend.json h2.html miss.err) &&
+    ok "trend, report, messages: file names never raw" ||
+    fail "raw control characters in: $bad"
+"$PY" -c "import json,sys; json.load(open('trend.json'))" &&
+    ok "trend JSON with a hostile label parses" || fail "trend JSON invalid"
+! grep -q '<b>x' h2.html && ok "h2.html: no raw markup from the file name" ||
+    fail "h2.html: raw markup from the file name"
+
+[ "$fails" -eq 0 ] && echo "untrusted text: ok" || echo "untrusted text: $fails failed"
+[ "$fails" -eq 0 ]
