@@ -379,6 +379,10 @@ int main(int argc, char **argv)
            quantile(&t.len_err, 0.5), "");
     if (failures)
         printf("%d session(s) failed to run\n", failures);
+    free(t.start_err.v);
+    free(t.dur_err.v);
+    free(t.pos_err.v);
+    free(t.len_err.v);
     if (!check)
         return failures ? 1 : 0;
 
