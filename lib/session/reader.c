@@ -112,13 +112,22 @@ rm_status rm_session_open(const char *path, rm_session **out, rm_error *err)
         *out = NULL;
     if (!path || !out)
         return rm_error_set(err, RM_ERR_ARG, "session open: bad argument");
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO with no writer, or a serial device
+     * waiting for carrier, would otherwise block for ever before the
+     * regular-file check below could refuse it. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return rm_error_set(err, RM_ERR_IO, "%s: %s", path, strerror(errno));
     struct stat stb;
     if (fstat(fd, &stb) != 0 || !S_ISREG(stb.st_mode)) {
         close(fd);
         return rm_error_set(err, RM_ERR_IO, "%s: not a regular file", path);
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+        int e = errno;
+        close(fd);
+        return rm_error_set(err, RM_ERR_IO, "%s: %s", path, strerror(e));
     }
     rm_session *s = rm_calloc(1, sizeof *s);
     if (!s) {
