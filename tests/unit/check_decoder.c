@@ -623,6 +623,28 @@ START_TEST(test_decoder_rejects_descriptor_that_fails_the_check)
     ck_assert_uint_eq(s.n_desc, 0);
     ck_assert_uint_eq(st.malformed, 1);
 
+    /* A 32-byte firmware string: one more than rm_descriptor holds with
+     * its NUL (the protocol allows 31). */
+    memcpy(p, v.payload, 119); /* through the 12 cells' calibration */
+    size_t m = 119;
+    p[m++] = 32;
+    memset(p + m, 'A', 32);
+    m += 32;
+    p[m++] = 1;
+    p[m++] = 'S';
+    n = rm_wire_seal(p, m, out, sizeof out);
+    decode(out, n, 0, &s, &st);
+    ck_assert_uint_eq(s.n_desc, 0);
+    ck_assert_uint_eq(st.malformed, 1);
+    /* The same with 31 bytes is fine. */
+    p[119] = 31;
+    memmove(p + 120 + 31, p + 120 + 32, 2);
+    n = rm_wire_seal(p, m - 1, out, sizeof out);
+    decode(out, n, 0, &s, &st);
+    ck_assert_uint_eq(s.n_desc, 1);
+    ck_assert_uint_eq(strlen(s.desc.firmware), 31);
+    ck_assert_str_eq(s.desc.serial, "S");
+
     /* One byte too many after the serial string. */
     memcpy(p, v.payload, v.payload_len);
     p[v.payload_len] = 'x';
