@@ -52,6 +52,8 @@ double rm_align_template(double x)
 /* Cross-correlation refinement looks this far either side (cm). */
 #define XC_SEARCH_CM 4.0
 #define XC_NFFT 512
+/* Stretches voting on orientation and length. */
+#define VOTERS 12
 
 /* Bin centre of bin b, encoder cm relative to the stretch's enc0. */
 static double bin_e(int b)
@@ -296,24 +298,37 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
         st[k].placed = 0;
 
     /* Orientation and length from the stretches long enough to show the
-     * shape; each takes its best offset for every candidate. */
+     * shape, at most VOTERS of the longest (an hour's session has
+     * hundreds; a dozen settle the shape); each takes its best offset for
+     * every candidate. */
+    size_t voters[VOTERS], n_vote = 0;
+    for (size_t k = 0; k < n_st; k++) {
+        double span = stretch_span(&st[k]);
+        if (span < min_span_cm)
+            continue;
+        if (n_vote < VOTERS) {
+            voters[n_vote++] = k;
+            continue;
+        }
+        size_t shortest = 0;
+        for (size_t j = 1; j < n_vote; j++)
+            if (stretch_span(&st[voters[j]]) <
+                stretch_span(&st[voters[shortest]]))
+                shortest = j;
+        if (span > stretch_span(&st[voters[shortest]]))
+            voters[shortest] = k;
+    }
+    if (n_vote == 0)
+        return RM_OK;
     double best = INFINITY;
     int best_dir = 0;
     double best_len = 0;
-    size_t used = 0;
-    for (size_t k = 0; k < n_st; k++)
-        if (stretch_span(&st[k]) >= min_span_cm)
-            used++;
-    if (used == 0)
-        return RM_OK;
     for (int dir = -1; dir <= 1; dir += 2) {
         for (double len = L_MIN_CM; len <= L_MAX_CM + 1e-9; len += L_STEP_CM) {
             double total = 0;
-            for (size_t k = 0; k < n_st && isfinite(total); k++) {
-                if (stretch_span(&st[k]) < min_span_cm)
-                    continue;
+            for (size_t j = 0; j < n_vote && isfinite(total); j++) {
                 double a;
-                total += best_offset(&st[k], dir, len, &a, NULL);
+                total += best_offset(&st[voters[j]], dir, len, &a, NULL);
             }
             if (total < best) {
                 best = total;

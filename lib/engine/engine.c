@@ -307,6 +307,21 @@ static void process_tick(rm_engine *e, rm_tick *t)
 
 /* ---- frames ----------------------------------------------------------- */
 
+/*
+ * Distance the contact line moved for `steps` encoder counts under a load
+ * of force_n: r_eff = r (1 - c F), the foam's compression.
+ * Example: 600 counts, rev A (0.01885 cm/count), 150 N, c = 1.3e-4 /N
+ * -> 11.31 x 0.9805 = 11.09 cm.
+ */
+static double compressed_cm(const rm_engine *e, int64_t steps, double force_n)
+{
+    double load = force_n > 0 ? force_n : 0.0;
+    double k = 1.0 - e->cfg.compression_per_n * load;
+    if (k < 0.5)
+        k = 0.5;
+    return (double)steps * e->cm_per_count * k;
+}
+
 /* The lean of a footprint covering fewer than LEAN_MIN_CELLS cells is
  * mostly the cell grid's sampling (rev A: the 4 cm Achilles on 20 mm
  * cells), not the leg: such frames do not vote on the line. */
@@ -340,27 +355,30 @@ static void frame_in(rm_engine *e, const rm_frame *f)
     e->frames++;
     double t_s = (double)e->seq_index / e->rate_hz;
 
-    double cell_n[RM_MAX_CELLS];
-    rm_feat ft;
-    rm_feat_frame(d, f, cell_n, &ft);
-
-    /* Encoder: signed steps (wrap-safe), scaled for foam compression
-     * under the current load: the contact line moves r_eff dtheta with
-     * r_eff = r (1 - c F). */
-    if (!e->have_enc) {
-        e->have_enc = 1;
-    } else {
-        int32_t step = (int32_t)((uint32_t)f->encoder - (uint32_t)e->last_enc);
-        double load = ft.force_n > 0 ? ft.force_n : 0.0;
-        double k = 1.0 - e->cfg.compression_per_n * load;
-        if (k < 0.5)
-            k = 0.5;
-        e->dist_cm += (double)step * e->cm_per_count * k;
+    /* The per-frame path: sum the raw counts and the encoder steps,
+     * nothing more (the compiler vectorises it). Calibration is linear,
+     * so the tick's mean cells are calibrated once per tick and every
+     * feature comes from them (1 kHz boards: once in 20 frames). */
+    if (e->acc_n == 0) {
+        memset(e->a_raw, 0, sizeof e->a_raw);
+        e->a_steps = 0;
+        e->a_t0 = t_s;
     }
+    for (unsigned i = 0; i < RM_MAX_CELLS; i++)
+        e->a_raw[i] += f->cells[i];
+    int32_t step = 0;
+    if (e->have_enc)
+        step = (int32_t)((uint32_t)f->encoder - (uint32_t)e->last_enc);
+    e->have_enc = 1;
     e->last_enc = f->encoder;
+    e->a_steps += step;
 
     if (e->cb.on_sample && e->n_buf < RM_MAX_BLOCK) {
+        /* Samples need each frame's own numbers: only when asked. */
+        rm_feat ft;
         rm_sample *s = &e->buf[e->n_buf];
+        double cell_n[RM_MAX_CELLS];
+        rm_feat_frame(d, f, cell_n, &ft);
         s->time_s = t_s;
         s->force_n = ft.force_n;
         s->cop_mm = ft.cop_mm;
@@ -369,48 +387,20 @@ static void frame_in(rm_engine *e, const rm_frame *f)
             s->cell_n[i] = cell_n[i];
         for (unsigned i = d->cells; i < RM_MAX_CELLS; i++)
             s->cell_n[i] = 0.0;
-        e->buf_dist[e->n_buf] = e->dist_cm;
+        /* Distance at this frame: the tick's steps so far at the load of
+         * this frame (the tick's own is not known yet). */
+        e->buf_dist[e->n_buf] = e->dist_cm + compressed_cm(e, e->a_steps,
+                                                           ft.force_n);
         e->buf_skew[e->n_buf] = lean_usable(e, &ft) ? ft.lean : NAN;
         e->n_buf++;
     }
 
-    /* Tick accumulation. */
-    if (e->acc_n == 0) {
-        e->a_force = e->a_cop = e->a_width = e->a_centre = e->a_half = 0;
-        e->a_skew = 0;
-        e->a_ncop = e->a_nskew = 0;
-        e->a_peak = 0;
-        e->a_share = 0;
-        for (unsigned i = 0; i < d->cells; i++)
-            e->a_cells[i] = 0;
-        e->a_t0 = t_s;
-    }
     e->acc_n++;
-    e->a_force += ft.force_n;
-    if (isfinite(ft.cop_mm)) {
-        e->a_cop += ft.cop_mm;
-        e->a_width += ft.width_mm;
-        e->a_centre += ft.centre_mm;
-        e->a_half += ft.half_mm;
-        e->a_share += ft.force_n > 0 ? ft.peak_n / ft.force_n : 0.0;
-        e->a_ncop++;
-        if (lean_usable(e, &ft)) {
-            e->a_skew += ft.lean;
-            e->a_nskew++;
-        }
-    }
-    if (ft.peak_n > e->a_peak)
-        e->a_peak = ft.peak_n;
-    for (unsigned i = 0; i < d->cells; i++)
-        e->a_cells[i] += cell_n[i];
     e->a_t1 = t_s;
-    if (e->acc_n >= e->block)
+    if (e->acc_n >= e->block) {
+        e->last_frame = *f;
         rm_engine_flush_tick(e);
-
-    /* Live cells: the latest frame. */
-    e->live.cells = d->cells;
-    for (unsigned i = 0; i < RM_MAX_CELLS; i++)
-        e->live.cell_n[i] = i < d->cells ? cell_n[i] : 0.0;
+    }
 }
 
 void rm_engine_flush_tick(rm_engine *e)
@@ -421,25 +411,26 @@ void rm_engine_flush_tick(rm_engine *e)
     double n = (double)e->acc_n;
     t.t_s = e->a_t1;
     t.dt_s = (double)e->acc_n / e->rate_hz;
+    const rm_descriptor *d = &e->meta.desc;
+    unsigned cells = d->cells;
+    for (unsigned i = 0; i < cells; i++)
+        t.cell_n[i] = ((double)e->a_raw[i] / n - (double)d->tare_counts[i]) *
+                      (double)d->scale_n_per_count[i];
+    rm_feat ft;
+    rm_feat_compute(t.cell_n, cells, e->meta.desc.pitch_mm, &ft);
+    t.force_n = ft.force_n;
+    e->dist_cm += compressed_cm(e, e->a_steps, ft.force_n);
+    e->a_steps = 0;
     t.enc_cm = e->dist_cm;
-    t.force_n = e->a_force / n;
-    if (e->a_ncop > 0) {
-        double m = (double)e->a_ncop;
-        t.cop_mm = e->a_cop / m;
-        t.width_mm = e->a_width / m;
-        t.centre_mm = e->a_centre / m;
-        t.half_mm = e->a_half / m;
-        t.peak_share = e->a_share / m;
-    } else {
-        t.cop_mm = t.centre_mm = NAN;
-        t.width_mm = t.half_mm = 0.0;
-        t.peak_share = 0.0;
-    }
-    t.skew = e->a_nskew > 0 ? e->a_skew / (double)e->a_nskew : NAN;
-    for (unsigned i = 0; i < e->meta.desc.cells; i++)
-        t.cell_n[i] = e->a_cells[i] / n;
+    t.cop_mm = ft.cop_mm;
+    t.width_mm = ft.width_mm;
+    t.centre_mm = ft.centre_mm;
+    t.half_mm = ft.half_mm;
+    t.peak_share = ft.force_n > 0 && isfinite(ft.cop_mm)
+                       ? ft.peak_n / ft.force_n : 0.0;
+    t.skew = lean_usable(e, &ft) ? ft.lean : NAN;
     /* 1 N/mm^2 = 1 MPa = 1000 kPa. */
-    t.peak_kpa = e->a_peak / e->meta.desc.cell_area_mm2 * 1000.0;
+    t.peak_kpa = ft.peak_n / e->meta.desc.cell_area_mm2 * 1000.0;
     t.contact = 0;
     t.stretch = -1;
     e->acc_n = 0;
@@ -557,6 +548,12 @@ void rm_engine_live_state(const rm_engine *e, rm_live *out)
         return;
     }
     *out = e->live;
+    const rm_descriptor *d = &e->meta.desc;
+    out->cells = d->cells;
+    for (unsigned i = 0; i < RM_MAX_CELLS; i++)
+        out->cell_n[i] = i < d->cells ? rm_cell_force_n(d, i,
+                                                        e->last_frame.cells[i])
+                                      : 0.0;
 }
 
 const char *rm_engine_errmsg(const rm_engine *e)

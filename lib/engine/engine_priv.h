@@ -73,10 +73,9 @@ struct rm_engine {
 
     /* Tick accumulation. */
     unsigned acc_n;
-    double a_force, a_cop, a_width, a_centre, a_half, a_skew, a_peak;
-    double a_share;
-    double a_cells[RM_MAX_CELLS];
-    unsigned a_ncop, a_nskew;
+    int64_t a_raw[RM_MAX_CELLS];      /* raw counts summed over the tick */
+    int64_t a_steps;                  /* encoder steps over the tick */
+    rm_frame last_frame;              /* the last frame of the last tick */
     double a_t0, a_t1, last_tick_t;
 
     /* Contact and stretches. */
