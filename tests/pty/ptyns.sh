@@ -28,4 +28,6 @@ for a in "$@"; do
     [ "$a" = "@PORT@" ] && a=$node
     set -- "$@" "$a"; shift
 done
-LD_PRELOAD=$shim exec "$@"
+# A sanitizer build wants its runtime first among preloaded libraries.
+asan=$(ldd "$1" 2>/dev/null | sed -n 's/.*libasan[^ ]* => \([^ ]*\).*/\1/p')
+LD_PRELOAD="${asan:+$asan }$shim" exec "$@"
