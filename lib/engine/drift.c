@@ -154,3 +154,67 @@ rm_status rm_drift_fit(rm_placing *passes, size_t np, const rm_placing *refs,
     rm_free(cnt);
     return RM_OK;
 }
+
+/*
+ * A stretch that rolled only part of the calf (the leg put down mid-calf)
+ * is matched against the profile of the anchors (stretches that rolled
+ * most of the calf, so of this very leg), anywhere on the calf: by shape
+ * (free gain) when it is long enough to show one, else by its absolute
+ * widths (4 cm only at the Achilles, 11 cm only over the bellies, the
+ * slope telling the rising from the falling side).
+ */
+rm_status rm_drift_place_abs(rm_placing *p, const rm_placing *anchors,
+                             size_t na, int dir, double len_cm, int free_gain)
+{
+    double x0 = -0.1 * len_cm - 10.0;
+    int nb = (int)ceil((1.2 * len_cm + 20.0) / RM_BIN_CM);
+    double *prof = rm_calloc((size_t)nb, sizeof *prof);
+    double *cnt = rm_calloc((size_t)nb, sizeof *cnt);
+    if (!prof || !cnt) {
+        rm_free(prof);
+        rm_free(cnt);
+        return RM_ERR_NOMEM;
+    }
+    build(anchors, na, dir, x0, nb, prof, cnt);
+    double best = INFINITY, best_a = p->a;
+    for (double a = -0.05 * len_cm; a <= 1.05 * len_cm; a += A_STEP) {
+        double smm = 0, w = 0, smt = 0, stt = 0, sxx = 0;
+        int ok = 1;
+        for (int b = p->bmin; b <= p->bmax && ok; b++) {
+            double n = p->n[b - p->bmin];
+            if (n <= 0)
+                continue;
+            double x = a + dir * p->s * (bin_e(b) - p->pivot_e);
+            double t = at(prof, nb, x0, x);
+            if (!isfinite(t)) {
+                ok = 0;
+                break;
+            }
+            double m = p->wsum[b - p->bmin] / n;
+            double d = m - t;
+            smm += n * d * d;
+            smt += n * m * t;
+            stt += n * t * t;
+            sxx += n * m * m;
+            w += n;
+        }
+        if (!ok || w <= 0)
+            continue;
+        /* Free gain: the shape only (least squares at the best gain). */
+        double c = free_gain ? (stt > 0 ? (sxx - smt * smt / stt) / w : INFINITY)
+                             : smm / w;
+        if (c < best) {
+            best = c;
+            best_a = a;
+        }
+    }
+    rm_free(prof);
+    rm_free(cnt);
+    if (!isfinite(best))
+        return RM_OK; /* nowhere on the anchors' calf: leave it */
+    p->a = best_a;
+    p->cost = best;
+    p->placed = 1;
+    return RM_OK;
+}
+

@@ -19,6 +19,13 @@
 /* Pass drift (slip, compression) is looked for within this distance of
  * where its stretch put it (cm): slip up to a few % of a 40 cm pass. */
 #define PASS_SEARCH_CM 0.0
+/* Anchors rolled at least this share of the provisional length. */
+#define ANCHOR_SHARE 0.7
+/* Shorter stretches cannot be placed at all (cm); up to SHORT_MAX_CM a
+ * stretch shows too little of the shape for the template (align.c) and
+ * is placed on the anchors' widths instead. */
+#define SHORT_MIN_CM 2.0
+#define SHORT_MAX_CM 12.0
 /* An end bin needs this many ticks, so a stray tick does not move it. */
 #define END_MIN_TICKS 2.0
 
@@ -61,6 +68,17 @@ double rm_engine_place(const rm_engine *e, int stretch, double enc_cm,
     return s->offset_cm + e->al.dir * (enc_cm - s->enc0_cm);
 }
 
+static void stretch_lean(const rm_engine *e, int stretch, double *sum,
+                         double *n);
+
+static rm_line stretch_line(const rm_engine *e, int stretch)
+{
+    double sum, n;
+    stretch_lean(e, stretch, &sum, &n);
+    return n > 0 ? rm_line_from_skew(sum / n, e->meta.leg, e->cfg.line_skew)
+                 : RM_LINE_UNKNOWN;
+}
+
 /*
  * Place every pass on its own (drift.c), starting from its stretch's
  * placement. Then the rolled extent of the passes (or of the stretches,
@@ -94,7 +112,52 @@ static rm_status place_passes(rm_engine *e)
                                         r->bmax - r->bmin >= 4 };
     }
     rm_status st = RM_OK;
-    if (PASS_SEARCH_CM > 0)
+    /* Anchors: stretches that rolled most of the calf. The others are
+     * placed on the anchors' own width profile. */
+    size_t n_anchor = 0;
+    for (size_t k = 0; k < e->n_st; k++) {
+        double span = (double)(e->st[k].bmax - e->st[k].bmin + 1) * RM_BIN_CM;
+        sv[k].init_a = span >= ANCHOR_SHARE * e->al.length_cm && sv[k].placed;
+        n_anchor += sv[k].init_a != 0;
+    }
+    if (n_anchor > 0) {
+        rm_placing *anchors = rm_calloc(n_anchor, sizeof *anchors);
+        if (!anchors) {
+            rm_free(v);
+            return RM_ERR_NOMEM;
+        }
+        for (size_t k = 0; k < e->n_st && st == RM_OK; k++) {
+            double span = (double)(sv[k].bmax - sv[k].bmin + 1) * RM_BIN_CM;
+            if (sv[k].init_a != 0 || !sv[k].wsum || span < SHORT_MIN_CM)
+                continue;
+            /* The footprint's measured width depends a little on the
+             * line (a leaning load is narrower in its moments): compare
+             * with anchors on the same line when there are any. */
+            rm_line line = stretch_line(e, (int)k);
+            size_t j = 0;
+            for (size_t q = 0; q < e->n_st; q++)
+                if (sv[q].init_a != 0 && stretch_line(e, (int)q) == line)
+                    anchors[j++] = sv[q];
+            if (j == 0)
+                for (size_t q = 0; q < e->n_st; q++)
+                    if (sv[q].init_a != 0)
+                        anchors[j++] = sv[q];
+            sv[k].placed = 0;
+            st = rm_drift_place_abs(&sv[k], anchors, j, dir,
+                                    e->al.length_cm, span >= SHORT_MAX_CM);
+            e->st[k].placed = sv[k].placed;
+            e->st[k].offset_cm = sv[k].a;
+        }
+        rm_free(anchors);
+    }
+    /* Passes start where their stretch now is. */
+    for (size_t i = 0; i < e->n_passes; i++) {
+        rm_pass_rec *r = &e->passes[i];
+        const rm_stretch *s = &e->st[r->stretch];
+        pv[i].a = pv[i].init_a = s->offset_cm + dir * pv[i].pivot_e;
+        pv[i].placed = s->placed && r->wsum && r->bmax - r->bmin >= 4;
+    }
+    if (PASS_SEARCH_CM > 0 && st == RM_OK)
         st = rm_drift_fit(pv, e->n_passes, sv, e->n_st, dir,
                           e->al.length_cm, PASS_SEARCH_CM, 2);
     if (st != RM_OK) {
@@ -108,7 +171,9 @@ static rm_status place_passes(rm_engine *e)
         use_passes |= pv[i].placed;
     for (size_t k = use_passes ? e->n_st : 0; k < (use_passes ? n : e->n_st);
          k++) {
-        if (!v[k].placed)
+        /* With anchors, only they mark the ends: a short stretch placed
+         * a little wrong must not stretch the calf. */
+        if (!v[k].placed || (!use_passes && n_anchor && !v[k].init_a))
             continue;
         for (int b = v[k].bmin; b <= v[k].bmax; b++) {
             if (v[k].n[b - v[k].bmin] < END_MIN_TICKS)
