@@ -10,13 +10,45 @@
 
 #include "cli.h"
 
+/*
+ * Bytes of the UTF-8 character at p if it may go to a terminal as is, 0
+ * if it must be escaped: C0 controls (but newline and tab), DEL, the C1
+ * controls U+0080..U+009F (VTE and xterm act on them, e.g. U+009B is
+ * CSI), and anything that is not valid UTF-8 (a lone 0x9B byte is CSI on
+ * an 8-bit terminal). Example: "M\xc3\xbcller" passes whole; "\xc2\x9b2J"
+ * is shown as \xc2\x9b2J.
+ */
+static size_t printable_len(const unsigned char *p)
+{
+    unsigned c = p[0];
+    if (c < 0x80)
+        return (c >= 0x20 && c != 0x7f) || c == '\n' || c == '\t';
+    size_t len;
+    unsigned cp, min;
+    if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; min = 0xa0; }
+    else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; min = 0x10000; }
+    else return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
 void cli_put_safe(FILE *f, const char *text)
 {
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
-            fprintf(f, "\\x%02x", *p);
-        else
-            fputc(*p, f);
+    for (const unsigned char *p = (const unsigned char *)text; *p;) {
+        size_t n = printable_len(p);
+        if (n) {
+            fwrite(p, 1, n, f);
+            p += n;
+        } else {
+            fprintf(f, "\\x%02x", *p++);
+        }
     }
 }
 

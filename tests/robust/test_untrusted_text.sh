@@ -14,14 +14,21 @@ fails=0
 ok()   { echo "ok   $*"; }
 fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 
-# raw_controls FILE...: fails if any byte < 0x20 other than \t \n \r, or
-# 0x7f, is in the files (ESC, BEL, ... would drive the terminal).
+# raw_controls FILE...: fails if a control character is in the files: a
+# byte < 0x20 other than \t \n \r, 0x7f, a C1 control U+0080..U+009F in
+# UTF-8 (VTE and xterm act on them: U+009B is CSI), or a lone byte
+# 0x80..0x9F (CSI and friends on an 8-bit terminal).
 raw_controls() {
     "$PY" - "$@" <<'PY'
 import sys
+def bad_char(ch):
+    o = ord(ch)
+    if 0xdc80 <= o <= 0xdc9f:          # undecodable byte 0x80..0x9f
+        return True
+    return (o < 0x20 and ch not in '\t\n\r') or 0x7f <= o <= 0x9f
 bad = [f for f in sys.argv[1:]
-       if any((c < 0x20 and c not in (9, 10, 13)) or c == 0x7f
-              for c in open(f, 'rb').read())]
+       if any(bad_char(ch) for ch in
+              open(f, 'rb').read().decode('utf-8', 'surrogateescape'))]
 print(' '.join(bad))
 sys.exit(1 if bad else 0)
 PY
@@ -76,6 +83,25 @@ bad=$(raw_controls trend.txt trend.err trend.json h2.html miss.err) &&
     ok "trend JSON with a hostile label parses" || fail "trend JSON invalid"
 ! grep -q '<b>x' h2.html && ok "h2.html: no raw markup from the file name" ||
     fail "h2.html: raw markup from the file name"
+
+# C1 controls (U+009B is CSI in VTE/xterm; a lone 0x9B on 8-bit
+# terminals) in the notes and in a file name.
+c1=$(printf 'c1 \302\2332J \233[31m end')
+"$R" record --sim=short --no-realtime --duration 1 -q --notes "$c1" \
+    -o c1.wav >/dev/null 2>&1 || fail "record with C1 notes"
+"$R" info c1.wav >c1-info.txt 2>&1
+"$R" info "gone$(printf '\302\233')2J.wav" >c1-msg.txt 2>&1
+bad=$(raw_controls c1-info.txt c1-msg.txt) &&
+    ok "info, messages: C1 controls escaped" ||
+    fail "raw C1 controls in: $bad"
+# Known bug (lib/report/report.c rm_utf8_clean keeps U+0080..U+009F):
+# reported, counted once fixed. Prints XFAIL / XPASS.
+"$R" report -f text c1.wav >c1-report.txt 2>&1
+if raw_controls c1-report.txt >/dev/null; then
+    echo "XPASS text report: C1 controls in notes replaced"
+else
+    echo "XFAIL text report: C1 controls from notes reach the terminal raw"
+fi
 
 [ "$fails" -eq 0 ] && echo "untrusted text: ok" || echo "untrusted text: $fails failed"
 [ "$fails" -eq 0 ]
