@@ -23,7 +23,8 @@ $(BENCH_DIR)/reader $(BENCH_DIR)/engine_ir $(BENCH_DIR)/livelat: $(BENCH_DIR)/%:
 .PHONY: bench bench-tools
 bench-tools: $(CLI) $(BENCH_TOOLS)
 
-# The live path reuses the pty harness's virtual board when it is there.
+# The live path reuses the pty harness's virtual board, the firmware rows
+# the firmware's simavr runner (tests/firmware), when they are there.
 # Peak RSS comes from /usr/bin/time (Debian package "time"), callgrind
 # from valgrind (in tools/install-deps); a fresh machine gets "time" here.
 bench: bench-tools
@@ -31,6 +32,7 @@ bench: bench-tools
 	    apt-get install -y -qq --no-install-recommends time >/dev/null; } || \
 	    { echo "bench: needs /usr/bin/time: apt-get install time" >&2; exit 1; }
 	@$(MAKE) --no-print-directory pty-tools >/dev/null 2>&1 || true
+	@$(if $(FWT_TEST),$(MAKE) --no-print-directory $(FWT_TEST) >/dev/null 2>&1 || true)
 	@/usr/bin/python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
 
 # make check only guards that the bench programs read the same frames

@@ -281,16 +281,15 @@ def bench_live_latency(a, build):
 
 # ---------------------------------------------------------------- 4
 
-def bench_firmware(build):
-    """Flash/RAM from the firmware ELF; cycles from the simavr runner."""
-    elf = None
-    for d in (os.path.join(build, "firmware"), os.path.join(ROOT, "firmware")):
-        for dirpath, _, files in os.walk(d) if os.path.isdir(d) else []:
-            for f in files:
-                if f.endswith(".elf"):
-                    elf = os.path.join(dirpath, f)
-    res = {"elf": elf and os.path.relpath(elf, ROOT)}
-    if elf:
+def bench_firmware(a, build):
+    """Flash/RAM of the firmware ELF (avr-size); cycles per frame and the
+    rate sweep from the firmware's own simavr runner (test_firmware
+    --measure, tests/firmware/), parsed rather than duplicated."""
+    elf = os.path.join(build, "firmware", "rollmap-fw.elf")
+    runner = os.path.join(build, "tests", "firmware", "test_firmware")
+    res = {}
+    if os.path.exists(elf):
+        res["elf"] = os.path.relpath(elf, ROOT)
         out = subprocess.run(["avr-size", "-A", elf], capture_output=True,
                              text=True).stdout
         sec = {}
@@ -301,29 +300,78 @@ def bench_firmware(build):
         res["flash_bytes"] = sec.get(".text", 0) + sec.get(".data", 0)
         res["ram_bytes"] = sec.get(".data", 0) + sec.get(".bss", 0)
     else:
-        res["size_status"] = "n/a: needs the firmware ELF (firmware.mk)"
-    # The cycle counter belongs to the simavr runner in tests/firmware/.
-    res["cycles_status"] = ("n/a: needs the tests/firmware simavr runner to "
-                            "print cycles per frame (12 cells at 80 Hz) and "
-                            "the highest sustainable rate")
+        res["size_status"] = "n/a: needs the firmware ELF (make firmware)"
+    if not os.access(runner, os.X_OK):
+        res["cycles_status"] = ("n/a: needs tests/firmware/test_firmware "
+                                "(make %s)" % os.path.relpath(runner, ROOT))
+        return res
+    # The sweep takes about a minute of CPU; --quick keeps the 80 Hz run.
+    argv = [runner] if a.quick else [runner, "--measure"]
+    p = subprocess.run(argv, capture_output=True, text=True)
+    text = p.stdout + p.stderr
+    m = re.search(r"frame work (\d+)\.\.(\d+) cycles \(mean (\d+)\).*?"
+                  r"frame spacing (\d+)\.\.(\d+) us.*?stack at most (\d+)",
+                  text)
+    if p.returncode != 0 or not m:
+        res["cycles_status"] = "n/a: test_firmware failed (exit %d)" % \
+            p.returncode
+        return res
+    spacing_us = (int(m.group(4)) + int(m.group(5))) / 2.0
+    res.update({
+        "cycles_min": int(m.group(1)), "cycles_max": int(m.group(2)),
+        "cycles_mean": int(m.group(3)),
+        "frame_period_us": spacing_us,
+        # Share of the CPU at that rate, 16 MHz clock.
+        "cpu_share": int(m.group(3)) / (spacing_us * 16.0),
+        "stack_max_bytes": int(m.group(6)),
+    })
+    sweeps = {}
+    cur = None
+    for line in text.splitlines():
+        h = re.match(r"(\S.*?): rate_hz sustained", line)
+        if h:
+            cur = h.group(1)
+            sweeps[cur] = []
+            continue
+        r = re.match(r"\s+(\d+)\s+(yes|no)\s+(\d+)\s+(\d+)", line)
+        if r and cur:
+            sweeps[cur].append({"rate_hz": int(r.group(1)),
+                                "sustained": r.group(2) == "yes",
+                                "cycles_mean": int(r.group(3)),
+                                "overruns": int(r.group(4))})
+    res["sweeps"] = sweeps
+    # Highest rate sustained with every lower rate of the grid sustained
+    # too, and the next grid point that failed (the true limit is between).
+    res["max_rate"] = {}
+    for name, rows in sweeps.items():
+        best, fail = None, None
+        for row in rows:
+            if row["sustained"] and fail is None:
+                best = row["rate_hz"]
+            elif not row["sustained"] and fail is None:
+                fail = row["rate_hz"]
+        res["max_rate"][name] = {"sustained_hz": best, "failed_hz": fail}
+    if not sweeps:
+        res["sweep_status"] = "not run (--quick)"
     return res
 
 
 # ---------------------------------------------------------------- 5
 
 def read_baseline():
-    """Rows '| session | Ir/frame | ...' between the ir-baseline markers
-    of BASELINE.md (other tables there are for people, not parsed)."""
+    """Rows '| key | number | ...' between the *-baseline markers of
+    BASELINE.md (sessions for Ir/frame; firmware figures by name). Other
+    tables there are for people and not parsed."""
     base = {}
     inside = False
     if os.path.exists(BASELINE):
         with open(BASELINE) as f:
             for line in f:
-                if "<!-- ir-baseline:" in line:
+                if "-baseline:" in line and line.startswith("<!--"):
                     inside = "begin" in line
                     continue
                 m = re.match(r"\|\s*`?([\w.-]+)`?\s*\|\s*([\d,]+)\s*\|", line)
-                if inside and m and m.group(1) in SESSIONS:
+                if inside and m:
                     base[m.group(1)] = int(m.group(2).replace(",", ""))
     return base
 
@@ -447,7 +495,7 @@ def main():
         summary["live_record"] = bench_live_record(a, cli, build)
         summary["live_latency"] = bench_live_latency(a, build)
     if "firmware" in only:
-        summary["firmware"] = bench_firmware(build)
+        summary["firmware"] = bench_firmware(a, build)
     summary["instructions"] = []
     if "instructions" in only:
         summary["instructions"] = bench_instructions(
@@ -559,16 +607,43 @@ def render_live(s, out):
     out.append(table(["measure", "value", "target", "met"], rows))
 
 
+def vs_base(value, key):
+    """' (+x.x % vs BASELINE.md)' when BASELINE.md has the key."""
+    b = read_baseline().get(key)
+    if not b or value is None:
+        return ""
+    return " (%+.1f %% vs BASELINE.md)" % (100.0 * (value / b - 1.0))
+
+
 def render_firmware(s, out):
     fw = s["firmware"]
-    out.append("\n### 4. Firmware (ATmega328P)\n")
-    rows = [["flash", "%d B" % fw["flash_bytes"] if "flash_bytes" in fw
-             else fw["size_status"]],
-            ["RAM (data+bss)", "%d B" % fw["ram_bytes"] if "ram_bytes" in fw
-             else fw["size_status"]],
-            ["cycles per frame, 12 cells at 80 Hz", fw["cycles_status"]],
-            ["highest sustainable rate", fw["cycles_status"]]]
-    out.append(table(["measure", "value"], rows))
+    out.append("\n### 4. Firmware (ATmega328P, 16 MHz, simavr)\n")
+    na = fw.get("size_status")
+    rows = [["flash (.text + .data)", "%d B%s" % (fw["flash_bytes"], vs_base(
+             fw["flash_bytes"], "fw_flash_bytes")) if not na else na,
+             "<= 16384 B"],
+            ["RAM (.data + .bss)", "%d B%s" % (fw["ram_bytes"], vs_base(
+             fw["ram_bytes"], "fw_ram_bytes")) if not na else na,
+             "<= 1024 B"]]
+    if "cycles_mean" in fw:
+        rows.append(["cycles per frame, 12 cells at %.0f Hz: mean (min..max)"
+                     % (1e6 / fw["frame_period_us"]),
+                     "%d (%d..%d)%s" % (fw["cycles_mean"], fw["cycles_min"],
+                                        fw["cycles_max"],
+                                        vs_base(fw["cycles_mean"],
+                                                "fw_cycles_mean")), "-"])
+        rows.append(["CPU share at that rate", "%.1f %%"
+                     % (100 * fw["cpu_share"]), "-"])
+        rows.append(["stack, deepest", "%d B" % fw["stack_max_bytes"], "-"])
+        for name, mr in fw["max_rate"].items():
+            rows.append(["highest rate sustained, %s" % name,
+                         "%s Hz (%s Hz failed)" % (mr["sustained_hz"],
+                                                  mr["failed_hz"]), "-"])
+        if fw.get("sweep_status"):
+            rows.append(["highest rate sustained", fw["sweep_status"], "-"])
+    else:
+        rows.append(["cycles per frame", fw["cycles_status"], "-"])
+    out.append(table(["measure", "value", "budget"], rows))
 
 
 def render_rest(s, out):
