@@ -39,7 +39,7 @@ void rm_engine_config_default(rm_engine_config *cfg)
     cfg->heavy_force_n = 400.0;
     cfg->flinch_drop_fraction = 0.7;
     cfg->flinch_window_s = 0.25;
-    cfg->peak_min_passes = 2.0;
+    cfg->peak_min_passes = 2;
     cfg->line_skew = 0.16;
     cfg->compression_per_n = 1.3e-4;
     cfg->pass_min_cm = 4.0;

@@ -23,6 +23,7 @@ typedef struct rm_peak_cand {
     double kpa;               /* the cell's pressure there */
     double u;                 /* across the footprint, half-widths from its
                                  centre, + toward high cell indices */
+    int one_sided;            /* its base came from one flank only */
 } rm_peak_cand;
 
 typedef struct rm_peak_tracker {

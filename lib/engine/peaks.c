@@ -26,6 +26,10 @@
 /* Non-maximum suppression along a pass: 3.5 cm, a spot's bump width
  * (1-2 cm spot under a 2 cm contact band) plus its echo distance. */
 #define SUPPRESS_BINS 3
+/* One-sided candidates this close to a calf end are dropped (cm). */
+#define END_ZONE_CM 4.0
+/* Spots on different lines closer than this are one spot (cm). */
+#define MERGE_CM 0.0
 /* Peaks of one spot on different passes fall within this (cm). */
 #define GROUP_CM 2.0
 /* Cells carrying less of the load than this are footprint edges, where
@@ -109,7 +113,16 @@ static double value(const rm_peak_tracker *p, unsigned cell, int b)
  * often ends it; that flank then needs its whole width). In units of the
  * whole load: 0.05 = 5 % of the load moved onto that cell.
  */
+static double rise_at2(const rm_peak_tracker *p, unsigned cell, int b,
+                       int *one_sided);
+
 static double rise_at(const rm_peak_tracker *p, unsigned cell, int b)
+{
+    return rise_at2(p, cell, b, NULL);
+}
+
+static double rise_at2(const rm_peak_tracker *p, unsigned cell, int b,
+                       int *one_sided)
 {
     double v = value(p, cell, b);
     if (!isfinite(v))
@@ -142,6 +155,8 @@ static double rise_at(const rm_peak_tracker *p, unsigned cell, int b)
         k = 2;
     else
         return NAN;
+    if (one_sided)
+        *one_sided = k == 2;
     /* Gaussian elimination on the k x k system. */
     for (int c = 0; c < k; c++) {
         int piv = c;
@@ -244,11 +259,24 @@ void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
         c->enc_cm = p->enc0_cm +
                     ((double)(b - RM_SBIN0) + 0.5 + off) * RM_BIN_CM;
         c->rise = best;
+        c->one_sided = 0;
+        rise_at2(p, cell, b, &c->one_sided);
         /* The cell's own pressure there: share x load. */
         c->kpa = value(p, cell, b) * p->load_n[b] / p->cnt[b] * p->kpa_per_n;
-        double half = p->hsum[b] / p->cnt[b];
-        c->u = half > 0 ? ((double)cell * p->pitch_mm - p->csum[b] / p->cnt[b]) /
-                              half
+        /* Across the strip: the rise-weighted centre of the rising cell
+         * and its neighbours (a spot between two cells lifts both). */
+        double half = p->hsum[b] / p->cnt[b], sw = 0, sx = 0;
+        for (int q = (int)cell - 1; q <= (int)cell + 1; q++) {
+            if (q < 0 || q >= (int)p->cells)
+                continue;
+            double rq = rise_at(p, (unsigned)q, b);
+            if (!(rq > 0))
+                continue;
+            sw += rq;
+            sx += rq * q;
+        }
+        double xc = sw > 0 ? sx / sw : (double)cell;
+        c->u = half > 0 ? (xc * p->pitch_mm - p->csum[b] / p->cnt[b]) / half
                         : 0.0;
     }
     rm_peaks_pass_begin(p);
@@ -357,11 +385,18 @@ rm_status rm_peaks_finish(rm_engine *e)
     for (size_t i = 0; i < p->n; i++) {
         double x = NAN;
         int pi = p->c[i].pass;
+        /* Seen from one side only near an end of the calf: the pass
+         * turned there, and the one flank's trend runs into the tendon's
+         * or the knee's change of shape. Not evidence of a spot. */
+        int near_end = 0;
         if (pi >= 0 && (size_t)pi < e->n_passes)
             x = rm_engine_place(e, p->c[i].stretch, p->c[i].enc_cm,
                                 e->passes[pi].pub.start_s,
                                 e->passes[pi].pub.end_s);
         if (!isfinite(x))
+            continue;
+        near_end = x < END_ZONE_CM || x > e->al.length_cm - END_ZONE_CM;
+        if (p->c[i].one_sided && near_end)
             continue;
         v[nv].x = x;
         v[nv].line = spot_line(e->passes_v[pi].line, p->c[i].u, e->meta.leg);
@@ -414,6 +449,26 @@ rm_status rm_peaks_finish(rm_engine *e)
         }
         i = j;
     }
+    /* One spot seen from two lines (its own, and the middle line's view
+     * of its side) can be labelled twice: within MERGE_CM only the one
+     * shown on more passes (then the higher score) stays. */
+    size_t kept = 0;
+    for (size_t i = 0; i < e->n_peaks; i++) {
+        int drop = 0;
+        for (size_t j = 0; j < e->n_peaks && !drop; j++) {
+            if (j == i || out[j].line == out[i].line ||
+                fabs(out[j].position_cm - out[i].position_cm) > MERGE_CM)
+                continue;
+            if (out[j].passes > out[i].passes ||
+                (out[j].passes == out[i].passes &&
+                 (out[j].score > out[i].score ||
+                  (out[j].score == out[i].score && j < i))))
+                drop = 1;
+        }
+        if (!drop)
+            out[kept++] = out[i];
+    }
+    e->n_peaks = kept;
     /* Scores 0..1 relative to the strongest spot of the session. */
     for (size_t i = 0; i < e->n_peaks; i++)
         out[i].score = best_score > 0 ? out[i].score / best_score : 0.0;
