@@ -43,7 +43,7 @@ void rm_engine_config_default(rm_engine_config *cfg)
     cfg->line_skew = 0.16;
     cfg->compression_per_n = 1.3e-4;
     cfg->pass_min_cm = 4.0;
-    cfg->peak_min_rise = 0.1;
+    cfg->peak_min_rise = 0.06;
     cfg->end_margin_cm = 0.0;
 }
 

@@ -121,17 +121,17 @@ static double rise_at(const rm_peak_tracker *p, unsigned cell, int b)
     return rise_at2(p, cell, b, NULL);
 }
 
-static double rise_at2(const rm_peak_tracker *p, unsigned cell, int b,
-                       int *one_sided)
+/* Least-squares polynomial (order k-1, k <= 3) through the flank bins of
+ * the chosen sides, evaluated at the centre; NAN if too few. */
+static double flank_fit(const rm_peak_tracker *p, unsigned cell, int b,
+                        int use_lo, int use_hi, int k)
 {
-    double v = value(p, cell, b);
-    if (!isfinite(v))
-        return NAN;
-    /* Normal equations for y = c0 + c1 x + c2 x^2 (x in bins). */
     double m[3][4] = { { 0 } };
-    int n_lo = 0, n_hi = 0;
+    int n = 0;
     for (int d = FLANK_IN_BINS; d <= FLANK_OUT_BINS; d++) {
         for (int sgn = -1; sgn <= 1; sgn += 2) {
+            if ((sgn < 0 && !use_lo) || (sgn > 0 && !use_hi))
+                continue;
             double y = value(p, cell, b + sgn * d);
             if (!isfinite(y))
                 continue;
@@ -141,23 +141,12 @@ static double rise_at2(const rm_peak_tracker *p, unsigned cell, int b,
                     m[r][c] += pw[r] * pw[c];
                 m[r][3] += pw[r] * y;
             }
-            if (sgn < 0)
-                n_lo++;
-            else
-                n_hi++;
+            n++;
         }
     }
-    int full = FLANK_OUT_BINS - FLANK_IN_BINS + 1;
-    int k;
-    if (n_lo >= 3 && n_hi >= 3)
-        k = 3;
-    else if (n_lo == full || n_hi == full)
-        k = 2;
-    else
+    if (n < k + 1)
         return NAN;
-    if (one_sided)
-        *one_sided = k == 2;
-    /* Gaussian elimination on the k x k system. */
+    /* Gaussian elimination with partial pivoting on the k x k system. */
     for (int c = 0; c < k; c++) {
         int piv = c;
         for (int r = c + 1; r < k; r++)
@@ -179,7 +168,48 @@ static double rise_at2(const rm_peak_tracker *p, unsigned cell, int b,
             m[r][3] -= f * m[c][3];
         }
     }
-    double base = m[0][3] / m[0][0]; /* the fit at x = 0 */
+    return m[0][3] / m[0][0];
+}
+
+/*
+ * The base is the highest of the fits through both flanks and through
+ * each flank alone: a neighbouring spot pulls load off this cell (the
+ * shares sum to one), a dip in one flank that would otherwise make an
+ * echo of that spot look like a bump here.
+ */
+static double rise_at2(const rm_peak_tracker *p, unsigned cell, int b,
+                       int *one_sided)
+{
+    double v = value(p, cell, b);
+    if (!isfinite(v))
+        return NAN;
+    int full = FLANK_OUT_BINS - FLANK_IN_BINS + 1;
+    int n_lo = 0, n_hi = 0;
+    for (int d = FLANK_IN_BINS; d <= FLANK_OUT_BINS; d++) {
+        n_lo += isfinite(value(p, cell, b - d));
+        n_hi += isfinite(value(p, cell, b + d));
+    }
+    double base = -INFINITY;
+    int two = n_lo >= 3 && n_hi >= 3;
+    if (two) {
+        double f = flank_fit(p, cell, b, 1, 1, 3);
+        if (isfinite(f) && f > base)
+            base = f;
+    }
+    if (n_lo == full) {
+        double f = flank_fit(p, cell, b, 1, 0, 2);
+        if (isfinite(f) && f > base)
+            base = f;
+    }
+    if (n_hi == full) {
+        double f = flank_fit(p, cell, b, 0, 1, 2);
+        if (isfinite(f) && f > base)
+            base = f;
+    }
+    if (!isfinite(base))
+        return NAN;
+    if (one_sided)
+        *one_sided = !two;
     return v - base;
 }
 
@@ -352,10 +382,17 @@ static int cmp_placed(const void *a, const void *b)
 }
 
 /* Passes whose range covers calf position x. */
-static unsigned passes_over(const rm_engine *e, double x)
+/* Passes over calf position x (2.5 cm inside their ends) that could show
+ * a spot on `line`: any line for a middle spot; for a side's spot its own
+ * line and the middle one (turned the other way the spot goes to the
+ * unloaded edge). */
+static unsigned passes_over(const rm_engine *e, double x, rm_line line)
 {
     unsigned n = 0;
     for (size_t i = 0; i < e->n_passes; i++) {
+        rm_line pl = e->passes_v[i].line;
+        if (line != RM_LINE_MIDDLE && pl != line && pl != RM_LINE_MIDDLE)
+            continue;
         double a = e->passes_v[i].from_cm, b = e->passes_v[i].to_cm;
         if (!isfinite(a) || !isfinite(b))
             continue;
@@ -428,11 +465,11 @@ rm_status rm_peaks_finish(rm_engine *e)
             srise += v[k].c->rise;
         }
         double x = sw > 0 ? sx / sw : v[i].x;
-        unsigned over = passes_over(e, x);
+        unsigned over = passes_over(e, x, v[i].line);
         if (over < distinct)
             over = distinct;
         if ((double)distinct >= e->cfg.peak_min_passes &&
-            4 * distinct >= over) {
+            2 * distinct >= over) {
             rm_peak *pk = &out[e->n_peaks++];
             pk->position_cm = x;
             pk->position_frac = x / e->al.length_cm;
