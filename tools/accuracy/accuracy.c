@@ -345,6 +345,7 @@ int main(int argc, char **argv)
     double pr = ratio(t.found_tp, t.truth_tp);
     double pp = ratio(t.true_peaks, t.detected_peaks);
     double d95 = quantile(&t.dur_err, 0.95), p95 = quantile(&t.pos_err, 0.95);
+    double pmed = quantile(&t.pos_err, 0.5);
 
     printf("rollmap engine accuracy: scenarios %s, seeds %lu-%lu "
            "(%ld sessions)\n", scen, s0, s1, t.sessions);
@@ -396,12 +397,15 @@ int main(int argc, char **argv)
             bad = 1;                                                       \
         }                                                                  \
     } while (0)
-    NEED(hr >= 0.9 && hp >= 0.9, "hold recall/precision >= 0.9");
-    NEED(d95 <= 2.0, "hold duration error p95 <= 2 s");
-    NEED(p95 <= 3.5, "hold position error p95 <= 3.5 cm");
-    NEED(la >= 0.85, "hold line accuracy >= 0.85");
-    NEED(ta >= 0.8, "technique accuracy >= 0.8");
+    NEED(hr >= 0.95 && hp >= 0.95, "hold recall/precision >= 0.95");
+    NEED(d95 <= 1.0, "hold duration error p95 <= 1 s");
+    NEED(pmed <= 0.6, "hold position error median <= 0.6 cm");
+    NEED(p95 <= 4.0, "hold position error p95 <= 4 cm");
+    NEED(la >= 0.9 && pla >= 0.9, "hold and pass line accuracy >= 0.9");
+    NEED(ta >= 0.9, "technique accuracy >= 0.9");
+    NEED(!(fx < 0.9), "flex count exact >= 0.9");
+    NEED(!(fr < 0.9), "flinch recall >= 0.9");
     NEED(t.clean_holds == 0, "no holds on clean");
-    NEED(!(pr < 0.4) && !(pp < 0.4), "peak recall/precision >= 0.4");
+    NEED(!(pr < 0.6) && !(pp < 0.6), "peak recall/precision >= 0.6");
     return bad ? 1 : 0;
 }
