@@ -435,10 +435,11 @@ done:
     rm_link_close(link);
 
     st = rm_recorder_finish(rec);
-    if (st != RM_OK) {
-        cli_error(CMD, "%s: %s", a.output, rm_recorder_errmsg(rec));
-        if (rc == EXIT_OK)
-            rc = cli_exit_for(st);
+    if (st != RM_OK && rc == EXIT_OK) {
+        /* A failed push was reported already; this is a new failure. The
+         * message names the file. */
+        cli_error(CMD, "%s", rm_recorder_errmsg(rec));
+        rc = cli_exit_for(st);
     }
     uint64_t frames = rm_recorder_frames(rec);
     double secs = frames / (double)meta.desc.rate_hz;

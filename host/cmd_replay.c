@@ -33,7 +33,7 @@ static void help(void)
            "\n"
            "Options:\n"
            "  -s, --speed X   1 = real time (default), 10 = ten times as\n"
-           "                  fast, 0 = as fast as possible\n"
+           "                  fast, 0 = as fast as possible (else 0.01 or more)\n"
            "  -q, --quiet     no live view (summary only)\n"
            "      --plain     live view as plain lines even on a terminal\n"
            "  -h, --help      show this help\n"
@@ -90,6 +90,12 @@ int cmd_replay(int argc, char **argv)
         case 's':
             if (cli_parse_double(CMD, "--speed", optarg, 0.0, 1e6, &speed))
                 return EXIT_USAGE;
+            /* 0 means flat out; anything else slower than 1/100 of real
+             * time would make an hour last four days: a typo. */
+            if (speed > 0.0 && speed < 0.01)
+                return cli_usage_error(CMD, "--speed: %s is too slow (0 for "
+                                            "as fast as possible, or "
+                                            "0.01..1000000)", optarg);
             break;
         case 'q': mode = LIVEVIEW_OFF; break;
         case 'P':

@@ -21,6 +21,7 @@ expect 0 "replay help" -- "$R" replay --help && has "$tmp/o" "--speed X" "replay
 expect 2 "replay no file" -- "$R" replay && has "$tmp/e" "no session file" "replay no file"
 expect 2 "replay two files" -- "$R" replay a.wav b.wav
 expect 2 "replay bad speed" -- "$R" replay x.wav --speed -1
+expect 2 "replay speed too slow" -- "$R" replay x.wav --speed 1e-9 && has "$tmp/e" "too slow" "slow speed"
 expect 1 "replay missing file" -- "$R" replay "$tmp/none.wav" && has "$tmp/e" "none.wav" "missing file named"
 echo "not a session" > "$tmp/bad.wav"
 expect 3 "replay bad file" -- "$R" replay "$tmp/bad.wav"
