@@ -20,3 +20,8 @@ robust: all $(ROBUST_BINS)
 	    $(sort $(wildcard tests/robust/test_*.sh))
 
 -include $(ROBUST_SRC:%.c=$(BUILD)/%.d)
+
+# check_nomem fails allocations on cue: malloc, calloc and realloc are
+# wrapped at link time (only statically linked code is affected).
+$(BUILD)/tests/robust/check_nomem: ALL_LDFLAGS += \
+    -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
