@@ -533,8 +533,10 @@ RM_API rm_status rm_engine_finish(rm_engine *e);
  * push the session's frames again (same order, any block sizes), then call
  * rm_engine_finish(). The pass runs the same per-frame code with the
  * alignment frozen and fires on_sample for every frame with FINAL
- * positions (the first pass fires on_sample with positions left NAN: the
- * calf is placed only at finish). Other callbacks are not fired again.
+ * positions (the first pass fires on_sample with PROVISIONAL positions:
+ * NAN until a stretch long enough to show the calf's shape has been
+ * rolled, then placed by the alignment known so far; see docs/engine.md).
+ * Other callbacks are not fired again.
  * @return RM_ERR_ARG before rm_engine_finish().
  * @since 0.1
  */

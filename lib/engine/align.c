@@ -425,3 +425,17 @@ double rm_align_pos(const rm_align *a, const rm_stretch *s, double enc_cm)
         return NAN;
     return s->offset_cm + a->dir * a->scale * (enc_cm - s->enc0_cm);
 }
+
+rm_status rm_align_place_one(const rm_stretch *s, const rm_align *al,
+                             double *offset_cm)
+{
+    *offset_cm = NAN;
+    if (!al->found || !s->wsum || s->bmax < s->bmin)
+        return RM_OK;
+    double a;
+    double c = best_offset(s, al->dir, al->length_cm, &a, NULL);
+    if (isfinite(c))
+        *offset_cm = a;
+    return RM_OK;
+}
+

@@ -106,6 +106,7 @@ rm_status rm_engine_new(const rm_session_meta *meta,
                    RM_PASS_PAUSE_S);
     rm_flinch_init(&e->flinch_tr, cfg);
     rm_peaks_init(&e->peaks_tr, cfg, d);
+    e->prov_offset = NAN;
     rm_engine_reset_stream(e);
     *out = e;
     return RM_OK;
@@ -222,6 +223,56 @@ static void stretch_end(rm_engine *e)
     PUSH(e, st, n_st, cap_st, s);
 }
 
+/* ---- provisional placement (live view) -------------------------------- */
+
+/* Refit orientation and length on the stretches so far when one ends; the
+ * current stretch gets its own offset every PROV_EVERY_S of contact once
+ * it spans PROV_MIN_CM. Cheap (one stretch against the template); the
+ * final placement at finish redoes everything. */
+#define PROV_EVERY_S 2.0
+#define PROV_MIN_CM 10.0
+/* The first stretch places itself once it spans this much (cm). */
+#define PROV_ALONE_CM 20.0
+
+static void provisional_fit(rm_engine *e)
+{
+    rm_align al;
+    if (e->n_st == 0 || rm_align_fit(e->st, e->n_st, 12.0, 5.0, &al) != RM_OK)
+        return;
+    if (al.found)
+        e->prov = al;
+}
+
+static void provisional_place(rm_engine *e, const rm_tick *t)
+{
+    if (t->t_s < e->prov_next_t)
+        return;
+    e->prov_next_t = t->t_s + PROV_EVERY_S;
+    double span = (double)(e->cur.bmax - e->cur.bmin + 1) * RM_BIN_CM;
+    if (span < PROV_MIN_CM)
+        return;
+    /* The current stretch as a finished one: arrays from bin bmin. */
+    rm_stretch s = e->cur;
+    s.wsum = e->cur_w + s.bmin;
+    s.n = e->cur_n + s.bmin;
+    s.ksum = s.kn = NULL;
+    if (!e->prov.found) {
+        /* Nothing placed yet: this stretch alone, once it shows enough
+         * of the calf to find its ends. */
+        rm_align al;
+        if (span >= PROV_ALONE_CM &&
+            rm_align_fit(&s, 1, PROV_ALONE_CM, PROV_ALONE_CM, &al) == RM_OK &&
+            al.found && s.placed) {
+            e->prov = al;
+            e->prov_offset = s.offset_cm;
+        }
+        return;
+    }
+    double off;
+    if (rm_align_place_one(&s, &e->prov, &off) == RM_OK && isfinite(off))
+        e->prov_offset = off;
+}
+
 /* ---- ticks ------------------------------------------------------------ */
 
 static void emit_samples(rm_engine *e, const rm_tick *t);
@@ -245,7 +296,7 @@ static void process_tick(rm_engine *e, rm_tick *t)
         return;
     }
     if (e->n_buf)
-        emit_samples(e, t); /* first pass: positions not known yet */
+        emit_samples(e, t); /* first pass: provisional positions */
 
     rm_flinch_rec fr;
     if (rm_flinch_tick(&e->flinch_tr, t, lost, &fr)) {
@@ -290,6 +341,9 @@ static void process_tick(rm_engine *e, rm_tick *t)
         }
         rm_peaks_pass_begin(&e->peaks_tr);
         stretch_end(e);
+        provisional_fit(e);
+        e->prov_offset = NAN;
+        e->prov_next_t = 0.0;
     }
 
     /* Live view. */
@@ -303,6 +357,14 @@ static void process_tick(rm_engine *e, rm_tick *t)
                                               e->cfg.line_skew)
                           : RM_LINE_UNKNOWN;
     lv->position_cm = lv->position_frac = NAN;
+    if (t->contact) {
+        provisional_place(e, t);
+        if (isfinite(e->prov_offset)) {
+            lv->position_cm = e->prov_offset + e->prov.dir *
+                                                   (t->enc_cm - e->cur.enc0_cm);
+            lv->position_frac = lv->position_cm / e->prov.length_cm;
+        }
+    }
 }
 
 /* ---- frames ----------------------------------------------------------- */
@@ -463,6 +525,9 @@ static void emit_samples(rm_engine *e, const rm_tick *t)
     double x_ref = NAN, enc_ref = t->enc_cm;
     if (t->contact && e->finished)
         x_ref = rm_engine_place(e, t->stretch, enc_ref, t->t_s, t->t_s);
+    else if (t->contact && isfinite(e->prov_offset))
+        x_ref = e->prov_offset + e->prov.dir * (enc_ref - e->cur.enc0_cm);
+    double len = e->finished ? e->al.length_cm : e->prov.length_cm;
     for (size_t i = 0; i < e->n_buf; i++) {
         rm_sample *smp = &e->buf[i];
         smp->in_contact = t->contact;
@@ -472,7 +537,7 @@ static void emit_samples(rm_engine *e, const rm_tick *t)
             double x = x_ref + e->al.dir * (e->buf_dist[i] - enc_ref);
             if (isfinite(x)) {
                 smp->position_cm = x;
-                smp->position_frac = x / e->al.length_cm;
+                smp->position_frac = x / len;
             }
             line = rm_line_from_skew(e->buf_skew[i], e->meta.leg,
                                      e->cfg.line_skew);

@@ -166,6 +166,11 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
 double rm_align_ends(const rm_pview *v, size_t n, double margin_cm,
                      rm_align *al);
 
+/* Provisional: the best template offset of one stretch for a known
+ * orientation and length (NAN if it does not fit). */
+rm_status rm_align_place_one(const rm_stretch *s, const rm_align *al,
+                             double *offset_cm);
+
 /* Map an encoder distance in stretch k to calf cm (NAN if not placed). */
 double rm_align_pos(const rm_align *a, const rm_stretch *s, double enc_cm);
 

@@ -105,6 +105,10 @@ struct rm_engine {
     double buf_dist[RM_MAX_BLOCK], buf_skew[RM_MAX_BLOCK];
     size_t n_buf;
 
+    /* Provisional placement for the live view. */
+    rm_align prov;
+    double prov_offset, prov_next_t;
+
     /* Results. */
     rm_live live;
     rm_align al;

@@ -474,15 +474,23 @@ START_TEST(test_engine_live_state_follows_the_stream)
     leg g;
     leg_init(&g, RM_LEG_LEFT, NULL, NULL);
     g.enc_cm = 0.2;
+    leg_roll(&g, 10.0, 2.5, 150, 0, 1);
+    leg_flush(&g);
+    rm_live lv;
+    rm_engine_live_state(g.e, &lv);
+    ck_assert(isnan(lv.position_cm)); /* too little rolled to place */
+    ck_assert_double_eq_tol(lv.speed_cm_s, 2.5, 0.2);
+    leg_roll(&g, 35.8, 2.5, 150, 0, 1);
     leg_roll(&g, 20.0, 2.5, 150, 0, 1);
     leg_still(&g, 8.0, 150, 0, 1);
     leg_flush(&g);
-    rm_live lv;
     rm_engine_live_state(g.e, &lv);
     ck_assert_int_eq(lv.in_contact, 1);
     ck_assert_double_eq_tol(lv.force_n, 150, 1);
     ck_assert(lv.hold_s > 7.0 && lv.hold_s < 9.0);
     ck_assert_uint_eq(lv.cells, 12);
+    /* Provisional place: the first stretch placed itself. */
+    ck_assert_double_eq_tol(lv.position_cm, 20.0, 3.0);
     rm_engine_free(g.e);
 }
 END_TEST
