@@ -46,9 +46,9 @@ struct follow {
 /*
  * Called from inside rm_engine_push() (or rm_engine_finish() for a hold
  * still open at the end), on this thread. @p h is valid only during the
- * call. Its position uses the alignment known so far: while streaming the
- * calf may not be placed yet (NAN); the summary after rm_engine_finish()
- * has the final numbers.
+ * call. Timing, technique, line (the leg's lean) and force are known now;
+ * the position along the calf is not (NAN: the calf is placed at
+ * rm_engine_finish()), so the summary after that has the final numbers.
  */
 static void on_hold(const rm_hold *h, void *user)
 {
