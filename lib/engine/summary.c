@@ -4,6 +4,7 @@
  * the calf map and line coverage, then the guidance (guidance.c).
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine_priv.h"
@@ -166,9 +167,7 @@ static rm_status place_passes(rm_engine *e)
     }
     /* Ends: the rolled extent + margin. */
     double lo = INFINITY, hi = -INFINITY;
-    int use_passes = 0;
-    for (size_t i = 0; i < e->n_passes && PASS_SEARCH_CM > 0; i++)
-        use_passes |= pv[i].placed;
+    int use_passes = 0; /* the ends come from the stretches (anchors) */
     for (size_t k = use_passes ? e->n_st : 0; k < (use_passes ? n : e->n_st);
          k++) {
         /* With anchors, only they mark the ends: a short stretch placed
@@ -258,6 +257,140 @@ static rm_status build_map(rm_engine *e)
 }
 
 /*
+ * Encoder slip. Within a stretch the encoder is continuous, but a slipping
+ * sleeve makes a roll read a few % long or short, and the error carries
+ * into every later place of the stretch. A *sweep* (the passes between two
+ * turning points, holds included) that turned at both ends of the calf
+ * should span the calf; people turn within about a centimetre of the same
+ * places (just above the heel, just below the knee crease), so a sweep
+ * whose placed span disagrees with the usual turning points by more than
+ * SLIP_MIN_CM is stretched onto them; a sweep that turned at one end only
+ * is moved onto that end's usual turning point. Sweeps that agree keep the
+ * encoder's own (continuous) places.
+ * Example: turning points 0.5 and 37.5 cm; a sweep placed 0.2 -> 39.0 cm
+ * (a 5 % slip) is mapped 0.5 -> 37.5 by scale 37.0 / 38.8.
+ */
+#define SLIP_MIN_CM 0.5
+/* A turning point this close to a calf end (cm) is at that end. */
+#define TURN_END_CM 3.0
+
+typedef struct sweep {
+    size_t first, last;       /* pass indices (time order, one stretch) */
+    double e0, e1;            /* encoder cm at its start and end */
+    double x0, x1;            /* placed calf cm */
+} sweep;
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double pass_x(const rm_engine *e, const rm_pass_rec *r,
+                     double enc_cm);
+
+static rm_status fix_slip(rm_engine *e)
+{
+    if (!e->al.found || e->n_passes == 0)
+        return RM_OK;
+    sweep *sw = rm_calloc(e->n_passes, sizeof *sw);
+    double *ta = rm_calloc(2 * e->n_passes, sizeof *ta);
+    double *tk = rm_calloc(2 * e->n_passes, sizeof *tk);
+    if (!sw || !ta || !tk) {
+        rm_free(sw);
+        rm_free(ta);
+        rm_free(tk);
+        return RM_ERR_NOMEM;
+    }
+    /* Sweeps: consecutive placed passes of one stretch in one direction. */
+    size_t n = 0;
+    for (size_t i = 0; i < e->n_passes; i++) {
+        const rm_pass_rec *r = &e->passes[i];
+        if (!r->placed)
+            continue;
+        int d = r->enc_to > r->enc_from ? 1 : -1;
+        if (n > 0) {
+            sweep *w = &sw[n - 1];
+            const rm_pass_rec *q = &e->passes[w->last];
+            int dq = q->enc_to > q->enc_from ? 1 : -1;
+            if (q->stretch == r->stretch && dq == d) {
+                w->last = i;
+                w->e1 = r->enc_to;
+                continue;
+            }
+        }
+        sw[n].first = sw[n].last = i;
+        sw[n].e0 = r->enc_from;
+        sw[n].e1 = r->enc_to;
+        n++;
+    }
+    double len = e->al.length_cm;
+    size_t na = 0, nk = 0;
+    for (size_t k = 0; k < n; k++) {
+        sweep *w = &sw[k];
+        w->x0 = pass_x(e, &e->passes[w->first], w->e0);
+        w->x1 = pass_x(e, &e->passes[w->last], w->e1);
+        double ends[2] = { w->x0, w->x1 };
+        for (int j = 0; j < 2; j++) {
+            if (ends[j] < TURN_END_CM)
+                ta[na++] = ends[j];
+            else if (ends[j] > len - TURN_END_CM)
+                tk[nk++] = ends[j];
+        }
+    }
+    if (na >= 2 && nk >= 2) {
+        qsort(ta, na, sizeof *ta, cmp_dbl);
+        qsort(tk, nk, sizeof *tk, cmp_dbl);
+        double ankle = ta[na / 2], knee = tk[nk / 2];
+        for (size_t k = 0; k < n; k++) {
+            sweep *w = &sw[k];
+            int a0 = w->x0 < TURN_END_CM, k0 = w->x0 > len - TURN_END_CM;
+            int a1 = w->x1 < TURN_END_CM, k1 = w->x1 > len - TURN_END_CM;
+            double t0 = NAN, t1 = NAN; /* target places of e0, e1 */
+            if ((a0 && k1) || (k0 && a1)) {
+                t0 = a0 ? ankle : knee;
+                t1 = a1 ? ankle : knee;
+                if (fabs(fabs(w->x1 - w->x0) - fabs(t1 - t0)) <= SLIP_MIN_CM)
+                    continue;
+            } else if (a0 || k0) {
+                t0 = a0 ? ankle : knee;
+                if (fabs(w->x0 - t0) <= SLIP_MIN_CM)
+                    continue;
+            } else if (a1 || k1) {
+                t1 = a1 ? ankle : knee;
+                if (fabs(w->x1 - t1) <= SLIP_MIN_CM)
+                    continue;
+            } else {
+                continue;
+            }
+            /* x = a + dir * s * (enc - pivot) for every pass of the
+             * sweep, pivot at its start. */
+            double s = 1.0, a;
+            if (isfinite(t0) && isfinite(t1)) {
+                s = fabs(t1 - t0) / fabs(w->e1 - w->e0);
+                a = t0;
+            } else if (isfinite(t0)) {
+                a = t0;
+            } else {
+                a = t1 - e->al.dir * (w->e1 - w->e0);
+            }
+            for (size_t i = w->first; i <= w->last; i++) {
+                rm_pass_rec *r = &e->passes[i];
+                if (!r->placed || r->stretch != e->passes[w->first].stretch)
+                    continue;
+                r->map_a = a;
+                r->map_s = s;
+                r->map_pivot = w->e0;
+            }
+        }
+    }
+    rm_free(sw);
+    rm_free(ta);
+    rm_free(tk);
+    return RM_OK;
+}
+
+/*
  * Lines. A pass's own lean is shrunk toward the mean lean of all rolling
  * in its stretch (the leg is turned onto a line for a placement and
  * mostly stays there) with the weight of LINE_PRIOR_S of ticks: a long
@@ -319,6 +452,9 @@ rm_status rm_engine_summarise(rm_engine *e)
     if (st != RM_OK)
         return st;
     st = place_passes(e);
+    if (st != RM_OK)
+        return st;
+    st = fix_slip(e);
     if (st != RM_OK)
         return st;
     rm_summary *s = &e->sum;
