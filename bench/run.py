@@ -39,6 +39,7 @@ SESSIONS = {
     "stress-3600": ("stress", 3600, 1),
     "stress-60": ("stress", 60, 1),
     "reva-600": ("basic", 600, 1),
+    "reva-3600": ("basic", 3600, 1),
 }
 
 
@@ -94,6 +95,7 @@ def run_timed(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     code = os.waitstatus_to_exitcode(status)
+    p.returncode = code  # reaped here: keep Popen from waiting again
     if code != 0:
         raise RuntimeError("%s exited %d" % (" ".join(argv), code))
     with open(rss_file) as f:
@@ -215,13 +217,18 @@ def bench_live_record(a, cli, build):
     board = subprocess.Popen([vboard, "stress", "--seed", "3", "--duration",
                               str(dur + 5)], stdout=subprocess.PIPE,
                              stderr=board_err, text=True)
+    rec_err = os.path.join(OUT, "live-record.log")
     try:
         slave = board.stdout.readline().strip()
-        rec_err = os.path.join(OUT, "live-record.log")
+        if not slave:
+            return {"status": "failed: vboard did not start (see "
+                              "bench/out/live-board.log)"}
         with open(rec_err, "w") as err:
             wall, cpu, rss = run_timed(
                 [cli, "record", "-p", slave, "--quiet", "--duration",
                  str(dur), "--force", "-o", out_wav], stderr=err)
+    except RuntimeError as e:
+        return {"status": "failed: %s (see bench/out/live-record.log)" % e}
     finally:
         board.send_signal(signal.SIGTERM)
         board.wait()
@@ -252,11 +259,14 @@ def bench_live_latency(a, build):
         return {"status": "n/a: needs bench/livelat (make bench-tools)"}
     trials = []
     for i in range(a.lat_trials):
-        out = subprocess.run(
+        p = subprocess.run(
             [probe, "stress", "--seed", str(3 + i), "--duration",
              str(a.lat_s), "-o", os.path.join(OUT, "live-latency.wav")],
-            check=True, capture_output=True, text=True).stdout
-        trials.append(kv_line(out))
+            capture_output=True, text=True)
+        if p.returncode != 0:
+            return {"status": "failed: livelat exit %d: %s"
+                    % (p.returncode, p.stderr.strip()[-200:])}
+        trials.append(kv_line(p.stdout))
         log("bench: live latency trial %d: p50 %.0f us, p99 %.0f us"
             % (i + 1, trials[-1]["lat_median_us"], trials[-1]["lat_p99_us"]))
     p99s = sorted(t["lat_p99_us"] for t in trials)
@@ -486,9 +496,10 @@ def main():
     skipped = {"status": "skipped (--only)"}
     offline = []
     if "offline" in only:
-        offline = bench_offline(a, cli, build,
-                                ["stress-3600", "reva-600", "stress-60"])
+        offline = bench_offline(a, cli, build, ["stress-3600", "reva-600",
+                                                "reva-3600", "stress-60"])
     summary["offline"] = offline
+    summary["linearity"] = linearity(offline)
     if "memory" in only:
         summary["memory"] = bench_memory(a, cli, offline)
     if "live" in only:
@@ -513,6 +524,22 @@ def main():
     print(md)
 
 
+def linearity(offline):
+    """Cost per frame should not depend on session length: report CPU per
+    frame of the long session over the short one (1.0: linear)."""
+    by = {o["session"]: o for o in offline}
+    lin = []
+    for short, long_ in (("reva-600", "reva-3600"),
+                         ("stress-60", "stress-3600")):
+        if short in by and long_ in by:
+            ps = by[short]["report_cpu_median_s"] / \
+                by[short]["frames"]["report"]
+            pl = by[long_]["report_cpu_median_s"] / \
+                by[long_]["frames"]["report"]
+            lin.append({"short": short, "long": long_, "ratio": pl / ps})
+    return lin
+
+
 def render(s):
     out = []
     la = s["machine"]["loadavg_start"]
@@ -534,11 +561,19 @@ def render(s):
                      fmt(o["ratio_cpu"]),
                      "<= %.1f" % o["target_ratio"] if o["target_ratio"]
                      else "-", verdict(ok)])
+    lin = s.get("linearity", [])
     if rows:
         out.append(table(["session", "cells x rate", "MB", "frames", "floor s",
                           "reader s", "report s", "reader/floor",
                           "report/floor", "(median of pairs)", "(CPU time)",
                           "target", "met"], rows))
+    if lin:
+        out.append("\nReport CPU time per frame, long session / short one "
+                   "(1.0: cost linear in length; start-up inflates the "
+                   "60 s session, so its row understates any growth):\n")
+        out.append(table(["long / short", "per-frame CPU ratio"],
+                         [["%s / %s" % (x["long"], x["short"]),
+                           fmt(x["ratio"])] for x in lin]))
     if "memory" in s:
         render_memory(s, out)
     if "live_record" in s:
