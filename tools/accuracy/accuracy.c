@@ -297,6 +297,29 @@ static int run_one(const char *scenario, uint64_t seed, tally *t)
     return 0;
 }
 
+static void vmerge(vec *a, vec *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        vpush(a, b->v[i]);
+    free(b->v);
+    b->v = NULL;
+    b->n = b->cap = 0;
+}
+
+/* Add one scenario's tally to the total: the counters are the leading
+ * longs of the struct, up to start_err; the lists move over. */
+static void merge(tally *t, tally *o)
+{
+    long *dst = &t->truth_holds, *src = &o->truth_holds;
+    size_t n_longs = (size_t)((long *)&t->start_err - &t->truth_holds);
+    for (size_t i = 0; i < n_longs; i++)
+        dst[i] += src[i];
+    vmerge(&t->start_err, &o->start_err);
+    vmerge(&t->dur_err, &o->dur_err);
+    vmerge(&t->pos_err, &o->pos_err);
+    vmerge(&t->len_err, &o->len_err);
+}
+
 static double ratio(long a, long b)
 {
     return b ? (double)a / (double)b : NAN;
@@ -330,9 +353,27 @@ int main(int argc, char **argv)
     char list[256];
     snprintf(list, sizeof list, "%s", scen);
     int failures = 0;
-    for (char *sc = strtok(list, ","); sc; sc = strtok(NULL, ","))
+    printf("%-8s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s\n", "scenario",
+           "h.rec", "h.prec", "dur95", "pos50", "pos95", "h.line", "p.line",
+           "tech", "flex", "pk.rec", "pk.prc");
+    for (char *sc = strtok(list, ","); sc; sc = strtok(NULL, ",")) {
+        tally one;
+        memset(&one, 0, sizeof one);
         for (unsigned long seed = s0; seed <= s1; seed++)
-            failures += run_one(sc, seed, &t) != 0;
+            failures += run_one(sc, seed, &one) != 0;
+        printf("%-8s %6.3f %6.3f %6.2f %6.2f %6.2f %6.3f %6.3f %6.3f %6.3f "
+               "%6.3f %6.3f\n", sc,
+               ratio(one.matched_holds, one.truth_holds),
+               ratio(one.matched_holds, one.detected_holds),
+               quantile(&one.dur_err, 0.95), quantile(&one.pos_err, 0.5),
+               quantile(&one.pos_err, 0.95), ratio(one.line_ok, one.line_n),
+               ratio(one.pass_line_ok, one.pass_line_n),
+               ratio(one.tech_ok, one.tech_n), ratio(one.flex_ok, one.flex_n),
+               ratio(one.found_tp, one.truth_tp),
+               ratio(one.true_peaks, one.detected_peaks));
+        merge(&t, &one);
+    }
+    printf("\n");
 
     double hr = ratio(t.matched_holds, t.truth_holds);
     double hp = ratio(t.matched_holds, t.detected_holds);
