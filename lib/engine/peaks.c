@@ -26,6 +26,8 @@
 /* Non-maximum suppression along a pass: 3.5 cm, a spot's bump width
  * (1-2 cm spot under a 2 cm contact band) plus its echo distance. */
 #define SUPPRESS_BINS 3
+/* Half the width of strip one spot presses on (mm). */
+#define SPOT_HALF_MM 10.0
 /* One-sided candidates this close to a calf end are dropped (cm). */
 #define END_ZONE_CM 4.0
 /* Spots on different lines closer than this are one spot (cm). */
@@ -233,14 +235,26 @@ void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
             memcpy(pr->n, p->cnt + p->bmin, nb * sizeof *pr->n);
         }
     }
-    /* The cell rising most at each bin. */
+    /* The cell rising most at each bin, with the cells within
+     * SPOT_HALF_MM of it: a spot spreads over ~2 cm of strip (foam), one
+     * rev A cell or three 7.5 mm cells, so the rise is taken over the
+     * same width of strip whatever the pitch. */
+    int win = (int)(SPOT_HALF_MM / p->pitch_mm);
     for (int b = p->bmin; b <= p->bmax; b++) {
+        double r[RM_MAX_CELLS];
+        for (unsigned i = 0; i < p->cells; i++)
+            r[i] = rise_at(p, i, b);
         p->best[b] = -INFINITY;
         p->best_cell[b] = 0;
         for (unsigned i = 0; i < p->cells; i++) {
-            double r = rise_at(p, i, b);
-            if (isfinite(r) && r > p->best[b]) {
-                p->best[b] = (float)r;
+            if (!isfinite(r[i]))
+                continue;
+            double sum = 0.0;
+            for (int q = (int)i - win; q <= (int)i + win; q++)
+                if (q >= 0 && q < (int)p->cells && isfinite(r[q]) && r[q] > 0)
+                    sum += r[q];
+            if (sum > p->best[b]) {
+                p->best[b] = (float)sum;
                 p->best_cell[b] = (unsigned char)i;
             }
         }
