@@ -182,11 +182,12 @@ static void stretch_add(rm_engine *e, const rm_tick *t)
         return;
     e->cur_w[b] += (float)t->width_mm;
     e->cur_n[b] += 1.0f;
+    /* Slot 3: ticks whose lean could not tell the line (narrow
+     * footprint); the map gives them their stretch's line at finish. */
     rm_line line = rm_line_from_skew(t->skew, e->meta.leg, e->cfg.line_skew);
-    if (line != RM_LINE_UNKNOWN) {
-        e->cur_k[line - 1][b] += (float)t->peak_kpa;
-        e->cur_kn[line - 1][b] += 1.0f;
-    }
+    int slot = line == RM_LINE_UNKNOWN ? 3 : (int)line - 1;
+    e->cur_k[slot][b] += (float)t->peak_kpa;
+    e->cur_kn[slot][b] += 1.0f;
     if (b < e->cur.bmin)
         e->cur.bmin = b;
     if (b > e->cur.bmax)
@@ -202,8 +203,8 @@ static void stretch_end(rm_engine *e)
         size_t nb = (size_t)(s.bmax - s.bmin + 1);
         s.wsum = rm_calloc(nb, sizeof *s.wsum);
         s.n = rm_calloc(nb, sizeof *s.n);
-        s.ksum = rm_calloc(3 * nb, sizeof *s.ksum);
-        s.kn = rm_calloc(3 * nb, sizeof *s.kn);
+        s.ksum = rm_calloc(4 * nb, sizeof *s.ksum);
+        s.kn = rm_calloc(4 * nb, sizeof *s.kn);
         if (!s.wsum || !s.n || !s.ksum || !s.kn) {
             rm_free(s.wsum);
             rm_free(s.n);
@@ -214,7 +215,7 @@ static void stretch_end(rm_engine *e)
         }
         memcpy(s.wsum, e->cur_w + s.bmin, nb * sizeof *s.wsum);
         memcpy(s.n, e->cur_n + s.bmin, nb * sizeof *s.n);
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < 4; k++) {
             memcpy(s.ksum + k * nb, e->cur_k[k] + s.bmin,
                    nb * sizeof *s.ksum);
             memcpy(s.kn + k * nb, e->cur_kn[k] + s.bmin, nb * sizeof *s.kn);

@@ -84,7 +84,7 @@ struct rm_engine {
     double contact_s;
     rm_stretch cur;
     float cur_w[RM_SBINS], cur_n[RM_SBINS];
-    float cur_k[3][RM_SBINS], cur_kn[3][RM_SBINS];
+    float cur_k[4][RM_SBINS], cur_kn[4][RM_SBINS]; /* by line; 3: unknown */
     rm_stretch *st;
     size_t n_st, cap_st;
 

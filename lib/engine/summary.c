@@ -223,6 +223,7 @@ static rm_status build_map(rm_engine *e)
         if (!s->placed || !s->ksum)
             continue;
         size_t nb = (size_t)(s->bmax - s->bmin + 1);
+        rm_line sline = stretch_line(e, (int)k);
         for (int b = s->bmin; b <= s->bmax; b++) {
             double enc = s->enc0_cm +
                          ((double)(b - RM_SBIN0) + 0.5) * RM_BIN_CM;
@@ -230,24 +231,44 @@ static rm_status build_map(rm_engine *e)
             if (!isfinite(f) || f < 0.0 || f >= 1.0)
                 continue;
             size_t j = (size_t)(f * RM_MAP_BINS);
-            for (size_t l = 0; l < 3; l++) {
+            for (size_t l = 0; l < 4; l++) {
                 size_t i = l * nb + (size_t)(b - s->bmin);
-                e->map[l * RM_MAP_BINS + j] += s->ksum[i];
-                cnt[l * RM_MAP_BINS + j] += s->kn[i];
+                size_t row = l;
+                if (l == 3) { /* line unknown at the tick: the stretch's */
+                    if (sline == RM_LINE_UNKNOWN)
+                        continue;
+                    row = (size_t)sline - 1;
+                }
+                e->map[row * RM_MAP_BINS + j] += s->ksum[i];
+                cnt[row * RM_MAP_BINS + j] += s->kn[i];
             }
+        }
+    }
+    for (size_t l = 0; l < 3; l++)
+        for (size_t j = 0; j < RM_MAP_BINS; j++) {
+            size_t i = l * RM_MAP_BINS + j;
+            e->map[i] = cnt[i] >= MAP_MIN_TICKS ? e->map[i] / cnt[i] : NAN;
+        }
+    /* Coverage: the share of the calf crossed by passes on each line. */
+    unsigned char *hit = (unsigned char *)cnt; /* reuse: 3 x bins bytes */
+    memset(hit, 0, 3 * RM_MAP_BINS);
+    for (size_t i = 0; i < e->n_passes; i++) {
+        const rm_pass *p = &e->passes_v[i];
+        if (p->line == RM_LINE_UNKNOWN || !isfinite(p->from_cm) ||
+            !isfinite(p->to_cm))
+            continue;
+        double lo = frac_of(e, p->from_cm < p->to_cm ? p->from_cm : p->to_cm);
+        double hi = frac_of(e, p->from_cm < p->to_cm ? p->to_cm : p->from_cm);
+        for (size_t j = 0; j < RM_MAP_BINS; j++) {
+            double c = (j + 0.5) / RM_MAP_BINS;
+            if (c >= lo && c <= hi)
+                hit[((size_t)p->line - 1) * RM_MAP_BINS + j] = 1;
         }
     }
     for (size_t l = 0; l < 3; l++) {
         size_t covered = 0;
-        for (size_t j = 0; j < RM_MAP_BINS; j++) {
-            size_t i = l * RM_MAP_BINS + j;
-            if (cnt[i] >= MAP_MIN_TICKS) {
-                e->map[i] /= cnt[i];
-                covered++;
-            } else {
-                e->map[i] = NAN;
-            }
-        }
+        for (size_t j = 0; j < RM_MAP_BINS; j++)
+            covered += hit[l * RM_MAP_BINS + j];
         e->sum.coverage[l + 1] = (double)covered / RM_MAP_BINS;
     }
     rm_free(cnt);

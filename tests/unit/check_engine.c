@@ -195,6 +195,13 @@ START_TEST(test_engine_hold_found_with_start_duration_and_place)
     ck_assert_int_eq(h->technique, RM_TECH_STATIC);
     ck_assert_uint_ge(s->n_passes, 4);
     ck_assert_double_eq_tol(s->passes[0].mean_speed_cm_s, 2.5, 0.3);
+    /* Rolled ankle to knee on the middle line only. */
+    ck_assert(s->coverage[RM_LINE_MIDDLE] > 0.9);
+    ck_assert_double_eq(s->coverage[RM_LINE_MEDIAL], 0.0);
+    ck_assert_double_eq(s->coverage[RM_LINE_LATERAL], 0.0);
+    ck_assert_uint_eq(s->map_bins, 50);
+    ck_assert(isfinite(s->map_kpa[(RM_LINE_MIDDLE - 1) * s->map_bins + 25]));
+    ck_assert(isnan(s->map_kpa[(RM_LINE_MEDIAL - 1) * s->map_bins + 25]));
     rm_engine_free(g.e);
 }
 END_TEST
