@@ -40,7 +40,7 @@ void rm_engine_config_default(rm_engine_config *cfg)
     cfg->flinch_drop_fraction = 0.7;
     cfg->flinch_window_s = 0.25;
     cfg->peak_min_passes = 2;
-    cfg->line_skew = 0.16;
+    cfg->line_skew = 0.14;
     cfg->compression_per_n = 1.3e-4;
     cfg->pass_min_cm = 4.0;
     cfg->peak_min_rise = 0.06;
@@ -492,6 +492,10 @@ void rm_engine_flush_tick(rm_engine *e)
     t.peak_share = ft.force_n > 0 && isfinite(ft.cop_mm)
                        ? ft.peak_n / ft.force_n : 0.0;
     t.skew = lean_usable(e, &ft) ? ft.lean : NAN;
+    {
+        double wc = ft.width_mm / e->meta.desc.pitch_mm;
+        t.skew_w = isfinite(t.skew) ? wc * wc : 0.0;
+    }
     /* 1 N/mm^2 = 1 MPa = 1000 kPa. */
     t.peak_kpa = ft.peak_n / e->meta.desc.cell_area_mm2 * 1000.0;
     t.contact = 0;
@@ -578,7 +582,8 @@ rm_status rm_engine_finish(rm_engine *e)
         /* The session ended with the leg down: close what is open as if
          * it lifted at the last tick. */
         rm_tick t = { .t_s = e->last_tick_t, .dt_s = 0, .enc_cm = e->dist_cm,
-                      .force_n = 0, .contact = 0, .stretch = -1 };
+                      .force_n = 0, .contact = 0, .stretch = -1,
+                      .skew = NAN };
         rm_hold_rec hr;
         rm_pass_rec pr;
         if (rm_holds_lift(&e->holds_tr, &t, &hr))

@@ -58,6 +58,8 @@ typedef struct rm_tick {
     double peak_kpa;   /* max peak-cell pressure over the tick */
     double skew;       /* lean (see rm_feat), NAN on a footprint too narrow
                           for the strip's pitch to show it */
+    double skew_w;     /* weight of that lean: (width in cells)^2, a wide
+                          footprint over many cells shows it best */
     double peak_share; /* most loaded cell's share of the total force */
     double cell_n[RM_MAX_CELLS]; /* mean force of each cell over the tick */
     int contact;       /* leg on the roller (hysteresis applied) */
@@ -195,7 +197,7 @@ typedef struct rm_hold_tracker {
     double t0, t_last, dt_s;
     double pmin, pmax;
     size_t n;
-    double sum_pos, sum_f, max_f, sum_kpa, max_kpa, sum_skew, n_skew;
+    double sum_pos, sum_f, max_f, sum_kpa, max_kpa, sum_skew, n_skew, w_skew;
     double early_t[RM_EDGE_TICKS], early_p[RM_EDGE_TICKS];
     size_t n_early;
     double late_t[RM_EDGE_TICKS], late_p[RM_EDGE_TICKS],
@@ -225,6 +227,7 @@ typedef struct rm_pass_rec {
     double enc_from, enc_to;  /* encoder cm */
     double skew;              /* mean lean over the pass's usable ticks */
     double n_skew;            /* how many ticks that mean has */
+    double w_skew;            /* and their total weight */
     /* Width profile over the pass, bins of its stretch (owned). */
     int bmin, bmax;
     float *wsum, *n;
@@ -241,7 +244,7 @@ typedef struct rm_pass_tracker {
     double anchor_p, anchor_t;   /* where the current movement began */
     double ext_p, ext_t;         /* furthest point reached in dir */
     double still_p, still_t;     /* where the roller last stood still */
-    double sum_skew;
+    double sum_skew, w_skew;     /* weighted lean sum, weights */
     size_t n_skew;
     double peak_speed;           /* encoder cm/s */
     double ring_t[RM_SPEED_RING], ring_p[RM_SPEED_RING];

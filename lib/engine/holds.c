@@ -60,7 +60,7 @@ static void start_run(rm_hold_tracker *h, const rm_tick *t)
     h->pmin = h->pmax = t->enc_cm;
     h->n = 0;
     h->sum_pos = h->sum_f = h->max_f = h->sum_kpa = h->max_kpa = 0.0;
-    h->sum_skew = h->n_skew = 0.0;
+    h->sum_skew = h->n_skew = h->w_skew = 0.0;
     h->n_early = 0;
     h->late_head = h->n_late = 0;
     h->n_dec = 0;
@@ -81,7 +81,8 @@ static void add_tick(rm_hold_tracker *h, const rm_tick *t)
     if (t->peak_kpa > h->max_kpa)
         h->max_kpa = t->peak_kpa;
     if (isfinite(t->skew)) {
-        h->sum_skew += t->skew;
+        h->sum_skew += t->skew * t->skew_w;
+        h->w_skew += t->skew_w;
         h->n_skew += 1.0;
     }
     if (h->n_early < RM_EDGE_TICKS) {
@@ -221,7 +222,7 @@ static int close_run(rm_hold_tracker *h, int lifted, rm_hold_rec *out)
     p->end_s = end;
     p->duration_s = end - start;
     p->position_cm = p->position_frac = NAN;
-    out->skew = h->n_skew > 0 ? h->sum_skew / h->n_skew : NAN;
+    out->skew = h->w_skew > 0 ? h->sum_skew / h->w_skew : NAN;
     out->n_skew = h->n_skew;
     p->line = rm_line_from_skew(out->skew, h->leg, h->line_skew);
     p->mean_force_n = mean_f;

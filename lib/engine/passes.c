@@ -29,7 +29,7 @@ static void begin_standing(rm_pass_tracker *p, const rm_tick *t)
     p->dir = 0;
     p->anchor_p = t->enc_cm;
     p->anchor_t = t->t_s;
-    p->sum_skew = 0.0;
+    p->sum_skew = p->w_skew = 0.0;
     p->n_skew = 0;
     p->peak_speed = 0.0;
 }
@@ -44,8 +44,9 @@ static int emit(rm_pass_tracker *p, rm_pass_rec *out)
     out->stretch = p->stretch;
     out->enc_from = p->anchor_p;
     out->enc_to = p->ext_p;
-    out->skew = p->n_skew ? p->sum_skew / (double)p->n_skew : NAN;
+    out->skew = p->w_skew > 0 ? p->sum_skew / p->w_skew : NAN;
     out->n_skew = (double)p->n_skew;
+    out->w_skew = p->w_skew;
     out->pub.start_s = p->anchor_t;
     out->pub.end_s = p->ext_t;
     out->pub.from_cm = out->pub.to_cm = NAN;
@@ -105,7 +106,8 @@ int rm_passes_tick(rm_pass_tracker *p, const rm_tick *t, rm_pass_rec *out)
     }
 
     if (isfinite(t->skew)) {
-        p->sum_skew += t->skew;
+        p->sum_skew += t->skew * t->skew_w;
+        p->w_skew += t->skew_w;
         p->n_skew++;
     }
     if (fabs(p->speed) > p->peak_speed)

@@ -70,12 +70,12 @@ double rm_engine_place(const rm_engine *e, int stretch, double enc_cm,
 }
 
 static void stretch_lean(const rm_engine *e, int stretch, double *sum,
-                         double *n);
+                         double *n, double *count);
 
 static rm_line stretch_line(const rm_engine *e, int stretch)
 {
-    double sum, n;
-    stretch_lean(e, stretch, &sum, &n);
+    double sum, n, cnt;
+    stretch_lean(e, stretch, &sum, &n, &cnt);
     return n > 0 ? rm_line_from_skew(sum / n, e->meta.leg, e->cfg.line_skew)
                  : RM_LINE_UNKNOWN;
 }
@@ -424,16 +424,18 @@ static rm_status fix_slip(rm_engine *e)
 #define LINE_PRIOR_S 2.0
 #define HOLD_OWN_LINE_S 3.0
 
+/* Weighted lean sum, weights and tick count of a stretch's passes. */
 static void stretch_lean(const rm_engine *e, int stretch, double *sum,
-                         double *n)
+                         double *n, double *count)
 {
-    *sum = *n = 0.0;
+    *sum = *n = *count = 0.0;
     for (size_t i = 0; i < e->n_passes; i++) {
         const rm_pass_rec *r = &e->passes[i];
-        if (r->stretch != stretch || !(r->n_skew > 0) || !isfinite(r->skew))
+        if (r->stretch != stretch || !(r->w_skew > 0) || !isfinite(r->skew))
             continue;
-        *sum += r->skew * r->n_skew;
-        *n += r->n_skew;
+        *sum += r->skew * r->w_skew;
+        *n += r->w_skew;
+        *count += r->n_skew;
     }
 }
 
@@ -444,8 +446,8 @@ static double tick_hz(const rm_engine *e)
 
 static rm_line pass_line(const rm_engine *e, const rm_pass_rec *r)
 {
-    double sum, n;
-    stretch_lean(e, r->stretch, &sum, &n);
+    double sum, n, cnt;
+    stretch_lean(e, r->stretch, &sum, &n, &cnt);
     double k = LINE_PRIOR_S * tick_hz(e);
     double own = r->n_skew > 0 && isfinite(r->skew) ? r->skew * r->n_skew : 0;
     double own_n = r->n_skew > 0 && isfinite(r->skew) ? r->n_skew : 0;
@@ -459,9 +461,9 @@ static rm_line pass_line(const rm_engine *e, const rm_pass_rec *r)
 
 static rm_line hold_line(const rm_engine *e, const rm_hold_rec *h)
 {
-    double sum, n;
-    stretch_lean(e, h->stretch, &sum, &n);
-    if (n >= HOLD_OWN_LINE_S * tick_hz(e))
+    double sum, n, cnt;
+    stretch_lean(e, h->stretch, &sum, &n, &cnt);
+    if (n > 0 && cnt >= HOLD_OWN_LINE_S * tick_hz(e))
         return rm_line_from_skew(sum / n, e->meta.leg, e->cfg.line_skew);
     return h->pub.line;
 }
