@@ -10,7 +10,9 @@
  *
  *   livelat SCENARIO -o OUT.wav [--seed N] [--duration S]
  *
- * Prints one line of "key value" pairs on stdout (times in us).
+ * Prints one line of "key value" pairs on stdout (times in us;
+ * host_preempted: involuntary context switches of the host thread, i.e.
+ * how often the scheduler took its CPU away while frames were due).
  */
 #define _GNU_SOURCE /* RUSAGE_THREAD, posix_openpt */
 #include <errno.h>
@@ -346,6 +348,7 @@ out:
                    "decoder_lost %" PRIu64 " wall_s %.3f host_cpu_s %.4f "
                    "host_cpu_frac %.5f lat_median_us %.1f lat_p99_us %.1f "
                    "lat_max_us %.1f read_median_us %.1f read_p99_us %.1f "
+                   "host_preempted %ld "
                    "pushes %zu push_median_us %.1f push_p99_us %.1f "
                    "push_max_us %.1f\n",
                    consumed, n, lost, (uint64_t)ds.frames_lost, wall_s,
@@ -353,7 +356,8 @@ out:
                    (cpu_s(&ru1) - cpu_s(&ru0)) / wall_s,
                    lat[n / 2] / 1e3, lat[(n * 99) / 100] / 1e3,
                    lat[n - 1] / 1e3, dlv[n / 2] / 1e3,
-                   dlv[(n * 99) / 100] / 1e3, n_push,
+                   dlv[(n * 99) / 100] / 1e3,
+                   ru1.ru_nivcsw - ru0.ru_nivcsw, n_push,
                    n_push ? push_ns[n_push / 2] / 1e3 : 0.0,
                    n_push ? push_ns[(n_push * 99) / 100] / 1e3 : 0.0,
                    n_push ? push_ns[n_push - 1] / 1e3 : 0.0);

@@ -282,6 +282,7 @@ def bench_live_latency(a, build):
         "read_p99_us_worst": max(t["read_p99_us"] for t in trials),
         "push_p99_us_worst": max(t["push_p99_us"] for t in trials),
         "push_max_us": max(t["push_max_us"] for t in trials),
+        "host_preempted": [int(t.get("host_preempted", -1)) for t in trials],
         "frames_lost": sum(int(t["frames_lost"]) for t in trials),
         "host_cpu_frac": statistics.median(t["host_cpu_frac"]
                                            for t in trials),
@@ -632,6 +633,9 @@ def render_live(s, out):
                      "-", "-"])
         rows.append(["probe: of which delivery p99 (write -> rm_link_read)",
                      "%.3f ms" % (L["read_p99_us_worst"] / 1e3), "-", "-"])
+        rows.append(["probe: host thread preempted (per trial)",
+                     " / ".join(str(x) for x in L["host_preempted"]),
+                     "-", "-"])
         rows.append(["probe: one rm_recorder_push, p99 / max",
                      "%.3f / %.3f ms" % (L["push_p99_us_worst"] / 1e3,
                                          L["push_max_us"] / 1e3), "-", "-"])
