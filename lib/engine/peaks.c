@@ -30,6 +30,11 @@
 #define SPOT_HALF_MM 10.0
 /* One-sided candidates this close to a calf end are dropped (cm). */
 #define END_ZONE_CM 4.0
+/* Along one line two spots closer than this cannot be told apart: a
+ * 1-2 cm spot under a 2 cm contact band blurs over ~3 cm, and the load it
+ * takes leaves dips in the other cells that echo it a bump-width away
+ * (cm). The one with the higher score stays. */
+#define RESOLVE_CM 3.5
 /* Spots on different lines closer than this are one spot (cm). */
 #define MERGE_CM 0.0
 /* Peaks of one spot on different passes fall within this (cm). */
@@ -500,20 +505,20 @@ rm_status rm_peaks_finish(rm_engine *e)
         }
         i = j;
     }
-    /* One spot seen from two lines (its own, and the middle line's view
-     * of its side) can be labelled twice: within MERGE_CM only the one
-     * shown on more passes (then the higher score) stays. */
+    /* Echoes along a line (RESOLVE_CM) and one spot labelled on two lines
+     * (MERGE_CM): only the one with the higher score (recurrence x rise)
+     * stays. */
     size_t kept = 0;
     for (size_t i = 0; i < e->n_peaks; i++) {
         int drop = 0;
         for (size_t j = 0; j < e->n_peaks && !drop; j++) {
-            if (j == i || out[j].line == out[i].line ||
-                fabs(out[j].position_cm - out[i].position_cm) > MERGE_CM)
+            if (j == i)
                 continue;
-            if (out[j].passes > out[i].passes ||
-                (out[j].passes == out[i].passes &&
-                 (out[j].score > out[i].score ||
-                  (out[j].score == out[i].score && j < i))))
+            double d = fabs(out[j].position_cm - out[i].position_cm);
+            if (out[j].line == out[i].line ? d > RESOLVE_CM : d > MERGE_CM)
+                continue;
+            if (out[j].score > out[i].score ||
+                (out[j].score == out[i].score && j < i))
                 drop = 1;
         }
         if (!drop)
