@@ -222,7 +222,8 @@ static rm_status fault_write(void *impl, const uint8_t *buf, size_t len,
     if (f->st.vanished)
         return rm_msg_set(f->msg, sizeof f->msg, RM_ERR_IO,
                           "board vanished (fault injector)");
-    if (!f->opt.write_faults || len == 0)
+    if ((f->opt.write_drop_rate <= 0.0 && f->opt.write_flip_rate <= 0.0) ||
+        len == 0)
         return rm_transport_write(f->inner, buf, len, timeout_ms);
     /* Commands are short (under RM_WIRE_MAX_FRAME); damage a copy. */
     uint8_t copy[RM_WIRE_MAX_FRAME];
@@ -230,12 +231,12 @@ static rm_status fault_write(void *impl, const uint8_t *buf, size_t len,
         size_t n = len < sizeof copy ? len : sizeof copy, k = 0;
         for (size_t i = 0; i < n; i++) {
             double u = next_unit(f);
-            if (u < f->opt.drop_rate) {
+            if (u < f->opt.write_drop_rate) {
                 f->st.write_faults++;
                 continue;
             }
             copy[k] = buf[i];
-            if (u < f->opt.drop_rate + f->opt.flip_rate) {
+            if (u < f->opt.write_drop_rate + f->opt.write_flip_rate) {
                 f->st.write_faults++;
                 copy[k] ^= (uint8_t)(1u << (next_u64(f) % 8u));
             }
@@ -292,8 +293,10 @@ rm_status rm_transport_open_fault(rm_transport *inner,
         o = *opt;
     if (!rate_ok(o.drop_rate) || !rate_ok(o.flip_rate) ||
         !rate_ok(o.dup_rate) || !rate_ok(o.burst_rate) ||
-        !rate_ok(o.stall_rate) ||
-        o.drop_rate + o.flip_rate + o.dup_rate + o.burst_rate > 1.0) {
+        !rate_ok(o.stall_rate) || !rate_ok(o.write_drop_rate) ||
+        !rate_ok(o.write_flip_rate) ||
+        o.drop_rate + o.flip_rate + o.dup_rate + o.burst_rate > 1.0 ||
+        o.write_drop_rate + o.write_flip_rate > 1.0) {
         rm_transport_close(inner);
         return rm_error_set(err, RM_ERR_ARG,
                             "fault rates must lie in 0..1 and sum to <= 1");

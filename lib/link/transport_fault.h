@@ -28,8 +28,8 @@ typedef struct rm_fault_options {
     uint64_t vanish_after;      /* non-zero: after this many bytes from the
                                    board, every read fails with RM_ERR_IO
                                    (a board unplugged mid-session) */
-    int write_faults;           /* non-zero: host -> board commands get the
-                                   drop/flip rates too */
+    double write_drop_rate;     /* host -> board (commands): byte lost */
+    double write_flip_rate;     /* host -> board: one bit inverted */
     /*
      * Optional: called once per wire frame of the clean stream (bytes up
      * to and including its 0x00 delimiter) when its delimiter has passed,

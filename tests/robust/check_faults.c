@@ -364,6 +364,49 @@ START_TEST(test_faults_are_reproducible_by_seed)
 }
 END_TEST
 
+/*
+ * Damaged commands (host -> board: 3 % of bytes flipped, 1 % dropped, so
+ * about a third of the commands): opening and starting either works or
+ * fails cleanly with RM_ERR_TIMEOUT. The link does not retry a command
+ * whose ack never came, so one damaged IDENTIFY or START ends the attempt
+ * (docs/robustness.md, open issues): how many of the 20 attempts started
+ * is printed as XFAIL until all do.
+ */
+START_TEST(test_faults_damaged_commands_fail_cleanly)
+{
+    int started = 0;
+    for (unsigned seed = 1; seed <= 20; seed++) {
+        rm_transport *board = NULL, *t = NULL;
+        rm_vboard_options vo = { .no_realtime = 1,
+                                 .sim = { .duration_s = 1 } };
+        ck_assert_int_eq(rm_transport_open_sim("short", &vo, &board, NULL),
+                         RM_OK);
+        rm_fault_options fo = { .seed = seed, .write_flip_rate = 0.03,
+                                .write_drop_rate = 0.01 };
+        ck_assert_int_eq(rm_transport_open_fault(board, &fo, &t, NULL),
+                         RM_OK);
+        rm_link_options lo = { .boot_wait_ms = 1000,
+                               .reply_timeout_ms = 200 };
+        rm_link *link = NULL;
+        rm_error err = { 0 };
+        rm_status st = rm_link_open(t, &lo, &link, &err);
+        if (st == RM_OK)
+            st = rm_link_start(link);
+        ck_assert_msg(st == RM_OK || st == RM_ERR_TIMEOUT,
+                      "seed %u: %s (%s)", seed, rm_strerror(st),
+                      link ? rm_link_errmsg(link) : err.msg);
+        if (st != RM_OK)
+            ck_assert_ptr_nonnull(strstr(link ? rm_link_errmsg(link)
+                                              : err.msg, "no answer"));
+        started += st == RM_OK;
+        rm_link_close(link);
+    }
+    fprintf(stderr, "%s damaged commands: %d of 20 recordings started\n",
+            started == 20 ? "XPASS" : "XFAIL", started);
+    ck_assert_int_gt(started, 0);
+}
+END_TEST
+
 /* Bad options are refused, and the inner transport is closed. */
 START_TEST(test_faults_refuse_bad_rates)
 {
@@ -392,6 +435,7 @@ static Suite *faults_suite(void)
     tcase_add_test(tc, test_faults_long_stall_ends_with_timeout_file_intact);
     tcase_add_test(tc, test_faults_board_vanishing_keeps_what_arrived);
     tcase_add_test(tc, test_faults_are_reproducible_by_seed);
+    tcase_add_test(tc, test_faults_damaged_commands_fail_cleanly);
     tcase_add_test(tc, test_faults_refuse_bad_rates);
     suite_add_tcase(s, tc);
     return s;
