@@ -519,6 +519,9 @@ def main():
     with open(os.path.join(OUT, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
         f.write("\n")
+    # One line per run, to compare over time (bench/out stays local).
+    with open(os.path.join(OUT, "history.jsonl"), "a") as f:
+        f.write(json.dumps(summary, separators=(",", ":")) + "\n")
     md = render(summary)
     with open(os.path.join(OUT, "summary.md"), "w") as f:
         f.write(md)
