@@ -359,6 +359,8 @@ rm_status rm_link_store_calibration(rm_link *l)
 static size_t take(rm_link *l, rm_frame *buf, size_t cap)
 {
     size_t n = l->q_count < cap ? l->q_count : cap;
+    if (!n)
+        return 0; /* the queue may not exist yet: no pointer arithmetic */
     memcpy(buf, l->queue + l->q_head, n * sizeof *buf);
     l->q_head += n;
     l->q_count -= n;

@@ -132,8 +132,12 @@ int main(int argc, char **argv)
     }
     uint32_t cells = rm_session_get_meta(s)->desc.cells;
     static rm_frame got[BLOCK], want[BLOCK];
-    if (firmware)
-        return firmware_compare(s, sim, cells, expect);
+    if (firmware) {
+        int rc = firmware_compare(s, sim, cells, expect);
+        rm_sim_free(sim);
+        rm_session_close(s);
+        return rc;
+    }
     unsigned long long n = 0;
     int bad = 0;
     for (;;) {
