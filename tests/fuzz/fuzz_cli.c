@@ -83,11 +83,29 @@ static void slurp(size_t i)
     fclose(f);
 }
 
+/* The private directory goes when the fuzzer or the replay exits. */
+static void remove_workdir(void)
+{
+    DIR *d = opendir(workdir);
+    struct dirent *e;
+    char path[sizeof workdir + 300];
+    while (d && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            snprintf(path, sizeof path, "%s/%.255s", workdir, e->d_name);
+            remove(path);
+        }
+    }
+    if (d)
+        closedir(d);
+    rmdir(workdir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
     if (!mkdtemp(workdir) || chdir(workdir) != 0)
         abort();
+    atexit(remove_workdir);
     /* Quiet: the commands' messages would drown the fuzzer's own (the
      * sanitizers and libFuzzer write to the descriptors, not these). */
     FILE *null = fopen("/dev/null", "w");
