@@ -251,10 +251,14 @@ rm_status rm_session_writer_append(rm_session_writer *w,
             w->frames += (uint64_t)put;
         if (put != (sf_count_t)chunk) {
             w->failed = 1;
+            /* libsndfile words an OS error "System error : <strerror>." */
+            const char *why = sf_strerror(w->sf);
+            if (!strncmp(why, "System error : ", 15))
+                why += 15;
             return rm_msg_set(w->msg, sizeof w->msg, RM_ERR_IO,
-                              "%s: write failed after %llu frames: %s",
-                              w->path, (unsigned long long)w->frames,
-                              sf_strerror(w->sf));
+                              "%s: write failed after %llu frames (the "
+                              "file keeps those): %s", w->path,
+                              (unsigned long long)w->frames, why);
         }
         frames += chunk;
         n -= chunk;
