@@ -129,7 +129,8 @@ static void on_command(const rm_command *c, void *user)
         send_ack(b, c, RM_ACK_OK);
         break;
     case RM_CMD_STORE_CAL:
-        b->status.flags |= 1u; /* "calibration in EEPROM" */
+        /* Nothing outlives the virtual board; status flag bit 0 means
+         * "loaded from EEPROM at power-up", so it stays clear. */
         send_ack(b, c, RM_ACK_OK);
         break;
     case RM_CMD_GET_STATUS:
