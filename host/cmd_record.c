@@ -201,10 +201,10 @@ static int open_board(const record_args *a, rm_link **link)
     return board_open(CMD, &b, link);
 }
 
-/* Board time of the first frame, for --duration. */
+/* Board time since the first frame, for --duration. */
 typedef struct clock_state {
     int have_first;
-    uint32_t first_us;
+    board_clock clock;
 } clock_state;
 
 /*
@@ -221,18 +221,15 @@ static int push_kept(rm_recorder *rec, const rm_frame *buf, size_t got,
     *full = 0;
     if (!got)
         return 0;
-    if (!clk->have_first) {
-        clk->first_us = buf[0].time_us;
-        clk->have_first = 1;
+    clk->have_first = 1;
+    for (size_t i = 0; i < got; i++) {
+        uint64_t t_us = board_clock_at(&clk->clock, buf[i].time_us);
+        if (duration_s > 0.0 && t_us >= duration_s * 1e6) {
+            *keep = i;
+            *full = 1;
+            break;
+        }
     }
-    if (duration_s > 0.0)
-        for (size_t i = 0; i < got; i++)
-            if ((uint32_t)(buf[i].time_us - clk->first_us) >=
-                duration_s * 1e6) {
-                *keep = i;
-                *full = 1;
-                break;
-            }
     return *keep && rm_recorder_push(rec, buf, *keep) != RM_OK;
 }
 

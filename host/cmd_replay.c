@@ -62,14 +62,12 @@ static void sleep_until(uint64_t when_us)
     nanosleep(&ts, NULL);
 }
 
-/* When a frame of board time @p t_us is due: start plus its board time
- * since the first frame over the speed. Example: speed 4, a frame 2 s in
- * is due 0.5 s after the start. */
-static uint64_t due_us(uint64_t start_us, uint32_t first_us, uint32_t t_us,
-                       double speed)
+/* When a frame @p elapsed_us of board time into the session is due:
+ * start plus that over the speed. Example: speed 4, a frame 2 s in is
+ * due 0.5 s after the start. */
+static uint64_t due_us(uint64_t start_us, uint64_t elapsed_us, double speed)
 {
-    uint32_t dt = t_us - first_us; /* wraps correctly */
-    return start_us + (uint64_t)(dt / speed);
+    return start_us + (uint64_t)((double)elapsed_us / speed);
 }
 
 int cmd_replay(int argc, char **argv)
@@ -138,7 +136,7 @@ int cmd_replay(int argc, char **argv)
 
     int rc = EXIT_OK;
     uint64_t frames = 0, start_us = mono_us();
-    uint32_t first_us = 0;
+    board_clock clock = { 0 };
     rm_frame last;
     memset(&last, 0, sizeof last);
     if (!buf) {
@@ -155,20 +153,22 @@ int cmd_replay(int argc, char **argv)
         }
         if (!got)
             break;
-        if (!frames) {
-            first_us = buf[0].time_us;
+        if (!frames)
             liveview_origin(view, &buf[0]);
-        }
+        /* Board time of every frame of the block, across clock wraps. */
+        uint64_t at_us[BLOCK];
+        for (size_t i = 0; i < got; i++)
+            at_us[i] = board_clock_at(&clock, buf[i].time_us);
         /* Push every frame that is due in one engine call, then sleep
          * until the next is due: at 1 kHz that is a call per ~ms, not a
          * sleep per frame; at --speed 0 a call per block. */
         for (size_t i = 0; i < got && !stop_signal;) {
             size_t j = got;
             if (speed > 0.0) {
-                sleep_until(due_us(start_us, first_us, buf[i].time_us, speed));
+                sleep_until(due_us(start_us, at_us[i], speed));
                 uint64_t now = mono_us();
                 for (j = i + 1; j < got; j++)
-                    if (due_us(start_us, first_us, buf[j].time_us, speed) > now)
+                    if (due_us(start_us, at_us[j], speed) > now)
                         break;
             }
             if (e && rm_engine_push(e, &buf[i], j - i) != RM_OK) {

@@ -25,6 +25,7 @@ struct liveview {
     int have_first;
     rm_frame first;         /* for board time and distance rolled */
     rm_frame prev;          /* previous drawn frame, for the raw speed */
+    board_clock clock;      /* session time across the board clock's wrap */
     double prev_time_s;
 };
 
@@ -133,7 +134,9 @@ void liveview_update(liveview *v, const rm_frame *last, const rm_live *live,
     const rm_descriptor *d = &v->desc;
     uint32_t cells = d->cells;
     double cell_n[RM_MAX_CELLS] = { 0 }, force_n = 0.0;
-    double time_s = (double)(uint32_t)(last->time_us - v->first.time_us) / 1e6;
+    if (!v->clock.started)
+        board_clock_at(&v->clock, v->first.time_us);
+    double time_s = (double)board_clock_at(&v->clock, last->time_us) / 1e6;
     char pos[64], line[16], speed[32];
     double hold_s = 0.0;
     if (live) {

@@ -18,6 +18,28 @@ typedef enum liveview_mode {
     LIVEVIEW_OFF   = 3,
 } liveview_mode;
 
+/*
+ * Board time since the first frame, in us, across the wrap of the 32-bit
+ * board clock (every 71.6 min): each frame adds its step from the one
+ * before. Example: 4294967000 then 200 is a step of 496 us, not -4.29e9.
+ */
+typedef struct board_clock {
+    int started;
+    uint32_t last_us;
+    uint64_t elapsed_us;
+} board_clock;
+
+static inline uint64_t board_clock_at(board_clock *c, uint32_t time_us)
+{
+    if (!c->started) {
+        c->started = 1;
+        c->last_us = time_us;
+    }
+    c->elapsed_us += (uint32_t)(time_us - c->last_us);
+    c->last_us = time_us;
+    return c->elapsed_us;
+}
+
 typedef struct liveview liveview;
 
 /* NULL on allocation failure. @p desc is copied. */
