@@ -274,6 +274,13 @@ rm_status rm_link_open(rm_transport *t, const rm_link_options *opt,
         return st;
     }
     st = wake(l);
+    /* A board that was not reset (native USB, or left streaming by an
+     * earlier run) may still be sending: quiet it first. */
+    if (st == RM_OK) {
+        st = simple(l, RM_CMD_STOP);
+        if (st != RM_OK && l->ack_seen)
+            st = RM_OK; /* refused (say, "busy" when idle): it is quiet */
+    }
     if (st == RM_OK)
         st = identify(l);
     if (st != RM_OK) {
@@ -301,6 +308,8 @@ rm_status rm_link_start(rm_link *l)
 {
     if (!l)
         return RM_ERR_ARG;
+    /* Frames queued before START are from an earlier stream. */
+    l->q_head = l->q_count = 0;
     rm_status st = simple(l, RM_CMD_START);
     if (st == RM_OK) {
         l->streaming = 1;
