@@ -182,8 +182,8 @@ rm_status rm_align_refine(const rm_pview *refs, size_t n_refs,
             if (n <= 0)
                 continue;
             double x = *v->offset_cm + al->dir * bin_e(b);
-            int j = (int)floor((x - x0) / RM_BIN_CM);
-            if (j < 0 || j >= nb)
+            int j = rm_index((x - x0) / RM_BIN_CM, nb);
+            if (j < 0)
                 continue;
             sum[j] += v->wsum[b - v->bmin] / v->gain;
             cnt[j] += n;

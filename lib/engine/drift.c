@@ -41,8 +41,8 @@ static void build(const rm_placing *r, size_t n, int dir, double x0, int nb,
             if (w <= 0)
                 continue;
             double x = rm_placing_x(&r[k], dir, bin_e(b));
-            int j = (int)floor((x - x0) / RM_BIN_CM);
-            if (j < 0 || j >= nb)
+            int j = rm_index((x - x0) / RM_BIN_CM, nb);
+            if (j < 0)
                 continue;
             sum[j] += r[k].wsum[b - r[k].bmin];
             cnt[j] += w;
@@ -56,8 +56,8 @@ static void build(const rm_placing *r, size_t n, int dir, double x0, int nb,
 static double at(const double *prof, int nb, double x0, double x)
 {
     double u = (x - x0) / RM_BIN_CM - 0.5;
-    int j = (int)floor(u);
-    if (j < 0 || j + 1 >= nb)
+    int j = rm_index(u, nb - 1);
+    if (j < 0)
         return NAN;
     double f = u - j;
     return prof[j] * (1 - f) + prof[j + 1] * f;

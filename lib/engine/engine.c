@@ -169,15 +169,10 @@ static void stretch_begin(rm_engine *e, const rm_tick *t)
     memset(e->cur_kn, 0, sizeof e->cur_kn);
 }
 
-static int bin_of(double rel_cm)
-{
-    return (int)floor(rel_cm / RM_BIN_CM) + RM_SBIN0;
-}
-
 static void stretch_add(rm_engine *e, const rm_tick *t)
 {
     e->cur.end_s = t->t_s;
-    int b = bin_of(t->enc_cm - e->cur.enc0_cm);
+    int b = rm_bin_of(t->enc_cm - e->cur.enc0_cm);
     if (b < 0 || b >= RM_SBINS || !(t->width_mm > 0))
         return;
     e->cur_w[b] += (float)t->width_mm;

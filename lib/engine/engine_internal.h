@@ -30,6 +30,21 @@
 /* Summary calf map: 50 bins of 2 % of the calf length (< 1 cm each). */
 #define RM_MAP_BINS 50
 
+/* floor(v) as an index when 0 <= floor(v) < n, else -1 (also for NAN and
+ * values far out of int range: encoder garbage must not overflow). */
+static inline int rm_index(double v, int n)
+{
+    if (!(v >= 0.0) || !(v < (double)n))
+        return -1;
+    return (int)v;
+}
+
+/* Bin (0..RM_SBINS-1) of an encoder distance from a stretch's enc0, or -1. */
+static inline int rm_bin_of(double rel_cm)
+{
+    return rm_index(rel_cm / RM_BIN_CM + RM_SBIN0, RM_SBINS);
+}
+
 /* Per-frame (or per-tick) features of the load across the strip. */
 typedef struct rm_feat {
     double force_n;    /* total of all cells */

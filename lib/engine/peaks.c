@@ -87,7 +87,7 @@ void rm_peaks_tick(rm_peak_tracker *p, const rm_tick *t, double enc0_cm)
         return;
     p->enc0_cm = enc0_cm;
     p->stretch = t->stretch;
-    int b = (int)floor((t->enc_cm - enc0_cm) / RM_BIN_CM) + RM_SBIN0;
+    int b = rm_bin_of(t->enc_cm - enc0_cm);
     if (b < 0 || b >= RM_SBINS)
         return;
     if (t->force_n <= 0)

@@ -511,6 +511,67 @@ START_TEST(test_align_template_shape)
 }
 END_TEST
 
+/* Any frames at all (random counts, sequence jumps, encoder wraps, a
+ * one-cell board, blocks of random size): the engine finishes with a
+ * summary whose numbers are finite or NAN, never garbage. */
+static uint64_t rng_next(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+START_TEST(test_engine_survives_garbage)
+{
+    for (int board = 0; board < 2; board++) {
+        rm_session_meta meta;
+        memset(&meta, 0, sizeof meta);
+        rm_descriptor_rev_a(&meta.desc);
+        if (board == 1) {
+            meta.desc.cells = 1;
+            meta.desc.rate_hz = 2000;
+        }
+        meta.leg = RM_LEG_LEFT;
+        rm_engine *e;
+        rm_error err;
+        ck_assert_int_eq(rm_engine_new(&meta, NULL, NULL, &e, &err), RM_OK);
+        uint64_t x = 0x9e3779b97f4a7c15ull + (uint64_t)board;
+        static rm_frame buf[512];
+        uint32_t seq = 0;
+        for (int round = 0; round < 200; round++) {
+            size_t n = rng_next(&x) % 512;
+            for (size_t i = 0; i < n; i++) {
+                rm_frame *f = &buf[i];
+                memset(f, 0, sizeof *f);
+                uint64_t r = rng_next(&x);
+                seq += (r & 7) == 0 ? (uint32_t)(r >> 40) : 1;
+                f->seq = seq;
+                f->time_us = (uint32_t)r;
+                f->encoder = (int32_t)(r >> 16);
+                for (unsigned c = 0; c < meta.desc.cells; c++)
+                    f->cells[c] = (int32_t)(rng_next(&x) >> 40) -
+                                  (1 << 23) * (int32_t)(round & 1);
+            }
+            ck_assert_int_eq(rm_engine_push(e, buf, n), RM_OK);
+        }
+        ck_assert_int_eq(rm_engine_finish(e), RM_OK);
+        const rm_summary *s = rm_engine_summary(e);
+        ck_assert_ptr_nonnull(s);
+        ck_assert(isfinite(s->duration_s) && s->duration_s >= 0);
+        for (size_t i = 0; i < s->n_holds; i++) {
+            ck_assert(isfinite(s->holds[i].duration_s));
+            ck_assert(s->holds[i].duration_s >= 0);
+        }
+        for (size_t i = 0; i < s->n_passes; i++)
+            ck_assert(isfinite(s->passes[i].mean_speed_cm_s));
+        for (size_t i = 0; i < s->n_guidance; i++)
+            ck_assert(memchr(s->guidance[i].text, 0, 256) != NULL);
+        rm_engine_free(e);
+    }
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -519,6 +580,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_engine_empty_session_has_a_summary);
     tcase_add_test(tc, test_engine_counts_dropped_frames_and_keeps_time);
     tcase_add_test(tc, test_engine_misuse_is_refused);
+    tcase_add_test(tc, test_engine_survives_garbage);
     suite_add_tcase(s, tc);
     tc = tcase_create("holds");
     tcase_add_test(tc, test_engine_hold_found_with_start_duration_and_place);
