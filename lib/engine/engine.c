@@ -227,12 +227,19 @@ static void stretch_end(rm_engine *e)
  * final placement at finish redoes everything. */
 #define PROV_EVERY_S 2.0
 #define PROV_MIN_CM 10.0
+/* Stretches after which the provisional alignment is no longer refitted. */
+#define PROV_REFITS 12
 /* The first stretch places itself once it spans this much (cm). */
 #define PROV_ALONE_CM 20.0
 
 static void provisional_fit(rm_engine *e)
 {
     rm_align al;
+    /* Once a dozen stretches have settled orientation and length, more
+     * refits would cost O(stretches) each (O(n^2) over an hour) for no
+     * visible change: keep the provisional alignment. */
+    if (e->prov.found && e->n_st > PROV_REFITS)
+        return;
     if (e->n_st == 0 || rm_align_fit(e->st, e->n_st, 12.0, 5.0, &al) != RM_OK)
         return;
     if (al.found)
