@@ -166,7 +166,6 @@ static void stretch_begin(rm_engine *e, const rm_tick *t)
     memset(e->cur_w, 0, sizeof e->cur_w);
     memset(e->cur_n, 0, sizeof e->cur_n);
     memset(e->cur_k, 0, sizeof e->cur_k);
-    memset(e->cur_kn, 0, sizeof e->cur_kn);
 }
 
 static void stretch_add(rm_engine *e, const rm_tick *t)
@@ -177,12 +176,9 @@ static void stretch_add(rm_engine *e, const rm_tick *t)
         return;
     e->cur_w[b] += (float)t->width_mm;
     e->cur_n[b] += 1.0f;
-    /* Slot 3: ticks whose lean could not tell the line (narrow
-     * footprint); the map gives them their stretch's line at finish. */
-    rm_line line = rm_line_from_skew(t->skew, e->meta.leg, e->cfg.line_skew);
-    int slot = line == RM_LINE_UNKNOWN ? 3 : (int)line - 1;
-    e->cur_k[slot][b] += (float)t->peak_kpa;
-    e->cur_kn[slot][b] += 1.0f;
+    /* The map's pressure; its line is the stretch's (a placement keeps
+     * its line), decided at finish. */
+    e->cur_k[b] += (float)t->peak_kpa;
     if (b < e->cur.bmin)
         e->cur.bmin = b;
     if (b > e->cur.bmax)
@@ -193,28 +189,23 @@ static void stretch_add(rm_engine *e, const rm_tick *t)
 static void stretch_end(rm_engine *e)
 {
     rm_stretch s = e->cur;
-    s.wsum = s.n = s.ksum = s.kn = NULL;
+    s.wsum = s.n = s.ksum = NULL;
     if (s.bmax >= s.bmin) {
+        /* Only the used bins: 12 bytes each, a few hundred per stretch. */
         size_t nb = (size_t)(s.bmax - s.bmin + 1);
         s.wsum = rm_calloc(nb, sizeof *s.wsum);
         s.n = rm_calloc(nb, sizeof *s.n);
-        s.ksum = rm_calloc(4 * nb, sizeof *s.ksum);
-        s.kn = rm_calloc(4 * nb, sizeof *s.kn);
-        if (!s.wsum || !s.n || !s.ksum || !s.kn) {
+        s.ksum = rm_calloc(nb, sizeof *s.ksum);
+        if (!s.wsum || !s.n || !s.ksum) {
             rm_free(s.wsum);
             rm_free(s.n);
             rm_free(s.ksum);
-            rm_free(s.kn);
             e->oom = 1;
             return;
         }
         memcpy(s.wsum, e->cur_w + s.bmin, nb * sizeof *s.wsum);
         memcpy(s.n, e->cur_n + s.bmin, nb * sizeof *s.n);
-        for (int k = 0; k < 4; k++) {
-            memcpy(s.ksum + k * nb, e->cur_k[k] + s.bmin,
-                   nb * sizeof *s.ksum);
-            memcpy(s.kn + k * nb, e->cur_kn[k] + s.bmin, nb * sizeof *s.kn);
-        }
+        memcpy(s.ksum, e->cur_k + s.bmin, nb * sizeof *s.ksum);
     }
     PUSH(e, st, n_st, cap_st, s);
 }
@@ -258,7 +249,7 @@ static void provisional_place(rm_engine *e, const rm_tick *t)
     rm_stretch s = e->cur;
     s.wsum = e->cur_w + s.bmin;
     s.n = e->cur_n + s.bmin;
-    s.ksum = s.kn = NULL;
+    s.ksum = NULL;
     if (!e->prov.found) {
         /* Nothing placed yet: this stretch alone, once it shows enough
          * of the calf to find its ends. */
@@ -646,7 +637,6 @@ void rm_engine_free(rm_engine *e)
         rm_free(e->st[k].wsum);
         rm_free(e->st[k].n);
         rm_free(e->st[k].ksum);
-        rm_free(e->st[k].kn);
     }
     rm_free(e->st);
     for (size_t i = 0; i < e->n_passes; i++) {

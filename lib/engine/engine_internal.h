@@ -111,9 +111,7 @@ typedef struct rm_stretch {
     int bmin, bmax;          /* used bin range (inclusive), in RM_SBINS terms */
     float *wsum;             /* width sum per bin (mm), bmin..bmax */
     float *n;                /* ticks per bin */
-    float *ksum;             /* peak-cell kPa sum per line (4 x bins: the
-                                three lines, then line unknown) */
-    float *kn;               /* ticks per line and bin (4 x bins) */
+    float *ksum;             /* peak-cell kPa summed per bin (ticks: n) */
     /* results */
     int placed;              /* offset found */
     double offset_cm;        /* calf position of enc0 */

@@ -15,15 +15,17 @@
 
 /* ---- peaks.c ---- */
 
+/* Kept per pass until finish: floats (0.001 cm at 10^4 cm of encoder
+ * travel) keep the list small over an hour. */
 typedef struct rm_peak_cand {
-    int pass;                 /* index into the pass list */
-    int stretch;
-    double enc_cm;            /* encoder distance of the bump */
-    double rise;              /* fraction above the share around it */
-    double kpa;               /* the cell's pressure there */
-    double u;                 /* across the footprint, half-widths from its
+    int32_t pass;             /* index into the pass list */
+    int32_t stretch;
+    float enc_cm;             /* encoder distance of the bump */
+    float rise;               /* share of the load above the base */
+    float kpa;                /* the cell's pressure there */
+    float u;                  /* across the footprint, half-widths from its
                                  centre, + toward high cell indices */
-    int one_sided;            /* its base came from one flank only */
+    int32_t one_sided;        /* its base came from one flank only */
 } rm_peak_cand;
 
 typedef struct rm_peak_tracker {
@@ -84,7 +86,7 @@ struct rm_engine {
     double contact_s;
     rm_stretch cur;
     float cur_w[RM_SBINS], cur_n[RM_SBINS];
-    float cur_k[4][RM_SBINS], cur_kn[4][RM_SBINS]; /* by line; 3: unknown */
+    float cur_k[RM_SBINS];    /* peak-cell kPa summed per bin */
     rm_stretch *st;
     size_t n_st, cap_st;
 

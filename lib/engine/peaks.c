@@ -26,6 +26,8 @@
 /* Non-maximum suppression along a pass: 3.5 cm, a spot's bump width
  * (1-2 cm spot under a 2 cm contact band) plus its echo distance. */
 #define SUPPRESS_BINS 3
+/* Candidates kept per pass (a calf has ~6 trigger points). */
+#define PASS_MAX_CANDS 8
 /* Half the width of strip one spot presses on (mm). */
 #define SPOT_HALF_MM 10.0
 /* One-sided candidates this close to a calf end are dropped (cm). */
@@ -220,8 +222,16 @@ static double rise_at2(const rm_peak_tracker *p, unsigned cell, int b,
     return v - base;
 }
 
+static int cmp_rise_desc(const void *a, const void *b)
+{
+    float x = ((const rm_peak_cand *)a)->rise;
+    float y = ((const rm_peak_cand *)b)->rise;
+    return (x < y) - (x > y);
+}
+
 void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
 {
+    size_t first = p->n;
     pr->wsum = pr->n = NULL;
     pr->bmin = p->bmin;
     pr->bmax = p->bmax;
@@ -305,13 +315,15 @@ void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
         rm_peak_cand *c = &p->c[p->n++];
         c->pass = pass_index;
         c->stretch = p->stretch;
-        c->enc_cm = p->enc0_cm +
-                    ((double)(b - RM_SBIN0) + 0.5 + off) * RM_BIN_CM;
-        c->rise = best;
-        c->one_sided = 0;
-        rise_at2(p, cell, b, &c->one_sided);
+        c->enc_cm = (float)(p->enc0_cm +
+                            ((double)(b - RM_SBIN0) + 0.5 + off) * RM_BIN_CM);
+        c->rise = (float)best;
+        int one_sided = 0;
+        rise_at2(p, cell, b, &one_sided);
+        c->one_sided = one_sided;
         /* The cell's own pressure there: share x load. */
-        c->kpa = value(p, cell, b) * p->load_n[b] / p->cnt[b] * p->kpa_per_n;
+        c->kpa = (float)(value(p, cell, b) * p->load_n[b] / p->cnt[b] *
+                         p->kpa_per_n);
         /* Across the strip: the rise-weighted centre of the rising cell
          * and its neighbours (a spot between two cells lifts both). */
         double half = p->hsum[b] / p->cnt[b], sw = 0, sx = 0;
@@ -325,8 +337,15 @@ void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
             sx += rq * q;
         }
         double xc = sw > 0 ? sx / sw : (double)cell;
-        c->u = half > 0 ? (xc * p->pitch_mm - p->csum[b] / p->cnt[b]) / half
-                        : 0.0;
+        c->u = half > 0 ? (float)((xc * p->pitch_mm - p->csum[b] / p->cnt[b]) /
+                                  half)
+                        : 0.0f;
+    }
+    /* Only the strongest few of a pass are kept: memory stays a few
+     * hundred bytes per pass however bumpy the pass was. */
+    if (p->n - first > PASS_MAX_CANDS) {
+        qsort(p->c + first, p->n - first, sizeof *p->c, cmp_rise_desc);
+        p->n = first + PASS_MAX_CANDS;
     }
     rm_peaks_pass_begin(p);
 }

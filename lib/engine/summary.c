@@ -222,8 +222,11 @@ static rm_status build_map(rm_engine *e)
         const rm_stretch *s = &e->st[k];
         if (!s->placed || !s->ksum)
             continue;
-        size_t nb = (size_t)(s->bmax - s->bmin + 1);
+        /* The stretch's line (a placement keeps its line). */
         rm_line sline = stretch_line(e, (int)k);
+        if (sline == RM_LINE_UNKNOWN)
+            continue;
+        size_t row = (size_t)sline - 1;
         for (int b = s->bmin; b <= s->bmax; b++) {
             double enc = s->enc0_cm +
                          ((double)(b - RM_SBIN0) + 0.5) * RM_BIN_CM;
@@ -231,17 +234,8 @@ static rm_status build_map(rm_engine *e)
             if (!isfinite(f) || f < 0.0 || f >= 1.0)
                 continue;
             size_t j = (size_t)(f * RM_MAP_BINS);
-            for (size_t l = 0; l < 4; l++) {
-                size_t i = l * nb + (size_t)(b - s->bmin);
-                size_t row = l;
-                if (l == 3) { /* line unknown at the tick: the stretch's */
-                    if (sline == RM_LINE_UNKNOWN)
-                        continue;
-                    row = (size_t)sline - 1;
-                }
-                e->map[row * RM_MAP_BINS + j] += s->ksum[i];
-                cnt[row * RM_MAP_BINS + j] += s->kn[i];
-            }
+            e->map[row * RM_MAP_BINS + j] += s->ksum[b - s->bmin];
+            cnt[row * RM_MAP_BINS + j] += s->n[b - s->bmin];
         }
     }
     for (size_t l = 0; l < 3; l++)
