@@ -9,7 +9,7 @@
 #   make fuzz-smoke   the same for 10 s a target, fixed seed (CI)
 # A crash found: fix it, then copy the input to tests/fuzz/crashes/<t>/.
 
-FUZZ_TARGETS := decoder session rmap firmware cli
+FUZZ_TARGETS := decoder session rmap engine firmware cli
 FUZZ_DIR     := $(BUILD)/tests/fuzz
 FUZZ_TIME    ?= 60
 FUZZ_SEED    ?= 0
