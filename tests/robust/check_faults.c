@@ -304,6 +304,21 @@ START_TEST(test_faults_each_kind_alone)
 }
 END_TEST
 
+/* A board that drops frames itself (the noisy scenario) behind a damaged
+ * line: both kinds of loss are counted, once each. */
+START_TEST(test_faults_board_drops_and_line_damage_add_up)
+{
+    rm_fault_options fo;
+    mixed(1e-3, &fo);
+    outcome res = { 0 };
+    run("noisy", 60.0, &fo, 0, &res);
+    ck_assert_int_eq(res.link_end, RM_OK);
+    /* More missing than the line destroyed: the board's own drops. */
+    ck_assert_uint_gt(res.file_dropped,
+                      res.fs.frames - res.fs.frames_intact);
+}
+END_TEST
+
 /* Short stalls (under the link's stall timeout) lose nothing. */
 START_TEST(test_faults_short_stalls_lose_nothing)
 {
@@ -431,6 +446,7 @@ static Suite *faults_suite(void)
     tcase_add_loop_test(tc, test_faults_keep_every_intact_frame_at_each_rate,
                         0, (int)(sizeof rates / sizeof rates[0]));
     tcase_add_loop_test(tc, test_faults_each_kind_alone, 0, 4);
+    tcase_add_test(tc, test_faults_board_drops_and_line_damage_add_up);
     tcase_add_test(tc, test_faults_short_stalls_lose_nothing);
     tcase_add_test(tc, test_faults_long_stall_ends_with_timeout_file_intact);
     tcase_add_test(tc, test_faults_board_vanishing_keeps_what_arrived);
