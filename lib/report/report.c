@@ -113,8 +113,12 @@ void rm_utf8_clean(const char *in, size_t max_in, char *out, size_t cap)
         size_t len = utf8_seq_len(p + i, n - i);
         const char *src = (const char *)p + i;
         size_t take = len;
+        /* C0 controls but newline and tab, DEL, and the C1 controls
+         * U+0080..U+009F (UTF-8 C2 80..C2 9F; U+009B is CSI to VTE and
+         * xterm) would drive a terminal. */
         if (len == 0 || (len == 1 && ((p[i] < 0x20 && p[i] != '\n' &&
-                                       p[i] != '\t') || p[i] == 0x7f))) {
+                                       p[i] != '\t') || p[i] == 0x7f)) ||
+            (len == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0)) {
             src = replacement;
             take = 3;
             len = 1;

@@ -94,14 +94,12 @@ c1=$(printf 'c1 \302\2332J \233[31m end')
 bad=$(raw_controls c1-info.txt c1-msg.txt) &&
     ok "info, messages: C1 controls escaped" ||
     fail "raw C1 controls in: $bad"
-# Known bug (lib/report/report.c rm_utf8_clean keeps U+0080..U+009F):
-# reported, counted once fixed. Prints XFAIL / XPASS.
+# The text report replaces C1 controls from the notes too (regression:
+# rm_utf8_clean once kept U+0080..U+009F).
 "$R" report -f text c1.wav >c1-report.txt 2>&1
-if raw_controls c1-report.txt >/dev/null; then
-    echo "XPASS text report: C1 controls in notes replaced"
-else
-    echo "XFAIL text report: C1 controls from notes reach the terminal raw"
-fi
+bad=$(raw_controls c1-report.txt) &&
+    ok "text report: C1 controls in notes replaced" ||
+    fail "text report: raw C1 controls from the notes"
 
 [ "$fails" -eq 0 ] && echo "untrusted text: ok" || echo "untrusted text: $fails failed"
 [ "$fails" -eq 0 ]
