@@ -292,13 +292,39 @@ static rm_status build_map(rm_engine *e)
 #define REFIT_MIN_CM 5.0
 /* A turning point this close to a calf end (cm) is at that end. */
 #define TURN_END_CM 3.0
+/* A turn (the roller reversed within TURN_GAP_S, no hold between) is at
+ * the calf's end it faced when its place is within TURN_FAR of the
+ * length from that end: people roll end to end and turn there; a stretch
+ * placed a few cm off must not hide its turns (a turnaround lasts
+ * 0.3-1 s; a hold at least hold_min_s). */
+#define TURN_GAP_S 2.0
+#define TURN_FAR 0.25
+/* Sweeps that turned at both ends needed to measure the calf's length
+ * from their mean encoder span (instead of the extent of the anchors). */
+#define FULL_SWEEPS_MIN 3
+#define SPAN_AGREE_CM 0.5
+/* The calf's ends lie beyond the usual turning points by the farthest
+ * reach of the rolling, at most this (cm): people turn within about a
+ * centimetre of the same places; a reach beyond that is a slipping
+ * stretch's encoder, not the leg. */
+#define PAD_MAX_CM 0.75
 
 typedef struct sweep {
     size_t first, last;       /* pass indices (time order, one stretch) */
     double e0, e1;            /* encoder cm at its start and end */
     double x0, x1;            /* placed calf cm */
     int remapped;             /* slip found and corrected */
+    int end[2];               /* start, end: 0 ankle, 1 knee, -1 neither */
 } sweep;
+
+/* Sweeps a and b (in time order) of one stretch met at a turn: the
+ * roller reversed within TURN_GAP_S, with no hold between. */
+static int turn_between(const rm_engine *e, const sweep *a, const sweep *b)
+{
+    const rm_pass_rec *p = &e->passes[a->last], *q = &e->passes[b->first];
+    return p->stretch == q->stretch &&
+           q->pub.start_s - p->pub.end_s < TURN_GAP_S;
+}
 
 static int cmp_dbl(const void *a, const void *b)
 {
@@ -352,6 +378,15 @@ static rm_status refit_pass(rm_engine *e, size_t i)
     return st;
 }
 
+/* Move the calf's origin by `by` cm (every placement follows). */
+static void ankle_shift(rm_engine *e, double by)
+{
+    for (size_t k = 0; k < e->n_st; k++)
+        e->st[k].offset_cm -= by;
+    for (size_t i = 0; i < e->n_passes; i++)
+        e->passes[i].map_a -= by;
+}
+
 static rm_status fix_slip(rm_engine *e)
 {
     if (!e->al.found || e->n_passes == 0)
@@ -387,17 +422,34 @@ static rm_status fix_slip(rm_engine *e)
         sw[n].e1 = r->enc_to;
         n++;
     }
-    double len = e->al.length_cm;
+    double len = e->al.length_cm, shift = 0.0;
     size_t na = 0, nk = 0;
     for (size_t k = 0; k < n; k++) {
         sweep *w = &sw[k];
         w->x0 = pass_x(e, &e->passes[w->first], w->e0);
         w->x1 = pass_x(e, &e->passes[w->last], w->e1);
+    }
+    for (size_t k = 0; k < n; k++) {
+        sweep *w = &sw[k];
         double ends[2] = { w->x0, w->x1 };
+        int up = e->al.dir * (w->e1 - w->e0) > 0; /* toward the knee */
         for (int j = 0; j < 2; j++) {
-            if (ends[j] < TURN_END_CM)
-                ta[na++] = ends[j];
+            int turned = j == 0 ? k > 0 && turn_between(e, &sw[k - 1], w)
+                                : k + 1 < n && turn_between(e, w, &sw[k + 1]);
+            /* A turn made toward the knee began at the ankle end. */
+            int at_knee = j == 0 ? !up : up;
+            if (turned && (at_knee ? ends[j] > (1.0 - TURN_FAR) * len
+                                   : ends[j] < TURN_FAR * len))
+                w->end[j] = at_knee ? 1 : 0;
+            else if (ends[j] < TURN_END_CM)
+                w->end[j] = 0;
             else if (ends[j] > len - TURN_END_CM)
+                w->end[j] = 1;
+            else
+                w->end[j] = -1;
+            if (w->end[j] == 0)
+                ta[na++] = ends[j];
+            else if (w->end[j] == 1)
                 tk[nk++] = ends[j];
         }
     }
@@ -405,10 +457,43 @@ static rm_status fix_slip(rm_engine *e)
         qsort(ta, na, sizeof *ta, cmp_dbl);
         qsort(tk, nk, sizeof *tk, cmp_dbl);
         double ankle = ta[na / 2], knee = tk[nk / 2];
+        /* The calf's ends: the usual turning points plus how much
+         * farther the rolling reached (at most PAD_MAX_CM: the extent of
+         * the anchors is set by the one whose encoder slipped most).
+         * The turning points' spacing is measured through placements that
+         * carry each stretch's accumulated slip; every sweep that turned
+         * at both ends measured the calf on its own. When their mean
+         * encoder span (slips of either sign average out) differs from
+         * the spacing by more than SPAN_AGREE_CM, it replaces it, about
+         * the same middle.
+         * Example: anchors reach 0.2-39.9 cm (extent 40.2 cm), turning
+         * points 1.0 and 37.5, mean span of the full sweeps 35.5 cm: the
+         * turning points move to 1.5 and 37.0, the ends 0.75 beyond
+         * them: length 37.0 cm. */
+        double span_sum = 0.0;
+        size_t n_full = 0;
+        for (size_t k = 0; k < n; k++) {
+            const sweep *w = &sw[k];
+            if (w->end[0] >= 0 && w->end[1] >= 0 && w->end[0] != w->end[1]) {
+                span_sum += fabs(w->e1 - w->e0);
+                n_full++;
+            }
+        }
+        double pad_lo = fmin(ankle, PAD_MAX_CM);
+        double pad_hi = fmin(len - knee, PAD_MAX_CM);
+        if (n_full >= FULL_SWEEPS_MIN &&
+            fabs(span_sum / (double)n_full - (knee - ankle)) > SPAN_AGREE_CM) {
+            double mid = 0.5 * (ankle + knee);
+            double half = 0.5 * span_sum / (double)n_full;
+            ankle = mid - half;
+            knee = mid + half;
+        }
+        e->al.length_cm = knee - ankle + pad_lo + pad_hi;
+        shift = ankle - pad_lo;
         for (size_t k = 0; k < n; k++) {
             sweep *w = &sw[k];
-            int a0 = w->x0 < TURN_END_CM, k0 = w->x0 > len - TURN_END_CM;
-            int a1 = w->x1 < TURN_END_CM, k1 = w->x1 > len - TURN_END_CM;
+            int a0 = w->end[0] == 0, k0 = w->end[0] == 1;
+            int a1 = w->end[1] == 0, k1 = w->end[1] == 1;
             double t0 = NAN, t1 = NAN; /* target places of e0, e1 */
             if ((a0 && k1) || (k0 && a1)) {
                 t0 = a0 ? ankle : knee;
@@ -446,6 +531,14 @@ static rm_status fix_slip(rm_engine *e)
                 r->map_s = s;
                 r->map_pivot = w->e0;
             }
+        }
+    }
+    if (shift != 0.0) {
+        /* The new ankle end is the origin. */
+        ankle_shift(e, shift);
+        for (size_t k = 0; k < n; k++) {
+            sw[k].x0 -= shift;
+            sw[k].x1 -= shift;
         }
     }
     rm_status st = RM_OK;

@@ -63,7 +63,7 @@ typedef struct tally {
     long det_tp, found_det_tp;
     long clean_holds, clean_sessions;
     long calf_found, sessions;
-    vec start_err, dur_err, pos_err, len_err;
+    vec start_err, dur_err, pos_err, len_err, len_bias;
 } tally;
 
 /* ---- truth access (json-c) ---- */
@@ -182,11 +182,18 @@ static int run_one(const char *scenario, uint64_t seed, tally *t)
     }
 
     int clean = strcmp(scenario, "clean") == 0;
+    if (verbose)
+        printf("  %s %llu: calf %.2f cm (truth %.2f)\n", scenario,
+               (unsigned long long)seed, s->calf_length_cm,
+               jnum(json_object_object_get(tr, "calf"), "length_cm"));
     t->sessions++;
     t->calf_found += s->calf_found != 0;
     json_object *calf;
     if (json_object_object_get_ex(tr, "calf", &calf) && s->calf_found)
+    {
         vpush(&t->len_err, fabs(s->calf_length_cm - jnum(calf, "length_cm")));
+        vpush(&t->len_bias, s->calf_length_cm - jnum(calf, "length_cm"));
+    }
 
     /* Holds: one-to-one by largest time overlap. */
     json_object *th = jarr(tr, "holds");
@@ -352,6 +359,7 @@ static void merge(tally *t, tally *o)
     vmerge(&t->dur_err, &o->dur_err);
     vmerge(&t->pos_err, &o->pos_err);
     vmerge(&t->len_err, &o->len_err);
+    vmerge(&t->len_bias, &o->len_bias);
 }
 
 static double ratio(long a, long b)
@@ -467,12 +475,15 @@ int main(int argc, char **argv)
            "");
     printf("%-34s %10.2f %10s\n", "calf length error median (cm)",
            quantile(&t.len_err, 0.5), "");
+    printf("%-34s %10.2f %10s\n", "calf length bias median (cm)",
+           quantile(&t.len_bias, 0.5), "");
     if (failures)
         printf("%d session(s) failed to run\n", failures);
     free(t.start_err.v);
     free(t.dur_err.v);
     free(t.pos_err.v);
     free(t.len_err.v);
+    free(t.len_bias.v);
     if (!check)
         return failures ? 1 : 0;
 
