@@ -292,13 +292,16 @@ static rm_status build_map(rm_engine *e)
 #define REFIT_MIN_CM 5.0
 /* A turning point this close to a calf end (cm) is at that end. */
 #define TURN_END_CM 3.0
-/* A turn (the roller reversed within TURN_GAP_S, no hold between) is at
- * the calf's end it faced when its place is within TURN_FAR of the
- * length from that end: people roll end to end and turn there; a stretch
- * placed a few cm off must not hide its turns (a turnaround lasts
- * 0.3-1 s; a hold at least hold_min_s). */
-#define TURN_GAP_S 2.0
+/* A turn (the roller reversed within one stretch) is at the calf's end
+ * it faced when its place is within TURN_FAR of the length from that
+ * end: people roll end to end and turn there; a stretch placed a few cm
+ * off (its widths matched on the wrong part of the calf) must not hide
+ * its turns. */
 #define TURN_FAR 0.25
+/* Of two sweeps meeting at a turn, an end this close to the extreme of
+ * the two (cm) is the turning point (the other ended at a hold before a
+ * short nudge on, too short to be a pass). */
+#define TURN_JOIN_CM 1.0
 /* Sweeps that turned at both ends needed to measure the calf's length
  * from their mean encoder span (instead of the extent of the anchors). */
 #define FULL_SWEEPS_MIN 3
@@ -313,17 +316,15 @@ typedef struct sweep {
     size_t first, last;       /* pass indices (time order, one stretch) */
     double e0, e1;            /* encoder cm at its start and end */
     double x0, x1;            /* placed calf cm */
-    int remapped;             /* slip found and corrected */
+    int remapped;             /* 1 slip corrected, 2 moved with one */
     int end[2];               /* start, end: 0 ankle, 1 knee, -1 neither */
 } sweep;
 
-/* Sweeps a and b (in time order) of one stretch met at a turn: the
- * roller reversed within TURN_GAP_S, with no hold between. */
+/* Sweeps a and b (consecutive) of one stretch: the roller reversed
+ * between them (sweeps change at a reversal or a new stretch). */
 static int turn_between(const rm_engine *e, const sweep *a, const sweep *b)
 {
-    const rm_pass_rec *p = &e->passes[a->last], *q = &e->passes[b->first];
-    return p->stretch == q->stretch &&
-           q->pub.start_s - p->pub.end_s < TURN_GAP_S;
+    return e->passes[a->last].stretch == e->passes[b->first].stretch;
 }
 
 static int cmp_dbl(const void *a, const void *b)
@@ -376,6 +377,57 @@ static rm_status refit_pass(rm_engine *e, size_t i)
     }
     rm_free(refs);
     return st;
+}
+
+/*
+ * A sweep left on its stretch's placement (no turn of its own at a calf
+ * end) whose neighbour in the same stretch was moved onto a turning point
+ * moves with it: within one stretch the encoder is continuous, so where
+ * the neighbour now starts (or ends) is where this one ended (started).
+ * Chains along the stretch both ways; with a moved neighbour on both
+ * sides the two shifts are averaged.
+ * Example: a leg put down mid-calf rolls up 18 cm, holds, turns below
+ * the knee and rolls down; its widths placed it 5 cm too low. The down
+ * sweep's turn is pinned to the knee's turning point (+5 cm); the up
+ * sweep and its hold follow (+5 cm).
+ */
+static double joint_shift(const rm_engine *e, const sweep *w, int at_end)
+{
+    if (at_end)
+        return pass_x(e, &e->passes[w->last], w->e1) - w->x1;
+    return pass_x(e, &e->passes[w->first], w->e0) - w->x0;
+}
+
+static void carry_shifts(rm_engine *e, sweep *sw, size_t n)
+{
+    for (int round = 0; round < 2; round++) {
+        for (size_t q = 0; q < n; q++) {
+            /* round 0 walks forward, round 1 backward: chains both ways */
+            size_t k = round == 0 ? q : n - 1 - q;
+            sweep *w = &sw[k];
+            if (w->remapped)
+                continue;
+            double sum = 0.0;
+            int cnt = 0;
+            if (k > 0 && sw[k - 1].remapped && turn_between(e, &sw[k - 1], w)) {
+                sum += joint_shift(e, &sw[k - 1], 1);
+                cnt++;
+            }
+            if (k + 1 < n && sw[k + 1].remapped &&
+                turn_between(e, w, &sw[k + 1])) {
+                sum += joint_shift(e, &sw[k + 1], 0);
+                cnt++;
+            }
+            if (!cnt)
+                continue;
+            double d = sum / cnt;
+            for (size_t i = w->first; i <= w->last; i++)
+                if (e->passes[i].placed &&
+                    e->passes[i].stretch == e->passes[w->first].stretch)
+                    e->passes[i].map_a += d;
+            w->remapped = 2; /* moved, not refitted */
+        }
+    }
 }
 
 /* Move the calf's origin by `by` cm (every placement follows). */
@@ -432,21 +484,30 @@ static rm_status fix_slip(rm_engine *e)
     for (size_t k = 0; k < n; k++) {
         sweep *w = &sw[k];
         double ends[2] = { w->x0, w->x1 };
-        int up = e->al.dir * (w->e1 - w->e0) > 0; /* toward the knee */
+        for (int j = 0; j < 2; j++)
+            w->end[j] = ends[j] < TURN_END_CM         ? 0
+                        : ends[j] > len - TURN_END_CM ? 1
+                                                      : -1;
+    }
+    /* Reversals within a stretch: the roller turned at the extreme of
+     * the two sweeps' ends (a hold and a short nudge may lie between). */
+    for (size_t k = 0; k + 1 < n; k++) {
+        sweep *a = &sw[k], *b = &sw[k + 1];
+        if (!turn_between(e, a, b))
+            continue;
+        int at_knee = e->al.dir * (a->e1 - a->e0) > 0;
+        double xt = at_knee ? fmax(a->x1, b->x0) : fmin(a->x1, b->x0);
+        if (at_knee ? xt < (1.0 - TURN_FAR) * len : xt > TURN_FAR * len)
+            continue;
+        if (fabs(a->x1 - xt) <= TURN_JOIN_CM)
+            a->end[1] = at_knee;
+        if (fabs(b->x0 - xt) <= TURN_JOIN_CM)
+            b->end[0] = at_knee;
+    }
+    for (size_t k = 0; k < n; k++) {
+        const sweep *w = &sw[k];
+        double ends[2] = { w->x0, w->x1 };
         for (int j = 0; j < 2; j++) {
-            int turned = j == 0 ? k > 0 && turn_between(e, &sw[k - 1], w)
-                                : k + 1 < n && turn_between(e, w, &sw[k + 1]);
-            /* A turn made toward the knee began at the ankle end. */
-            int at_knee = j == 0 ? !up : up;
-            if (turned && (at_knee ? ends[j] > (1.0 - TURN_FAR) * len
-                                   : ends[j] < TURN_FAR * len))
-                w->end[j] = at_knee ? 1 : 0;
-            else if (ends[j] < TURN_END_CM)
-                w->end[j] = 0;
-            else if (ends[j] > len - TURN_END_CM)
-                w->end[j] = 1;
-            else
-                w->end[j] = -1;
             if (w->end[j] == 0)
                 ta[na++] = ends[j];
             else if (w->end[j] == 1)
@@ -541,6 +602,7 @@ static rm_status fix_slip(rm_engine *e)
             sw[k].x1 -= shift;
         }
     }
+    carry_shifts(e, sw, n);
     rm_status st = RM_OK;
     /* A slipping sweep stopped by a hold spans the calf as a whole, but
      * its passes may have slipped differently: each such pass is moved
@@ -549,7 +611,7 @@ static rm_status fix_slip(rm_engine *e)
      * them). Sweeps that showed no slip are left alone: there the encoder
      * is better than any width match. */
     for (size_t k = 0; k < n && st == RM_OK; k++) {
-        if (sw[k].first == sw[k].last || !sw[k].remapped)
+        if (sw[k].first == sw[k].last || sw[k].remapped != 1)
             continue;
         for (size_t i = sw[k].first; i <= sw[k].last && st == RM_OK; i++)
             st = refit_pass(e, i);
