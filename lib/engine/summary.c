@@ -302,6 +302,12 @@ static rm_status build_map(rm_engine *e)
  * the two (cm) is the turning point (the other ended at a hold before a
  * short nudge on, too short to be a pass). */
 #define TURN_JOIN_CM 1.0
+/* Stretches without a turn, at least LOOSE_MIN_CM long, are placed again
+ * on LOOSE_MIN_REFS or more pinned passes of their own line, moving at
+ * most LOOSE_SEARCH_CM (the lean bias is a few cm; more is a mismatch). */
+#define LOOSE_MIN_CM 5.0
+#define LOOSE_MIN_REFS 2
+#define LOOSE_SEARCH_CM 8.0
 /* Sweeps that turned at both ends needed to measure the calf's length
  * from their mean encoder span (instead of the extent of the anchors). */
 #define FULL_SWEEPS_MIN 3
@@ -428,6 +434,72 @@ static void carry_shifts(rm_engine *e, sweep *sw, size_t n)
             w->remapped = 2; /* moved, not refitted */
         }
     }
+}
+
+/*
+ * A stretch none of whose sweeps reached a turning point (the leg put
+ * down mid-calf and lifted again) is placed by its widths alone, matched
+ * against stretches of every line; a leaning load reads narrower, so on
+ * a side line it lands several cm toward the narrow ankle. Once the
+ * turns have pinned the other stretches, such a stretch is placed again
+ * on the absolute widths of the pinned passes of its own line (same
+ * lean, same bias), when they cover it.
+ */
+static rm_status replace_loose(rm_engine *e, const sweep *sw, size_t n)
+{
+    char *pinned = rm_calloc(e->n_passes + 1, 1);
+    char *has_turn = rm_calloc(e->n_st + 1, 1);
+    rm_placing *refs = rm_calloc(e->n_passes + 1, sizeof *refs);
+    if (!pinned || !has_turn || !refs) {
+        rm_free(pinned);
+        rm_free(has_turn);
+        rm_free(refs);
+        return RM_ERR_NOMEM;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (sw[k].end[0] < 0 && sw[k].end[1] < 0)
+            continue;
+        has_turn[e->passes[sw[k].first].stretch] = 1;
+        for (size_t i = sw[k].first; i <= sw[k].last; i++)
+            pinned[i] = e->passes[i].stretch == e->passes[sw[k].first].stretch;
+    }
+    for (size_t k = 0; k < e->n_st; k++) {
+        rm_stretch *st = &e->st[k];
+        double span = (double)(st->bmax - st->bmin + 1) * RM_BIN_CM;
+        if (has_turn[k] || !st->placed || !st->wsum || span < LOOSE_MIN_CM)
+            continue;
+        rm_line line = stretch_line(e, (int)k);
+        if (line == RM_LINE_UNKNOWN)
+            continue;
+        size_t m = 0;
+        for (size_t i = 0; i < e->n_passes; i++)
+            if (pinned[i] && stretch_line(e, e->passes[i].stretch) == line)
+                refs[m++] = pass_placing(e, i);
+        if (m < LOOSE_MIN_REFS)
+            continue;
+        rm_placing p = { .bmin = st->bmin, .bmax = st->bmax, .wsum = st->wsum,
+                         .n = st->n, .pivot_e = 0.0, .a = st->offset_cm,
+                         .s = 1.0, .init_a = st->offset_cm, .placed = 0 };
+        rm_status rc = rm_drift_place_abs(&p, refs, m, e->al.dir,
+                                          e->al.length_cm, 0);
+        if (rc != RM_OK) {
+            rm_free(pinned);
+            rm_free(has_turn);
+            rm_free(refs);
+            return rc;
+        }
+        double d = p.a - st->offset_cm;
+        if (!p.placed || !isfinite(d) || fabs(d) > LOOSE_SEARCH_CM)
+            continue;
+        st->offset_cm += d;
+        for (size_t i = 0; i < e->n_passes; i++)
+            if (e->passes[i].stretch == (int)k)
+                e->passes[i].map_a += d;
+    }
+    rm_free(pinned);
+    rm_free(has_turn);
+    rm_free(refs);
+    return RM_OK;
 }
 
 /* Move the calf's origin by `by` cm (every placement follows). */
@@ -603,7 +675,7 @@ static rm_status fix_slip(rm_engine *e)
         }
     }
     carry_shifts(e, sw, n);
-    rm_status st = RM_OK;
+    rm_status st = replace_loose(e, sw, n);
     /* A slipping sweep stopped by a hold spans the calf as a whole, but
      * its passes may have slipped differently: each such pass is moved
      * (+-2 cm, same scale) onto the width profile of the other passes of
