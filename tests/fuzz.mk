@@ -6,7 +6,8 @@
 #                     undefined in $(BUILD)/libfuzzer and runs each for
 #                     FUZZ_TIME seconds (default 60); new inputs go to
 #                     $(BUILD)/libfuzzer/work/<t>/, crashes to .../crashes/<t>/
-#   make fuzz-smoke   the same for 10 s a target, fixed seed (CI)
+#   make fuzz-smoke   the same for 10 s a target, fixed seed (make check
+#                     runs it when CI=true: tests/fuzz/smoke.sh)
 # A crash found: fix it, then copy the input to tests/fuzz/crashes/<t>/.
 
 FUZZ_TARGETS := decoder session rmap engine firmware cli
@@ -37,6 +38,8 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rules,$(t))))
 
 FUZZ_REPLAYS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/replay_%)
 CHECK_PROGRAMS += $(FUZZ_REPLAYS)
+# In CI make check also runs the short fuzz smoke (tests/fuzz/smoke.sh).
+CHECK_SCRIPTS += tests/fuzz/smoke.sh
 
 .PHONY: fuzz fuzz-smoke fuzz-build fuzz-bins
 fuzz-bins: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
