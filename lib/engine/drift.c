@@ -164,7 +164,8 @@ rm_status rm_drift_fit(rm_placing *passes, size_t np, const rm_placing *refs,
  * slope telling the rising from the falling side).
  */
 rm_status rm_drift_place_abs(rm_placing *p, const rm_placing *anchors,
-                             size_t na, int dir, double len_cm, int free_gain)
+                             size_t na, int dir, double len_cm, int free_gain,
+                             double max_miss)
 {
     double x0 = -0.1 * len_cm - 10.0;
     int nb = (int)ceil((1.2 * len_cm + 20.0) / RM_BIN_CM);
@@ -178,7 +179,7 @@ rm_status rm_drift_place_abs(rm_placing *p, const rm_placing *anchors,
     build(anchors, na, dir, x0, nb, prof, cnt);
     double best = INFINITY, best_a = p->a;
     for (double a = -0.05 * len_cm; a <= 1.05 * len_cm; a += A_STEP) {
-        double smm = 0, w = 0, smt = 0, stt = 0, sxx = 0;
+        double smm = 0, w = 0, smt = 0, stt = 0, sxx = 0, miss = 0;
         int ok = 1;
         for (int b = p->bmin; b <= p->bmax && ok; b++) {
             double n = p->n[b - p->bmin];
@@ -187,8 +188,9 @@ rm_status rm_drift_place_abs(rm_placing *p, const rm_placing *anchors,
             double x = a + dir * p->s * (bin_e(b) - p->pivot_e);
             double t = at(prof, nb, x0, x);
             if (!isfinite(t)) {
-                ok = 0;
-                break;
+                miss += n;
+                ok = max_miss > 0;
+                continue;
             }
             double m = p->wsum[b - p->bmin] / n;
             double d = m - t;
@@ -198,7 +200,7 @@ rm_status rm_drift_place_abs(rm_placing *p, const rm_placing *anchors,
             sxx += n * m * m;
             w += n;
         }
-        if (!ok || w <= 0)
+        if (!ok || w <= 0 || miss > max_miss * (w + miss))
             continue;
         /* Free gain: the shape only (least squares at the best gain). */
         double c = free_gain ? (stt > 0 ? (sxx - smt * smt / stt) / w : INFINITY)

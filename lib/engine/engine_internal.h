@@ -165,9 +165,11 @@ rm_status rm_drift_fit(rm_placing *passes, size_t np, const rm_placing *refs,
                        int rounds);
 
 /* Place p anywhere on the calf by absolute widths against the anchors'
- * profile; p->placed = 1 when it fits. */
+ * profile; p->placed = 1 when it fits. Up to max_miss of p's ticks may
+ * fall outside the anchors' profile (0: none). */
 rm_status rm_drift_place_abs(rm_placing *p, const rm_placing *anchors,
-                             size_t na, int dir, double len_cm, int free_gain);
+                             size_t na, int dir, double len_cm, int free_gain,
+                             double max_miss);
 
 /* Template width (relative, 1 = widest) at fraction x of ankle->knee. */
 double rm_align_template(double x);

@@ -145,7 +145,8 @@ static rm_status place_passes(rm_engine *e)
                         anchors[j++] = sv[q];
             sv[k].placed = 0;
             st = rm_drift_place_abs(&sv[k], anchors, j, dir,
-                                    e->al.length_cm, span >= SHORT_MAX_CM);
+                                    e->al.length_cm, span >= SHORT_MAX_CM,
+                                    0.0);
             e->st[k].placed = sv[k].placed;
             e->st[k].offset_cm = sv[k].a;
         }
@@ -308,6 +309,9 @@ static rm_status build_map(rm_engine *e)
 #define LOOSE_MIN_CM 5.0
 #define LOOSE_MIN_REFS 2
 #define LOOSE_SEARCH_CM 8.0
+/* Share of its ticks a loose stretch may have beyond the pinned passes'
+ * reach (their ends are a turn's width short of the calf's). */
+#define LOOSE_MISS 0.1
 /* Sweeps that turned at both ends needed to measure the calf's length
  * from their mean encoder span (instead of the extent of the anchors). */
 #define FULL_SWEEPS_MIN 3
@@ -481,7 +485,7 @@ static rm_status replace_loose(rm_engine *e, const sweep *sw, size_t n)
                          .n = st->n, .pivot_e = 0.0, .a = st->offset_cm,
                          .s = 1.0, .init_a = st->offset_cm, .placed = 0 };
         rm_status rc = rm_drift_place_abs(&p, refs, m, e->al.dir,
-                                          e->al.length_cm, 0);
+                                          e->al.length_cm, 0, LOOSE_MISS);
         if (rc != RM_OK) {
             rm_free(pinned);
             rm_free(has_turn);
