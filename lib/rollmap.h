@@ -914,7 +914,9 @@ RM_API rm_transport *rm_link_transport(const rm_link *l);
 /**
  * Send one command and wait for its ack (a descriptor or status sent
  * before the ack is taken in; sample frames arriving meanwhile are kept
- * for rm_link_read()). The request id is chosen by the link.
+ * for rm_link_read()). The request id is chosen by the link; a command
+ * whose ack does not come within reply_timeout_ms is sent again with the
+ * same id, four times in all (commands are safe to repeat).
  * @param ack  optional copy of the board's answer.
  * @return RM_ERR_IO with the board's reason ("refused TARE: busy") when
  *         the ack is not OK, RM_ERR_TIMEOUT when none came.

@@ -113,22 +113,34 @@ static rm_status pump(rm_link *l, unsigned timeout_ms)
     return RM_OK;
 }
 
-/* Send @p cmd and wait up to @p timeout_ms for its ack. */
-static rm_status command(rm_link *l, const rm_command *cmd_in,
-                         unsigned timeout_ms, rm_ack *ack_out)
+/* Times a command is sent before giving up: a command or its ack lost to
+ * line noise (the CRC drops it) is sent again with the same request id. */
+#define COMMAND_TRIES 4
+
+/*
+ * Send @p cmd (its request id already set) once and wait up to
+ * @p timeout_ms for an ack carrying that id. RM_ERR_TIMEOUT if none came;
+ * otherwise the ack is in l->ack.
+ */
+static rm_status command_once(rm_link *l, const rm_command *cmd,
+                              unsigned timeout_ms)
 {
-    rm_command cmd = *cmd_in;
-    cmd.request_id = l->next_id++;
-    uint8_t frame[RM_WIRE_MAX_FRAME];
+    /* A leading 0x00 (a fill byte to the decoder) closes whatever a
+     * damaged earlier command left open on the board, so a lost
+     * delimiter cannot take this command down with it. */
+    uint8_t frame[1 + RM_WIRE_MAX_FRAME];
     size_t len = 0;
-    rm_status st = rm_wire_encode_command(&cmd, frame, sizeof frame, &len);
+    frame[0] = 0x00;
+    rm_status st = rm_wire_encode_command(cmd, frame + 1, sizeof frame - 1,
+                                          &len);
     if (st != RM_OK)
         return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_ARG,
                           "cannot encode command %s",
-                          rm_wire_type_name(cmd.type));
+                          rm_wire_type_name(cmd->type));
+    len++;
     l->waiting = 1;
     l->ack_seen = 0;
-    l->want_id = cmd.request_id;
+    l->want_id = cmd->request_id;
     st = rm_transport_write(l->t, frame, len, timeout_ms);
     if (st != RM_OK) {
         l->waiting = 0;
@@ -147,14 +159,39 @@ static rm_status command(rm_link *l, const rm_command *cmd_in,
         }
     }
     l->waiting = 0;
-    if (!l->ack_seen)
+    return l->ack_seen ? RM_OK : RM_ERR_TIMEOUT;
+}
+
+/*
+ * Send @p cmd_in and wait for its ack, up to @p tries times of
+ * @p timeout_ms each. A refusal (ack not OK) is RM_ERR_IO with the board's
+ * reason, except "busy" to a repeated START: the first one got through
+ * and only its ack was lost, so the board is streaming as asked.
+ */
+static rm_status command(rm_link *l, const rm_command *cmd_in,
+                         unsigned timeout_ms, unsigned tries, rm_ack *ack_out)
+{
+    rm_command cmd = *cmd_in;
+    cmd.request_id = l->next_id++;
+    rm_status st = RM_ERR_TIMEOUT;
+    unsigned attempt = 0;
+    while (attempt < tries && st == RM_ERR_TIMEOUT && !l->ended) {
+        st = command_once(l, &cmd, timeout_ms);
+        attempt++;
+    }
+    if (st == RM_ERR_TIMEOUT)
         return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_TIMEOUT,
-                          "%s: no answer to %s within %u ms%s",
+                          "%s: no answer to %s (%u x %u ms)%s",
                           rm_transport_label(l->t),
-                          rm_wire_type_name(cmd.type), timeout_ms,
+                          rm_wire_type_name(cmd.type), attempt, timeout_ms,
                           l->ended ? " (stream ended)" : "");
+    if (st != RM_OK)
+        return st;
     if (ack_out)
         *ack_out = l->ack;
+    if (l->ack.result == RM_ACK_BUSY && cmd.type == RM_CMD_START &&
+        attempt > 1)
+        return RM_OK;
     if (l->ack.result != RM_ACK_OK)
         return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_IO,
                           "board refused %s: %s",
@@ -167,13 +204,13 @@ rm_status rm_link_command(rm_link *l, const rm_command *cmd, rm_ack *ack)
 {
     if (!l || !cmd)
         return RM_ERR_ARG;
-    return command(l, cmd, l->opt.reply_timeout_ms, ack);
+    return command(l, cmd, l->opt.reply_timeout_ms, COMMAND_TRIES, ack);
 }
 
 static rm_status simple(rm_link *l, rm_wire_type type)
 {
     rm_command c = { .type = type };
-    return command(l, &c, l->opt.reply_timeout_ms, NULL);
+    return command(l, &c, l->opt.reply_timeout_ms, COMMAND_TRIES, NULL);
 }
 
 /* IDENTIFY and check what comes back. */
@@ -213,7 +250,7 @@ static rm_status wake(rm_link *l)
         tries++;
         rm_ack ack;
         rm_command c = { .type = RM_CMD_PING };
-        rm_status st = command(l, &c, wait ? wait : 1, &ack);
+        rm_status st = command(l, &c, wait ? wait : 1, 1, &ack);
         if (st == RM_OK) {
             if (ack.version > RM_WIRE_VERSION)
                 return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_UNSUPPORTED,
@@ -335,7 +372,7 @@ rm_status rm_link_tare(rm_link *l, unsigned samples)
     unsigned wait = l->opt.reply_timeout_ms;
     double rate = l->have_desc ? l->desc.rate_hz : RM_MIN_RATE_HZ;
     unsigned need = (unsigned)((samples ? samples : 64) * 1000.0 / rate) + wait;
-    rm_status st = command(l, &c, need, NULL);
+    rm_status st = command(l, &c, need, COMMAND_TRIES, NULL);
     return st == RM_OK ? identify(l) : st;
 }
 
@@ -351,7 +388,8 @@ rm_status rm_link_set_calibration(rm_link *l, unsigned cell,
         .scale_n_per_count = scale_n_per_count,
         .tare_counts = tare_counts,
     };
-    rm_status st = command(l, &c, l->opt.reply_timeout_ms, NULL);
+    rm_status st = command(l, &c, l->opt.reply_timeout_ms, COMMAND_TRIES,
+                           NULL);
     return st == RM_OK ? identify(l) : st;
 }
 
@@ -362,7 +400,7 @@ rm_status rm_link_store_calibration(rm_link *l)
     /* An EEPROM write of 32 cells x 8 bytes takes ~1 s at 3.3 ms/byte. */
     rm_command c = { .type = RM_CMD_STORE_CAL };
     unsigned wait = l->opt.reply_timeout_ms + 2000;
-    return command(l, &c, wait, NULL);
+    return command(l, &c, wait, COMMAND_TRIES, NULL);
 }
 
 static size_t take(rm_link *l, rm_frame *buf, size_t cap)
