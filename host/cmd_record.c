@@ -293,8 +293,7 @@ int cmd_record(int argc, char **argv)
         return cli_exit_for(st);
     }
     if (!rm_recorder_engine(rec) && a.view != LIVEVIEW_OFF)
-        fprintf(stderr, "rollmap record: %s; showing raw readings\n",
-                rm_recorder_errmsg(rec));
+        cli_error(CMD, "%s; showing raw readings", rm_recorder_errmsg(rec));
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -305,10 +304,11 @@ int cmd_record(int argc, char **argv)
     sigaction(SIGTERM, &sa, &old_term);
     stop_signal = 0;
 
-    fprintf(stderr, "rollmap record: %s, %u cells at %g Hz (firmware %s, "
-                    "serial %s) -> %s; Ctrl-C stops\n",
-            rm_transport_label(rm_link_transport(link)), desc->cells,
-            (double)desc->rate_hz, desc->firmware, desc->serial, a.output);
+    /* The board's strings are untrusted: cli_error escapes controls. */
+    cli_error(CMD, "%s, %u cells at %g Hz (firmware %s, serial %s) -> %s; "
+                   "Ctrl-C stops",
+              rm_transport_label(rm_link_transport(link)), desc->cells,
+              (double)desc->rate_hz, desc->firmware, desc->serial, a.output);
 
     clock_state clk = { 0 };
     rm_frame last;
@@ -440,14 +440,12 @@ done:
     }
     uint64_t frames = rm_recorder_frames(rec);
     double secs = frames / (double)meta.desc.rate_hz;
-    fprintf(stderr,
-            "rollmap record: %s: %llu frames (%.1f s) in %s; lost %llu "
-            "in gaps, %llu corrupt byte%s skipped\n",
-            why_stop ? why_stop : "ended",
-            (unsigned long long)frames, secs, a.output,
-            (unsigned long long)ds.frames_lost,
-            (unsigned long long)ds.bytes_discarded,
-            ds.bytes_discarded == 1 ? "" : "s");
+    cli_error(CMD, "%s: %llu frames (%.1f s) in %s; lost %llu in gaps, "
+                   "%llu corrupt byte%s skipped",
+              why_stop ? why_stop : "ended", (unsigned long long)frames, secs,
+              a.output, (unsigned long long)ds.frames_lost,
+              (unsigned long long)ds.bytes_discarded,
+              ds.bytes_discarded == 1 ? "" : "s");
 
     const rm_engine *e = rm_recorder_engine(rec);
     const rm_summary *sum = e ? rm_engine_summary(e) : NULL;

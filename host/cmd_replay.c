@@ -121,8 +121,8 @@ int cmd_replay(int argc, char **argv)
     if (rm_engine_new(meta, NULL, NULL, &e, &err) != RM_OK) {
         e = NULL;
         if (mode != LIVEVIEW_OFF)
-            fprintf(stderr, "rollmap replay: engine not available (%s); "
-                            "showing raw readings\n", err.msg);
+            cli_error(CMD, "engine not available (%s); showing raw "
+                           "readings", err.msg);
     }
     liveview *view = liveview_new(stdout, mode, &meta->desc);
     rm_frame *buf = malloc(BLOCK * sizeof *buf);
@@ -172,8 +172,7 @@ int cmd_replay(int argc, char **argv)
                         break;
             }
             if (e && rm_engine_push(e, &buf[i], j - i) != RM_OK) {
-                fprintf(stderr, "rollmap replay: analysis stopped: %s\n",
-                        rm_engine_errmsg(e));
+                cli_error(CMD, "analysis stopped: %s", rm_engine_errmsg(e));
                 rm_engine_free(e);
                 e = NULL;
             }
