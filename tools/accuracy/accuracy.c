@@ -312,11 +312,22 @@ static int run_one(const char *scenario, uint64_t seed, tally *t)
         int detectable = (double)over >= cfg.peak_min_passes;
         t->det_tp += detectable;
         t->found_det_tp += detectable && hit;
-        if (verbose && !hit)
+        if (verbose && !hit) {
+            /* The nearest peak on any line, to tell a misplaced or
+             * mislabelled find from a missed one. */
+            const rm_peak *nb = NULL;
+            for (size_t j = 0; j < s->n_peaks; j++)
+                if (!nb || fabs(s->peaks[j].position_cm -
+                                jnum(p, "position_cm")) <
+                               fabs(nb->position_cm - jnum(p, "position_cm")))
+                    nb = &s->peaks[j];
             printf("  %s %llu: missed trigger point %.1f cm %s (%u passes "
-                   "over it on its line)\n", scenario,
-                   (unsigned long long)seed, jnum(p, "position_cm"),
-                   jstr(p, "line"), over);
+                   "over it on its line); nearest peak %.1f cm %s\n",
+                   scenario, (unsigned long long)seed,
+                   jnum(p, "position_cm"), jstr(p, "line"), over,
+                   nb ? nb->position_cm : NAN,
+                   nb ? rm_line_name(nb->line) : "-");
+        }
     }
     for (size_t j = 0; j < s->n_peaks; j++) {
         int hit = 0;
