@@ -776,7 +776,10 @@ typedef struct rm_transport_ops {
 
 /**
  * Wrap caller-supplied operations. @p ops must outlive the transport;
- * @p impl is handed to every op and released by ops->close.
+ * @p impl is handed to every op and released by ops->close when the
+ * transport closes. On failure the transport does not exist and @p impl
+ * stays the caller's.
+ * @param label  what the transport talks to (messages); NULL: ops->name.
  * @since 0.1
  */
 RM_API rm_status rm_transport_new(const rm_transport_ops *ops, void *impl,
@@ -799,7 +802,8 @@ RM_API rm_status rm_transport_open_serial(const char *port, uint32_t baud,
 
 /**
  * Use open file descriptors (pipes, sockets, a pty) as a transport.
- * @param own  non-zero: close the descriptors with the transport.
+ * @param own  non-zero: close the descriptors with the transport (also
+ *             when this call fails).
  * @since 0.1
  */
 RM_API rm_status rm_transport_open_fd(int read_fd, int write_fd, int own,

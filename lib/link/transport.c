@@ -33,7 +33,8 @@ rm_status rm_transport_wrap(const rm_transport_ops *ops, void *impl,
     }
     t->ops = ops;
     t->impl = impl;
-    snprintf(t->label, sizeof t->label, "%s", label ? label : ops->name);
+    snprintf(t->label, sizeof t->label, "%s",
+             label ? label : ops->name ? ops->name : "?");
     *out = t;
     return RM_OK;
 }
@@ -48,7 +49,16 @@ rm_status rm_transport_new(const rm_transport_ops *ops, void *impl,
     if (!ops || !ops->read || !ops->write)
         return rm_error_set(err, RM_ERR_ARG,
                             "a transport needs read and write operations");
-    return rm_transport_wrap(ops, impl, label, out, err);
+    /* Unlike rm_transport_wrap(), a failure leaves @p impl to the caller. */
+    rm_transport *t = rm_calloc(1, sizeof *t);
+    if (!t)
+        return rm_error_set(err, RM_ERR_NOMEM, "out of memory");
+    t->ops = ops;
+    t->impl = impl;
+    snprintf(t->label, sizeof t->label, "%s",
+             label ? label : ops->name ? ops->name : "custom");
+    *out = t;
+    return RM_OK;
 }
 
 rm_status rm_transport_read(rm_transport *t, uint8_t *buf, size_t cap,

@@ -139,8 +139,14 @@ rm_status rm_transport_open_fd(int read_fd, int write_fd, int own,
     if (read_fd < 0 || write_fd < 0)
         return rm_error_set(err, RM_ERR_ARG, "invalid file descriptor");
     fd_port *p = rm_calloc(1, sizeof *p);
-    if (!p)
+    if (!p) {
+        if (own) { /* as promised: owned descriptors go in every case */
+            close(read_fd);
+            if (write_fd != read_fd)
+                close(write_fd);
+        }
         return rm_error_set(err, RM_ERR_NOMEM, "out of memory");
+    }
     p->rfd = read_fd;
     p->wfd = write_fd;
     p->own = own;
