@@ -3,7 +3,14 @@
  * on each session (through the public API only), compares the findings
  * with the simulator's truth JSON and prints the accuracy table.
  *
- *   accuracy [--seeds A-B] [--scenarios a,b,...] [--check] [-v]
+ *   accuracy [--seeds A-B] [--scenarios a,b,...] [--stress-s S] [--check]
+ *            [-v]
+ *
+ * stress sessions last --stress-s seconds (default 300; 0: the scenario's
+ * own 60 s). Peak recall is scored over the trigger points the truth's
+ * passes rolled over on their own line at least peak_min_passes times,
+ * with the raw recall over all planted points printed beside it
+ * (docs/engine.md, "Accuracy").
  *
  * With --check it exits 1 when a (loose) regression target is missed;
  * `make check` runs it that way on a few fixed seeds, `make accuracy`
