@@ -1025,7 +1025,9 @@ RM_API rm_status rm_recorder_finish(rm_recorder *r);
 /** The engine, or NULL when recording without one. @since 0.1 */
 RM_API const rm_engine *rm_recorder_engine(const rm_recorder *r);
 
-/** Frames recorded, and frames known lost (sequence gaps). @since 0.1 */
+/** Frames in the session file (those buffered for the next block write
+ *  included until a write fails), and frames known lost (sequence gaps).
+ *  @since 0.1 */
 RM_API uint64_t rm_recorder_frames(const rm_recorder *r);
 RM_API uint64_t rm_recorder_dropped(const rm_recorder *r);
 

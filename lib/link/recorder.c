@@ -21,7 +21,8 @@ struct rm_recorder {
     rm_frame block[BLOCK_FRAMES];
     size_t n_block;
     uint64_t block_since_ms;    /* when the oldest buffered frame came */
-    uint64_t frames;            /* pushed (buffered ones included) */
+    uint64_t in_file;           /* the writer's count, kept at close */
+    int write_failed;           /* a block write failed: the file is final */
     uint64_t dropped;           /* the writer's count, kept at close */
     int finished;
     rm_status close_status;
@@ -70,9 +71,11 @@ rm_status rm_recorder_flush(rm_recorder *r)
     if (!r->n_block || !r->w)
         return RM_OK;
     rm_status st = rm_session_writer_append(r->w, r->block, r->n_block);
-    if (st != RM_OK)
+    if (st != RM_OK) {
+        r->write_failed = 1;
         return rm_msg_set(r->msg, sizeof r->msg, st, "writing the session: %s",
                           rm_session_writer_errmsg(r->w));
+    }
     r->n_block = 0;
     return RM_OK;
 }
@@ -98,7 +101,6 @@ rm_status rm_recorder_push(rm_recorder *r, const rm_frame *frames, size_t n)
         if (!r->n_block)
             r->block_since_ms = now;
         r->block[r->n_block++] = frames[i];
-        r->frames++;
     }
     if (r->n_block && now - r->block_since_ms >= BLOCK_AGE_MS)
         return rm_recorder_flush(r);
@@ -119,8 +121,9 @@ rm_status rm_recorder_finish(rm_recorder *r)
         rm_engine_free(r->e);
         r->e = NULL;
     }
-    /* Keep the count: the writer handle goes away here. */
+    /* Keep the counts: the writer handle goes away here. */
     r->dropped = rm_session_writer_dropped(r->w);
+    r->in_file = rm_session_writer_frames(r->w);
     rm_status cst = rm_session_writer_close(r->w);
     r->w = NULL;
     if (st == RM_OK && cst != RM_OK)
@@ -135,9 +138,16 @@ const rm_engine *rm_recorder_engine(const rm_recorder *r)
     return r ? r->e : NULL;
 }
 
+/* What the file holds, not what was pushed: after a failed write (disk
+ * full) the two differ, and the user must be told the file's count. */
 uint64_t rm_recorder_frames(const rm_recorder *r)
 {
-    return r ? r->frames : 0;
+    if (!r)
+        return 0;
+    if (!r->w)
+        return r->in_file;
+    return rm_session_writer_frames(r->w) +
+           (r->write_failed ? 0 : (uint64_t)r->n_block);
 }
 
 uint64_t rm_recorder_dropped(const rm_recorder *r)

@@ -4,9 +4,8 @@
  * sequences in its firmware and serial strings (ESC, BEL, C1 CSI), which
  * the host prints and stores. Checks that record still records (exit 1
  * when the board hangs up, every frame kept) and that the strings reach
- * the session file as sent and `rollmap info` shows them escaped. Whether
- * record's own banner escapes them is reported as XFAIL/XPASS (a known
- * bug in host/cmd_record.c, docs/robustness.md) until fixed.
+ * the session file as sent, and that neither `rollmap info` nor record's
+ * own banner prints them raw (regression: the banner once did).
  */
 #include <check.h>
 #include <fcntl.h>
@@ -162,12 +161,8 @@ START_TEST(test_hostile_descriptor_strings_are_recorded_and_escaped)
     ck_assert_int_eq(system(cmd), 0);
     ck_assert_msg(!has_raw_controls(info_path),
                   "rollmap info printed the board's strings raw");
-    if (has_raw_controls(err_path))
-        fprintf(stderr, "XFAIL record's banner prints the board's firmware "
-                        "and serial strings raw (host/cmd_record.c)\n");
-    else
-        fprintf(stderr, "XPASS record's banner escapes the board's "
-                        "strings\n");
+    ck_assert_msg(!has_raw_controls(err_path),
+                  "record's banner printed the board's strings raw");
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     ck_assert_int_eq(system(cmd), 0);
 }
