@@ -207,7 +207,27 @@ static void stretch_end(rm_engine *e)
         memcpy(s.n, e->cur_n + s.bmin, nb * sizeof *s.n);
         memcpy(s.ksum, e->cur_k + s.bmin, nb * sizeof *s.ksum);
     }
+    size_t kept = e->n_st;
     PUSH(e, st, n_st, cap_st, s);
+    if (e->n_st == kept) { /* out of memory: the record and its bins go */
+        rm_free(s.wsum);
+        rm_free(s.n);
+        rm_free(s.ksum);
+    }
+}
+
+/* End the pass in @p pr and keep it; out of memory, its bins are freed
+ * (the array could not take it) and e->oom ends the push. */
+static void keep_pass(rm_engine *e, rm_pass_rec *pr)
+{
+    rm_peaks_pass_end(&e->peaks_tr, pr, (int)e->n_passes);
+    size_t kept = e->n_passes;
+    PUSH(e, passes, n_passes, cap_passes, *pr);
+    if (e->n_passes == kept) {
+        rm_free(pr->wsum);
+        rm_free(pr->n);
+        pr->wsum = pr->n = NULL;
+    }
 }
 
 /* ---- provisional placement (live view) -------------------------------- */
@@ -312,8 +332,7 @@ static void process_tick(rm_engine *e, rm_tick *t)
         }
         int had_pass = e->passes_tr.dir;
         if (rm_passes_tick(&e->passes_tr, t, &pr)) {
-            rm_peaks_pass_end(&e->peaks_tr, &pr, (int)e->n_passes);
-            PUSH(e, passes, n_passes, cap_passes, pr);
+            keep_pass(e, &pr);
             if (e->cb.on_pass)
                 e->cb.on_pass(&pr.pub, e->cb.user);
         }
@@ -328,8 +347,7 @@ static void process_tick(rm_engine *e, rm_tick *t)
                 e->cb.on_hold(&hr.pub, e->cb.user);
         }
         if (rm_passes_lift(&e->passes_tr, &pr)) {
-            rm_peaks_pass_end(&e->peaks_tr, &pr, (int)e->n_passes);
-            PUSH(e, passes, n_passes, cap_passes, pr);
+            keep_pass(e, &pr);
             if (e->cb.on_pass)
                 e->cb.on_pass(&pr.pub, e->cb.user);
         }
@@ -582,8 +600,7 @@ rm_status rm_engine_finish(rm_engine *e)
         if (rm_holds_lift(&e->holds_tr, &t, &hr))
             PUSH(e, holds, n_holds, cap_holds, hr);
         if (rm_passes_lift(&e->passes_tr, &pr)) {
-            rm_peaks_pass_end(&e->peaks_tr, &pr, (int)e->n_passes);
-            PUSH(e, passes, n_passes, cap_passes, pr);
+            keep_pass(e, &pr);
         }
         stretch_end(e);
         e->contact = 0;
