@@ -1,5 +1,7 @@
-/*
- * rollmap.h - the public interface of librollmap.
+/**
+ * @file rollmap.h
+ * The public interface of librollmap (the one header; its version is in
+ * rollmap_version.h, included below: RM_VERSION_STRING and friends).
  *
  * librollmap turns a pressure-sensing foam roller's stream (a strip of load
  * cells plus a sleeve-rotation encoder) into a calf map: it records sessions
@@ -7,10 +9,12 @@
  * holds, technique, flinches and pressure peaks, and writes reports.
  *
  * Data flow:
- *   live:    link -> decoder -> recorder -+-> session writer (.wav)
- *                                         +-> engine -> callbacks
- *   replay:  session reader --------------> engine -> callbacks
- *   report:  session reader -> engine -> report writers
+ * @verbatim
+   live:    link -> decoder -> recorder -+-> session writer (.wav)
+                                         +-> engine -> callbacks
+   replay:  session reader --------------> engine -> callbacks
+   report:  session reader -> engine -> report writers
+   @endverbatim
  *
  * Conventions (see docs/api.md):
  *  - Every fallible call returns rm_status. A constructor that fails sets
@@ -40,6 +44,8 @@
 extern "C" {
 #endif
 
+/** Marks what the shared library exports (every rm_ function in this
+ *  header, nothing else). */
 #if defined(__GNUC__) && !defined(RM_STATIC_BUILD)
 #define RM_API __attribute__((visibility("default")))
 #else
@@ -65,7 +71,7 @@ typedef enum rm_status {
 
 /** Filled by constructors that fail before a handle exists. @since 0.1 */
 typedef struct rm_error {
-    rm_status code;
+    rm_status code; /**< the status the constructor returned */
     char msg[256]; /**< e.g. "calf.wav: no 'rmap' chunk" */
 } rm_error;
 
@@ -81,7 +87,9 @@ RM_API const char *rm_version_string(void);
 
 /** Most cells a board may have; the descriptor says how many it has. */
 #define RM_MAX_CELLS 32
+/** Slowest frame rate a descriptor may give, in Hz. */
 #define RM_MIN_RATE_HZ 10
+/** Fastest frame rate a descriptor may give, in Hz. */
 #define RM_MAX_RATE_HZ 2000
 
 /**
@@ -97,8 +105,8 @@ typedef struct rm_descriptor {
     float radius_mm;            /**< sleeve effective rolling radius, unloaded */
     uint32_t encoder_cpr;       /**< encoder counts per sleeve turn */
     float rate_hz;              /**< nominal frame rate, RM_MIN..MAX_RATE_HZ */
-    float scale_n_per_count[RM_MAX_CELLS];
-    int32_t tare_counts[RM_MAX_CELLS];
+    float scale_n_per_count[RM_MAX_CELLS]; /**< per cell, N per count */
+    int32_t tare_counts[RM_MAX_CELLS];     /**< per cell, raw unloaded */
     char firmware[32];          /**< NUL-terminated, e.g. "rollmap-fw 1.0.0" */
     char serial[32];            /**< NUL-terminated board serial number */
 } rm_descriptor;
@@ -290,6 +298,7 @@ RM_API void rm_session_close(rm_session *s);
 /* Simulator: a physical model of a calf on the roller                 */
 /* ------------------------------------------------------------------ */
 
+/** A simulated session. Opaque; rm_sim_new() / rm_sim_free(). */
 typedef struct rm_sim rm_sim;
 
 /** Options for rm_sim_new(); zero means "scenario default". @since 0.1 */
@@ -309,7 +318,10 @@ RM_API const char *const *rm_sim_scenarios(void);
  * script up front; frames are rendered on demand by rm_sim_read(), so
  * memory does not grow with duration. Deterministic for a scenario,
  * options and library version. Model and truth format: docs/simulator.md.
- * @param opt  NULL for all defaults.
+ * @param scenario  one of rm_sim_scenarios(), e.g. "basic".
+ * @param opt  NULL for all defaults; copied.
+ * @param out  receives the handle, or NULL on failure.
+ * @param err  optional, filled on failure.
  * @return RM_ERR_ARG for an unknown scenario name or an option out of
  *         range, RM_ERR_NOMEM.
  * @since 0.1
@@ -317,7 +329,10 @@ RM_API const char *const *rm_sim_scenarios(void);
 RM_API rm_status rm_sim_new(const char *scenario, const rm_sim_options *opt,
                             rm_sim **out, rm_error *err);
 
-/** Metadata of the simulated session (descriptor, leg, notes). */
+/**
+ * Metadata of the simulated session (descriptor, leg, notes); owned by
+ * @p sim, valid until rm_sim_free(). @since 0.1
+ */
 RM_API const rm_session_meta *rm_sim_get_meta(const rm_sim *sim);
 
 /** Produce the next frames as the board would send them (dropped frames
@@ -325,16 +340,25 @@ RM_API const rm_session_meta *rm_sim_get_meta(const rm_sim *sim);
 RM_API rm_status rm_sim_read(rm_sim *sim, rm_frame *buf, size_t cap,
                              size_t *got);
 
-/** Write the truth (what was planted) as JSON; see docs/simulator.md. */
+/**
+ * Write the truth (what was planted) as JSON to @p out (not closed); see
+ * docs/simulator.md.
+ * @return RM_OK, RM_ERR_ARG for NULL arguments, RM_ERR_IO if writing fails.
+ * @since 0.1
+ */
 RM_API rm_status rm_sim_write_truth(const rm_sim *sim, FILE *out);
 
+/** Detail of the last failure on @p sim, valid until the next call on
+ *  it. @since 0.1 */
 RM_API const char *rm_sim_errmsg(const rm_sim *sim);
+/** Free (NULL is allowed). @since 0.1 */
 RM_API void rm_sim_free(rm_sim *sim);
 
 /* ------------------------------------------------------------------ */
 /* Engine: frames in, findings out (bounded memory)                    */
 /* ------------------------------------------------------------------ */
 
+/** The line along the calf a finding is on. @since 0.1 */
 typedef enum rm_line {
     RM_LINE_UNKNOWN = 0,
     RM_LINE_MEDIAL  = 1,
@@ -342,12 +366,14 @@ typedef enum rm_line {
     RM_LINE_LATERAL = 3,
 } rm_line;
 
+/** How a hold was done. @since 0.1 */
 typedef enum rm_technique {
     RM_TECH_STATIC          = 0,
     RM_TECH_ROCKING         = 1,
     RM_TECH_PIN_AND_STRETCH = 2,
 } rm_technique;
 
+/** Muscle zone of the calf a peak lies in (from position_frac). @since 0.1 */
 typedef enum rm_zone {
     RM_ZONE_ACHILLES          = 0, /**< tendon end, reads tender */
     RM_ZONE_SOLEUS            = 1, /**< lower calf below the bellies */
@@ -356,49 +382,54 @@ typedef enum rm_zone {
     RM_ZONE_BELOW_KNEE        = 4, /**< tendon end, reads tender */
 } rm_zone;
 
-/** Names used in JSON, CSV and truth files ("medial", "rocking",...). */
+/** Names used in JSON, CSV and truth files ("medial", "rocking",...);
+ *  static text, "unknown" for values out of range. @since 0.1 */
 RM_API const char *rm_line_name(rm_line line);
+/** Technique name ("static", "rocking", "pin_and_stretch"). @since 0.1 */
 RM_API const char *rm_technique_name(rm_technique t);
+/** Zone name ("achilles", "soleus", ...). @since 0.1 */
 RM_API const char *rm_zone_name(rm_zone z);
 
 /** One roll ankle->knee (direction +1) or knee->ankle (-1). @since 0.1 */
 typedef struct rm_pass {
-    double start_s, end_s;
+    double start_s, end_s;        /**< session time, s from the first frame */
     double from_cm, to_cm;        /**< calf positions, cm from the ankle */
     int direction;                /**< +1 towards the knee, -1 towards ankle */
-    rm_line line;
-    double mean_speed_cm_s, peak_speed_cm_s;
+    rm_line line;                 /**< line the pass was on */
+    double mean_speed_cm_s, peak_speed_cm_s; /**< along the calf */
 } rm_pass;
 
 /** A hold (dwell) on one spot. @since 0.1 */
 typedef struct rm_hold {
-    double start_s, end_s, duration_s;
-    double position_cm, position_frac;
-    rm_line line;
-    double mean_force_n, peak_force_n;
+    double start_s, end_s, duration_s; /**< session time, s */
+    double position_cm, position_frac; /**< cm from the ankle; 0..1 of
+                                            ankle->knee; NAN if not placed */
+    rm_line line;                      /**< line held on */
+    double mean_force_n, peak_force_n; /**< total over all cells */
     double mean_pressure_kpa, peak_pressure_kpa; /**< peak-cell pressure */
-    rm_technique technique;
+    rm_technique technique;       /**< static, rocking, pin-and-stretch */
     uint32_t flexes;              /**< pin-and-stretch foot flexes, else 0 */
 } rm_hold;
 
 /** A sudden protective lift-off while in contact. @since 0.1 */
 typedef struct rm_flinch {
-    double time_s;
-    double position_cm, position_frac;
-    rm_line line;
+    double time_s;                /**< session time of the lift-off, s */
+    double position_cm, position_frac; /**< where, as in rm_hold */
+    rm_line line;                 /**< line it happened on */
     double force_before_n;        /**< load just before the lift-off */
 } rm_flinch;
 
 /** A pressure peak recurring across passes: a candidate trigger point. */
 typedef struct rm_peak {
-    double position_cm, position_frac;
-    rm_line line;
-    rm_zone zone;
+    double position_cm, position_frac; /**< cm from the ankle; 0..1 */
+    rm_line line;                 /**< line the peak recurs on */
+    rm_zone zone;                 /**< muscle zone at that position */
     double pressure_kpa;          /**< typical peak-cell pressure there */
     uint32_t passes;              /**< passes over the spot showing it */
     double score;                 /**< 0..1, zone-weighted */
 } rm_peak;
 
+/** How much a guidance line asks of the reader. @since 0.1 */
 typedef enum rm_guidance_level {
     RM_GUIDE_INFO    = 0,
     RM_GUIDE_ADVICE  = 1,
@@ -407,21 +438,21 @@ typedef enum rm_guidance_level {
 
 /** One line of guidance comparing the session with common advice. */
 typedef struct rm_guidance {
-    rm_guidance_level level;
+    rm_guidance_level level;      /**< info, advice or caution */
     char code[32];                /**< stable key, e.g. "hold_short" */
     char text[256];               /**< informative wording, never diagnosis */
 } rm_guidance;
 
 /** One aligned sample, as written to CSV. @since 0.1 */
 typedef struct rm_sample {
-    double time_s;
-    int in_contact;
+    double time_s;                      /**< session time, s */
+    int in_contact;                     /**< non-zero: leg on the roller */
     double position_cm, position_frac;  /**< NAN when not known */
-    rm_line line;
+    rm_line line;                       /**< line the sample is on */
     double force_n;                     /**< total over all cells */
     double cop_mm;                      /**< centre of pressure from cell 0 */
-    uint32_t cells;
-    double cell_n[RM_MAX_CELLS];
+    uint32_t cells;                     /**< entries used in cell_n */
+    double cell_n[RM_MAX_CELLS];        /**< force per cell, N */
 } rm_sample;
 
 /**
@@ -457,25 +488,27 @@ typedef struct rm_engine_config {
                                        knee crease) */
 } rm_engine_config;
 
+/** Fill @p cfg with the documented defaults (all fields). @since 0.1 */
 RM_API void rm_engine_config_default(rm_engine_config *cfg);
 
 /** Everything found in a session; owned by the engine. @since 0.1 */
 typedef struct rm_summary {
-    double duration_s;
-    double rate_hz;
-    uint32_t cells;
-    uint64_t frames;
-    uint64_t dropped_frames;
-    rm_leg leg;
+    double duration_s;            /**< session length, s */
+    double rate_hz;               /**< frame rate of the board */
+    uint32_t cells;               /**< cells per frame */
+    uint64_t frames;              /**< frames analysed */
+    uint64_t dropped_frames;      /**< frames lost in sequence gaps */
+    rm_leg leg;                   /**< from the session metadata */
     int calf_found;               /**< 0: ends of the calf not found */
-    double calf_length_cm;
+    double calf_length_cm;        /**< ankle to knee; NAN if not found */
     double contact_s;             /**< time with the leg on the roller */
-    const rm_pass *passes;       size_t n_passes;
-    const rm_hold *holds;        size_t n_holds;
-    const rm_flinch *flinches;   size_t n_flinches;
-    const rm_peak *peaks;        size_t n_peaks;
+    const rm_pass *passes;       size_t n_passes;   /**< in time order */
+    const rm_hold *holds;        size_t n_holds;    /**< in time order */
+    const rm_flinch *flinches;   size_t n_flinches; /**< in time order */
+    const rm_peak *peaks;        size_t n_peaks;    /**< candidate trigger
+                                                         points */
     double coverage[4];           /**< indexed by rm_line; [0] unused, 0..1 */
-    const rm_guidance *guidance; size_t n_guidance;
+    const rm_guidance *guidance; size_t n_guidance; /**< guidance lines */
     /**
      * Calf map for the report picture (added for lib/report; the engine
      * fills it when it can). RM_LINE_LATERAL rows of @c map_bins values:
@@ -484,9 +517,14 @@ typedef struct rm_summary {
      * seen there, NAN where that line was not rolled. NULL / 0: no map.
      */
     const float *map_kpa;
-    size_t map_bins;
+    size_t map_bins;              /**< bins per line in map_kpa */
 } rm_summary;
 
+/**
+ * The streaming analysis: frames in, findings out, memory bounded
+ * whatever the session length. Opaque; rm_engine_new() /
+ * rm_engine_free(). One thread at a time; callbacks run on it.
+ */
 typedef struct rm_engine rm_engine;
 
 /**
@@ -495,31 +533,51 @@ typedef struct rm_engine rm_engine;
  * rm_engine_summary() after rm_engine_finish() is authoritative.
  */
 typedef struct rm_engine_callbacks {
-    void (*on_pass)(const rm_pass *p, void *user);
-    void (*on_hold)(const rm_hold *h, void *user);
-    void (*on_flinch)(const rm_flinch *f, void *user);
-    void (*on_sample)(const rm_sample *s, void *user);
-    void *user;
+    void (*on_pass)(const rm_pass *p, void *user);     /**< a pass ended */
+    void (*on_hold)(const rm_hold *h, void *user);     /**< a hold ended */
+    void (*on_flinch)(const rm_flinch *f, void *user); /**< a lift-off */
+    void (*on_sample)(const rm_sample *s, void *user); /**< every frame */
+    void *user;  /**< handed to every callback; not copied, yours */
 } rm_engine_callbacks;
 
 /** What the live view shows, as of the last frame pushed. */
 typedef struct rm_live {
-    double time_s;
-    int in_contact;
+    double time_s;                /**< session time of the last frame, s */
+    int in_contact;               /**< non-zero: leg on the roller */
     double position_cm;           /**< NAN until the calf is placed */
-    double position_frac;
-    rm_line line;
-    double speed_cm_s;
-    double force_n;
+    double position_frac;         /**< 0..1 of ankle->knee, or NAN */
+    rm_line line;                 /**< current line, or unknown */
+    double speed_cm_s;            /**< rolling speed along the calf */
+    double force_n;               /**< total over all cells */
     double hold_s;                /**< length of the current hold, else 0 */
-    uint32_t cells;
-    double cell_n[RM_MAX_CELLS];
+    uint32_t cells;               /**< entries used in cell_n */
+    double cell_n[RM_MAX_CELLS];  /**< force per cell, N */
 } rm_live;
 
+/**
+ * A new engine for frames from the board that @p meta describes.
+ * @param meta  the session's metadata (descriptor, leg); copied.
+ * @param cfg   NULL for rm_engine_config_default(); copied.
+ * @param cb    callbacks, NULL for none; copied (cb->user is not).
+ * @param out   receives the handle, or NULL on failure.
+ * @param err   optional, filled on failure.
+ * @return RM_ERR_ARG for NULL @p meta / @p out or a configuration value
+ *         out of range, RM_ERR_FORMAT for a descriptor that fails
+ *         rm_descriptor_check(), RM_ERR_NOMEM.
+ * @since 0.1
+ */
 RM_API rm_status rm_engine_new(const rm_session_meta *meta,
                                const rm_engine_config *cfg,
                                const rm_engine_callbacks *cb,
                                rm_engine **out, rm_error *err);
+/**
+ * Feed @p n frames in order (any block size; the caller keeps @p frames).
+ * Callbacks for findings that end in these frames run inside this call,
+ * on this thread.
+ * @return RM_OK; RM_ERR_ARG after rm_engine_finish() (unless a sample
+ *         pass was started) or for NULL; RM_ERR_NOMEM.
+ * @since 0.1
+ */
 RM_API rm_status rm_engine_push(rm_engine *e, const rm_frame *frames,
                                 size_t n);
 /**
@@ -541,10 +599,19 @@ RM_API rm_status rm_engine_finish(rm_engine *e);
  * @since 0.1
  */
 RM_API rm_status rm_engine_sample_pass(rm_engine *e);
-/** Valid after rm_engine_finish() until rm_engine_free(). */
+/**
+ * Everything found: owned by @p e, with the arrays in it. NULL before
+ * rm_engine_finish(); valid after it until rm_engine_free().
+ * @since 0.1
+ */
 RM_API const rm_summary *rm_engine_summary(const rm_engine *e);
+/** Copy what a live view shows, as of the last frame pushed, into
+ *  @p out (caller-owned). @since 0.1 */
 RM_API void rm_engine_live_state(const rm_engine *e, rm_live *out);
+/** Detail of the last failure on @p e, valid until the next call on
+ *  it. @since 0.1 */
 RM_API const char *rm_engine_errmsg(const rm_engine *e);
+/** Free, with the summary (NULL is allowed). @since 0.1 */
 RM_API void rm_engine_free(rm_engine *e);
 
 /* ------------------------------------------------------------------ */
@@ -613,14 +680,14 @@ typedef struct rm_ack {
 } rm_ack;
 
 /** Board state in a status frame. */
-#define RM_BOARD_IDLE      0
-#define RM_BOARD_STREAMING 1
+#define RM_BOARD_IDLE      0 /**< not streaming */
+#define RM_BOARD_STREAMING 1 /**< sending sample frames */
 
 /** Board health counters, all since power-up, wrapping at 2^32. */
 typedef struct rm_board_status {
     uint8_t state;            /**< RM_BOARD_IDLE or RM_BOARD_STREAMING */
     uint8_t flags;            /**< bit 0: calibration loaded from EEPROM */
-    uint32_t uptime_ms;
+    uint32_t uptime_ms;       /**< board clock since power-up, ms */
     uint32_t frames_sent;     /**< sample frames queued for the UART */
     uint32_t frames_dropped;  /**< sample frames not sent (no room) */
     uint32_t adc_overruns;    /**< conversions missed (read too late) */
@@ -657,20 +724,23 @@ typedef struct rm_decoder_stats {
  * dropped). Pointers are valid only during the call.
  */
 typedef struct rm_decoder_callbacks {
-    void (*on_frame)(const rm_frame *f, void *user);
-    void (*on_descriptor)(const rm_descriptor *d, void *user);
-    void (*on_status)(const rm_board_status *s, void *user);
-    void (*on_ack)(const rm_ack *a, void *user);
+    void (*on_frame)(const rm_frame *f, void *user);      /**< sample */
+    void (*on_descriptor)(const rm_descriptor *d, void *user); /**< checked */
+    void (*on_status)(const rm_board_status *s, void *user); /**< status */
+    void (*on_ack)(const rm_ack *a, void *user);          /**< ack */
     void (*on_command)(const rm_command *c, void *user); /**< board side */
-    void *user;
+    void *user;  /**< handed to every callback; not copied, yours */
 } rm_decoder_callbacks;
 
+/** Byte stream in, frames out. Opaque; rm_decoder_new() /
+ *  rm_decoder_free(). Pure: no I/O. One thread at a time. */
 typedef struct rm_decoder rm_decoder;
 
 /**
  * New decoder, at a frame boundary, no descriptor known.
  * @param cb   copied; may be NULL (only counts).
  * @param out  receives the handle, or NULL on failure (RM_ERR_NOMEM).
+ * @param err  optional, filled on failure.
  * @since 0.1
  */
 RM_API rm_status rm_decoder_new(const rm_decoder_callbacks *cb,
@@ -747,6 +817,8 @@ RM_API const char *rm_ack_result_name(int result);
  * pipes and pseudo-terminals, the virtual board, or one you supply) is
  * chosen when the transport opens. Thread safety: one thread per handle.
  */
+/** Moves bytes to and from a board. Opaque; rm_transport_open_*() or
+ *  rm_transport_new(), then rm_transport_close() or rm_link_open(). */
 typedef struct rm_transport rm_transport;
 
 /**
@@ -766,11 +838,15 @@ typedef struct rm_transport rm_transport;
  */
 typedef struct rm_transport_ops {
     const char *name; /**< "serial", "fd", "sim", ... */
+    /** See above: bytes, end of stream, timeout or failure. */
     rm_status (*read)(void *impl, uint8_t *buf, size_t cap, size_t *got,
                       unsigned timeout_ms);
+    /** All @p len bytes within @p timeout_ms, or a failure. */
     rm_status (*write)(void *impl, const uint8_t *buf, size_t len,
                        unsigned timeout_ms);
+    /** Release @p impl; called once. */
     void (*close)(void *impl);
+    /** Detail of the last failure; may be NULL. */
     const char *(*errmsg)(void *impl);
 } rm_transport_ops;
 
@@ -802,8 +878,13 @@ RM_API rm_status rm_transport_open_serial(const char *port, uint32_t baud,
 
 /**
  * Use open file descriptors (pipes, sockets, a pty) as a transport.
+ * @param read_fd   bytes from the board.
+ * @param write_fd  bytes to the board (may equal @p read_fd).
  * @param own  non-zero: close the descriptors with the transport (also
  *             when this call fails).
+ * @param label  shown by rm_transport_label(); copied.
+ * @param out  receives the handle, or NULL on failure.
+ * @param err  optional, filled on failure.
  * @since 0.1
  */
 RM_API rm_status rm_transport_open_fd(int read_fd, int write_fd, int own,
@@ -839,6 +920,8 @@ RM_API rm_status rm_transport_open_sim(const char *scenario,
 /** Bytes moved through one transport. See rm_transport_ops for results. */
 RM_API rm_status rm_transport_read(rm_transport *t, uint8_t *buf, size_t cap,
                                    size_t *got, unsigned timeout_ms);
+/** Write all @p len bytes within @p timeout_ms (see rm_transport_ops).
+ *  @since 0.1 */
 RM_API rm_status rm_transport_write(rm_transport *t, const uint8_t *buf,
                                     size_t len, unsigned timeout_ms);
 /** What the transport talks to, e.g. "/dev/ttyACM0" or "sim:basic". */
@@ -853,7 +936,7 @@ typedef struct rm_port_info {
     char name[128];          /**< "/dev/ttyACM0" */
     char description[128];   /**< from the OS or USB descriptor */
     int usb;                 /**< non-zero for a USB port (vid/pid valid) */
-    int usb_vid, usb_pid;
+    int usb_vid, usb_pid;    /**< USB vendor and product id */
     const char *board;       /**< static text from rm_usb_board_kind() or NULL */
 } rm_port_info;
 
@@ -862,6 +945,7 @@ typedef struct rm_port_info {
  * @since 0.1
  */
 RM_API rm_status rm_ports_list(rm_port_info **out, size_t *n, rm_error *err);
+/** Free an array from rm_ports_list() (NULL is allowed). @since 0.1 */
 RM_API void rm_ports_free(rm_port_info *ports);
 
 /**
@@ -884,6 +968,8 @@ RM_API rm_status rm_ports_pick_board(const rm_port_info *ports, size_t n,
  * The link: a transport plus the wire decoder, with the handshake and the
  * commands of docs/protocol.md. Thread safety: one thread per handle.
  */
+/** A transport plus the decoder and the protocol's commands. Opaque;
+ *  rm_link_open() / rm_link_close(). One thread at a time. */
 typedef struct rm_link rm_link;
 
 /** Link timing; zero means the default in brackets. @since 0.1 */
@@ -921,6 +1007,8 @@ RM_API rm_transport *rm_link_transport(const rm_link *l);
  * for rm_link_read()). The request id is chosen by the link; a command
  * whose ack does not come within reply_timeout_ms is sent again with the
  * same id, four times in all (commands are safe to repeat).
+ * @param l    the link.
+ * @param cmd  the command; its request_id is replaced.
  * @param ack  optional copy of the board's answer.
  * @return RM_ERR_IO with the board's reason ("refused TARE: busy") when
  *         the ack is not OK, RM_ERR_TIMEOUT when none came.
@@ -931,6 +1019,7 @@ RM_API rm_status rm_link_command(rm_link *l, const rm_command *cmd,
 
 /** START, STOP (each waits for the ack). @since 0.1 */
 RM_API rm_status rm_link_start(rm_link *l);
+/** STOP: the board stops streaming (waits for the ack). @since 0.1 */
 RM_API rm_status rm_link_stop(rm_link *l);
 
 /**
@@ -948,6 +1037,7 @@ RM_API rm_status rm_link_tare(rm_link *l, unsigned samples);
 RM_API rm_status rm_link_set_calibration(rm_link *l, unsigned cell,
                                          float scale_n_per_count,
                                          int32_t tare_counts);
+/** Write every cell's calibration to the board's EEPROM. @since 0.1 */
 RM_API rm_status rm_link_store_calibration(rm_link *l);
 
 /**
@@ -983,6 +1073,8 @@ RM_API void rm_link_close(rm_link *l);
  * the engine at once and the file in blocks (at most 100 ms later); the
  * writer syncs to disk once a second.
  */
+/** Session writer plus engine on one stream of frames. Opaque;
+ *  rm_recorder_new() / rm_recorder_free(). One thread at a time. */
 typedef struct rm_recorder rm_recorder;
 
 /** Options for rm_recorder_new(); NULL or zero: defaults. @since 0.1 */
@@ -1029,6 +1121,7 @@ RM_API const rm_engine *rm_recorder_engine(const rm_recorder *r);
  *  included until a write fails), and frames known lost (sequence gaps).
  *  @since 0.1 */
 RM_API uint64_t rm_recorder_frames(const rm_recorder *r);
+/** Frames known lost (sequence gaps). @since 0.1 */
 RM_API uint64_t rm_recorder_dropped(const rm_recorder *r);
 
 /** Why the engine was dropped or the last failure; "" if none. */
@@ -1041,6 +1134,8 @@ RM_API void rm_recorder_free(rm_recorder *r);
 /* Reports                                                             */
 /* ------------------------------------------------------------------ */
 
+/** Report formats (rm_report_format_name() gives their names).
+ *  @since 0.1 */
 typedef enum rm_report_format {
     RM_REPORT_TEXT = 0,
     RM_REPORT_JSON = 1,
@@ -1066,6 +1161,8 @@ RM_API const char *rm_report_format_name(rm_report_format fmt);
  * not be found. Strings from @p meta are escaped for the format.
  * @param s     the summary (rm_engine_summary() after rm_engine_finish()).
  * @param meta  session metadata; NULL means unknown (fields become null).
+ * @param fmt   RM_REPORT_TEXT, _JSON, _SVG or _HTML.
+ * @param out   where to write; not closed.
  * @return RM_ERR_ARG for NULL @p s / @p out or for RM_REPORT_CSV (CSV is
  *         per sample: use rm_csv_writer), RM_ERR_NOMEM, RM_ERR_IO when
  *         writing to @p out fails.
@@ -1085,9 +1182,12 @@ typedef struct rm_csv_writer rm_csv_writer;
 
 /**
  * Start a CSV on @p out and write its header row.
+ * @param out    where to write; not closed, even by
+ *               rm_csv_writer_close().
  * @param cells  number of cell columns (1..RM_MAX_CELLS); every row has
  *               exactly this many (missing cells are empty fields).
  * @param w      receives the handle, or NULL on failure.
+ * @param err    optional, filled on failure.
  * @since 0.1
  */
 RM_API rm_status rm_csv_writer_new(FILE *out, uint32_t cells,
@@ -1108,7 +1208,11 @@ RM_API rm_status rm_csv_writer_close(rm_csv_writer *w);
  * For CSV the file is read twice: once to analyse it, then through
  * rm_engine_sample_pass() so every row carries its final position.
  * Memory stays bounded whatever the session length.
+ * @param session_path  the .wav session file.
+ * @param fmt  any rm_report_format.
  * @param cfg  NULL for defaults.
+ * @param out  where to write; not closed.
+ * @param err  optional, filled on failure (names the file).
  * @return RM_ERR_FORMAT / RM_ERR_UNSUPPORTED for an invalid or newer
  *         session (err says why), RM_ERR_IO for read or write failures.
  * @since 0.1
@@ -1124,6 +1228,8 @@ RM_API rm_status rm_report_file(const char *session_path,
  *  this far apart along the calf (cm from the ankle). */
 #define RM_TREND_MATCH_CM 1.5
 
+/** Spots across sessions. Opaque; rm_trend_new() / rm_trend_free().
+ *  One thread at a time. */
 typedef struct rm_trend rm_trend;
 
 /** An empty trend. @since 0.1 */
@@ -1133,7 +1239,10 @@ RM_API rm_status rm_trend_new(rm_trend **out, rm_error *err);
  * Add one analysed session; what the trend needs is copied, so @p s and
  * @p meta may be freed afterwards. Sessions may come in any order: they
  * are sorted by start time (then by order added) when written.
+ * @param t      the trend.
  * @param label  shown for the session (e.g. its file name); copied.
+ * @param meta   the session's metadata (start time, leg); copied from.
+ * @param s      its summary; copied from.
  * @since 0.1
  */
 RM_API rm_status rm_trend_add(rm_trend *t, const char *label,
@@ -1151,12 +1260,15 @@ RM_API rm_status rm_trend_add_file(rm_trend *t, const char *session_path,
 
 /** Sessions added, and spots found across them (after matching). */
 RM_API size_t rm_trend_session_count(const rm_trend *t);
+/** Spots found across the sessions (after matching). @since 0.1 */
 RM_API size_t rm_trend_spot_count(const rm_trend *t);
 
 /**
  * Write the trend: per spot, pressure and score in each session (oldest
  * first) and whether it is fading; holds per session.
+ * @param t    the trend.
  * @param fmt  RM_REPORT_TEXT or RM_REPORT_JSON (others: RM_ERR_ARG).
+ * @param out  where to write; not closed.
  * @since 0.1
  */
 RM_API rm_status rm_trend_write(const rm_trend *t, rm_report_format fmt,
