@@ -855,7 +855,11 @@ typedef struct rm_transport_ops {
  * @p impl is handed to every op and released by ops->close when the
  * transport closes. On failure the transport does not exist and @p impl
  * stays the caller's.
+ * @param ops    the operations; not copied, must outlive the transport.
+ * @param impl   the caller's state, handed to every op.
  * @param label  what the transport talks to (messages); NULL: ops->name.
+ * @param out    receives the handle, or NULL on failure.
+ * @param err    optional, filled on failure.
  * @since 0.1
  */
 RM_API rm_status rm_transport_new(const rm_transport_ops *ops, void *impl,
