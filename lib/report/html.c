@@ -180,28 +180,13 @@ static void passes_and_coverage(FILE *f, const rm_summary *s)
                "<th>Down</th><th>Mean speed</th><th>Fastest</th>"
                "<th>Coverage</th></tr></thead><tbody>\n", n);
     for (int l = RM_LINE_MEDIAL; l <= RM_LINE_LATERAL; l++) {
-        size_t count = 0, up = 0, down = 0, nspeed = 0;
-        double sum = 0.0, peak = NAN;
-        for (size_t i = 0; i < n; i++) {
-            const rm_pass *p = &s->passes[i];
-            if ((int)p->line != l)
-                continue;
-            count++;
-            up += p->direction > 0;
-            down += p->direction < 0;
-            if (isfinite(p->mean_speed_cm_s)) {
-                sum += p->mean_speed_cm_s;
-                nspeed++;
-            }
-            if (isfinite(p->peak_speed_cm_s) &&
-                (!isfinite(peak) || p->peak_speed_cm_s > peak))
-                peak = p->peak_speed_cm_s;
-        }
+        rm_line_passes lp;
+        rm_report_line_passes(s, (rm_line)l, &lp);
         fprintf(f, "<tr><td>%s</td><td class=\"num\">%zu</td>"
                    "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>",
-                rm_line_name((rm_line)l), count, up, down);
-        td_num(f, nspeed ? sum / (double)nspeed : NAN, 1, "cm/s");
-        td_num(f, peak, 1, "cm/s");
+                rm_line_name((rm_line)l), lp.count, lp.up, lp.down);
+        td_num(f, lp.mean_speed_cm_s, 1, "cm/s");
+        td_num(f, lp.peak_speed_cm_s, 1, "cm/s");
         double c = s->coverage[l];
         double w = isfinite(c) ? (c < 0 ? 0 : c > 1 ? 100 : c * 100.0) : 0;
         fprintf(f, "<td><span class=\"bar\"><span style=\"width:%.0f%%\">"

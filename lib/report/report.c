@@ -221,6 +221,32 @@ const char *rm_hold_band(double duration_s)
     return "ok";
 }
 
+void rm_report_line_passes(const rm_summary *s, rm_line line,
+                           rm_line_passes *out)
+{
+    size_t n = s->passes ? s->n_passes : 0, nspeed = 0;
+    double sum = 0.0;
+    *out = (rm_line_passes){ 0, 0, 0, NAN, NAN };
+    for (size_t i = 0; i < n; i++) {
+        const rm_pass *p = &s->passes[i];
+        if (p->line != line)
+            continue;
+        out->count++;
+        out->up += p->direction > 0;
+        out->down += p->direction < 0;
+        if (isfinite(p->mean_speed_cm_s)) {
+            sum += p->mean_speed_cm_s;
+            nspeed++;
+        }
+        if (isfinite(p->peak_speed_cm_s) &&
+            (!isfinite(out->peak_speed_cm_s) ||
+             p->peak_speed_cm_s > out->peak_speed_cm_s))
+            out->peak_speed_cm_s = p->peak_speed_cm_s;
+    }
+    if (nspeed)
+        out->mean_speed_cm_s = sum / (double)nspeed;
+}
+
 double rm_report_scale_max_kpa(const rm_summary *s)
 {
     double m = 0.0;

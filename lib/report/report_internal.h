@@ -60,6 +60,16 @@ const rm_guidance *rm_report_safety_entry(const rm_summary *s);
 /* Advice band of a hold: "short", "ok", "long" against 30-90 s. */
 const char *rm_hold_band(double duration_s);
 
+/* The passes of one line, as the human-readable reports list them. */
+typedef struct rm_line_passes {
+    size_t count, up, down;
+    double mean_speed_cm_s;  /* mean of the passes' mean speeds; NAN if none */
+    double peak_speed_cm_s;  /* fastest pass; NAN if none */
+} rm_line_passes;
+
+void rm_report_line_passes(const rm_summary *s, rm_line line,
+                           rm_line_passes *out);
+
 /* Largest finite pressure in the map and peaks, rounded up to a round
  * number for a colour scale (at least 10 kPa). */
 double rm_report_scale_max_kpa(const rm_summary *s);

@@ -290,32 +290,16 @@ static void passes_section(struct tw *w, const rm_summary *s)
         return;
     }
     for (int l = RM_LINE_UNKNOWN; l <= RM_LINE_LATERAL; l++) {
-        size_t count = 0, up = 0, down = 0, nspeed = 0;
-        double speed_sum = 0.0, peak = NAN;
-        for (size_t i = 0; i < n; i++) {
-            const rm_pass *p = &s->passes[i];
-            if ((int)p->line != l)
-                continue;
-            count++;
-            up += p->direction > 0;
-            down += p->direction < 0;
-            if (isfinite(p->mean_speed_cm_s)) {
-                speed_sum += p->mean_speed_cm_s;
-                nspeed++;
-            }
-            if (isfinite(p->peak_speed_cm_s) &&
-                (!isfinite(peak) || p->peak_speed_cm_s > peak))
-                peak = p->peak_speed_cm_s;
-        }
-        if (count == 0)
+        rm_line_passes lp;
+        rm_report_line_passes(s, (rm_line)l, &lp);
+        if (lp.count == 0)
             continue;
         char mean[32], pk[32];
-        rm_fmt_fixed(mean, sizeof mean,
-                     nspeed ? speed_sum / (double)nspeed : NAN, 1, "-");
-        rm_fmt_fixed(pk, sizeof pk, peak, 1, "-");
+        rm_fmt_fixed(mean, sizeof mean, lp.mean_speed_cm_s, 1, "-");
+        rm_fmt_fixed(pk, sizeof pk, lp.peak_speed_cm_s, 1, "-");
         fprintf(f, "  %-8s %3zu (%zu up, %zu down)  mean %s cm/s, "
                    "fastest %s cm/s\n",
-                rm_line_name((rm_line)l), count, up, down, mean, pk);
+                rm_line_name((rm_line)l), lp.count, lp.up, lp.down, mean, pk);
     }
     wrap(f, "  ", 2,
          "Common advice is slow rolling, about 2.5 cm (an inch) per "
