@@ -35,46 +35,15 @@ static void usage(FILE *f)
 
 int cmd_trend(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "format", required_argument, NULL, 'f' },
-        { "output", required_argument, NULL, 'o' },
-        { "force", no_argument, NULL, 'F' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *cmd = "trend";
-    rm_report_format fmt = RM_REPORT_TEXT;
-    const char *out_path = NULL;
-    int force = 0;
-    int c;
-
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (rm_report_format_parse(optarg, &fmt) != RM_OK ||
-                (fmt != RM_REPORT_TEXT && fmt != RM_REPORT_JSON))
-                return cli_usage_error(cmd, "unknown format '%s' (text or "
-                                       "json)", optarg);
-            break;
-        case 'o':
-            out_path = optarg;
-            break;
-        case 'F':
-            force = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            return EXIT_OK;
-        case ':':
-            return cli_usage_error(cmd, "option '%s' needs a value",
-                                   argv[optind - 1]);
-        default:
-            return cli_usage_error(cmd, "unknown option '%s'",
-                                   argv[optind - 1]);
-        }
-    }
+    struct report_options opt;
+    int rc_opt = report_options_parse(argc, argv, cmd, (1u << RM_REPORT_TEXT) | (1u << RM_REPORT_JSON),
+                                      "text or json", usage, &opt);
+    if (rc_opt >= 0)
+        return rc_opt;
+    rm_report_format fmt = opt.format;
+    const char *out_path = opt.out_path;
+    int force = opt.force;
     if (optind >= argc)
         return cli_usage_error(cmd, "no session files given");
 

@@ -5,6 +5,7 @@
  * never sees a half-written report under the final name.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -124,4 +125,48 @@ int report_output_commit(struct report_output *o, const char *cmd)
     free(o->tmp);
     memset(o, 0, sizeof *o);
     return rc;
+}
+
+int report_options_parse(int argc, char **argv, const char *cmd,
+                         unsigned formats_ok, const char *formats_hint,
+                         void (*usage)(FILE *), struct report_options *o)
+{
+    static const struct option longopts[] = {
+        { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' },
+        { "force", no_argument, NULL, 'F' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+
+    *o = (struct report_options){ RM_REPORT_TEXT, NULL, 0 };
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (rm_report_format_parse(optarg, &o->format) != RM_OK ||
+                !(formats_ok & (1u << o->format)))
+                return cli_usage_error(cmd, "unknown format '%s' (%s)",
+                                       optarg, formats_hint);
+            break;
+        case 'o':
+            o->out_path = optarg;
+            break;
+        case 'F':
+            o->force = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_OK;
+        case ':':
+            return cli_usage_error(cmd, "option '%s' needs a value",
+                                   argv[optind - 1]);
+        default:
+            return cli_usage_error(cmd, "unknown option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    return -1;
 }

@@ -8,6 +8,23 @@
 
 #include <stdio.h>
 
+#include "rollmap.h"
+
+/* The options `report` and `trend` share: -f FORMAT, -o OUT, --force. */
+struct report_options {
+    rm_report_format format;  /* RM_REPORT_TEXT unless -f */
+    const char *out_path;     /* NULL: standard output */
+    int force;
+};
+
+/* Parse them into @p o. @p formats_ok is a bit mask of the formats the
+ * command writes (1u << RM_REPORT_*), @p formats_hint names them for the
+ * message. Returns -1 to go on (operands from optind), else an exit code
+ * (--help shown by @p usage, or a usage error printed). */
+int report_options_parse(int argc, char **argv, const char *cmd,
+                         unsigned formats_ok, const char *formats_hint,
+                         void (*usage)(FILE *), struct report_options *o);
+
 struct report_output {
     FILE *f;          /* where to write once open */
     char *path;       /* final name, NULL for stdout */
