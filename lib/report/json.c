@@ -1,222 +1,229 @@
 /*
  * JSON report: the summary and session metadata as a versioned document
  * (schema RM_REPORT_SCHEMA_VERSION, field by field in
- * docs/report-schema.md). Built with json-c so escaping is right; unknown
- * or non-finite numbers are null.
+ * docs/report-schema.md). Streamed through json_writer.c as it is
+ * written, so memory stays flat however long the session; the bytes are
+ * the ones the json-c tree this replaced printed. Unknown or non-finite
+ * numbers are null.
  */
 #include <math.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
+#include "json_writer.h"
 #include "report_internal.h"
 
 /* A number with a fixed count of decimals (locale-proof), or null. */
-static json_object *num(double v, int decimals)
+static void num(rm_json_writer *w, const char *key, double v, int decimals)
 {
     char buf[64];
-    if (!isfinite(v))
-        return NULL;
+    if (!isfinite(v)) {
+        rm_json_null(w, key);
+        return;
+    }
     rm_fmt_fixed(buf, sizeof buf, v, decimals, "");
-    return json_object_new_double_s(v, buf);
+    rm_json_number_text(w, key, buf);
 }
 
 /* A string from a possibly unterminated char array, as valid UTF-8. */
-static json_object *str(const char *s, size_t max)
+static void str(rm_json_writer *w, const char *key, const char *s,
+                size_t max)
 {
     char clean[3 * RM_NOTES_MAX + 1];
     rm_utf8_clean(s, max, clean, sizeof clean);
-    return json_object_new_string(clean);
+    rm_json_string(w, key, clean);
 }
 
-static json_object *frac_or_null(double frac)
+/* Positions as a fraction ankle (0) -> knee (1): 4 decimals is 0.04 mm
+ * on a 40 cm calf, well below what the alignment resolves. */
+static void frac(rm_json_writer *w, const char *key, double v)
 {
-    return num(frac, 4);
+    num(w, key, v, 4);
 }
 
-/* json_object_object_add with a NULL value stores JSON null, which is
- * what an unknown field should read as. */
-#define ADD(obj, key, val) json_object_object_add((obj), (key), (val))
-
-static json_object *session_obj(const rm_summary *s,
-                                const rm_session_meta *meta)
+static void session_obj(rm_json_writer *w, const rm_summary *s,
+                        const rm_session_meta *meta)
 {
-    json_object *o = json_object_new_object();
     char utc[32];
-    ADD(o, "duration_s", num(s->duration_s, 3));
-    ADD(o, "sample_rate_hz", num(s->rate_hz, 3));
-    ADD(o, "cells", json_object_new_int64(s->cells));
-    ADD(o, "frames", json_object_new_int64((int64_t)s->frames));
-    ADD(o, "dropped_frames", json_object_new_int64((int64_t)s->dropped_frames));
-    ADD(o, "contact_s", num(s->contact_s, 3));
-    ADD(o, "leg", json_object_new_string(rm_leg_name(s->leg)));
+    rm_json_object_open(w, "session");
+    num(w, "duration_s", s->duration_s, 3);
+    num(w, "sample_rate_hz", s->rate_hz, 3);
+    rm_json_int(w, "cells", s->cells);
+    rm_json_int(w, "frames", (int64_t)s->frames);
+    rm_json_int(w, "dropped_frames", (int64_t)s->dropped_frames);
+    num(w, "contact_s", s->contact_s, 3);
+    rm_json_string(w, "leg", rm_leg_name(s->leg));
     rm_fmt_utc(utc, sizeof utc, meta ? meta->start_unix_us : 0);
-    ADD(o, "start_utc", utc[0] ? json_object_new_string(utc) : NULL);
-    ADD(o, "notes", meta ? str(meta->notes, sizeof meta->notes) : NULL);
-    ADD(o, "firmware",
-        meta ? str(meta->desc.firmware, sizeof meta->desc.firmware) : NULL);
-    ADD(o, "serial",
-        meta ? str(meta->desc.serial, sizeof meta->desc.serial) : NULL);
-    ADD(o, "format_version",
-        meta ? json_object_new_int64(meta->format_version) : NULL);
-    return o;
+    rm_json_string(w, "start_utc", utc[0] ? utc : NULL);
+    if (meta) {
+        str(w, "notes", meta->notes, sizeof meta->notes);
+        str(w, "firmware", meta->desc.firmware, sizeof meta->desc.firmware);
+        str(w, "serial", meta->desc.serial, sizeof meta->desc.serial);
+        rm_json_int(w, "format_version", meta->format_version);
+    } else {
+        rm_json_null(w, "notes");
+        rm_json_null(w, "firmware");
+        rm_json_null(w, "serial");
+        rm_json_null(w, "format_version");
+    }
+    rm_json_object_close(w);
 }
 
-static json_object *passes_arr(const rm_summary *s)
+static void calf_obj(rm_json_writer *w, const rm_summary *s)
 {
-    json_object *a = json_object_new_array();
+    rm_json_object_open(w, "calf");
+    rm_json_bool(w, "found", s->calf_found != 0);
+    if (s->calf_found)
+        num(w, "length_cm", s->calf_length_cm, 2);
+    else
+        rm_json_null(w, "length_cm");
+    rm_json_object_close(w);
+}
+
+static void passes_arr(rm_json_writer *w, const rm_summary *s)
+{
+    rm_json_array_open(w, "passes");
     for (size_t i = 0; s->passes && i < s->n_passes; i++) {
         const rm_pass *p = &s->passes[i];
-        json_object *o = json_object_new_object();
-        ADD(o, "start_s", num(p->start_s, 3));
-        ADD(o, "end_s", num(p->end_s, 3));
-        ADD(o, "from_cm", num(p->from_cm, 2));
-        ADD(o, "to_cm", num(p->to_cm, 2));
+        rm_json_object_open(w, NULL);
+        num(w, "start_s", p->start_s, 3);
+        num(w, "end_s", p->end_s, 3);
+        num(w, "from_cm", p->from_cm, 2);
+        num(w, "to_cm", p->to_cm, 2);
         /* +1 towards the knee, -1 towards the ankle: the simulator
          * truth's convention, so the two compare directly. */
-        ADD(o, "direction", json_object_new_int(p->direction > 0   ? 1
-                                                : p->direction < 0 ? -1
-                                                                   : 0));
-        ADD(o, "line", json_object_new_string(rm_line_name(p->line)));
-        ADD(o, "mean_speed_cm_s", num(p->mean_speed_cm_s, 2));
-        ADD(o, "peak_speed_cm_s", num(p->peak_speed_cm_s, 2));
-        json_object_array_add(a, o);
+        rm_json_int(w, "direction", p->direction > 0   ? 1
+                                    : p->direction < 0 ? -1
+                                                       : 0);
+        rm_json_string(w, "line", rm_line_name(p->line));
+        num(w, "mean_speed_cm_s", p->mean_speed_cm_s, 2);
+        num(w, "peak_speed_cm_s", p->peak_speed_cm_s, 2);
+        rm_json_object_close(w);
     }
-    return a;
+    rm_json_array_close(w);
 }
 
-static json_object *holds_arr(const rm_summary *s)
+static void holds_arr(rm_json_writer *w, const rm_summary *s)
 {
-    json_object *a = json_object_new_array();
+    rm_json_array_open(w, "holds");
     for (size_t i = 0; s->holds && i < s->n_holds; i++) {
         const rm_hold *h = &s->holds[i];
-        json_object *o = json_object_new_object();
-        ADD(o, "start_s", num(h->start_s, 3));
-        ADD(o, "end_s", num(h->end_s, 3));
-        ADD(o, "duration_s", num(h->duration_s, 3));
-        ADD(o, "position_cm", num(h->position_cm, 2));
-        ADD(o, "position_frac", frac_or_null(h->position_frac));
-        ADD(o, "line", json_object_new_string(rm_line_name(h->line)));
-        ADD(o, "mean_force_n", num(h->mean_force_n, 2));
-        ADD(o, "peak_force_n", num(h->peak_force_n, 2));
-        ADD(o, "mean_pressure_kpa", num(h->mean_pressure_kpa, 2));
-        ADD(o, "peak_pressure_kpa", num(h->peak_pressure_kpa, 2));
-        ADD(o, "technique",
-            json_object_new_string(rm_technique_name(h->technique)));
-        ADD(o, "flexes", json_object_new_int64(h->flexes));
-        json_object_array_add(a, o);
+        rm_json_object_open(w, NULL);
+        num(w, "start_s", h->start_s, 3);
+        num(w, "end_s", h->end_s, 3);
+        num(w, "duration_s", h->duration_s, 3);
+        num(w, "position_cm", h->position_cm, 2);
+        frac(w, "position_frac", h->position_frac);
+        rm_json_string(w, "line", rm_line_name(h->line));
+        num(w, "mean_force_n", h->mean_force_n, 2);
+        num(w, "peak_force_n", h->peak_force_n, 2);
+        num(w, "mean_pressure_kpa", h->mean_pressure_kpa, 2);
+        num(w, "peak_pressure_kpa", h->peak_pressure_kpa, 2);
+        rm_json_string(w, "technique", rm_technique_name(h->technique));
+        rm_json_int(w, "flexes", h->flexes);
+        rm_json_object_close(w);
     }
-    return a;
+    rm_json_array_close(w);
 }
 
-static json_object *flinches_arr(const rm_summary *s)
+static void flinches_arr(rm_json_writer *w, const rm_summary *s)
 {
-    json_object *a = json_object_new_array();
+    rm_json_array_open(w, "flinches");
     for (size_t i = 0; s->flinches && i < s->n_flinches; i++) {
         const rm_flinch *f = &s->flinches[i];
-        json_object *o = json_object_new_object();
-        ADD(o, "time_s", num(f->time_s, 3));
-        ADD(o, "position_cm", num(f->position_cm, 2));
-        ADD(o, "position_frac", frac_or_null(f->position_frac));
-        ADD(o, "line", json_object_new_string(rm_line_name(f->line)));
-        ADD(o, "force_before_n", num(f->force_before_n, 2));
-        json_object_array_add(a, o);
+        rm_json_object_open(w, NULL);
+        num(w, "time_s", f->time_s, 3);
+        num(w, "position_cm", f->position_cm, 2);
+        frac(w, "position_frac", f->position_frac);
+        rm_json_string(w, "line", rm_line_name(f->line));
+        num(w, "force_before_n", f->force_before_n, 2);
+        rm_json_object_close(w);
     }
-    return a;
+    rm_json_array_close(w);
 }
 
-static json_object *peaks_arr(const rm_summary *s)
+static void peaks_arr(rm_json_writer *w, const rm_summary *s)
 {
-    json_object *a = json_object_new_array();
+    rm_json_array_open(w, "peaks");
     for (size_t i = 0; s->peaks && i < s->n_peaks; i++) {
         const rm_peak *p = &s->peaks[i];
-        json_object *o = json_object_new_object();
-        ADD(o, "position_cm", num(p->position_cm, 2));
-        ADD(o, "position_frac", frac_or_null(p->position_frac));
-        ADD(o, "line", json_object_new_string(rm_line_name(p->line)));
-        ADD(o, "zone", json_object_new_string(rm_zone_name(p->zone)));
-        ADD(o, "pressure_kpa", num(p->pressure_kpa, 2));
-        ADD(o, "passes", json_object_new_int64(p->passes));
-        ADD(o, "score", num(p->score, 3));
-        json_object_array_add(a, o);
+        rm_json_object_open(w, NULL);
+        num(w, "position_cm", p->position_cm, 2);
+        frac(w, "position_frac", p->position_frac);
+        rm_json_string(w, "line", rm_line_name(p->line));
+        rm_json_string(w, "zone", rm_zone_name(p->zone));
+        num(w, "pressure_kpa", p->pressure_kpa, 2);
+        rm_json_int(w, "passes", p->passes);
+        num(w, "score", p->score, 3);
+        rm_json_object_close(w);
     }
-    return a;
+    rm_json_array_close(w);
 }
 
-static json_object *coverage_obj(const rm_summary *s)
+static void coverage_obj(rm_json_writer *w, const rm_summary *s)
 {
-    json_object *o = json_object_new_object();
+    rm_json_object_open(w, "coverage");
     for (int l = RM_LINE_MEDIAL; l <= RM_LINE_LATERAL; l++)
-        ADD(o, rm_line_name((rm_line)l), num(s->coverage[l], 3));
-    return o;
+        num(w, rm_line_name((rm_line)l), s->coverage[l], 3);
+    rm_json_object_close(w);
 }
 
-static json_object *guidance_arr(const rm_summary *s)
+static void guidance_arr(rm_json_writer *w, const rm_summary *s)
 {
-    json_object *a = json_object_new_array();
+    rm_json_array_open(w, "guidance");
     for (size_t i = 0; s->guidance && i < s->n_guidance; i++) {
         const rm_guidance *g = &s->guidance[i];
-        json_object *o = json_object_new_object();
-        ADD(o, "level",
-            json_object_new_string(rm_guidance_level_name(g->level)));
-        ADD(o, "code", str(g->code, sizeof g->code));
-        ADD(o, "text", str(g->text, sizeof g->text));
-        json_object_array_add(a, o);
+        rm_json_object_open(w, NULL);
+        rm_json_string(w, "level", rm_guidance_level_name(g->level));
+        str(w, "code", g->code, sizeof g->code);
+        str(w, "text", g->text, sizeof g->text);
+        rm_json_object_close(w);
     }
-    return a;
+    rm_json_array_close(w);
 }
 
 /* The map only when the engine provided one: bins plus one array per
  * line, ankle to knee, null where the line was not rolled. */
-static json_object *map_obj(const rm_summary *s)
+static void map_obj(rm_json_writer *w, const rm_summary *s)
 {
-    if (!s->map_kpa || s->map_bins == 0)
-        return NULL;
-    json_object *o = json_object_new_object();
-    ADD(o, "bins", json_object_new_int64((int64_t)s->map_bins));
-    for (int l = RM_LINE_MEDIAL; l <= RM_LINE_LATERAL; l++) {
-        json_object *row = json_object_new_array();
-        const float *v = s->map_kpa + (size_t)(l - 1) * s->map_bins;
-        for (size_t i = 0; i < s->map_bins; i++)
-            json_object_array_add(row, num(v[i], 1));
-        ADD(o, rm_line_name((rm_line)l), row);
+    if (!s->map_kpa || s->map_bins == 0) {
+        rm_json_null(w, "map");
+        return;
     }
-    return o;
+    rm_json_object_open(w, "map");
+    rm_json_int(w, "bins", (int64_t)s->map_bins);
+    for (int l = RM_LINE_MEDIAL; l <= RM_LINE_LATERAL; l++) {
+        const float *v = s->map_kpa + (size_t)(l - 1) * s->map_bins;
+        rm_json_array_open(w, rm_line_name((rm_line)l));
+        for (size_t i = 0; i < s->map_bins; i++)
+            num(w, NULL, v[i], 1);
+        rm_json_array_close(w);
+    }
+    rm_json_object_close(w);
 }
 
 rm_status rm_report_json(const rm_summary *s, const rm_session_meta *meta,
                          FILE *out)
 {
     char gen[64];
-    json_object *root = json_object_new_object();
-    if (!root)
-        return RM_ERR_NOMEM;
+    rm_json_writer w;
+    rm_json_init(&w, out);
     snprintf(gen, sizeof gen, "rollmap %s", rm_version_string());
-    ADD(root, "version", json_object_new_string(RM_REPORT_SCHEMA_VERSION));
-    ADD(root, "generator", json_object_new_string(gen));
-    ADD(root, "session", session_obj(s, meta));
-    json_object *calf = json_object_new_object();
-    ADD(calf, "found", json_object_new_boolean(s->calf_found != 0));
-    ADD(calf, "length_cm",
-        s->calf_found ? num(s->calf_length_cm, 2) : NULL);
-    ADD(root, "calf", calf);
-    ADD(root, "passes", passes_arr(s));
-    ADD(root, "holds", holds_arr(s));
-    ADD(root, "flinches", flinches_arr(s));
-    ADD(root, "peaks", peaks_arr(s));
-    ADD(root, "coverage", coverage_obj(s));
-    ADD(root, "guidance", guidance_arr(s));
-    ADD(root, "map", map_obj(s));
-
-    const char *text = json_object_to_json_string_ext(
-        root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                  JSON_C_TO_STRING_NOSLASHESCAPE);
-    rm_status st = RM_ERR_NOMEM;
-    if (text) {
-        fputs(text, out);
-        fputc('\n', out);
-        st = rm_report_stream_status(out);
-    }
-    json_object_put(root);
-    return st;
+    rm_json_object_open(&w, NULL);
+    rm_json_string(&w, "version", RM_REPORT_SCHEMA_VERSION);
+    rm_json_string(&w, "generator", gen);
+    session_obj(&w, s, meta);
+    calf_obj(&w, s);
+    passes_arr(&w, s);
+    holds_arr(&w, s);
+    flinches_arr(&w, s);
+    peaks_arr(&w, s);
+    coverage_obj(&w, s);
+    guidance_arr(&w, s);
+    map_obj(&w, s);
+    rm_json_object_close(&w);
+    rm_status st = rm_json_finish(&w);
+    if (st != RM_OK)
+        return st;
+    fputc('\n', out);
+    return rm_report_stream_status(out);
 }
