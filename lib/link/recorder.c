@@ -50,6 +50,7 @@ struct rm_recorder {
      * queued (valid while count > taken). */
     rm_frame *ring;
     size_t cap, head, count, taken;
+    size_t batch;               /* BLOCK_FRAMES, or half a smaller ring */
     uint64_t since_ms;
     pthread_mutex_t mu;
     pthread_cond_t more;        /* writer: work, flush or close */
@@ -85,7 +86,7 @@ static int writer_due(const rm_recorder *r, uint64_t now_ms)
     size_t waiting = r->count - r->taken;
     if (!waiting)
         return 0;
-    return r->flush_req || r->closing || waiting >= BLOCK_FRAMES ||
+    return r->flush_req || r->closing || waiting >= r->batch ||
            now_ms - r->since_ms >= BLOCK_AGE_MS;
 }
 
@@ -234,6 +235,9 @@ rm_status rm_recorder_new(const char *path, const rm_session_meta *meta,
     if (cap < RING_MIN_FRAMES && !o.queue_frames)
         cap = RING_MIN_FRAMES;
     r->cap = cap;
+    /* A ring smaller than two blocks is written at half full, so the
+     * caller rarely finds it full while the writer is still idle. */
+    r->batch = cap / 2 < BLOCK_FRAMES ? (cap / 2 ? cap / 2 : 1) : BLOCK_FRAMES;
     r->stats.queue_cap_frames = cap;
     r->ring = rm_calloc(cap, sizeof *r->ring);
     if (!r->ring || init_sync(r)) {
@@ -331,7 +335,7 @@ static rm_status enqueue(rm_recorder *r, const rm_frame *frames, size_t n)
         n -= m;
         if (r->count > r->stats.queue_max_frames)
             r->stats.queue_max_frames = r->count;
-        if (r->count - r->taken >= BLOCK_FRAMES)
+        if (r->count - r->taken >= r->batch)
             pthread_cond_signal(&r->more);
     }
     return RM_OK;
