@@ -5,8 +5,13 @@
  * view off. Each frame is stamped (CLOCK_MONOTONIC) when the write holding
  * its last byte returns on the board side, and again when the
  * rm_recorder_push() that consumed it returns; the difference is the
- * latency. This measures the library path, not the rollmap binary, which
- * has no latency hook yet (see docs/performance.md).
+ * latency. This measures the library path, not the rollmap binary:
+ * `make bench` measures the binary itself (`rollmap record --latency-log`
+ * with `vboard --stamp-log`). Kept because it builds against any commit's
+ * library, with or without that option, so old and new code can be
+ * compared with one instrument (docs/live.md: before/after the writer
+ * thread), and because it counts the reading thread's involuntary
+ * context switches, which the binary does not report.
  *
  *   livelat SCENARIO -o OUT.wav [--seed N] [--duration S]
  *

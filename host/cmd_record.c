@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -62,6 +63,11 @@ static void help(void)
         "      --plain          live view as plain lines even on a terminal\n"
         "      --boot-wait MS   how long to wait for the board to answer\n"
         "                       after opening the port (default 5000)\n"
+        "      --latency-log FILE  write 'seq rx_ns consumed_ns' per frame\n"
+        "                       (CLOCK_MONOTONIC: the port read that brought\n"
+        "                       the frame's last byte returned / the engine\n"
+        "                       had it) and print percentiles at the end\n"
+        "                       (default: off)\n"
         "  -h, --help           show this help\n"
         "\n"
         "Example: rollmap record --leg left -o calf-left.wav\n"
@@ -76,6 +82,7 @@ static void help(void)
 enum {
     OPT_SIM = 256, OPT_SEED, OPT_SPEED, OPT_NO_REALTIME, OPT_LEG,
     OPT_DURATION, OPT_NOTES, OPT_FORCE, OPT_BAUD, OPT_PLAIN, OPT_BOOT_WAIT,
+    OPT_LATENCY_LOG,
 };
 
 typedef struct record_args {
@@ -93,6 +100,7 @@ typedef struct record_args {
     liveview_mode view;
     uint64_t baud;
     double boot_wait_ms;
+    const char *latency_log;
 } record_args;
 
 static int parse(int argc, char **argv, record_args *a)
@@ -112,6 +120,7 @@ static int parse(int argc, char **argv, record_args *a)
         { "plain", no_argument, NULL, OPT_PLAIN },
         { "baud", required_argument, NULL, OPT_BAUD },
         { "boot-wait", required_argument, NULL, OPT_BOOT_WAIT },
+        { "latency-log", required_argument, NULL, OPT_LATENCY_LOG },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -170,6 +179,7 @@ static int parse(int argc, char **argv, record_args *a)
                                  &a->boot_wait_ms))
                 return EXIT_USAGE;
             break;
+        case OPT_LATENCY_LOG: a->latency_log = optarg; break;
         case 'h': help(); return -1;
         default: return cli_usage_error(CMD, "unknown option");
         }
@@ -201,6 +211,87 @@ static int open_board(const record_args *a, rm_link **link)
     return board_open(CMD, &b, link);
 }
 
+/*
+ * --latency-log: per frame, when the port read that brought its last
+ * byte returned (rm_link_read_stamped) and when rm_recorder_push returned
+ * with it (the engine has consumed it; the frame is queued for the
+ * writer thread), both CLOCK_MONOTONIC ns, so another process on the
+ * same machine (the bench's virtual board) can match its own stamps by
+ * sequence number. The difference also goes into a histogram for the
+ * percentiles printed at the end: 1 us buckets below 1,024 us, then 512
+ * buckets per power of two (0.2 % wide), up to 2^32 us.
+ * Example: 5,000 us has bit length 13, e = 3, 5000 >> 3 = 625,
+ * bucket 1024 + 2 * 512 + 113 = 2161, whose lower bound is 625 << 3.
+ */
+#define LAT_BUCKETS (1024 + 22 * 512)
+
+typedef struct latency_log {
+    FILE *fp;
+    uint64_t count[LAT_BUCKETS];
+    uint64_t frames, max_us;
+    int write_failed;
+} latency_log;
+
+static unsigned lat_bucket(uint64_t us)
+{
+    if (us < 1024)
+        return (unsigned)us;
+    if (us > UINT32_MAX)
+        us = UINT32_MAX;
+    unsigned bits = 0;
+    for (uint64_t v = us; v; v >>= 1)
+        bits++;
+    unsigned e = bits - 10;
+    return 1024 + (e - 1) * 512 + (unsigned)(us >> e) - 512;
+}
+
+static uint64_t lat_bucket_floor_us(unsigned b)
+{
+    if (b < 1024)
+        return b;
+    unsigned e = (b - 1024) / 512 + 1;
+    return (uint64_t)((b - 1024) % 512 + 512) << e;
+}
+
+/* The smallest latency that at least @p q of the frames did not exceed
+ * (the floor of its bucket). */
+static uint64_t lat_quantile_us(const latency_log *L, double q)
+{
+    uint64_t want = (uint64_t)ceil(q * (double)L->frames);
+    uint64_t seen = 0;
+    for (unsigned b = 0; b < LAT_BUCKETS; b++) {
+        seen += L->count[b];
+        if (seen >= want && seen)
+            return lat_bucket_floor_us(b);
+    }
+    return L->max_us;
+}
+
+static void lat_note(latency_log *L, const rm_frame *f, const int64_t *rx_ns,
+                     size_t n, int64_t done_ns)
+{
+    if (!L)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t us = done_ns > rx_ns[i]
+                          ? (uint64_t)(done_ns - rx_ns[i]) / 1000u : 0;
+        L->count[lat_bucket(us)]++;
+        L->frames++;
+        if (us > L->max_us)
+            L->max_us = us;
+        if (fprintf(L->fp, "%" PRIu32 " %" PRId64 " %" PRId64 "\n", f[i].seq,
+                    rx_ns[i], done_ns) < 0)
+            L->write_failed = 1;
+    }
+}
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 /* Board time since the first frame, for --duration. */
 typedef struct clock_state {
     int have_first;
@@ -213,8 +304,9 @@ typedef struct clock_state {
  * *keep: frames recorded; *full: the duration is reached. Non-zero when
  * the recorder failed.
  */
-static int push_kept(rm_recorder *rec, const rm_frame *buf, size_t got,
-                     double duration_s, clock_state *clk, size_t *keep,
+static int push_kept(rm_recorder *rec, const rm_frame *buf,
+                     const int64_t *rx_ns, size_t got, double duration_s,
+                     clock_state *clk, latency_log *lat, size_t *keep,
                      int *full)
 {
     *keep = got;
@@ -230,7 +322,13 @@ static int push_kept(rm_recorder *rec, const rm_frame *buf, size_t got,
             break;
         }
     }
-    return *keep && rm_recorder_push(rec, buf, *keep) != RM_OK;
+    if (!*keep)
+        return 0;
+    if (rm_recorder_push(rec, buf, *keep) != RM_OK)
+        return 1;
+    if (lat)
+        lat_note(lat, buf, rx_ns, *keep, mono_ns());
+    return 0;
 }
 
 static void default_name(char *buf, size_t cap)
@@ -239,6 +337,34 @@ static void default_name(char *buf, size_t cap)
     struct tm tm;
     localtime_r(&now, &tm);
     strftime(buf, cap, "rollmap-%Y%m%d-%H%M%S.wav", &tm);
+}
+
+/*
+ * Close the latency log; with @p rec, first print the percentiles and
+ * what the writer thread's queue went through (stderr). Non-zero when
+ * the log could not be written in full.
+ */
+static int lat_close(latency_log *L, const rm_recorder *rec)
+{
+    if (!L)
+        return 0;
+    if (rec && L->frames) {
+        rm_recorder_stats rs;
+        rm_recorder_get_stats(rec, &rs);
+        cli_error(CMD, "latency, port read -> engine, %" PRIu64 " frames: "
+                       "p50 %" PRIu64 " us, p99 %" PRIu64 " us, max %" PRIu64
+                       " us; writer queue: at most %" PRIu64 " of %" PRIu64
+                       " frames, %" PRIu64 " full waits (%.1f ms), longest "
+                       "write %.1f ms",
+                  L->frames, lat_quantile_us(L, 0.5), lat_quantile_us(L, 0.99),
+                  L->max_us, rs.queue_max_frames, rs.queue_cap_frames,
+                  rs.full_waits, rs.full_wait_us / 1e3,
+                  rs.write_max_us / 1e3);
+    }
+    int bad = L->write_failed | ferror(L->fp);
+    bad |= fclose(L->fp) != 0;
+    free(L);
+    return bad;
 }
 
 static int64_t unix_us_now(void)
@@ -267,11 +393,28 @@ int cmd_record(int argc, char **argv)
                   a.output);
         return EXIT_RUNTIME;
     }
+    latency_log *lat = NULL;
+    if (a.latency_log) {
+        lat = calloc(1, sizeof *lat);
+        if (!lat || !(lat->fp = fopen(a.latency_log, "w"))) {
+            cli_error(CMD, "%s: %s", a.latency_log,
+                      lat ? strerror(errno) : "out of memory");
+            free(lat);
+            return EXIT_RUNTIME;
+        }
+        /* One line per frame (~40 B, 40 kB/s at 1 kHz): buffered, so the
+         * read thread makes a write() call about once a second. */
+        setvbuf(lat->fp, NULL, _IOFBF, 1 << 16);
+        fprintf(lat->fp, "# rollmap record latency log: seq rx_ns "
+                         "consumed_ns (CLOCK_MONOTONIC)\n");
+    }
 
     rm_link *link = NULL;
     rc = open_board(&a, &link);
-    if (rc)
+    if (rc) {
+        lat_close(lat, NULL);
         return rc;
+    }
     const rm_descriptor *desc = rm_link_descriptor(link);
 
     rm_session_meta meta;
@@ -290,6 +433,7 @@ int cmd_record(int argc, char **argv)
     if (st != RM_OK) {
         cli_error(CMD, "%s", err.msg);
         rm_link_close(link);
+        lat_close(lat, NULL);
         return cli_exit_for(st);
     }
     if (!rm_recorder_engine(rec) && a.view != LIVEVIEW_OFF)
@@ -320,7 +464,8 @@ int cmd_record(int argc, char **argv)
     FILE *out = a.port && !strcmp(a.port, "-") ? stderr : stdout;
     liveview *view = liveview_new(out, a.view, desc);
     rm_frame *buf = malloc(READ_FRAMES * sizeof *buf);
-    if (!buf) {
+    int64_t *rx_ns = malloc(READ_FRAMES * sizeof *rx_ns);
+    if (!buf || !rx_ns) {
         cli_error(CMD, "out of memory");
         rc = EXIT_RUNTIME;
         goto done;
@@ -338,13 +483,15 @@ int cmd_record(int argc, char **argv)
             break;
         }
         size_t got = 0;
-        st = rm_link_read(link, buf, READ_FRAMES, &got, READ_WAIT_MS);
+        st = rm_link_read_stamped(link, buf, rx_ns, READ_FRAMES, &got,
+                                  READ_WAIT_MS);
         if (got) {
             size_t keep = 0;
             int full = 0;
             if (!clk.have_first)
                 liveview_origin(view, &buf[0]);
-            if (push_kept(rec, buf, got, a.duration_s, &clk, &keep, &full)) {
+            if (push_kept(rec, buf, rx_ns, got, a.duration_s, &clk, lat,
+                          &keep, &full)) {
                 cli_error(CMD, "%s", rm_recorder_errmsg(rec));
                 rc = EXIT_RUNTIME;
                 break;
@@ -396,11 +543,13 @@ int cmd_record(int argc, char **argv)
          * (the link queued it while waiting for the ack). */
         rm_link_stop(link);
         size_t got = 0;
-        while (rm_link_read(link, buf, READ_FRAMES, &got, 0) == RM_OK &&
+        while (rm_link_read_stamped(link, buf, rx_ns, READ_FRAMES, &got,
+                                    0) == RM_OK &&
                got) {
             size_t keep = 0;
             int full = 0;
-            if (push_kept(rec, buf, got, a.duration_s, &clk, &keep, &full))
+            if (push_kept(rec, buf, rx_ns, got, a.duration_s, &clk, lat,
+                          &keep, &full))
                 break;
             if (keep)
                 last = buf[keep - 1];
@@ -427,6 +576,7 @@ done:
         liveview_free(view);
     }
     free(buf);
+    free(rx_ns);
     rm_decoder_stats ds;
     rm_link_stats(link, &ds);
     rm_link_close(link);
@@ -446,6 +596,13 @@ done:
               a.output, (unsigned long long)ds.frames_lost,
               (unsigned long long)ds.bytes_discarded,
               ds.bytes_discarded == 1 ? "" : "s");
+
+    if (lat_close(lat, rec) && a.latency_log) {
+        cli_error(CMD, "%s: could not write the whole latency log",
+                  a.latency_log);
+        if (rc == EXIT_OK)
+            rc = EXIT_RUNTIME;
+    }
 
     const rm_engine *e = rm_recorder_engine(rec);
     const rm_summary *sum = e ? rm_engine_summary(e) : NULL;

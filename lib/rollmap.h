@@ -1056,6 +1056,24 @@ RM_API rm_status rm_link_store_calibration(rm_link *l);
 RM_API rm_status rm_link_read(rm_link *l, rm_frame *buf, size_t cap,
                               size_t *got, unsigned timeout_ms);
 
+/**
+ * rm_link_read(), and for each frame the moment its last byte came out of
+ * the transport: CLOCK_MONOTONIC in ns, taken when the transport read
+ * whose bytes completed the frame returned (before decoding). For
+ * measuring the live path's latency (`rollmap record --latency-log`).
+ * @param l           the link.
+ * @param buf         filled with up to @p cap frames.
+ * @param rx_ns       filled with one time per frame; may be NULL.
+ * @param cap         room in @p buf and @p rx_ns.
+ * @param got         frames returned.
+ * @param timeout_ms  longest wait when no frame is queued.
+ * @return as rm_link_read().
+ * @since 0.1
+ */
+RM_API rm_status rm_link_read_stamped(rm_link *l, rm_frame *buf,
+                                      int64_t *rx_ns, size_t cap,
+                                      size_t *got, unsigned timeout_ms);
+
 /** Non-zero once the transport reported end of stream. @since 0.1 */
 RM_API int rm_link_ended(const rm_link *l);
 
@@ -1074,11 +1092,14 @@ RM_API void rm_link_close(rm_link *l);
 /*
  * The recorder: one stream of frames into the session writer AND the
  * engine (the same rm_engine_push the offline report uses). Frames reach
- * the engine at once and the file in blocks (at most 100 ms later); the
- * writer syncs to disk once a second.
+ * the engine at once, on the caller's thread; the file is written by a
+ * thread the recorder starts, fed through a bounded queue, in blocks (at
+ * most 100 ms after a frame was pushed) and synced to disk once a second,
+ * so a slow disk never holds up the thread that reads the board.
  */
 /** Session writer plus engine on one stream of frames. Opaque;
- *  rm_recorder_new() / rm_recorder_free(). One thread at a time. */
+ *  rm_recorder_new() / rm_recorder_free(). One thread at a time (the
+ *  recorder's own writer thread is internal: it calls no callback). */
 typedef struct rm_recorder rm_recorder;
 
 /** Options for rm_recorder_new(); NULL or zero: defaults. @since 0.1 */
@@ -1087,6 +1108,10 @@ typedef struct rm_recorder_options {
     int no_engine;                     /**< record only */
     const rm_engine_config *engine_cfg;      /**< NULL: defaults */
     const rm_engine_callbacks *engine_cb;    /**< NULL: none */
+    /** Frames the queue to the writer thread holds; 0: 4 s at the
+     *  board's rate, at least 1024. When it is full, rm_recorder_push()
+     *  waits for the writer (nothing is dropped). @since 0.1 */
+    size_t queue_frames;
 } rm_recorder_options;
 
 /**
@@ -1101,19 +1126,30 @@ RM_API rm_status rm_recorder_new(const char *path,
                                  rm_recorder **out, rm_error *err);
 
 /**
- * Record @p n frames. A failing engine is dropped (the message is kept)
- * and recording goes on; a failing writer is an error.
+ * Record @p n frames: the engine consumes them before this returns; they
+ * are copied into the writer thread's queue. When the queue is full this
+ * waits until the writer has taken frames out: nothing is dropped (frames
+ * the board sends meanwhile wait in the OS and the board; what the board
+ * cannot keep it counts, and the file marks the gap). A failing engine is
+ * dropped (the message is kept) and recording goes on; a failed write on
+ * the writer thread is returned here, by the next push after it happened,
+ * with rm_recorder_errmsg() naming the file and the cause; the file stays
+ * valid up to its last whole frame.
  * @since 0.1
  */
 RM_API rm_status rm_recorder_push(rm_recorder *r, const rm_frame *frames,
                                   size_t n);
 
-/** Hand buffered frames to the writer now. @since 0.1 */
+/** Write every queued frame now and wait until the writer thread has
+ *  (the once-a-second sync is not forced). Returns the writer's failure,
+ *  if any. @since 0.1 */
 RM_API rm_status rm_recorder_flush(rm_recorder *r);
 
 /**
- * Flush, finish the engine and close the file. The engine's summary stays
- * readable until rm_recorder_free(). The file is valid even on error.
+ * Write out the queue, end the writer thread, finish the engine and close
+ * the file. Returns a write failure even when it came after the last
+ * push. The engine's summary stays readable until rm_recorder_free().
+ * The file is valid even on error.
  * @since 0.1
  */
 RM_API rm_status rm_recorder_finish(rm_recorder *r);
@@ -1127,6 +1163,26 @@ RM_API const rm_engine *rm_recorder_engine(const rm_recorder *r);
 RM_API uint64_t rm_recorder_frames(const rm_recorder *r);
 /** Frames known lost (sequence gaps). @since 0.1 */
 RM_API uint64_t rm_recorder_dropped(const rm_recorder *r);
+
+/** What the writer thread's queue went through (rm_recorder_get_stats()).
+ *  @since 0.1 */
+typedef struct rm_recorder_stats {
+    uint64_t queue_cap_frames;  /**< frames the queue holds */
+    uint64_t queue_max_frames;  /**< most frames ever waiting in it */
+    uint64_t full_waits;        /**< pushes that found it full and waited */
+    uint64_t full_wait_us;      /**< time those pushes waited, in total */
+    uint64_t writes;            /**< block writes by the writer thread */
+    uint64_t write_max_us;      /**< longest block write (with its sync) */
+} rm_recorder_stats;
+
+/**
+ * Copy the queue's counters into @p out (zeros when @p r is NULL).
+ * @param r    the recorder.
+ * @param out  filled; must not be NULL.
+ * @since 0.1
+ */
+RM_API void rm_recorder_get_stats(const rm_recorder *r,
+                                  rm_recorder_stats *out);
 
 /** Why the engine was dropped or the last failure; "" if none. */
 RM_API const char *rm_recorder_errmsg(const rm_recorder *r);

@@ -28,8 +28,12 @@ struct rm_link {
     int waiting, ack_seen;
     uint8_t want_id;
     rm_ack ack;
-    /* Sample frames decoded but not yet handed out: [head, count). */
+    /* Sample frames decoded but not yet handed out: [head, count), and
+     * beside each the CLOCK_MONOTONIC ns when the transport read that
+     * completed it returned (rm_link_read_stamped). */
     rm_frame *queue;
+    int64_t *q_rx_ns;
+    int64_t rx_ns;              /* stamp of the read being decoded */
     size_t q_head, q_count, q_cap;
     int q_overflow;             /* allocation failed while queueing */
     /* An error seen after frames were queued, returned once they are. */
@@ -48,10 +52,16 @@ static void on_frame(const rm_frame *f, void *user)
         if (l->q_head) { /* compact before growing */
             memmove(l->queue, l->queue + l->q_head,
                     l->q_count * sizeof *l->queue);
+            memmove(l->q_rx_ns, l->q_rx_ns + l->q_head,
+                    l->q_count * sizeof *l->q_rx_ns);
             l->q_head = 0;
         } else {
             size_t cap = l->q_cap ? l->q_cap * 2 : 256;
-            rm_frame *q = rm_realloc_array(l->queue, cap, sizeof *q);
+            int64_t *ns = rm_realloc_array(l->q_rx_ns, cap, sizeof *ns);
+            if (ns)
+                l->q_rx_ns = ns;
+            rm_frame *q = ns ? rm_realloc_array(l->queue, cap, sizeof *q)
+                             : NULL;
             if (!q) {
                 l->q_overflow = 1;
                 return;
@@ -60,6 +70,7 @@ static void on_frame(const rm_frame *f, void *user)
             l->q_cap = cap;
         }
     }
+    l->q_rx_ns[l->q_head + l->q_count] = l->rx_ns;
     l->queue[l->q_head + l->q_count++] = *f;
 }
 
@@ -105,7 +116,8 @@ static rm_status pump(rm_link *l, unsigned timeout_ms)
         l->ended = 1;
         return RM_OK;
     }
-    l->last_byte_ms = rm_mono_ms();
+    l->rx_ns = rm_mono_ns();
+    l->last_byte_ms = (uint64_t)l->rx_ns / 1000000u;
     rm_decoder_feed(l->dec, l->buf, got);
     if (l->q_overflow)
         return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_NOMEM,
@@ -403,12 +415,14 @@ rm_status rm_link_store_calibration(rm_link *l)
     return command(l, &c, wait, COMMAND_TRIES, NULL);
 }
 
-static size_t take(rm_link *l, rm_frame *buf, size_t cap)
+static size_t take(rm_link *l, rm_frame *buf, int64_t *rx_ns, size_t cap)
 {
     size_t n = l->q_count < cap ? l->q_count : cap;
     if (!n)
         return 0; /* the queue may not exist yet: no pointer arithmetic */
     memcpy(buf, l->queue + l->q_head, n * sizeof *buf);
+    if (rx_ns)
+        memcpy(rx_ns, l->q_rx_ns + l->q_head, n * sizeof *rx_ns);
     l->q_head += n;
     l->q_count -= n;
     if (!l->q_count)
@@ -427,6 +441,12 @@ static uint64_t stall_ms(const rm_link *l)
 
 rm_status rm_link_read(rm_link *l, rm_frame *buf, size_t cap, size_t *got,
                        unsigned timeout_ms)
+{
+    return rm_link_read_stamped(l, buf, NULL, cap, got, timeout_ms);
+}
+
+rm_status rm_link_read_stamped(rm_link *l, rm_frame *buf, int64_t *rx_ns,
+                               size_t cap, size_t *got, unsigned timeout_ms)
 {
     if (!got)
         return RM_ERR_ARG;
@@ -454,7 +474,7 @@ rm_status rm_link_read(rm_link *l, rm_frame *buf, size_t cap, size_t *got,
                               stall_ms(l) / 1000.0);
         }
     }
-    *got = take(l, buf, cap);
+    *got = take(l, buf, rx_ns, cap);
     return RM_OK;
 }
 
@@ -494,5 +514,6 @@ void rm_link_close(rm_link *l)
     rm_decoder_free(l->dec);
     rm_transport_close(l->t);
     rm_free(l->queue);
+    rm_free(l->q_rx_ns);
     rm_free(l);
 }

@@ -28,5 +28,15 @@ rm_status rm_transport_wrap(const rm_transport_ops *ops, void *impl,
 uint64_t rm_mono_ms(void);
 /* Microseconds on the monotonic clock. */
 uint64_t rm_mono_us(void);
+/* Nanoseconds on the monotonic clock (CLOCK_MONOTONIC, as the stamps of
+ * rm_link_read_stamped()). */
+int64_t rm_mono_ns(void);
+
+/*
+ * Fault injection for tests: the recorder's writer thread sleeps
+ * @p delay_us before every block write, as a slow disk would, so a test
+ * can fill the queue. Never used outside tests.
+ */
+void rm_recorder_slow_writer(rm_recorder *r, unsigned delay_us);
 
 #endif

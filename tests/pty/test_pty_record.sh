@@ -72,9 +72,12 @@ if start_board basic basic --seed 7 --speed 8; then
         ok "basic: $(cat "$tmp/basic.cmp"), in order, none missing" || bad "basic: frames differ"
 fi
 
-# 2. 32 cells at 1 kHz, 60 s of board time (at 6x: ~10 s), none lost.
-if start_board stress stress --seed 3 --duration 61 --speed 6; then
-    record stress --duration 60
+# 2. 32 cells at 1 kHz, 60 s of board time (at 6x: ~10 s), none lost;
+#    with the latency log: one line per frame recorded, in the board's
+#    order, the engine never before the port read, and the summary line.
+if start_board stress stress --seed 3 --duration 61 --speed 6 \
+        --stamp-log "$tmp/stress.stamps"; then
+    record stress --duration 60 --latency-log "$tmp/stress.lat"
     stop_board
     [ $rc -eq 0 ] && ok "stress: exit 0" || { bad "stress: exit $rc"; cat "$tmp/stress.err"; }
     "$T/simcmp" "$tmp/stress.wav" stress 3 --duration 61 --within 60 \
@@ -83,6 +86,22 @@ if start_board stress stress --seed 3 --duration 61 --speed 6; then
     grep -q "lost 0 in gaps, 0 corrupt" "$tmp/stress.err" &&
         ok "stress: decoder saw no gap and no corruption" ||
         bad "stress: $(tail -1 "$tmp/stress.err")"
+    # Lines of the log, and the same count of the board's first stamps.
+    n=$(grep -vc '^#' "$tmp/stress.lat")
+    if [ "$n" -gt 0 ] &&
+       grep -v '^#' "$tmp/stress.lat" | awk '$3 < $2 { bad = 1 } END { exit bad }' &&
+       [ "$(grep -v '^#' "$tmp/stress.lat" | cut -d' ' -f1 | cksum)" = \
+         "$(head -n "$n" "$tmp/stress.stamps" | cut -d' ' -f1 | cksum)" ]; then
+        ok "stress: latency log: $n frames, same sequence as the board sent"
+    else
+        bad "stress: latency log ($n lines) does not match the board's frames"
+    fi
+    grep -q "frames in the file\|frames ([0-9.]* s) in" "$tmp/stress.err" &&
+        [ "$n" = "$(sed -n 's/.* \([0-9]*\) frames (.*/\1/p' "$tmp/stress.err")" ] &&
+        grep -q "latency, port read -> engine, $n frames: p50 [0-9]* us, p99" \
+            "$tmp/stress.err" &&
+        ok "stress: $(grep -o 'latency, port read.*' "$tmp/stress.err")" ||
+        bad "stress: latency summary: $(tail -2 "$tmp/stress.err")"
 fi
 
 # 3. Unplugged mid-session: exit 1, clear message, nothing received lost.

@@ -5,11 +5,14 @@
  * pty slave path on stdout, then serves until the scenario ends.
  *
  *   vboard SCENARIO [--seed N] [--speed X | --no-realtime]
- *          [--duration S] [--cut-after-frames N]
+ *          [--duration S] [--cut-after-frames N] [--stamp-log FILE]
  *
  * --cut-after-frames N closes the pty after N frames (any type): the
  * board "unplugged" mid-session. On exit (end, cut, SIGTERM) it prints
  * "vboard: sent N sample frames" on stderr: what the host must have.
+ * --stamp-log FILE writes "seq write_ns" per sample frame: CLOCK_MONOTONIC
+ * when the write() holding the frame's last byte returned, to match with
+ * `rollmap record --latency-log` by sequence number (bench/run.py).
  */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
@@ -21,6 +24,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rollmap.h"
@@ -33,11 +37,27 @@ static void on_signal(int sig)
 }
 
 /* Sample frames the board has written to the pty, counted by decoding
- * its own output: the number the host must have recorded. */
+ * its own output (the number the host must have recorded), and stamped
+ * with the time the write holding their last byte returned. */
+typedef struct own_output {
+    unsigned long long sent;
+    FILE *stamps;           /* --stamp-log, or NULL */
+    long long write_ns;     /* when the write being decoded returned */
+} own_output;
+
 static void count_frame(const rm_frame *f, void *user)
 {
-    (void)f;
-    ++*(unsigned long long *)user;
+    own_output *o = user;
+    o->sent++;
+    if (o->stamps)
+        fprintf(o->stamps, "%lu %lld\n", (unsigned long)f->seq, o->write_ns);
+}
+
+static long long mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -65,12 +85,13 @@ int main(int argc, char **argv)
     if (argc < 2) {
         fprintf(stderr, "usage: vboard SCENARIO [--seed N] [--speed X] "
                         "[--no-realtime] [--duration S] "
-                        "[--cut-after-frames N]\n");
+                        "[--cut-after-frames N] [--stamp-log FILE]\n");
         return 2;
     }
     rm_vboard_options o = { 0 };
     o.sim.seed = 1;
     long cut_frames = -1;
+    own_output own_out = { 0 };
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--seed") && i + 1 < argc)
             o.sim.seed = strtoull(argv[++i], NULL, 0);
@@ -82,7 +103,13 @@ int main(int argc, char **argv)
             o.sim.duration_s = atof(argv[++i]);
         else if (!strcmp(argv[i], "--cut-after-frames") && i + 1 < argc)
             cut_frames = atol(argv[++i]);
-        else {
+        else if (!strcmp(argv[i], "--stamp-log") && i + 1 < argc) {
+            own_out.stamps = fopen(argv[++i], "w");
+            if (!own_out.stamps) {
+                perror("vboard: --stamp-log");
+                return 1;
+            }
+        } else {
             fprintf(stderr, "vboard: unknown option %s\n", argv[i]);
             return 2;
         }
@@ -90,9 +117,8 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
-    unsigned long long sent = 0;
     rm_decoder *own = NULL;
-    rm_decoder_callbacks cb = { .on_frame = count_frame, .user = &sent };
+    rm_decoder_callbacks cb = { .on_frame = count_frame, .user = &own_out };
     rm_decoder_new(&cb, &own, NULL);
     rm_transport *t = NULL;
     rm_error err = { 0 };
@@ -144,6 +170,7 @@ int main(int argc, char **argv)
             }
             if (write_all(m, buf, n))
                 break;
+            own_out.write_ns = mono_ns();
             rm_decoder_feed(own, buf, n);
             if (n < got || (cut_frames >= 0 && delimiters >= cut_frames))
                 break; /* "unplug" */
@@ -170,6 +197,8 @@ int main(int argc, char **argv)
     close(m);
     rm_transport_close(t);
     rm_decoder_free(own);
-    fprintf(stderr, "vboard: sent %llu sample frames\n", sent);
+    if (own_out.stamps)
+        fclose(own_out.stamps);
+    fprintf(stderr, "vboard: sent %llu sample frames\n", own_out.sent);
     return 0;
 }
