@@ -46,14 +46,27 @@ double rm_align_template(double x)
 #define L_MIN_CM 22.0
 #define L_MAX_CM 48.0
 #define L_STEP_CM 0.5
+/* Offsets are tried on the profile bins' own grid (A_STEP_CM must equal
+ * RM_BIN_CM): every bin of every tried offset then falls on one grid of
+ * calf places per length, so the template is evaluated once per length,
+ * not once per bin and offset. */
 #define A_STEP_CM 0.5
 /* Contact may reach a little past the ends (heel cord, knee crease). */
 #define END_SLACK 0.03
+/* Template table entries: the calf grid at A_STEP_CM over [-slack,
+ * 1 + slack] of the length, plus one entry beyond each end (parabolic
+ * refinement looks one step outside the searched offsets). 48 cm:
+ * floor(1.06 x 48 / 0.5) + 3 = 104 entries. */
+#define TMPL_CAP 128
 /* Cross-correlation refinement looks this far either side (cm). */
 #define XC_SEARCH_CM 4.0
 #define XC_NFFT 512
 /* Stretches voting on orientation and length. */
 #define VOTERS 12
+
+/* In 1/1000 cm, so that the comparison is an integer constant one. */
+_Static_assert((int)(A_STEP_CM * 1000.0) - (int)(RM_BIN_CM * 1000.0) == 0,
+               "offsets must step by exactly one profile bin");
 
 /* Bin centre of bin b, encoder cm relative to the stretch's enc0. */
 static double bin_e(int b)
@@ -69,68 +82,159 @@ static double stretch_span(const rm_stretch *s)
 }
 
 /*
- * Weighted least squares of the stretch's mean widths against gain x
- * template at x = a + dir * e, gain fitted in closed form. Bins placed
- * past the calf ends cost as if the width were wrong by half.
+ * The template on the calf grid of one length: entry k is the calf place
+ * x_k = -END_SLACK * len + (k - 1) * A_STEP_CM; entries 1..k_in lie on
+ * the calf (with its slack), entries 0 and k_in + 1 just beyond.
+ * Example: len 40 cm -> x_1 = -1.2 cm, k_in = floor(42.4 / 0.5) + 1 = 85
+ * (x_85 = 40.8 cm), 87 entries.
  */
-static double stretch_cost(const rm_stretch *s, int dir, double len,
-                           double a, double *gain)
+typedef struct fit_tmpl {
+    double len_cm;
+    int k_in;                 /* last entry on the calf; 0: none */
+    double t[TMPL_CAP];       /* template width, 0 beyond the calf */
+    double t2[TMPL_CAP];      /* its square */
+    unsigned char in[TMPL_CAP];
+} fit_tmpl;
+
+static void tmpl_build(fit_tmpl *T, double len)
 {
-    double smt = 0, stt = 0, smm = 0, w_out = 0, w_all = 0;
+    memset(T, 0, sizeof *T);
+    T->len_cm = len;
+    if (!(len > 0))
+        return;
+    double k_in = floor((1.0 + 2.0 * END_SLACK) * len / A_STEP_CM + 1e-6);
+    if (!(k_in + 3.0 <= (double)TMPL_CAP))
+        return; /* longer than any calf searched: nothing fits */
+    T->k_in = (int)k_in + 1;
+    for (int k = 1; k <= T->k_in; k++) {
+        double x = -END_SLACK * len + (double)(k - 1) * A_STEP_CM;
+        double t = rm_align_template(x / len);
+        T->t[k] = t;
+        T->t2[k] = t * t;
+        T->in[k] = 1;
+    }
+}
+
+/*
+ * One stretch's width profile as the fit reads it, in calf order for one
+ * encoder direction (dir > 0: bin bmin first): per bin its tick count n,
+ * n * m and n * m^2, m the bin's mean width (mm); empty bins weigh 0.
+ */
+typedef struct fit_prof {
+    int nb;                   /* bins, bmax - bmin + 1; 0: nothing to fit */
+    double e_lo, e_hi;        /* encoder cm of the first and last bin */
+    double w_all, smm;        /* sums of n and of n m^2 over the stretch */
+    double n[RM_SBINS], nm[RM_SBINS], nmm[RM_SBINS];
+} fit_prof;
+
+static void prof_build(fit_prof *p, const rm_stretch *s, int dir)
+{
+    p->nb = 0;
+    p->w_all = p->smm = 0.0;
+    if (!s->wsum || !s->n || s->bmax < s->bmin ||
+        s->bmax - s->bmin + 1 > RM_SBINS)
+        return;
+    p->nb = s->bmax - s->bmin + 1;
+    p->e_lo = bin_e(s->bmin);
+    p->e_hi = bin_e(s->bmax);
     for (int b = s->bmin; b <= s->bmax; b++) {
+        int j = dir > 0 ? b - s->bmin : s->bmax - b;
         double n = s->n[b - s->bmin];
-        if (n <= 0)
-            continue;
-        double m = s->wsum[b - s->bmin] / n;
-        double r = (a + dir * bin_e(b)) / len;
-        w_all += n;
-        if (r < -END_SLACK || r > 1.0 + END_SLACK) {
+        double m = n > 0 ? s->wsum[b - s->bmin] / n : 0.0;
+        if (!(n > 0))
+            n = 0.0;
+        p->n[j] = n;
+        p->nm[j] = n * m;
+        p->nmm[j] = n * m * m;
+        p->w_all += n;
+        p->smm += n * m * m;
+    }
+}
+
+/* Offsets tried for a profile: i = 0..n_a-1, offset lo + i * A_STEP_CM
+ * puts its calf-order bin j on template entry i + j + 1. */
+static int offsets(const fit_prof *p, int dir, const fit_tmpl *T, double *lo)
+{
+    *lo = dir > 0 ? -END_SLACK * T->len_cm - p->e_lo
+                  : -END_SLACK * T->len_cm + p->e_hi;
+    return T->k_in - p->nb + 1;
+}
+
+/*
+ * Weighted least squares of the stretch's mean widths against gain x
+ * template at offset i (any i from -1 to n_a), gain fitted in closed
+ * form. Bins placed past the calf ends cost as if the width were wrong
+ * by half.
+ */
+static double cost_at(const fit_prof *p, const fit_tmpl *T, int i,
+                      double *gain)
+{
+    double smt = 0, stt = 0, smm = 0, w_out = 0;
+    for (int j = 0; j < p->nb; j++) {
+        int k = i + j + 1;
+        double n = p->n[j];
+        if (k < 0 || k >= TMPL_CAP || !T->in[k]) {
             w_out += n;
             continue;
         }
-        double t = rm_align_template(r);
-        smt += n * m * t;
+        double t = T->t[k];
+        smt += p->nm[j] * t;
         stt += n * t * t;
-        smm += n * m * m;
+        smm += p->nmm[j];
     }
-    if (w_all <= 0)
+    if (p->w_all <= 0)
         return INFINITY;
     double g = stt > 0 ? smt / stt : 0.0;
     if (gain)
         *gain = g;
     double sse = smm - g * smt; /* sum n (m - g t)^2 at the optimum g */
-    double mean_sq = (smm + 1e-9) / (w_all - w_out + 1e-9);
+    double mean_sq = (smm + 1e-9) / (p->w_all - w_out + 1e-9);
     return sse + w_out * 0.25 * mean_sq;
 }
 
-/* Best offset of one stretch for (dir, len); INFINITY if it cannot fit. */
-static double best_offset(const rm_stretch *s, int dir, double len,
+/*
+ * Best offset of one stretch for (dir, len); INFINITY if it cannot fit.
+ * Every searched offset keeps the whole stretch on the calf, so the grid
+ * is two correlations of the profile with the template table (bin by
+ * bin, each offset's sums in the same order); the parabola through the
+ * grid minimum and its neighbours refines it.
+ */
+static double best_offset(const fit_prof *p, int dir, const fit_tmpl *T,
                           double *a_out, double *g_out)
 {
-    double e_lo = bin_e(s->bmin), e_hi = bin_e(s->bmax);
-    double lo, hi;
-    if (dir > 0) {
-        lo = -END_SLACK * len - e_lo;
-        hi = (1.0 + END_SLACK) * len - e_hi;
-    } else {
-        lo = -END_SLACK * len + e_hi;
-        hi = (1.0 + END_SLACK) * len + e_lo;
-    }
-    if (hi < lo)
+    double lo;
+    int n_a = offsets(p, dir, T, &lo);
+    if (p->nb <= 0 || p->w_all <= 0 || n_a < 1 || T->k_in <= 0)
         return INFINITY;
-    double best = INFINITY, best_a = lo, best_g = 0;
-    for (double a = lo; a <= hi + 1e-9; a += A_STEP_CM) {
-        double g;
-        double c = stretch_cost(s, dir, len, a, &g);
+    double smt[TMPL_CAP], stt[TMPL_CAP];
+    for (int i = 0; i < n_a; i++)
+        smt[i] = stt[i] = 0.0;
+    for (int j = 0; j < p->nb; j++) {
+        double nm = p->nm[j], n = p->n[j];
+        if (!(n > 0))
+            continue;
+        const double *t = T->t + j + 1, *t2 = T->t2 + j + 1;
+        for (int i = 0; i < n_a; i++) {
+            smt[i] += nm * t[i];
+            stt[i] += n * t2[i];
+        }
+    }
+    double best = INFINITY, best_g = 0;
+    int best_i = 0;
+    /* No bin of a searched offset lies off the calf: no penalty term. */
+    for (int i = 0; i < n_a; i++) {
+        double g = stt[i] > 0 ? smt[i] / stt[i] : 0.0;
+        double c = p->smm - g * smt[i];
         if (c < best) {
             best = c;
-            best_a = a;
+            best_i = i;
             best_g = g;
         }
     }
+    double best_a = lo + (double)best_i * A_STEP_CM;
     /* Parabolic refinement around the grid minimum. */
-    double cm = stretch_cost(s, dir, len, best_a - A_STEP_CM, NULL);
-    double cp = stretch_cost(s, dir, len, best_a + A_STEP_CM, NULL);
+    double cm = cost_at(p, T, best_i - 1, NULL);
+    double cp = cost_at(p, T, best_i + 1, NULL);
     if (isfinite(cm) && isfinite(cp)) {
         double den = cm - 2 * best + cp;
         if (den > 0) {
@@ -320,23 +424,42 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
     }
     if (n_vote == 0)
         return RM_OK;
+    /* Each voter's profile in both directions and the template of every
+     * length searched, built once: the search below only reads them. */
+    int n_len = (int)floor((L_MAX_CM - L_MIN_CM) / L_STEP_CM + 1e-9) + 1;
+    fit_prof *vp = rm_calloc(2 * n_vote, sizeof *vp);
+    fit_tmpl *tm = rm_calloc((size_t)n_len, sizeof *tm);
+    if (!vp || !tm) {
+        rm_free(vp);
+        rm_free(tm);
+        return RM_ERR_NOMEM;
+    }
+    for (size_t j = 0; j < n_vote; j++) {
+        prof_build(&vp[2 * j], &st[voters[j]], -1);
+        prof_build(&vp[2 * j + 1], &st[voters[j]], 1);
+    }
+    for (int l = 0; l < n_len; l++)
+        tmpl_build(&tm[l], L_MIN_CM + l * L_STEP_CM);
     double best = INFINITY;
     int best_dir = 0;
     double best_len = 0;
     for (int dir = -1; dir <= 1; dir += 2) {
-        for (double len = L_MIN_CM; len <= L_MAX_CM + 1e-9; len += L_STEP_CM) {
+        for (int l = 0; l < n_len; l++) {
             double total = 0;
             for (size_t j = 0; j < n_vote && isfinite(total); j++) {
                 double a;
-                total += best_offset(&st[voters[j]], dir, len, &a, NULL);
+                total += best_offset(&vp[2 * j + (dir > 0)], dir, &tm[l], &a,
+                                     NULL);
             }
             if (total < best) {
                 best = total;
                 best_dir = dir;
-                best_len = len;
+                best_len = tm[l].len_cm;
             }
         }
     }
+    rm_free(vp);
+    rm_free(tm);
     if (!isfinite(best) || best_dir == 0)
         return RM_OK;
     out->found = 1;
@@ -344,15 +467,23 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
     out->length_cm = best_len;
 
     double *gains = rm_calloc(n_st ? n_st : 1, sizeof *gains);
-    if (!gains)
+    fit_prof *pp = rm_calloc(1, sizeof *pp);
+    fit_tmpl *pt = rm_calloc(1, sizeof *pt);
+    if (!gains || !pp || !pt) {
+        rm_free(gains);
+        rm_free(pp);
+        rm_free(pt);
         return RM_ERR_NOMEM;
+    }
+    tmpl_build(pt, out->length_cm);
     double gsum = 0, gw = 0;
     for (size_t k = 0; k < n_st; k++) {
         rm_stretch *s = &st[k];
         if (stretch_span(s) < place_span_cm)
             continue;
         double a, g;
-        s->fit_cost = best_offset(s, out->dir, out->length_cm, &a, &g);
+        prof_build(pp, s, out->dir);
+        s->fit_cost = best_offset(pp, out->dir, pt, &a, &g);
         if (!isfinite(s->fit_cost) || g <= 0)
             continue;
         s->placed = 1;
@@ -361,6 +492,8 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
         gsum += g * stretch_span(s);
         gw += stretch_span(s);
     }
+    rm_free(pp);
+    rm_free(pt);
     out->gain = gw > 0 ? gsum / gw : 0;
     for (size_t k = 0; k < n_st; k++)
         st[k].gain = gains[k];
@@ -432,10 +565,20 @@ rm_status rm_align_place_one(const rm_stretch *s, const rm_align *al,
     *offset_cm = NAN;
     if (!al->found || !s->wsum || s->bmax < s->bmin)
         return RM_OK;
+    fit_prof *p = rm_calloc(1, sizeof *p);
+    fit_tmpl *T = rm_calloc(1, sizeof *T);
+    if (!p || !T) {
+        rm_free(p);
+        rm_free(T);
+        return RM_ERR_NOMEM;
+    }
+    prof_build(p, s, al->dir);
+    tmpl_build(T, al->length_cm);
     double a;
-    double c = best_offset(s, al->dir, al->length_cm, &a, NULL);
+    double c = best_offset(p, al->dir, T, &a, NULL);
     if (isfinite(c))
         *offset_cm = a;
+    rm_free(p);
+    rm_free(T);
     return RM_OK;
 }
-
