@@ -58,6 +58,11 @@ double rm_align_template(double x)
  * refinement looks one step outside the searched offsets). 48 cm:
  * floor(1.06 x 48 / 0.5) + 3 = 104 entries. */
 #define TMPL_CAP 128
+/* The grid loop scores TMPL_PAD offsets at a time (independent sums the
+ * compiler can put in one vector register); extra ones are ignored. */
+#define TMPL_PAD 4
+/* Template table: cos() evaluated afresh every this many entries. */
+#define TMPL_ANCHOR 16
 /* Cross-correlation refinement looks this far either side (cm). */
 #define XC_SEARCH_CM 4.0
 #define XC_NFFT 512
@@ -91,8 +96,10 @@ static double stretch_span(const rm_stretch *s)
 typedef struct fit_tmpl {
     double len_cm;
     int k_in;                 /* last entry on the calf; 0: none */
-    double t[TMPL_CAP];       /* template width, 0 beyond the calf */
-    double t2[TMPL_CAP];      /* its square */
+    /* template width and its square, 0 beyond the calf; TMPL_PAD zero
+     * entries past the end let the grid loop run in whole groups */
+    double t[TMPL_CAP + TMPL_PAD];
+    double t2[TMPL_CAP + TMPL_PAD];
     unsigned char in[TMPL_CAP];
 } fit_tmpl;
 
@@ -106,9 +113,41 @@ static void tmpl_build(fit_tmpl *T, double len)
     if (!(k_in + 3.0 <= (double)TMPL_CAP))
         return; /* longer than any calf searched: nothing fits */
     T->k_in = (int)k_in + 1;
+    /* rm_align_template() on an even grid: within each raised-cosine
+     * segment the cosine's phase grows by the same step from entry to
+     * entry, so it is rotated on (re-anchored every TMPL_ANCHOR entries
+     * to keep the rounding near 1e-15) instead of calling cos() ~100
+     * times per length. */
+    int seg_prev = -1;
+    double c = 1.0, s = 0.0, cd = 1.0, sd = 0.0;
     for (int k = 1; k <= T->k_in; k++) {
-        double x = -END_SLACK * len + (double)(k - 1) * A_STEP_CM;
-        double t = rm_align_template(x / len);
+        double r = (-END_SLACK * len + (double)(k - 1) * A_STEP_CM) / len;
+        double t;
+        if (r <= T_TENDON_END || r >= 1.0) {
+            t = rm_align_template(r);
+            seg_prev = -1;
+        } else {
+            int seg = r < T_WIDEST;
+            double x_lo = seg ? T_TENDON_END : T_WIDEST;
+            double w = seg ? T_WIDEST - T_TENDON_END : 1.0 - T_WIDEST;
+            if (seg != seg_prev || (k % TMPL_ANCHOR) == 0) {
+                double th = M_PI * (r - x_lo) / w;
+                c = cos(th);
+                s = sin(th);
+                if (seg != seg_prev) {
+                    double d = M_PI * (A_STEP_CM / len) / w;
+                    cd = cos(d);
+                    sd = sin(d);
+                }
+                seg_prev = seg;
+            } else {
+                double c1 = c * cd - s * sd;
+                s = s * cd + c * sd;
+                c = c1;
+            }
+            t = seg ? T_ANKLE + (1.0 - T_ANKLE) * 0.5 * (1.0 - c)
+                    : 1.0 - (1.0 - T_KNEE) * 0.5 * (1.0 - c);
+        }
         T->t[k] = t;
         T->t2[k] = t * t;
         T->in[k] = 1;
@@ -206,35 +245,48 @@ static double best_offset(const fit_prof *p, int dir, const fit_tmpl *T,
     int n_a = offsets(p, dir, T, &lo);
     if (p->nb <= 0 || p->w_all <= 0 || n_a < 1 || T->k_in <= 0)
         return INFINITY;
-    double smt[TMPL_CAP], stt[TMPL_CAP];
-    for (int i = 0; i < n_a; i++)
+    /* n_a + nb <= k_in + 1 < TMPL_CAP: every entry read below exists
+     * (those past k_in are zero and only feed the ignored offsets). */
+    double smt[TMPL_CAP + TMPL_PAD], stt[TMPL_CAP + TMPL_PAD];
+    int n_grp = (n_a + TMPL_PAD - 1) / TMPL_PAD * TMPL_PAD;
+    for (int i = 0; i < n_grp; i++)
         smt[i] = stt[i] = 0.0;
     for (int j = 0; j < p->nb; j++) {
         double nm = p->nm[j], n = p->n[j];
         if (!(n > 0))
             continue;
         const double *t = T->t + j + 1, *t2 = T->t2 + j + 1;
-        for (int i = 0; i < n_a; i++) {
+        for (int i = 0; i < n_grp; i += TMPL_PAD) {
             smt[i] += nm * t[i];
+            smt[i + 1] += nm * t[i + 1];
+            smt[i + 2] += nm * t[i + 2];
+            smt[i + 3] += nm * t[i + 3];
             stt[i] += n * t2[i];
+            stt[i + 1] += n * t2[i + 1];
+            stt[i + 2] += n * t2[i + 2];
+            stt[i + 3] += n * t2[i + 3];
         }
     }
-    double best = INFINITY, best_g = 0;
-    int best_i = 0;
     /* No bin of a searched offset lies off the calf: no penalty term. */
     for (int i = 0; i < n_a; i++) {
         double g = stt[i] > 0 ? smt[i] / stt[i] : 0.0;
-        double c = p->smm - g * smt[i];
-        if (c < best) {
-            best = c;
-            best_i = i;
-            best_g = g;
-        }
+        smt[i] = p->smm - g * smt[i]; /* now the cost */
+        stt[i] = g;                   /* and the gain */
     }
+    double best = INFINITY, best_g = 0;
+    int best_i = 0;
+    for (int i = 0; i < n_a; i++)
+        if (smt[i] < best) {
+            best = smt[i];
+            best_i = i;
+            best_g = stt[i];
+        }
     double best_a = lo + (double)best_i * A_STEP_CM;
-    /* Parabolic refinement around the grid minimum. */
-    double cm = cost_at(p, T, best_i - 1, NULL);
-    double cp = cost_at(p, T, best_i + 1, NULL);
+    /* Parabolic refinement around the grid minimum; beyond the grid's
+     * ends the neighbour has bins off the calf and is scored apart. */
+    double cm = best_i > 0 ? smt[best_i - 1] : cost_at(p, T, best_i - 1, NULL);
+    double cp = best_i + 1 < n_a ? smt[best_i + 1]
+                                 : cost_at(p, T, best_i + 1, NULL);
     if (isfinite(cm) && isfinite(cp)) {
         double den = cm - 2 * best + cp;
         if (den > 0) {
@@ -445,8 +497,11 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
     double best_len = 0;
     for (int dir = -1; dir <= 1; dir += 2) {
         for (int l = 0; l < n_len; l++) {
+            /* Costs are sums of squares (>= 0): once the total passes
+             * the best so far, the remaining voters cannot bring it
+             * back, so they are not scored. */
             double total = 0;
-            for (size_t j = 0; j < n_vote && isfinite(total); j++) {
+            for (size_t j = 0; j < n_vote && total < best; j++) {
                 double a;
                 total += best_offset(&vp[2 * j + (dir > 0)], dir, &tm[l], &a,
                                      NULL);
@@ -565,20 +620,16 @@ rm_status rm_align_place_one(const rm_stretch *s, const rm_align *al,
     *offset_cm = NAN;
     if (!al->found || !s->wsum || s->bmax < s->bmin)
         return RM_OK;
-    fit_prof *p = rm_calloc(1, sizeof *p);
-    fit_tmpl *T = rm_calloc(1, sizeof *T);
-    if (!p || !T) {
-        rm_free(p);
-        rm_free(T);
-        return RM_ERR_NOMEM;
-    }
-    prof_build(p, s, al->dir);
-    tmpl_build(T, al->length_cm);
+    /* On the stack (~7 kB): this runs every few seconds of contact while
+     * streaming, where an allocation and its zeroing cost as much as the
+     * fit itself. */
+    fit_prof p;
+    fit_tmpl T;
+    prof_build(&p, s, al->dir);
+    tmpl_build(&T, al->length_cm);
     double a;
-    double c = best_offset(p, al->dir, T, &a, NULL);
+    double c = best_offset(&p, al->dir, &T, &a, NULL);
     if (isfinite(c))
         *offset_cm = a;
-    rm_free(p);
-    rm_free(T);
     return RM_OK;
 }
