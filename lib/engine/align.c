@@ -4,13 +4,12 @@
  * anatomical width shape (narrow at the Achilles, widest over the
  * gastrocnemius bellies, narrower below the knee) for orientation, length
  * and each stretch's offset, then corrects each stretch against the
- * session's own profile by FFT cross-correlation (kissfft). Runs at finish.
+ * session's own profile by normalised cross-correlation. Runs at finish
+ * and, for the live view's provisional places, when a stretch ends.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <kiss_fftr.h>
 
 #include "engine_internal.h"
 
@@ -65,7 +64,9 @@ double rm_align_template(double x)
 #define TMPL_ANCHOR 16
 /* Cross-correlation refinement looks this far either side (cm). */
 #define XC_SEARCH_CM 4.0
-#define XC_NFFT 512
+/* A lag is scored only with this many of the target's bins on the
+ * session profile, and a target needs as many bins to be moved. */
+#define XC_MIN_BINS 4
 /* Stretches voting on orientation and length. */
 #define VOTERS 12
 
@@ -304,9 +305,28 @@ static double best_offset(const fit_prof *p, int dir, const fit_tmpl *T,
 /*
  * Session profile in calf coordinates (bins of RM_BIN_CM over
  * [-slack, 1 + slack] of the length): the mean gain-normalised width of
- * every placed ref; then each target is moved to where its own profile
- * correlates best with it (FFT cross-correlation of the demeaned
- * profiles, sub-bin by a parabola through the peak).
+ * every placed ref. Each target is then moved to where its own widths
+ * match that profile best, within +-search_cm: at each whole-bin lag, the
+ * Pearson correlation of the target's bin widths with the profile of the
+ * *other* refs (the target's own ticks taken out) over the target's bins;
+ * every bin of the target must fall on the profile; sub-bin by a
+ * parabola through the peak.
+ *
+ * Why normalised and leave-one-out. The plain product sum_j x_j y_(j+l)
+ * of a demeaned target with the session profile (demeaned once, over the
+ * whole calf) grows wherever the profile swings far from its mean, most
+ * of all over the narrow Achilles, so a stretch put down a few cm above
+ * the heel scored best with its low end on the tendon: on simulated seeds
+ * 1-40 (907 stretches, error of each stretch's offset against the truth
+ * after removing the session's common shift) that refinement moved
+ * stretches by 1.4 cm median, 6.4 cm p95, and took the error from p90
+ * 1.58 cm (template fit alone) to 4.36 cm, 163 stretches off by more
+ * than 3 cm; correlation over the target's own span compares shape only
+ * (a leaning load narrows the footprint over the bellies far more than
+ * at the tendon, so absolute widths differ between lines). A target's own
+ * ticks in the profile correlate perfectly with it where it already is
+ * and hold it there; without them: p90 1.31 cm, 8 over 3 cm.
+ * Example: a 30 cm target, search 4 cm -> 17 lags x 60 bins.
  */
 rm_status rm_align_refine(const rm_pview *refs, size_t n_refs,
                           rm_pview *targets, size_t n_targets,
@@ -314,120 +334,149 @@ rm_status rm_align_refine(const rm_pview *refs, size_t n_refs,
 {
     int nb = (int)ceil(al->length_cm * (1 + 2 * END_SLACK) / RM_BIN_CM) + 1;
     double x0 = -END_SLACK * al->length_cm;
-    if (!al->found || nb > XC_NFFT / 2)
+    if (!al->found || !(nb > 0) || nb > 4 * RM_SBINS)
         return RM_OK; /* cannot happen with L_MAX_CM; keep the grid fit */
-    double *sum = rm_calloc((size_t)nb, sizeof *sum);
-    double *cnt = rm_calloc((size_t)nb, sizeof *cnt);
-    kiss_fftr_cfg fwd = kiss_fftr_alloc(XC_NFFT, 0, NULL, NULL);
-    kiss_fftr_cfg inv = kiss_fftr_alloc(XC_NFFT, 1, NULL, NULL);
-    kiss_fft_scalar *bx = rm_calloc(XC_NFFT, sizeof *bx);
-    kiss_fft_scalar *by = rm_calloc(XC_NFFT, sizeof *by);
-    kiss_fft_cpx *fx = rm_calloc(XC_NFFT / 2 + 1, sizeof *fx);
-    kiss_fft_cpx *fy = rm_calloc(XC_NFFT / 2 + 1, sizeof *fy);
-    rm_status rc = RM_OK;
-    if (!sum || !cnt || !fwd || !inv || !bx || !by || !fx || !fy) {
-        rc = RM_ERR_NOMEM;
-        goto out;
+    if (!(search_cm >= 0) || search_cm > RM_SBINS * RM_BIN_CM)
+        return RM_ERR_ARG;
+    int span = (int)(search_cm / RM_BIN_CM);
+    /* sum, cnt: every placed ref's gain-normalised widths and ticks per
+     * calf bin; psum, pcnt: the same less one target's own; home: where
+     * each ref was when the sums were taken (targets move as they go);
+     * score: one per lag, with a spare each side for the parabola. */
+    size_t nbz = (size_t)nb;
+    double *sum = rm_calloc(4 * nbz, sizeof *sum);
+    double *home = rm_calloc(n_refs ? n_refs : 1, sizeof *home);
+    double *score = rm_calloc((size_t)(2 * span + 5), sizeof *score);
+    if (!sum || !home || !score) {
+        rm_free(sum);
+        rm_free(home);
+        rm_free(score);
+        return RM_ERR_NOMEM;
     }
+    double *cnt = sum + nbz, *psum = sum + 2 * nbz, *pcnt = sum + 3 * nbz;
     for (size_t k = 0; k < n_refs; k++) {
         const rm_pview *v = &refs[k];
+        home[k] = *v->offset_cm;
         if (!*v->placed || v->gain <= 0)
             continue;
         for (int b = v->bmin; b <= v->bmax; b++) {
             double n = v->n[b - v->bmin];
             if (n <= 0)
                 continue;
-            double x = *v->offset_cm + al->dir * bin_e(b);
-            int j = rm_index((x - x0) / RM_BIN_CM, nb);
+            int j = rm_index((home[k] + al->dir * bin_e(b) - x0) / RM_BIN_CM,
+                             nb);
             if (j < 0)
                 continue;
             sum[j] += v->wsum[b - v->bmin] / v->gain;
             cnt[j] += n;
         }
     }
-    double mean = 0, w = 0;
-    for (int j = 0; j < nb; j++)
-        if (cnt[j] > 0) {
-            mean += sum[j];
-            w += cnt[j];
-        }
-    if (w <= 0)
-        goto out;
-    mean /= w;
-    for (int j = 0; j < nb; j++)
-        by[j] = (kiss_fft_scalar)(cnt[j] > 0 ? sum[j] / cnt[j] - mean : 0.0);
-    kiss_fftr(fwd, by, fy);
 
+    double xw[RM_SBINS];
     for (size_t k = 0; k < n_targets; k++) {
         rm_pview *v = &targets[k];
         if (!*v->placed || v->gain <= 0)
             continue;
         int nbs = v->bmax - v->bmin + 1;
-        if (nbs > XC_NFFT / 2)
+        if (nbs <= 0 || nbs > RM_SBINS)
             continue;
-        /* The target's profile in calf order (ankle first), demeaned. */
-        double smean = 0, sw = 0;
-        for (int b = v->bmin; b <= v->bmax; b++) {
-            double n = v->n[b - v->bmin];
-            if (n > 0) {
-                smean += v->wsum[b - v->bmin] / n / v->gain;
-                sw += 1;
-            }
-        }
-        if (sw < 4)
-            continue;
-        smean /= sw;
-        memset(bx, 0, XC_NFFT * sizeof *bx);
+        /* The target's mean bin widths in calf order (ankle first), NAN
+         * where it has no tick; its gain does not matter to a
+         * correlation. */
+        int n_have = 0;
         for (int b = v->bmin; b <= v->bmax; b++) {
             double n = v->n[b - v->bmin];
             int j = al->dir > 0 ? b - v->bmin : v->bmax - b;
-            bx[j] = (kiss_fft_scalar)(n > 0 ? v->wsum[b - v->bmin] / n /
-                                                      v->gain - smean
-                                            : 0.0);
+            xw[j] = n > 0 ? v->wsum[b - v->bmin] / n : NAN;
+            n_have += n > 0;
         }
-        kiss_fftr(fwd, bx, fx);
-        /* corr[lag] = sum_j x[j] y[j + lag]: Y * conj(X), inverse. */
-        for (int i = 0; i <= XC_NFFT / 2; i++) {
-            kiss_fft_cpx a = fx[i], b = fy[i];
-            fx[i].r = b.r * a.r + b.i * a.i;
-            fx[i].i = b.i * a.r - b.r * a.i;
+        if (n_have < XC_MIN_BINS)
+            continue;
+        /* The profile less the target's own ticks, when it is a ref
+         * (the same view: it writes to the same offset). */
+        size_t self = n_refs;
+        if (targets == refs && k < n_refs)
+            self = k;
+        for (size_t r = 0; r < n_refs && self == n_refs; r++)
+            if (refs[r].offset_cm == v->offset_cm)
+                self = r;
+        memcpy(psum, sum, nbz * sizeof *psum);
+        memcpy(pcnt, cnt, nbz * sizeof *pcnt);
+        if (self < n_refs && *refs[self].placed && refs[self].gain > 0) {
+            const rm_pview *u = &refs[self];
+            for (int b = u->bmin; b <= u->bmax; b++) {
+                double n = u->n[b - u->bmin];
+                if (n <= 0)
+                    continue;
+                int j = rm_index(
+                    (home[self] + al->dir * bin_e(b) - x0) / RM_BIN_CM, nb);
+                if (j < 0)
+                    continue;
+                psum[j] -= u->wsum[b - u->bmin] / u->gain;
+                pcnt[j] -= n;
+            }
         }
-        kiss_fftri(inv, fx, bx);
+        for (int j = 0; j < nb; j++)
+            psum[j] = pcnt[j] > 1e-6 ? psum[j] / pcnt[j] : NAN;
+
         double e_low = al->dir > 0 ? bin_e(v->bmin) : bin_e(v->bmax);
         double xs = *v->offset_cm + al->dir * e_low - 0.5 * RM_BIN_CM;
         double lag0 = (xs - x0) / RM_BIN_CM;
-        int span = (int)(search_cm / RM_BIN_CM);
+        /* Lags l_lo..l_hi are searched; score[0] and the last are the
+         * parabola's spares. */
         int l_lo = (int)floor(lag0) - span, l_hi = (int)ceil(lag0) + span;
+        if (l_hi - l_lo + 3 > 2 * span + 5)
+            continue; /* lag0 not finite or out of int range */
+        for (int l = l_lo - 1; l <= l_hi + 1; l++) {
+            double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, r = -INFINITY;
+            int m = 0, off = 0;
+            for (int j = 0; j < nbs && !off; j++) {
+                if (!isfinite(xw[j]))
+                    continue;
+                int q = l + j;
+                if (q < 0 || q >= nb || !isfinite(psum[q])) {
+                    off = 1; /* every bin must lie on the profile */
+                    continue;
+                }
+                double a = xw[j], b = psum[q];
+                sx += a;
+                sy += b;
+                sxx += a * a;
+                syy += b * b;
+                sxy += a * b;
+                m++;
+            }
+            if (!off && m >= XC_MIN_BINS) {
+                double vx = sxx - sx * sx / m, vy = syy - sy * sy / m;
+                if (vx > 0 && vy > 0)
+                    r = (sxy - sx * sy / m) / sqrt(vx * vy);
+            }
+            score[l - l_lo + 1] = r;
+        }
         double best = -INFINITY;
         int best_l = 0;
-        for (int l = l_lo; l <= l_hi; l++) {
-            double c = bx[(l % XC_NFFT + XC_NFFT) % XC_NFFT];
-            if (c > best) {
-                best = c;
+        for (int l = l_lo; l <= l_hi; l++)
+            if (score[l - l_lo + 1] > best) {
+                best = score[l - l_lo + 1];
                 best_l = l;
             }
-        }
         if (!isfinite(best) || best <= 0)
             continue;
-        double cm = bx[((best_l - 1) % XC_NFFT + XC_NFFT) % XC_NFFT];
-        double cp = bx[((best_l + 1) % XC_NFFT + XC_NFFT) % XC_NFFT];
-        double den = cm - 2 * best + cp, frac = 0;
-        if (den < 0)
-            frac = 0.5 * (cm - cp) / den;
-        if (frac < -0.5 || frac > 0.5)
-            frac = 0;
+        double cm = score[best_l - l_lo], cp = score[best_l - l_lo + 2];
+        double frac = 0;
+        if (isfinite(cm) && isfinite(cp)) {
+            double den = cm - 2 * best + cp;
+            if (den < 0)
+                frac = 0.5 * (cm - cp) / den;
+            if (frac < -0.5 || frac > 0.5)
+                frac = 0;
+        }
         *v->offset_cm += ((double)best_l + frac - lag0) * RM_BIN_CM;
     }
-out:
     rm_free(sum);
-    rm_free(cnt);
-    kiss_fftr_free(fwd);
-    kiss_fftr_free(inv);
-    rm_free(bx);
-    rm_free(by);
-    rm_free(fx);
-    rm_free(fy);
-    return rc;
+    rm_free(home);
+    rm_free(score);
+    return RM_OK;
 }
 
 static void stretch_views(rm_stretch *st, size_t n_st, const double *gains,
