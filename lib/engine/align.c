@@ -45,11 +45,11 @@ double rm_align_template(double x)
 #define L_MIN_CM 22.0
 #define L_MAX_CM 48.0
 #define L_STEP_CM 0.5
-/* Offsets are tried on the profile bins' own grid (A_STEP_CM must equal
- * RM_BIN_CM): every bin of every tried offset then falls on one grid of
- * calf places per length, so the template is evaluated once per length,
- * not once per bin and offset. */
-#define A_STEP_CM 0.5
+/* Offsets are tried on the profile bins' own grid (0.5 cm): every bin of
+ * every tried offset then falls on one grid of calf places per length,
+ * so the template is evaluated once per length, not once per bin and
+ * offset. */
+#define A_STEP_CM RM_BIN_CM
 /* Contact may reach a little past the ends (heel cord, knee crease). */
 #define END_SLACK 0.03
 /* Template table entries: the calf grid at A_STEP_CM over [-slack,
@@ -58,7 +58,8 @@ double rm_align_template(double x)
  * floor(1.06 x 48 / 0.5) + 3 = 104 entries. */
 #define TMPL_CAP 128
 /* The grid loop scores TMPL_PAD offsets at a time (independent sums the
- * compiler can put in one vector register); extra ones are ignored. */
+ * compiler can put in vector registers; the loop body is written out for
+ * 4); extra ones are ignored. */
 #define TMPL_PAD 4
 /* Template table: cos() evaluated afresh every this many entries. */
 #define TMPL_ANCHOR 16
@@ -69,10 +70,6 @@ double rm_align_template(double x)
 #define XC_MIN_BINS 4
 /* Stretches voting on orientation and length. */
 #define VOTERS 12
-
-/* In 1/1000 cm, so that the comparison is an integer constant one. */
-_Static_assert((int)(A_STEP_CM * 1000.0) - (int)(RM_BIN_CM * 1000.0) == 0,
-               "offsets must step by exactly one profile bin");
 
 /* Bin centre of bin b, encoder cm relative to the stretch's enc0. */
 static double bin_e(int b)
