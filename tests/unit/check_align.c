@@ -1,0 +1,166 @@
+/*
+ * Alignment (lib/engine/align.c) on synthetic width profiles with known
+ * places: the template fit's offsets, orientation and length, and the
+ * correlation refinement that must not pull a stretch put down above the
+ * heel onto the Achilles.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rollmap.h"
+#include "engine/engine_internal.h"
+
+/* A stretch that rolled calf [x_lo, x_hi] cm of a calf len_cm long, its
+ * encoder origin (enc0, bin RM_SBIN0) at calf x_enc0, encoder counting
+ * toward the knee when dir > 0. Widths (mm) = width_fn(fraction); 3 ticks
+ * per bin. */
+typedef double (*width_fn)(double frac);
+
+typedef struct synth {
+    rm_stretch s;
+    float w[RM_SBINS], n[RM_SBINS];
+} synth;
+
+static double mid_width(double frac)
+{
+    return 80.0 * rm_align_template(frac);
+}
+
+/* A side line: measured on a leaning load, the footprint over the bellies
+ * reads up to ~25 % narrower while the tendon reads the same (as the
+ * simulator's medial and lateral passes do). */
+static double side_width(double frac)
+{
+    double t = rm_align_template(frac);
+    return 80.0 * t * (1.0 - 0.25 * (t - 0.36) / 0.64);
+}
+
+static void synth_make(synth *y, double len_cm, double x_enc0, double x_lo,
+                       double x_hi, int dir, width_fn fn)
+{
+    memset(y, 0, sizeof *y);
+    int bmin = RM_SBINS, bmax = -1;
+    for (int b = 0; b < RM_SBINS; b++) {
+        double e = ((double)(b - RM_SBIN0) + 0.5) * RM_BIN_CM;
+        double x = x_enc0 + dir * e;
+        if (x < x_lo || x > x_hi)
+            continue;
+        bmin = b < bmin ? b : bmin;
+        bmax = b > bmax ? b : bmax;
+    }
+    ck_assert_int_le(bmin, bmax);
+    for (int b = bmin; b <= bmax; b++) {
+        double e = ((double)(b - RM_SBIN0) + 0.5) * RM_BIN_CM;
+        double x = x_enc0 + dir * e;
+        y->w[b - bmin] = (float)(3.0 * fn(x / len_cm));
+        y->n[b - bmin] = 3.0f;
+    }
+    y->s.bmin = bmin;
+    y->s.bmax = bmax;
+    y->s.wsum = y->w;
+    y->s.n = y->n;
+}
+
+START_TEST(test_align_place_one_finds_a_template_stretch_offset)
+{
+    /* Put down 7.3 cm above the ankle, rolled to the knee, both encoder
+     * directions: the template offset is the put-down place. */
+    for (int dir = -1; dir <= 1; dir += 2) {
+        synth y;
+        synth_make(&y, 38.0, 7.3, 7.3, 38.0, dir, mid_width);
+        rm_align al = { .found = 1, .dir = dir, .scale = 1.0,
+                        .length_cm = 38.0 };
+        double off = NAN;
+        ck_assert_int_eq(rm_align_place_one(&y.s, &al, &off), RM_OK);
+        ck_assert_msg(fabs(off - 7.3) < 0.3, "dir %d: offset %.2f", dir, off);
+    }
+}
+END_TEST
+
+START_TEST(test_align_place_one_without_fit_is_nan)
+{
+    synth y;
+    synth_make(&y, 38.0, 0.0, 0.0, 38.0, 1, mid_width);
+    rm_align al = { .found = 0, .dir = 1, .scale = 1.0, .length_cm = 38.0 };
+    double off = 0.0;
+    ck_assert_int_eq(rm_align_place_one(&y.s, &al, &off), RM_OK);
+    ck_assert(isnan(off));
+    /* A length past anything searched fits nowhere: NAN, not a crash. */
+    al.found = 1;
+    al.length_cm = 1e6;
+    ck_assert_int_eq(rm_align_place_one(&y.s, &al, &off), RM_OK);
+    ck_assert(isnan(off));
+}
+END_TEST
+
+START_TEST(test_align_fit_finds_orientation_and_length)
+{
+    /* Four full-calf stretches of a 36 cm calf, encoder counting toward
+     * the ankle: the narrow end decides the direction. */
+    synth y[4];
+    rm_stretch st[4];
+    for (int k = 0; k < 4; k++) {
+        synth_make(&y[k], 36.0, 36.0 - 0.25 * k, 0.0, 36.0, -1, mid_width);
+        st[k] = y[k].s;
+    }
+    rm_align al;
+    ck_assert_int_eq(rm_align_fit(st, 4, 12.0, 5.0, &al), RM_OK);
+    ck_assert(al.found);
+    ck_assert_int_eq(al.dir, -1);
+    ck_assert_msg(fabs(al.length_cm - 36.0) <= 1.5, "length %.1f",
+                  al.length_cm);
+    for (int k = 0; k < 4; k++)
+        ck_assert(st[k].placed);
+    /* Offsets agree with each other as the encoder origins do. */
+    ck_assert_msg(fabs((st[0].offset_cm - st[3].offset_cm) - 0.75) < 0.3,
+                  "%.2f %.2f", st[0].offset_cm, st[3].offset_cm);
+}
+END_TEST
+
+/* Regression (holds seed 76 and the like): a side-line stretch put down
+ * 6 cm above the heel and rolled to the knee was pulled 4-7 cm toward the
+ * ankle by the refinement against the session's profile. */
+START_TEST(test_align_refine_keeps_a_stretch_put_down_above_the_heel)
+{
+    const double len = 38.0;
+    synth y[4];
+    synth_make(&y[0], len, 0.0, 0.0, len, 1, mid_width);
+    synth_make(&y[1], len, 0.5, 0.0, len, 1, mid_width);
+    synth_make(&y[2], len, 0.0, 0.0, len, 1, side_width);
+    synth_make(&y[3], len, 6.0, 6.0, len, 1, side_width);
+    double off[4] = { 0.0, 0.5, 0.0, 6.0 };
+    int placed[4] = { 1, 1, 1, 1 };
+    rm_pview v[4];
+    for (int k = 0; k < 4; k++)
+        v[k] = (rm_pview){ .bmin = y[k].s.bmin, .bmax = y[k].s.bmax,
+                           .wsum = y[k].w, .n = y[k].n, .gain = 80.0,
+                           .offset_cm = &off[k], .placed = &placed[k] };
+    rm_align al = { .found = 1, .dir = 1, .scale = 1.0, .length_cm = len };
+    ck_assert_int_eq(rm_align_refine(v, 4, v, 4, &al, 4.0), RM_OK);
+    ck_assert_msg(fabs(off[3] - 6.0) < 0.75, "moved to %.2f", off[3]);
+    for (int k = 0; k < 3; k++)
+        ck_assert_msg(fabs(off[k] - (k == 1 ? 0.5 : 0.0)) < 0.75,
+                      "stretch %d moved to %.2f", k, off[k]);
+    /* From 3 cm off, it comes back. */
+    off[3] = 3.0;
+    ck_assert_int_eq(rm_align_refine(v, 4, v, 4, &al, 4.0), RM_OK);
+    ck_assert_msg(fabs(off[3] - 6.0) < 0.75, "moved to %.2f", off[3]);
+}
+END_TEST
+
+Suite *align_suite(void)
+{
+    Suite *s = suite_create("align");
+    TCase *tc = tcase_create("template");
+    tcase_add_test(tc, test_align_place_one_finds_a_template_stretch_offset);
+    tcase_add_test(tc, test_align_place_one_without_fit_is_nan);
+    tcase_add_test(tc, test_align_fit_finds_orientation_and_length);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("refine");
+    tcase_add_test(tc,
+                   test_align_refine_keeps_a_stretch_put_down_above_the_heel);
+    suite_add_tcase(s, tc);
+    return s;
+}
