@@ -34,8 +34,10 @@ typedef struct rm_peak_tracker {
     int stretch;
     unsigned cells;
     double kpa_per_n;         /* pressure of a cell per N of its force */
-    float share[RM_MAX_CELLS][RM_SBINS]; /* each cell's share of the load,
-                                            summed per bin, this pass */
+    float share[RM_SBINS][RM_MAX_CELLS]; /* each cell's share of the load,
+                                            summed per bin, this pass (the
+                                            mean, once the pass ends);
+                                            bin-major: a tick adds one row */
     float cnt[RM_SBINS];
     float wsum[RM_SBINS];     /* footprint width (mm) per bin, this pass */
     float load_n[RM_SBINS];   /* total force (N), summed per bin */
