@@ -270,6 +270,43 @@ RM_API rm_status rm_session_read(rm_session *s, rm_frame *buf, size_t cap,
                                  size_t *got);
 
 /**
+ * A block of frames read in place: frame k's sequence number is the
+ * uint32_t at `(const char *)seq + k * stride_bytes`, and likewise its
+ * board time, encoder count and first cell; the cells of one frame are
+ * consecutive int32_t values. Both the session file's interleaved layout
+ * (rm_session_read_view()) and an rm_frame array (stride sizeof(rm_frame))
+ * can be described this way, so the engine reads either without a copy
+ * (rm_engine_push_view()). The view does not own the memory it points to.
+ * @since 0.2
+ */
+typedef struct rm_frame_view {
+    const uint32_t *seq;      /**< frame 0's sequence number */
+    const uint32_t *time_us;  /**< frame 0's board timestamp (us) */
+    const int32_t *encoder;   /**< frame 0's encoder count */
+    const int32_t *cells;     /**< frame 0's cell 0 raw count */
+    uint32_t cells_n;         /**< cells per frame in the view */
+    size_t stride_bytes;      /**< bytes from one frame to the next, a
+                                   multiple of 4 */
+    size_t n;                 /**< frames in the view */
+} rm_frame_view;
+
+/**
+ * Read up to @p cap frames from the current position without copying
+ * them: @p view points into the session's own read buffer (libsndfile's
+ * interleaved block: cells, encoder, time, sequence per frame), valid
+ * until the next read, rewind or close on @p s. Each call reads at most
+ * one buffer (1024 frames), so a view may hold fewer than @p cap frames
+ * before the end; only view->n == 0 means the end. Counts sequence gaps
+ * for rm_session_dropped() as rm_session_read() does; the two calls may
+ * be mixed.
+ * @return RM_OK (also at the end), RM_ERR_IO when reading fails,
+ *         RM_ERR_ARG for a NULL @p s or @p view (view->n is 0 on failure).
+ * @since 0.2
+ */
+RM_API rm_status rm_session_read_view(rm_session *s, size_t cap,
+                                      rm_frame_view *view);
+
+/**
  * Go back to the first frame (to read the session again, e.g. for
  * rm_engine_sample_pass()). Resets rm_session_dropped().
  * @since 0.1
@@ -580,6 +617,20 @@ RM_API rm_status rm_engine_new(const rm_session_meta *meta,
  */
 RM_API rm_status rm_engine_push(rm_engine *e, const rm_frame *frames,
                                 size_t n);
+/**
+ * Feed the frames of @p view in order, read in place (no copy): the
+ * offline path hands over rm_session_read_view()'s block as it is.
+ * rm_engine_push() is this call on a view of its rm_frame array; both
+ * run the same per-frame code and give the same results. The view must
+ * hold at least the descriptor's cell count per frame; the engine reads
+ * only the view's frames during the call.
+ * @return RM_OK; RM_ERR_ARG after rm_engine_finish() (unless a sample
+ *         pass was started), for NULL, for fewer cells than the
+ *         descriptor's or a stride that is not a multiple of 4;
+ *         RM_ERR_NOMEM.
+ * @since 0.2
+ */
+RM_API rm_status rm_engine_push_view(rm_engine *e, const rm_frame_view *view);
 /**
  * Flush what is still open and compute the summary. After a sample pass
  * (rm_engine_sample_pass()), ends that pass instead: flushes the last

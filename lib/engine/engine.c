@@ -407,74 +407,212 @@ static int lean_usable(const rm_engine *e, const rm_feat *ft)
            ft->width_mm >= LEAN_MIN_CELLS * e->meta.desc.pitch_mm;
 }
 
-static void frame_in(rm_engine *e, const rm_frame *f)
+/* The n-th uint32/int32 of a strided column (rm_frame_view). */
+static inline uint32_t col_u32(const void *col, size_t stride, size_t k)
 {
-    const rm_descriptor *d = &e->meta.desc;
-    /* Sequence: gaps are dropped frames; time follows the sequence so a
-     * gap keeps its length. A step backwards (board restart) counts no
-     * frames and keeps time running. */
+    return *(const uint32_t *)(const void *)((const char *)col + k * stride);
+}
+
+static inline const int32_t *col_i32(const void *col, size_t stride, size_t k)
+{
+    return (const int32_t *)(const void *)((const char *)col + k * stride);
+}
+
+/* a_hi sums x >> 16 as a floor division by 2^16: C11 leaves >> on a
+ * negative value to the implementation; gcc and clang shift in sign bits,
+ * and this build refuses a compiler that does not. */
+_Static_assert((-65536 >> 16) == -1 && (-1 >> 16) == -1,
+               "arithmetic right shift of negative int32");
+
+/*
+ * Adds the raw counts of m frames (rows `stride` bytes apart, from cell
+ * i0) to the two accumulators of 8 (sum_cells8), 4 or 1 cells. The sums
+ * are plain scalars held across the frames so that gcc and clang keep
+ * them in vector registers: per frame and 8 cells, two loads, two shifts
+ * and four int32 adds (SSE2).
+ * Why two lanes: x = 2^16 hi + lo with 0 <= lo < 2^16. Over m frames
+ * sum(hi) is exact in int32 and sum(lo) < m 2^16 <= 2^32, so sum(lo) =
+ * (sum(x) mod 2^32) - 2^16 sum(hi) mod 2^32, and the exact sum is
+ * 2^16 sum(hi) + sum(lo) (cell_sum). Example, two frames of -1: lo lane
+ * 0xFFFFFFFE, hi lane -2, sum(lo) = 0xFFFFFFFE + 0x20000 mod 2^32 =
+ * 0x1FFFE, sum = -131072 + 131070 = -2.
+ */
+#define SUM_LANE(j)                                                        \
+    do {                                                                   \
+        l##j += (uint32_t)c[j];                                            \
+        h##j += c[j] >> 16;                                                \
+    } while (0)
+
+static void sum_cells8(uint32_t *restrict lo, int32_t *restrict hi,
+                       const char *rows, size_t stride, size_t m)
+{
+    uint32_t l0 = lo[0], l1 = lo[1], l2 = lo[2], l3 = lo[3];
+    uint32_t l4 = lo[4], l5 = lo[5], l6 = lo[6], l7 = lo[7];
+    int32_t h0 = hi[0], h1 = hi[1], h2 = hi[2], h3 = hi[3];
+    int32_t h4 = hi[4], h5 = hi[5], h6 = hi[6], h7 = hi[7];
+    for (size_t k = 0; k < m; k++) {
+        const int32_t *c = col_i32(rows, stride, k);
+        SUM_LANE(0); SUM_LANE(1); SUM_LANE(2); SUM_LANE(3);
+        SUM_LANE(4); SUM_LANE(5); SUM_LANE(6); SUM_LANE(7);
+    }
+    lo[0] = l0; lo[1] = l1; lo[2] = l2; lo[3] = l3;
+    lo[4] = l4; lo[5] = l5; lo[6] = l6; lo[7] = l7;
+    hi[0] = h0; hi[1] = h1; hi[2] = h2; hi[3] = h3;
+    hi[4] = h4; hi[5] = h5; hi[6] = h6; hi[7] = h7;
+}
+
+static void sum_cells4(uint32_t *restrict lo, int32_t *restrict hi,
+                       const char *rows, size_t stride, size_t m)
+{
+    uint32_t l0 = lo[0], l1 = lo[1], l2 = lo[2], l3 = lo[3];
+    int32_t h0 = hi[0], h1 = hi[1], h2 = hi[2], h3 = hi[3];
+    for (size_t k = 0; k < m; k++) {
+        const int32_t *c = col_i32(rows, stride, k);
+        SUM_LANE(0); SUM_LANE(1); SUM_LANE(2); SUM_LANE(3);
+    }
+    lo[0] = l0; lo[1] = l1; lo[2] = l2; lo[3] = l3;
+    hi[0] = h0; hi[1] = h1; hi[2] = h2; hi[3] = h3;
+}
+
+static void sum_cells1(uint32_t *restrict lo, int32_t *restrict hi,
+                       const char *rows, size_t stride, size_t m)
+{
+    uint32_t l0 = lo[0];
+    int32_t h0 = hi[0];
+    for (size_t k = 0; k < m; k++) {
+        const int32_t *c = col_i32(rows, stride, k);
+        SUM_LANE(0);
+    }
+    lo[0] = l0;
+    hi[0] = h0;
+}
+
+/* The exact sum of a cell's raw counts over the tick (see sum_cells). */
+static inline int64_t cell_sum(const rm_engine *e, unsigned i)
+{
+    uint32_t hi_part = (uint32_t)e->a_hi[i] << 16;
+    return (int64_t)e->a_hi[i] * 65536 + (int64_t)(e->a_lo[i] - hi_part);
+}
+
+/*
+ * The per-frame path, for frames k0..k0+m-1 of v, all in the tick being
+ * built (acc_n + m <= block): sequence and time, encoder steps, raw
+ * counts summed; nothing else (no allocation, no division, no branch per
+ * cell). rm_engine_push() and rm_engine_push_view() both come here, m
+ * frames at a time, or one at a time when samples are wanted.
+ * Sequence: gaps are dropped frames; time follows the sequence so a gap
+ * keeps its length. A step backwards (board restart) counts no frames and
+ * keeps time running.
+ */
+static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
+                      size_t m)
+{
+    const size_t stride = v->stride_bytes;
+    const unsigned cells = e->meta.desc.cells;
+    const char *seq = (const char *)v->seq + k0 * stride;
+    const char *enc = (const char *)v->encoder + k0 * stride;
+    size_t k = 0;
+
+    if (e->acc_n == 0) {
+        memset(e->a_lo, 0, sizeof e->a_lo);
+        memset(e->a_hi, 0, sizeof e->a_hi);
+        e->a_steps = 0;
+    }
+    uint64_t idx = e->seq_index, dropped = e->dropped;
+    uint32_t last = e->last_seq;
     if (!e->have_seq) {
         e->have_seq = 1;
-        e->seq_index = 0;
-    } else {
-        uint32_t step = f->seq - e->last_seq;
-        if (step >= 1 && step < 0x80000000u) {
-            e->seq_index += step;
-            e->dropped += step - 1;
+        idx = 0;
+        last = col_u32(seq, stride, 0);
+        k = 1;
+    }
+    for (; k < m; k++) {
+        uint32_t sq = col_u32(seq, stride, k);
+        uint32_t step = sq - last;
+        if (step - 1u < 0x7fffffffu) { /* 1 <= step < 2^31 */
+            idx += step;
+            dropped += step - 1u;
         } else {
-            e->seq_index += 1;
+            idx += 1;
         }
+        last = sq;
     }
-    e->last_seq = f->seq;
-    e->frames++;
-    double t_s = (double)e->seq_index / e->rate_hz;
+    e->seq_index = idx;
+    e->dropped = dropped;
+    e->last_seq = last;
+    e->frames += m;
 
-    /* The per-frame path: sum the raw counts and the encoder steps,
-     * nothing more (the compiler vectorises it). Calibration is linear,
-     * so the tick's mean cells are calibrated once per tick and every
-     * feature comes from them (1 kHz boards: once in 20 frames). */
-    if (e->acc_n == 0) {
-        memset(e->a_raw, 0, sizeof e->a_raw);
-        e->a_steps = 0;
-        e->a_t0 = t_s;
+    /* Encoder: signed steps between frames, wrapping at 2^32. */
+    int64_t steps = e->a_steps;
+    int32_t le = e->last_enc;
+    k = 0;
+    if (!e->have_enc) {
+        e->have_enc = 1;
+        le = *col_i32(enc, stride, 0);
+        k = 1;
     }
-    for (unsigned i = 0; i < RM_MAX_CELLS; i++)
-        e->a_raw[i] += f->cells[i];
-    int32_t step = 0;
-    if (e->have_enc)
-        step = (int32_t)((uint32_t)f->encoder - (uint32_t)e->last_enc);
-    e->have_enc = 1;
-    e->last_enc = f->encoder;
-    e->a_steps += step;
+    for (; k < m; k++) {
+        int32_t c = *col_i32(enc, stride, k);
+        steps += (int32_t)((uint32_t)c - (uint32_t)le);
+        le = c;
+    }
+    e->a_steps = steps;
+    e->last_enc = le;
 
-    if (e->cb.on_sample && e->n_buf < RM_MAX_BLOCK) {
-        /* Samples need each frame's own numbers: only when asked. */
-        rm_feat ft;
-        rm_sample *s = &e->buf[e->n_buf];
-        double cell_n[RM_MAX_CELLS];
-        rm_feat_frame(d, f, cell_n, &ft);
-        s->time_s = t_s;
-        s->force_n = ft.force_n;
-        s->cop_mm = ft.cop_mm;
-        s->cells = d->cells;
-        for (unsigned i = 0; i < d->cells; i++)
-            s->cell_n[i] = cell_n[i];
-        for (unsigned i = d->cells; i < RM_MAX_CELLS; i++)
-            s->cell_n[i] = 0.0;
-        /* Distance at this frame: the tick's steps so far at the load of
-         * this frame (the tick's own is not known yet). */
-        e->buf_dist[e->n_buf] = e->dist_cm + compressed_cm(e, e->a_steps,
-                                                           ft.force_n);
-        e->buf_skew[e->n_buf] = lean_usable(e, &ft) ? ft.lean : NAN;
-        e->n_buf++;
-    }
+    /* Calibration is linear, so the tick's mean cells are calibrated once
+     * per tick and every feature comes from them (1 kHz boards: once in
+     * 20 frames). */
+    const char *rows = (const char *)v->cells + k0 * stride;
+    unsigned i = 0;
+    for (; i + 8 <= cells; i += 8)
+        sum_cells8(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t), stride, m);
+    for (; i + 4 <= cells; i += 4)
+        sum_cells4(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t), stride, m);
+    for (; i < cells; i++)
+        sum_cells1(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t), stride, m);
 
-    e->acc_n++;
-    e->a_t1 = t_s;
-    if (e->acc_n >= e->block) {
-        e->last_frame = *f;
-        rm_engine_flush_tick(e);
-    }
+    e->acc_n += (unsigned)m;
+    e->a_t1 = (double)e->seq_index / e->rate_hz;
+}
+
+/* Samples need each frame's own numbers: only when on_sample is set. The
+ * frame is the last one frames_in() took. */
+static void sample_in(rm_engine *e, const rm_frame_view *v, size_t k)
+{
+    const rm_descriptor *d = &e->meta.desc;
+    if (e->n_buf >= RM_MAX_BLOCK)
+        return;
+    rm_feat ft;
+    rm_sample *s = &e->buf[e->n_buf];
+    double cell_n[RM_MAX_CELLS];
+    rm_feat_frame(d, col_i32(v->cells, v->stride_bytes, k), cell_n, &ft);
+    s->time_s = e->a_t1;
+    s->force_n = ft.force_n;
+    s->cop_mm = ft.cop_mm;
+    s->cells = d->cells;
+    for (unsigned i = 0; i < d->cells; i++)
+        s->cell_n[i] = cell_n[i];
+    for (unsigned i = d->cells; i < RM_MAX_CELLS; i++)
+        s->cell_n[i] = 0.0;
+    /* Distance at this frame: the tick's steps so far at the load of
+     * this frame (the tick's own is not known yet). */
+    e->buf_dist[e->n_buf] = e->dist_cm + compressed_cm(e, e->a_steps,
+                                                       ft.force_n);
+    e->buf_skew[e->n_buf] = lean_usable(e, &ft) ? ft.lean : NAN;
+    e->n_buf++;
+}
+
+/* Frame k of v as the live view's last frame (rm_engine_live_state). */
+static void keep_last_frame(rm_engine *e, const rm_frame_view *v, size_t k)
+{
+    const size_t stride = v->stride_bytes;
+    rm_frame *f = &e->last_frame;
+    f->seq = col_u32(v->seq, stride, k);
+    f->time_us = col_u32(v->time_us, stride, k);
+    f->encoder = *col_i32(v->encoder, stride, k);
+    /* Cells past the descriptor's stay zero (the engine is calloc'ed). */
+    memcpy(f->cells, col_i32(v->cells, stride, k),
+           e->meta.desc.cells * sizeof f->cells[0]);
 }
 
 void rm_engine_flush_tick(rm_engine *e)
@@ -488,7 +626,8 @@ void rm_engine_flush_tick(rm_engine *e)
     const rm_descriptor *d = &e->meta.desc;
     unsigned cells = d->cells;
     for (unsigned i = 0; i < cells; i++)
-        t.cell_n[i] = ((double)e->a_raw[i] / n - (double)d->tare_counts[i]) *
+        t.cell_n[i] = ((double)cell_sum(e, i) / n -
+                       (double)d->tare_counts[i]) *
                       (double)d->scale_n_per_count[i];
     rm_feat ft;
     rm_feat_compute(t.cell_n, cells, e->meta.desc.pitch_mm, &ft);
@@ -516,19 +655,68 @@ void rm_engine_flush_tick(rm_engine *e)
     process_tick(e, &t);
 }
 
+static rm_status push_view(rm_engine *e, const rm_frame_view *v)
+{
+    size_t k = 0;
+    while (k < v->n) {
+        size_t room = e->block - e->acc_n;
+        size_t m = v->n - k < room ? v->n - k : room;
+        if (e->cb.on_sample) {
+            for (size_t j = 0; j < m; j++) {
+                frames_in(e, v, k + j, 1);
+                sample_in(e, v, k + j);
+            }
+        } else {
+            frames_in(e, v, k, m);
+        }
+        k += m;
+        if (e->acc_n >= e->block) {
+            keep_last_frame(e, v, k - 1);
+            rm_engine_flush_tick(e);
+            if (e->oom)
+                return set_err(e, RM_ERR_NOMEM, "engine: out of memory");
+        }
+    }
+    return RM_OK;
+}
+
+static rm_status push_check(rm_engine *e)
+{
+    if (e->finished && !e->sampling)
+        return set_err(e, RM_ERR_ARG,
+                       "engine: push after finish (start a sample pass)");
+    if (e->oom) /* an earlier push ran out: what it kept is incomplete */
+        return set_err(e, RM_ERR_NOMEM, "engine: out of memory");
+    return RM_OK;
+}
+
 rm_status rm_engine_push(rm_engine *e, const rm_frame *frames, size_t n)
 {
     if (!e || (!frames && n))
         return RM_ERR_ARG;
-    if (e->finished && !e->sampling)
-        return set_err(e, RM_ERR_ARG,
-                       "engine: push after finish (start a sample pass)");
-    for (size_t i = 0; i < n; i++) {
-        frame_in(e, &frames[i]);
-        if (e->oom)
-            return set_err(e, RM_ERR_NOMEM, "engine: out of memory");
-    }
-    return RM_OK;
+    rm_status st = push_check(e);
+    if (st != RM_OK || n == 0)
+        return st;
+    rm_frame_view v = {
+        .seq = &frames[0].seq, .time_us = &frames[0].time_us,
+        .encoder = &frames[0].encoder, .cells = frames[0].cells,
+        .cells_n = RM_MAX_CELLS, .stride_bytes = sizeof *frames, .n = n,
+    };
+    return push_view(e, &v);
+}
+
+rm_status rm_engine_push_view(rm_engine *e, const rm_frame_view *v)
+{
+    if (!e || !v)
+        return RM_ERR_ARG;
+    rm_status st = push_check(e);
+    if (st != RM_OK || v->n == 0)
+        return st;
+    if (!v->seq || !v->time_us || !v->encoder || !v->cells ||
+        v->cells_n < e->meta.desc.cells || v->stride_bytes == 0 ||
+        v->stride_bytes % sizeof(int32_t) != 0)
+        return set_err(e, RM_ERR_ARG, "engine: bad frame view");
+    return push_view(e, v);
 }
 
 /* ---- sample pass ------------------------------------------------------ */

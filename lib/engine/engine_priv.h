@@ -74,12 +74,18 @@ struct rm_engine {
     uint64_t seq_index, frames, dropped;
     double dist_cm;           /* compression-corrected encoder distance */
 
-    /* Tick accumulation. */
+    /* Tick accumulation. Each cell's raw counts are summed in two int32
+     * lanes so the per-frame adds vectorise (4 cells per SSE2 add): a_lo
+     * wraps modulo 2^32, a_hi sums the counts' upper halves (x >> 16,
+     * at most 2^15 in size), and rm_engine_flush_tick() rebuilds the
+     * exact 64-bit sum from both (valid up to 65,536 frames per tick;
+     * a tick has at most RM_MAX_BLOCK). */
     unsigned acc_n;
-    int64_t a_raw[RM_MAX_CELLS];      /* raw counts summed over the tick */
+    uint32_t a_lo[RM_MAX_CELLS];      /* raw counts summed, modulo 2^32 */
+    int32_t a_hi[RM_MAX_CELLS];       /* (raw >> 16) summed */
     int64_t a_steps;                  /* encoder steps over the tick */
     rm_frame last_frame;              /* the last frame of the last tick */
-    double a_t0, a_t1, last_tick_t;
+    double a_t1, last_tick_t;
 
     /* Contact and stretches. */
     int contact, stretch_idx;

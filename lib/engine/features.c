@@ -94,11 +94,11 @@ void rm_feat_compute(const double *cell_n, unsigned cells, double pitch_mm,
     out->half_mm = 0.5 * (right - left) * pitch_mm;
 }
 
-void rm_feat_frame(const rm_descriptor *d, const rm_frame *f, double *cell_n,
-                   rm_feat *out)
+void rm_feat_frame(const rm_descriptor *d, const int32_t *raw,
+                   double *cell_n, rm_feat *out)
 {
     unsigned cells = d->cells;
     for (unsigned i = 0; i < cells; i++)
-        cell_n[i] = rm_cell_force_n(d, i, f->cells[i]);
+        cell_n[i] = rm_cell_force_n(d, i, raw[i]);
     rm_feat_compute(cell_n, cells, d->pitch_mm, out);
 }
