@@ -98,6 +98,10 @@ rm_status rm_engine_new(const rm_session_meta *meta,
         e->block = 1;
     /* Example: rev A, 2 pi 72 mm / 2400 counts = 0.0188 cm per count. */
     e->cm_per_count = 2.0 * M_PI * d->radius_mm / 10.0 / d->encoder_cpr;
+    for (unsigned i = 0; i < d->cells; i++) {
+        e->tare_d[i] = (double)d->tare_counts[i];
+        e->scale_d[i] = (double)d->scale_n_per_count[i];
+    }
     if (rm_holds_init(&e->holds_tr, cfg, cfg->line_skew, meta->leg) != RM_OK) {
         rm_free(e);
         return rm_error_set(err, RM_ERR_NOMEM, "engine: out of memory");
@@ -425,11 +429,11 @@ _Static_assert((-65536 >> 16) == -1 && (-1 >> 16) == -1,
                "arithmetic right shift of negative int32");
 
 /*
- * Adds the raw counts of m frames (rows `stride` bytes apart, from cell
- * i0) to the two accumulators of 8 (sum_cells8), 4 or 1 cells. The sums
- * are plain scalars held across the frames so that gcc and clang keep
- * them in vector registers: per frame and 8 cells, two loads, two shifts
- * and four int32 adds (SSE2).
+ * Adds the raw counts of m frames (rows `stride` bytes apart) to the two
+ * accumulators of 16, 8, 4 or 1 cells, from zero when `fresh` (a tick's
+ * first frames). The sums are plain scalars held across the frames so
+ * that gcc and clang keep them in vector registers: per frame and 4 cells
+ * one load, one shift and two int32 adds (SSE2).
  * Why two lanes: x = 2^16 hi + lo with 0 <= lo < 2^16. Over m frames
  * sum(hi) is exact in int32 and sum(lo) < m 2^16 <= 2^32, so sum(lo) =
  * (sum(x) mod 2^32) - 2^16 sum(hi) mod 2^32, and the exact sum is
@@ -437,57 +441,62 @@ _Static_assert((-65536 >> 16) == -1 && (-1 >> 16) == -1,
  * 0xFFFFFFFE, hi lane -2, sum(lo) = 0xFFFFFFFE + 0x20000 mod 2^32 =
  * 0x1FFFE, sum = -131072 + 131070 = -2.
  */
-#define SUM_LANE(j)                                                        \
-    do {                                                                   \
-        l##j += (uint32_t)c[j];                                            \
-        h##j += c[j] >> 16;                                                \
-    } while (0)
+#define SUM_LANE(j) l##j += (uint32_t)c[j], h##j += c[j] >> 16
+#define LANE_INIT(j) l##j = fresh ? 0u : lo[j], h##j = fresh ? 0 : hi[j]
+#define LANE_STORE(j) lo[j] = l##j, hi[j] = h##j
+#define LANES4(M, a) M(a##0), M(a##1), M(a##2), M(a##3)
 
-static void sum_cells8(uint32_t *restrict lo, int32_t *restrict hi,
-                       const char *rows, size_t stride, size_t m)
+static void sum_cells16(uint32_t *restrict lo, int32_t *restrict hi,
+                        const char *rows, size_t stride, size_t m, int fresh)
 {
-    uint32_t l0 = lo[0], l1 = lo[1], l2 = lo[2], l3 = lo[3];
-    uint32_t l4 = lo[4], l5 = lo[5], l6 = lo[6], l7 = lo[7];
-    int32_t h0 = hi[0], h1 = hi[1], h2 = hi[2], h3 = hi[3];
-    int32_t h4 = hi[4], h5 = hi[5], h6 = hi[6], h7 = hi[7];
+    uint32_t l0, l1, l2, l3, l4, l5, l6, l7;
+    uint32_t l8, l9, l10, l11, l12, l13, l14, l15;
+    int32_t h0, h1, h2, h3, h4, h5, h6, h7;
+    int32_t h8, h9, h10, h11, h12, h13, h14, h15;
+    LANE_INIT(0), LANE_INIT(1), LANE_INIT(2), LANE_INIT(3);
+    LANE_INIT(4), LANE_INIT(5), LANE_INIT(6), LANE_INIT(7);
+    LANE_INIT(8), LANE_INIT(9), LANE_INIT(10), LANE_INIT(11);
+    LANE_INIT(12), LANE_INIT(13), LANE_INIT(14), LANE_INIT(15);
     for (size_t k = 0; k < m; k++) {
         const int32_t *c = col_i32(rows, stride, k);
-        SUM_LANE(0); SUM_LANE(1); SUM_LANE(2); SUM_LANE(3);
-        SUM_LANE(4); SUM_LANE(5); SUM_LANE(6); SUM_LANE(7);
+        SUM_LANE(0), SUM_LANE(1), SUM_LANE(2), SUM_LANE(3);
+        SUM_LANE(4), SUM_LANE(5), SUM_LANE(6), SUM_LANE(7);
+        SUM_LANE(8), SUM_LANE(9), SUM_LANE(10), SUM_LANE(11);
+        SUM_LANE(12), SUM_LANE(13), SUM_LANE(14), SUM_LANE(15);
     }
-    lo[0] = l0; lo[1] = l1; lo[2] = l2; lo[3] = l3;
-    lo[4] = l4; lo[5] = l5; lo[6] = l6; lo[7] = l7;
-    hi[0] = h0; hi[1] = h1; hi[2] = h2; hi[3] = h3;
-    hi[4] = h4; hi[5] = h5; hi[6] = h6; hi[7] = h7;
+    LANE_STORE(0), LANE_STORE(1), LANE_STORE(2), LANE_STORE(3);
+    LANE_STORE(4), LANE_STORE(5), LANE_STORE(6), LANE_STORE(7);
+    LANE_STORE(8), LANE_STORE(9), LANE_STORE(10), LANE_STORE(11);
+    LANE_STORE(12), LANE_STORE(13), LANE_STORE(14), LANE_STORE(15);
 }
 
 static void sum_cells4(uint32_t *restrict lo, int32_t *restrict hi,
-                       const char *rows, size_t stride, size_t m)
+                       const char *rows, size_t stride, size_t m, int fresh)
 {
-    uint32_t l0 = lo[0], l1 = lo[1], l2 = lo[2], l3 = lo[3];
-    int32_t h0 = hi[0], h1 = hi[1], h2 = hi[2], h3 = hi[3];
+    uint32_t l0, l1, l2, l3;
+    int32_t h0, h1, h2, h3;
+    LANE_INIT(0), LANE_INIT(1), LANE_INIT(2), LANE_INIT(3);
     for (size_t k = 0; k < m; k++) {
         const int32_t *c = col_i32(rows, stride, k);
-        SUM_LANE(0); SUM_LANE(1); SUM_LANE(2); SUM_LANE(3);
+        SUM_LANE(0), SUM_LANE(1), SUM_LANE(2), SUM_LANE(3);
     }
-    lo[0] = l0; lo[1] = l1; lo[2] = l2; lo[3] = l3;
-    hi[0] = h0; hi[1] = h1; hi[2] = h2; hi[3] = h3;
+    LANE_STORE(0), LANE_STORE(1), LANE_STORE(2), LANE_STORE(3);
 }
 
 static void sum_cells1(uint32_t *restrict lo, int32_t *restrict hi,
-                       const char *rows, size_t stride, size_t m)
+                       const char *rows, size_t stride, size_t m, int fresh)
 {
-    uint32_t l0 = lo[0];
-    int32_t h0 = hi[0];
+    uint32_t l0;
+    int32_t h0;
+    LANE_INIT(0);
     for (size_t k = 0; k < m; k++) {
         const int32_t *c = col_i32(rows, stride, k);
         SUM_LANE(0);
     }
-    lo[0] = l0;
-    hi[0] = h0;
+    LANE_STORE(0);
 }
 
-/* The exact sum of a cell's raw counts over the tick (see sum_cells). */
+/* The exact sum of a cell's raw counts over the tick (see sum_cells16). */
 static inline int64_t cell_sum(const rm_engine *e, unsigned i)
 {
     uint32_t hi_part = (uint32_t)e->a_hi[i] << 16;
@@ -511,65 +520,58 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
     const unsigned cells = e->meta.desc.cells;
     const char *seq = (const char *)v->seq + k0 * stride;
     const char *enc = (const char *)v->encoder + k0 * stride;
+    const int fresh = e->acc_n == 0;
     size_t k = 0;
 
-    if (e->acc_n == 0) {
-        memset(e->a_lo, 0, sizeof e->a_lo);
-        memset(e->a_hi, 0, sizeof e->a_hi);
+    if (fresh)
         e->a_steps = 0;
-    }
-    uint64_t idx = e->seq_index, dropped = e->dropped;
-    uint32_t last = e->last_seq;
+    /* The first frame of a stream starts the sequence and the encoder. */
     if (!e->have_seq) {
-        e->have_seq = 1;
-        idx = 0;
-        last = col_u32(seq, stride, 0);
+        e->have_seq = e->have_enc = 1;
+        e->seq_index = 0;
+        e->last_seq = col_u32(seq, stride, 0);
+        e->last_enc = *col_i32(enc, stride, 0);
         k = 1;
     }
+    /* Sequence steps of 1..2^31-1 advance time by the step and lose
+     * step - 1 frames; any other step advances by one frame. So the
+     * frames lost are the advance less the steps taken. */
+    uint64_t idx = e->seq_index;
+    const uint64_t idx0 = idx, steps_taken = m - k;
+    uint32_t last = e->last_seq;
+    int64_t enc_steps = e->a_steps;
+    int32_t le = e->last_enc;
     for (; k < m; k++) {
         uint32_t sq = col_u32(seq, stride, k);
         uint32_t step = sq - last;
-        if (step - 1u < 0x7fffffffu) { /* 1 <= step < 2^31 */
-            idx += step;
-            dropped += step - 1u;
-        } else {
-            idx += 1;
-        }
+        idx += step - 1u < 0x7fffffffu ? step : 1u;
         last = sq;
-    }
-    e->seq_index = idx;
-    e->dropped = dropped;
-    e->last_seq = last;
-    e->frames += m;
-
-    /* Encoder: signed steps between frames, wrapping at 2^32. */
-    int64_t steps = e->a_steps;
-    int32_t le = e->last_enc;
-    k = 0;
-    if (!e->have_enc) {
-        e->have_enc = 1;
-        le = *col_i32(enc, stride, 0);
-        k = 1;
-    }
-    for (; k < m; k++) {
+        /* Encoder: signed steps between frames, wrapping at 2^32. */
         int32_t c = *col_i32(enc, stride, k);
-        steps += (int32_t)((uint32_t)c - (uint32_t)le);
+        enc_steps += (int32_t)((uint32_t)c - (uint32_t)le);
         le = c;
     }
-    e->a_steps = steps;
+    e->dropped += idx - idx0 - steps_taken;
+    e->seq_index = idx;
+    e->last_seq = last;
+    e->a_steps = enc_steps;
     e->last_enc = le;
+    e->frames += m;
 
     /* Calibration is linear, so the tick's mean cells are calibrated once
      * per tick and every feature comes from them (1 kHz boards: once in
      * 20 frames). */
     const char *rows = (const char *)v->cells + k0 * stride;
     unsigned i = 0;
-    for (; i + 8 <= cells; i += 8)
-        sum_cells8(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t), stride, m);
+    for (; i + 16 <= cells; i += 16)
+        sum_cells16(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t),
+                    stride, m, fresh);
     for (; i + 4 <= cells; i += 4)
-        sum_cells4(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t), stride, m);
+        sum_cells4(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t),
+                   stride, m, fresh);
     for (; i < cells; i++)
-        sum_cells1(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t), stride, m);
+        sum_cells1(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t),
+                   stride, m, fresh);
 
     e->acc_n += (unsigned)m;
     e->a_t1 = (double)e->seq_index / e->rate_hz;
@@ -625,10 +627,18 @@ void rm_engine_flush_tick(rm_engine *e)
     t.dt_s = (double)e->acc_n / e->rate_hz;
     const rm_descriptor *d = &e->meta.desc;
     unsigned cells = d->cells;
-    for (unsigned i = 0; i < cells; i++)
-        t.cell_n[i] = ((double)cell_sum(e, i) / n -
-                       (double)d->tare_counts[i]) *
-                      (double)d->scale_n_per_count[i];
+    /* (mean raw - tare) x scale, in this order (the summary depends on
+     * the exact doubles). A one-frame tick (boards under 100 Hz) holds
+     * the frame's own counts in the low lane. */
+    if (e->acc_n == 1) {
+        for (unsigned i = 0; i < cells; i++)
+            t.cell_n[i] = ((double)(int32_t)e->a_lo[i] - e->tare_d[i]) *
+                          e->scale_d[i];
+    } else {
+        for (unsigned i = 0; i < cells; i++)
+            t.cell_n[i] = ((double)cell_sum(e, i) / n - e->tare_d[i]) *
+                          e->scale_d[i];
+    }
     rm_feat ft;
     rm_feat_compute(t.cell_n, cells, e->meta.desc.pitch_mm, &ft);
     t.force_n = ft.force_n;
@@ -657,7 +667,8 @@ void rm_engine_flush_tick(rm_engine *e)
 
 static rm_status push_view(rm_engine *e, const rm_frame_view *v)
 {
-    size_t k = 0;
+    size_t k = 0, last_tick_end = 0;
+    rm_status st = RM_OK;
     while (k < v->n) {
         size_t room = e->block - e->acc_n;
         size_t m = v->n - k < room ? v->n - k : room;
@@ -671,13 +682,19 @@ static rm_status push_view(rm_engine *e, const rm_frame_view *v)
         }
         k += m;
         if (e->acc_n >= e->block) {
-            keep_last_frame(e, v, k - 1);
+            last_tick_end = k;
             rm_engine_flush_tick(e);
-            if (e->oom)
-                return set_err(e, RM_ERR_NOMEM, "engine: out of memory");
+            if (e->oom) {
+                st = set_err(e, RM_ERR_NOMEM, "engine: out of memory");
+                break;
+            }
         }
     }
-    return RM_OK;
+    /* The live view's frame: the last one of the last full tick. Once
+     * per push, since rm_engine_live_state() cannot run inside one. */
+    if (last_tick_end)
+        keep_last_frame(e, v, last_tick_end - 1);
+    return st;
 }
 
 static rm_status push_check(rm_engine *e)

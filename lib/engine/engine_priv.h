@@ -67,6 +67,8 @@ struct rm_engine {
 
     /* Frames. */
     double rate_hz, cm_per_count;
+    double tare_d[RM_MAX_CELLS];      /* descriptor tare and scale as the */
+    double scale_d[RM_MAX_CELLS];     /* doubles calibration uses (exact) */
     unsigned block;
     int have_seq, have_enc;
     uint32_t last_seq;

@@ -148,19 +148,25 @@ END_TEST
  * Raw counts anywhere in int32 (a 32-bit ADC, or a corrupt file): each
  * tick's mean must be the exact one. One tick at a time is pushed and
  * the live force (the tick's total) compared, bit for bit, with the same
- * arithmetic on int64 sums. 32 and 13 cells cover the 8-, 4- and 1-cell
- * summing paths; 2000 Hz gives 40 frames per tick.
+ * arithmetic on int64 sums. 32 and 13 cells cover the 16-, 4- and 1-cell
+ * summing paths at 2000 Hz (40 frames per tick); rev A's 80 Hz ticks
+ * every frame.
  */
-static const uint32_t sum_cells[] = { 32, 13 };
+static const struct {
+    uint32_t cells;
+    float rate_hz;
+    unsigned per_tick;
+} sum_boards[] = { { 32, 2000, 40 }, { 13, 2000, 40 }, { 12, 80, 1 } };
 
 START_TEST(test_engine_tick_sums_are_exact_for_any_int32)
 {
     rm_session_meta meta;
     memset(&meta, 0, sizeof meta);
     rm_descriptor_rev_a(&meta.desc);
-    meta.desc.cells = sum_cells[_i];
-    meta.desc.rate_hz = 2000;
-    const unsigned cells = meta.desc.cells, per_tick = 40;
+    meta.desc.cells = sum_boards[_i].cells;
+    meta.desc.rate_hz = sum_boards[_i].rate_hz;
+    const unsigned cells = meta.desc.cells;
+    const unsigned per_tick = sum_boards[_i].per_tick;
     for (unsigned i = 0; i < cells; i++) {
         meta.desc.scale_n_per_count[i] = 1e-4f * (float)(1 + i % 3);
         meta.desc.tare_counts[i] = (int32_t)(i * 1000) - 5000;
@@ -243,7 +249,7 @@ Suite *engine_view_suite(void)
     tcase_add_loop_test(tc, test_engine_view_and_frame_pushes_find_the_same,
                         0, 2);
     tcase_add_loop_test(tc, test_engine_tick_sums_are_exact_for_any_int32, 0,
-                        2);
+                        3);
     tcase_add_test(tc, test_engine_push_view_refuses_bad_views);
     suite_add_tcase(s, tc);
     return s;
