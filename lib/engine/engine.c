@@ -630,17 +630,24 @@ void rm_engine_flush_tick(rm_engine *e)
     /* (mean raw - tare) x scale, in this order (the summary depends on
      * the exact doubles). A one-frame tick (boards under 100 Hz) holds
      * the frame's own counts in the low lane. */
-    if (e->acc_n == 1) {
-        for (unsigned i = 0; i < cells; i++)
-            t.cell_n[i] = ((double)(int32_t)e->a_lo[i] - e->tare_d[i]) *
-                          e->scale_d[i];
-    } else {
-        for (unsigned i = 0; i < cells; i++)
-            t.cell_n[i] = ((double)cell_sum(e, i) / n - e->tare_d[i]) *
-                          e->scale_d[i];
+    /* With rm_feat_compute()'s first pass (total, most loaded cell)
+     * done in the same loop. */
+    double total = 0.0, peak = 0.0;
+    unsigned ipk = 0;
+    for (unsigned i = 0; i < cells; i++) {
+        double mean_raw = e->acc_n == 1 ? (double)(int32_t)e->a_lo[i]
+                                        : (double)cell_sum(e, i) / n;
+        double c = (mean_raw - e->tare_d[i]) * e->scale_d[i];
+        t.cell_n[i] = c;
+        total += c;
+        if (c > peak) {
+            peak = c;
+            ipk = i;
+        }
     }
     rm_feat ft;
-    rm_feat_compute(t.cell_n, cells, e->meta.desc.pitch_mm, &ft);
+    rm_feat_shape(t.cell_n, cells, e->meta.desc.pitch_mm, total, peak, ipk,
+                  &ft);
     t.force_n = ft.force_n;
     e->dist_cm += compressed_cm(e, e->a_steps, ft.force_n);
     e->a_steps = 0;

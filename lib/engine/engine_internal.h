@@ -64,6 +64,11 @@ void rm_feat_frame(const rm_descriptor *d, const int32_t *cells,
 /* Features of given cell forces (N) at pitch_mm. */
 void rm_feat_compute(const double *cell_n, unsigned cells, double pitch_mm,
                      rm_feat *out);
+/* The same, when the caller already has the total (cells summed in index
+ * order from 0.0), the largest cell force (0.0 if none is positive) and
+ * the first index holding it: rm_feat_compute() is this after that pass. */
+void rm_feat_shape(const double *cell_n, unsigned cells, double pitch_mm,
+                   double total, double peak, unsigned ipk, rm_feat *out);
 
 /* One tick: the mean of B consecutive frames' features. */
 typedef struct rm_tick {
