@@ -307,6 +307,26 @@ RM_API rm_status rm_session_read_view(rm_session *s, size_t cap,
                                       rm_frame_view *view);
 
 /**
+ * int32 items per frame in the file and in rm_session_read_into()'s
+ * buffer: the cells, then encoder, board time and sequence (cells + 3).
+ * 0 for NULL. @since 0.2
+ */
+RM_API size_t rm_session_channels(const rm_session *s);
+
+/**
+ * As rm_session_read_view(), but libsndfile reads straight into @p buf
+ * (caller-owned, at least @p cap x rm_session_channels() int32 items),
+ * any number of frames per call, and @p view points into @p buf: a reader
+ * can fill one buffer while the engine reads another. Counts sequence
+ * gaps for rm_session_dropped() in file order.
+ * @return RM_OK (view->n == 0 at the end), RM_ERR_IO when reading fails,
+ *         RM_ERR_ARG for a NULL @p s, @p view, or @p buf with @p cap > 0.
+ * @since 0.2
+ */
+RM_API rm_status rm_session_read_into(rm_session *s, int32_t *buf, size_t cap,
+                                      rm_frame_view *view);
+
+/**
  * Go back to the first frame (to read the session again, e.g. for
  * rm_engine_sample_pass()). Resets rm_session_dropped().
  * @since 0.1
@@ -1262,7 +1282,10 @@ RM_API rm_status rm_csv_writer_close(rm_csv_writer *w);
  * One call: read a session file, run the engine, write a report to @p out.
  * For CSV the file is read twice: once to analyse it, then through
  * rm_engine_sample_pass() so every row carries its final position.
- * Memory stays bounded whatever the session length.
+ * Memory stays bounded whatever the session length. With two or more
+ * CPUs online the file is read ahead on a helper thread that this call
+ * starts and joins (the engine and any output stay on the calling
+ * thread); the report is the same either way.
  * @param session_path  the .wav session file.
  * @param fmt  any rm_report_format.
  * @param cfg  NULL for defaults.

@@ -6,10 +6,14 @@
  */
 #include <check.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rollmap.h"
+#include "report/report_internal.h"
 
 static uint64_t rng_next(uint64_t *x)
 {
@@ -210,6 +214,93 @@ START_TEST(test_engine_tick_sums_are_exact_for_any_int32)
 }
 END_TEST
 
+/* Callbacks of the offline path: counted, and on which thread. */
+typedef struct cb_log {
+    pthread_t caller;
+    size_t passes, holds, elsewhere;
+} cb_log;
+
+static void log_pass(const rm_pass *p, void *user)
+{
+    cb_log *l = user;
+    (void)p;
+    l->passes++;
+    l->elsewhere += !pthread_equal(pthread_self(), l->caller);
+}
+
+static void log_hold(const rm_hold *h, void *user)
+{
+    cb_log *l = user;
+    (void)h;
+    l->holds++;
+    l->elsewhere += !pthread_equal(pthread_self(), l->caller);
+}
+
+/*
+ * The offline report reads the file on a helper thread into a ring of
+ * blocks (when the machine has two CPUs): over a session several rings
+ * long it must find exactly what rm_engine_push finds on the same frames,
+ * with every callback on the calling thread.
+ */
+START_TEST(test_offline_read_ahead_finds_what_push_finds)
+{
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/rm-ahead-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/s.wav", dir);
+
+    rm_sim *sim;
+    rm_error err;
+    rm_sim_options opt = { .seed = 4, .duration_s = 75 };
+    ck_assert_int_eq(rm_sim_new("stress", &opt, &sim, &err), RM_OK);
+    const rm_session_meta *meta = rm_sim_get_meta(sim);
+    rm_session_writer *w;
+    ck_assert_int_eq(rm_session_writer_new(path, meta, 0, &w, &err), RM_OK);
+    rm_engine *direct;
+    cb_log want = { pthread_self(), 0, 0, 0 };
+    rm_engine_callbacks cbw = { .on_pass = log_pass, .on_hold = log_hold,
+                                .user = &want };
+    ck_assert_int_eq(rm_engine_new(meta, NULL, &cbw, &direct, &err), RM_OK);
+    static rm_frame buf[1000];
+    size_t got, n = 0;
+    for (;;) {
+        ck_assert_int_eq(rm_sim_read(sim, buf, 1000, &got), RM_OK);
+        if (!got)
+            break;
+        ck_assert_int_eq(rm_session_writer_append(w, buf, got), RM_OK);
+        ck_assert_int_eq(rm_engine_push(direct, buf, got), RM_OK);
+        n += got;
+    }
+    ck_assert_int_eq(rm_session_writer_close(w), RM_OK);
+    ck_assert_int_eq(rm_engine_finish(direct), RM_OK);
+    ck_assert_uint_gt(n, 8 * 2048 * 4); /* several read-ahead rings */
+
+    cb_log seen = { pthread_self(), 0, 0, 0 };
+    rm_engine_callbacks cbs = { .on_pass = log_pass, .on_hold = log_hold,
+                                .user = &seen };
+    rm_session *sess;
+    rm_engine *eng;
+    ck_assert_int_eq(rm_report_analyse(path, NULL, &cbs, &sess, &eng, &err),
+                     RM_OK);
+    const rm_summary *a = rm_engine_summary(direct);
+    const rm_summary *b = rm_engine_summary(eng);
+    ck_assert_uint_eq(b->frames, n);
+    ck_assert_uint_gt(b->n_passes, 0);
+    expect_same_summary(a, b);
+    ck_assert_uint_eq(seen.passes, want.passes);
+    ck_assert_uint_eq(seen.holds, want.holds);
+    ck_assert_uint_eq(seen.elsewhere, 0);
+    ck_assert_uint_eq(rm_session_dropped(sess), b->dropped_frames);
+    rm_engine_free(eng);
+    rm_session_close(sess);
+    rm_engine_free(direct);
+    rm_sim_free(sim);
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 START_TEST(test_engine_push_view_refuses_bad_views)
 {
     rm_session_meta meta;
@@ -251,6 +342,7 @@ Suite *engine_view_suite(void)
     tcase_add_loop_test(tc, test_engine_tick_sums_are_exact_for_any_int32, 0,
                         3);
     tcase_add_test(tc, test_engine_push_view_refuses_bad_views);
+    tcase_add_test(tc, test_offline_read_ahead_finds_what_push_finds);
     suite_add_tcase(s, tc);
     return s;
 }

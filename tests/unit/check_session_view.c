@@ -140,6 +140,27 @@ START_TEST(test_session_view_holds_the_frames_read_copies)
     expect_frame(&v, 0, &want[610], cells);
     ck_assert_uint_eq(rm_session_dropped(b), 1 * 3);
 
+    /* Into a caller's buffer: any size per call, the view points into it. */
+    ck_assert_uint_eq(rm_session_channels(b), cells + 3);
+    ck_assert_int_eq(rm_session_rewind(b), RM_OK);
+    size_t items = 3000 * rm_session_channels(b);
+    int32_t *mine = malloc(items * sizeof *mine);
+    ck_assert_ptr_nonnull(mine);
+    size_t nc = 0;
+    for (;;) {
+        ck_assert_int_eq(rm_session_read_into(b, mine, 3000, &v), RM_OK);
+        if (v.n == 0)
+            break;
+        ck_assert(v.cells == mine);
+        for (size_t k = 0; k < v.n; k++)
+            expect_frame(&v, k, &want[nc + k], cells);
+        nc += v.n;
+    }
+    ck_assert_uint_eq(nc, n);
+    ck_assert_uint_eq(rm_session_dropped(b), 5 * 3);
+    ck_assert_int_eq(rm_session_read_into(b, NULL, 1, &v), RM_ERR_ARG);
+    free(mine);
+
     ck_assert_int_eq(rm_session_read_view(NULL, 1, &v), RM_ERR_ARG);
     ck_assert_uint_eq(v.n, 0);
     ck_assert_int_eq(rm_session_read_view(b, 1, NULL), RM_ERR_ARG);
