@@ -496,11 +496,25 @@ static void sum_cells1(uint32_t *restrict lo, int32_t *restrict hi,
     LANE_STORE(0);
 }
 
-/* The exact sum of a cell's raw counts over the tick (see sum_cells16). */
-static inline int64_t cell_sum(const rm_engine *e, unsigned i)
+/*
+ * Mean force of each cell over the tick: (sum / n - tare) x scale, for
+ * cells [0, width) where width is 16 or 32 (a constant where this is
+ * inlined, so the loop vectorises: lanes past the descriptor's cells hold
+ * zero sums, tare and scale, and give 0). The exact sum of the two lanes
+ * (see sum_cells16) is built in doubles: 2^16 hi is exact (|hi| < 2^22),
+ * the low part is in [0, 2^32) and converted through int32 with a bias
+ * (SSE2 has no unsigned conversion), and their sum (< 2^53) is exact, so
+ * every cell gets the same double as (double)(int64 sum) would give.
+ */
+static inline void calibrate(const rm_engine *restrict e, double n,
+                             double *restrict cell_n, unsigned width)
 {
-    uint32_t hi_part = (uint32_t)e->a_hi[i] << 16;
-    return (int64_t)e->a_hi[i] * 65536 + (int64_t)(e->a_lo[i] - hi_part);
+    for (unsigned i = 0; i < width; i++) {
+        uint32_t low = e->a_lo[i] - ((uint32_t)e->a_hi[i] << 16);
+        double sum = (double)e->a_hi[i] * 65536.0 +
+                     ((double)(int32_t)(low ^ 0x80000000u) + 2147483648.0);
+        cell_n[i] = (sum / n - e->tare_d[i]) * e->scale_d[i];
+    }
 }
 
 /*
@@ -628,17 +642,16 @@ void rm_engine_flush_tick(rm_engine *e)
     const rm_descriptor *d = &e->meta.desc;
     unsigned cells = d->cells;
     /* (mean raw - tare) x scale, in this order (the summary depends on
-     * the exact doubles). A one-frame tick (boards under 100 Hz) holds
-     * the frame's own counts in the low lane. */
-    /* With rm_feat_compute()'s first pass (total, most loaded cell)
-     * done in the same loop. */
+     * the exact doubles). */
+    if (cells <= 16)
+        calibrate(e, n, t.cell_n, 16);
+    else
+        calibrate(e, n, t.cell_n, RM_MAX_CELLS);
+    /* rm_feat_compute()'s first pass (total, most loaded cell). */
     double total = 0.0, peak = 0.0;
     unsigned ipk = 0;
     for (unsigned i = 0; i < cells; i++) {
-        double mean_raw = e->acc_n == 1 ? (double)(int32_t)e->a_lo[i]
-                                        : (double)cell_sum(e, i) / n;
-        double c = (mean_raw - e->tare_d[i]) * e->scale_d[i];
-        t.cell_n[i] = c;
+        double c = t.cell_n[i];
         total += c;
         if (c > peak) {
             peak = c;
