@@ -102,6 +102,9 @@ rm_status rm_engine_new(const rm_session_meta *meta,
         e->tare_d[i] = (double)d->tare_counts[i];
         e->scale_d[i] = (double)d->scale_n_per_count[i];
     }
+#if RM_ENGINE_AVX2
+    e->avx2 = __builtin_cpu_supports("avx2") != 0;
+#endif
     if (rm_holds_init(&e->holds_tr, cfg, cfg->line_skew, meta->leg) != RM_OK) {
         rm_free(e);
         return rm_error_set(err, RM_ERR_NOMEM, "engine: out of memory");
@@ -446,29 +449,45 @@ _Static_assert((-65536 >> 16) == -1 && (-1 >> 16) == -1,
 #define LANE_STORE(j) lo[j] = l##j, hi[j] = h##j
 #define LANES4(M, a) M(a##0), M(a##1), M(a##2), M(a##3)
 
+#define SUM_CELLS16_BODY                                                   \
+    uint32_t l0, l1, l2, l3, l4, l5, l6, l7;                               \
+    uint32_t l8, l9, l10, l11, l12, l13, l14, l15;                         \
+    int32_t h0, h1, h2, h3, h4, h5, h6, h7;                                \
+    int32_t h8, h9, h10, h11, h12, h13, h14, h15;                          \
+    LANE_INIT(0), LANE_INIT(1), LANE_INIT(2), LANE_INIT(3);                \
+    LANE_INIT(4), LANE_INIT(5), LANE_INIT(6), LANE_INIT(7);                \
+    LANE_INIT(8), LANE_INIT(9), LANE_INIT(10), LANE_INIT(11);              \
+    LANE_INIT(12), LANE_INIT(13), LANE_INIT(14), LANE_INIT(15);            \
+    for (size_t k = 0; k < m; k++) {                                       \
+        const int32_t *c = col_i32(rows, stride, k);                       \
+        SUM_LANE(0), SUM_LANE(1), SUM_LANE(2), SUM_LANE(3);                \
+        SUM_LANE(4), SUM_LANE(5), SUM_LANE(6), SUM_LANE(7);                \
+        SUM_LANE(8), SUM_LANE(9), SUM_LANE(10), SUM_LANE(11);              \
+        SUM_LANE(12), SUM_LANE(13), SUM_LANE(14), SUM_LANE(15);            \
+    }                                                                      \
+    LANE_STORE(0), LANE_STORE(1), LANE_STORE(2), LANE_STORE(3);            \
+    LANE_STORE(4), LANE_STORE(5), LANE_STORE(6), LANE_STORE(7);            \
+    LANE_STORE(8), LANE_STORE(9), LANE_STORE(10), LANE_STORE(11);          \
+    LANE_STORE(12), LANE_STORE(13), LANE_STORE(14), LANE_STORE(15)
+
 static void sum_cells16(uint32_t *restrict lo, int32_t *restrict hi,
                         const char *rows, size_t stride, size_t m, int fresh)
 {
-    uint32_t l0, l1, l2, l3, l4, l5, l6, l7;
-    uint32_t l8, l9, l10, l11, l12, l13, l14, l15;
-    int32_t h0, h1, h2, h3, h4, h5, h6, h7;
-    int32_t h8, h9, h10, h11, h12, h13, h14, h15;
-    LANE_INIT(0), LANE_INIT(1), LANE_INIT(2), LANE_INIT(3);
-    LANE_INIT(4), LANE_INIT(5), LANE_INIT(6), LANE_INIT(7);
-    LANE_INIT(8), LANE_INIT(9), LANE_INIT(10), LANE_INIT(11);
-    LANE_INIT(12), LANE_INIT(13), LANE_INIT(14), LANE_INIT(15);
-    for (size_t k = 0; k < m; k++) {
-        const int32_t *c = col_i32(rows, stride, k);
-        SUM_LANE(0), SUM_LANE(1), SUM_LANE(2), SUM_LANE(3);
-        SUM_LANE(4), SUM_LANE(5), SUM_LANE(6), SUM_LANE(7);
-        SUM_LANE(8), SUM_LANE(9), SUM_LANE(10), SUM_LANE(11);
-        SUM_LANE(12), SUM_LANE(13), SUM_LANE(14), SUM_LANE(15);
-    }
-    LANE_STORE(0), LANE_STORE(1), LANE_STORE(2), LANE_STORE(3);
-    LANE_STORE(4), LANE_STORE(5), LANE_STORE(6), LANE_STORE(7);
-    LANE_STORE(8), LANE_STORE(9), LANE_STORE(10), LANE_STORE(11);
-    LANE_STORE(12), LANE_STORE(13), LANE_STORE(14), LANE_STORE(15);
+    SUM_CELLS16_BODY;
 }
+
+#if RM_ENGINE_AVX2
+/* The same C compiled for AVX2 (8 lanes a register: per frame and 16
+ * cells two loads, two shifts and four adds instead of twice that);
+ * chosen at rm_engine_new() when the CPU has it. Integer sums: the
+ * results are the same bits either way. */
+__attribute__((target("avx2"))) static void
+sum_cells16_avx2(uint32_t *restrict lo, int32_t *restrict hi,
+                 const char *rows, size_t stride, size_t m, int fresh)
+{
+    SUM_CELLS16_BODY;
+}
+#endif
 
 static void sum_cells4(uint32_t *restrict lo, int32_t *restrict hi,
                        const char *rows, size_t stride, size_t m, int fresh)
@@ -577,9 +596,17 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
      * 20 frames). */
     const char *rows = (const char *)v->cells + k0 * stride;
     unsigned i = 0;
-    for (; i + 16 <= cells; i += 16)
+    for (; i + 16 <= cells; i += 16) {
+#if RM_ENGINE_AVX2
+        if (e->avx2) {
+            sum_cells16_avx2(e->a_lo + i, e->a_hi + i,
+                             rows + i * sizeof(int32_t), stride, m, fresh);
+            continue;
+        }
+#endif
         sum_cells16(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t),
                     stride, m, fresh);
+    }
     for (; i + 4 <= cells; i += 4)
         sum_cells4(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t),
                    stride, m, fresh);

@@ -13,6 +13,14 @@
 /* Most frames in one tick: 2000 Hz / 50 Hz. */
 #define RM_MAX_BLOCK 64
 
+/* x86-64 with gcc or clang: the raw-count sums also come compiled for
+ * AVX2 and the engine picks them when the CPU has it (engine.c). */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define RM_ENGINE_AVX2 1
+#else
+#define RM_ENGINE_AVX2 0
+#endif
+
 /* ---- peaks.c ---- */
 
 /* Kept per pass until finish: floats (0.001 cm at 10^4 cm of encoder
@@ -67,6 +75,7 @@ struct rm_engine {
 
     /* Frames. */
     double rate_hz, cm_per_count;
+    int avx2;                 /* sum raw counts with the AVX2 build */
     double tare_d[RM_MAX_CELLS];      /* descriptor tare and scale as the */
     double scale_d[RM_MAX_CELLS];     /* doubles calibration uses (exact) */
     unsigned block;
