@@ -1282,10 +1282,11 @@ RM_API rm_status rm_csv_writer_close(rm_csv_writer *w);
  * One call: read a session file, run the engine, write a report to @p out.
  * For CSV the file is read twice: once to analyse it, then through
  * rm_engine_sample_pass() so every row carries its final position.
- * Memory stays bounded whatever the session length. With two or more
- * CPUs online the file is read ahead on a helper thread that this call
- * starts and joins (the engine and any output stay on the calling
- * thread); the report is the same either way.
+ * Memory stays bounded whatever the session length. When the machine
+ * has a CPU to spare (two or more, load average under their number less
+ * one) the file is read ahead on a helper thread that this call starts
+ * and joins (the engine and any output stay on the calling thread); the
+ * report is the same either way.
  * @param session_path  the .wav session file.
  * @param fmt  any rm_report_format.
  * @param cfg  NULL for defaults.
