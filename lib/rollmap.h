@@ -270,6 +270,63 @@ RM_API rm_status rm_session_read(rm_session *s, rm_frame *buf, size_t cap,
                                  size_t *got);
 
 /**
+ * A block of frames read in place: frame k's sequence number is the
+ * uint32_t at `(const char *)seq + k * stride_bytes`, and likewise its
+ * board time, encoder count and first cell; the cells of one frame are
+ * consecutive int32_t values. Both the session file's interleaved layout
+ * (rm_session_read_view()) and an rm_frame array (stride sizeof(rm_frame))
+ * can be described this way, so the engine reads either without a copy
+ * (rm_engine_push_view()). The view does not own the memory it points to.
+ * @since 0.2
+ */
+typedef struct rm_frame_view {
+    const uint32_t *seq;      /**< frame 0's sequence number */
+    const uint32_t *time_us;  /**< frame 0's board timestamp (us) */
+    const int32_t *encoder;   /**< frame 0's encoder count */
+    const int32_t *cells;     /**< frame 0's cell 0 raw count */
+    uint32_t cells_n;         /**< cells per frame in the view */
+    size_t stride_bytes;      /**< bytes from one frame to the next, a
+                                   multiple of 4 */
+    size_t n;                 /**< frames in the view */
+} rm_frame_view;
+
+/**
+ * Read up to @p cap frames from the current position without copying
+ * them: @p view points into the session's own read buffer (libsndfile's
+ * interleaved block: cells, encoder, time, sequence per frame), valid
+ * until the next read, rewind or close on @p s. Each call reads at most
+ * one buffer (1024 frames), so a view may hold fewer than @p cap frames
+ * before the end; only view->n == 0 means the end. Counts sequence gaps
+ * for rm_session_dropped() as rm_session_read() does; the two calls may
+ * be mixed.
+ * @return RM_OK (also at the end), RM_ERR_IO when reading fails,
+ *         RM_ERR_ARG for a NULL @p s or @p view (view->n is 0 on failure).
+ * @since 0.2
+ */
+RM_API rm_status rm_session_read_view(rm_session *s, size_t cap,
+                                      rm_frame_view *view);
+
+/**
+ * int32 items per frame in the file and in rm_session_read_into()'s
+ * buffer: the cells, then encoder, board time and sequence (cells + 3).
+ * 0 for NULL. @since 0.2
+ */
+RM_API size_t rm_session_channels(const rm_session *s);
+
+/**
+ * As rm_session_read_view(), but libsndfile reads straight into @p buf
+ * (caller-owned, at least @p cap x rm_session_channels() int32 items),
+ * any number of frames per call, and @p view points into @p buf: a reader
+ * can fill one buffer while the engine reads another. Counts sequence
+ * gaps for rm_session_dropped() in file order.
+ * @return RM_OK (view->n == 0 at the end), RM_ERR_IO when reading fails,
+ *         RM_ERR_ARG for a NULL @p s, @p view, or @p buf with @p cap > 0.
+ * @since 0.2
+ */
+RM_API rm_status rm_session_read_into(rm_session *s, int32_t *buf, size_t cap,
+                                      rm_frame_view *view);
+
+/**
  * Go back to the first frame (to read the session again, e.g. for
  * rm_engine_sample_pass()). Resets rm_session_dropped().
  * @since 0.1
@@ -580,6 +637,20 @@ RM_API rm_status rm_engine_new(const rm_session_meta *meta,
  */
 RM_API rm_status rm_engine_push(rm_engine *e, const rm_frame *frames,
                                 size_t n);
+/**
+ * Feed the frames of @p view in order, read in place (no copy): the
+ * offline path hands over rm_session_read_view()'s block as it is.
+ * rm_engine_push() is this call on a view of its rm_frame array; both
+ * run the same per-frame code and give the same results. The view must
+ * hold at least the descriptor's cell count per frame; the engine reads
+ * only the view's frames during the call.
+ * @return RM_OK; RM_ERR_ARG after rm_engine_finish() (unless a sample
+ *         pass was started), for NULL, for fewer cells than the
+ *         descriptor's or a stride that is not a multiple of 4;
+ *         RM_ERR_NOMEM.
+ * @since 0.2
+ */
+RM_API rm_status rm_engine_push_view(rm_engine *e, const rm_frame_view *view);
 /**
  * Flush what is still open and compute the summary. After a sample pass
  * (rm_engine_sample_pass()), ends that pass instead: flushes the last
@@ -1267,7 +1338,11 @@ RM_API rm_status rm_csv_writer_close(rm_csv_writer *w);
  * One call: read a session file, run the engine, write a report to @p out.
  * For CSV the file is read twice: once to analyse it, then through
  * rm_engine_sample_pass() so every row carries its final position.
- * Memory stays bounded whatever the session length.
+ * Memory stays bounded whatever the session length. When the machine
+ * has a CPU to spare (two or more, load average under their number less
+ * one) the file is read ahead on a helper thread that this call starts
+ * and joins (the engine and any output stay on the calling thread); the
+ * report is the same either way.
  * @param session_path  the .wav session file.
  * @param fmt  any rm_report_format.
  * @param cfg  NULL for defaults.

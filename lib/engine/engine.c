@@ -98,6 +98,13 @@ rm_status rm_engine_new(const rm_session_meta *meta,
         e->block = 1;
     /* Example: rev A, 2 pi 72 mm / 2400 counts = 0.0188 cm per count. */
     e->cm_per_count = 2.0 * M_PI * d->radius_mm / 10.0 / d->encoder_cpr;
+    for (unsigned i = 0; i < d->cells; i++) {
+        e->tare_d[i] = (double)d->tare_counts[i];
+        e->scale_d[i] = (double)d->scale_n_per_count[i];
+    }
+#if RM_ENGINE_AVX2
+    e->avx2 = __builtin_cpu_supports("avx2") != 0;
+#endif
     if (rm_holds_init(&e->holds_tr, cfg, cfg->line_skew, meta->leg) != RM_OK) {
         rm_free(e);
         return rm_error_set(err, RM_ERR_NOMEM, "engine: out of memory");
@@ -407,74 +414,248 @@ static int lean_usable(const rm_engine *e, const rm_feat *ft)
            ft->width_mm >= LEAN_MIN_CELLS * e->meta.desc.pitch_mm;
 }
 
-static void frame_in(rm_engine *e, const rm_frame *f)
+/* The n-th uint32/int32 of a strided column (rm_frame_view). */
+static inline uint32_t col_u32(const void *col, size_t stride, size_t k)
+{
+    return *(const uint32_t *)(const void *)((const char *)col + k * stride);
+}
+
+static inline const int32_t *col_i32(const void *col, size_t stride, size_t k)
+{
+    return (const int32_t *)(const void *)((const char *)col + k * stride);
+}
+
+/* a_hi sums x >> 16 as a floor division by 2^16: C11 leaves >> on a
+ * negative value to the implementation; gcc and clang shift in sign bits,
+ * and this build refuses a compiler that does not. */
+_Static_assert((-65536 >> 16) == -1 && (-1 >> 16) == -1,
+               "arithmetic right shift of negative int32");
+
+/*
+ * Adds the raw counts of m frames (rows `stride` bytes apart) to the two
+ * accumulators of 16, 8, 4 or 1 cells, from zero when `fresh` (a tick's
+ * first frames). The sums are plain scalars held across the frames so
+ * that gcc and clang keep them in vector registers: per frame and 4 cells
+ * one load, one shift and two int32 adds (SSE2).
+ * Why two lanes: x = 2^16 hi + lo with 0 <= lo < 2^16. Over m frames
+ * sum(hi) is exact in int32 and sum(lo) < m 2^16 <= 2^32, so sum(lo) =
+ * (sum(x) mod 2^32) - 2^16 sum(hi) mod 2^32, and the exact sum is
+ * 2^16 sum(hi) + sum(lo) (cell_sum). Example, two frames of -1: lo lane
+ * 0xFFFFFFFE, hi lane -2, sum(lo) = 0xFFFFFFFE + 0x20000 mod 2^32 =
+ * 0x1FFFE, sum = -131072 + 131070 = -2.
+ */
+#define SUM_LANE(j) l##j += (uint32_t)c[j], h##j += c[j] >> 16
+#define LANE_INIT(j) l##j = fresh ? 0u : lo[j], h##j = fresh ? 0 : hi[j]
+#define LANE_STORE(j) lo[j] = l##j, hi[j] = h##j
+#define LANES4(M, a) M(a##0), M(a##1), M(a##2), M(a##3)
+
+#define SUM_CELLS16_BODY                                                   \
+    uint32_t l0, l1, l2, l3, l4, l5, l6, l7;                               \
+    uint32_t l8, l9, l10, l11, l12, l13, l14, l15;                         \
+    int32_t h0, h1, h2, h3, h4, h5, h6, h7;                                \
+    int32_t h8, h9, h10, h11, h12, h13, h14, h15;                          \
+    LANE_INIT(0), LANE_INIT(1), LANE_INIT(2), LANE_INIT(3);                \
+    LANE_INIT(4), LANE_INIT(5), LANE_INIT(6), LANE_INIT(7);                \
+    LANE_INIT(8), LANE_INIT(9), LANE_INIT(10), LANE_INIT(11);              \
+    LANE_INIT(12), LANE_INIT(13), LANE_INIT(14), LANE_INIT(15);            \
+    for (size_t k = 0; k < m; k++) {                                       \
+        const int32_t *c = col_i32(rows, stride, k);                       \
+        SUM_LANE(0), SUM_LANE(1), SUM_LANE(2), SUM_LANE(3);                \
+        SUM_LANE(4), SUM_LANE(5), SUM_LANE(6), SUM_LANE(7);                \
+        SUM_LANE(8), SUM_LANE(9), SUM_LANE(10), SUM_LANE(11);              \
+        SUM_LANE(12), SUM_LANE(13), SUM_LANE(14), SUM_LANE(15);            \
+    }                                                                      \
+    LANE_STORE(0), LANE_STORE(1), LANE_STORE(2), LANE_STORE(3);            \
+    LANE_STORE(4), LANE_STORE(5), LANE_STORE(6), LANE_STORE(7);            \
+    LANE_STORE(8), LANE_STORE(9), LANE_STORE(10), LANE_STORE(11);          \
+    LANE_STORE(12), LANE_STORE(13), LANE_STORE(14), LANE_STORE(15)
+
+static void sum_cells16(uint32_t *restrict lo, int32_t *restrict hi,
+                        const char *rows, size_t stride, size_t m, int fresh)
+{
+    SUM_CELLS16_BODY;
+}
+
+#if RM_ENGINE_AVX2
+/* The same C compiled for AVX2 (8 lanes a register: per frame and 16
+ * cells two loads, two shifts and four adds instead of twice that);
+ * chosen at rm_engine_new() when the CPU has it. Integer sums: the
+ * results are the same bits either way. */
+__attribute__((target("avx2"))) static void
+sum_cells16_avx2(uint32_t *restrict lo, int32_t *restrict hi,
+                 const char *rows, size_t stride, size_t m, int fresh)
+{
+    SUM_CELLS16_BODY;
+}
+#endif
+
+static void sum_cells4(uint32_t *restrict lo, int32_t *restrict hi,
+                       const char *rows, size_t stride, size_t m, int fresh)
+{
+    uint32_t l0, l1, l2, l3;
+    int32_t h0, h1, h2, h3;
+    LANE_INIT(0), LANE_INIT(1), LANE_INIT(2), LANE_INIT(3);
+    for (size_t k = 0; k < m; k++) {
+        const int32_t *c = col_i32(rows, stride, k);
+        SUM_LANE(0), SUM_LANE(1), SUM_LANE(2), SUM_LANE(3);
+    }
+    LANE_STORE(0), LANE_STORE(1), LANE_STORE(2), LANE_STORE(3);
+}
+
+static void sum_cells1(uint32_t *restrict lo, int32_t *restrict hi,
+                       const char *rows, size_t stride, size_t m, int fresh)
+{
+    uint32_t l0;
+    int32_t h0;
+    LANE_INIT(0);
+    for (size_t k = 0; k < m; k++) {
+        const int32_t *c = col_i32(rows, stride, k);
+        SUM_LANE(0);
+    }
+    LANE_STORE(0);
+}
+
+/*
+ * Mean force of each cell over the tick: (sum / n - tare) x scale, for
+ * cells [0, width) where width is 16 or 32 (a constant where this is
+ * inlined, so the loop vectorises: lanes past the descriptor's cells hold
+ * zero sums, tare and scale, and give 0). The exact sum of the two lanes
+ * (see sum_cells16) is built in doubles: 2^16 hi is exact (|hi| < 2^22),
+ * the low part is in [0, 2^32) and converted through int32 with a bias
+ * (SSE2 has no unsigned conversion), and their sum (< 2^53) is exact, so
+ * every cell gets the same double as (double)(int64 sum) would give.
+ */
+static inline void calibrate(const rm_engine *restrict e, double n,
+                             double *restrict cell_n, unsigned width)
+{
+    for (unsigned i = 0; i < width; i++) {
+        uint32_t low = e->a_lo[i] - ((uint32_t)e->a_hi[i] << 16);
+        double sum = (double)e->a_hi[i] * 65536.0 +
+                     ((double)(int32_t)(low ^ 0x80000000u) + 2147483648.0);
+        cell_n[i] = (sum / n - e->tare_d[i]) * e->scale_d[i];
+    }
+}
+
+/*
+ * The per-frame path, for frames k0..k0+m-1 of v, all in the tick being
+ * built (acc_n + m <= block): sequence and time, encoder steps, raw
+ * counts summed; nothing else (no allocation, no division, no branch per
+ * cell). rm_engine_push() and rm_engine_push_view() both come here, m
+ * frames at a time, or one at a time when samples are wanted.
+ * Sequence: gaps are dropped frames; time follows the sequence so a gap
+ * keeps its length. A step backwards (board restart) counts no frames and
+ * keeps time running.
+ */
+static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
+                      size_t m)
+{
+    const size_t stride = v->stride_bytes;
+    const unsigned cells = e->meta.desc.cells;
+    const char *seq = (const char *)v->seq + k0 * stride;
+    const char *enc = (const char *)v->encoder + k0 * stride;
+    const int fresh = e->acc_n == 0;
+    size_t k = 0;
+
+    if (fresh)
+        e->a_steps = 0;
+    /* The first frame of a stream starts the sequence and the encoder. */
+    if (!e->have_seq) {
+        e->have_seq = e->have_enc = 1;
+        e->seq_index = 0;
+        e->last_seq = col_u32(seq, stride, 0);
+        e->last_enc = *col_i32(enc, stride, 0);
+        k = 1;
+    }
+    /* Sequence steps of 1..2^31-1 advance time by the step and lose
+     * step - 1 frames; any other step advances by one frame. So the
+     * frames lost are the advance less the steps taken. */
+    uint64_t idx = e->seq_index;
+    const uint64_t idx0 = idx, steps_taken = m - k;
+    uint32_t last = e->last_seq;
+    int64_t enc_steps = e->a_steps;
+    int32_t le = e->last_enc;
+    for (; k < m; k++) {
+        uint32_t sq = col_u32(seq, stride, k);
+        uint32_t step = sq - last;
+        idx += step - 1u < 0x7fffffffu ? step : 1u;
+        last = sq;
+        /* Encoder: signed steps between frames, wrapping at 2^32. */
+        int32_t c = *col_i32(enc, stride, k);
+        enc_steps += (int32_t)((uint32_t)c - (uint32_t)le);
+        le = c;
+    }
+    e->dropped += idx - idx0 - steps_taken;
+    e->seq_index = idx;
+    e->last_seq = last;
+    e->a_steps = enc_steps;
+    e->last_enc = le;
+    e->frames += m;
+
+    /* Calibration is linear, so the tick's mean cells are calibrated once
+     * per tick and every feature comes from them (1 kHz boards: once in
+     * 20 frames). */
+    const char *rows = (const char *)v->cells + k0 * stride;
+    unsigned i = 0;
+    for (; i + 16 <= cells; i += 16) {
+#if RM_ENGINE_AVX2
+        if (e->avx2) {
+            sum_cells16_avx2(e->a_lo + i, e->a_hi + i,
+                             rows + i * sizeof(int32_t), stride, m, fresh);
+            continue;
+        }
+#endif
+        sum_cells16(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t),
+                    stride, m, fresh);
+    }
+    for (; i + 4 <= cells; i += 4)
+        sum_cells4(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t),
+                   stride, m, fresh);
+    for (; i < cells; i++)
+        sum_cells1(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t),
+                   stride, m, fresh);
+
+    e->acc_n += (unsigned)m;
+    e->a_t1 = (double)e->seq_index / e->rate_hz;
+}
+
+/* Samples need each frame's own numbers: only when on_sample is set. The
+ * frame is the last one frames_in() took. */
+static void sample_in(rm_engine *e, const rm_frame_view *v, size_t k)
 {
     const rm_descriptor *d = &e->meta.desc;
-    /* Sequence: gaps are dropped frames; time follows the sequence so a
-     * gap keeps its length. A step backwards (board restart) counts no
-     * frames and keeps time running. */
-    if (!e->have_seq) {
-        e->have_seq = 1;
-        e->seq_index = 0;
-    } else {
-        uint32_t step = f->seq - e->last_seq;
-        if (step >= 1 && step < 0x80000000u) {
-            e->seq_index += step;
-            e->dropped += step - 1;
-        } else {
-            e->seq_index += 1;
-        }
-    }
-    e->last_seq = f->seq;
-    e->frames++;
-    double t_s = (double)e->seq_index / e->rate_hz;
+    if (e->n_buf >= RM_MAX_BLOCK)
+        return;
+    rm_feat ft;
+    rm_sample *s = &e->buf[e->n_buf];
+    double cell_n[RM_MAX_CELLS];
+    rm_feat_frame(d, col_i32(v->cells, v->stride_bytes, k), cell_n, &ft);
+    s->time_s = e->a_t1;
+    s->force_n = ft.force_n;
+    s->cop_mm = ft.cop_mm;
+    s->cells = d->cells;
+    for (unsigned i = 0; i < d->cells; i++)
+        s->cell_n[i] = cell_n[i];
+    for (unsigned i = d->cells; i < RM_MAX_CELLS; i++)
+        s->cell_n[i] = 0.0;
+    /* Distance at this frame: the tick's steps so far at the load of
+     * this frame (the tick's own is not known yet). */
+    e->buf_dist[e->n_buf] = e->dist_cm + compressed_cm(e, e->a_steps,
+                                                       ft.force_n);
+    e->buf_skew[e->n_buf] = lean_usable(e, &ft) ? ft.lean : NAN;
+    e->n_buf++;
+}
 
-    /* The per-frame path: sum the raw counts and the encoder steps,
-     * nothing more (the compiler vectorises it). Calibration is linear,
-     * so the tick's mean cells are calibrated once per tick and every
-     * feature comes from them (1 kHz boards: once in 20 frames). */
-    if (e->acc_n == 0) {
-        memset(e->a_raw, 0, sizeof e->a_raw);
-        e->a_steps = 0;
-        e->a_t0 = t_s;
-    }
-    for (unsigned i = 0; i < RM_MAX_CELLS; i++)
-        e->a_raw[i] += f->cells[i];
-    int32_t step = 0;
-    if (e->have_enc)
-        step = (int32_t)((uint32_t)f->encoder - (uint32_t)e->last_enc);
-    e->have_enc = 1;
-    e->last_enc = f->encoder;
-    e->a_steps += step;
-
-    if (e->cb.on_sample && e->n_buf < RM_MAX_BLOCK) {
-        /* Samples need each frame's own numbers: only when asked. */
-        rm_feat ft;
-        rm_sample *s = &e->buf[e->n_buf];
-        double cell_n[RM_MAX_CELLS];
-        rm_feat_frame(d, f, cell_n, &ft);
-        s->time_s = t_s;
-        s->force_n = ft.force_n;
-        s->cop_mm = ft.cop_mm;
-        s->cells = d->cells;
-        for (unsigned i = 0; i < d->cells; i++)
-            s->cell_n[i] = cell_n[i];
-        for (unsigned i = d->cells; i < RM_MAX_CELLS; i++)
-            s->cell_n[i] = 0.0;
-        /* Distance at this frame: the tick's steps so far at the load of
-         * this frame (the tick's own is not known yet). */
-        e->buf_dist[e->n_buf] = e->dist_cm + compressed_cm(e, e->a_steps,
-                                                           ft.force_n);
-        e->buf_skew[e->n_buf] = lean_usable(e, &ft) ? ft.lean : NAN;
-        e->n_buf++;
-    }
-
-    e->acc_n++;
-    e->a_t1 = t_s;
-    if (e->acc_n >= e->block) {
-        e->last_frame = *f;
-        rm_engine_flush_tick(e);
-    }
+/* Frame k of v as the live view's last frame (rm_engine_live_state). */
+static void keep_last_frame(rm_engine *e, const rm_frame_view *v, size_t k)
+{
+    const size_t stride = v->stride_bytes;
+    rm_frame *f = &e->last_frame;
+    f->seq = col_u32(v->seq, stride, k);
+    f->time_us = col_u32(v->time_us, stride, k);
+    f->encoder = *col_i32(v->encoder, stride, k);
+    /* Cells past the descriptor's stay zero (the engine is calloc'ed). */
+    memcpy(f->cells, col_i32(v->cells, stride, k),
+           e->meta.desc.cells * sizeof f->cells[0]);
 }
 
 void rm_engine_flush_tick(rm_engine *e)
@@ -487,11 +668,26 @@ void rm_engine_flush_tick(rm_engine *e)
     t.dt_s = (double)e->acc_n / e->rate_hz;
     const rm_descriptor *d = &e->meta.desc;
     unsigned cells = d->cells;
-    for (unsigned i = 0; i < cells; i++)
-        t.cell_n[i] = ((double)e->a_raw[i] / n - (double)d->tare_counts[i]) *
-                      (double)d->scale_n_per_count[i];
+    /* (mean raw - tare) x scale, in this order (the summary depends on
+     * the exact doubles). */
+    if (cells <= 16)
+        calibrate(e, n, t.cell_n, 16);
+    else
+        calibrate(e, n, t.cell_n, RM_MAX_CELLS);
+    /* rm_feat_compute()'s first pass (total, most loaded cell). */
+    double total = 0.0, peak = 0.0;
+    unsigned ipk = 0;
+    for (unsigned i = 0; i < cells; i++) {
+        double c = t.cell_n[i];
+        total += c;
+        if (c > peak) {
+            peak = c;
+            ipk = i;
+        }
+    }
     rm_feat ft;
-    rm_feat_compute(t.cell_n, cells, e->meta.desc.pitch_mm, &ft);
+    rm_feat_shape(t.cell_n, cells, e->meta.desc.pitch_mm, total, peak, ipk,
+                  &ft);
     t.force_n = ft.force_n;
     e->dist_cm += compressed_cm(e, e->a_steps, ft.force_n);
     e->a_steps = 0;
@@ -516,19 +712,75 @@ void rm_engine_flush_tick(rm_engine *e)
     process_tick(e, &t);
 }
 
+static rm_status push_view(rm_engine *e, const rm_frame_view *v)
+{
+    size_t k = 0, last_tick_end = 0;
+    rm_status st = RM_OK;
+    while (k < v->n) {
+        size_t room = e->block - e->acc_n;
+        size_t m = v->n - k < room ? v->n - k : room;
+        if (e->cb.on_sample) {
+            for (size_t j = 0; j < m; j++) {
+                frames_in(e, v, k + j, 1);
+                sample_in(e, v, k + j);
+            }
+        } else {
+            frames_in(e, v, k, m);
+        }
+        k += m;
+        if (e->acc_n >= e->block) {
+            last_tick_end = k;
+            rm_engine_flush_tick(e);
+            if (e->oom) {
+                st = set_err(e, RM_ERR_NOMEM, "engine: out of memory");
+                break;
+            }
+        }
+    }
+    /* The live view's frame: the last one of the last full tick. Once
+     * per push, since rm_engine_live_state() cannot run inside one. */
+    if (last_tick_end)
+        keep_last_frame(e, v, last_tick_end - 1);
+    return st;
+}
+
+static rm_status push_check(rm_engine *e)
+{
+    if (e->finished && !e->sampling)
+        return set_err(e, RM_ERR_ARG,
+                       "engine: push after finish (start a sample pass)");
+    if (e->oom) /* an earlier push ran out: what it kept is incomplete */
+        return set_err(e, RM_ERR_NOMEM, "engine: out of memory");
+    return RM_OK;
+}
+
 rm_status rm_engine_push(rm_engine *e, const rm_frame *frames, size_t n)
 {
     if (!e || (!frames && n))
         return RM_ERR_ARG;
-    if (e->finished && !e->sampling)
-        return set_err(e, RM_ERR_ARG,
-                       "engine: push after finish (start a sample pass)");
-    for (size_t i = 0; i < n; i++) {
-        frame_in(e, &frames[i]);
-        if (e->oom)
-            return set_err(e, RM_ERR_NOMEM, "engine: out of memory");
-    }
-    return RM_OK;
+    rm_status st = push_check(e);
+    if (st != RM_OK || n == 0)
+        return st;
+    rm_frame_view v = {
+        .seq = &frames[0].seq, .time_us = &frames[0].time_us,
+        .encoder = &frames[0].encoder, .cells = frames[0].cells,
+        .cells_n = RM_MAX_CELLS, .stride_bytes = sizeof *frames, .n = n,
+    };
+    return push_view(e, &v);
+}
+
+rm_status rm_engine_push_view(rm_engine *e, const rm_frame_view *v)
+{
+    if (!e || !v)
+        return RM_ERR_ARG;
+    rm_status st = push_check(e);
+    if (st != RM_OK || v->n == 0)
+        return st;
+    if (!v->seq || !v->time_us || !v->encoder || !v->cells ||
+        v->cells_n < e->meta.desc.cells || v->stride_bytes == 0 ||
+        v->stride_bytes % sizeof(int32_t) != 0)
+        return set_err(e, RM_ERR_ARG, "engine: bad frame view");
+    return push_view(e, v);
 }
 
 /* ---- sample pass ------------------------------------------------------ */

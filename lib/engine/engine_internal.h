@@ -57,12 +57,18 @@ typedef struct rm_feat {
                           the load leans toward high cell indices */
 } rm_feat;
 
-/* Cell forces (N) of one frame into cell_n[0..cells-1], then features. */
-void rm_feat_frame(const rm_descriptor *d, const rm_frame *f, double *cell_n,
-                   rm_feat *out);
+/* Cell forces (N) of one frame's raw counts (cells[0..d->cells-1]) into
+ * cell_n[0..cells-1], then features. */
+void rm_feat_frame(const rm_descriptor *d, const int32_t *cells,
+                   double *cell_n, rm_feat *out);
 /* Features of given cell forces (N) at pitch_mm. */
 void rm_feat_compute(const double *cell_n, unsigned cells, double pitch_mm,
                      rm_feat *out);
+/* The same, when the caller already has the total (cells summed in index
+ * order from 0.0), the largest cell force (0.0 if none is positive) and
+ * the first index holding it: rm_feat_compute() is this after that pass. */
+void rm_feat_shape(const double *cell_n, unsigned cells, double pitch_mm,
+                   double total, double peak, unsigned ipk, rm_feat *out);
 
 /* One tick: the mean of B consecutive frames' features. */
 typedef struct rm_tick {

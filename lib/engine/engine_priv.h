@@ -13,6 +13,14 @@
 /* Most frames in one tick: 2000 Hz / 50 Hz. */
 #define RM_MAX_BLOCK 64
 
+/* x86-64 with gcc or clang: the raw-count sums also come compiled for
+ * AVX2 and the engine picks them when the CPU has it (engine.c). */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define RM_ENGINE_AVX2 1
+#else
+#define RM_ENGINE_AVX2 0
+#endif
+
 /* ---- peaks.c ---- */
 
 /* Kept per pass until finish: floats (0.001 cm at 10^4 cm of encoder
@@ -69,6 +77,9 @@ struct rm_engine {
 
     /* Frames. */
     double rate_hz, cm_per_count;
+    int avx2;                 /* sum raw counts with the AVX2 build */
+    double tare_d[RM_MAX_CELLS];      /* descriptor tare and scale as the */
+    double scale_d[RM_MAX_CELLS];     /* doubles calibration uses (exact) */
     unsigned block;
     int have_seq, have_enc;
     uint32_t last_seq;
@@ -76,12 +87,18 @@ struct rm_engine {
     uint64_t seq_index, frames, dropped;
     double dist_cm;           /* compression-corrected encoder distance */
 
-    /* Tick accumulation. */
+    /* Tick accumulation. Each cell's raw counts are summed in two int32
+     * lanes so the per-frame adds vectorise (4 cells per SSE2 add): a_lo
+     * wraps modulo 2^32, a_hi sums the counts' upper halves (x >> 16,
+     * at most 2^15 in size), and rm_engine_flush_tick() rebuilds the
+     * exact 64-bit sum from both (valid up to 65,536 frames per tick;
+     * a tick has at most RM_MAX_BLOCK). */
     unsigned acc_n;
-    int64_t a_raw[RM_MAX_CELLS];      /* raw counts summed over the tick */
+    uint32_t a_lo[RM_MAX_CELLS];      /* raw counts summed, modulo 2^32 */
+    int32_t a_hi[RM_MAX_CELLS];       /* (raw >> 16) summed */
     int64_t a_steps;                  /* encoder steps over the tick */
     rm_frame last_frame;              /* the last frame of the last tick */
-    double a_t0, a_t1, last_tick_t;
+    double a_t1, last_tick_t;
 
     /* Contact and stretches. */
     int contact, stretch_idx;

@@ -27,6 +27,12 @@ void rm_feat_compute(const double *cell_n, unsigned cells, double pitch_mm,
             ipk = i;
         }
     }
+    rm_feat_shape(cell_n, cells, pitch_mm, total, peak, ipk, out);
+}
+
+void rm_feat_shape(const double *cell_n, unsigned cells, double pitch_mm,
+                   double total, double peak, unsigned ipk, rm_feat *out)
+{
     out->force_n = total;
     out->peak_n = peak;
     if (peak <= 0.0) {
@@ -38,12 +44,16 @@ void rm_feat_compute(const double *cell_n, unsigned cells, double pitch_mm,
         return;
     }
 
-    /* Moments over the cells that carry load. */
+    /* Moments over the cells that carry load; their indices are kept so
+     * the third moment (about the mean, so a second pass) visits only
+     * them, in the same order. */
     double floor_n = MOMENT_FRACTION * peak, s0 = 0.0, s1 = 0.0, s2 = 0.0;
+    unsigned loaded[RM_MAX_CELLS], n_loaded = 0;
     for (unsigned i = 0; i < cells; i++) {
         double f = cell_n[i];
         if (f < floor_n)
             continue;
+        loaded[n_loaded++] = i;
         double x = (double)i;
         s0 += f;
         s1 += f * x;
@@ -57,10 +67,9 @@ void rm_feat_compute(const double *cell_n, unsigned cells, double pitch_mm,
      * skewness points away from the loaded side whatever the leg's place
      * on the strip. Positive: loaded toward high cell indices. */
     double m3 = 0.0;
-    for (unsigned i = 0; i < cells; i++) {
+    for (unsigned j = 0; j < n_loaded; j++) {
+        unsigned i = loaded[j];
         double f = cell_n[i];
-        if (f < floor_n)
-            continue;
         double dx = (double)i - mean;
         m3 += f * dx * dx * dx;
     }
@@ -94,11 +103,11 @@ void rm_feat_compute(const double *cell_n, unsigned cells, double pitch_mm,
     out->half_mm = 0.5 * (right - left) * pitch_mm;
 }
 
-void rm_feat_frame(const rm_descriptor *d, const rm_frame *f, double *cell_n,
-                   rm_feat *out)
+void rm_feat_frame(const rm_descriptor *d, const int32_t *raw,
+                   double *cell_n, rm_feat *out)
 {
     unsigned cells = d->cells;
     for (unsigned i = 0; i < cells; i++)
-        cell_n[i] = rm_cell_force_n(d, i, f->cells[i]);
+        cell_n[i] = rm_cell_force_n(d, i, raw[i]);
     rm_feat_compute(cell_n, cells, d->pitch_mm, out);
 }

@@ -97,6 +97,20 @@ rm_status rm_report_analyse(const char *path, const rm_engine_config *cfg,
                             rm_session **sess, rm_engine **eng,
                             rm_error *err);
 
+/* How the analysis reads the file: read ahead on a helper thread when a
+ * CPU is idle (AUTO, what rm_report_analyse does), always (AHEAD) or
+ * never (HERE). The findings are the same; tests use the last two. */
+typedef enum rm_read_mode {
+    RM_READ_AUTO = 0,
+    RM_READ_AHEAD = 1,
+    RM_READ_HERE = 2,
+} rm_read_mode;
+
+rm_status rm_report_analyse_mode(const char *path, const rm_engine_config *cfg,
+                                 const rm_engine_callbacks *cb,
+                                 rm_session **sess, rm_engine **eng,
+                                 rm_error *err, rm_read_mode mode);
+
 /* errno of the CSV writer's first failed write, 0 if none. */
 int rm_csv_writer_os_errno(const rm_csv_writer *w);
 

@@ -177,10 +177,34 @@ uint64_t rm_session_frame_count(const rm_session *s)
     return s ? s->frames : 0;
 }
 
+/* Sequence gaps among the n frames in buf (the sequence is a frame's
+ * last channel), continuing from the previous read. */
+static void count_gaps(rm_session *s, const int32_t *buf, size_t n)
+{
+    const size_t ch = s->channels;
+    const int32_t *q = buf + ch - 1;
+    uint32_t last = s->last_seq;
+    uint64_t lost = 0;
+    size_t k = 0;
+    if (!s->have_seq && n) {
+        last = (uint32_t)q[0];
+        s->have_seq = 1;
+        k = 1;
+    }
+    for (; k < n; k++) {
+        uint32_t seq = (uint32_t)q[k * ch];
+        lost += rm_seq_lost(last, seq);
+        last = seq;
+    }
+    s->last_seq = last;
+    s->dropped += lost;
+}
+
 static void unpack(rm_session *s, rm_frame *f, size_t n)
 {
     uint32_t cells = s->channels - RM_SESSION_EXTRA_CHANNELS;
     const int32_t *p = s->block;
+    count_gaps(s, s->block, n);
     for (size_t k = 0; k < n; k++, f++) {
         memset(f, 0, sizeof *f); /* cells past desc.cells are zero */
         memcpy(f->cells, p, cells * sizeof *p);
@@ -188,11 +212,22 @@ static void unpack(rm_session *s, rm_frame *f, size_t n)
         f->encoder = *p++;
         f->time_us = (uint32_t)*p++;
         f->seq = (uint32_t)*p++;
-        if (s->have_seq)
-            s->dropped += rm_seq_lost(s->last_seq, f->seq);
-        s->last_seq = f->seq;
-        s->have_seq = 1;
     }
+}
+
+/* Up to `want` frames into buf. @return frames read (0 at the end), or
+ * -1 with s->msg set when libsndfile fails. */
+static sf_count_t fill(rm_session *s, int32_t *buf, size_t want)
+{
+    sf_count_t n = sf_readf_int(s->sf, buf, (sf_count_t)want);
+    if (n > 0)
+        return n;
+    if (sf_error(s->sf) != SF_ERR_NO_ERROR) {
+        rm_msg_set(s->msg, sizeof s->msg, RM_ERR_IO, "%s: read failed: %s",
+                   s->path, sf_strerror(s->sf));
+        return -1;
+    }
+    return 0;
 }
 
 rm_status rm_session_read(rm_session *s, rm_frame *buf, size_t cap,
@@ -205,12 +240,10 @@ rm_status rm_session_read(rm_session *s, rm_frame *buf, size_t cap,
     size_t done = 0;
     while (done < cap) {
         size_t want = cap - done < BLOCK_FRAMES ? cap - done : BLOCK_FRAMES;
-        sf_count_t n = sf_readf_int(s->sf, s->block, (sf_count_t)want);
+        sf_count_t n = fill(s, s->block, want);
         if (n <= 0) {
-            if (sf_error(s->sf) != SF_ERR_NO_ERROR && done == 0)
-                return rm_msg_set(s->msg, sizeof s->msg, RM_ERR_IO,
-                                  "%s: read failed: %s", s->path,
-                                  sf_strerror(s->sf));
+            if (n < 0 && done == 0)
+                return RM_ERR_IO;
             break;
         }
         unpack(s, buf + done, (size_t)n);
@@ -220,6 +253,47 @@ rm_status rm_session_read(rm_session *s, rm_frame *buf, size_t cap,
     }
     *got = done;
     return RM_OK;
+}
+
+size_t rm_session_channels(const rm_session *s)
+{
+    return s ? s->channels : 0;
+}
+
+rm_status rm_session_read_into(rm_session *s, int32_t *buf, size_t cap,
+                               rm_frame_view *view)
+{
+    if (view)
+        memset(view, 0, sizeof *view);
+    if (!s || !view || (cap && !buf))
+        return RM_ERR_ARG;
+    if (cap == 0)
+        return RM_OK;
+    sf_count_t n = fill(s, buf, cap);
+    if (n < 0)
+        return RM_ERR_IO;
+    count_gaps(s, buf, (size_t)n);
+    /* The file's frame: cells, then encoder, board time, sequence. */
+    const uint32_t cells = s->channels - RM_SESSION_EXTRA_CHANNELS;
+    view->cells = buf;
+    view->encoder = buf + cells;
+    view->time_us = (const uint32_t *)(buf + cells + 1);
+    view->seq = (const uint32_t *)(buf + cells + 2);
+    view->cells_n = cells;
+    view->stride_bytes = s->channels * sizeof *buf;
+    view->n = (size_t)n;
+    return RM_OK;
+}
+
+rm_status rm_session_read_view(rm_session *s, size_t cap, rm_frame_view *view)
+{
+    if (!s) {
+        if (view)
+            memset(view, 0, sizeof *view);
+        return RM_ERR_ARG;
+    }
+    return rm_session_read_into(s, s->block,
+                                cap < BLOCK_FRAMES ? cap : BLOCK_FRAMES, view);
 }
 
 rm_status rm_session_rewind(rm_session *s)
