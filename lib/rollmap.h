@@ -679,6 +679,20 @@ RM_API const rm_summary *rm_engine_summary(const rm_engine *e);
 /** Copy what a live view shows, as of the last frame pushed, into
  *  @p out (caller-owned). @since 0.1 */
 RM_API void rm_engine_live_state(const rm_engine *e, rm_live *out);
+/**
+ * Whether the engine works out provisional calf positions while frames
+ * stream in: the position in rm_engine_live_state() and in the first
+ * pass's on_sample samples. On (non-zero) by default. An offline caller
+ * that reads neither can turn it off: the streaming refits of the
+ * alignment are then skipped (about a tenth of an hour's analysis),
+ * those positions stay NAN, and everything after rm_engine_finish()
+ * (summary, sample pass) is exactly the same. May be changed between
+ * pushes; turned back on, positions return once the current stretch
+ * has rolled far enough.
+ * @return RM_ERR_ARG for NULL.
+ * @since 0.2
+ */
+RM_API rm_status rm_engine_set_live_positions(rm_engine *e, int on);
 /** Detail of the last failure on @p e, valid until the next call on
  *  it. @since 0.1 */
 RM_API const char *rm_engine_errmsg(const rm_engine *e);

@@ -114,6 +114,7 @@ rm_status rm_engine_new(const rm_session_meta *meta,
     rm_flinch_init(&e->flinch_tr, cfg);
     rm_peaks_init(&e->peaks_tr, cfg, d);
     e->prov_offset = NAN;
+    e->live_pos = 1;
     rm_engine_reset_stream(e);
     *out = e;
     return RM_OK;
@@ -360,7 +361,8 @@ static void process_tick(rm_engine *e, rm_tick *t)
         }
         rm_peaks_pass_begin(&e->peaks_tr);
         stretch_end(e);
-        provisional_fit(e);
+        if (e->live_pos)
+            provisional_fit(e);
         e->prov_offset = NAN;
         e->prov_next_t = 0.0;
     }
@@ -376,7 +378,7 @@ static void process_tick(rm_engine *e, rm_tick *t)
                                               e->cfg.line_skew)
                           : RM_LINE_UNKNOWN;
     lv->position_cm = lv->position_frac = NAN;
-    if (t->contact) {
+    if (t->contact && e->live_pos) {
         provisional_place(e, t);
         if (isfinite(e->prov_offset)) {
             lv->position_cm = e->prov_offset + e->prov.dir *
@@ -887,6 +889,20 @@ void rm_engine_live_state(const rm_engine *e, rm_live *out)
         out->cell_n[i] = i < d->cells ? rm_cell_force_n(d, i,
                                                         e->last_frame.cells[i])
                                       : 0.0;
+}
+
+/* Provisional positions serve only the live view and first-pass samples:
+ * the summary refits everything at finish from the stretch records and
+ * reads nothing of e->prov (rm_align_fit() resets every stretch's placed
+ * flag first), so skipping them changes no final result. */
+rm_status rm_engine_set_live_positions(rm_engine *e, int on)
+{
+    if (!e)
+        return RM_ERR_ARG;
+    e->live_pos = on != 0;
+    if (!e->live_pos)
+        e->prov_offset = NAN; /* no stale place while it is off */
+    return RM_OK;
 }
 
 const char *rm_engine_errmsg(const rm_engine *e)

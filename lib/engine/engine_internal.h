@@ -270,6 +270,8 @@ typedef struct rm_pass_tracker {
     double peak_speed;           /* encoder cm/s */
     double ring_t[RM_SPEED_RING], ring_p[RM_SPEED_RING];
     size_t ring_head, ring_n;
+    size_t ring_win;             /* entries before the newest that are
+                                    within the speed span of it */
     double speed;                /* latest, encoder cm/s (signed) */
 } rm_pass_tracker;
 

@@ -129,6 +129,7 @@ struct rm_engine {
     /* Provisional placement for the live view. */
     rm_align prov;
     double prov_offset, prov_next_t;
+    int live_pos;             /* provisional placement wanted (default 1) */
 
     /* Results. */
     rm_live live;

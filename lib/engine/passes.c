@@ -64,15 +64,21 @@ static void update_speed(rm_pass_tracker *p, const rm_tick *t)
     p->ring_head = (p->ring_head + 1) % RM_SPEED_RING;
     if (p->ring_n < RM_SPEED_RING)
         p->ring_n++;
-    /* Oldest sample still within SPEED_SPAN_S. */
-    double t0 = t->t_s, p0 = t->enc_cm;
-    for (size_t i = 1; i < p->ring_n; i++) {
-        size_t k = (p->ring_head + RM_SPEED_RING - 1 - i) % RM_SPEED_RING;
-        if (t->t_s - p->ring_t[k] > SPEED_SPAN_S)
-            break;
-        t0 = p->ring_t[k];
-        p0 = p->ring_p[k];
-    }
+    /* Oldest sample still within SPEED_SPAN_S. Tick times never go
+     * back, so the samples within the span are the newest few, and one
+     * that fell out stays out (t - t_k only grows, rounding included):
+     * the window only moves forward, by a step or two a tick, instead
+     * of being searched back from the newest (~13 at 50 Hz). */
+    size_t win = p->ring_win + 1;
+    if (win > p->ring_n - 1)
+        win = p->ring_n - 1;
+    while (win > 0 &&
+           t->t_s - p->ring_t[(p->ring_head + RM_SPEED_RING - 1 - win) %
+                              RM_SPEED_RING] > SPEED_SPAN_S)
+        win--;
+    p->ring_win = win;
+    size_t k0 = (p->ring_head + RM_SPEED_RING - 1 - win) % RM_SPEED_RING;
+    double t0 = p->ring_t[k0], p0 = p->ring_p[k0];
     p->speed = t->t_s > t0 ? (t->enc_cm - p0) / (t->t_s - t0) : 0.0;
 }
 
@@ -84,6 +90,7 @@ int rm_passes_tick(rm_pass_tracker *p, const rm_tick *t, rm_pass_rec *out)
         p->active = 1;
         p->stretch = t->stretch;
         p->ring_n = 0;
+        p->ring_win = 0;
         p->still_p = t->enc_cm;
         p->still_t = t->t_s;
         begin_standing(p, t);

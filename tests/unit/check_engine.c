@@ -581,22 +581,30 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_engine_counts_dropped_frames_and_keeps_time);
     tcase_add_test(tc, test_engine_misuse_is_refused);
     tcase_add_test(tc, test_engine_survives_garbage);
+    /* The garbage test pushes a few hundred thousand random frames: well
+     * under a second normally, but Check's default 4 s is too tight for
+     * the sanitizer build on a loaded machine. No timing is asserted. */
+    tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     tc = tcase_create("holds");
     tcase_add_test(tc, test_engine_hold_found_with_start_duration_and_place);
     tcase_add_test(tc, test_engine_finds_the_ankle_when_the_encoder_runs_backwards);
     tcase_add_test(tc, test_engine_live_state_follows_the_stream);
+    tcase_set_timeout(tc, 60); /* whole simulated sessions, sanitizers */
     suite_add_tcase(s, tc);
     tc = tcase_create("line");
     tcase_add_test(tc, test_line_from_skew_by_leg);
     tcase_add_test(tc, test_features_width_and_lean);
     tcase_add_test(tc, test_engine_line_follows_lean_and_leg_side);
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     tc = tcase_create("technique");
     tcase_add_test(tc, test_technique_static_rocking_and_flex_count);
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     tc = tcase_create("flinch");
     tcase_add_test(tc, test_flinch_fast_drop_only);
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     tc = tcase_create("align");
     tcase_add_test(tc, test_align_template_shape);

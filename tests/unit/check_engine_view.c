@@ -309,6 +309,62 @@ START_TEST(test_offline_read_ahead_finds_what_push_finds)
 }
 END_TEST
 
+/* Live positions off: no provisional place ever reaches the live view,
+ * and the summary is the one the default engine gives, bit for bit (the
+ * refits the switch skips only serve the live view). */
+START_TEST(test_engine_live_positions_off_changes_no_result)
+{
+    rm_sim *sim;
+    rm_error err;
+    rm_sim_options opt = { .seed = 5, .duration_s = 150 };
+    ck_assert_int_eq(rm_sim_new(view_scenarios[_i], &opt, &sim, &err),
+                     RM_OK);
+    const rm_session_meta *meta = rm_sim_get_meta(sim);
+    rm_engine *a, *b;
+    ck_assert_int_eq(rm_engine_new(meta, NULL, NULL, &a, &err), RM_OK);
+    ck_assert_int_eq(rm_engine_new(meta, NULL, NULL, &b, &err), RM_OK);
+    ck_assert_int_eq(rm_engine_set_live_positions(NULL, 0), RM_ERR_ARG);
+    ck_assert_int_eq(rm_engine_set_live_positions(b, 0), RM_OK);
+    rm_frame buf[512];
+    size_t got, placed_a = 0, placed_b = 0, contact = 0;
+    for (;;) {
+        ck_assert_int_eq(rm_sim_read(sim, buf, 512, &got), RM_OK);
+        if (!got)
+            break;
+        ck_assert_int_eq(rm_engine_push(a, buf, got), RM_OK);
+        ck_assert_int_eq(rm_engine_push(b, buf, got), RM_OK);
+        rm_live la, lb;
+        rm_engine_live_state(a, &la);
+        rm_engine_live_state(b, &lb);
+        ck_assert_int_eq(la.in_contact, lb.in_contact);
+        ck_assert(la.force_n == lb.force_n);
+        contact += lb.in_contact != 0;
+        placed_a += isfinite(la.position_cm) != 0;
+        placed_b += isfinite(lb.position_cm) != 0;
+    }
+    ck_assert_uint_gt(contact, 0);
+    ck_assert_uint_gt(placed_a, 0); /* the default engine does place */
+    ck_assert_uint_eq(placed_b, 0);
+    ck_assert_int_eq(rm_engine_finish(a), RM_OK);
+    ck_assert_int_eq(rm_engine_finish(b), RM_OK);
+    const rm_summary *sa = rm_engine_summary(a), *sb = rm_engine_summary(b);
+    ck_assert_uint_gt(sa->n_passes, 0);
+    expect_same_summary(sa, sb);
+    for (size_t i = 0; i < sa->n_passes; i++) {
+        ck_assert(sa->passes[i].from_cm == sb->passes[i].from_cm ||
+                  (isnan(sa->passes[i].from_cm) &&
+                   isnan(sb->passes[i].from_cm)));
+        ck_assert(sa->passes[i].to_cm == sb->passes[i].to_cm ||
+                  (isnan(sa->passes[i].to_cm) && isnan(sb->passes[i].to_cm)));
+    }
+    for (size_t i = 0; i < sa->n_peaks; i++)
+        ck_assert(sa->peaks[i].position_cm == sb->peaks[i].position_cm);
+    rm_engine_free(a);
+    rm_engine_free(b);
+    rm_sim_free(sim);
+}
+END_TEST
+
 START_TEST(test_engine_push_view_refuses_bad_views)
 {
     rm_session_meta meta;
@@ -350,6 +406,8 @@ Suite *engine_view_suite(void)
     tcase_add_loop_test(tc, test_engine_tick_sums_are_exact_for_any_int32, 0,
                         6);
     tcase_add_test(tc, test_engine_push_view_refuses_bad_views);
+    tcase_add_loop_test(tc, test_engine_live_positions_off_changes_no_result,
+                        0, 2);
     tcase_add_loop_test(tc, test_offline_read_ahead_finds_what_push_finds, 0,
                         2);
     suite_add_tcase(s, tc);
