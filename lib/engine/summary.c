@@ -606,11 +606,20 @@ static rm_status fix_slip(rm_engine *e)
             int a0 = w->end[0] == 0, k0 = w->end[0] == 1;
             int a1 = w->end[1] == 0, k1 = w->end[1] == 1;
             double t0 = NAN, t1 = NAN; /* target places of e0, e1 */
+            double move = NAN; /* shift only: the span agrees */
             if ((a0 && k1) || (k0 && a1)) {
                 t0 = a0 ? ankle : knee;
                 t1 = a1 ? ankle : knee;
-                if (fabs(fabs(w->x1 - w->x0) - fabs(t1 - t0)) <= SLIP_MIN_CM)
-                    continue;
+                /* A span that agrees with the turning points' spacing
+                 * shows no slip, but its stretch may still sit off them
+                 * as a whole (its widths matched a little off): then it
+                 * is moved by the mean of its two ends' misses, at the
+                 * encoder's own scale. */
+                if (fabs(fabs(w->x1 - w->x0) - fabs(t1 - t0)) <= SLIP_MIN_CM) {
+                    move = 0.5 * ((t0 - w->x0) + (t1 - w->x1));
+                    if (fabs(move) <= SLIP_MIN_CM)
+                        continue;
+                }
             } else if (a0 || k0) {
                 t0 = a0 ? ankle : knee;
                 if (fabs(w->x0 - t0) <= SLIP_MIN_CM)
@@ -625,7 +634,9 @@ static rm_status fix_slip(rm_engine *e)
             /* x = a + dir * s * (enc - pivot) for every pass of the
              * sweep, pivot at its start. */
             double s = 1.0, a;
-            if (isfinite(t0) && isfinite(t1)) {
+            if (isfinite(move)) {
+                a = w->x0 + move;
+            } else if (isfinite(t0) && isfinite(t1)) {
                 s = fabs(t1 - t0) / fabs(w->e1 - w->e0);
                 a = t0;
             } else if (isfinite(t0)) {
