@@ -288,10 +288,15 @@ static rm_status build_map(rm_engine *e)
  * places (just above the heel, just below the knee crease), so a sweep
  * whose placed span disagrees with the usual turning points by more than
  * SLIP_MIN_CM is stretched onto them; a sweep that turned at one end only
- * is moved onto that end's usual turning point. Sweeps that agree keep the
+ * is moved onto that end's usual turning point. A sweep whose span agrees
+ * but whose two ends miss the turning points alike by more than
+ * SLIP_MIN_CM is moved by that miss at the encoder's scale (seeds 1-100:
+ * such sweeps sat up to 1.5 cm off and took their holds along; hold
+ * position p95 0.95 -> 0.90 cm). Sweeps that agree in both keep the
  * encoder's own (continuous) places.
  * Example: turning points 0.5 and 37.5 cm; a sweep placed 0.2 -> 39.0 cm
- * (a 5 % slip) is mapped 0.5 -> 37.5 by scale 37.0 / 38.8.
+ * (a 5 % slip) is mapped 0.5 -> 37.5 by scale 37.0 / 38.8; one placed
+ * -0.6 -> 36.6 is moved by +1.0 to 0.4 -> 37.6.
  */
 #define SLIP_MIN_CM 0.5
 /* A turning point this close to a calf end (cm) is at that end. */
@@ -572,9 +577,10 @@ static rm_status fix_slip(rm_engine *e)
         qsort(tk, nk, sizeof *tk, cmp_dbl);
         double ankle = ta[na / 2], knee = tk[nk / 2];
         /* The calf's ends: half the turning band (TURN_BAND_CM) beyond
-         * the usual turning points. The turning points' spacing is measured through placements that
-         * carry each stretch's accumulated slip; every sweep that turned
-         * at both ends measured the calf on its own. When their mean
+         * the usual turning points. The turning points' spacing is
+         * measured through placements that carry each stretch's
+         * accumulated slip; every sweep that turned at both ends measured
+         * the calf on its own. When their mean
          * encoder span (slips of either sign average out) differs from
          * the spacing by more than SPAN_AGREE_CM, it replaces it, about
          * the same middle.
