@@ -150,6 +150,38 @@ START_TEST(test_align_refine_keeps_a_stretch_put_down_above_the_heel)
 }
 END_TEST
 
+/* The template vote alone favours lengths several cm long (more room for
+ * every offset; a flatter side-line shape stretches at little cost): the
+ * rolled extent of the placed stretches sets the length instead, and the
+ * stretches are placed on a template of that length. */
+START_TEST(test_align_fit_length_follows_the_rolled_extent)
+{
+    const double len = 31.5;
+    synth y[6];
+    rm_stretch st[6];
+    /* Side lines mostly, as on a session rolled medial and lateral; every
+     * stretch ankle to knee, put down at the heel a little differently. */
+    for (int k = 0; k < 6; k++) {
+        double x0 = 0.2 * (k % 3);
+        synth_make(&y[k], len, x0, x0, len - 0.2 * (k % 2), 1,
+                   k < 2 ? mid_width : side_width);
+        st[k] = y[k].s;
+    }
+    rm_align al;
+    ck_assert_int_eq(rm_align_fit(st, 6, 12.0, 5.0, &al), RM_OK);
+    ck_assert(al.found);
+    ck_assert_int_eq(al.dir, 1);
+    ck_assert_msg(fabs(al.length_cm - len) <= 1.0, "length %.1f",
+                  al.length_cm);
+    /* Places relative to each other as the put-downs were. */
+    for (int k = 0; k < 6; k++) {
+        ck_assert(st[k].placed);
+        double d = (st[k].offset_cm - st[0].offset_cm) - 0.2 * (k % 3);
+        ck_assert_msg(fabs(d) < 0.75, "stretch %d off by %.2f", k, d);
+    }
+}
+END_TEST
+
 Suite *align_suite(void)
 {
     Suite *s = suite_create("align");
@@ -157,6 +189,7 @@ Suite *align_suite(void)
     tcase_add_test(tc, test_align_place_one_finds_a_template_stretch_offset);
     tcase_add_test(tc, test_align_place_one_without_fit_is_nan);
     tcase_add_test(tc, test_align_fit_finds_orientation_and_length);
+    tcase_add_test(tc, test_align_fit_length_follows_the_rolled_extent);
     suite_add_tcase(s, tc);
     tc = tcase_create("refine");
     tcase_add_test(tc,
