@@ -37,12 +37,16 @@ static double background(unsigned cell, int b)
     return (0.02 + 0.03 * (1.0 - c * c)) * (1.0 + 0.3 * x + 0.2 * x * x);
 }
 
-static double bump_at(const bump *k, unsigned cell, int b)
+static double bump_at(const bump *k, size_t nk, unsigned cell, int b)
 {
-    if (k->bin == 0 || cell != k->cell)
-        return 0.0;
-    int d = abs(b - k->bin);
-    return d == 0 ? k->height : d == 1 ? 0.5 * k->height : 0.0;
+    double s = 0.0;
+    for (size_t i = 0; i < nk; i++) {
+        if (k[i].bin == 0 || cell != k[i].cell)
+            continue;
+        int d = abs(b - k[i].bin);
+        s += d == 0 ? k[i].height : d == 1 ? 0.5 * k[i].height : 0.0;
+    }
+    return s;
 }
 
 typedef struct fixture {
@@ -72,11 +76,11 @@ static void tracker_free(fixture *f)
     free(f->p);
 }
 
-/* One pass over bins [b0, b1]; bins in skip[] (0-terminated) get no
- * tick (rolled over too fast); a cell of nan_cell (if >= 0) reads NAN at
- * nan_bin. */
-static void roll(fixture *f, int b0, int b1, const bump *k, const int *skip,
-                 int nan_cell, int nan_bin)
+/* One pass over bins [b0, b1] with the nk bumps k[]; bins in skip[]
+ * (0-terminated) get no tick (rolled over too fast); a cell of nan_cell
+ * (if >= 0) reads NAN at nan_bin. */
+static void roll_n(fixture *f, int b0, int b1, const bump *k, size_t nk,
+                   const int *skip, int nan_cell, int nan_bin)
 {
     for (int b = b0; b <= b1; b++) {
         int skipped = 0;
@@ -96,13 +100,20 @@ static void roll(fixture *f, int b0, int b1, const bump *k, const int *skip,
             t.enc_cm = ((b - RM_SBIN0) + 0.2 + 0.6 * j / TICKS_PER_BIN) *
                        RM_BIN_CM;
             for (unsigned i = 0; i < CELLS; i++)
-                t.cell_n[i] = LOAD_N * (background(i, b) + bump_at(k, i, b));
+                t.cell_n[i] = LOAD_N * (background(i, b) +
+                                        bump_at(k, nk, i, b));
             if (nan_cell >= 0 && b == nan_bin)
                 t.cell_n[nan_cell] = NAN;
             rm_peaks_tick(f->p, &t, 0.0);
         }
     }
     rm_peaks_pass_end(f->p, &f->pr, 0);
+}
+
+static void roll(fixture *f, int b0, int b1, const bump *k, const int *skip,
+                 int nan_cell, int nan_bin)
+{
+    roll_n(f, b0, b1, k, 1, skip, nan_cell, nan_bin);
 }
 
 static double bin_centre_cm(int b)
@@ -210,6 +221,29 @@ START_TEST(test_peaks_next_pass_starts_clean)
 }
 END_TEST
 
+/* Bumps strongest first, each hiding the smaller ones within 0.5 cm
+ * (one bin) unless hidden itself: at bins 100, 101 and 102 on three
+ * parts of the strip, the 0.10 bump hides the 0.09 one next to it, and
+ * the 0.08 one two bins on stays (compared with its neighbours alone it
+ * would be lost to the hidden 0.09 one). */
+START_TEST(test_peaks_hidden_bump_hides_nothing)
+{
+    fixture f;
+    tracker_new(&f);
+    const bump k[] = { { 100, 5, 0.10 }, { 101, 15, 0.09 },
+                       { 102, 25, 0.08 } };
+    roll_n(&f, PASS_B0, PASS_B1, k, 3, NULL, -1, 0);
+    ck_assert_uint_eq(f.p->n, 2);
+    ck_assert_double_eq_tol(f.p->c[0].rise, 0.10, 1e-5);
+    ck_assert_double_eq_tol(f.p->c[0].enc_cm, bin_centre_cm(100), 0.05);
+    ck_assert_double_eq_tol(f.p->c[1].rise, 0.08, 1e-5);
+    ck_assert_double_eq_tol(f.p->c[1].enc_cm, bin_centre_cm(102), 0.05);
+    /* Cell 25 of 0..31 centred at 15.5, half-width 12 cells. */
+    ck_assert_double_eq_tol(f.p->c[1].u, (25 - 15.5) / 12.0, 1e-4);
+    tracker_free(&f);
+}
+END_TEST
+
 Suite *peaks_suite(void)
 {
     Suite *s = suite_create("peaks");
@@ -220,6 +254,7 @@ Suite *peaks_suite(void)
     tcase_add_test(tc, test_peaks_bump_near_pass_end_is_dropped);
     tcase_add_test(tc, test_peaks_nonfinite_reading_costs_only_its_bin);
     tcase_add_test(tc, test_peaks_next_pass_starts_clean);
+    tcase_add_test(tc, test_peaks_hidden_bump_hides_nothing);
     suite_add_tcase(s, tc);
     return s;
 }
