@@ -288,14 +288,7 @@ static double best_offset(const fit_prof *p, int dir, const fit_tmpl *T,
     double cm = best_i > 0 ? smt[best_i - 1] : cost_at(p, T, best_i - 1, NULL);
     double cp = best_i + 1 < n_a ? smt[best_i + 1]
                                  : cost_at(p, T, best_i + 1, NULL);
-    if (isfinite(cm) && isfinite(cp)) {
-        double den = cm - 2 * best + cp;
-        if (den > 0) {
-            double d = 0.5 * (cm - cp) / den;
-            if (d > -1 && d < 1)
-                best_a += d * A_STEP_CM;
-        }
-    }
+    best_a += rm_vertex_offset(cm, best, cp, 0, 1.0) * A_STEP_CM;
     *a_out = best_a;
     if (g_out)
         *g_out = best_g;
@@ -463,14 +456,7 @@ rm_status rm_align_refine(const rm_pview *refs, size_t n_refs,
         if (!isfinite(best) || best <= 0)
             continue;
         double cm = score[best_l - l_lo], cp = score[best_l - l_lo + 2];
-        double frac = 0;
-        if (isfinite(cm) && isfinite(cp)) {
-            double den = cm - 2 * best + cp;
-            if (den < 0)
-                frac = 0.5 * (cm - cp) / den;
-            if (frac < -0.5 || frac > 0.5)
-                frac = 0;
-        }
+        double frac = rm_vertex_offset(cm, best, cp, 1, 0.5);
         *v->offset_cm += ((double)best_l + frac - lag0) * RM_BIN_CM;
     }
     rm_free(sum);

@@ -139,12 +139,7 @@ rm_status rm_drift_fit(rm_placing *passes, size_t np, const rm_placing *refs,
                 continue;
             double cm = cost(p, dir, ba - A_STEP, bs, prof, nb, x0);
             double cp = cost(p, dir, ba + A_STEP, bs, prof, nb, x0);
-            double den = cm - 2 * best + cp;
-            if (isfinite(cm) && isfinite(cp) && den > 0) {
-                double d = 0.5 * (cm - cp) / den;
-                if (d > -1 && d < 1)
-                    ba += d * A_STEP;
-            }
+            ba += rm_vertex_offset(cm, best, cp, 0, 1.0) * A_STEP;
             p->a = ba;
             p->s = bs;
             p->cost = best;

@@ -7,6 +7,7 @@
 #ifndef ROLLMAP_ENGINE_ENGINE_INTERNAL_H
 #define ROLLMAP_ENGINE_ENGINE_INTERNAL_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,25 @@ static inline int rm_index(double v, int n)
 static inline int rm_bin_of(double rel_cm)
 {
     return rm_index(rel_cm / RM_BIN_CM + RM_SBIN0, RM_SBINS);
+}
+
+/*
+ * Sub-step refinement of a grid search: the offset (in grid steps) of the
+ * vertex of the parabola through (-1, l), (0, c), (1, r), when that vertex
+ * is a minimum (want_max 0) or a maximum (want_max 1) within +-max_off
+ * steps; else 0 (keep the grid point). Example: l = 3, c = 1, r = 2 ->
+ * minimum at +0.167.
+ */
+static inline double rm_vertex_offset(double l, double c, double r,
+                                      int want_max, double max_off)
+{
+    if (!isfinite(l) || !isfinite(r))
+        return 0.0;
+    double den = l - 2 * c + r;
+    if (want_max ? !(den < 0) : !(den > 0))
+        return 0.0;
+    double d = 0.5 * (l - r) / den;
+    return d >= -max_off && d <= max_off ? d : 0.0;
 }
 
 /* Per-frame (or per-tick) features of the load across the strip. */

@@ -500,14 +500,7 @@ void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
             continue;
         double l = rise_at(p, &ff, all_finite, cell, b - 1, NULL);
         double r = rise_at(p, &ff, all_finite, cell, b + 1, NULL);
-        double off = 0.0;
-        if (isfinite(l) && isfinite(r)) {
-            double den = l - 2 * best + r;
-            if (den < 0)
-                off = 0.5 * (l - r) / den;
-            if (off < -0.5 || off > 0.5)
-                off = 0.0;
-        }
+        double off = rm_vertex_offset(l, best, r, 1, 0.5);
         void *np = p->c;
         if (p->n == p->cap) {
             size_t nc = p->cap ? p->cap * 2 : 32;

@@ -182,10 +182,37 @@ START_TEST(test_align_fit_length_follows_the_rolled_extent)
 }
 END_TEST
 
+/* The sub-step refinement every grid search shares: the vertex of the
+ * parabola through three grid scores, of the kind asked for, within the
+ * limit; otherwise the grid point stays. */
+START_TEST(test_vertex_offset_refines_only_a_true_extremum)
+{
+    /* 3, 1, 2: minimum at (3 - 2) / (2 * 3) = +1/6 step. */
+    ck_assert_double_eq_tol(rm_vertex_offset(3, 1, 2, 0, 1.0), 1.0 / 6.0,
+                            1e-12);
+    /* The same scores negated: a maximum at the same place. */
+    ck_assert_double_eq_tol(rm_vertex_offset(-3, -1, -2, 1, 0.5), 1.0 / 6.0,
+                            1e-12);
+    /* Asked for the other kind of extremum: no move. */
+    ck_assert_double_eq(rm_vertex_offset(3, 1, 2, 1, 0.5), 0.0);
+    /* A straight line has no vertex. */
+    ck_assert_double_eq(rm_vertex_offset(1, 2, 3, 0, 1.0), 0.0);
+    /* Vertex beyond the limit: 1, 0.9, 0.9 -> minimum at +0.5 step, past
+     * a limit of 0.4. */
+    ck_assert_double_eq_tol(rm_vertex_offset(1, 0.9, 0.9, 0, 1.0), 0.5,
+                            1e-12);
+    ck_assert_double_eq(rm_vertex_offset(1, 0.9, 0.9, 0, 0.4), 0.0);
+    /* A neighbour off the grid (not finite): the grid point stays. */
+    ck_assert_double_eq(rm_vertex_offset(NAN, 1, 2, 0, 1.0), 0.0);
+    ck_assert_double_eq(rm_vertex_offset(3, 1, INFINITY, 0, 1.0), 0.0);
+}
+END_TEST
+
 Suite *align_suite(void)
 {
     Suite *s = suite_create("align");
     TCase *tc = tcase_create("template");
+    tcase_add_test(tc, test_vertex_offset_refines_only_a_true_extremum);
     tcase_add_test(tc, test_align_place_one_finds_a_template_stretch_offset);
     tcase_add_test(tc, test_align_place_one_without_fit_is_nan);
     tcase_add_test(tc, test_align_fit_finds_orientation_and_length);
