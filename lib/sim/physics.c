@@ -194,8 +194,9 @@ static void draw_numbers(rm_sim *sim, sim_rng *r)
     ph->breath_amp = sim_uniform(r, 0.01, 0.075);
     ph->breath_hz = sim_uniform(r, 0.15, 0.35);
     ph->breath_ph = sim_uniform(r, 0.0, 2 * M_PI);
-    /* 0.3-1.5 glitches a second over the whole strip. */
-    ph->glitch_p = sim_uniform(r, 0.3, 1.5) /
+    /* 0.05-0.3 glitches a second over the whole strip: 15-90 in a
+     * 5-minute session. */
+    ph->glitch_p = sim_uniform(r, 0.05, 0.3) /
                    (sim->meta.desc.rate_hz * sim->meta.desc.cells);
     for (int i = 0; i < RM_MAX_CELLS; i++)
         ph->tare_rate[i] = sim_uniform(r, 2000.0, 20000.0) / 600.0 *

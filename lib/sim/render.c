@@ -296,11 +296,12 @@ static double variant_profile(const rm_sim *sim, double u, double k,
     const sim_physics *ph = &sim->phy;
     double p;
     if (PHY_ON(sim, PHY_FOOT_GAUSS)) {
-        /* exp(c u) tilts a Gaussian's CoP by c sd^2; k's parabola CoP is
-         * 2k / (5 + k^2). */
-        double sd = ph->sigma;
-        p = exp(-0.5 * u * u / (sd * sd) +
-                u * 2.0 * k / (5.0 + k * k) / (sd * sd));
+        /* The lean as a factor 1 + k' tanh(u / sd) that levels off on
+         * both flanks, so the edges stay where the leg's contact is (a
+         * Gaussian tilted by exp(c u) would only move, not lean). */
+        double sd = ph->sigma, kk = k;
+        kk = kk > 0.95 ? 0.95 : kk < -0.95 ? -0.95 : kk;
+        p = exp(-0.5 * u * u / (sd * sd)) * (1.0 + kk * tanh(u / sd));
     } else {
         double q = 1.0 - u * u;
         if (q <= 0.0)
@@ -468,7 +469,7 @@ static double enc_step_variant(const rm_sim *sim, double dpos_cm,
 /*
  * Sensor variants on one cell's counts c at time t: tare drift, mains
  * pickup aliased with the cells read one after another within the frame,
- * and one-sample glitches (one in five cancels the frame's whole load).
+ * and one-sample glitches (one in ten cancels the frame's whole load).
  */
 static double sensor_variant(rm_sim *sim, unsigned i, double t, double c,
                              double load_counts)
@@ -483,7 +484,7 @@ static double sensor_variant(rm_sim *sim, unsigned i, double t, double c,
                  sim->mains_ph);
     if (sim->cell_samples - 1 == sim->next_glitch) {
         sim_rng *r = &sim->phy_rng;
-        if (sim_unit(r) < 0.2 && load_counts > 0.0)
+        if (sim_unit(r) < 0.1 && load_counts > 0.0)
             c -= load_counts * sim_uniform(r, 0.95, 1.0);
         else
             c += (sim_unit(r) < 0.5 ? -1.0 : 1.0) *
