@@ -402,6 +402,7 @@ static void print_family(const family *f, int show_scenarios)
            "holds on clean %ld; pauses reported as holds %ld of %ld;\n"
            "flinch recall %.3f (%ld), precision %.3f (%ld reported); "
            "calf found %ld of %ld;\n"
+           "positions outside the engine's own 0..length: %ld of %ld;\n"
            "peaks: %ld planted, %ld detectable (rule: docs/simulator.md), "
            "%ld reported\n", ratio(c[C_MATCHED], c[C_TRUTH_HOLDS]),
            c[C_MATCHED], c[C_TRUTH_HOLDS],
@@ -409,7 +410,8 @@ static void print_family(const family *f, int show_scenarios)
            c[C_CLEAN_HOLDS], c[C_PAUSE_HOLDS], c[C_PAUSES],
            ratio(c[C_TRUTH_FL_FOUND], c[C_TRUTH_FL]), c[C_TRUTH_FL],
            ratio(c[C_FOUND_FL_TRUE], c[C_FOUND_FL]), c[C_FOUND_FL],
-           c[C_CALF_FOUND], a.sessions, c[C_TP], c[C_DET], c[C_PEAKS]);
+           c[C_CALF_FOUND], a.sessions, c[C_OUTSIDE], c[C_PLACED], c[C_TP],
+           c[C_DET], c[C_PEAKS]);
     if (a.failed)
         printf("%ld session(s) failed to run\n", a.failed);
     print_confusion("hold line", a.hold_line, lines);
@@ -432,6 +434,7 @@ static void print_family(const family *f, int show_scenarios)
     worst_counts(f, C_PAUSE_HOLDS, -1, "pauses reported as holds");
     worst_counts(f, C_DET, C_DET_HIT, "missed detectable peaks");
     worst_counts(f, C_PEAKS, C_PEAKS_TRUE, "false peaks");
+    worst_counts(f, C_OUTSIDE, -1, "positions outside 0..length");
     printf("\n");
 }
 

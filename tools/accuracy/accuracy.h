@@ -24,6 +24,7 @@ enum {
     C_PAUSES, C_PAUSE_HOLDS,      /* truth pauses; reported as a hold */
     C_TP, C_TP_HIT, C_DET, C_DET_HIT, C_PEAKS, C_PEAKS_TRUE,
     C_CLEAN_HOLDS, C_CALF_FOUND,
+    C_PLACED, C_OUTSIDE,          /* reported positions; outside 0..length */
     C_COUNT
 };
 

@@ -307,6 +307,34 @@ static void score_peaks(ctx *c, const rm_summary *s, json_object *tr,
     }
 }
 
+/* Reported positions (holds, pass ends, flinches, peaks) outside the
+ * engine's own calf, 0..length, by more than 1 mm. */
+static void count_outside(result *res, const rm_summary *s)
+{
+    if (!s->calf_found)
+        return;
+    double len = s->calf_length_cm;
+#define OUTSIDE(x) (isfinite(x) && ((x) < -0.1 || (x) > len + 0.1))
+    for (size_t j = 0; j < s->n_holds; j++) {
+        res->c[C_PLACED]++;
+        res->c[C_OUTSIDE] += OUTSIDE(s->holds[j].position_cm);
+    }
+    for (size_t j = 0; j < s->n_passes; j++) {
+        res->c[C_PLACED] += 2;
+        res->c[C_OUTSIDE] += OUTSIDE(s->passes[j].from_cm) +
+                             OUTSIDE(s->passes[j].to_cm);
+    }
+    for (size_t j = 0; j < s->n_flinches; j++) {
+        res->c[C_PLACED]++;
+        res->c[C_OUTSIDE] += OUTSIDE(s->flinches[j].position_cm);
+    }
+    for (size_t j = 0; j < s->n_peaks; j++) {
+        res->c[C_PLACED]++;
+        res->c[C_OUTSIDE] += OUTSIDE(s->peaks[j].position_cm);
+    }
+#undef OUTSIDE
+}
+
 void score_session(const job *jb, uint32_t index, double stress_s,
                    int verbose, result *res,
                    void (*emit)(void *ctx, const item *it), void *ectx)
@@ -343,6 +371,7 @@ void score_session(const job *jb, uint32_t index, double stress_s,
         res->c[C_CALF_FOUND] = 1;
         put(&c, M_LEN, s->calf_length_cm - jnum(calf, "length_cm"), 0.0);
     }
+    count_outside(res, s);
     char *used = calloc(s->n_holds + 1, 1);
     if (!used) {
         fprintf(stderr, "accuracy: out of memory\n");
