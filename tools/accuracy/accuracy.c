@@ -438,6 +438,13 @@ static void print_family(const family *f, int show_scenarios)
     printf("\n");
 }
 
+static void family_free(family *f)
+{
+    free(f->jobs);
+    free(f->res);
+    free(f->items);
+}
+
 /* make check's loose regression bounds on the original physics. */
 static int check_bounds(const family *f)
 {
@@ -538,6 +545,7 @@ int main(int argc, char **argv)
         print_family(&f, 1);
         if (check)
             bad |= check_bounds(&f);
+        family_free(&f);
     }
     if (!check && (all || !strcmp(which, "tuning"))) {
         family f = { 0 };
@@ -545,6 +553,7 @@ int main(int argc, char **argv)
                         tuning_combos, TUNING_SEED_BASE);
         bad |= run_family(&f, jobs);
         print_family(&f, 1);
+        family_free(&f);
     }
     if (!check && (all || !strcmp(which, "heldout"))) {
         family f = { 0 };
@@ -553,6 +562,7 @@ int main(int argc, char **argv)
                         HELDOUT_SEED_BASE);
         bad |= run_family(&f, jobs);
         print_family(&f, 1);
+        family_free(&f);
     }
     printf("cpu time: %.1f s (this process %.1f s, workers %.1f s)\n",
            cpu_s(RUSAGE_SELF) + cpu_s(RUSAGE_CHILDREN), cpu_s(RUSAGE_SELF),
