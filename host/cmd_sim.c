@@ -19,7 +19,9 @@ static void help(void)
 {
     printf("Usage: rollmap sim [SCENARIO] -o FILE.wav [--truth FILE.json]\n"
            "                   [--seed N] [--duration SEC] [--leg left|right]\n"
-           "                   [--force] [--quiet]\n"
+           "                   [--physics NAME[,NAME...]|random] [--force]\n"
+           "                   [--quiet]\n"
+           "       rollmap sim --list-physics\n"
            "\n"
            "Simulate a foam-rolling session on a model calf and record it as\n"
            "a rollmap session file, with the truth (holds, passes, flinches,\n"
@@ -43,6 +45,10 @@ static void help(void)
            "  -d, --duration SEC      session length, 1..604800 s (default:\n"
            "                          the scenario's own; stress 60 s)\n"
            "  -l, --leg left|right    leg (default: chosen by the seed)\n"
+           "  -p, --physics LIST      physics variants, comma-separated, or\n"
+           "                          'random' (drawn from the seed); default:\n"
+           "                          the original model\n"
+           "      --list-physics      print each physics name with one line\n"
            "  -f, --force             overwrite existing files\n"
            "  -q, --quiet             no summary line on stderr\n"
            "  -h, --help              show this help and exit\n"
@@ -51,6 +57,13 @@ static void help(void)
            "\n"
            "Exit status: 0 success, 1 write failure (or file exists without\n"
            "--force), 2 usage error.\n");
+}
+
+static int list_physics(void)
+{
+    for (const char *const *p = rm_sim_physics_list(); *p; p++)
+        printf("%-16s %s\n", *p, rm_sim_physics_summary(*p));
+    return EXIT_OK;
 }
 
 static int known_scenario(const char *name)
@@ -125,6 +138,8 @@ int cmd_sim(int argc, char **argv)
         { "seed",     required_argument, NULL, 's' },
         { "duration", required_argument, NULL, 'd' },
         { "leg",      required_argument, NULL, 'l' },
+        { "physics",  required_argument, NULL, 'p' },
+        { "list-physics", no_argument,   NULL, 'L' },
         { "force",    no_argument,       NULL, 'f' },
         { "quiet",    no_argument,       NULL, 'q' },
         { "help",     no_argument,       NULL, 'h' },
@@ -136,7 +151,7 @@ int cmd_sim(int argc, char **argv)
 
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:t:s:d:l:fqh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:t:s:d:l:p:fqh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out_path = optarg; break;
         case 't': truth_path = optarg; break;
@@ -154,6 +169,8 @@ int cmd_sim(int argc, char **argv)
                 return cli_usage_error(CMD, "--leg: '%s' is not left or right",
                                        optarg);
             break;
+        case 'p': o.physics = optarg; break;
+        case 'L': return list_physics();
         case 'f': force = 1; break;
         case 'q': quiet = 1; break;
         case 'h': help(); return EXIT_OK;

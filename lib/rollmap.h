@@ -365,10 +365,19 @@ typedef struct rm_sim_options {
                                 scenario's own (stress 60 s, short 8 s,
                                 others as their routine takes, 2-10 min) */
     rm_leg leg;            /**< RM_LEG_UNKNOWN: chosen from the seed */
+    const char *physics;   /**< NULL or "": the original model; else
+                                "name[,name...]" of rm_sim_physics_list(),
+                                or "random" (drawn from the seed). @since 0.2 */
 } rm_sim_options;
 
 /** Names of the built-in scenarios, NULL-terminated. @since 0.1 */
 RM_API const char *const *rm_sim_scenarios(void);
+
+/** Names of the physics variants (plus "original" and "random"),
+ *  NULL-terminated; docs/simulator.md. @since 0.2 */
+RM_API const char *const *rm_sim_physics_list(void);
+/** One line describing a physics name, or NULL if unknown. @since 0.2 */
+RM_API const char *rm_sim_physics_summary(const char *name);
 
 /**
  * Build a simulated session: plans the calf, the person and a small event

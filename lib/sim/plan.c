@@ -64,11 +64,15 @@ static sim_seg *push_seg(planner *pl, seg_kind kind, double dur_s)
  * 1 cm of them, a little differently each time. */
 static double ankle_end(planner *pl)
 {
+    if (PHY_ON(pl->sim, PHY_TURN_SHORT))
+        return sim_uniform(&pl->rng, 1.0, 3.0);
     return sim_uniform(&pl->rng, 0.0, 1.0);
 }
 
 static double knee_end(planner *pl)
 {
+    if (PHY_ON(pl->sim, PHY_TURN_SHORT))
+        return pl->sim->calf_len_cm - sim_uniform(&pl->rng, 1.0, 3.0);
     return pl->sim->calf_len_cm - sim_uniform(&pl->rng, 0.0, 1.0);
 }
 
@@ -96,11 +100,21 @@ static void put_down(planner *pl, double pos_cm, rm_line line, int open_lift)
         room = 30.0;
     if (room < 0.0)
         room = 0.0;
-    pl->centre_mm = strip_mm / 2 + sim_uniform(&pl->rng, -room, room);
+    if (PHY_LINE_ANY(sim)) {
+        /* The session's resting place: every placement lands there (the
+         * slow drift is added while rendering). */
+        double rest = sim->phy.rest_mm;
+        pl->centre_mm = strip_mm / 2 +
+                        (rest > room ? room : rest < -room ? -room : rest);
+    } else {
+        pl->centre_mm = strip_mm / 2 + sim_uniform(&pl->rng, -room, room);
+    }
     pl->pos = pos_cm;
     pl->line = line;
-    /* One placement in five has the other leg crossed over: +50-80 %. */
-    pl->load_factor = sim_unit(&pl->rng) < 0.2
+    /* One placement in five has the other leg crossed over: +50-80 %
+     * (crossed: one in two). */
+    double p_cross = PHY_ON(sim, PHY_CROSSED) ? 0.5 : 0.2;
+    pl->load_factor = sim_unit(&pl->rng) < p_cross
                           ? 1.0 + sim_uniform(&pl->rng, 0.5, 0.8) : 1.0;
     sim_placement *p = VEC_PUSH(pl, sim->placements);
     if (p) {
@@ -182,8 +196,11 @@ static void roll_to(planner *pl, double target_cm, double speed_cm_s,
     s->ramp_in = ramp_in;
     s->ramp_out = ramp_out;
     /* Slip: a third of passes slip, by up to slip_max either way. */
-    if (sim->par.slip_max > 0.0 &&
-        (sim->par.slip_max > 0.02 || sim_unit(&pl->rng) < 0.33))
+    if (PHY_ON(sim, PHY_ENC_SLIP))
+        s->slip = sim_uniform(&pl->rng, -sim->phy.slip_max,
+                              sim->phy.slip_max);
+    else if (sim->par.slip_max > 0.0 &&
+             (sim->par.slip_max > 0.02 || sim_unit(&pl->rng) < 0.33))
         s->slip = sim_uniform(&pl->rng, -sim->par.slip_max,
                               sim->par.slip_max);
     pl->pos = target_cm;
@@ -204,10 +221,58 @@ static void still(planner *pl, double dur_s)
     push_seg(pl, SEG_STILL, dur_s);
 }
 
+/* flinch-partial: the load drops 60-90 % within 0.1-0.25 s at t_s and
+ * recovers over 0.5-2 s with the leg down. Returns its whole length. */
+static double partial_flinch(planner *pl, double t_s)
+{
+    rm_sim *sim = pl->sim;
+    sim_dip *d = VEC_PUSH(pl, sim->dips);
+    if (!d)
+        return 0.0;
+    d->t0_s = t_s;
+    d->drop_s = sim_uniform(&pl->rng, 0.1, 0.25);
+    d->recover_s = sim_uniform(&pl->rng, 0.5, 2.0);
+    d->depth = sim_uniform(&pl->rng, 0.6, 0.9);
+    double len = d->drop_s + d->recover_s;
+    sim_flinch *f = VEC_PUSH(pl, sim->flinches);
+    if (f) {
+        f->time_s = t_s;
+        f->position_cm = pl->pos;
+        f->line = pl->line;
+        f->load_n = sim->load_n * pl->load_factor;
+        f->partial = 1;
+    }
+    return len;
+}
+
+/* flex-sine: 5-10 full sine flexes at 0.2-0.6 Hz, A 0.25-0.40, each
+ * period +-15 % of the nominal; per_s receives the periods. */
+static double sine_flexes(planner *pl, double *mod_hz, double *mod_amp,
+                          double *lead_s, uint32_t *flexes, double *per_s)
+{
+    uint32_t n = (uint32_t)sim_int(&pl->rng, 5, 10);
+    double f = sim_uniform(&pl->rng, 0.2, 0.6), sum = 0.0;
+    for (uint32_t i = 0; i < n; i++) {
+        per_s[i] = sim_uniform(&pl->rng, 0.85, 1.15) / f;
+        sum += per_s[i];
+    }
+    *mod_hz = f;
+    *mod_amp = sim_uniform(&pl->rng, 0.25, 0.40);
+    *lead_s = sim_uniform(&pl->rng, 2.0, 5.0);
+    *flexes = n;
+    return *lead_s + sum + sim_uniform(&pl->rng, 1.0, 3.0);
+}
+
 /* Durations drawn for each technique (docs/simulator.md, "Holds"). */
 static double hold_length(planner *pl, rm_technique tech, double *mod_hz,
-                          double *mod_amp, double *lead_s, uint32_t *flexes)
+                          double *mod_amp, double *lead_s, uint32_t *flexes,
+                          double *per_s)
 {
+    if (tech == RM_TECH_PIN_AND_STRETCH && PHY_ON(pl->sim, PHY_FLEX_SINE))
+        return sine_flexes(pl, mod_hz, mod_amp, lead_s, flexes, per_s);
+    if (tech == RM_TECH_STATIC && PHY_ON(pl->sim, PHY_HOLD_SHORT))
+        return sim_unit(&pl->rng) < 0.4 ? sim_uniform(&pl->rng, 8.0, 20.0)
+                                        : sim_uniform(&pl->rng, 20.0, 90.0);
     switch (tech) {
     case RM_TECH_ROCKING: {
         /* 15-30 s of side-to-side rolling at 0.4-1 Hz, whole cycles so the
@@ -241,7 +306,9 @@ static void hold(planner *pl, rm_technique tech, double max_s)
     rm_sim *sim = pl->sim;
     double mod_hz = 0, mod_amp = 0, lead = 0;
     uint32_t flexes = 0;
-    double dur = hold_length(pl, tech, &mod_hz, &mod_amp, &lead, &flexes);
+    double per_s[SIM_MAX_FLEX] = { 0 };
+    double dur = hold_length(pl, tech, &mod_hz, &mod_amp, &lead, &flexes,
+                             per_s);
     if (tech == RM_TECH_STATIC && dur > max_s)
         dur = max_s;
     if (dur > max_s || dur < 5.0)
@@ -255,6 +322,10 @@ static void hold(planner *pl, rm_technique tech, double max_s)
     s->mod_amp = mod_amp;
     s->lead_s = lead;
     s->flexes = flexes;
+    memcpy(s->per_s, per_s, sizeof s->per_s);
+    /* flinch-partial: some holds begin with a partial flinch. */
+    if (PHY_ON(sim, PHY_FLINCH_PARTIAL) && sim_unit(&pl->rng) < 0.3)
+        partial_flinch(pl, t0 + sim_uniform(&pl->rng, 0.3, 1.5));
     sim_hold *h = VEC_PUSH(pl, sim->holds);
     if (h) {
         h->start_s = t0;
@@ -291,6 +362,16 @@ static void plan_body(planner *pl)
     sim->load_var_amp[1] = sim_uniform(r, 0.01, 0.02);
     sim->load_var_hz[1] = 1.0 / sim_uniform(r, 2.0, 4.0);
     sim->load_var_ph[1] = sim_uniform(r, 0.0, 2 * M_PI);
+    if (PHY_ON(sim, PHY_CALF_VARY)) {
+        /* Wider spread of calves: short to tall, a longer or shorter
+         * Achilles stretch, the bellies' widest point higher or lower. */
+        sim->calf_len_cm = sim_uniform(r, 26.0, 42.0);
+        sim->w_flat_frac = sim_uniform(r, 0.12, 0.20);
+        sim->w_max_frac = sim_uniform(r, 0.60, 0.75);
+        sim->w_ankle_cm = sim_uniform(r, 3.0, 5.0);
+        sim->w_max_cm = sim_uniform(r, 9.0, 13.0);
+        sim->w_knee_cm = sim_uniform(r, 7.5, 10.0);
+    }
 }
 
 static int tp_clash(const rm_sim *sim, double pos_cm, rm_line line)
@@ -329,8 +410,14 @@ static void add_tp(planner *pl, rm_zone zone, rm_line line, double f_lo,
         tp->position_cm = pos;
         tp->line = line;
         tp->zone = zone;
-        tp->size_cm = sim_uniform(&pl->rng, 1.0, 2.0);
-        tp->gain = sim_uniform(&pl->rng, 1.0, 2.5);
+        if (PHY_ON(sim, PHY_TP_SUBTLE)) {
+            tp->size_cm = sim_uniform(&pl->rng, 0.75, 2.0);
+            tp->gain = sim_uniform(&pl->rng, 0.15, 0.60);
+            tp->flat = sim_unit(&pl->rng) < 0.5;
+        } else {
+            tp->size_cm = sim_uniform(&pl->rng, 1.0, 2.0);
+            tp->gain = sim_uniform(&pl->rng, 1.0, 2.5);
+        }
         set_reach(tp);
         return;
     }
@@ -416,6 +503,16 @@ static int pass(planner *pl, routine *ro, double target_cm, int flinch_pass)
                 flinch_d = d;
         }
         double v = cruise_speed(pl);
+        if (flinch_d < best_d && flinch_d < 1e8 &&
+            PHY_ON(pl->sim, PHY_FLINCH_PARTIAL)) {
+            /* Rolling onto the tender spot: a partial flinch, the leg
+             * stays down, still a moment, then the pass goes on. */
+            roll_to(pl, pl->sim->tp[ro->flinch_tp].position_cm, v, 1, 0);
+            ro->flinch_done = 1;
+            double len = partial_flinch(pl, pl->t);
+            still(pl, len + sim_uniform(&pl->rng, 0.3, 1.0));
+            continue;
+        }
         if (flinch_d < best_d && flinch_d < 1e8) {
             /* Rolling onto the tender spot: no slowing down, then the
              * protective lift. */
@@ -444,6 +541,31 @@ static int pass(planner *pl, routine *ro, double target_cm, int flinch_pass)
             return 0;
         target_cm = pl->pos + dir * d;
     }
+    if (d > 10.0 && PHY_ON(pl->sim, PHY_PAUSE) &&
+        sim_unit(&pl->rng) < 0.3 && remaining(pl) > d / v + 8.0) {
+        /* A pause of 2-5 s mid-pass: not a hold. */
+        roll_to(pl, pl->pos + dir * d * sim_uniform(&pl->rng, 0.3, 0.7), v,
+                1, 1);
+        sim_pause *ps = VEC_PUSH(pl, pl->sim->pauses);
+        double len = sim_uniform(&pl->rng, 2.0, 5.0);
+        if (ps) {
+            ps->start_s = pl->t;
+            ps->end_s = pl->t + len;
+            ps->position_cm = pl->pos;
+        }
+        still(pl, len);
+        v = cruise_speed(pl);
+    } else if (d > 10.0 && PHY_ON(pl->sim, PHY_LIFT_ELSEWHERE) &&
+               sim_unit(&pl->rng) < 0.15 && remaining(pl) > d / v + 12.0) {
+        /* Lifted mid-pass and put down elsewhere on the same line. */
+        roll_to(pl, pl->pos + dir * d * sim_uniform(&pl->rng, 0.3, 0.7), v,
+                1, 1);
+        lift(pl, 0, -1.0);
+        put_down(pl, sim_uniform(&pl->rng, 0.1, 0.9) * pl->sim->calf_len_cm,
+                 pl->line, 1);
+        if (fabs(target_cm - pl->pos) < 3.0)
+            return 0;
+    }
     roll_to(pl, target_cm, v, 1, 1);
     return 0;
 }
@@ -470,6 +592,15 @@ static void block(planner *pl, routine *ro, rm_line line, int n_passes,
         double target = (p % 2 == 0) ? knee_end(pl) : ankle_end(pl);
         if (fabs(target - pl->pos) < 5.0) /* already there: the other way */
             target = (p % 2 == 0) ? ankle_end(pl) : knee_end(pl);
+        if (PHY_ON(pl->sim, PHY_PASS_PARTIAL) && sim_unit(&pl->rng) < 0.3) {
+            /* A partial pass: it turns 12-25 % of the length from the
+             * end it was heading for. */
+            double len = pl->sim->calf_len_cm;
+            double in = sim_uniform(&pl->rng, 0.12, 0.25) * len;
+            double t2 = target > len / 2 ? len - in : in;
+            if (fabs(t2 - pl->pos) >= 5.0)
+                target = t2;
+        }
         int fl = flinch_here && p == n_passes - 1 && ro->flinch_tp >= 0 &&
                  !ro->flinch_done;
         if (fl) {
@@ -495,7 +626,8 @@ static void block(planner *pl, routine *ro, rm_line line, int n_passes,
         }
         if (p + 1 >= n_passes || remaining(pl) <= 3.0)
             continue;
-        if (sim_unit(&pl->rng) < 0.15 && remaining(pl) > 12.0) {
+        double p_lift = PHY_ON(pl->sim, PHY_LIFT_ELSEWHERE) ? 0.4 : 0.15;
+        if (sim_unit(&pl->rng) < p_lift && remaining(pl) > 12.0) {
             /* Now and then the leg is lifted between passes and put down
              * again somewhere else on the same line. */
             lift(pl, 0, -1.0);
@@ -613,7 +745,9 @@ rm_status rm_sim_plan(rm_sim *sim, double duration_s)
          * highest gain and rolling onto it ends in a flinch. */
         int i = sim_int(&pl.rng, 0, sim->n_tp - 1);
         sim->tp[i].tender = 1;
-        sim->tp[i].gain = sim_uniform(&pl.rng, 2.5, 3.5);
+        sim->tp[i].gain = PHY_ON(sim, PHY_TP_SUBTLE)
+                              ? sim_uniform(&pl.rng, 0.45, 0.60)
+                              : sim_uniform(&pl.rng, 2.5, 3.5);
         ro.flinch_tp = i;
     }
     plan_holds(&pl, &ro);

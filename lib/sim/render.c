@@ -105,10 +105,83 @@ static double roll_distance(const sim_seg *s, double tau)
     return v * (tau - a_in / 2.0);
 }
 
+/* Sign of a line: +1 medial, -1 lateral, 0 middle. */
+static double line_sign(rm_line line)
+{
+    return line == RM_LINE_MEDIAL ? 1.0 : line == RM_LINE_LATERAL ? -1.0 : 0.0;
+}
+
+/*
+ * The physics variants' part of the state: partial flinches, the line
+ * model (lean and/or sideways shift) with the resting place's drift.
+ * rock: the rocking swing this instant, in the original's half-widths.
+ */
+static void apply_physics(const rm_sim *sim, const sim_seg *s, double t,
+                          double rock, double *load, sim_state *st)
+{
+    const sim_physics *ph = &sim->phy;
+    if (sim->dips.n)
+        *load *= rm_sim_dip_factor(sim, t);
+    if (!PHY_LINE_ANY(sim))
+        return;
+    /* A turned leg: rock / 0.30 is the rocking swing as a fraction of a
+     * full turn onto a line. */
+    double turn = line_sign(s->line) + rock / 0.30;
+    st->turn = 0.30 * turn;
+    st->shift = ph->lean * turn; /* line-shift drew a small lean */
+    st->centre_mm += ph->drift_mm * sin(2 * M_PI * ph->drift_hz * t +
+                                        ph->drift_ph);
+    if (PHY_ON(sim, PHY_LINE_SHIFT) || PHY_ON(sim, PHY_LINE_BOTH))
+        st->centre_mm += turn * ph->shift_mm * sim->medial_sign;
+}
+
+/* Footprint half-width factor: stiffness map along the calf and widening
+ * with load (lf: the placement's load factor). */
+static double width_factor(const rm_sim *sim, const sim_state *st, double lf)
+{
+    const sim_physics *ph = &sim->phy;
+    double w = 1.0;
+    if (PHY_ON(sim, PHY_CALF_VARY)) {
+        double f = st->pos_cm / sim->calf_len_cm;
+        for (int i = 0; i < 3; i++) {
+            double d = (f - ph->stiff_at[i]) / ph->stiff_w[i];
+            double q = 1.0 - d * d;
+            if (q > 0.0)
+                w *= 1.0 + ph->stiff_amp[i] * q * q;
+        }
+    }
+    if (PHY_ON(sim, PHY_FOOT_WIDEN) && lf > 1.0)
+        w *= 1.0 + ph->widen * (lf - 1.0);
+    return w;
+}
+
+static void state_of_seg(const rm_sim *sim, const sim_seg *s, double t,
+                         sim_state *st);
+
 void rm_sim_state_at(const rm_sim *sim, size_t seg_i, double t,
                      sim_state *st)
 {
-    const sim_seg *s = &sim->segs.v[seg_i];
+    state_of_seg(sim, &sim->segs.v[seg_i], t, st);
+}
+
+void rm_sim_probe_state(const rm_sim *sim, double pos_cm, rm_line line,
+                        sim_state *st)
+{
+    sim_seg s;
+    memset(&s, 0, sizeof s);
+    s.kind = SEG_STILL;
+    s.pos0_cm = s.pos1_cm = pos_cm;
+    s.line = line;
+    s.load_factor = 1.0;
+    s.centre_mm = sim->placements.n ? sim->placements.v[0].centre_mm
+                                    : sim->meta.desc.cells *
+                                          (double)sim->meta.desc.pitch_mm / 2;
+    state_of_seg(sim, &s, 0.0, st);
+}
+
+static void state_of_seg(const rm_sim *sim, const sim_seg *s, double t,
+                         sim_state *st)
+{
     double tau = t - s->t0_s, dur = s->t1_s - s->t0_s;
     /* Natural variation of the load: two slow sways, 1-5 % each. */
     double nat = 1.0;
@@ -119,7 +192,9 @@ void rm_sim_state_at(const rm_sim *sim, size_t seg_i, double t,
     memset(st, 0, sizeof *st);
     st->pos_cm = s->pos0_cm;
     st->shift = rm_sim_line_shift(s->line);
+    st->turn = st->shift;
     st->centre_mm = s->centre_mm;
+    double rock = 0.0;
     switch (s->kind) {
     case SEG_OFF:
         load = 0.0;
@@ -140,8 +215,27 @@ void rm_sim_state_at(const rm_sim *sim, size_t seg_i, double t,
     case SEG_STILL:
         break;
     case SEG_HOLD:
+        if (sim->phy.on && PHY_ON(sim, PHY_BREATH))
+            load *= 1.0 + sim->phy.breath_amp *
+                              sin(2 * M_PI * sim->phy.breath_hz * t +
+                                  sim->phy.breath_ph);
         if (s->tech == RM_TECH_ROCKING) {
-            st->shift += s->mod_amp * sin(2 * M_PI * s->mod_hz * tau);
+            rock = s->mod_amp * sin(2 * M_PI * s->mod_hz * tau);
+            st->shift += rock;
+            st->turn = st->shift;
+        } else if (s->tech == RM_TECH_PIN_AND_STRETCH &&
+                   PHY_ON(sim, PHY_FLEX_SINE)) {
+            /* Full sine flexes, each period its own length. */
+            double ft = tau - s->lead_s;
+            for (uint32_t i = 0; ft > 0.0 && i < s->flexes; i++) {
+                if (ft < s->per_s[i]) {
+                    double x = 2 * M_PI * ft / s->per_s[i];
+                    load *= 1.0 + s->mod_amp * sin(x);
+                    st->pos_cm += 0.3 * 0.5 * (1.0 - cos(x));
+                    break;
+                }
+                ft -= s->per_s[i];
+            }
         } else if (s->tech == RM_TECH_PIN_AND_STRETCH) {
             double ft = tau - s->lead_s;
             if (ft > 0.0 && ft < s->flexes / s->mod_hz) {
@@ -154,9 +248,13 @@ void rm_sim_state_at(const rm_sim *sim, size_t seg_i, double t,
         }
         break;
     }
+    if (sim->phy.on)
+        apply_physics(sim, s, t, rock, &load, st);
     st->load_n = load > 0.0 ? load : 0.0;
     st->half_width_mm =
         rm_sim_width_cm(sim, st->pos_cm / sim->calf_len_cm) * 5.0;
+    if (sim->phy.on)
+        st->half_width_mm *= width_factor(sim, st, s->load_factor);
 }
 
 /*
@@ -182,7 +280,53 @@ static double skew_for_shift(double s)
  * points raising it locally, then scaled so the whole footprint (on the
  * strip or not) carries the load.
  */
-static void cell_forces(const rm_sim *sim, const sim_state *st, double *f_n)
+/* Flat-topped nodule: level over the inner half of its reach, then the
+ * biweight's fall. */
+static double flat_top(double d)
+{
+    d = fabs(d);
+    return d < 0.5 ? 1.0 : biweight((d - 0.5) * 2.0);
+}
+
+/* The variant footprint shapes at u (half-widths), before trigger points;
+ * k: the lean's skew; belly: 0..1, how far over the bellies. */
+static double variant_profile(const rm_sim *sim, double u, double k,
+                              double belly)
+{
+    const sim_physics *ph = &sim->phy;
+    double p;
+    if (PHY_ON(sim, PHY_FOOT_GAUSS)) {
+        /* The lean as a factor 1 + k' tanh(u / sd) that levels off on
+         * both flanks, so the edges stay where the leg's contact is (a
+         * Gaussian tilted by exp(c u) would only move, not lean). */
+        double sd = ph->sigma, kk = k;
+        kk = kk > 0.95 ? 0.95 : kk < -0.95 ? -0.95 : kk;
+        p = exp(-0.5 * u * u / (sd * sd)) * (1.0 + kk * tanh(u / sd));
+    } else {
+        double q = 1.0 - u * u;
+        if (q <= 0.0)
+            return 0.0;
+        double a = 1.0 + k * u;
+        p = (PHY_ON(sim, PHY_FOOT_POWER) ? pow(q, ph->q) : q) * a * a;
+    }
+    if (belly > 0.0) {
+        if (PHY_ON(sim, PHY_FOOT_GROOVE))
+            p *= 1.0 - ph->groove * belly * biweight(u / 0.3);
+        if (PHY_ON(sim, PHY_FOOT_SKEW)) {
+            /* (1 + c u) moves a parabola's CoP by c / 5. */
+            double m = 1.0 + 5.0 * ph->skew * belly * u * sim->medial_sign;
+            p *= m > 0.0 ? m : 0.0;
+        }
+    }
+    return p;
+}
+
+#define PHY_SHAPE_BITS                                                   \
+    ((1u << PHY_FOOT_POWER) | (1u << PHY_FOOT_GAUSS) |                  \
+     (1u << PHY_FOOT_GROOVE) | (1u << PHY_FOOT_SKEW))
+
+void rm_sim_cell_forces(const rm_sim *sim, const sim_state *st, double *f_n,
+                        int skip_tp)
 {
     const rm_descriptor *d = &sim->meta.desc;
     unsigned n = d->cells;
@@ -200,31 +344,54 @@ static void cell_forces(const rm_sim *sim, const sim_state *st, double *f_n)
      * (biweight support) is precomputed per point at planning. */
     double tp_u[SIM_MAX_TP], tp_inv_b[SIM_MAX_TP], tp_amp[SIM_MAX_TP];
     int n_act = 0;
+    int flat[SIM_MAX_TP];
     for (int i = 0; i < sim->n_tp; i++) {
         const sim_tp *tp = &sim->tp[i];
-        double g = biweight((st->pos_cm - tp->position_cm) / tp->along_cm);
+        if (i == skip_tp)
+            continue;
+        double dl = (st->pos_cm - tp->position_cm) / tp->along_cm;
+        double g = tp->flat ? flat_top(dl) : biweight(dl);
         if (g <= 0.0)
             continue;
-        tp_u[n_act] = (line_offset(tp->line) - SKIN_ROLL * st->shift) *
+        tp_u[n_act] = (line_offset(tp->line) - SKIN_ROLL * st->turn) *
                       sim->medial_sign;
+        flat[n_act] = tp->flat;
         tp_inv_b[n_act] = hw / (tp->across_cm * 10.0);
         tp_amp[n_act] = tp->gain * g;
         n_act++;
     }
 
-    long j0 = (long)floor((xc - hw) / step);
-    long j1 = (long)ceil((xc + hw) / step);
+    int var = (sim->phy.on & PHY_SHAPE_BITS) != 0;
+    double reach = var && PHY_ON(sim, PHY_FOOT_GAUSS) ? 1.6 * hw : hw;
+    double belly = 0.0;
+    if (var) {
+        /* Over the gastrocnemius bellies: 45-95 % of the calf. */
+        double f = st->pos_cm / sim->calf_len_cm;
+        belly = biweight((f - 0.7) / 0.25);
+    }
+    long j0 = (long)floor((xc - reach) / step);
+    long j1 = (long)ceil((xc + reach) / step);
     double total = 0.0;
     for (long j = j0; j <= j1; j++) {
         double u = ((double)j + 0.5) * step - xc;
         u *= inv_hw;
-        double q = 1.0 - u * u;
-        if (q <= 0.0)
-            continue;
-        double a = 1.0 + k * u;
-        double p = q * a * a;
+        double p;
+        if (!var) {
+            double q = 1.0 - u * u;
+            if (q <= 0.0)
+                continue;
+            double a = 1.0 + k * u;
+            p = q * a * a;
+        } else {
+            p = variant_profile(sim, u, k, belly);
+            if (p <= 0.0)
+                continue;
+        }
         for (int t = 0; t < n_act; t++)
-            p *= 1.0 + tp_amp[t] * biweight((u - tp_u[t]) * tp_inv_b[t]);
+            p *= 1.0 + tp_amp[t] * (flat[t] ? flat_top((u - tp_u[t]) *
+                                                       tp_inv_b[t])
+                                            : biweight((u - tp_u[t]) *
+                                                       tp_inv_b[t]));
         total += p;
         if (j >= 0) {
             unsigned long c = (unsigned long)j / (unsigned long)sim->sub_per_cell;
@@ -268,6 +435,63 @@ void rm_sim_render_init(rm_sim *sim)
     sim->drop_left = 0;
     sim->dropped = 0;
     rm_sim_drops_init(sim, &sim->drop_rng, &sim->next_drop);
+    /* The variants' own render-time stream (glitches, stamp jitter). */
+    sim_rng_seed(&sim->phy_rng, sim->seed ^ 0x676c697463680000ull);
+    sim->next_glitch = PHY_ON(sim, PHY_ADC_GLITCH)
+                           ? sim_geometric(&sim->phy_rng, sim->phy.glitch_p) - 1
+                           : UINT64_MAX;
+}
+
+/* The encoder's step for a move of dpos_cm at load_n under the variants:
+ * enc-effective takes radius_mm as the radius at the person's typical
+ * load, smaller under more load; enc-ripple adds a once-per-turn error. */
+static double enc_step_variant(const rm_sim *sim, double dpos_cm,
+                               double load_n, double slip)
+{
+    const rm_descriptor *d = &sim->meta.desc;
+    double comp = sim->comp_per_n * load_n;
+    if (PHY_ON(sim, PHY_ENC_EFFECTIVE))
+        comp = sim->comp_per_n * (load_n - sim->load_n);
+    if (comp > 0.10)
+        comp = 0.10;
+    if (comp < -0.10)
+        comp = -0.10;
+    double r_mm = d->radius_mm * (1.0 - comp);
+    double step = dpos_cm * 10.0 / r_mm * (d->encoder_cpr / (2 * M_PI)) *
+                  (1.0 + slip);
+    if (PHY_ON(sim, PHY_ENC_RIPPLE))
+        step *= 1.0 + sim->phy.ripple *
+                          sin(2 * M_PI * sim->enc_acc / d->encoder_cpr +
+                              sim->phy.ripple_ph);
+    return step;
+}
+
+/*
+ * Sensor variants on one cell's counts c at time t: tare drift, mains
+ * pickup aliased with the cells read one after another within the frame,
+ * and one-sample glitches (one in ten cancels the frame's whole load).
+ */
+static double sensor_variant(rm_sim *sim, unsigned i, double t, double c,
+                             double load_counts)
+{
+    const sim_physics *ph = &sim->phy;
+    unsigned n = sim->meta.desc.cells;
+    if (PHY_ON(sim, PHY_TARE_DRIFT))
+        c += ph->tare_rate[i] * t;
+    if (PHY_ON(sim, PHY_MAINS_ALIAS))
+        c += ph->mains_amp * (0.5 + 0.05 * (double)(i * 7 % 11)) *
+             sin(2 * M_PI * MAINS_HZ * (t + sim->frame_dt * i / n) +
+                 sim->mains_ph);
+    if (sim->cell_samples - 1 == sim->next_glitch) {
+        sim_rng *r = &sim->phy_rng;
+        if (sim_unit(r) < 0.1 && load_counts > 0.0)
+            c -= load_counts * sim_uniform(r, 0.95, 1.0);
+        else
+            c += (sim_unit(r) < 0.5 ? -1.0 : 1.0) *
+                 pow(2.0, sim_uniform(r, 14.0, 21.0));
+        sim->next_glitch += sim_geometric(r, ph->glitch_p);
+    }
+    return c;
 }
 
 /* Drop process on its own stream, so the truth can count the lost frames
@@ -288,7 +512,7 @@ size_t rm_sim_render(rm_sim *sim, rm_frame *buf, size_t cap)
 {
     const rm_descriptor *d = &sim->meta.desc;
     unsigned n = d->cells;
-    double dt = 1.0 / d->rate_hz;
+    double dt = sim->phy.on ? sim->frame_dt : 1.0 / d->rate_hz;
     double counts_per_rad = d->encoder_cpr / (2 * M_PI);
     double f_n[RM_MAX_CELLS];
     size_t got = 0;
@@ -306,6 +530,9 @@ size_t rm_sim_render(rm_sim *sim, rm_frame *buf, size_t cap)
         seg_kind kind = sim->segs.v[sim->seg_i].kind;
         if (kind == SEG_OFF || kind == SEG_DOWN) {
             sim->enc_acc += st.enc_turn_rate * dt;
+        } else if (sim->phy.on) {
+            sim->enc_acc += enc_step_variant(sim, st.pos_cm - sim->prev_pos_cm,
+                                             st.load_n, st.slip);
         } else {
             double comp = sim->comp_per_n * st.load_n;
             if (comp > 0.10)
@@ -335,13 +562,22 @@ size_t rm_sim_render(rm_sim *sim, rm_frame *buf, size_t cap)
         double mains = sim->par.mains_counts > 0.0
                            ? sin(2 * M_PI * MAINS_HZ * t + sim->mains_ph) : 0.0;
 
-        cell_forces(sim, &st, f_n);
+        rm_sim_cell_forces(sim, &st, f_n, -1);
         rm_frame *fr = &buf[got++];
         memset(fr, 0, sizeof *fr);
         fr->seq = sim->seq0 + (uint32_t)k;
-        fr->time_us = sim->time0_us +
-            (uint32_t)(uint64_t)llround((double)k * dt * 1e6 *
-                                        (1.0 + sim->clock_err));
+        if (PHY_ON(sim, PHY_CLOCK_SKEW))
+            fr->time_us = sim->time0_us +
+                (uint32_t)(uint64_t)llround(t * 1e6 + sim->phy.jitter_us *
+                    (2.0 * sim_unit(&sim->phy_rng) - 1.0));
+        else
+            fr->time_us = sim->time0_us +
+                (uint32_t)(uint64_t)llround((double)k * dt * 1e6 *
+                                            (1.0 + sim->clock_err));
+        double load_counts = 0.0;
+        if (sim->phy.on)
+            for (unsigned i = 0; i < n; i++)
+                load_counts += f_n[i] * sim->inv_scale[i];
         fr->encoder = (int32_t)(uint32_t)((uint32_t)sim->enc0 +
                                           (uint32_t)(int64_t)llround(sim->enc_acc));
         for (unsigned i = 0; i < n; i++) {
@@ -355,6 +591,8 @@ size_t rm_sim_render(rm_sim *sim, rm_frame *buf, size_t cap)
                 c += sim_unit(&sim->rng) < 0.5 ? -mag : mag;
                 sim->next_spike += sim_geometric(&sim->rng, sim->par.spike_prob);
             }
+            if (sim->phy.on)
+                c = sensor_variant(sim, i, t, c, load_counts);
             long v = lround(c);
             fr->cells[i] = v > HX711_MAX ? HX711_MAX
                          : v < HX711_MIN ? HX711_MIN : (int32_t)v;

@@ -83,6 +83,8 @@ static void free_contents(rm_sim *sim)
     rm_free(sim->flinches.v);
     rm_free(sim->liftoffs.v);
     rm_free(sim->placements.v);
+    rm_free(sim->dips.v);
+    rm_free(sim->pauses.v);
 }
 
 rm_status rm_sim_new(const char *scenario, const rm_sim_options *opt,
@@ -133,6 +135,14 @@ rm_status rm_sim_new(const char *scenario, const rm_sim_options *opt,
     sim->seq0 = 0;
     sim->enc0 = (int32_t)sim_uniform(&r, -5000.0, 5000.0);
 
+    /* Physics variants draw from streams of their own: with none on,
+     * nothing above or below draws differently. */
+    char msg[200];
+    if (rm_sim_physics_setup(sim, o.physics, msg, sizeof msg)) {
+        rm_free(sim);
+        return rm_error_set(err, RM_ERR_ARG, "%s", msg);
+    }
+
     double duration = o.duration_s > 0.0 ? o.duration_s
                                          : par->default_duration_s;
     rm_status st = rm_sim_plan(sim, duration);
@@ -143,7 +153,17 @@ rm_status rm_sim_new(const char *scenario, const rm_sim_options *opt,
     }
     if (!strcmp(par->name, "noisy"))
         sim->time0_us = (uint32_t)(4294967296.0 - sim->duration_s * 0.5e6);
-    sim->n_frames = (uint64_t)floor(sim->duration_s * sim->meta.desc.rate_hz);
+    /* clock-skew: frames come rate_err off the nominal period, as the
+     * board's clock (the truth's time base) measures it. */
+    sim->frame_dt = 1.0 / sim->meta.desc.rate_hz;
+    if (PHY_ON(sim, PHY_CLOCK_SKEW)) {
+        sim->frame_dt *= 1.0 + sim->phy.rate_err;
+        sim->clock_err = 0.0;
+        sim->n_frames = (uint64_t)floor(sim->duration_s / sim->frame_dt);
+    } else {
+        sim->n_frames =
+            (uint64_t)floor(sim->duration_s * sim->meta.desc.rate_hz);
+    }
     sim->dropped_total = rm_sim_count_drops(sim);
     rm_sim_render_init(sim);
     *out = sim;

@@ -100,6 +100,8 @@ static inline uint64_t sim_geometric(sim_rng *r, double p)
 
 /* ---- The event script ------------------------------------------------ */
 
+#define SIM_MAX_FLEX 12
+
 typedef enum seg_kind {
     SEG_OFF   = 0, /* leg off the roller; the encoder may turn a little */
     SEG_DOWN  = 1, /* leg put down: load ramps 0 -> 1 */
@@ -125,6 +127,7 @@ typedef struct sim_seg {
     double lead_s;            /* pin-and-stretch: still time before flexing */
     uint32_t flexes;
     double enc_turn_counts;   /* OFF: encoder turn while unloaded */
+    double per_s[SIM_MAX_FLEX]; /* flex-sine: each flex period's length */
 } sim_seg;
 
 /* ---- Truth records ---------------------------------------------------- */
@@ -152,7 +155,19 @@ typedef struct sim_flinch {
     double position_cm;
     rm_line line;
     double load_n;
+    int partial;              /* flinch-partial: the leg stays down */
 } sim_flinch;
+
+/* flinch-partial: a sudden drop of the load by `depth` over drop_s and
+ * the recovery over recover_s, laid over whatever the script does. */
+typedef struct sim_dip {
+    double t0_s, drop_s, recover_s, depth;
+} sim_dip;
+
+/* pause: the leg still for 2-5 s mid-pass, not a hold. */
+typedef struct sim_pause {
+    double start_s, end_s, position_cm;
+} sim_pause;
 
 typedef struct sim_liftoff {
     double start_s, end_s;
@@ -175,6 +190,9 @@ typedef struct sim_tp {
     double gain;              /* local pressure x (1 + gain) at its centre */
     int tender;               /* too tender: rolling onto it causes a flinch */
     double across_cm, along_cm; /* reach on the strip / along the calf */
+    int flat;                 /* tp-subtle: flat-topped profile */
+    double rise;              /* tp-subtle: noise-free rise at its cell */
+    int detectable;           /* tp-subtle: the documented rule */
 } sim_tp;
 
 #define SIM_MAX_TP 8
@@ -200,11 +218,14 @@ typedef struct sim_params {
     int passes_per_line;
 } sim_params;
 
+#include "physics.h"
+
 /* ---- The handle ----------------------------------------------------------- */
 
 struct rm_sim {
     sim_params par;
     uint64_t seed;
+    sim_physics phy;          /* physics variants; all off: the original */
     rm_session_meta meta;
     char errmsg[256];
 
@@ -225,6 +246,8 @@ struct rm_sim {
     SIM_VEC(sim_flinch) flinches;
     SIM_VEC(sim_liftoff) liftoffs;
     SIM_VEC(sim_placement) placements;
+    SIM_VEC(sim_dip) dips;
+    SIM_VEC(sim_pause) pauses;
     double duration_s;
     uint64_t n_frames;        /* frames the board produces (incl. dropped) */
     uint64_t dropped_total;   /* frames the link will lose (truth) */
@@ -250,6 +273,9 @@ struct rm_sim {
     uint32_t drift_step;      /* frames between drift updates */
     int sub_per_cell;         /* sub-samples per cell pitch */
     double inv_scale[RM_MAX_CELLS];
+    sim_rng phy_rng;          /* variants' render-time draws, own stream */
+    uint64_t next_glitch;     /* adc-glitch: cell-sample of the next one */
+    double frame_dt;          /* seconds between frames (clock-skew) */
 };
 
 /* plan.c: choose the calf, person and script. RM_OK or RM_ERR_NOMEM. */
@@ -275,10 +301,17 @@ typedef struct sim_state {
     double half_width_mm;
     double slip;
     double enc_turn_rate;     /* counts/s while unloaded */
+    double turn;              /* how far the leg is turned (its line and
+                                 rocking), half-widths: moves the skin */
 } sim_state;
 
 void rm_sim_state_at(const rm_sim *sim, size_t seg_i, double t_s,
                      sim_state *st);
+
+/* The state of the leg resting still at pos_cm on a line at the
+ * person's own load (the first placement's centre): the truth's probe. */
+void rm_sim_probe_state(const rm_sim *sim, double pos_cm, rm_line line,
+                        sim_state *st);
 
 /* The same for any time, searching the script (tests, tools). */
 void rm_sim_model_at(const rm_sim *sim, double t_s, sim_state *st);
@@ -288,5 +321,10 @@ double rm_sim_width_cm(const rm_sim *sim, double frac);
 
 /* CoP shift (half-widths, + = medial) for a rolled line. */
 double rm_sim_line_shift(rm_line line);
+
+/* Forces per cell for a model state; skip_tp: a trigger point left out
+ * (-1: none). Used by the truth's detectability rule. */
+void rm_sim_cell_forces(const rm_sim *sim, const sim_state *st,
+                        double *f_n, int skip_tp);
 
 #endif /* ROLLMAP_SIM_SIM_INTERNAL_H */

@@ -58,6 +58,79 @@ static json_object *calf_json(const rm_sim *sim, int *bad)
     return c;
 }
 
+/* Truth passes on the point's line that roll over it with 2.5 cm to
+ * spare at both ends. */
+static unsigned passes_over(const rm_sim *sim, const sim_tp *tp)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < sim->passes.n; i++) {
+        const sim_pass *p = &sim->passes.v[i];
+        double lo = fmin(p->from_cm, p->to_cm), hi = fmax(p->from_cm, p->to_cm);
+        n += p->line == tp->line && tp->position_cm >= lo + 2.5 &&
+             tp->position_cm <= hi - 2.5;
+    }
+    return n;
+}
+
+/* A point's rise: the largest ratio, less one, of a cell's noise-free
+ * force with the point to without it, the leg resting on the point on
+ * its line at the person's own load (cells carrying under 10 % of the
+ * busiest cell left out). */
+static double tp_rise(const rm_sim *sim, int i)
+{
+    sim_state st;
+    double with[RM_MAX_CELLS], without[RM_MAX_CELLS], top = 0.0, rise = 0.0;
+    rm_sim_probe_state(sim, sim->tp[i].position_cm, sim->tp[i].line, &st);
+    rm_sim_cell_forces(sim, &st, with, -1);
+    rm_sim_cell_forces(sim, &st, without, i);
+    unsigned n = sim->meta.desc.cells;
+    for (unsigned c = 0; c < n; c++)
+        top = fmax(top, without[c]);
+    for (unsigned c = 0; c < n; c++)
+        if (without[c] > 0.1 * top && with[c] / without[c] - 1.0 > rise)
+            rise = with[c] / without[c] - 1.0;
+    return rise;
+}
+
+/* Extra truth under --physics (absent otherwise, so the original's truth
+ * stays byte for byte). */
+static int physics_json(const rm_sim *sim, json_object *root)
+{
+    const sim_physics *ph = &sim->phy;
+    int bad = add_str(root, "physics", ph->names);
+    bad |= add_str(root, "position_frame",
+                   "anatomical: cm from the ankle end of the calf");
+    json_object *o = json_object_new_object();
+    if (o) {
+        bad |= add(o, "rest_mm", num(PHY_LINE_ANY(sim) ? ph->rest_mm : 0.0, 1));
+        bad |= add(o, "shift_mm", num(PHY_ON(sim, PHY_LINE_SHIFT) ||
+                                      PHY_ON(sim, PHY_LINE_BOTH)
+                                          ? ph->shift_mm : 0.0, 1));
+        bad |= add(o, "lean", num(PHY_LINE_ANY(sim) ? ph->lean : 0.30, 3));
+        bad |= add(o, "clock_rate_error",
+                   num(PHY_ON(sim, PHY_CLOCK_SKEW) ? ph->rate_err : 0.0, 5));
+        bad |= add(o, "breath_amp",
+                   num(PHY_ON(sim, PHY_BREATH) ? ph->breath_amp : 0.0, 4));
+        bad |= add(o, "achilles_frac", num(sim->w_flat_frac, 3));
+    }
+    bad |= add(root, "physics_params", o);
+    json_object *arr = json_object_new_array();
+    for (size_t i = 0; arr && i < sim->pauses.n; i++) {
+        const sim_pause *p = &sim->pauses.v[i];
+        json_object *q = json_object_new_object();
+        if (!q) {
+            bad = 1;
+            break;
+        }
+        bad |= add(q, "start_s", num(p->start_s, 3));
+        bad |= add(q, "end_s", num(p->end_s, 3));
+        bad |= add_pos(q, sim, p->position_cm);
+        json_object_array_add(arr, q);
+    }
+    bad |= add(root, "pauses", arr);
+    return bad;
+}
+
 static json_object *build(const rm_sim *sim)
 {
     int bad = 0;
@@ -141,6 +214,8 @@ static json_object *build(const rm_sim *sim)
         bad |= add_pos(o, sim, f->position_cm);
         bad |= add_str(o, "line", rm_line_name(f->line));
         bad |= add(o, "force_before_n", num(f->load_n, 2));
+        if (sim->phy.names[0])
+            bad |= add_str(o, "kind", f->partial ? "partial" : "lift");
         json_object_array_add(arr, o);
     }
     bad |= add(root, "flinches", arr);
@@ -191,9 +266,20 @@ static json_object *build(const rm_sim *sim)
         bad |= add(o, "size_cm", num(tp->size_cm, 2));
         bad |= add(o, "gain", num(tp->gain, 3));
         bad |= add(o, "tender", json_object_new_boolean(tp->tender));
+        if (sim->phy.names[0]) {
+            double rise = tp_rise(sim, i);
+            unsigned over = passes_over(sim, tp);
+            bad |= add_str(o, "profile", tp->flat ? "flat" : "peaked");
+            bad |= add(o, "rise", num(rise, 3));
+            bad |= add(o, "passes_over", json_object_new_int((int)over));
+            bad |= add(o, "detectable",
+                       json_object_new_boolean(rise >= 0.10 && over >= 2));
+        }
         json_object_array_add(arr, o);
     }
     bad |= add(root, "trigger_points", arr);
+    if (sim->phy.names[0])
+        bad |= physics_json(sim, root);
 
     if (bad) {
         json_object_put(root);

@@ -1,0 +1,64 @@
+/*
+ * accuracy.h - one scored session: what the accuracy tool's workers hand
+ * to the parent (counts, confusion matrices and the per-hold errors), as
+ * plain structs written to a temporary file.
+ */
+#ifndef ROLLMAP_TOOLS_ACCURACY_H
+#define ROLLMAP_TOOLS_ACCURACY_H
+
+#include <stdint.h>
+
+#include "rollmap.h"
+
+/* Per-session counters. */
+enum {
+    C_TRUTH_HOLDS,   /* truth holds (not on clean) */
+    C_FOUND_HOLDS,   /* holds the engine reported (not on clean) */
+    C_MATCHED,       /* truth holds matched one to one by time overlap */
+    C_LINE_N, C_LINE_OK,
+    C_PLINE_N, C_PLINE_OK,
+    C_TECH_N, C_TECH_OK,
+    C_FLEX_N, C_FLEX_OK,
+    C_TRUTH_FL, C_TRUTH_FL_FOUND, /* truth flinches; found within 1 s */
+    C_FOUND_FL, C_FOUND_FL_TRUE,  /* reported flinches; true within 1 s */
+    C_PAUSES, C_PAUSE_HOLDS,      /* truth pauses; reported as a hold */
+    C_TP, C_TP_HIT, C_DET, C_DET_HIT, C_PEAKS, C_PEAKS_TRUE,
+    C_CLEAN_HOLDS, C_CALF_FOUND,
+    C_PLACED, C_OUTSIDE,          /* reported positions; outside 0..length */
+    C_COUNT
+};
+
+/* Continuous errors, one item each. */
+enum { M_START, M_DUR, M_POS, M_LEN, M_COUNT };
+
+typedef struct item {
+    double err;      /* absolute error (M_LEN: signed, engine - truth) */
+    double t_s;      /* truth hold start (s), or 0 */
+    uint32_t job;
+    int metric;
+} item;
+
+/* Line confusion: rows truth medial/middle/lateral, columns found the
+ * same plus "none" (unmatched); technique likewise. */
+typedef struct result {
+    uint32_t job;
+    int failed;
+    long c[C_COUNT];
+    long hold_line[3][4], pass_line[3][4], tech[3][4];
+    uint32_t n_items;
+    char physics[400];       /* the variants the session ran with */
+} result;
+
+typedef struct job {
+    const char *scenario;
+    uint64_t seed;
+    rm_leg leg;              /* RM_LEG_UNKNOWN: from the seed */
+    const char *physics;     /* NULL: the original */
+} job;
+
+/* Run one job; fill *res and push its items through emit(). */
+void score_session(const job *jb, uint32_t index, double stress_s,
+                   int verbose, result *res,
+                   void (*emit)(void *ctx, const item *it), void *ctx);
+
+#endif /* ROLLMAP_TOOLS_ACCURACY_H */
