@@ -157,14 +157,12 @@ int cmd_info(int argc, char **argv)
     };
     int json = 0, c;
     optind = 1;
-    opterr = 0; /* our own one-line messages */
-    while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "jh", opts)) != -1) {
         switch (c) {
         case 'j': json = 1; break;
         case 'h': help(); return EXIT_OK;
         default:
-            return cli_usage_error(CMD, "unknown option '%s'",
-                                   argv[optind - 1]);
+            return cli_option_error(CMD, argv);
         }
     }
     if (argc - optind != 1)
