@@ -161,7 +161,8 @@ install: all
 	install -m 644 man/librollmap.3 $(DESTDIR)$(MANDIR)/man3/
 	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 644 completion/rollmap.bash $(DESTDIR)$(BASHCOMPDIR)/rollmap
-	install -m 644 completion/_rollmap $(DESTDIR)$(ZSHCOMPDIR)/_rollmap
+	sed 's|@BASHCOMP@|$(BASHCOMPDIR)/rollmap|' completion/_rollmap \
+	    > $(DESTDIR)$(ZSHCOMPDIR)/_rollmap
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/lib/librollmap.a \
