@@ -18,7 +18,7 @@ EX_NAMES  := $(patsubst examples/%.c,%,$(sort $(wildcard examples/*.c)))
 EX_BINS   := $(EX_NAMES:%=$(EX_DIR)/%)
 EX_ENV    := $(EX_DIR)/build-env.sh
 # The private prefix first (its librollmap.pc wins over any installed
-# elsewhere); the system's .pc files give its Requires.private.
+# elsewhere).
 EX_PKG    := PKG_CONFIG_PATH=$(EX_PREFIX)/lib/pkgconfig$${PKG_CONFIG_PATH:+:$$PKG_CONFIG_PATH} \
              $(PKG_CONFIG)
 
