@@ -68,8 +68,9 @@ static void print_text(const char *path, const rm_session_meta *m,
     const rm_descriptor *d = &m->desc;
     char buf[128];
     put_field("file:", path);
-    printf("%-12s %s, 32-bit PCM, %u channels (%u cells + encoder, time, "
-           "sequence)\n", "container:", container, d->cells + 3, d->cells);
+    printf("%-12s %s, 32-bit PCM, %u channels (%u cell%s + encoder, time, "
+           "sequence)\n", "container:", container, d->cells + 3, d->cells,
+           cli_s(d->cells));
     printf("%-12s %u\n", "format:", m->format_version);
     printf("%-12s %u\n", "cells:", d->cells);
     printf("%-12s %g mm\n", "pitch:", (double)d->pitch_mm);
