@@ -131,14 +131,14 @@ docs docs-lint: | deps-docs
 check:
 	@tests/run-all --plan $(BUILD) $(CHECK_PROGRAMS) -- $(CHECK_SCRIPTS)
 	@tools/install-deps build test firmware
-	@$(MAKE) $(JOBS) --no-print-directory check-build
+	@$(MAKE) $(JOBS) -s --no-print-directory check-build
 	@tests/run-all $(BUILD) $(CHECK_PROGRAMS) -- $(CHECK_SCRIPTS)
 
 check-build: all $(CHECK_PROGRAMS)
 
 demo:
 	@tools/install-deps build
-	@$(MAKE) $(JOBS) --no-print-directory all
+	@$(MAKE) $(JOBS) -s --no-print-directory all
 	@tools/demo $(BUILD)
 
 samples: all
