@@ -133,9 +133,8 @@ int cli_option_error(const char *cmd, char **argv)
     }
     if (last_bad == ':')
         return cli_usage_error(cmd, "option '-%c' needs a value", optopt);
-    if (optopt > 0x20 && optopt < 0x7f)
-        return cli_usage_error(cmd, "unknown option '-%c'", optopt);
-    return cli_usage_error(cmd, "unknown option '%s'", word);
+    /* cli_usage_error shows a control or non-ASCII byte escaped. */
+    return cli_usage_error(cmd, "unknown option '-%c'", optopt);
 }
 
 const char *cli_s(uint64_t n)
@@ -144,8 +143,8 @@ const char *cli_s(uint64_t n)
 }
 
 /* A JSON string: quotes, backslashes and controls escaped; bytes that are
- * not UTF-8 become \u00XX (their Latin-1 reading), so the line always
- * parses. */
+ * not UTF-8 (and C1 controls) become \u00XX one byte each, so the line is
+ * valid JSON whatever the file name holds. */
 static void put_json_string(FILE *f, const char *text)
 {
     fputc('"', f);

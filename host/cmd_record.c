@@ -59,8 +59,8 @@ static void help(void)
         "                       (default: until Ctrl-C)\n"
         "      --notes TEXT     free text stored in the file\n"
         "      --force          overwrite an existing output file\n"
-        "  -q, --quiet          nothing on stdout (no live view, no report)\n"
-        "                       and no status lines on stderr; errors only\n"
+        "  -q, --quiet          nothing on stdout: no live view, no report\n"
+        "                       (the status lines stay on stderr)\n"
         "      --json           at the end, one JSON object on stdout: file,\n"
         "                       frames, dropped, duration_s, leg, errors\n"
         "                       (instead of the report; the view goes to\n"
@@ -457,12 +457,11 @@ int cmd_record(int argc, char **argv)
     stop_signal = 0;
 
     /* The board's strings are untrusted: cli_error escapes controls. */
-    if (!a.quiet)
-        cli_error(CMD, "%s, %u cell%s at %g Hz (firmware %s, serial %s) -> "
-                       "%s; Ctrl-C stops",
-                  rm_transport_label(rm_link_transport(link)), desc->cells,
-                  cli_s(desc->cells), (double)desc->rate_hz, desc->firmware,
-                  desc->serial, a.output);
+    cli_error(CMD, "%s, %u cell%s at %g Hz (firmware %s, serial %s) -> %s; "
+                   "Ctrl-C stops",
+              rm_transport_label(rm_link_transport(link)), desc->cells,
+              cli_s(desc->cells), (double)desc->rate_hz, desc->firmware,
+              desc->serial, a.output);
 
     clock_state clk = { 0 };
     rm_frame last;
@@ -603,14 +602,13 @@ done:
     }
     uint64_t frames = rm_recorder_frames(rec);
     double secs = frames / (double)meta.desc.rate_hz;
-    if (!a.quiet)
-        cli_error(CMD, "%s: %llu frame%s (%.1f s) in %s; lost %llu in "
-                       "gaps, %llu corrupt byte%s skipped",
-                  why_stop ? why_stop : "ended", (unsigned long long)frames,
-                  cli_s(frames), secs, a.output,
-                  (unsigned long long)ds.frames_lost,
-                  (unsigned long long)ds.bytes_discarded,
-                  cli_s(ds.bytes_discarded));
+    cli_error(CMD, "%s: %llu frame%s (%.1f s) in %s; lost %llu in gaps, "
+                   "%llu corrupt byte%s skipped",
+              why_stop ? why_stop : "ended", (unsigned long long)frames,
+              cli_s(frames), secs, a.output,
+              (unsigned long long)ds.frames_lost,
+              (unsigned long long)ds.bytes_discarded,
+              ds.bytes_discarded == 1 ? "" : "s");
 
     if (lat_close(lat, rec) && a.latency_log) {
         cli_error(CMD, "%s: could not write the whole latency log",
