@@ -36,7 +36,7 @@ _rollmap_files()
 
 _rollmap()
 {
-    local cur prev words cword
+    local cur prev
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
