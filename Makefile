@@ -1,10 +1,15 @@
 # rollmap: one Makefile for the library, the CLI, the firmware and the tests.
 #
 #   make            library (static + shared) and the rollmap CLI
-#   make check      every test (installs missing Debian packages first)
-#   make demo       the main job on a built-in default session
+#   make check      every test (installs the missing test and firmware
+#                   tools first; says what it runs, ends "check: N passed,
+#                   M failed")
+#   make demo       the main job on a built-in default session (installs
+#                   only the library's dependencies and the compiler)
+#   make deps       every package any target needs (tools/install-deps all)
 #   make install    PREFIX=/usr/local DESTDIR= (library, header, .pc, CLI,
-#                   man pages; make uninstall removes exactly those)
+#                   man pages, shell completion; make uninstall removes
+#                   exactly those)
 #   make samples    regenerate samples/ from the simulator
 #
 # Out-of-tree builds: make BUILD=build-asan CFLAGS_EXTRA=-fsanitize=address
@@ -24,6 +29,8 @@ CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
 PKGS := sndfile libserialport kissfft-float json-c
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 
 # Quiet pkg-config failures here: a fresh machine gets them via install-deps.
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -56,11 +63,14 @@ VERSION_H  := $(BUILD)/include/rollmap_version.h
 CHECK_PROGRAMS := $(UNIT_BIN)
 CHECK_SCRIPTS  := $(sort $(wildcard tests/cli/test_*.sh))
 
-.PHONY: all deps check demo install uninstall samples clean
+.PHONY: all deps check check-build demo install uninstall samples clean
 all: $(STATIC_LIB) $(SHARED_LIB) $(CLI)
 
 deps:
-	@tools/install-deps
+	@tools/install-deps all
+
+# Sub-makes of check and demo use every core unless make was given -j.
+JOBS = $$(case "$$MAKEFLAGS" in *jobserver*|*-j*) ;; *) echo -j$$(nproc) ;; esac)
 
 $(VERSION_H): lib/rollmap_version.h.in Makefile
 	@mkdir -p $(dir $@)
@@ -106,12 +116,29 @@ $(UNIT_BIN): $(UNIT_OBJ) $(STATIC_LIB)
 
 -include $(sort $(wildcard */*.mk))
 
-check: deps
-	@$(MAKE) --no-print-directory all $(CHECK_PROGRAMS)
+# The toolchains other than the compiler come with the targets that use
+# them (tools/install-deps GROUP; silent when installed).
+.PHONY: deps-firmware deps-test deps-docs
+deps-firmware: ; @tools/install-deps firmware
+deps-test: ; @tools/install-deps test
+deps-docs: ; @tools/install-deps docs
+$(FW_ELF) $(FW_ELF_1M): | deps-firmware
+fuzz-build: | deps-test
+docs docs-lint: | deps-docs
+
+# What the tests need is built by check-build (*/*.mk files add to it),
+# after the plan is printed and the packages are there.
+check:
+	@tests/run-all --plan $(BUILD) $(CHECK_PROGRAMS) -- $(CHECK_SCRIPTS)
+	@tools/install-deps build test firmware
+	@$(MAKE) $(JOBS) -s --no-print-directory check-build
 	@tests/run-all $(BUILD) $(CHECK_PROGRAMS) -- $(CHECK_SCRIPTS)
 
-demo: deps
-	@$(MAKE) --no-print-directory all
+check-build: all $(CHECK_PROGRAMS)
+
+demo:
+	@tools/install-deps build
+	@$(MAKE) $(JOBS) -s --no-print-directory all
 	@tools/demo $(BUILD)
 
 samples: all
@@ -127,11 +154,15 @@ install: all
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/librollmap.so
 	install -m 644 lib/rollmap.h $(VERSION_H) $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
-	    -e 's|@PKGS@|$(PKGS)|' lib/librollmap.pc.in \
+	    -e 's|@PRIVATE_LIBS@|$(PKG_LIBS)|' lib/librollmap.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/librollmap.pc
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/rollmap.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/librollmap.3 $(DESTDIR)$(MANDIR)/man3/
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 completion/rollmap.bash $(DESTDIR)$(BASHCOMPDIR)/rollmap
+	sed 's|@BASHCOMP@|$(BASHCOMPDIR)/rollmap|' completion/_rollmap \
+	    > $(DESTDIR)$(ZSHCOMPDIR)/_rollmap
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/lib/librollmap.a \
@@ -143,7 +174,9 @@ uninstall:
 	      $(DESTDIR)$(PREFIX)/lib/pkgconfig/librollmap.pc \
 	      $(DESTDIR)$(PREFIX)/bin/rollmap \
 	      $(DESTDIR)$(MANDIR)/man1/rollmap.1 \
-	      $(DESTDIR)$(MANDIR)/man3/librollmap.3
+	      $(DESTDIR)$(MANDIR)/man3/librollmap.3 \
+	      $(DESTDIR)$(BASHCOMPDIR)/rollmap \
+	      $(DESTDIR)$(ZSHCOMPDIR)/_rollmap
 
 clean:
 	rm -rf $(BUILD)

@@ -18,7 +18,7 @@ EX_NAMES  := $(patsubst examples/%.c,%,$(sort $(wildcard examples/*.c)))
 EX_BINS   := $(EX_NAMES:%=$(EX_DIR)/%)
 EX_ENV    := $(EX_DIR)/build-env.sh
 # The private prefix first (its librollmap.pc wins over any installed
-# elsewhere); the system's .pc files give its Requires.private.
+# elsewhere).
 EX_PKG    := PKG_CONFIG_PATH=$(EX_PREFIX)/lib/pkgconfig$${PKG_CONFIG_PATH:+:$$PKG_CONFIG_PATH} \
              $(PKG_CONFIG)
 
@@ -46,14 +46,14 @@ $(EX_DIR)/%: examples/%.c $(EX_STAMP) $(EX_ENV)
 
 .PHONY: examples
 examples: $(EX_BINS)
-check: $(EX_BINS)
+check-build: $(EX_BINS)
 
 CHECK_SCRIPTS += examples/test_examples.sh
 # tests/install/: make install/uninstall into temporary prefixes, an
 # out-of-tree build through pkg-config (shared and --static), the nm -D
 # export check, and the man pages against --help and the exports.
 CHECK_SCRIPTS += $(sort $(wildcard tests/install/test_*.sh))
-check: $(EX_ENV)
+check-build: $(EX_ENV)
 # The sanitized re-run of the suite (tests/sanitize.mk) runs these scripts
 # too: build the examples there as well.
 san-run: $(EX_BINS) $(EX_ENV)

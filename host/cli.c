@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -77,6 +78,100 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "Try 'rollmap %s --help'.\n", cmd ? cmd : "");
     return EXIT_USAGE;
+}
+
+/* What the last '?' of cli_getopt was about: ':' a missing value. */
+static int last_bad;
+static int last_optind_before;
+static const struct option *last_longopts;
+
+int cli_getopt(int argc, char **argv, const char *shortopts,
+               const struct option *longopts)
+{
+    /* A leading ':' makes getopt tell a missing value (':') from an
+     * unknown option ('?'). */
+    char spec[64];
+    snprintf(spec, sizeof spec, "%s%s", shortopts[0] == ':' ? "" : ":",
+             shortopts);
+    opterr = 0;
+    last_optind_before = optind;
+    last_longopts = longopts;
+    int c = getopt_long(argc, argv, spec, longopts, NULL);
+    if (c == ':' || c == '?') {
+        last_bad = c;
+        return '?';
+    }
+    return c;
+}
+
+int cli_option_error(const char *cmd, char **argv)
+{
+    /* The word getopt stopped at: a long option ends its argv element,
+     * so optind has moved past it; a short one may sit inside a cluster
+     * ("-qZ"), named by optopt. */
+    const char *word = optind > last_optind_before ? argv[optind - 1] : "";
+    if (strncmp(word, "--", 2) == 0 && word[2]) {
+        int len = (int)strcspn(word, "=");
+        if (last_bad == ':')
+            return cli_usage_error(cmd, "option '%.*s' needs a value", len,
+                                   word);
+        if (word[len] == '=' && optopt)
+            return cli_usage_error(cmd, "option '%.*s' takes no value", len,
+                                   word);
+        char names[256] = "";
+        int matches = 0;
+        for (const struct option *o = last_longopts; o && o->name; o++)
+            if (len > 2 && !strncmp(o->name, word + 2, (size_t)len - 2)) {
+                size_t used = strlen(names);
+                snprintf(names + used, sizeof names - used, "%s--%s",
+                         matches++ ? ", " : "", o->name);
+            }
+        if (matches > 1)
+            return cli_usage_error(cmd, "option '%.*s' is ambiguous (%s)", len,
+                                   word, names);
+        return cli_usage_error(cmd, "unknown option '%.*s'", len, word);
+    }
+    if (last_bad == ':')
+        return cli_usage_error(cmd, "option '-%c' needs a value", optopt);
+    /* cli_usage_error shows a control or non-ASCII byte escaped. */
+    return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+}
+
+const char *cli_s(uint64_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
+/* A JSON string: quotes, backslashes and controls escaped; bytes that are
+ * not UTF-8 (and C1 controls) become \u00XX one byte each, so the line is
+ * valid JSON whatever the file name holds. */
+static void put_json_string(FILE *f, const char *text)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)text; *p;) {
+        size_t n = printable_len(p);
+        if (n > 1 || (n == 1 && *p != '"' && *p != '\\' && *p >= 0x20)) {
+            fwrite(p, 1, n, f);
+            p += n;
+        } else if (*p == '"' || *p == '\\') {
+            fprintf(f, "\\%c", *p++);
+        } else {
+            fprintf(f, "\\u%04x", *p++);
+        }
+    }
+    fputc('"', f);
+}
+
+int cli_print_summary_json(FILE *f, const cli_summary *s)
+{
+    fputs("{\"file\": ", f);
+    put_json_string(f, s->file);
+    fprintf(f, ", \"frames\": %llu, \"dropped\": %llu, \"duration_s\": %.3f, "
+               "\"leg\": \"%s\", \"errors\": %llu}\n",
+            (unsigned long long)s->frames, (unsigned long long)s->dropped,
+            s->duration_s, rm_leg_name(s->leg),
+            (unsigned long long)s->errors);
+    return fflush(f) == 0 && !ferror(f) ? 0 : -1;
 }
 
 int cli_exit_for(rm_status st)

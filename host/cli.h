@@ -6,6 +6,8 @@
 #ifndef ROLLMAP_HOST_CLI_H
 #define ROLLMAP_HOST_CLI_H
 
+#include <getopt.h>
+
 #include "rollmap.h"
 
 /* Exit codes, documented in rollmap(1) and README. */
@@ -37,6 +39,36 @@ void cli_error(const char *cmd, const char *fmt, ...)
 /* Usage error: message plus "Try 'rollmap CMD --help'." Returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * getopt_long for a subcommand, with the CLI's one usage-error style:
+ * getopt prints nothing (opterr = 0) and a bad option comes back as '?'
+ * (unknown option, missing value, or a value given to a flag), to be
+ * passed to cli_option_error. Set optind = 1 before the first call.
+ */
+int cli_getopt(int argc, char **argv, const char *shortopts,
+               const struct option *longopts);
+
+/* The usage error for the last '?' of cli_getopt, e.g.
+ * "rollmap sim: unknown option '--bogus'". Returns EXIT_USAGE. */
+int cli_option_error(const char *cmd, char **argv);
+
+/* "" for 1, "s" otherwise: "%u cell%s", n, cli_s(n). */
+const char *cli_s(uint64_t n);
+
+/* The closing summary of `record --json` and `sim --json`: one JSON object
+ * on one line. errors: frames the link threw away as corrupt (0 for sim). */
+typedef struct cli_summary {
+    const char *file;
+    uint64_t frames;     /* frames in the file */
+    uint64_t dropped;    /* frames missing (sequence gaps / simulated loss) */
+    double duration_s;   /* board time the file covers, gaps included */
+    rm_leg leg;
+    uint64_t errors;
+} cli_summary;
+
+/* Writes the summary and a newline to @p f; 0, or -1 if writing failed. */
+int cli_print_summary_json(FILE *f, const cli_summary *s);
 
 /* Exit code for a library status. */
 int cli_exit_for(rm_status st);

@@ -105,7 +105,7 @@ int cmd_calibrate(int argc, char **argv)
     int yes = 0, c;
     uint64_t baud = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "p:w:c:yh", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "p:w:c:yh", opts)) != -1) {
         switch (c) {
         case 'p': b.port = optarg; break;
         case OPT_SIM:
@@ -134,7 +134,7 @@ int cmd_calibrate(int argc, char **argv)
             b.baud = (uint32_t)baud;
             break;
         case 'h': help(); return EXIT_OK;
-        default: return cli_usage_error(CMD, "unknown option");
+        default: return cli_option_error(CMD, argv);
         }
     }
     if (optind < argc)
@@ -204,8 +204,9 @@ int cmd_calibrate(int argc, char **argv)
         /* Worked example: 5 kg = 49.03 N over a 490 300-count rise gives
          * 1.0e-4 N/count. */
         scale[i] = (float)(force_n / delta);
-        printf("cell %2u  tare %9d counts  scale %.6g N/count  (%llu samples)\n",
-               i, (int)tare[i], (double)scale[i], (unsigned long long)n);
+        printf("cell %2u  tare %9d counts  scale %.6g N/count  (%llu sample%s)\n",
+               i, (int)tare[i], (double)scale[i], (unsigned long long)n,
+               cli_s(n));
     }
     for (uint32_t i = from; i < to; i++)
         if (rm_link_set_calibration(l, i, scale[i], tare[i]) != RM_OK) {

@@ -68,8 +68,9 @@ static void print_text(const char *path, const rm_session_meta *m,
     const rm_descriptor *d = &m->desc;
     char buf[128];
     put_field("file:", path);
-    printf("%-12s %s, 32-bit PCM, %u channels (%u cells + encoder, time, "
-           "sequence)\n", "container:", container, d->cells + 3, d->cells);
+    printf("%-12s %s, 32-bit PCM, %u channels (%u cell%s + encoder, time, "
+           "sequence)\n", "container:", container, d->cells + 3, d->cells,
+           cli_s(d->cells));
     printf("%-12s %u\n", "format:", m->format_version);
     printf("%-12s %u\n", "cells:", d->cells);
     printf("%-12s %g mm\n", "pitch:", (double)d->pitch_mm);
@@ -157,14 +158,12 @@ int cmd_info(int argc, char **argv)
     };
     int json = 0, c;
     optind = 1;
-    opterr = 0; /* our own one-line messages */
-    while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "jh", opts)) != -1) {
         switch (c) {
         case 'j': json = 1; break;
         case 'h': help(); return EXIT_OK;
         default:
-            return cli_usage_error(CMD, "unknown option '%s'",
-                                   argv[optind - 1]);
+            return cli_option_error(CMD, argv);
         }
     }
     if (argc - optind != 1)

@@ -35,11 +35,11 @@ int cmd_ports(int argc, char **argv)
     };
     int boards_only = 0, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "bh", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "bh", opts)) != -1) {
         switch (c) {
         case 'b': boards_only = 1; break;
         case 'h': help(); return EXIT_OK;
-        default:  return cli_usage_error(argv[0], "unknown option");
+        default:  return cli_option_error(argv[0], argv);
         }
     }
     if (optind < argc)

@@ -36,7 +36,7 @@ static void help(void)
     printf(
         "Usage: rollmap record [-p PORT | --sim[=SCENARIO]] [-o FILE.wav]\n"
         "                      [--leg left|right] [--duration SEC]\n"
-        "                      [--notes TEXT] [--force] [--quiet]\n"
+        "                      [--notes TEXT] [--force] [--quiet] [--json]\n"
         "\n"
         "Record a session from the roller into a .wav session file, with a\n"
         "live view, until Ctrl-C, --duration, or the board going away. The\n"
@@ -59,7 +59,12 @@ static void help(void)
         "                       (default: until Ctrl-C)\n"
         "      --notes TEXT     free text stored in the file\n"
         "      --force          overwrite an existing output file\n"
-        "  -q, --quiet          no live view\n"
+        "  -q, --quiet          nothing on stdout: no live view, no report\n"
+        "                       (the status lines stay on stderr)\n"
+        "      --json           at the end, one JSON object on stdout: file,\n"
+        "                       frames, dropped, duration_s, leg, errors\n"
+        "                       (instead of the report; the view goes to\n"
+        "                       stderr)\n"
         "      --plain          live view as plain lines even on a terminal\n"
         "      --boot-wait MS   how long to wait for the board to answer\n"
         "                       after opening the port (default 5000)\n"
@@ -82,7 +87,7 @@ static void help(void)
 enum {
     OPT_SIM = 256, OPT_SEED, OPT_SPEED, OPT_NO_REALTIME, OPT_LEG,
     OPT_DURATION, OPT_NOTES, OPT_FORCE, OPT_BAUD, OPT_PLAIN, OPT_BOOT_WAIT,
-    OPT_LATENCY_LOG,
+    OPT_LATENCY_LOG, OPT_JSON,
 };
 
 typedef struct record_args {
@@ -101,6 +106,7 @@ typedef struct record_args {
     uint64_t baud;
     double boot_wait_ms;
     const char *latency_log;
+    int quiet, json;
 } record_args;
 
 static int parse(int argc, char **argv, record_args *a)
@@ -121,12 +127,13 @@ static int parse(int argc, char **argv, record_args *a)
         { "baud", required_argument, NULL, OPT_BAUD },
         { "boot-wait", required_argument, NULL, OPT_BOOT_WAIT },
         { "latency-log", required_argument, NULL, OPT_LATENCY_LOG },
+        { "json", no_argument, NULL, OPT_JSON },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "p:o:qh", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "p:o:qh", opts)) != -1) {
         switch (c) {
         case 'p': a->port = optarg; break;
         case OPT_SIM:
@@ -162,7 +169,8 @@ static int parse(int argc, char **argv, record_args *a)
             a->notes = optarg;
             break;
         case OPT_FORCE: a->force = 1; break;
-        case 'q': a->view = LIVEVIEW_OFF; break;
+        case 'q': a->view = LIVEVIEW_OFF; a->quiet = 1; break;
+        case OPT_JSON: a->json = 1; break;
         case OPT_PLAIN:
             if (a->view != LIVEVIEW_OFF)
                 a->view = LIVEVIEW_PLAIN;
@@ -181,7 +189,7 @@ static int parse(int argc, char **argv, record_args *a)
             break;
         case OPT_LATENCY_LOG: a->latency_log = optarg; break;
         case 'h': help(); return -1;
-        default: return cli_usage_error(CMD, "unknown option");
+        default: return cli_option_error(CMD, argv);
         }
     }
     if (optind < argc)
@@ -449,10 +457,11 @@ int cmd_record(int argc, char **argv)
     stop_signal = 0;
 
     /* The board's strings are untrusted: cli_error escapes controls. */
-    cli_error(CMD, "%s, %u cells at %g Hz (firmware %s, serial %s) -> %s; "
+    cli_error(CMD, "%s, %u cell%s at %g Hz (firmware %s, serial %s) -> %s; "
                    "Ctrl-C stops",
               rm_transport_label(rm_link_transport(link)), desc->cells,
-              (double)desc->rate_hz, desc->firmware, desc->serial, a.output);
+              cli_s(desc->cells), (double)desc->rate_hz, desc->firmware,
+              desc->serial, a.output);
 
     clock_state clk = { 0 };
     rm_frame last;
@@ -462,6 +471,9 @@ int cmd_record(int argc, char **argv)
     /* With '-p -' stdout carries the commands to the board: the view and
      * the report go to stderr instead. */
     FILE *out = a.port && !strcmp(a.port, "-") ? stderr : stdout;
+    FILE *json_out = out;
+    if (a.json)
+        out = stderr; /* stdout carries the JSON summary only */
     liveview *view = liveview_new(out, a.view, desc);
     rm_frame *buf = malloc(READ_FRAMES * sizeof *buf);
     int64_t *rx_ns = malloc(READ_FRAMES * sizeof *rx_ns);
@@ -590,10 +602,11 @@ done:
     }
     uint64_t frames = rm_recorder_frames(rec);
     double secs = frames / (double)meta.desc.rate_hz;
-    cli_error(CMD, "%s: %llu frames (%.1f s) in %s; lost %llu in gaps, "
+    cli_error(CMD, "%s: %llu frame%s (%.1f s) in %s; lost %llu in gaps, "
                    "%llu corrupt byte%s skipped",
-              why_stop ? why_stop : "ended", (unsigned long long)frames, secs,
-              a.output, (unsigned long long)ds.frames_lost,
+              why_stop ? why_stop : "ended", (unsigned long long)frames,
+              cli_s(frames), secs, a.output,
+              (unsigned long long)ds.frames_lost,
               (unsigned long long)ds.bytes_discarded,
               ds.bytes_discarded == 1 ? "" : "s");
 
@@ -606,7 +619,19 @@ done:
 
     const rm_engine *e = rm_recorder_engine(rec);
     const rm_summary *sum = e ? rm_engine_summary(e) : NULL;
-    if (sum && frames) {
+    if (a.json) {
+        cli_summary js = {
+            .file = a.output, .frames = frames, .dropped = ds.frames_lost,
+            .duration_s = (frames + ds.frames_lost) / (double)meta.desc.rate_hz,
+            .leg = meta.leg,
+            .errors = ds.crc_errors + ds.cobs_errors + ds.oversize +
+                      ds.malformed,
+        };
+        if (cli_print_summary_json(json_out, &js) && rc == EXIT_OK) {
+            cli_error(CMD, "could not write the JSON summary");
+            rc = EXIT_RUNTIME;
+        }
+    } else if (sum && frames && !a.quiet) {
         fputc('\n', out);
         if (rm_report_write(sum, &meta, RM_REPORT_TEXT, out) != RM_OK)
             cli_error(CMD, "could not write the report summary");

@@ -83,7 +83,7 @@ int cmd_replay(int argc, char **argv)
     liveview_mode mode = LIVEVIEW_AUTO;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "s:qh", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "s:qh", opts)) != -1) {
         switch (c) {
         case 's':
             if (cli_parse_double(CMD, "--speed", optarg, 0.0, 1e6, &speed))
@@ -101,7 +101,7 @@ int cmd_replay(int argc, char **argv)
                 mode = LIVEVIEW_PLAIN;
             break;
         case 'h': help(); return EXIT_OK;
-        default: return cli_usage_error(CMD, "unknown option");
+        default: return cli_option_error(CMD, argv);
         }
     }
     if (optind + 1 != argc)
@@ -200,8 +200,8 @@ int cmd_replay(int argc, char **argv)
     liveview_free(view);
     free(buf);
     if (stop_signal)
-        fprintf(stderr, "rollmap replay: stopped after %llu frames\n",
-                (unsigned long long)frames);
+        fprintf(stderr, "rollmap replay: stopped after %llu frame%s\n",
+                (unsigned long long)frames, cli_s(frames));
     if (rc == EXIT_OK && e && frames && rm_engine_finish(e) == RM_OK) {
         const rm_summary *sum = rm_engine_summary(e);
         if (sum) {

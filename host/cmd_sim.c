@@ -20,7 +20,7 @@ static void help(void)
     printf("Usage: rollmap sim [SCENARIO] -o FILE.wav [--truth FILE.json]\n"
            "                   [--seed N] [--duration SEC] [--leg left|right]\n"
            "                   [--physics NAME[,NAME...]|random] [--force]\n"
-           "                   [--quiet]\n"
+           "                   [--quiet] [--json]\n"
            "       rollmap sim --list-physics\n"
            "\n"
            "Simulate a foam-rolling session on a model calf and record it as\n"
@@ -51,6 +51,9 @@ static void help(void)
            "      --list-physics      print each physics name with one line\n"
            "  -f, --force             overwrite existing files\n"
            "  -q, --quiet             no summary line on stderr\n"
+           "      --json              at the end, one JSON object on stdout:\n"
+           "                          file, frames, dropped, duration_s, leg,\n"
+           "                          errors\n"
            "  -h, --help              show this help and exit\n"
            "\n"
            "Example: rollmap sim holds -o calf.wav --truth calf.json --seed 7\n"
@@ -142,16 +145,16 @@ int cmd_sim(int argc, char **argv)
         { "list-physics", no_argument,   NULL, 'L' },
         { "force",    no_argument,       NULL, 'f' },
         { "quiet",    no_argument,       NULL, 'q' },
+        { "json",     no_argument,       NULL, 'J' },
         { "help",     no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const char *out_path = NULL, *truth_path = NULL, *scenario = "basic";
     rm_sim_options o = { .seed = 1 };
-    int force = 0, quiet = 0, c;
+    int force = 0, quiet = 0, json = 0, c;
 
     optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:t:s:d:l:p:fqh", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "o:t:s:d:l:p:fqh", opts)) != -1) {
         switch (c) {
         case 'o': out_path = optarg; break;
         case 't': truth_path = optarg; break;
@@ -173,11 +176,9 @@ int cmd_sim(int argc, char **argv)
         case 'L': return list_physics();
         case 'f': force = 1; break;
         case 'q': quiet = 1; break;
+        case 'J': json = 1; break;
         case 'h': help(); return EXIT_OK;
-        case ':':
-            return cli_usage_error(CMD, "%s needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error(CMD, "unknown option '%s'", argv[optind - 1]);
+        default: return cli_option_error(CMD, argv);
         }
     }
     if (optind < argc)
@@ -189,6 +190,8 @@ int cmd_sim(int argc, char **argv)
                                "clean, noisy, stress, short)", scenario);
     if (!out_path)
         return cli_usage_error(CMD, "no output file (-o FILE.wav)");
+    if (json && truth_path && !strcmp(truth_path, "-"))
+        return cli_usage_error(CMD, "--json and --truth - both want stdout");
 
     if (!o.seed)
         o.seed = 1; /* the library's default too */
@@ -234,14 +237,26 @@ int cmd_sim(int argc, char **argv)
     }
     if (rc == EXIT_OK && !quiet) {
         const rm_session_meta *m = rm_sim_get_meta(sim);
-        fprintf(stderr, "rollmap sim: %s seed %llu, %s leg: %llu frames "
+        fprintf(stderr, "rollmap sim: %s seed %llu, %s leg: %llu frame%s "
                 "(%.1f s at %g Hz, %llu dropped) -> ", scenario,
                 (unsigned long long)o.seed, rm_leg_name(m->leg),
-                (unsigned long long)frames,
+                (unsigned long long)frames, cli_s(frames),
                 (double)(frames + dropped) / m->desc.rate_hz,
                 (double)m->desc.rate_hz, (unsigned long long)dropped);
         cli_put_safe(stderr, out_path);
         fputc('\n', stderr);
+    }
+    if (rc == EXIT_OK && json) {
+        const rm_session_meta *m = rm_sim_get_meta(sim);
+        cli_summary js = {
+            .file = out_path, .frames = frames, .dropped = dropped,
+            .duration_s = (double)(frames + dropped) / m->desc.rate_hz,
+            .leg = m->leg,
+        };
+        if (cli_print_summary_json(stdout, &js)) {
+            cli_error(CMD, "could not write the JSON summary");
+            rc = EXIT_RUNTIME;
+        }
     }
     rm_sim_free(sim);
     return rc;

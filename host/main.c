@@ -34,7 +34,8 @@ static void usage(FILE *f)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f,
             "\n"
-            "'rollmap COMMAND --help' shows a command's options.\n"
+            "'rollmap COMMAND --help' (or 'rollmap help COMMAND') shows a\n"
+            "command's options.\n"
             "Example: rollmap sim basic -o calf.wav && rollmap report calf.wav\n"
             "\n"
             "Exit status: 0 success, 1 runtime failure, 2 usage error,\n"
@@ -48,8 +49,19 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *name = argv[1];
-    if (!strcmp(name, "--help") || !strcmp(name, "-h") ||
-        !strcmp(name, "help")) {
+    /* 'rollmap help CMD' is 'rollmap CMD --help'. */
+    char help_opt[] = "--help";
+    char *help_argv[] = { argv[0], argv[argc > 2 ? 2 : 1], help_opt, NULL };
+    if (!strcmp(name, "help") && argc == 3) {
+        name = argv[2];
+        argc = 3;
+        argv = help_argv;
+    } else if (!strcmp(name, "help") && argc > 3) {
+        cli_error(NULL, "help: one command at a time");
+        fprintf(stderr, "Try 'rollmap --help'.\n");
+        return EXIT_USAGE;
+    } else if (!strcmp(name, "--help") || !strcmp(name, "-h") ||
+               !strcmp(name, "help")) {
         usage(stdout);
         return EXIT_OK;
     }

@@ -142,8 +142,7 @@ int report_options_parse(int argc, char **argv, const char *cmd,
 
     *o = (struct report_options){ RM_REPORT_TEXT, NULL, 0 };
     optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "f:o:h", longopts)) != -1) {
         switch (c) {
         case 'f':
             if (rm_report_format_parse(optarg, &o->format) != RM_OK ||
@@ -160,12 +159,8 @@ int report_options_parse(int argc, char **argv, const char *cmd,
         case 'h':
             usage(stdout);
             return EXIT_OK;
-        case ':':
-            return cli_usage_error(cmd, "option '%s' needs a value",
-                                   argv[optind - 1]);
         default:
-            return cli_usage_error(cmd, "unknown option '%s'",
-                                   argv[optind - 1]);
+            return cli_option_error(cmd, argv);
         }
     }
     return -1;

@@ -69,7 +69,9 @@ typedef enum rm_status {
     RM_ERR_EXISTS      = -8, /**< output exists and overwrite not asked */
 } rm_status;
 
-/** Filled by constructors that fail before a handle exists. @since 0.1 */
+/** Filled by constructors that fail before a handle exists. Start it from
+ * zero: `rm_error err = { 0 };` in C, `rm_error err = {};` in C++ (where
+ * the 0 cannot become the enum `code`). @since 0.1 */
 typedef struct rm_error {
     rm_status code; /**< the status the constructor returned */
     char msg[256]; /**< e.g. "calf.wav: no 'rmap' chunk" */

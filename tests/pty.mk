@@ -21,6 +21,6 @@ $(PTY_DIR)/vboard $(PTY_DIR)/simcmp: $(PTY_DIR)/%: tests/pty/%.c $(STATIC_LIB)
 pty-tools: $(PTY_TOOLS)
 # The firmware-in-simavr case needs rm-simavr (tests/firmware, via
 # firmware/firmware.mk, read before this file).
-check: $(PTY_TOOLS) $(FWT_TOOL)
+check-build: $(PTY_TOOLS) $(FWT_TOOL)
 
 CHECK_SCRIPTS += $(sort $(wildcard tests/pty/test_*.sh))

@@ -3,13 +3,16 @@
 #  1. install into a temporary PREFIX: exactly the documented files, the
 #     shared library with its links and SONAME, exports only rm_ names
 #     (and exactly the RM_API functions of the installed header);
-#  2. build examples/print_holds.c out of tree with
-#     `pkg-config --cflags --libs librollmap` and run it on a session made
-#     by the installed CLI; link it statically with `pkg-config --static`;
-#     check the documented API conventions (api_conventions.c), that
-#     handles are opaque and that C++ can include the header;
-#  3. a staged install (DESTDIR) keeps PREFIX in the .pc, and uninstall
-#     removes every file it installed.
+#  2. pkg-config answers from librollmap.pc alone (no dependency .pc
+#     files, no dependency macros in --cflags); build
+#     examples/print_holds.c out of tree with those flags and run it on a
+#     session made by the installed CLI; link it statically with
+#     `pkg-config --static`; check the documented API conventions
+#     (api_conventions.c), that handles are opaque, and that every public
+#     struct starts from zero as documented in C ({ 0 }) and C++ ({});
+#  3. a staged install (DESTDIR) keeps PREFIX in the .pc, a program
+#     builds against it through pkg-config, and uninstall removes every
+#     file it installed.
 # Usage: tests/install/test_install.sh BUILD
 set -u
 build=${1:?usage: $0 BUILD}
@@ -50,8 +53,10 @@ cat >"$tmp/expected" <<EOF
 ./lib/librollmap.so.0
 ./lib/librollmap.so.$version
 ./lib/pkgconfig/librollmap.pc
+./share/bash-completion/completions/rollmap
 ./share/man/man1/rollmap.1
 ./share/man/man3/librollmap.3
+./share/zsh/site-functions/_rollmap
 EOF
 diff "$tmp/expected" "$tmp/files" >"$tmp/diff" ||
     fail "installed files differ from the documented list: $(cat "$tmp/diff")"
@@ -86,11 +91,37 @@ diff "$tmp/declared" "$tmp/exports" >"$tmp/diff" ||
 export PKG_CONFIG_PATH="$lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 [ "$(pkg-config --modversion librollmap)" = "$version" ] ||
     fail "pkg-config --modversion: $(pkg-config --modversion librollmap)"
+
+# A shared-library user needs librollmap.pc's own flags only: with no
+# other .pc file to be found (PKG_CONFIG_LIBDIR empty, as on a machine
+# with only the dependencies' runtime packages), pkg-config still
+# answers, and --cflags carries no dependency's include path or macro
+# (rollmap.h includes only C library headers).
+mkdir "$tmp/no-pc"
+# (pkg-config's words, without its trailing blank)
+nodev() { PKG_CONFIG_LIBDIR=$tmp/no-pc pkg-config "$@" | sed 's/ *$//'; }
+[ "$(nodev --cflags librollmap)" = "-I$prefix/include" ] ||
+    fail "pkg-config --cflags without the -dev .pc files: '$(nodev --cflags librollmap 2>&1)'"
+[ "$(nodev --libs librollmap)" = "-L$lib -lrollmap" ] ||
+    fail "pkg-config --libs without the -dev .pc files: '$(nodev --libs librollmap 2>&1)'"
+PKG_CONFIG_LIBDIR=$tmp/no-pc pkg-config --static --libs librollmap \
+    >"$tmp/static-libs" 2>&1 ||
+    fail "pkg-config --static --libs: $(cat "$tmp/static-libs")"
+for l in -lsndfile -lserialport -lkissfft-float -ljson-c -lm -lpthread; do
+    grep -q -- "$l\b" "$tmp/static-libs" ||
+        fail "pkg-config --static --libs lacks $l: $(cat "$tmp/static-libs")"
+done
+if grep -q -- "-D" "$tmp/static-libs"; then
+    fail "a macro in the link flags: $(cat "$tmp/static-libs")"
+fi
+grep -q '^Requires' "$lib/pkgconfig/librollmap.pc" &&
+    fail "librollmap.pc has Requires lines: their Cflags would reach users"
 mkdir "$tmp/src"
 cp "$top/examples/print_holds.c" "$here/api_conventions.c" "$tmp/src/"
 cd "$tmp/src" || fail "cd"
+# Built with the flags pkg-config gives when no dependency's .pc exists.
 # shellcheck disable=SC2046,SC2086
-$EX_CC $EX_CFLAGS print_holds.c $(pkg-config --cflags --libs librollmap) \
+$EX_CC $EX_CFLAGS print_holds.c $(nodev --cflags --libs librollmap) \
     -o print_holds 2>"$tmp/cc.err" ||
     fail "out-of-tree build: $(cat "$tmp/cc.err")"
 "$prefix/bin/rollmap" sim holds -o session.wav -q ||
@@ -163,19 +194,59 @@ for h in $handles; do
     fi
 done
 
-# C++ programs can include the header (extern "C", no C-only syntax).
-if command -v c++ >/dev/null 2>&1; then
-    printf '#include <rollmap.h>\nint main() { return rm_strerror(RM_OK) ? 0 : 1; }\n' \
-        >cxx.cc
-    # Only the sanitizer flags carry over from the C build (the rest
-    # are C-only warnings).
-    san=$(for f in $EX_CFLAGS; do case $f in -fsanitize*) echo "$f" ;; esac; done)
-    # shellcheck disable=SC2046,SC2086
-    c++ -std=c++11 -Wall -Wextra -Werror $san cxx.cc \
-        $(pkg-config --cflags --libs librollmap) -o cxx 2>"$tmp/cc.err" ||
-        fail "C++ cannot use rollmap.h: $(head -5 "$tmp/cc.err")"
-    LD_LIBRARY_PATH=$lib ./cxx || fail "C++ program failed"
-fi
+# Starting a struct from zero as docs/api.md says, for every public
+# struct: `T v = { 0 };` in C, `T v = {};` in C++ (where { 0 } cannot
+# initialise a leading enum such as rm_error.code), warnings as errors.
+structs=$(sed -n 's/^typedef struct \(rm_[a-z_]*\) {$/\1/p' \
+          "$prefix/include/rollmap.h")
+[ "$(echo "$structs" | wc -w)" -gt 20 ] ||
+    fail "only $(echo "$structs" | wc -w) public structs found"
+for lang in c cc; do
+    {
+        echo '#include <rollmap.h>'
+        echo 'int count_zeroed(void);'
+        echo 'int count_zeroed(void) {'
+        echo '    int n = 0;'
+        for t in $structs; do
+            if [ $lang = c ]; then
+                echo "    $t v_$t = { 0 };"
+            else
+                echo "    $t v_$t = {};"
+            fi
+            echo "    n += *(const unsigned char *)&v_$t == 0;"
+        done
+        echo '    return n;'
+        echo '}'
+    } >zero.$lang
+done
+# shellcheck disable=SC2046,SC2086
+$EX_CC $EX_CFLAGS -c zero.c $(pkg-config --cflags librollmap) -o zero_c.o \
+    2>"$tmp/cc.err" || fail "C: T v = { 0 }: $(head -5 "$tmp/cc.err")"
+
+# C++ programs can include the header (extern "C", no C-only syntax) and
+# use the documented idioms.
+command -v c++ >/dev/null 2>&1 || fail "no C++ compiler (build-essential)"
+cat >cxx.cc <<'EOF_CXX'
+#include <rollmap.h>
+int count_zeroed();
+int main()
+{
+    rm_error err = {};
+    rm_session *s = nullptr;
+    rm_status st = rm_session_open("no-such-dir/x.wav", &s, &err);
+    if (st == RM_OK || err.code != st || !err.msg[0] || s)
+        return 1;
+    return count_zeroed() > 20 && rm_strerror(RM_OK) ? 0 : 1;
+}
+EOF_CXX
+# Only the sanitizer flags carry over from the C build (the rest are
+# C-only warnings).
+san=$(for f in $EX_CFLAGS; do case $f in -fsanitize*) echo "$f" ;; esac; done)
+# shellcheck disable=SC2046,SC2086
+c++ -std=c++11 -Wall -Wextra -Werror $san cxx.cc zero.cc \
+    $(pkg-config --cflags --libs librollmap) -o cxx 2>"$tmp/cc.err" ||
+    fail "C++ cannot use rollmap.h as documented: $(head -5 "$tmp/cc.err")"
+LD_LIBRARY_PATH=$lib ./cxx || fail "C++ program failed"
 cd "$tmp" || fail "cd"
 
 run_make uninstall DESTDIR= PREFIX="$prefix" MANDIR="$prefix/share/man"
@@ -192,6 +263,24 @@ grep -qx 'prefix=/opt/rollmap' "$pc" ||
     fail "the staged .pc does not say prefix=/opt/rollmap: $(head -1 "$pc")"
 [ -f "$dest/opt/rollmap/share/man/man1/rollmap.1" ] ||
     fail "DESTDIR install: no rollmap.1"
+# A program built against the staged tree through pkg-config alone (the
+# sysroot maps /opt/rollmap into it; no other .pc file is visible).
+staged() {
+    PKG_CONFIG_PATH=$dest/opt/rollmap/lib/pkgconfig PKG_CONFIG_LIBDIR=$tmp/no-pc \
+    PKG_CONFIG_SYSROOT_DIR=$dest pkg-config "$@" | sed 's/ *$//'
+}
+[ "$(staged --cflags --libs librollmap)" = \
+  "-I$dest/opt/rollmap/include -L$dest/opt/rollmap/lib -lrollmap" ] ||
+    fail "staged pkg-config: '$(staged --cflags --libs librollmap 2>&1)'"
+# shellcheck disable=SC2046,SC2086
+$EX_CC $EX_CFLAGS "$tmp/src/print_holds.c" $(staged --cflags --libs librollmap) \
+    -o "$tmp/print_holds_staged" 2>"$tmp/cc.err" ||
+    fail "build against the DESTDIR install: $(cat "$tmp/cc.err")"
+(cd "$tmp/src" && LD_LIBRARY_PATH=$dest/opt/rollmap/lib \
+    "$tmp/print_holds_staged" session.wav >"$tmp/out-staged.txt") ||
+    fail "print_holds against the DESTDIR install: exit $?"
+cmp -s "$tmp/src/out.txt" "$tmp/out-staged.txt" ||
+    fail "the DESTDIR-built program prints something else"
 run_make uninstall DESTDIR="$dest" PREFIX=/opt/rollmap \
     MANDIR=/opt/rollmap/share/man
 left=$(cd "$dest" && find . ! -type d)
