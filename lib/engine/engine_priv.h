@@ -10,6 +10,11 @@
 /* A roll is over when the roller has stood still this long (s): longer
  * than a turnaround's hesitation, shorter than the 5 s of a hold. */
 #define RM_PASS_PAUSE_S 1.0
+/* Stretches shorter than this along the calf do not vote on orientation
+ * and length: they show too little of the width shape. */
+#define RM_ALIGN_MIN_SPAN_CM 12.0
+/* Shorter stretches than this cannot be placed at all (final and live). */
+#define RM_PLACE_MIN_SPAN_CM 5.0
 /* Most frames in one tick: 2000 Hz / 50 Hz. */
 #define RM_MAX_BLOCK 64
 
@@ -146,6 +151,14 @@ struct rm_engine {
 };
 
 void rm_engine_reset_stream(rm_engine *e);
+/* config.c: 1 when every value is in its range. */
+int rm_engine_config_ok(const rm_engine_config *c);
+/* samples.c: hand the kept frames of tick t to on_sample, placed. */
+void rm_samples_emit(rm_engine *e, const rm_tick *t);
+/* live.c: the live view after each tick, and the provisional alignment
+ * refitted when a stretch ends. */
+void rm_live_tick(rm_engine *e, const rm_tick *t);
+void rm_live_stretch_end(rm_engine *e);
 void rm_engine_flush_tick(rm_engine *e);
 /* summary.c: alignment, placing, peaks, coverage, map, guidance. */
 rm_status rm_engine_summarise(rm_engine *e);

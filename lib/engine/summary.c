@@ -9,11 +9,6 @@
 
 #include "engine_priv.h"
 
-/* Stretches shorter than this along the calf do not vote on orientation
- * and length: they show too little of the width shape. */
-#define ALIGN_MIN_SPAN_CM 12.0
-/* Shorter stretches than this cannot be placed at all. */
-#define PLACE_MIN_SPAN_CM 5.0
 /* A map bin counts as rolled on a line with this many ticks in it. */
 #define MAP_MIN_TICKS 2.0
 
@@ -744,8 +739,8 @@ static rm_line hold_line(const rm_engine *e, const rm_hold_rec *h)
 
 rm_status rm_engine_summarise(rm_engine *e)
 {
-    rm_status st = rm_align_fit(e->st, e->n_st, ALIGN_MIN_SPAN_CM,
-                                PLACE_MIN_SPAN_CM, &e->al);
+    rm_status st = rm_align_fit(e->st, e->n_st, RM_ALIGN_MIN_SPAN_CM,
+                                RM_PLACE_MIN_SPAN_CM, &e->al);
     if (st != RM_OK)
         return st;
     st = place_passes(e);
