@@ -65,6 +65,32 @@ static inline double rm_vertex_offset(double l, double c, double r,
     return d >= -max_off && d <= max_off ? d : 0.0;
 }
 
+/* Encoder distance (cm, from a stretch's enc0) of the centre of working
+ * bin b. Example: bin RM_SBIN0 + 3 -> 1.75 cm. */
+static inline double rm_bin_enc_cm(int b)
+{
+    return ((double)(b - RM_SBIN0) + 0.5) * RM_BIN_CM;
+}
+
+/*
+ * Where a stretch of encoder distance lies on the calf, the one formula
+ * every placement uses: x = a_cm + dir * scale * (enc_cm - pivot_cm), dir
+ * the session's orientation (+1: the encoder counts up toward the knee).
+ * A stretch's own placement is scale 1 about its enc0; a pass corrected
+ * for slip has its own a, scale and pivot.
+ * Example: a 12.0, scale 0.95, pivot 30.0, dir -1: enc 34.0 -> 8.2 cm.
+ */
+typedef struct rm_calf_pos {
+    double a_cm;       /* calf cm of the pivot */
+    double scale;      /* calf cm per encoder cm */
+    double pivot_cm;   /* encoder cm */
+} rm_calf_pos;
+
+static inline double rm_calf_x(const rm_calf_pos *m, int dir, double enc_cm)
+{
+    return m->a_cm + dir * m->scale * (enc_cm - m->pivot_cm);
+}
+
 /* Per-frame (or per-tick) features of the load across the strip. */
 typedef struct rm_feat {
     double force_n;    /* total of all cells */
@@ -273,8 +299,7 @@ typedef struct rm_pass_rec {
     int bmin, bmax;
     float *wsum, *n;
     int placed;
-    double offset_cm;         /* calf position of the stretch's enc0 */
-    double map_a, map_s, map_pivot; /* drift.c mapping (pivot: enc cm) */
+    rm_calf_pos map;          /* its place on the calf (pivot: enc cm) */
 } rm_pass_rec;
 
 #define RM_SPEED_RING 64
