@@ -54,7 +54,8 @@ void rm_calf_map_build(const rm_layout *lay, const rm_line_rule *rule,
 }
 
 /* Example: a 36 cm calf, medial passes from 9 to 27 cm: the bins whose
- * centres lie in 25-75 % of it, 25 of 50: coverage[medial] 0.5. */
+ * centres lie in 25-75 % of it, both ends included, are 26 of 50:
+ * coverage[medial] 0.52. */
 void rm_line_coverage(const rm_pass *passes, size_t n, double length_cm,
                       double coverage[4])
 {
