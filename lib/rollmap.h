@@ -1352,11 +1352,9 @@ RM_API rm_status rm_csv_writer_close(rm_csv_writer *w);
  * One call: read a session file, run the engine, write a report to @p out.
  * For CSV the file is read twice: once to analyse it, then through
  * rm_engine_sample_pass() so every row carries its final position.
- * Memory stays bounded whatever the session length. When the machine
- * has a CPU to spare (two or more, load average under their number less
- * one) the file is read ahead on a helper thread that this call starts
- * and joins (the engine and any output stay on the calling thread); the
- * report is the same either way.
+ * Memory stays bounded whatever the session length. The file is read on
+ * the calling thread; rm_report_file_opts() can read it ahead on a
+ * helper thread.
  * @param session_path  the .wav session file.
  * @param fmt  any rm_report_format.
  * @param cfg  NULL for defaults.
@@ -1370,6 +1368,36 @@ RM_API rm_status rm_report_file(const char *session_path,
                                 rm_report_format fmt,
                                 const rm_engine_config *cfg, FILE *out,
                                 rm_error *err);
+
+/**
+ * Options of rm_report_file_opts(). Zeroed (rm_report_options_default())
+ * is what rm_report_file() does. New fields go at the end.
+ * @since 0.2
+ */
+typedef struct rm_report_options {
+    /** 1: a helper thread, started and joined by the call, reads the
+     *  file ahead while the engine runs on the calling thread (which
+     *  keeps every callback and all output). Faster only with an idle
+     *  CPU for it; slower on a busy machine or one allowed CPU, and
+     *  ~2 MB more (docs/performance.md). The report is the same either
+     *  way. Default 0: one thread. */
+    int read_ahead;
+} rm_report_options;
+
+/** Fill @p opt with the defaults (all zero). @since 0.2 */
+RM_API void rm_report_options_default(rm_report_options *opt);
+
+/**
+ * rm_report_file() with options.
+ * @param opt  NULL for the defaults; read only during the call.
+ * @return as rm_report_file().
+ * @since 0.2
+ */
+RM_API rm_status rm_report_file_opts(const char *session_path,
+                                     rm_report_format fmt,
+                                     const rm_engine_config *cfg,
+                                     const rm_report_options *opt,
+                                     FILE *out, rm_error *err);
 
 /* Trend: the same spots across sessions ("is the knot fading?"). */
 
