@@ -11,12 +11,21 @@ build=${1:-build}
 LAYERS=${RM_LAYERS:-"util wire session engine sim report link pipeline"}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
+# Objects of the sources in the tree (a stale object of a moved file is
+# not part of the library).
+objs() {
+    for o in "$build"/$1/*.o; do
+        src=${o#"$build"/}
+        [ -f "${src%.o}.c" ] && echo "$o"
+    done
+}
+
 rank() { # position of module $1 in LAYERS, or nothing
     i=0; for m in $LAYERS; do i=$((i + 1)); [ "$m" = "$1" ] && { echo $i; return; }; done
 }
 
 # Every global symbol defined in lib/, with its module: "symbol module".
-for o in "$build"/lib/*/*.o; do
+for o in $(objs 'lib/*'); do
     mod=$(basename "$(dirname "$o")")
     [ -n "$(rank "$mod")" ] || { echo "FAIL: lib/$mod is in no layer (docs/architecture.md)"; exit 1; }
     nm -g --defined-only "$o" | awk -v m="$mod" 'NF == 3 { print $3, m }'
@@ -25,7 +34,7 @@ done | sort -u > "$tmp/defs"
 
 fail=0
 : > "$tmp/bad"
-for o in "$build"/lib/*/*.o; do
+for o in $(objs 'lib/*'); do
     mod=$(basename "$(dirname "$o")")
     r=$(rank "$mod")
     nm -u "$o" | awk '{ print $NF }' | sort -u > "$tmp/undef"
@@ -41,8 +50,7 @@ done
 so=$(ls "$build"/librollmap.so.*.*.* 2>/dev/null | head -n 1)
 [ -n "$so" ] || { echo "FAIL: no shared library in $build"; exit 1; }
 nm -D --defined-only "$so" | awk '{ print $NF }' | sort -u > "$tmp/exported"
-for o in "$build"/host/*.o "$build"/examples/*.o; do
-    [ -f "$o" ] || continue
+for o in $(objs host) $(objs examples); do
     nm -u "$o" | awk '{ print $NF }' | sort -u > "$tmp/undef"
     join "$tmp/undef" "$tmp/defs" | while read -r sym from; do
         grep -qx "$sym" "$tmp/exported" ||
