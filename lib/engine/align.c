@@ -309,16 +309,12 @@ static double best_offset(const fit_prof *p, int dir, const fit_tmpl *T,
  * of a demeaned target with the session profile (demeaned once, over the
  * whole calf) grows wherever the profile swings far from its mean, most
  * of all over the narrow Achilles, so a stretch put down a few cm above
- * the heel scored best with its low end on the tendon: on simulated seeds
- * 1-40 (907 stretches, error of each stretch's offset against the truth
- * after removing the session's common shift) that refinement moved
- * stretches by 1.4 cm median, 6.4 cm p95, and took the error from p90
- * 1.58 cm (template fit alone) to 4.36 cm, 163 stretches off by more
- * than 3 cm; correlation over the target's own span compares shape only
+ * the heel scored best with its low end on the tendon (docs/engine.md,
+ * tuning log); correlation over the target's own span compares shape only
  * (a leaning load narrows the footprint over the bellies far more than
  * at the tendon, so absolute widths differ between lines). A target's own
  * ticks in the profile correlate perfectly with it where it already is
- * and hold it there; without them: p90 1.31 cm, 8 over 3 cm.
+ * and would hold it there, so they are left out.
  * Example: a 30 cm target, search 4 cm -> 17 lags x 60 bins.
  */
 rm_status rm_align_refine(const rm_pview *refs, size_t n_refs,
@@ -535,7 +531,6 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
 {
     memset(out, 0, sizeof *out);
     out->dir = 1;
-    out->scale = 1.0;
     for (size_t k = 0; k < n_st; k++)
         st[k].placed = 0;
 
@@ -613,17 +608,14 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
     /*
      * The length the template vote picks is often several cm long: a
      * longer template gives every voter more room for its offset, and a
-     * flat tendon and knee let the shape stretch at little cost (simulated
-     * seeds 1-100, 500 sessions: median 2.2 cm, 10 % more than 8.9 cm
-     * over the true length; 47 cm for a 31.7 cm calf on noisy 86). The
+     * flat tendon and knee let the shape stretch at little cost. The
      * stretches' places relative to each other come out far better than
-     * that length: the rolled extent of the placed anchors (summary.c)
-     * was within 1.4 cm of the calf in 90 % of those sessions (noisy:
-     * 3.6 cm). People
+     * that length (docs/engine.md, tuning log), so the rolled extent of
+     * the placed anchors (placement.c) becomes the calf. People
      * roll end to end (brief), so the extent is the better length: when it
      * differs by more than the ~1 cm band people turn in, every stretch
      * is placed again on the template of that length. The offsets then
-     * read the shape at its true scale, and the anchors (summary.c: the
+     * read the shape at its true scale, and the anchors (placement.c: the
      * stretches that rolled most of this length) are found.
      * Example: vote 44.5 cm, placed stretches reach 1.2-33.0 cm: extent
      * 32.3 cm (bin edges), placed again at 32.5 cm.
@@ -697,7 +689,8 @@ double rm_align_pos(const rm_align *a, const rm_stretch *s, double enc_cm)
 {
     if (!a->found || !s || !s->placed)
         return NAN;
-    return s->offset_cm + a->dir * a->scale * (enc_cm - s->enc0_cm);
+    rm_calf_pos m = { s->offset_cm, 1.0, s->enc0_cm };
+    return rm_calf_x(&m, a->dir, enc_cm);
 }
 
 rm_status rm_align_place_one(const rm_stretch *s, const rm_align *al,

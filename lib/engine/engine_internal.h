@@ -171,11 +171,10 @@ typedef struct rm_stretch {
     double gain;             /* width gain against the template */
 } rm_stretch;
 
-/* Session alignment: calf pos = offset_k + dir * scale * (enc - enc0_k). */
+/* Session alignment: calf pos = offset_k + dir * (enc - enc0_k). */
 typedef struct rm_align {
     int found;
     int dir;                 /* +1: encoder counts up toward the knee */
-    double scale;            /* calf cm per encoder cm (foam compression) */
     double length_cm;
     double gain;             /* session width gain vs the template */
 } rm_align;
@@ -204,18 +203,11 @@ typedef struct rm_placing {
     const float *wsum, *n;
     double pivot_e;
     double a, s;
-    double init_a;            /* where its stretch put it */
     double cost;
     int placed;
 } rm_placing;
 
 double rm_placing_x(const rm_placing *p, int dir, double e_rel);
-/* Place and scale every pass (+-search_cm around init_a) against the
- * session profile of refs, then (rounds > 1) of the passes themselves. */
-rm_status rm_drift_fit(rm_placing *passes, size_t np, const rm_placing *refs,
-                       size_t nr, int dir, double len_cm, double search_cm,
-                       int rounds);
-
 /* Place p anywhere on the calf by absolute widths against the anchors'
  * profile; p->placed = 1 when it fits. Up to max_miss of p's ticks may
  * fall outside the anchors' profile (0: none). */

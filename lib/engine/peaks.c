@@ -28,18 +28,11 @@
  * spots of one line are at least 4 cm apart; echoes a bump-width away are
  * the grouping's (RESOLVE_CM) to drop at finish, where recurrence and
  * score decide, rather than here, where an echo could hide the real bump
- * of a pass (+-1.5 cm here: peak recall 0.84 on simulated seeds 1-40;
- * +-1 cm 0.88, precision 0.94 either way). Simulated seeds 1-100, recall
- * / precision: each bin against all its neighbours (a bump hidden by a
- * larger one still hid its own neighbours), +-1 cm 0.912 / 0.953,
- * +-0.5 cm 0.917 / 0.949; strongest first, +-1 cm 0.922 / 0.950,
- * +-0.5 cm 0.936 / 0.944 (0.926 / 0.951 when a one-sided bump hides
- * +-1 cm). */
+ * of a pass. The widths compared are in docs/engine.md (tuning log). */
 #define SUPPRESS_BINS 1
 /* Candidates kept per pass (a calf has ~6 trigger points): the strongest,
- * so memory stays a few hundred bytes per pass however bumpy the pass
- * (seeds 1-100, one-sided bumps hiding +-1 cm: 6 recall 0.917, 8 0.926,
- * 12 0.927 / precision 0.948). */
+ * so memory stays a few hundred bytes per pass however bumpy the pass;
+ * more than 8 found no more spots (docs/engine.md, tuning log). */
 #define PASS_MAX_CANDS 8
 /* Half the width of strip one spot presses on (mm). */
 #define SPOT_HALF_MM 10.0
@@ -489,9 +482,8 @@ void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
          * 2.5 cm of it. Where a pass stops (a hold, a turn, a lift) the
          * roller slows and the load settles, and the one flank's trend
          * runs on into a place the pass never rolled: a bump there is as
-         * often the stop as a spot (on simulated seeds 1-40 one-sided
-         * candidates made most false peaks: precision 0.85 with them,
-         * 0.94 without, recall unchanged). A spot where people stop is
+         * often the stop as a spot (one-sided candidates made most false
+         * peaks, see the tuning log). A spot where people stop is
          * also rolled over by the passes that go through it. Such a bump
          * still hides its smaller neighbours (above). */
         int one_sided = 0;
@@ -582,7 +574,7 @@ static double zone_weight(rm_zone z)
  * 5 % of the peak cell) moves toward the loaded side, since the light
  * tail on the other side falls under the edge threshold: a spot of the
  * rolled line reads 0.1-0.3 half-widths toward the unloaded side, a
- * middle-line spot 0.6-0.8 (seen on simulated seeds 1-40). The boundary
+ * middle-line spot 0.6-0.8 (measured in the simulator). The boundary
  * lies between them. */
 #define TURNED_U 0.45
 
@@ -623,12 +615,11 @@ static int cmp_placed(const void *a, const void *b)
  * a medial or lateral spot: rolling flat, a side's spot lies off the
  * loaded middle of the contact (> SIDE_U half-widths out) and shows
  * weaker than on its own line, so a middle pass that missed it is weaker
- * evidence against it. Measured on simulated seeds 1-100: an own-line
- * pass over a planted side spot shows it 89 % of the time, a middle pass
- * 78 % (holds: 86 / 70 %). Since a side spot must also show on its own
- * line (rm_peaks_finish), best recall at precision >= 0.91 of 0.25, 0.5,
- * 0.75, 1 on seeds 1-100: 0.5 (recall 0.904 / 0.914 / 0.896 / 0.884,
- * precision 0.931 / 0.943 / 0.948 / 0.952). */
+ * evidence against it: an own-line pass over a side spot shows it
+ * about 9 times in 10, a middle pass about 8 in 10. A side spot must also
+ * show on its own line (rm_peaks_finish); of the weights tried, 0.5 gave
+ * the best recall at the precision target (docs/engine.md, tuning
+ * log). */
 #define MIDDLE_PASS_WEIGHT 0.5
 
 /* Passes over calf position x (2.5 cm inside their ends) that could show
@@ -722,9 +713,8 @@ rm_status rm_peaks_finish(rm_engine *e)
          * along and on the far side of the footprint. Rolled flat, such
          * an echo of a medial spot reads exactly like a lateral spot, and
          * recurs on every middle pass; on the lateral line itself the
-         * medial spot goes to the unloaded edge and neither shows.
-         * Simulated seeds 1-100: precision 0.920 -> 0.948 with this,
-         * recall 0.900 -> 0.896 (middle passes weighted 0.75). */
+         * medial spot goes to the unloaded edge and neither shows
+         * (what this rule bought: docs/engine.md, tuning log). */
         int own_ok = v[i].line == RM_LINE_MIDDLE || distinct_own > 0 ||
                      passes_over(e, x, v[i].line, 1) < 1.0;
         if ((double)distinct >= e->cfg.peak_min_passes &&

@@ -100,7 +100,7 @@ START_TEST(test_place_uses_the_pass_under_way_then_its_neighbours)
 {
     static prof pf;
     rm_stretch st = stretch_of(&pf, 10, 0.0, 10.0);
-    rm_align al = { .found = 1, .dir = 1, .scale = 1.0, .length_cm = 36 };
+    rm_align al = { .found = 1, .dir = 1, .length_cm = 36 };
     rm_pass_rec p[2] = { pass_rec(0, 0, 5, 0, 5, 0, 0, 10.0, 0.0),
                          pass_rec(0, 5, 0, 6, 10, 0, 0, 12.0, 0.0) };
     rm_layout lay = { &st, 1, p, 2, &al };
@@ -124,7 +124,7 @@ START_TEST(test_anchor_extent_becomes_the_calf_from_the_ankle)
      * centres span 5.25..34.75, half a bin beyond each is the calf. */
     static prof pf;
     rm_stretch st = stretch_of(&pf, 60, 100.0, 5.0);
-    rm_align al = { .found = 1, .dir = 1, .scale = 1.0, .length_cm = 32 };
+    rm_align al = { .found = 1, .dir = 1, .length_cm = 32 };
     rm_pass_rec p = pass_rec(0, 100, 130, 0, 10, 0, 0, 0, 0);
     p.wsum = pf.w;
     p.n = pf.n;
@@ -174,7 +174,7 @@ START_TEST(test_sweep_ends_near_a_calf_end_and_at_reversals_are_turns)
 {
     rm_pass_rec p[2] = { pass_rec(0, 0, 20, 0, 1, 0, 0, 1.0, 0),
                          pass_rec(0, 20, 5, 2, 3, 0, 0, 1.5, 0) };
-    rm_align al = { .found = 1, .dir = 1, .scale = 1.0, .length_cm = 36 };
+    rm_align al = { .found = 1, .dir = 1, .length_cm = 36 };
     rm_layout lay = { NULL, 1, p, 2, &al };
     rm_sweep sw[2];
     ck_assert_uint_eq(rm_sweeps_build(p, 2, sw), 2);
@@ -275,7 +275,7 @@ START_TEST(test_sweep_without_turn_moves_with_its_refitted_neighbour)
      * knee that was moved +5 cm; the up sweep follows by +5. */
     rm_pass_rec p[2] = { pass_rec(0, 0, 18, 0, 5, 0, 0, 10.0, 0),
                          pass_rec(0, 18, 0, 6, 12, 0, 0, 10.0, 0) };
-    rm_align al = { .found = 1, .dir = 1, .scale = 1.0, .length_cm = 36 };
+    rm_align al = { .found = 1, .dir = 1, .length_cm = 36 };
     rm_layout lay = { NULL, 1, p, 2, &al };
     rm_sweep sw[2];
     ck_assert_uint_eq(rm_sweeps_build(p, 2, sw), 2);
@@ -321,7 +321,7 @@ START_TEST(test_calf_map_puts_pressure_on_the_stretch_line)
     /* 18 cm of a 36 cm calf rolled on the lateral line at 100 kPa. */
     static prof pf;
     rm_stretch st = stretch_of(&pf, 36, 0.0, 0.0);
-    rm_align al = { .found = 1, .dir = 1, .scale = 1.0, .length_cm = 36 };
+    rm_align al = { .found = 1, .dir = 1, .length_cm = 36 };
     rm_pass_rec p = pass_rec(0, 0, 18, 0, 5, 0.3, 100, 0, 0);
     rm_layout lay = { &st, 1, &p, 1, &al };
     float map[3 * RM_MAP_BINS], cnt[3 * RM_MAP_BINS];
