@@ -410,29 +410,36 @@ static int cmp_bump(const void *a, const void *b)
     return (x->b < y->b) - (x->b > y->b);
 }
 
-void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
+/* The pass's width profile, used bins only, handed to *pr (allocated);
+ * out of memory, none (p->oom set). */
+static void keep_profile(rm_peak_tracker *p, rm_pass_rec *pr)
 {
     pr->wsum = pr->n = NULL;
     pr->bmin = p->bmin;
     pr->bmax = p->bmax;
-    if (p->bmax >= p->bmin) {
-        size_t nb = (size_t)(p->bmax - p->bmin + 1);
-        pr->wsum = rm_calloc(nb, sizeof *pr->wsum);
-        pr->n = rm_calloc(nb, sizeof *pr->n);
-        if (!pr->wsum || !pr->n) {
-            rm_free(pr->wsum);
-            rm_free(pr->n);
-            pr->wsum = pr->n = NULL;
-            pr->bmax = pr->bmin - 1;
-            p->oom = 1;
-        } else {
-            memcpy(pr->wsum, p->wsum + p->bmin, nb * sizeof *pr->wsum);
-            memcpy(pr->n, p->cnt + p->bmin, nb * sizeof *pr->n);
-        }
+    if (p->bmax < p->bmin)
+        return;
+    size_t nb = (size_t)(p->bmax - p->bmin + 1);
+    pr->wsum = rm_calloc(nb, sizeof *pr->wsum);
+    pr->n = rm_calloc(nb, sizeof *pr->n);
+    if (!pr->wsum || !pr->n) {
+        rm_free(pr->wsum);
+        rm_free(pr->n);
+        pr->wsum = pr->n = NULL;
+        pr->bmax = pr->bmin - 1;
+        p->oom = 1;
+        return;
     }
-    /* Each cell's mean share per bin, in place (the sums are not needed
-     * again: the next pass starts from zero). A non-finite share (never
-     * from a finite tick) makes the flank bins a cell's own. */
+    memcpy(pr->wsum, p->wsum + p->bmin, nb * sizeof *pr->wsum);
+    memcpy(pr->n, p->cnt + p->bmin, nb * sizeof *pr->n);
+}
+
+/* Each cell's mean share per bin, in place (the sums are not needed
+ * again: the next pass starts from zero). Returns 0 when a share is not
+ * finite (never from a finite tick): the flank bins are then a cell's
+ * own. */
+static int mean_shares(rm_peak_tracker *p)
+{
     int all_finite = 1;
     for (int b = p->bmin; b <= p->bmax; b++) {
         if (p->cnt[b] <= 0)
@@ -444,6 +451,65 @@ void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
                 all_finite = 0;
         }
     }
+    return all_finite;
+}
+
+/* The bins whose best rise reaches min_rise, strongest first. */
+static int strongest_bumps(const rm_peak_tracker *p, bump *order)
+{
+    int n_order = 0;
+    for (int b = p->bmin + 1; b <= p->bmax - 1; b++)
+        if (isfinite(p->best[b]) && p->best[b] >= p->min_rise) {
+            order[n_order].rise = p->best[b];
+            order[n_order].b = b;
+            n_order++;
+        }
+    qsort(order, (size_t)n_order, sizeof *order, cmp_bump);
+    return n_order;
+}
+
+/* Room for one more candidate; 0 (p->oom set) when there is none. */
+static int cand_room(rm_peak_tracker *p)
+{
+    if (p->n < p->cap)
+        return 1;
+    size_t nc = p->cap ? p->cap * 2 : 32;
+    void *np = rm_realloc_array(p->c, nc, sizeof *p->c);
+    if (!np) {
+        p->oom = 1;
+        return 0;
+    }
+    p->c = np;
+    p->cap = nc;
+    return 1;
+}
+
+/* Across the strip, half-widths from the footprint's centre: the
+ * rise-weighted centre of the rising cell and its neighbours (a spot
+ * between two cells lifts both). */
+static float spot_u(const rm_peak_tracker *p, const full_fits *ff,
+                    int all_finite, unsigned cell, int b)
+{
+    double half = p->hsum[b] / p->cnt[b], sw = 0, sx = 0;
+    for (int q = (int)cell - 1; q <= (int)cell + 1; q++) {
+        if (q < 0 || q >= (int)p->cells)
+            continue;
+        double rq = rise_at(p, ff, all_finite, (unsigned)q, b, NULL);
+        if (!(rq > 0))
+            continue;
+        sw += rq;
+        sx += rq * q;
+    }
+    double xc = sw > 0 ? sx / sw : (double)cell;
+    return half > 0 ? (float)((xc * p->pitch_mm - p->csum[b] / p->cnt[b]) /
+                              half)
+                    : 0.0f;
+}
+
+void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
+{
+    keep_profile(p, pr);
+    int all_finite = mean_shares(p);
     full_fits ff;
     full_fits_init(&ff);
     /* The cell rising most at each bin, with the cells within
@@ -458,14 +524,7 @@ void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
      * base dip a bump-width away, a smaller echo of the spot), unless it
      * was hidden itself. */
     bump order[RM_SBINS];
-    int n_order = 0;
-    for (int b = p->bmin + 1; b <= p->bmax - 1; b++)
-        if (isfinite(p->best[b]) && p->best[b] >= p->min_rise) {
-            order[n_order].rise = p->best[b];
-            order[n_order].b = b;
-            n_order++;
-        }
-    qsort(order, (size_t)n_order, sizeof *order, cmp_bump);
+    int n_order = strongest_bumps(p, order);
     unsigned char hidden[RM_SBINS];
     memset(hidden, 0, sizeof hidden);
     size_t found = 0;
@@ -493,17 +552,8 @@ void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
         double l = rise_at(p, &ff, all_finite, cell, b - 1, NULL);
         double r = rise_at(p, &ff, all_finite, cell, b + 1, NULL);
         double off = rm_vertex_offset(l, best, r, 1, 0.5);
-        void *np = p->c;
-        if (p->n == p->cap) {
-            size_t nc = p->cap ? p->cap * 2 : 32;
-            np = rm_realloc_array(p->c, nc, sizeof *p->c);
-            if (!np) {
-                p->oom = 1;
-                break;
-            }
-            p->c = np;
-            p->cap = nc;
-        }
+        if (!cand_room(p))
+            break;
         rm_peak_cand *c = &p->c[p->n++];
         found++;
         c->pass = pass_index;
@@ -515,22 +565,7 @@ void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
         /* The cell's own pressure there: share x load. */
         c->kpa = (float)(p->share[b][cell] * p->load_n[b] / p->cnt[b] *
                          p->kpa_per_n);
-        /* Across the strip: the rise-weighted centre of the rising cell
-         * and its neighbours (a spot between two cells lifts both). */
-        double half = p->hsum[b] / p->cnt[b], sw = 0, sx = 0;
-        for (int q = (int)cell - 1; q <= (int)cell + 1; q++) {
-            if (q < 0 || q >= (int)p->cells)
-                continue;
-            double rq = rise_at(p, &ff, all_finite, (unsigned)q, b, NULL);
-            if (!(rq > 0))
-                continue;
-            sw += rq;
-            sx += rq * q;
-        }
-        double xc = sw > 0 ? sx / sw : (double)cell;
-        c->u = half > 0 ? (float)((xc * p->pitch_mm - p->csum[b] / p->cnt[b]) /
-                                  half)
-                        : 0.0f;
+        c->u = spot_u(p, &ff, all_finite, cell, b);
     }
     rm_peaks_pass_begin(p);
 }
@@ -647,21 +682,11 @@ static double passes_over(const rm_engine *e, double x, rm_line line,
     return n;
 }
 
-rm_status rm_peaks_finish(rm_engine *e)
+/* Every candidate placed on the calf with its spot line (v, returns how
+ * many); candidates that cannot be placed are left out. */
+static size_t place_candidates(const rm_engine *e, placed *v)
 {
     const rm_peak_tracker *p = &e->peaks_tr;
-    e->n_peaks = 0;
-    if (!e->al.found || p->n == 0)
-        return RM_OK;
-    placed *v = rm_calloc(p->n, sizeof *v);
-    rm_peak *out = rm_calloc(p->n, sizeof *out);
-    char *seen = rm_calloc(e->n_passes + 1, 1);
-    if (!v || !out || !seen) {
-        rm_free(v);
-        rm_free(out);
-        rm_free(seen);
-        return RM_ERR_NOMEM;
-    }
     size_t nv = 0;
     for (size_t i = 0; i < p->n; i++) {
         double x = NAN;
@@ -679,69 +704,82 @@ rm_status rm_peaks_finish(rm_engine *e)
         v[nv].c = &p->c[i];
         nv++;
     }
-    qsort(v, nv, sizeof *v, cmp_placed);
-    double best_score = 0.0;
-    for (size_t i = 0; i < nv;) {
-        /* One group: same line, each within GROUP_CM of the first. */
-        size_t j = i;
-        while (j < nv && v[j].line == v[i].line && v[j].x - v[i].x <= GROUP_CM)
-            j++;
-        memset(seen, 0, e->n_passes + 1);
-        unsigned distinct = 0, distinct_own = 0;
-        double sx = 0, sw = 0, skpa = 0, srise = 0;
-        for (size_t k = i; k < j; k++) {
-            int pi = v[k].c->pass;
-            if (pi >= 0 && (size_t)pi < e->n_passes && !seen[pi]) {
-                seen[pi] = 1;
-                distinct++;
-                distinct_own += e->passes_v[pi].line == v[i].line;
-            }
-            double w = v[k].c->rise;
-            sx += w * v[k].x;
-            sw += w;
-            skpa += v[k].c->kpa;
-            srise += v[k].c->rise;
+    return nv;
+}
+
+/* What a group of candidates (v[i..j-1], one line) adds up to. */
+typedef struct group {
+    unsigned distinct, distinct_own; /* passes it showed on (own line) */
+    double sx, sw;                   /* rise-weighted position sum, weights */
+    double skpa, srise;              /* pressure and rise sums */
+} group;
+
+static group group_sums(const rm_engine *e, const placed *v, size_t i,
+                        size_t j, char *seen)
+{
+    group g = { 0, 0, 0, 0, 0, 0 };
+    memset(seen, 0, e->n_passes + 1);
+    for (size_t k = i; k < j; k++) {
+        int pi = v[k].c->pass;
+        if (pi >= 0 && (size_t)pi < e->n_passes && !seen[pi]) {
+            seen[pi] = 1;
+            g.distinct++;
+            g.distinct_own += e->passes_v[pi].line == v[i].line;
         }
-        double x = sw > 0 ? sx / sw : v[i].x;
-        double over = passes_over(e, x, v[i].line, 0);
-        if (over < distinct)
-            over = distinct;
-        /* A medial or lateral spot must show on at least one pass of its
-         * own line when that line was rolled over it: a spot on one side
-         * takes load from the cells on the other, whose shares then dip
-         * and leave a bump between two dips (or beside one) about 3 cm
-         * along and on the far side of the footprint. Rolled flat, such
-         * an echo of a medial spot reads exactly like a lateral spot, and
-         * recurs on every middle pass; on the lateral line itself the
-         * medial spot goes to the unloaded edge and neither shows
-         * (what this rule bought: docs/engine.md, tuning log). */
-        int own_ok = v[i].line == RM_LINE_MIDDLE || distinct_own > 0 ||
-                     passes_over(e, x, v[i].line, 1) < 1.0;
-        if ((double)distinct >= e->cfg.peak_min_passes &&
-            2 * distinct >= over && own_ok) {
-            rm_peak *pk = &out[e->n_peaks++];
-            pk->position_cm = x;
-            pk->position_frac = x / e->al.length_cm;
-            pk->line = v[i].line;
-            pk->zone = rm_zone_at(pk->position_frac, pk->line);
-            pk->pressure_kpa = skpa / (double)(j - i);
-            pk->passes = distinct;
-            /* Raw score: how often it shows x how far it stands out. */
-            double rec = over > 0 ? (double)distinct / over : 1.0;
-            pk->score = zone_weight(pk->zone) * (rec > 1 ? 1 : rec) *
-                        (srise / (double)(j - i));
-            if (pk->score > best_score)
-                best_score = pk->score;
-        }
-        i = j;
+        double w = v[k].c->rise;
+        g.sx += w * v[k].x;
+        g.sw += w;
+        g.skpa += v[k].c->kpa;
+        g.srise += v[k].c->rise;
     }
-    /* Echoes along a line (RESOLVE_CM) and one spot labelled on two lines
-     * (MERGE_CM): only the one with the higher score (recurrence x rise)
-     * stays. */
+    return g;
+}
+
+/* The group v[i..j-1] as a peak in *pk when it recurred on enough of the
+ * passes over it; returns 0 when it did not. */
+static int group_peak(const rm_engine *e, const placed *v, size_t i,
+                      size_t j, const group *g, rm_peak *pk)
+{
+    double x = g->sw > 0 ? g->sx / g->sw : v[i].x;
+    double over = passes_over(e, x, v[i].line, 0);
+    if (over < g->distinct)
+        over = g->distinct;
+    /* A medial or lateral spot must show on at least one pass of its
+     * own line when that line was rolled over it: a spot on one side
+     * takes load from the cells on the other, whose shares then dip
+     * and leave a bump between two dips (or beside one) about 3 cm
+     * along and on the far side of the footprint. Rolled flat, such
+     * an echo of a medial spot reads exactly like a lateral spot, and
+     * recurs on every middle pass; on the lateral line itself the
+     * medial spot goes to the unloaded edge and neither shows
+     * (what this rule bought: docs/engine.md, tuning log). */
+    int own_ok = v[i].line == RM_LINE_MIDDLE || g->distinct_own > 0 ||
+                 passes_over(e, x, v[i].line, 1) < 1.0;
+    if (!((double)g->distinct >= e->cfg.peak_min_passes &&
+          2 * g->distinct >= over && own_ok))
+        return 0;
+    pk->position_cm = x;
+    pk->position_frac = x / e->al.length_cm;
+    pk->line = v[i].line;
+    pk->zone = rm_zone_at(pk->position_frac, pk->line);
+    pk->pressure_kpa = g->skpa / (double)(j - i);
+    pk->passes = g->distinct;
+    /* Raw score: how often it shows x how far it stands out. */
+    double rec = over > 0 ? (double)g->distinct / over : 1.0;
+    pk->score = zone_weight(pk->zone) * (rec > 1 ? 1 : rec) *
+                (g->srise / (double)(j - i));
+    return 1;
+}
+
+/* Echoes along a line (RESOLVE_CM) and one spot labelled on two lines
+ * (MERGE_CM): only the one with the higher score (recurrence x rise)
+ * stays. Compacts out[] in place; returns how many are kept. */
+static size_t resolve_echoes(rm_peak *out, size_t n)
+{
     size_t kept = 0;
-    for (size_t i = 0; i < e->n_peaks; i++) {
+    for (size_t i = 0; i < n; i++) {
         int drop = 0;
-        for (size_t j = 0; j < e->n_peaks && !drop; j++) {
+        for (size_t j = 0; j < n && !drop; j++) {
             if (j == i)
                 continue;
             double d = fabs(out[j].position_cm - out[i].position_cm);
@@ -754,7 +792,42 @@ rm_status rm_peaks_finish(rm_engine *e)
         if (!drop)
             out[kept++] = out[i];
     }
-    e->n_peaks = kept;
+    return kept;
+}
+
+rm_status rm_peaks_finish(rm_engine *e)
+{
+    const rm_peak_tracker *p = &e->peaks_tr;
+    e->n_peaks = 0;
+    if (!e->al.found || p->n == 0)
+        return RM_OK;
+    placed *v = rm_calloc(p->n, sizeof *v);
+    rm_peak *out = rm_calloc(p->n, sizeof *out);
+    char *seen = rm_calloc(e->n_passes + 1, 1);
+    if (!v || !out || !seen) {
+        rm_free(v);
+        rm_free(out);
+        rm_free(seen);
+        return RM_ERR_NOMEM;
+    }
+    size_t nv = place_candidates(e, v);
+    qsort(v, nv, sizeof *v, cmp_placed);
+    double best_score = 0.0;
+    for (size_t i = 0; i < nv;) {
+        /* One group: same line, each within GROUP_CM of the first. */
+        size_t j = i;
+        while (j < nv && v[j].line == v[i].line && v[j].x - v[i].x <= GROUP_CM)
+            j++;
+        group g = group_sums(e, v, i, j, seen);
+        rm_peak *pk = &out[e->n_peaks];
+        if (group_peak(e, v, i, j, &g, pk)) {
+            e->n_peaks++;
+            if (pk->score > best_score)
+                best_score = pk->score;
+        }
+        i = j;
+    }
+    e->n_peaks = resolve_echoes(out, e->n_peaks);
     /* Scores 0..1 relative to the strongest spot of the session. */
     for (size_t i = 0; i < e->n_peaks; i++)
         out[i].score = best_score > 0 ? out[i].score / best_score : 0.0;
