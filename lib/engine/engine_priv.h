@@ -160,9 +160,9 @@ void rm_samples_emit(rm_engine *e, const rm_tick *t);
 void rm_live_tick(rm_engine *e, const rm_tick *t);
 void rm_live_stretch_end(rm_engine *e);
 void rm_engine_flush_tick(rm_engine *e);
-/* summary.c: alignment, placing, peaks, coverage, map, guidance. */
+/* summary.c: the finish stages (finish.h), peaks, map, guidance. */
 rm_status rm_engine_summarise(rm_engine *e);
-/* peaks.c: candidates -> rm_peak list (after placement). */
+/* peak_groups.c: candidates -> rm_peak list (after placement). */
 rm_status rm_peaks_finish(rm_engine *e);
 /* guidance.c */
 rm_status rm_guidance_build(rm_engine *e);
