@@ -171,6 +171,10 @@ typedef struct rm_stretch {
     double gain;             /* width gain against the template */
 } rm_stretch;
 
+/* Contact may reach a little past the calf's ends (heel cord, knee
+ * crease): the alignment's grids span [-slack, 1 + slack] of the length. */
+#define RM_ALIGN_END_SLACK 0.03
+
 /* Session alignment: calf pos = offset_k + dir * (enc - enc0_k). */
 typedef struct rm_align {
     int found;
