@@ -356,19 +356,13 @@ static rm_status place_all(rm_stretch *st, size_t n_st, double place_span_cm,
     return rc;
 }
 
-rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
-                       double place_span_cm, rm_align *out)
+/* The stretches long enough to show the shape, at most VOTERS of the
+ * longest (an hour's session has hundreds; a dozen settle the shape).
+ * Returns how many (indices in voters). */
+static size_t pick_voters(const rm_stretch *st, size_t n_st,
+                          double min_span_cm, size_t *voters)
 {
-    memset(out, 0, sizeof *out);
-    out->dir = 1;
-    for (size_t k = 0; k < n_st; k++)
-        st[k].placed = 0;
-
-    /* Orientation and length from the stretches long enough to show the
-     * shape, at most VOTERS of the longest (an hour's session has
-     * hundreds; a dozen settle the shape); each takes its best offset for
-     * every candidate. */
-    size_t voters[VOTERS], n_vote = 0;
+    size_t n_vote = 0;
     for (size_t k = 0; k < n_st; k++) {
         double span = stretch_span(&st[k]);
         if (span < min_span_cm)
@@ -385,8 +379,14 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
         if (span > stretch_span(&st[voters[shortest]]))
             voters[shortest] = k;
     }
-    if (n_vote == 0)
-        return RM_OK;
+    return n_vote;
+}
+
+/* Orientation and length: each voter takes its best offset for every
+ * candidate; the pair with the least total cost wins (*dir 0: none). */
+static rm_status vote_shape(const rm_stretch *st, const size_t *voters,
+                            size_t n_vote, int *dir_out, double *len_out)
+{
     /* Each voter's profile in both directions and the template of every
      * length searched, built once: the search below only reads them. */
     int n_len = (int)floor((L_MAX_CM - L_MIN_CM) / L_STEP_CM + 1e-9) + 1;
@@ -404,8 +404,8 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
     for (int l = 0; l < n_len; l++)
         tmpl_build(&tm[l], L_MIN_CM + l * L_STEP_CM);
     double best = INFINITY;
-    int best_dir = 0;
-    double best_len = 0;
+    *dir_out = 0;
+    *len_out = 0;
     for (int dir = -1; dir <= 1; dir += 2) {
         for (int l = 0; l < n_len; l++) {
             /* Costs are sums of squares (>= 0): once the total passes
@@ -419,37 +419,36 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
             }
             if (total < best) {
                 best = total;
-                best_dir = dir;
-                best_len = tm[l].len_cm;
+                *dir_out = dir;
+                *len_out = tm[l].len_cm;
             }
         }
     }
     rm_free(vp);
     rm_free(tm);
-    if (!isfinite(best) || best_dir == 0)
-        return RM_OK;
-    out->found = 1;
-    out->dir = best_dir;
-    out->length_cm = best_len;
+    if (!isfinite(best))
+        *dir_out = 0;
+    return RM_OK;
+}
 
-    rm_status rc = place_all(st, n_st, place_span_cm, out);
-    if (rc != RM_OK)
-        return rc;
-    /*
-     * The length the template vote picks is often several cm long: a
-     * longer template gives every voter more room for its offset, and a
-     * flat tendon and knee let the shape stretch at little cost. The
-     * stretches' places relative to each other come out far better than
-     * that length (docs/engine.md, tuning log), so the rolled extent of
-     * the placed anchors (placement.c) becomes the calf. People
-     * roll end to end (brief), so the extent is the better length: when it
-     * differs by more than the ~1 cm band people turn in, every stretch
-     * is placed again on the template of that length. The offsets then
-     * read the shape at its true scale, and the anchors (placement.c: the
-     * stretches that rolled most of this length) are found.
-     * Example: vote 44.5 cm, placed stretches reach 1.2-33.0 cm: extent
-     * 32.3 cm (bin edges), placed again at 32.5 cm.
-     */
+/*
+ * The length the template vote picks is often several cm long: a longer
+ * template gives every voter more room for its offset, and a flat tendon
+ * and knee let the shape stretch at little cost. The stretches' places
+ * relative to each other come out far better than that length
+ * (docs/engine.md, tuning log), so the rolled extent of the placed
+ * anchors (placement.c) becomes the calf. People roll end to end
+ * (brief), so the extent is the better length: when it differs by more
+ * than the ~1 cm band people turn in, every stretch is placed again on
+ * the template of that length. The offsets then read the shape at its
+ * true scale, and the anchors (placement.c: the stretches that rolled
+ * most of this length) are found.
+ * Example: vote 44.5 cm, placed stretches reach 1.2-33.0 cm: extent
+ * 32.3 cm (bin edges), placed again at 32.5 cm.
+ */
+static rm_status relength(rm_stretch *st, size_t n_st, double place_span_cm,
+                          rm_align *out)
+{
     rm_pview *v = rm_calloc(n_st, sizeof *v);
     double *gains = rm_calloc(n_st, sizeof *gains);
     if (!v || !gains) {
@@ -468,9 +467,34 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
     if (len >= L_MIN_CM && len <= L_MAX_CM &&
         fabs(len - out->length_cm) > RELENGTH_CM) {
         out->length_cm = len;
-        rc = place_all(st, n_st, place_span_cm, out);
+        return place_all(st, n_st, place_span_cm, out);
     }
-    return rc;
+    return RM_OK;
+}
+
+rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
+                       double place_span_cm, rm_align *out)
+{
+    memset(out, 0, sizeof *out);
+    out->dir = 1;
+    for (size_t k = 0; k < n_st; k++)
+        st[k].placed = 0;
+    size_t voters[VOTERS];
+    size_t n_vote = pick_voters(st, n_st, min_span_cm, voters);
+    if (n_vote == 0)
+        return RM_OK;
+    int dir;
+    double len;
+    rm_status rc = vote_shape(st, voters, n_vote, &dir, &len);
+    if (rc != RM_OK || dir == 0)
+        return rc;
+    out->found = 1;
+    out->dir = dir;
+    out->length_cm = len;
+    rc = place_all(st, n_st, place_span_cm, out);
+    if (rc != RM_OK)
+        return rc;
+    return relength(st, n_st, place_span_cm, out);
 }
 
 /*
