@@ -5,7 +5,6 @@
  * tick; the tick's features start from those mean forces.
  */
 #include "cellsum.h"
-#include "engine_priv.h"
 
 /* a_hi sums x >> 16 as a floor division by 2^16: C11 leaves >> on a
  * negative value to the implementation; gcc and clang shift in sign bits,

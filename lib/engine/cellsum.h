@@ -9,6 +9,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rollmap.h"
+
+/* x86-64 with gcc or clang: the raw-count sums also come compiled for
+ * AVX2 and the engine picks them when the CPU has it (cellsum.c). */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define RM_ENGINE_AVX2 1
+#else
+#define RM_ENGINE_AVX2 0
+#endif
+
 /* The n-th uint32/int32 of a strided column (rm_frame_view). */
 static inline uint32_t col_u32(const void *col, size_t stride, size_t k)
 {

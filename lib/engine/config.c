@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "engine_priv.h"
+#include "engine_internal.h"
 
 void rm_engine_config_default(rm_engine_config *cfg)
 {

@@ -133,6 +133,10 @@ typedef struct rm_tick {
     int stretch;       /* contact stretch index, -1 outside contact */
 } rm_tick;
 
+/* ---- config.c ---- */
+/* 1 when every value of c is in its range. */
+int rm_engine_config_ok(const rm_engine_config *c);
+
 /* ---- line.c ---- */
 /* Line from a skew (CoP offset from the footprint centre in half-widths,
  * positive toward high cell indices) and the leg side. */

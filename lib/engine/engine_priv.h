@@ -18,14 +18,6 @@
 /* Most frames in one tick: 2000 Hz / 50 Hz. */
 #define RM_MAX_BLOCK 64
 
-/* x86-64 with gcc or clang: the raw-count sums also come compiled for
- * AVX2 and the engine picks them when the CPU has it (engine.c). */
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define RM_ENGINE_AVX2 1
-#else
-#define RM_ENGINE_AVX2 0
-#endif
-
 /* ---- peaks.c ---- */
 
 /* Kept per pass until finish: floats (0.001 cm at 10^4 cm of encoder
@@ -151,8 +143,6 @@ struct rm_engine {
 };
 
 void rm_engine_reset_stream(rm_engine *e);
-/* config.c: 1 when every value is in its range. */
-int rm_engine_config_ok(const rm_engine_config *c);
 /* samples.c: hand the kept frames of tick t to on_sample, placed. */
 void rm_samples_emit(rm_engine *e, const rm_tick *t);
 /* live.c: the live view after each tick, and the provisional alignment
