@@ -843,7 +843,7 @@ RM_API rm_status rm_decoder_new(const rm_decoder_callbacks *cb,
 RM_API rm_status rm_decoder_feed(rm_decoder *dec, const void *bytes,
                                  size_t len);
 
-/** Counters so far (getters are named rm_<object>_get_<what>).
+/** Counters so far (getters are named rm_OBJECT_get_WHAT).
  *  @since 0.2 */
 RM_API void rm_decoder_get_stats(const rm_decoder *dec,
                                  rm_decoder_stats *out);
@@ -1403,7 +1403,12 @@ RM_API void rm_report_options_default(rm_report_options *opt);
 
 /**
  * rm_report_file() with options.
+ * @param session_path  the .wav session file.
+ * @param fmt  any rm_report_format.
+ * @param cfg  NULL for defaults.
  * @param opt  NULL for the defaults; read only during the call.
+ * @param out  where to write; not closed.
+ * @param err  optional, filled on failure (names the file).
  * @return as rm_report_file().
  * @since 0.2
  */

@@ -1,6 +1,8 @@
 /*
- * engine_priv.h - the engine handle and the pieces that work on all of it
- * (peaks.c, summary.c, guidance.c). Private to lib/engine/.
+ * engine_priv.h - the engine handle and the files that work on it: the
+ * streaming path (engine.c, live.c, samples.c, peaks.c) and the summary
+ * (summary.c, peak_groups.c, guidance.c). The finish stages before them
+ * (finish.h) take plain data instead. Private to lib/engine/.
  */
 #ifndef ROLLMAP_ENGINE_ENGINE_PRIV_H
 #define ROLLMAP_ENGINE_ENGINE_PRIV_H
