@@ -9,16 +9,16 @@
 #include <stdio.h>
 
 #include "internal.h"
+#include "engine/guidance_text.h"
 
 /* Common advice the text and HTML reports compare holds with (seconds);
  * the engine's guidance uses its own configurable copy of these. */
 #define RM_REPORT_HOLD_MIN_S 30.0
 #define RM_REPORT_HOLD_MAX_S 90.0
 
-/* The reminder every human-readable report ends its guidance with. */
-#define RM_REPORT_SAFETY_TEXT                                               \
-    "This report informs and does not diagnose. Sharp pain, swelling or "  \
-    "redness are reasons to stop and see a professional."
+/* The reminder every human-readable report ends its guidance with: the
+ * engine's own "safety" entry, so there is one sentence. */
+#define RM_REPORT_SAFETY_TEXT RM_GUIDANCE_SAFETY_TEXT
 
 /*
  * Write v with @p decimals digits after the point into buf, always with

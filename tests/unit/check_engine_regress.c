@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,6 +138,41 @@ START_TEST(test_engine_first_pass_positions_move_every_frame_above_50hz)
 }
 END_TEST
 
+/* One safety sentence: a report of a summary without the engine's
+ * "safety" entry (nothing touched the roller) shows the very sentence the
+ * engine's entry carries, not a second wording. */
+START_TEST(test_report_fallback_safety_sentence_is_the_engines)
+{
+    rm_session_meta meta;
+    size_t n;
+    rm_frame *all = sim_frames("short", 1, 0, &meta, &n);
+    rm_engine *e;
+    rm_error err;
+    ck_assert_int_eq(rm_engine_new(&meta, NULL, NULL, &e, &err), RM_OK);
+    ck_assert_int_eq(rm_engine_push(e, all, n), RM_OK);
+    ck_assert_int_eq(rm_engine_finish(e), RM_OK);
+    const rm_summary *s = rm_engine_summary(e);
+    const char *said = NULL;
+    for (size_t i = 0; i < s->n_guidance; i++)
+        if (!strcmp(s->guidance[i].code, "safety"))
+            said = s->guidance[i].text;
+    ck_assert_ptr_nonnull(said);
+    rm_summary bare = *s;
+    bare.n_guidance = 0;
+    bare.guidance = NULL;
+    char *html = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&html, &len);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(rm_report_write(&bare, &meta, RM_REPORT_HTML, f), RM_OK);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(html, said));
+    free(html);
+    rm_engine_free(e);
+    free(all);
+}
+END_TEST
+
 Suite *engine_regress_suite(void)
 {
     Suite *s = suite_create("engine_regress");
@@ -144,6 +180,10 @@ Suite *engine_regress_suite(void)
     tcase_add_test(tc,
                    test_engine_callbacks_fire_for_holds_and_passes_open_at_the_end);
     tcase_set_timeout(tc, 120); /* a dozen whole sessions, sanitizers */
+    suite_add_tcase(s, tc);
+    tc = tcase_create("safety_sentence");
+    tcase_add_test(tc, test_report_fallback_safety_sentence_is_the_engines);
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     tc = tcase_create("fast_boards");
     tcase_add_test(tc,
