@@ -1,7 +1,7 @@
 /*
  * rollmap report: read a session file, run the engine over it and write
  * a report (text, json, csv, svg or html) to stdout or a file, through
- * the library's one-call rm_report_file().
+ * the library's one-call rm_report_file_opts().
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: rollmap report FILE.wav [-f FORMAT] [-o OUT] [--force]\n"
+            "                      [--read-ahead]\n"
             "\n"
             "Analyse a recorded session and write a report.\n"
             "\n"
@@ -27,6 +28,9 @@ static void usage(FILE *f)
             "                       ('-' is standard output)\n"
             "      --force          replace OUT if it exists (default:\n"
             "                       refuse)\n"
+            "      --read-ahead     read the file on a second thread while\n"
+            "                       the engine runs: faster only with an\n"
+            "                       idle CPU (default: one thread)\n"
             "  -h, --help           show this help and exit\n"
             "\n"
             "Example: rollmap report calf.wav -f html -o calf.html\n"
@@ -71,7 +75,10 @@ int cmd_report(int argc, char **argv)
     if (rc)
         return rc;
     rm_error err = { RM_OK, "" };
-    rm_status st = rm_report_file(path, fmt, NULL, out.f, &err);
+    rm_report_options ropt;
+    rm_report_options_default(&ropt);
+    ropt.read_ahead = opt.read_ahead;
+    rm_status st = rm_report_file_opts(path, fmt, NULL, &ropt, out.f, &err);
     if (st != RM_OK) {
         report_output_abort(&out);
         report_failure(cmd, path, &err, st);

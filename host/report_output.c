@@ -135,12 +135,13 @@ int report_options_parse(int argc, char **argv, const char *cmd,
         { "format", required_argument, NULL, 'f' },
         { "output", required_argument, NULL, 'o' },
         { "force", no_argument, NULL, 'F' },
+        { "read-ahead", no_argument, NULL, 'R' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     int c;
 
-    *o = (struct report_options){ RM_REPORT_TEXT, NULL, 0 };
+    *o = (struct report_options){ RM_REPORT_TEXT, NULL, 0, 0 };
     optind = 1;
     while ((c = cli_getopt(argc, argv, "f:o:h", longopts)) != -1) {
         switch (c) {
@@ -155,6 +156,12 @@ int report_options_parse(int argc, char **argv, const char *cmd,
             break;
         case 'F':
             o->force = 1;
+            break;
+        case 'R': /* only report reads a file through rm_report_file_opts */
+            if (strcmp(cmd, "report") != 0)
+                return cli_usage_error(cmd, "unknown option '%s'",
+                                       argv[optind - 1]);
+            o->read_ahead = 1;
             break;
         case 'h':
             usage(stdout);

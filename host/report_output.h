@@ -15,6 +15,7 @@ struct report_options {
     rm_report_format format;  /* RM_REPORT_TEXT unless -f */
     const char *out_path;     /* NULL: standard output */
     int force;
+    int read_ahead;           /* report only: --read-ahead */
 };
 
 /* Parse them into @p o. @p formats_ok is a bit mask of the formats the

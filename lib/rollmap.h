@@ -666,6 +666,7 @@ RM_API rm_status rm_engine_push_view(rm_engine *e, const rm_frame_view *view);
  * Flush what is still open and compute the summary. After a sample pass
  * (rm_engine_sample_pass()), ends that pass instead: flushes the last
  * samples; the summary is unchanged.
+ * @since 0.1
  */
 RM_API rm_status rm_engine_finish(rm_engine *e);
 /**
@@ -853,7 +854,12 @@ RM_API rm_status rm_decoder_new(const rm_decoder_callbacks *cb,
 RM_API rm_status rm_decoder_feed(rm_decoder *dec, const void *bytes,
                                  size_t len);
 
-/** Counters so far. @since 0.1 */
+/** Counters so far (getters are named rm_OBJECT_get_WHAT).
+ *  @since 0.2 */
+RM_API void rm_decoder_get_stats(const rm_decoder *dec,
+                                 rm_decoder_stats *out);
+/** The same as rm_decoder_get_stats().
+ *  @deprecated the 0.1 name; kept through 0.x. @since 0.1 */
 RM_API void rm_decoder_stats_get(const rm_decoder *dec,
                                  rm_decoder_stats *out);
 
@@ -898,9 +904,11 @@ RM_API rm_status rm_wire_encode_ack(const rm_ack *a, uint8_t *out,
 RM_API rm_status rm_wire_encode_command(const rm_command *c, uint8_t *out,
                                         size_t cap, size_t *len);
 
-/** Name of a frame type ("sample", "ping", ...), "unknown" otherwise. */
+/** Name of a frame type ("sample", "ping", ...), "unknown" otherwise.
+ *  @since 0.1 */
 RM_API const char *rm_wire_type_name(int type);
-/** Name of an ack result ("ok", "busy", ...), "unknown" otherwise. */
+/** Name of an ack result ("ok", "busy", ...), "unknown" otherwise.
+ *  @since 0.1 */
 RM_API const char *rm_ack_result_name(int result);
 
 /* ------------------------------------------------------------------ */
@@ -1017,18 +1025,20 @@ RM_API rm_status rm_transport_open_sim(const char *scenario,
                                        const rm_vboard_options *opt,
                                        rm_transport **out, rm_error *err);
 
-/** Bytes moved through one transport. See rm_transport_ops for results. */
+/** Bytes moved through one transport. See rm_transport_ops for results.
+ *  @since 0.1 */
 RM_API rm_status rm_transport_read(rm_transport *t, uint8_t *buf, size_t cap,
                                    size_t *got, unsigned timeout_ms);
 /** Write all @p len bytes within @p timeout_ms (see rm_transport_ops).
  *  @since 0.1 */
 RM_API rm_status rm_transport_write(rm_transport *t, const uint8_t *buf,
                                     size_t len, unsigned timeout_ms);
-/** What the transport talks to, e.g. "/dev/ttyACM0" or "sim:basic". */
+/** What the transport talks to, e.g. "/dev/ttyACM0" or "sim:basic".
+ *  @since 0.1 */
 RM_API const char *rm_transport_label(const rm_transport *t);
-/** Detail of the last failure on @p t. */
+/** Detail of the last failure on @p t. @since 0.1 */
 RM_API const char *rm_transport_errmsg(const rm_transport *t);
-/** Close and free (NULL is allowed). */
+/** Close and free (NULL is allowed). @since 0.1 */
 RM_API void rm_transport_close(rm_transport *t);
 
 /** A serial port as the OS lists it. @since 0.1 */
@@ -1173,7 +1183,10 @@ RM_API rm_status rm_link_read_stamped(rm_link *l, rm_frame *buf,
 /** Non-zero once the transport reported end of stream. @since 0.1 */
 RM_API int rm_link_ended(const rm_link *l);
 
-/** Decoder counters (bytes, CRC errors, frames lost...). @since 0.1 */
+/** Decoder counters (bytes, CRC errors, frames lost...). @since 0.2 */
+RM_API void rm_link_get_stats(const rm_link *l, rm_decoder_stats *out);
+/** The same as rm_link_get_stats().
+ *  @deprecated the 0.1 name; kept through 0.x. @since 0.1 */
 RM_API void rm_link_stats(const rm_link *l, rm_decoder_stats *out);
 
 /** Last status frame from the board; 0 if none came yet. @since 0.1 */
@@ -1280,7 +1293,8 @@ typedef struct rm_recorder_stats {
 RM_API void rm_recorder_get_stats(const rm_recorder *r,
                                   rm_recorder_stats *out);
 
-/** Why the engine was dropped or the last failure; "" if none. */
+/** Why the engine was dropped or the last failure; "" if none.
+ *  @since 0.1 */
 RM_API const char *rm_recorder_errmsg(const rm_recorder *r);
 
 /** Finish if not done, then free (NULL is allowed). @since 0.1 */
@@ -1300,7 +1314,7 @@ typedef enum rm_report_format {
     RM_REPORT_HTML = 4,
 } rm_report_format;
 
-/** Parse "text", "json", "csv", "svg", "html". */
+/** Parse "text", "json", "csv", "svg", "html". @since 0.1 */
 RM_API rm_status rm_report_format_parse(const char *name,
                                         rm_report_format *out);
 
@@ -1363,11 +1377,9 @@ RM_API rm_status rm_csv_writer_close(rm_csv_writer *w);
  * One call: read a session file, run the engine, write a report to @p out.
  * For CSV the file is read twice: once to analyse it, then through
  * rm_engine_sample_pass() so every row carries its final position.
- * Memory stays bounded whatever the session length. When the machine
- * has a CPU to spare (two or more, load average under their number less
- * one) the file is read ahead on a helper thread that this call starts
- * and joins (the engine and any output stay on the calling thread); the
- * report is the same either way.
+ * Memory stays bounded whatever the session length. The file is read on
+ * the calling thread; rm_report_file_opts() can read it ahead on a
+ * helper thread.
  * @param session_path  the .wav session file.
  * @param fmt  any rm_report_format.
  * @param cfg  NULL for defaults.
@@ -1381,6 +1393,41 @@ RM_API rm_status rm_report_file(const char *session_path,
                                 rm_report_format fmt,
                                 const rm_engine_config *cfg, FILE *out,
                                 rm_error *err);
+
+/**
+ * Options of rm_report_file_opts(). Zeroed (rm_report_options_default())
+ * is what rm_report_file() does. New fields go at the end.
+ * @since 0.2
+ */
+typedef struct rm_report_options {
+    /** 1: a helper thread, started and joined by the call, reads the
+     *  file ahead while the engine runs on the calling thread (which
+     *  keeps every callback and all output). Faster only with an idle
+     *  CPU for it; slower on a busy machine or one allowed CPU, and
+     *  ~2 MB more (docs/performance.md). The report is the same either
+     *  way. Default 0: one thread. */
+    int read_ahead;
+} rm_report_options;
+
+/** Fill @p opt with the defaults (all zero). @since 0.2 */
+RM_API void rm_report_options_default(rm_report_options *opt);
+
+/**
+ * rm_report_file() with options.
+ * @param session_path  the .wav session file.
+ * @param fmt  any rm_report_format.
+ * @param cfg  NULL for defaults.
+ * @param opt  NULL for the defaults; read only during the call.
+ * @param out  where to write; not closed.
+ * @param err  optional, filled on failure (names the file).
+ * @return as rm_report_file().
+ * @since 0.2
+ */
+RM_API rm_status rm_report_file_opts(const char *session_path,
+                                     rm_report_format fmt,
+                                     const rm_engine_config *cfg,
+                                     const rm_report_options *opt,
+                                     FILE *out, rm_error *err);
 
 /* Trend: the same spots across sessions ("is the knot fading?"). */
 
@@ -1418,7 +1465,7 @@ RM_API rm_status rm_trend_add_file(rm_trend *t, const char *session_path,
                                    const rm_engine_config *cfg,
                                    rm_error *err);
 
-/** Sessions added, and spots found across them (after matching). */
+/** Sessions added so far. @since 0.1 */
 RM_API size_t rm_trend_session_count(const rm_trend *t);
 /** Spots found across the sessions (after matching). @since 0.1 */
 RM_API size_t rm_trend_spot_count(const rm_trend *t);

@@ -50,8 +50,7 @@ double rm_align_template(double x)
  * so the template is evaluated once per length, not once per bin and
  * offset. */
 #define A_STEP_CM RM_BIN_CM
-/* Contact may reach a little past the ends (heel cord, knee crease). */
-#define END_SLACK 0.03
+#define END_SLACK RM_ALIGN_END_SLACK
 /* Template table entries: the calf grid at A_STEP_CM over [-slack,
  * 1 + slack] of the length, plus one entry beyond each end (parabolic
  * refinement looks one step outside the searched offsets). 48 cm:
@@ -65,9 +64,6 @@ double rm_align_template(double x)
 #define TMPL_ANCHOR 16
 /* Cross-correlation refinement looks this far either side (cm). */
 #define XC_SEARCH_CM 4.0
-/* A lag is scored only with this many of the target's bins on the
- * session profile, and a target needs as many bins to be moved. */
-#define XC_MIN_BINS 4
 /* Stretches voting on orientation and length. */
 #define VOTERS 12
 /* The rolled extent replaces the voted length when they differ by more
@@ -295,176 +291,6 @@ static double best_offset(const fit_prof *p, int dir, const fit_tmpl *T,
     return best;
 }
 
-/*
- * Session profile in calf coordinates (bins of RM_BIN_CM over
- * [-slack, 1 + slack] of the length): the mean gain-normalised width of
- * every placed ref. Each target is then moved to where its own widths
- * match that profile best, within +-search_cm: at each whole-bin lag, the
- * Pearson correlation of the target's bin widths with the profile of the
- * *other* refs (the target's own ticks taken out) over the target's bins;
- * every bin of the target must fall on the profile; sub-bin by a
- * parabola through the peak.
- *
- * Why normalised and leave-one-out. The plain product sum_j x_j y_(j+l)
- * of a demeaned target with the session profile (demeaned once, over the
- * whole calf) grows wherever the profile swings far from its mean, most
- * of all over the narrow Achilles, so a stretch put down a few cm above
- * the heel scored best with its low end on the tendon: on simulated seeds
- * 1-40 (907 stretches, error of each stretch's offset against the truth
- * after removing the session's common shift) that refinement moved
- * stretches by 1.4 cm median, 6.4 cm p95, and took the error from p90
- * 1.58 cm (template fit alone) to 4.36 cm, 163 stretches off by more
- * than 3 cm; correlation over the target's own span compares shape only
- * (a leaning load narrows the footprint over the bellies far more than
- * at the tendon, so absolute widths differ between lines). A target's own
- * ticks in the profile correlate perfectly with it where it already is
- * and hold it there; without them: p90 1.31 cm, 8 over 3 cm.
- * Example: a 30 cm target, search 4 cm -> 17 lags x 60 bins.
- */
-rm_status rm_align_refine(const rm_pview *refs, size_t n_refs,
-                          rm_pview *targets, size_t n_targets,
-                          const rm_align *al, double search_cm)
-{
-    int nb = (int)ceil(al->length_cm * (1 + 2 * END_SLACK) / RM_BIN_CM) + 1;
-    double x0 = -END_SLACK * al->length_cm;
-    if (!al->found || !(nb > 0) || nb > 4 * RM_SBINS)
-        return RM_OK; /* cannot happen with L_MAX_CM; keep the grid fit */
-    if (!(search_cm >= 0) || search_cm > RM_SBINS * RM_BIN_CM)
-        return RM_ERR_ARG;
-    int span = (int)(search_cm / RM_BIN_CM);
-    /* sum, cnt: every placed ref's gain-normalised widths and ticks per
-     * calf bin; psum, pcnt: the same less one target's own; home: where
-     * each ref was when the sums were taken (targets move as they go);
-     * score: one per lag, with a spare each side for the parabola. */
-    size_t nbz = (size_t)nb;
-    double *sum = rm_calloc(4 * nbz, sizeof *sum);
-    double *home = rm_calloc(n_refs ? n_refs : 1, sizeof *home);
-    double *score = rm_calloc((size_t)(2 * span + 5), sizeof *score);
-    if (!sum || !home || !score) {
-        rm_free(sum);
-        rm_free(home);
-        rm_free(score);
-        return RM_ERR_NOMEM;
-    }
-    double *cnt = sum + nbz, *psum = sum + 2 * nbz, *pcnt = sum + 3 * nbz;
-    for (size_t k = 0; k < n_refs; k++) {
-        const rm_pview *v = &refs[k];
-        home[k] = *v->offset_cm;
-        if (!*v->placed || v->gain <= 0)
-            continue;
-        for (int b = v->bmin; b <= v->bmax; b++) {
-            double n = v->n[b - v->bmin];
-            if (n <= 0)
-                continue;
-            int j = rm_index((home[k] + al->dir * bin_e(b) - x0) / RM_BIN_CM,
-                             nb);
-            if (j < 0)
-                continue;
-            sum[j] += v->wsum[b - v->bmin] / v->gain;
-            cnt[j] += n;
-        }
-    }
-
-    double xw[RM_SBINS];
-    for (size_t k = 0; k < n_targets; k++) {
-        rm_pview *v = &targets[k];
-        if (!*v->placed || v->gain <= 0)
-            continue;
-        int nbs = v->bmax - v->bmin + 1;
-        if (nbs <= 0 || nbs > RM_SBINS)
-            continue;
-        /* The target's mean bin widths in calf order (ankle first), NAN
-         * where it has no tick; its gain does not matter to a
-         * correlation. */
-        int n_have = 0;
-        for (int b = v->bmin; b <= v->bmax; b++) {
-            double n = v->n[b - v->bmin];
-            int j = al->dir > 0 ? b - v->bmin : v->bmax - b;
-            xw[j] = n > 0 ? v->wsum[b - v->bmin] / n : NAN;
-            n_have += n > 0;
-        }
-        if (n_have < XC_MIN_BINS)
-            continue;
-        /* The profile less the target's own ticks, when it is a ref
-         * (the same view: it writes to the same offset). */
-        size_t self = n_refs;
-        if (targets == refs && k < n_refs)
-            self = k;
-        for (size_t r = 0; r < n_refs && self == n_refs; r++)
-            if (refs[r].offset_cm == v->offset_cm)
-                self = r;
-        memcpy(psum, sum, nbz * sizeof *psum);
-        memcpy(pcnt, cnt, nbz * sizeof *pcnt);
-        if (self < n_refs && *refs[self].placed && refs[self].gain > 0) {
-            const rm_pview *u = &refs[self];
-            for (int b = u->bmin; b <= u->bmax; b++) {
-                double n = u->n[b - u->bmin];
-                if (n <= 0)
-                    continue;
-                int j = rm_index(
-                    (home[self] + al->dir * bin_e(b) - x0) / RM_BIN_CM, nb);
-                if (j < 0)
-                    continue;
-                psum[j] -= u->wsum[b - u->bmin] / u->gain;
-                pcnt[j] -= n;
-            }
-        }
-        for (int j = 0; j < nb; j++)
-            psum[j] = pcnt[j] > 1e-6 ? psum[j] / pcnt[j] : NAN;
-
-        double e_low = al->dir > 0 ? bin_e(v->bmin) : bin_e(v->bmax);
-        double xs = *v->offset_cm + al->dir * e_low - 0.5 * RM_BIN_CM;
-        double lag0 = (xs - x0) / RM_BIN_CM;
-        /* Lags l_lo..l_hi are searched; score[0] and the last are the
-         * parabola's spares. */
-        int l_lo = (int)floor(lag0) - span, l_hi = (int)ceil(lag0) + span;
-        if (l_hi - l_lo + 3 > 2 * span + 5)
-            continue; /* lag0 not finite or out of int range */
-        for (int l = l_lo - 1; l <= l_hi + 1; l++) {
-            double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, r = -INFINITY;
-            int m = 0, off = 0;
-            for (int j = 0; j < nbs && !off; j++) {
-                if (!isfinite(xw[j]))
-                    continue;
-                int q = l + j;
-                if (q < 0 || q >= nb || !isfinite(psum[q])) {
-                    off = 1; /* every bin must lie on the profile */
-                    continue;
-                }
-                double a = xw[j], b = psum[q];
-                sx += a;
-                sy += b;
-                sxx += a * a;
-                syy += b * b;
-                sxy += a * b;
-                m++;
-            }
-            if (!off && m >= XC_MIN_BINS) {
-                double vx = sxx - sx * sx / m, vy = syy - sy * sy / m;
-                if (vx > 0 && vy > 0)
-                    r = (sxy - sx * sy / m) / sqrt(vx * vy);
-            }
-            score[l - l_lo + 1] = r;
-        }
-        double best = -INFINITY;
-        int best_l = 0;
-        for (int l = l_lo; l <= l_hi; l++)
-            if (score[l - l_lo + 1] > best) {
-                best = score[l - l_lo + 1];
-                best_l = l;
-            }
-        if (!isfinite(best) || best <= 0)
-            continue;
-        double cm = score[best_l - l_lo], cp = score[best_l - l_lo + 2];
-        double frac = rm_vertex_offset(cm, best, cp, 1, 0.5);
-        *v->offset_cm += ((double)best_l + frac - lag0) * RM_BIN_CM;
-    }
-    rm_free(sum);
-    rm_free(home);
-    rm_free(score);
-    return RM_OK;
-}
-
 static void stretch_views(rm_stretch *st, size_t n_st, const double *gains,
                           rm_pview *v)
 {
@@ -530,20 +356,13 @@ static rm_status place_all(rm_stretch *st, size_t n_st, double place_span_cm,
     return rc;
 }
 
-rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
-                       double place_span_cm, rm_align *out)
+/* The stretches long enough to show the shape, at most VOTERS of the
+ * longest (an hour's session has hundreds; a dozen settle the shape).
+ * Returns how many (indices in voters). */
+static size_t pick_voters(const rm_stretch *st, size_t n_st,
+                          double min_span_cm, size_t *voters)
 {
-    memset(out, 0, sizeof *out);
-    out->dir = 1;
-    out->scale = 1.0;
-    for (size_t k = 0; k < n_st; k++)
-        st[k].placed = 0;
-
-    /* Orientation and length from the stretches long enough to show the
-     * shape, at most VOTERS of the longest (an hour's session has
-     * hundreds; a dozen settle the shape); each takes its best offset for
-     * every candidate. */
-    size_t voters[VOTERS], n_vote = 0;
+    size_t n_vote = 0;
     for (size_t k = 0; k < n_st; k++) {
         double span = stretch_span(&st[k]);
         if (span < min_span_cm)
@@ -560,8 +379,14 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
         if (span > stretch_span(&st[voters[shortest]]))
             voters[shortest] = k;
     }
-    if (n_vote == 0)
-        return RM_OK;
+    return n_vote;
+}
+
+/* Orientation and length: each voter takes its best offset for every
+ * candidate; the pair with the least total cost wins (*dir 0: none). */
+static rm_status vote_shape(const rm_stretch *st, const size_t *voters,
+                            size_t n_vote, int *dir_out, double *len_out)
+{
     /* Each voter's profile in both directions and the template of every
      * length searched, built once: the search below only reads them. */
     int n_len = (int)floor((L_MAX_CM - L_MIN_CM) / L_STEP_CM + 1e-9) + 1;
@@ -579,8 +404,8 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
     for (int l = 0; l < n_len; l++)
         tmpl_build(&tm[l], L_MIN_CM + l * L_STEP_CM);
     double best = INFINITY;
-    int best_dir = 0;
-    double best_len = 0;
+    *dir_out = 0;
+    *len_out = 0;
     for (int dir = -1; dir <= 1; dir += 2) {
         for (int l = 0; l < n_len; l++) {
             /* Costs are sums of squares (>= 0): once the total passes
@@ -594,40 +419,36 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
             }
             if (total < best) {
                 best = total;
-                best_dir = dir;
-                best_len = tm[l].len_cm;
+                *dir_out = dir;
+                *len_out = tm[l].len_cm;
             }
         }
     }
     rm_free(vp);
     rm_free(tm);
-    if (!isfinite(best) || best_dir == 0)
-        return RM_OK;
-    out->found = 1;
-    out->dir = best_dir;
-    out->length_cm = best_len;
+    if (!isfinite(best))
+        *dir_out = 0;
+    return RM_OK;
+}
 
-    rm_status rc = place_all(st, n_st, place_span_cm, out);
-    if (rc != RM_OK)
-        return rc;
-    /*
-     * The length the template vote picks is often several cm long: a
-     * longer template gives every voter more room for its offset, and a
-     * flat tendon and knee let the shape stretch at little cost (simulated
-     * seeds 1-100, 500 sessions: median 2.2 cm, 10 % more than 8.9 cm
-     * over the true length; 47 cm for a 31.7 cm calf on noisy 86). The
-     * stretches' places relative to each other come out far better than
-     * that length: the rolled extent of the placed anchors (summary.c)
-     * was within 1.4 cm of the calf in 90 % of those sessions (noisy:
-     * 3.6 cm). People
-     * roll end to end (brief), so the extent is the better length: when it
-     * differs by more than the ~1 cm band people turn in, every stretch
-     * is placed again on the template of that length. The offsets then
-     * read the shape at its true scale, and the anchors (summary.c: the
-     * stretches that rolled most of this length) are found.
-     * Example: vote 44.5 cm, placed stretches reach 1.2-33.0 cm: extent
-     * 32.3 cm (bin edges), placed again at 32.5 cm.
-     */
+/*
+ * The length the template vote picks is often several cm long: a longer
+ * template gives every voter more room for its offset, and a flat tendon
+ * and knee let the shape stretch at little cost. The stretches' places
+ * relative to each other come out far better than that length
+ * (docs/engine.md, tuning log), so the rolled extent of the placed
+ * anchors (placement.c) becomes the calf. People roll end to end
+ * (brief), so the extent is the better length: when it differs by more
+ * than the ~1 cm band people turn in, every stretch is placed again on
+ * the template of that length. The offsets then read the shape at its
+ * true scale, and the anchors (placement.c: the stretches that rolled
+ * most of this length) are found.
+ * Example: vote 44.5 cm, placed stretches reach 1.2-33.0 cm: extent
+ * 32.3 cm (bin edges), placed again at 32.5 cm.
+ */
+static rm_status relength(rm_stretch *st, size_t n_st, double place_span_cm,
+                          rm_align *out)
+{
     rm_pview *v = rm_calloc(n_st, sizeof *v);
     double *gains = rm_calloc(n_st, sizeof *gains);
     if (!v || !gains) {
@@ -646,9 +467,34 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
     if (len >= L_MIN_CM && len <= L_MAX_CM &&
         fabs(len - out->length_cm) > RELENGTH_CM) {
         out->length_cm = len;
-        rc = place_all(st, n_st, place_span_cm, out);
+        return place_all(st, n_st, place_span_cm, out);
     }
-    return rc;
+    return RM_OK;
+}
+
+rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
+                       double place_span_cm, rm_align *out)
+{
+    memset(out, 0, sizeof *out);
+    out->dir = 1;
+    for (size_t k = 0; k < n_st; k++)
+        st[k].placed = 0;
+    size_t voters[VOTERS];
+    size_t n_vote = pick_voters(st, n_st, min_span_cm, voters);
+    if (n_vote == 0)
+        return RM_OK;
+    int dir;
+    double len;
+    rm_status rc = vote_shape(st, voters, n_vote, &dir, &len);
+    if (rc != RM_OK || dir == 0)
+        return rc;
+    out->found = 1;
+    out->dir = dir;
+    out->length_cm = len;
+    rc = place_all(st, n_st, place_span_cm, out);
+    if (rc != RM_OK)
+        return rc;
+    return relength(st, n_st, place_span_cm, out);
 }
 
 /*
@@ -697,7 +543,8 @@ double rm_align_pos(const rm_align *a, const rm_stretch *s, double enc_cm)
 {
     if (!a->found || !s || !s->placed)
         return NAN;
-    return s->offset_cm + a->dir * a->scale * (enc_cm - s->enc0_cm);
+    rm_calf_pos m = { s->offset_cm, 1.0, s->enc0_cm };
+    return rm_calf_x(&m, a->dir, enc_cm);
 }
 
 rm_status rm_align_place_one(const rm_stretch *s, const rm_align *al,

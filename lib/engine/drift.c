@@ -1,20 +1,16 @@
 /*
- * Drift between passes: the encoder slips a few % on some passes and the
- * foam's compression varies, so each pass gets its own place and scale by
- * matching its footprint-width profile to the session's (least squares
- * over a small grid, sub-bin by a parabola). Runs at finish, after
- * align.c has placed the stretches; cost ~1e5 operations per pass.
+ * Width profiles placed on width profiles: a stretch (or pass) that
+ * rolled only part of the calf is matched against the session profile
+ * of the anchors by least squares over the calf, every A_STEP cm. Runs
+ * at finish (placement.c, slip.c), after align.c has placed the
+ * stretches.
  */
 #include <math.h>
 #include <string.h>
 
 #include "engine_internal.h"
 
-/* Slip searched: +-8 % of the encoder distance (rev A slips a few %). */
-#define SCALE_SPAN 0.0
-#define SCALE_STEP 0.01
-/* Passes shorter than this (cm) keep scale 1: too short to show it. */
-#define SCALE_MIN_SPAN_CM 15.0
+/* Offsets searched every A_STEP cm along the calf. */
 #define A_STEP 0.1
 
 static double bin_e(int b)
@@ -61,93 +57,6 @@ static double at(const double *prof, int nb, double x0, double x)
         return NAN;
     double f = u - j;
     return prof[j] * (1 - f) + prof[j + 1] * f;
-}
-
-/* Least squares of the pass's widths against gain x profile. */
-static double cost(const rm_placing *p, int dir, double a, double s,
-                   const double *prof, int nb, double x0)
-{
-    double smt = 0, stt = 0, smm = 0, w = 0, miss = 0;
-    for (int b = p->bmin; b <= p->bmax; b++) {
-        double n = p->n[b - p->bmin];
-        if (n <= 0)
-            continue;
-        double m = p->wsum[b - p->bmin] / n;
-        double x = a + dir * s * (bin_e(b) - p->pivot_e);
-        double t = at(prof, nb, x0, x);
-        if (!isfinite(t)) {
-            miss += n;
-            continue;
-        }
-        smt += n * m * t;
-        stt += n * t * t;
-        smm += n * m * m;
-        w += n;
-    }
-    /* Most of the pass must lie on the session profile; the rest (the
-     * extreme ends, where the profile is thin) is left out, not charged:
-     * charging it would squeeze passes to fit inside the profile. */
-    if (w <= 0 || stt <= 0 || miss > 0.3 * (w + miss))
-        return INFINITY;
-    double g = smt / stt;
-    return (smm - g * smt) / w;
-}
-
-rm_status rm_drift_fit(rm_placing *passes, size_t np, const rm_placing *refs,
-                       size_t nr, int dir, double len_cm, double search_cm,
-                       int rounds)
-{
-    double x0 = -0.1 * len_cm - 10.0;
-    int nb = (int)ceil((1.2 * len_cm + 20.0) / RM_BIN_CM);
-    double *prof = rm_calloc((size_t)nb, sizeof *prof);
-    double *cnt = rm_calloc((size_t)nb, sizeof *cnt);
-    if (!prof || !cnt) {
-        rm_free(prof);
-        rm_free(cnt);
-        return RM_ERR_NOMEM;
-    }
-    for (int round = 0; round < rounds; round++) {
-        /* First round against the stretches, then against the passes as
-         * placed by the round before. */
-        if (round == 0)
-            build(refs, nr, dir, x0, nb, prof, cnt);
-        else
-            build(passes, np, dir, x0, nb, prof, cnt);
-        for (size_t i = 0; i < np; i++) {
-            rm_placing *p = &passes[i];
-            if (!p->placed)
-                continue;
-            double span = (double)(p->bmax - p->bmin + 1) * RM_BIN_CM;
-            double s_lo = 1.0, s_hi = 1.0;
-            if (span >= SCALE_MIN_SPAN_CM) {
-                s_lo = 1.0 - SCALE_SPAN;
-                s_hi = 1.0 + SCALE_SPAN;
-            }
-            double a0 = p->init_a;
-            double best = INFINITY, ba = p->a, bs = p->s;
-            for (double s = s_lo; s <= s_hi + 1e-9; s += SCALE_STEP)
-                for (double a = a0 - search_cm; a <= a0 + search_cm + 1e-9;
-                     a += A_STEP) {
-                    double c = cost(p, dir, a, s, prof, nb, x0);
-                    if (c < best) {
-                        best = c;
-                        ba = a;
-                        bs = s;
-                    }
-                }
-            if (!isfinite(best))
-                continue;
-            double cm = cost(p, dir, ba - A_STEP, bs, prof, nb, x0);
-            double cp = cost(p, dir, ba + A_STEP, bs, prof, nb, x0);
-            ba += rm_vertex_offset(cm, best, cp, 0, 1.0) * A_STEP;
-            p->a = ba;
-            p->s = bs;
-            p->cost = best;
-        }
-    }
-    rm_free(prof);
-    rm_free(cnt);
-    return RM_OK;
 }
 
 /*

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cellsum.h"
 #include "engine_internal.h"
 #include "engine_priv.h"
 
@@ -17,52 +18,6 @@
 /* Contact ends when the load falls below this share of the contact
  * threshold (hysteresis, so noise at the threshold is one contact). */
 #define CONTACT_OFF_SHARE 0.5
-/* Stretches shorter than this along the calf do not vote on orientation
- * and length: they show too little of the width shape. */
-#define ALIGN_MIN_SPAN_CM 12.0
-/* A stretch this long is placed (offset only) once the shape is known. */
-#define PLACE_MIN_SPAN_CM 4.0
-
-void rm_engine_config_default(rm_engine_config *cfg)
-{
-    if (!cfg)
-        return;
-    memset(cfg, 0, sizeof *cfg);
-    cfg->contact_force_n = 20.0;
-    cfg->hold_min_s = 5.0;
-    cfg->hold_still_cm = 1.0;
-    cfg->hold_advice_min_s = 30.0;
-    cfg->hold_advice_max_s = 90.0;
-    cfg->slow_speed_cm_s = 2.5;
-    cfg->session_min_s = 300.0;
-    cfg->session_max_s = 600.0;
-    cfg->heavy_force_n = 400.0;
-    cfg->flinch_drop_fraction = 0.7;
-    cfg->flinch_window_s = 0.25;
-    cfg->peak_min_passes = 2;
-    cfg->line_skew = 0.14;
-    cfg->compression_per_n = 1.3e-4;
-    cfg->pass_min_cm = 4.0;
-    cfg->peak_min_rise = 0.06;
-    cfg->end_margin_cm = 0.0;
-}
-
-static int config_ok(const rm_engine_config *c)
-{
-    return isfinite(c->contact_force_n) && c->contact_force_n > 0 &&
-           isfinite(c->hold_min_s) && c->hold_min_s > 0 &&
-           isfinite(c->hold_still_cm) && c->hold_still_cm > 0 &&
-           isfinite(c->flinch_drop_fraction) && c->flinch_drop_fraction > 0 &&
-           c->flinch_drop_fraction < 1 && isfinite(c->flinch_window_s) &&
-           c->flinch_window_s > 0 && c->flinch_window_s < 2.0 &&
-           isfinite(c->line_skew) && c->line_skew >= 0 &&
-           isfinite(c->compression_per_n) && c->compression_per_n >= 0 &&
-           c->compression_per_n < 1e-2 && isfinite(c->pass_min_cm) &&
-           c->pass_min_cm > 0 && isfinite(c->peak_min_rise) &&
-           c->peak_min_rise >= 0 && isfinite(c->peak_min_passes) &&
-           isfinite(c->end_margin_cm) && c->end_margin_cm >= 0 &&
-           c->end_margin_cm < 10;
-}
 
 rm_status rm_engine_new(const rm_session_meta *meta,
                         const rm_engine_config *cfg,
@@ -81,7 +36,7 @@ rm_status rm_engine_new(const rm_session_meta *meta,
         rm_engine_config_default(&defaults);
         cfg = &defaults;
     }
-    if (!config_ok(cfg))
+    if (!rm_engine_config_ok(cfg))
         return rm_error_set(err, RM_ERR_ARG,
                             "engine: a configuration value is out of range");
     rm_engine *e = rm_calloc(1, sizeof *e);
@@ -102,9 +57,7 @@ rm_status rm_engine_new(const rm_session_meta *meta,
         e->tare_d[i] = (double)d->tare_counts[i];
         e->scale_d[i] = (double)d->scale_n_per_count[i];
     }
-#if RM_ENGINE_AVX2
-    e->avx2 = __builtin_cpu_supports("avx2") != 0;
-#endif
+    e->avx2 = rm_cellsum_avx2();
     if (rm_holds_init(&e->holds_tr, cfg, cfg->line_skew, meta->leg) != RM_OK) {
         rm_free(e);
         return rm_error_set(err, RM_ERR_NOMEM, "engine: out of memory");
@@ -224,8 +177,8 @@ static void stretch_end(rm_engine *e)
     }
 }
 
-/* End the pass in @p pr and keep it; out of memory, its bins are freed
- * (the array could not take it) and e->oom ends the push. */
+/* End the pass in @p pr, keep it and tell the caller; out of memory, its
+ * bins are freed (the array could not take it) and e->oom ends the push. */
 static void keep_pass(rm_engine *e, rm_pass_rec *pr)
 {
     rm_peaks_pass_end(&e->peaks_tr, pr, (int)e->n_passes);
@@ -236,68 +189,33 @@ static void keep_pass(rm_engine *e, rm_pass_rec *pr)
         rm_free(pr->n);
         pr->wsum = pr->n = NULL;
     }
+    if (e->cb.on_pass)
+        e->cb.on_pass(&pr->pub, e->cb.user);
 }
 
-/* ---- provisional placement (live view) -------------------------------- */
-
-/* Refit orientation and length on the stretches so far when one ends; the
- * current stretch gets its own offset every PROV_EVERY_S of contact once
- * it spans PROV_MIN_CM. Cheap (one stretch against the template); the
- * final placement at finish redoes everything. */
-#define PROV_EVERY_S 2.0
-#define PROV_MIN_CM 10.0
-/* Stretches after which the provisional alignment is no longer refitted. */
-#define PROV_REFITS 12
-/* The first stretch places itself once it spans this much (cm). */
-#define PROV_ALONE_CM 20.0
-
-static void provisional_fit(rm_engine *e)
+/* Keep a hold that just ended and tell the caller. */
+static void keep_hold(rm_engine *e, const rm_hold_rec *hr)
 {
-    rm_align al;
-    /* Once a dozen stretches have settled orientation and length, more
-     * refits would cost O(stretches) each (O(n^2) over an hour) for no
-     * visible change: keep the provisional alignment. */
-    if (e->prov.found && e->n_st > PROV_REFITS)
-        return;
-    if (e->n_st == 0 || rm_align_fit(e->st, e->n_st, 12.0, 5.0, &al) != RM_OK)
-        return;
-    if (al.found)
-        e->prov = al;
+    PUSH(e, holds, n_holds, cap_holds, *hr);
+    if (e->cb.on_hold)
+        e->cb.on_hold(&hr->pub, e->cb.user);
 }
 
-static void provisional_place(rm_engine *e, const rm_tick *t)
+/* The leg left the roller at tick t, or the session ended with it down
+ * (t is then the last tick, out of contact): the hold and the pass under
+ * way end there and the stretch is kept. The one place contact closes. */
+static void close_contact(rm_engine *e, const rm_tick *t)
 {
-    if (t->t_s < e->prov_next_t)
-        return;
-    e->prov_next_t = t->t_s + PROV_EVERY_S;
-    double span = (double)(e->cur.bmax - e->cur.bmin + 1) * RM_BIN_CM;
-    if (span < PROV_MIN_CM)
-        return;
-    /* The current stretch as a finished one: arrays from bin bmin. */
-    rm_stretch s = e->cur;
-    s.wsum = e->cur_w + s.bmin;
-    s.n = e->cur_n + s.bmin;
-    s.ksum = NULL;
-    if (!e->prov.found) {
-        /* Nothing placed yet: this stretch alone, once it shows enough
-         * of the calf to find its ends. */
-        rm_align al;
-        if (span >= PROV_ALONE_CM &&
-            rm_align_fit(&s, 1, PROV_ALONE_CM, PROV_ALONE_CM, &al) == RM_OK &&
-            al.found && s.placed) {
-            e->prov = al;
-            e->prov_offset = s.offset_cm;
-        }
-        return;
-    }
-    double off;
-    if (rm_align_place_one(&s, &e->prov, &off) == RM_OK && isfinite(off))
-        e->prov_offset = off;
+    rm_hold_rec hr;
+    rm_pass_rec pr;
+    if (rm_holds_lift(&e->holds_tr, t, &hr))
+        keep_hold(e, &hr);
+    if (rm_passes_lift(&e->passes_tr, &pr))
+        keep_pass(e, &pr);
+    stretch_end(e);
 }
 
 /* ---- ticks ------------------------------------------------------------ */
-
-static void emit_samples(rm_engine *e, const rm_tick *t);
 
 static void process_tick(rm_engine *e, rm_tick *t)
 {
@@ -314,11 +232,11 @@ static void process_tick(rm_engine *e, rm_tick *t)
     int lost = was && !e->contact;
 
     if (e->sampling) {
-        emit_samples(e, t);
+        rm_samples_emit(e, t);
         return;
     }
     if (e->n_buf)
-        emit_samples(e, t); /* first pass: provisional positions */
+        rm_samples_emit(e, t); /* first pass: provisional positions */
 
     rm_flinch_rec fr;
     if (rm_flinch_tick(&e->flinch_tr, t, lost, &fr)) {
@@ -333,59 +251,22 @@ static void process_tick(rm_engine *e, rm_tick *t)
             stretch_begin(e, t);
         stretch_add(e, t);
         e->contact_s += t->dt_s;
-        if (rm_holds_tick(&e->holds_tr, t, &hr)) {
-            PUSH(e, holds, n_holds, cap_holds, hr);
-            if (e->cb.on_hold)
-                e->cb.on_hold(&hr.pub, e->cb.user);
-        }
+        if (rm_holds_tick(&e->holds_tr, t, &hr))
+            keep_hold(e, &hr);
         int had_pass = e->passes_tr.dir;
-        if (rm_passes_tick(&e->passes_tr, t, &pr)) {
+        if (rm_passes_tick(&e->passes_tr, t, &pr))
             keep_pass(e, &pr);
-            if (e->cb.on_pass)
-                e->cb.on_pass(&pr.pub, e->cb.user);
-        }
         if (e->passes_tr.dir != had_pass)
             rm_peaks_pass_begin(&e->peaks_tr);
         rm_peaks_tick(&e->peaks_tr, t, e->cur.enc0_cm);
     }
     if (lost) {
-        if (rm_holds_lift(&e->holds_tr, t, &hr)) {
-            PUSH(e, holds, n_holds, cap_holds, hr);
-            if (e->cb.on_hold)
-                e->cb.on_hold(&hr.pub, e->cb.user);
-        }
-        if (rm_passes_lift(&e->passes_tr, &pr)) {
-            keep_pass(e, &pr);
-            if (e->cb.on_pass)
-                e->cb.on_pass(&pr.pub, e->cb.user);
-        }
+        close_contact(e, t);
         rm_peaks_pass_begin(&e->peaks_tr);
-        stretch_end(e);
-        if (e->live_pos)
-            provisional_fit(e);
-        e->prov_offset = NAN;
-        e->prov_next_t = 0.0;
+        rm_live_stretch_end(e);
     }
 
-    /* Live view. */
-    rm_live *lv = &e->live;
-    lv->time_s = t->t_s;
-    lv->in_contact = t->contact;
-    lv->force_n = t->force_n;
-    lv->speed_cm_s = t->contact ? e->passes_tr.speed : 0.0;
-    lv->hold_s = t->contact ? rm_holds_current_s(&e->holds_tr) : 0.0;
-    lv->line = t->contact ? rm_line_from_skew(t->skew, e->meta.leg,
-                                              e->cfg.line_skew)
-                          : RM_LINE_UNKNOWN;
-    lv->position_cm = lv->position_frac = NAN;
-    if (t->contact && e->live_pos) {
-        provisional_place(e, t);
-        if (isfinite(e->prov_offset)) {
-            lv->position_cm = e->prov_offset + e->prov.dir *
-                                                   (t->enc_cm - e->cur.enc0_cm);
-            lv->position_frac = lv->position_cm / e->prov.length_cm;
-        }
-    }
+    rm_live_tick(e, t);
 }
 
 /* ---- frames ----------------------------------------------------------- */
@@ -414,128 +295,6 @@ static int lean_usable(const rm_engine *e, const rm_feat *ft)
 {
     return isfinite(ft->lean) &&
            ft->width_mm >= LEAN_MIN_CELLS * e->meta.desc.pitch_mm;
-}
-
-/* The n-th uint32/int32 of a strided column (rm_frame_view). */
-static inline uint32_t col_u32(const void *col, size_t stride, size_t k)
-{
-    return *(const uint32_t *)(const void *)((const char *)col + k * stride);
-}
-
-static inline const int32_t *col_i32(const void *col, size_t stride, size_t k)
-{
-    return (const int32_t *)(const void *)((const char *)col + k * stride);
-}
-
-/* a_hi sums x >> 16 as a floor division by 2^16: C11 leaves >> on a
- * negative value to the implementation; gcc and clang shift in sign bits,
- * and this build refuses a compiler that does not. */
-_Static_assert((-65536 >> 16) == -1 && (-1 >> 16) == -1,
-               "arithmetic right shift of negative int32");
-
-/*
- * Adds the raw counts of m frames (rows `stride` bytes apart) to the two
- * accumulators of 16, 8, 4 or 1 cells, from zero when `fresh` (a tick's
- * first frames). The sums are plain scalars held across the frames so
- * that gcc and clang keep them in vector registers: per frame and 4 cells
- * one load, one shift and two int32 adds (SSE2).
- * Why two lanes: x = 2^16 hi + lo with 0 <= lo < 2^16. Over m frames
- * sum(hi) is exact in int32 and sum(lo) < m 2^16 <= 2^32, so sum(lo) =
- * (sum(x) mod 2^32) - 2^16 sum(hi) mod 2^32, and the exact sum is
- * 2^16 sum(hi) + sum(lo) (cell_sum). Example, two frames of -1: lo lane
- * 0xFFFFFFFE, hi lane -2, sum(lo) = 0xFFFFFFFE + 0x20000 mod 2^32 =
- * 0x1FFFE, sum = -131072 + 131070 = -2.
- */
-#define SUM_LANE(j) l##j += (uint32_t)c[j], h##j += c[j] >> 16
-#define LANE_INIT(j) l##j = fresh ? 0u : lo[j], h##j = fresh ? 0 : hi[j]
-#define LANE_STORE(j) lo[j] = l##j, hi[j] = h##j
-#define LANES4(M, a) M(a##0), M(a##1), M(a##2), M(a##3)
-
-#define SUM_CELLS16_BODY                                                   \
-    uint32_t l0, l1, l2, l3, l4, l5, l6, l7;                               \
-    uint32_t l8, l9, l10, l11, l12, l13, l14, l15;                         \
-    int32_t h0, h1, h2, h3, h4, h5, h6, h7;                                \
-    int32_t h8, h9, h10, h11, h12, h13, h14, h15;                          \
-    LANE_INIT(0), LANE_INIT(1), LANE_INIT(2), LANE_INIT(3);                \
-    LANE_INIT(4), LANE_INIT(5), LANE_INIT(6), LANE_INIT(7);                \
-    LANE_INIT(8), LANE_INIT(9), LANE_INIT(10), LANE_INIT(11);              \
-    LANE_INIT(12), LANE_INIT(13), LANE_INIT(14), LANE_INIT(15);            \
-    for (size_t k = 0; k < m; k++) {                                       \
-        const int32_t *c = col_i32(rows, stride, k);                       \
-        SUM_LANE(0), SUM_LANE(1), SUM_LANE(2), SUM_LANE(3);                \
-        SUM_LANE(4), SUM_LANE(5), SUM_LANE(6), SUM_LANE(7);                \
-        SUM_LANE(8), SUM_LANE(9), SUM_LANE(10), SUM_LANE(11);              \
-        SUM_LANE(12), SUM_LANE(13), SUM_LANE(14), SUM_LANE(15);            \
-    }                                                                      \
-    LANE_STORE(0), LANE_STORE(1), LANE_STORE(2), LANE_STORE(3);            \
-    LANE_STORE(4), LANE_STORE(5), LANE_STORE(6), LANE_STORE(7);            \
-    LANE_STORE(8), LANE_STORE(9), LANE_STORE(10), LANE_STORE(11);          \
-    LANE_STORE(12), LANE_STORE(13), LANE_STORE(14), LANE_STORE(15)
-
-static void sum_cells16(uint32_t *restrict lo, int32_t *restrict hi,
-                        const char *rows, size_t stride, size_t m, int fresh)
-{
-    SUM_CELLS16_BODY;
-}
-
-#if RM_ENGINE_AVX2
-/* The same C compiled for AVX2 (8 lanes a register: per frame and 16
- * cells two loads, two shifts and four adds instead of twice that);
- * chosen at rm_engine_new() when the CPU has it. Integer sums: the
- * results are the same bits either way. */
-__attribute__((target("avx2"))) static void
-sum_cells16_avx2(uint32_t *restrict lo, int32_t *restrict hi,
-                 const char *rows, size_t stride, size_t m, int fresh)
-{
-    SUM_CELLS16_BODY;
-}
-#endif
-
-static void sum_cells4(uint32_t *restrict lo, int32_t *restrict hi,
-                       const char *rows, size_t stride, size_t m, int fresh)
-{
-    uint32_t l0, l1, l2, l3;
-    int32_t h0, h1, h2, h3;
-    LANE_INIT(0), LANE_INIT(1), LANE_INIT(2), LANE_INIT(3);
-    for (size_t k = 0; k < m; k++) {
-        const int32_t *c = col_i32(rows, stride, k);
-        SUM_LANE(0), SUM_LANE(1), SUM_LANE(2), SUM_LANE(3);
-    }
-    LANE_STORE(0), LANE_STORE(1), LANE_STORE(2), LANE_STORE(3);
-}
-
-static void sum_cells1(uint32_t *restrict lo, int32_t *restrict hi,
-                       const char *rows, size_t stride, size_t m, int fresh)
-{
-    uint32_t l0;
-    int32_t h0;
-    LANE_INIT(0);
-    for (size_t k = 0; k < m; k++) {
-        const int32_t *c = col_i32(rows, stride, k);
-        SUM_LANE(0);
-    }
-    LANE_STORE(0);
-}
-
-/*
- * Mean force of each cell over the tick: (sum / n - tare) x scale, for
- * cells [0, width) where width is 16 or 32 (a constant where this is
- * inlined, so the loop vectorises: lanes past the descriptor's cells hold
- * zero sums, tare and scale, and give 0). The exact sum of the two lanes
- * (see sum_cells16) is built in doubles: 2^16 hi is exact (|hi| < 2^22),
- * the low part is in [0, 2^32) and converted through int32 with a bias
- * (SSE2 has no unsigned conversion), and their sum (< 2^53) is exact, so
- * every cell gets the same double as (double)(int64 sum) would give.
- */
-static inline void calibrate(const rm_engine *restrict e, double n,
-                             double *restrict cell_n, unsigned width)
-{
-    for (unsigned i = 0; i < width; i++) {
-        uint32_t low = e->a_lo[i] - ((uint32_t)e->a_hi[i] << 16);
-        double sum = (double)e->a_hi[i] * 65536.0 +
-                     ((double)(int32_t)(low ^ 0x80000000u) + 2147483648.0);
-        cell_n[i] = (sum / n - e->tare_d[i]) * e->scale_d[i];
-    }
 }
 
 /*
@@ -597,24 +356,7 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
      * per tick and every feature comes from them (1 kHz boards: once in
      * 20 frames). */
     const char *rows = (const char *)v->cells + k0 * stride;
-    unsigned i = 0;
-    for (; i + 16 <= cells; i += 16) {
-#if RM_ENGINE_AVX2
-        if (e->avx2) {
-            sum_cells16_avx2(e->a_lo + i, e->a_hi + i,
-                             rows + i * sizeof(int32_t), stride, m, fresh);
-            continue;
-        }
-#endif
-        sum_cells16(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t),
-                    stride, m, fresh);
-    }
-    for (; i + 4 <= cells; i += 4)
-        sum_cells4(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t),
-                   stride, m, fresh);
-    for (; i < cells; i++)
-        sum_cells1(e->a_lo + i, e->a_hi + i, rows + i * sizeof(int32_t),
-                   stride, m, fresh);
+    rm_cellsum_add(e->a_lo, e->a_hi, rows, stride, m, cells, fresh, e->avx2);
 
     e->acc_n += (unsigned)m;
     e->a_t1 = (double)e->seq_index / e->rate_hz;
@@ -672,10 +414,8 @@ void rm_engine_flush_tick(rm_engine *e)
     unsigned cells = d->cells;
     /* (mean raw - tare) x scale, in this order (the summary depends on
      * the exact doubles). */
-    if (cells <= 16)
-        calibrate(e, n, t.cell_n, 16);
-    else
-        calibrate(e, n, t.cell_n, RM_MAX_CELLS);
+    rm_cellsum_mean(e->a_lo, e->a_hi, e->tare_d, e->scale_d, n, cells,
+                    t.cell_n);
     /* rm_feat_compute()'s first pass (total, most loaded cell). */
     double total = 0.0, peak = 0.0;
     unsigned ipk = 0;
@@ -785,52 +525,6 @@ rm_status rm_engine_push_view(rm_engine *e, const rm_frame_view *v)
     return push_view(e, v);
 }
 
-/* ---- sample pass ------------------------------------------------------ */
-
-static void emit_samples(rm_engine *e, const rm_tick *t)
-{
-    rm_line line = RM_LINE_UNKNOWN;
-    /* Place the tick's last frame and move the others by their encoder
-     * difference at the same scale (one search per tick, not per frame). */
-    double x_ref = NAN, enc_ref = t->enc_cm;
-    if (t->contact && e->finished)
-        x_ref = rm_engine_place(e, t->stretch, enc_ref, t->t_s, t->t_s);
-    else if (t->contact && isfinite(e->prov_offset))
-        x_ref = e->prov_offset + e->prov.dir * (enc_ref - e->cur.enc0_cm);
-    double len = e->finished ? e->al.length_cm : e->prov.length_cm;
-    for (size_t i = 0; i < e->n_buf; i++) {
-        rm_sample *smp = &e->buf[i];
-        smp->in_contact = t->contact;
-        smp->position_cm = smp->position_frac = NAN;
-        smp->line = RM_LINE_UNKNOWN;
-        if (t->contact) {
-            double x = x_ref + e->al.dir * (e->buf_dist[i] - enc_ref);
-            if (isfinite(x)) {
-                smp->position_cm = x;
-                smp->position_frac = x / len;
-            }
-            line = rm_line_from_skew(e->buf_skew[i], e->meta.leg,
-                                     e->cfg.line_skew);
-            smp->line = line;
-        }
-        if (e->cb.on_sample)
-            e->cb.on_sample(smp, e->cb.user);
-    }
-    e->n_buf = 0;
-}
-
-rm_status rm_engine_sample_pass(rm_engine *e)
-{
-    if (!e)
-        return RM_ERR_ARG;
-    if (!e->finished)
-        return set_err(e, RM_ERR_ARG,
-                       "engine: sample pass before rm_engine_finish()");
-    rm_engine_reset_stream(e);
-    e->sampling = 1;
-    return RM_OK;
-}
-
 rm_status rm_engine_finish(rm_engine *e)
 {
     if (!e)
@@ -849,14 +543,7 @@ rm_status rm_engine_finish(rm_engine *e)
         rm_tick t = { .t_s = e->last_tick_t, .dt_s = 0, .enc_cm = e->dist_cm,
                       .force_n = 0, .contact = 0, .stretch = -1,
                       .skew = NAN };
-        rm_hold_rec hr;
-        rm_pass_rec pr;
-        if (rm_holds_lift(&e->holds_tr, &t, &hr))
-            PUSH(e, holds, n_holds, cap_holds, hr);
-        if (rm_passes_lift(&e->passes_tr, &pr)) {
-            keep_pass(e, &pr);
-        }
-        stretch_end(e);
+        close_contact(e, &t);
         e->contact = 0;
     }
     if (e->oom)
@@ -871,38 +558,6 @@ rm_status rm_engine_finish(rm_engine *e)
 const rm_summary *rm_engine_summary(const rm_engine *e)
 {
     return e && e->finished ? &e->sum : NULL;
-}
-
-void rm_engine_live_state(const rm_engine *e, rm_live *out)
-{
-    if (!out)
-        return;
-    if (!e) {
-        memset(out, 0, sizeof *out);
-        out->position_cm = out->position_frac = NAN;
-        return;
-    }
-    *out = e->live;
-    const rm_descriptor *d = &e->meta.desc;
-    out->cells = d->cells;
-    for (unsigned i = 0; i < RM_MAX_CELLS; i++)
-        out->cell_n[i] = i < d->cells ? rm_cell_force_n(d, i,
-                                                        e->last_frame.cells[i])
-                                      : 0.0;
-}
-
-/* Provisional positions serve only the live view and first-pass samples:
- * the summary refits everything at finish from the stretch records and
- * reads nothing of e->prov (rm_align_fit() resets every stretch's placed
- * flag first), so skipping them changes no final result. */
-rm_status rm_engine_set_live_positions(rm_engine *e, int on)
-{
-    if (!e)
-        return RM_ERR_ARG;
-    e->live_pos = on != 0;
-    if (!e->live_pos)
-        e->prov_offset = NAN; /* no stale place while it is off */
-    return RM_OK;
 }
 
 const char *rm_engine_errmsg(const rm_engine *e)

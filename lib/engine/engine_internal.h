@@ -65,6 +65,32 @@ static inline double rm_vertex_offset(double l, double c, double r,
     return d >= -max_off && d <= max_off ? d : 0.0;
 }
 
+/* Encoder distance (cm, from a stretch's enc0) of the centre of working
+ * bin b. Example: bin RM_SBIN0 + 3 -> 1.75 cm. */
+static inline double rm_bin_enc_cm(int b)
+{
+    return ((double)(b - RM_SBIN0) + 0.5) * RM_BIN_CM;
+}
+
+/*
+ * Where a stretch of encoder distance lies on the calf, the one formula
+ * every placement uses: x = a_cm + dir * scale * (enc_cm - pivot_cm), dir
+ * the session's orientation (+1: the encoder counts up toward the knee).
+ * A stretch's own placement is scale 1 about its enc0; a pass corrected
+ * for slip has its own a, scale and pivot.
+ * Example: a 12.0, scale 0.95, pivot 30.0, dir -1: enc 34.0 -> 8.2 cm.
+ */
+typedef struct rm_calf_pos {
+    double a_cm;       /* calf cm of the pivot */
+    double scale;      /* calf cm per encoder cm */
+    double pivot_cm;   /* encoder cm */
+} rm_calf_pos;
+
+static inline double rm_calf_x(const rm_calf_pos *m, int dir, double enc_cm)
+{
+    return m->a_cm + dir * m->scale * (enc_cm - m->pivot_cm);
+}
+
 /* Per-frame (or per-tick) features of the load across the strip. */
 typedef struct rm_feat {
     double force_n;    /* total of all cells */
@@ -107,6 +133,10 @@ typedef struct rm_tick {
     int stretch;       /* contact stretch index, -1 outside contact */
 } rm_tick;
 
+/* ---- config.c ---- */
+/* 1 when every value of c is in its range. */
+int rm_engine_config_ok(const rm_engine_config *c);
+
 /* ---- line.c ---- */
 /* Line from a skew (CoP offset from the footprint centre in half-widths,
  * positive toward high cell indices) and the leg side. */
@@ -145,11 +175,14 @@ typedef struct rm_stretch {
     double gain;             /* width gain against the template */
 } rm_stretch;
 
-/* Session alignment: calf pos = offset_k + dir * scale * (enc - enc0_k). */
+/* Contact may reach a little past the calf's ends (heel cord, knee
+ * crease): the alignment's grids span [-slack, 1 + slack] of the length. */
+#define RM_ALIGN_END_SLACK 0.03
+
+/* Session alignment: calf pos = offset_k + dir * (enc - enc0_k). */
 typedef struct rm_align {
     int found;
     int dir;                 /* +1: encoder counts up toward the knee */
-    double scale;            /* calf cm per encoder cm (foam compression) */
     double length_cm;
     double gain;             /* session width gain vs the template */
 } rm_align;
@@ -178,18 +211,11 @@ typedef struct rm_placing {
     const float *wsum, *n;
     double pivot_e;
     double a, s;
-    double init_a;            /* where its stretch put it */
     double cost;
     int placed;
 } rm_placing;
 
 double rm_placing_x(const rm_placing *p, int dir, double e_rel);
-/* Place and scale every pass (+-search_cm around init_a) against the
- * session profile of refs, then (rounds > 1) of the passes themselves. */
-rm_status rm_drift_fit(rm_placing *passes, size_t np, const rm_placing *refs,
-                       size_t nr, int dir, double len_cm, double search_cm,
-                       int rounds);
-
 /* Place p anywhere on the calf by absolute widths against the anchors'
  * profile; p->placed = 1 when it fits. Up to max_miss of p's ticks may
  * fall outside the anchors' profile (0: none). */
@@ -273,8 +299,7 @@ typedef struct rm_pass_rec {
     int bmin, bmax;
     float *wsum, *n;
     int placed;
-    double offset_cm;         /* calf position of the stretch's enc0 */
-    double map_a, map_s, map_pivot; /* drift.c mapping (pivot: enc cm) */
+    rm_calf_pos map;          /* its place on the calf (pivot: enc cm) */
 } rm_pass_rec;
 
 #define RM_SPEED_RING 64

@@ -1,6 +1,8 @@
 /*
- * engine_priv.h - the engine handle and the pieces that work on all of it
- * (peaks.c, summary.c, guidance.c). Private to lib/engine/.
+ * engine_priv.h - the engine handle and the files that work on it: the
+ * streaming path (engine.c, live.c, samples.c, peaks.c) and the summary
+ * (summary.c, peak_groups.c, guidance.c). The finish stages before them
+ * (finish.h) take plain data instead. Private to lib/engine/.
  */
 #ifndef ROLLMAP_ENGINE_ENGINE_PRIV_H
 #define ROLLMAP_ENGINE_ENGINE_PRIV_H
@@ -10,16 +12,13 @@
 /* A roll is over when the roller has stood still this long (s): longer
  * than a turnaround's hesitation, shorter than the 5 s of a hold. */
 #define RM_PASS_PAUSE_S 1.0
+/* Stretches shorter than this along the calf do not vote on orientation
+ * and length: they show too little of the width shape. */
+#define RM_ALIGN_MIN_SPAN_CM 12.0
+/* Shorter stretches than this cannot be placed at all (final and live). */
+#define RM_PLACE_MIN_SPAN_CM 5.0
 /* Most frames in one tick: 2000 Hz / 50 Hz. */
 #define RM_MAX_BLOCK 64
-
-/* x86-64 with gcc or clang: the raw-count sums also come compiled for
- * AVX2 and the engine picks them when the CPU has it (engine.c). */
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define RM_ENGINE_AVX2 1
-#else
-#define RM_ENGINE_AVX2 0
-#endif
 
 /* ---- peaks.c ---- */
 
@@ -146,10 +145,16 @@ struct rm_engine {
 };
 
 void rm_engine_reset_stream(rm_engine *e);
+/* samples.c: hand the kept frames of tick t to on_sample, placed. */
+void rm_samples_emit(rm_engine *e, const rm_tick *t);
+/* live.c: the live view after each tick, and the provisional alignment
+ * refitted when a stretch ends. */
+void rm_live_tick(rm_engine *e, const rm_tick *t);
+void rm_live_stretch_end(rm_engine *e);
 void rm_engine_flush_tick(rm_engine *e);
-/* summary.c: alignment, placing, peaks, coverage, map, guidance. */
+/* summary.c: the finish stages (finish.h), peaks, map, guidance. */
 rm_status rm_engine_summarise(rm_engine *e);
-/* peaks.c: candidates -> rm_peak list (after placement). */
+/* peak_groups.c: candidates -> rm_peak list (after placement). */
 rm_status rm_peaks_finish(rm_engine *e);
 /* guidance.c */
 rm_status rm_guidance_build(rm_engine *e);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine_priv.h"
+#include "guidance_text.h"
 
 /* Below this share of the calf a line counts as "not rolled". */
 #define COVERAGE_LOW 0.5
@@ -222,10 +223,7 @@ rm_status rm_guidance_build(rm_engine *e)
         coverage_advice(e);
         session_advice(e);
         flinch_caution(e);
-        add(e, RM_GUIDE_INFO, "safety",
-            "Sharp pain, swelling or redness are a reason to stop and see "
-            "a professional. This report describes the session; it is not "
-            "a diagnosis.");
+        add(e, RM_GUIDE_INFO, "safety", "%s", RM_GUIDANCE_SAFETY_TEXT);
     }
     return e->oom ? RM_ERR_NOMEM : RM_OK;
 }

@@ -126,16 +126,11 @@ static size_t late_idx(const rm_hold_tracker *h, size_t i)
  * because the leg came off (end where the load began to fall), else
  * because the roller moved again (end where the position left the spot).
  */
-static int close_run(rm_hold_tracker *h, int lifted, rm_hold_rec *out)
+/* Start: the first tick from which the position then stays within
+ * EDGE_TOL_CM for EDGE_STILL_S (the roller has stopped); else the first
+ * tick near the run's mean place. */
+static double run_start(const rm_hold_tracker *h, double mean_p, double tol)
 {
-    h->active = 0;
-    if (h->n == 0)
-        return 0;
-    double mean_p = h->sum_pos / (double)h->n;
-    double tol = EDGE_SHARE * h->still_cm;
-
-    /* Start: the first tick from which the position then stays within
-     * EDGE_TOL_CM for EDGE_STILL_S (the roller has stopped). */
     double start = NAN;
     for (size_t i = 0; i < h->n_early && !isfinite(start); i++) {
         int still = 1;
@@ -157,63 +152,64 @@ static int close_run(rm_hold_tracker *h, int lifted, rm_hold_rec *out)
                 break;
             }
     }
-    if (start < h->t0)
-        start = h->t0;
+    return start < h->t0 ? h->t0 : start;
+}
 
-    /* End: the last tick up to which the roller had stood still for
-     * EDGE_STILL_S; or, when the leg lifted, the last tick still carrying
-     * LIFT_SHARE of the load it had just before. */
-    double end = NAN;
-    double mean_f = h->sum_f / (double)h->n;
-    if (lifted) {
-        double lsum = 0, ln = 0;
-        for (size_t i = 0; i < h->n_late; i++) {
-            size_t k = late_idx(h, i);
-            double age = h->t_last - h->late_t[k];
-            if (age >= LIFT_LEVEL_FROM_S && age <= LIFT_LEVEL_TO_S) {
-                lsum += h->late_f[k];
-                ln += 1;
-            }
+/* End of a run the leg lifted off: the last tick still carrying
+ * LIFT_SHARE of the load it had just before (NAN if none). */
+static double lift_end(const rm_hold_tracker *h, double mean_f)
+{
+    double lsum = 0, ln = 0;
+    for (size_t i = 0; i < h->n_late; i++) {
+        size_t k = late_idx(h, i);
+        double age = h->t_last - h->late_t[k];
+        if (age >= LIFT_LEVEL_FROM_S && age <= LIFT_LEVEL_TO_S) {
+            lsum += h->late_f[k];
+            ln += 1;
         }
-        double level = ln > 0 ? lsum / ln : mean_f;
-        for (size_t i = h->n_late; i-- > 0;) {
-            size_t k = late_idx(h, i);
-            if (h->late_f[k] >= LIFT_SHARE * level) {
-                end = h->late_t[k];
+    }
+    double level = ln > 0 ? lsum / ln : mean_f;
+    for (size_t i = h->n_late; i-- > 0;) {
+        size_t k = late_idx(h, i);
+        if (h->late_f[k] >= LIFT_SHARE * level)
+            return h->late_t[k];
+    }
+    return NAN;
+}
+
+/* End of a run the roller moved on from: the last tick up to which it
+ * had stood still for EDGE_STILL_S; else the last tick near the mean
+ * place (NAN if none). */
+static double roll_end(const rm_hold_tracker *h, double mean_p, double tol)
+{
+    for (size_t i = h->n_late; i-- > 0;) {
+        size_t k = late_idx(h, i);
+        int still = 1;
+        size_t j = i;
+        while (j-- > 0) {
+            size_t q = late_idx(h, j);
+            if (h->late_t[k] - h->late_t[q] > EDGE_STILL_S)
+                break;
+            if (fabs(h->late_p[q] - h->late_p[k]) > EDGE_TOL_CM) {
+                still = 0;
                 break;
             }
         }
-    } else {
-        for (size_t i = h->n_late; i-- > 0 && !isfinite(end);) {
-            size_t k = late_idx(h, i);
-            int still = 1;
-            size_t j = i;
-            while (j-- > 0) {
-                size_t q = late_idx(h, j);
-                if (h->late_t[k] - h->late_t[q] > EDGE_STILL_S)
-                    break;
-                if (fabs(h->late_p[q] - h->late_p[k]) > EDGE_TOL_CM) {
-                    still = 0;
-                    break;
-                }
-            }
-            if (still && j != (size_t)-1)
-                end = h->late_t[k];
-        }
-        if (!isfinite(end))
-            for (size_t i = h->n_late; i-- > 0;) {
-                size_t k = late_idx(h, i);
-                if (fabs(h->late_p[k] - mean_p) <= tol) {
-                    end = h->late_t[k];
-                    break;
-                }
-            }
+        if (still && j != (size_t)-1)
+            return h->late_t[k];
     }
-    if (!isfinite(end))
-        end = h->t_last;
-    if (end - start < h->min_s)
-        return 0;
+    for (size_t i = h->n_late; i-- > 0;) {
+        size_t k = late_idx(h, i);
+        if (fabs(h->late_p[k] - mean_p) <= tol)
+            return h->late_t[k];
+    }
+    return NAN;
+}
 
+/* The hold record of a run from start to end (s). */
+static void fill_hold(const rm_hold_tracker *h, double start, double end,
+                      double mean_p, double mean_f, rm_hold_rec *out)
+{
     memset(out, 0, sizeof *out);
     out->stretch = h->stretch;
     out->enc_cm = mean_p;
@@ -237,6 +233,23 @@ static int close_run(rm_hold_tracker *h, int lifted, rm_hold_rec *out)
         p->flexes = tr.flexes;
         out->tech = tr;
     }
+}
+
+static int close_run(rm_hold_tracker *h, int lifted, rm_hold_rec *out)
+{
+    h->active = 0;
+    if (h->n == 0)
+        return 0;
+    double mean_p = h->sum_pos / (double)h->n;
+    double tol = EDGE_SHARE * h->still_cm;
+    double start = run_start(h, mean_p, tol);
+    double mean_f = h->sum_f / (double)h->n;
+    double end = lifted ? lift_end(h, mean_f) : roll_end(h, mean_p, tol);
+    if (!isfinite(end))
+        end = h->t_last;
+    if (end - start < h->min_s)
+        return 0;
+    fill_hold(h, start, end, mean_p, mean_f, out);
     return 1;
 }
 

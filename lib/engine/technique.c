@@ -22,8 +22,8 @@
 #define DRIFT_HZ 0.08
 /* A band "owns" a signal when it holds this share of its power above
  * DRIFT_HZ: a tone, not broadband sway that happens to reach the band.
- * Rocking is a near-pure swing of the CoP (shares 0.85-1 measured on
- * simulated seeds 1-20, still legs 0.15-0.35). Flexing is a tone in the
+ * Rocking is a near-pure swing of the CoP (shares 0.85-1 in the
+ * simulator, still legs 0.15-0.35). Flexing is a tone in the
  * load, but breathing and posture sway (1-5 % at 0.07-0.5 Hz) also put
  * power in its band (shares up to ~0.65 on still legs, 0.9-1 flexing),
  * so it needs the larger share. */

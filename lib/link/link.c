@@ -517,3 +517,9 @@ void rm_link_close(rm_link *l)
     rm_free(l->q_rx_ns);
     rm_free(l);
 }
+
+/* The getter under the library's one naming scheme (rm_<object>_get_<what>). */
+void rm_link_get_stats(const rm_link *l, rm_decoder_stats *out)
+{
+    rm_link_stats(l, out);
+}

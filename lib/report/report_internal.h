@@ -9,16 +9,16 @@
 #include <stdio.h>
 
 #include "internal.h"
+#include "engine/guidance_text.h"
 
 /* Common advice the text and HTML reports compare holds with (seconds);
  * the engine's guidance uses its own configurable copy of these. */
 #define RM_REPORT_HOLD_MIN_S 30.0
 #define RM_REPORT_HOLD_MAX_S 90.0
 
-/* The reminder every human-readable report ends its guidance with. */
-#define RM_REPORT_SAFETY_TEXT                                               \
-    "This report informs and does not diagnose. Sharp pain, swelling or "  \
-    "redness are reasons to stop and see a professional."
+/* The reminder every human-readable report ends its guidance with: the
+ * engine's own "safety" entry, so there is one sentence. */
+#define RM_REPORT_SAFETY_TEXT RM_GUIDANCE_SAFETY_TEXT
 
 /*
  * Write v with @p decimals digits after the point into buf, always with
@@ -85,31 +85,6 @@ rm_status rm_report_html(const rm_summary *s, const rm_session_meta *meta,
  * and leaves it out for inline use in HTML. */
 rm_status rm_report_svg(const rm_summary *s, const rm_session_meta *meta,
                         int standalone, FILE *out);
-
-/*
- * Open a session file, run the engine over every frame in blocks and
- * finish it. On success the caller owns *sess and *eng (summary and
- * metadata stay valid until they are freed); on failure both are NULL
- * and err says why ("PATH: cause").
- */
-rm_status rm_report_analyse(const char *path, const rm_engine_config *cfg,
-                            const rm_engine_callbacks *cb,
-                            rm_session **sess, rm_engine **eng,
-                            rm_error *err);
-
-/* How the analysis reads the file: read ahead on a helper thread when a
- * CPU is idle (AUTO, what rm_report_analyse does), always (AHEAD) or
- * never (HERE). The findings are the same; tests use the last two. */
-typedef enum rm_read_mode {
-    RM_READ_AUTO = 0,
-    RM_READ_AHEAD = 1,
-    RM_READ_HERE = 2,
-} rm_read_mode;
-
-rm_status rm_report_analyse_mode(const char *path, const rm_engine_config *cfg,
-                                 const rm_engine_callbacks *cb,
-                                 rm_session **sess, rm_engine **eng,
-                                 rm_error *err, rm_read_mode mode);
 
 /* errno of the CSV writer's first failed write, 0 if none. */
 int rm_csv_writer_os_errno(const rm_csv_writer *w);

@@ -4,7 +4,8 @@
  * oldest first and peaks are matched into spots (same leg, same line,
  * within RM_TREND_MATCH_CM along the calf) to show whether a knot is
  * fading.
- * Data flow: session files -> engine -> rm_trend_add() -> rm_trend_write().
+ * Data flow: summaries -> rm_trend_add() -> rm_trend_write(); the offline
+ * pipeline's rm_trend_add_file() feeds a session file through the engine.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -107,27 +108,6 @@ rm_status rm_trend_add(rm_trend *t, const char *label,
             ts.hold_total_s += s->holds[i].duration_s;
     }
     t->sessions[t->n++] = ts;
-    return RM_OK;
-}
-
-rm_status rm_trend_add_file(rm_trend *t, const char *session_path,
-                            const rm_engine_config *cfg, rm_error *err)
-{
-    if (!t || !session_path)
-        return rm_error_set(err, RM_ERR_ARG, "trend: invalid argument");
-    rm_session *sess = NULL;
-    rm_engine *eng = NULL;
-    rm_status st = rm_report_analyse(session_path, cfg, NULL, &sess, &eng,
-                                     err);
-    if (st != RM_OK)
-        return st;
-    st = rm_trend_add(t, session_path, rm_session_get_meta(sess),
-                      rm_engine_summary(eng));
-    rm_engine_free(eng);
-    rm_session_close(sess);
-    if (st != RM_OK)
-        return rm_error_set(err, st, "%s: %s", session_path,
-                            rm_strerror(st));
     return RM_OK;
 }
 

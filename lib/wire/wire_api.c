@@ -448,3 +448,9 @@ const char *rm_ack_result_name(int result)
     default:               return "unknown";
     }
 }
+
+/* The getter under the library's one naming scheme (rm_<object>_get_<what>). */
+void rm_decoder_get_stats(const rm_decoder *dec, rm_decoder_stats *out)
+{
+    rm_decoder_stats_get(dec, out);
+}

@@ -199,5 +199,15 @@ $PY -c 'import sys
 sys.exit(any(len(l.rstrip("\n")) > 80 for l in open(sys.argv[1], encoding="utf-8")))' "$tmp/out" ||
     bad "trend text wider than 80 columns"
 
+# --read-ahead (a second thread reads the file) changes no byte; trend
+# reads no file that way and refuses it.
+for f in json csv; do
+    expect 0 "$ROLLMAP" report -f $f "$s"
+    mv "$tmp/out" "$tmp/one.$f"
+    expect 0 "$ROLLMAP" report --read-ahead -f $f "$s"
+    cmp -s "$tmp/out" "$tmp/one.$f" || bad "--read-ahead changed the $f report"
+done
+expect 2 "$ROLLMAP" trend --read-ahead "$s"
+
 [ $fail -eq 0 ] && echo "report cli: ok"
 exit $fail

@@ -70,7 +70,7 @@ START_TEST(test_align_place_one_finds_a_template_stretch_offset)
     for (int dir = -1; dir <= 1; dir += 2) {
         synth y;
         synth_make(&y, 38.0, 7.3, 7.3, 38.0, dir, mid_width);
-        rm_align al = { .found = 1, .dir = dir, .scale = 1.0,
+        rm_align al = { .found = 1, .dir = dir,
                         .length_cm = 38.0 };
         double off = NAN;
         ck_assert_int_eq(rm_align_place_one(&y.s, &al, &off), RM_OK);
@@ -83,7 +83,7 @@ START_TEST(test_align_place_one_without_fit_is_nan)
 {
     synth y;
     synth_make(&y, 38.0, 0.0, 0.0, 38.0, 1, mid_width);
-    rm_align al = { .found = 0, .dir = 1, .scale = 1.0, .length_cm = 38.0 };
+    rm_align al = { .found = 0, .dir = 1, .length_cm = 38.0 };
     double off = 0.0;
     ck_assert_int_eq(rm_align_place_one(&y.s, &al, &off), RM_OK);
     ck_assert(isnan(off));
@@ -137,7 +137,7 @@ START_TEST(test_align_refine_keeps_a_stretch_put_down_above_the_heel)
         v[k] = (rm_pview){ .bmin = y[k].s.bmin, .bmax = y[k].s.bmax,
                            .wsum = y[k].w, .n = y[k].n, .gain = 80.0,
                            .offset_cm = &off[k], .placed = &placed[k] };
-    rm_align al = { .found = 1, .dir = 1, .scale = 1.0, .length_cm = len };
+    rm_align al = { .found = 1, .dir = 1, .length_cm = len };
     ck_assert_int_eq(rm_align_refine(v, 4, v, 4, &al, 4.0), RM_OK);
     ck_assert_msg(fabs(off[3] - 6.0) < 0.75, "moved to %.2f", off[3]);
     for (int k = 0; k < 3; k++)

@@ -14,7 +14,7 @@
 
 #include "rollmap.h"
 #include "engine/engine_priv.h"
-#include "report/report_internal.h"
+#include "pipeline/pipeline.h"
 
 static uint64_t rng_next(uint64_t *x)
 {
@@ -243,7 +243,8 @@ static void log_hold(const rm_hold *h, void *user)
 
 /*
  * The offline report reads the file on a helper thread into a ring of
- * blocks (when a CPU is idle), else on the calling thread: either way,
+ * blocks (rm_report_options.read_ahead), else on the calling thread:
+ * either way,
  * over a session several rings long, it must find exactly what
  * rm_engine_push finds on the same frames, with every callback on the
  * calling thread. Loop 0 forces the ring, loop 1 the single thread.
@@ -287,9 +288,8 @@ START_TEST(test_offline_read_ahead_finds_what_push_finds)
                                 .user = &seen };
     rm_session *sess;
     rm_engine *eng;
-    ck_assert_int_eq(rm_report_analyse_mode(path, NULL, &cbs, &sess, &eng,
-                                            &err, _i == 0 ? RM_READ_AHEAD
-                                                          : RM_READ_HERE),
+    ck_assert_int_eq(rm_pipeline_analyse(path, NULL, &cbs, 0, _i == 0, &sess,
+                                         &eng, &err),
                      RM_OK);
     const rm_summary *a = rm_engine_summary(direct);
     const rm_summary *b = rm_engine_summary(eng);

@@ -1,0 +1,135 @@
+/*
+ * finish.h - the finish stage (rm_engine_finish) as stages over plain
+ * data: the stretches and passes the streaming path recorded and the
+ * session alignment, no engine handle. summary.c runs them in order:
+ *
+ *   align.c      orientation, length, every stretch's offset
+ *   placement.c  short stretches onto the anchors, the calf's ends
+ *   slip.c       sweeps stretched or moved onto the usual turning points
+ *   lines.c      each pass's and hold's line from the leans
+ *   coverage.c   the calf map and each line's coverage
+ *
+ * Each stage is tested on small hand-built inputs (tests/unit/
+ * check_finish.c). Private to lib/engine/.
+ */
+#ifndef ROLLMAP_ENGINE_FINISH_H
+#define ROLLMAP_ENGINE_FINISH_H
+
+#include "engine_internal.h"
+
+/* The records the stages place: they move stretch offsets, pass
+ * mappings and the calf's length, and add or remove no record. */
+typedef struct rm_layout {
+    rm_stretch *st;
+    size_t n_st;
+    rm_pass_rec *passes;      /* time order */
+    size_t n_passes;
+    rm_align *al;             /* dir, length_cm, found */
+} rm_layout;
+
+/* ---- lines.c ---- */
+
+/* How a lean becomes a line. */
+typedef struct rm_line_rule {
+    rm_leg leg;
+    double line_skew;         /* rm_engine_config.line_skew */
+    double tick_hz;           /* ticks per second (lean weights are ticks) */
+} rm_line_rule;
+
+/* The weighted lean of a stretch's passes: sum of lean x weight, the
+ * weights, and the ticks behind them. */
+typedef struct rm_lean {
+    double sum, weight, ticks;
+} rm_lean;
+
+rm_lean rm_stretch_lean(const rm_pass_rec *passes, size_t n, int stretch);
+/* The line of all rolling in a stretch (RM_LINE_UNKNOWN without lean). */
+rm_line rm_stretch_line(const rm_pass_rec *passes, size_t n, int stretch,
+                        const rm_line_rule *rule);
+/* A pass's line: its own lean shrunk toward its stretch's. */
+rm_line rm_pass_line(const rm_pass_rec *passes, size_t n,
+                     const rm_pass_rec *p, const rm_line_rule *rule);
+/* A hold's line: its stretch's rolling when there is enough, else its own
+ * (h->pub.line). */
+rm_line rm_hold_line(const rm_pass_rec *passes, size_t n,
+                     const rm_hold_rec *h, const rm_line_rule *rule);
+
+/* ---- placement.c ---- */
+
+/* Calf position of an encoder distance inside a stretch during [t0_s,
+ * t1_s]: by the pass under way then, else the passes either side in the
+ * same stretch, else the stretch (NAN if none is placed). */
+double rm_layout_place(const rm_layout *lay, int stretch, double enc_cm,
+                       double t0_s, double t1_s);
+/* Short stretches onto the anchors' widths, every pass onto its stretch,
+ * then the rolled extent of the anchors + end_margin_cm becomes the calf:
+ * the origin moves to its ankle end and al->length_cm is set. */
+rm_status rm_place_passes(rm_layout *lay, const rm_line_rule *rule,
+                          double end_margin_cm);
+/* Move the calf's origin by `by` cm (every placement follows). */
+void rm_layout_shift(rm_layout *lay, double by);
+
+/* ---- slip.c ---- */
+
+/* Which calf end a sweep's start or end turned at. */
+typedef enum rm_turn_end {
+    RM_END_NONE = -1,
+    RM_END_ANKLE = 0,
+    RM_END_KNEE = 1,
+} rm_turn_end;
+
+/* What slip correction did to a sweep. */
+typedef enum rm_sweep_fix {
+    RM_SWEEP_KEPT = 0,        /* its stretch's placement stands */
+    RM_SWEEP_REFIT = 1,       /* mapped onto the turning points */
+    RM_SWEEP_CARRIED = 2,     /* moved with a refitted neighbour */
+} rm_sweep_fix;
+
+/* Consecutive placed passes of one stretch in one direction. */
+typedef struct rm_sweep {
+    size_t first, last;       /* pass indices (time order, one stretch) */
+    double e0, e1;            /* encoder cm at its start and end */
+    double x0, x1;            /* placed calf cm */
+    rm_sweep_fix fix;
+    rm_turn_end end[2];       /* start, end */
+} rm_sweep;
+
+/* The usual turning points and the calf they make. */
+typedef struct rm_turns {
+    double ankle_cm, knee_cm; /* median turning points (after span check) */
+    double length_cm;         /* the calf: a half band beyond each */
+    double shift_cm;          /* the new origin, in current calf cm */
+} rm_turns;
+
+/* The steps of rm_fix_slip(), in order (exposed for the tests). */
+size_t rm_sweeps_build(const rm_pass_rec *passes, size_t n, rm_sweep *sw);
+void rm_sweeps_place(const rm_layout *lay, rm_sweep *sw, size_t n);
+void rm_sweeps_mark_ends(rm_sweep *sw, size_t n, double length_cm);
+void rm_sweeps_mark_turns(const rm_layout *lay, rm_sweep *sw, size_t n);
+/* 0 when fewer than two turns at either end; else fills *out. Sorts
+ * scratch (2 n doubles). */
+int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
+                     rm_turns *out);
+/* The mapping that puts sweep w onto the turning points: 1 and *map set
+ * when w must move, 0 when it agrees within SLIP_MIN_CM or turned at no
+ * end. */
+int rm_sweep_target(const rm_sweep *w, const rm_turns *tp, int dir,
+                    rm_calf_pos *map);
+void rm_sweeps_carry(rm_layout *lay, rm_sweep *sw, size_t n);
+rm_status rm_sweeps_replace_loose(rm_layout *lay, const rm_sweep *sw,
+                                  size_t n, const rm_line_rule *rule);
+/* Encoder slip corrected by the sweeps' turning points (slip.c). */
+rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule);
+
+/* ---- coverage.c ---- */
+
+/* Mean peak-cell pressure per line and map bin, NAN where too few ticks:
+ * map[(line - 1) * RM_MAP_BINS + bin], 3 x RM_MAP_BINS floats. */
+void rm_calf_map_build(const rm_layout *lay, const rm_line_rule *rule,
+                       float *map, float *scratch);
+/* Share of the calf (0..1) crossed by passes on each line:
+ * coverage[line], [0] untouched. */
+void rm_line_coverage(const rm_pass *passes, size_t n, double length_cm,
+                      double coverage[4]);
+
+#endif /* ROLLMAP_ENGINE_FINISH_H */

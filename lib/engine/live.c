@@ -1,0 +1,133 @@
+/*
+ * The live view: where the roller is on the calf while the session runs.
+ * A provisional alignment is refitted on the stretches so far whenever
+ * one ends, and the current stretch is placed on it every few seconds.
+ * It serves only the live view and first-pass samples; rm_engine_finish()
+ * places everything again from the stretch records.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "engine_priv.h"
+
+/* Refit orientation and length on the stretches so far when one ends; the
+ * current stretch gets its own offset every PROV_EVERY_S of contact once
+ * it spans PROV_MIN_CM. Cheap (one stretch against the template); the
+ * final placement at finish redoes everything. */
+#define PROV_EVERY_S 2.0
+#define PROV_MIN_CM 10.0
+/* Stretches after which the provisional alignment is no longer refitted. */
+#define PROV_REFITS 12
+/* The first stretch places itself once it spans this much (cm). */
+#define PROV_ALONE_CM 20.0
+
+static void provisional_fit(rm_engine *e)
+{
+    rm_align al;
+    /* Once a dozen stretches have settled orientation and length, more
+     * refits would cost O(stretches) each (O(n^2) over an hour) for no
+     * visible change: keep the provisional alignment. */
+    if (e->prov.found && e->n_st > PROV_REFITS)
+        return;
+    if (e->n_st == 0 || rm_align_fit(e->st, e->n_st, RM_ALIGN_MIN_SPAN_CM,
+                                     RM_PLACE_MIN_SPAN_CM, &al) != RM_OK)
+        return;
+    if (al.found)
+        e->prov = al;
+}
+
+static void provisional_place(rm_engine *e, const rm_tick *t)
+{
+    if (t->t_s < e->prov_next_t)
+        return;
+    e->prov_next_t = t->t_s + PROV_EVERY_S;
+    double span = (double)(e->cur.bmax - e->cur.bmin + 1) * RM_BIN_CM;
+    if (span < PROV_MIN_CM)
+        return;
+    /* The current stretch as a finished one: arrays from bin bmin. */
+    rm_stretch s = e->cur;
+    s.wsum = e->cur_w + s.bmin;
+    s.n = e->cur_n + s.bmin;
+    s.ksum = NULL;
+    if (!e->prov.found) {
+        /* Nothing placed yet: this stretch alone, once it shows enough
+         * of the calf to find its ends. */
+        rm_align al;
+        if (span >= PROV_ALONE_CM &&
+            rm_align_fit(&s, 1, PROV_ALONE_CM, PROV_ALONE_CM, &al) == RM_OK &&
+            al.found && s.placed) {
+            e->prov = al;
+            e->prov_offset = s.offset_cm;
+        }
+        return;
+    }
+    double off;
+    if (rm_align_place_one(&s, &e->prov, &off) == RM_OK && isfinite(off))
+        e->prov_offset = off;
+}
+
+/* A stretch just ended: refit the provisional alignment on all so far;
+ * the next stretch starts unplaced. */
+void rm_live_stretch_end(rm_engine *e)
+{
+    if (e->live_pos)
+        provisional_fit(e);
+    e->prov_offset = NAN;
+    e->prov_next_t = 0.0;
+}
+
+/* The live view after tick t. */
+void rm_live_tick(rm_engine *e, const rm_tick *t)
+{
+    rm_live *lv = &e->live;
+    lv->time_s = t->t_s;
+    lv->in_contact = t->contact;
+    lv->force_n = t->force_n;
+    lv->speed_cm_s = t->contact ? e->passes_tr.speed : 0.0;
+    lv->hold_s = t->contact ? rm_holds_current_s(&e->holds_tr) : 0.0;
+    lv->line = t->contact ? rm_line_from_skew(t->skew, e->meta.leg,
+                                              e->cfg.line_skew)
+                          : RM_LINE_UNKNOWN;
+    lv->position_cm = lv->position_frac = NAN;
+    if (t->contact && e->live_pos) {
+        provisional_place(e, t);
+        if (isfinite(e->prov_offset)) {
+            lv->position_cm = e->prov_offset + e->prov.dir *
+                                                   (t->enc_cm - e->cur.enc0_cm);
+            lv->position_frac = lv->position_cm / e->prov.length_cm;
+        }
+    }
+}
+
+void rm_engine_live_state(const rm_engine *e, rm_live *out)
+{
+    if (!out)
+        return;
+    if (!e) {
+        memset(out, 0, sizeof *out);
+        out->position_cm = out->position_frac = NAN;
+        return;
+    }
+    *out = e->live;
+    const rm_descriptor *d = &e->meta.desc;
+    out->cells = d->cells;
+    for (unsigned i = 0; i < RM_MAX_CELLS; i++)
+        out->cell_n[i] = i < d->cells ? rm_cell_force_n(d, i,
+                                                        e->last_frame.cells[i])
+                                      : 0.0;
+}
+
+/* Provisional positions serve only the live view and first-pass samples:
+ * the summary refits everything at finish from the stretch records and
+ * reads nothing of e->prov (rm_align_fit() resets every stretch's placed
+ * flag first), so skipping them changes no final result. */
+rm_status rm_engine_set_live_positions(rm_engine *e, int on)
+{
+    if (!e)
+        return RM_ERR_ARG;
+    e->live_pos = on != 0;
+    if (!e->live_pos)
+        e->prov_offset = NAN; /* no stale place while it is off */
+    return RM_OK;
+}
+

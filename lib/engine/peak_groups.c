@@ -1,0 +1,288 @@
+/*
+ * Peaks at finish: the candidates every pass kept (peaks.c) are placed on
+ * the calf through their pass, given the line of the spot under them,
+ * grouped along each line, kept when they recurred on enough of the
+ * passes that rolled over the place, and scored.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_priv.h"
+
+/* Along one line two spots closer than this cannot be told apart: a
+ * 1-2 cm spot under a 2 cm contact band blurs over ~3 cm, and the load it
+ * takes leaves dips in the other cells that echo it a bump-width away
+ * (cm). The one with the higher score stays. */
+#define RESOLVE_CM 3.5
+/* Spots on different lines closer than this are one spot (cm). */
+#define MERGE_CM 0.0
+/* Peaks of one spot on different passes fall within this (cm). */
+#define GROUP_CM 2.0
+
+rm_zone rm_zone_at(double frac, rm_line line)
+{
+    /* Tendon ends: the Achilles below ~12 % of the length, the popliteal
+     * region above ~92 %. The gastrocnemius bellies fill the upper calf
+     * down to a little above half way (a bit lower on the medial head);
+     * below them lies the soleus (anatomy, brief). */
+    if (frac < 0.12)
+        return RM_ZONE_ACHILLES;
+    if (frac > 0.92)
+        return RM_ZONE_BELOW_KNEE;
+    if (line == RM_LINE_LATERAL)
+        return frac >= 0.60 ? RM_ZONE_GASTROC_LATERAL : RM_ZONE_SOLEUS;
+    return frac >= 0.52 ? RM_ZONE_GASTROC_MEDIAL : RM_ZONE_SOLEUS;
+}
+
+/* Zone weights for the score: tendon ends read tender without being
+ * knots (lower pain thresholds near tendons), so they count half. */
+static double zone_weight(rm_zone z)
+{
+    return z == RM_ZONE_ACHILLES || z == RM_ZONE_BELOW_KNEE ? 0.5 : 1.0;
+}
+
+/*
+ * Which line a spot lies on, from where it showed across the footprint
+ * and the line being rolled. Rolling the middle line, the leg lies flat:
+ * a spot's place across the footprint is its place across the leg.
+ * Turning the leg onto a side rolls the skin over the roller and brings
+ * that side's spots to the loaded middle of the contact (the other side's
+ * go to the unloaded edge and hardly show), so on a medial or lateral
+ * pass a spot near the middle is on that line and one well toward the
+ * other side is a middle-line spot.
+ * Example: left leg, medial pass, spot at u = +0.1 -> medial; at -0.5
+ * -> middle.
+ */
+#define SIDE_U 0.25
+/* On a medial or lateral pass the footprint's measured centre (edges at
+ * 5 % of the peak cell) moves toward the loaded side, since the light
+ * tail on the other side falls under the edge threshold: a spot of the
+ * rolled line reads 0.1-0.3 half-widths toward the unloaded side, a
+ * middle-line spot 0.6-0.8 (measured in the simulator). The boundary
+ * lies between them. */
+#define TURNED_U 0.45
+
+static rm_line spot_line(rm_line pass_line, double u, rm_leg leg)
+{
+    double u_med = leg == RM_LEG_RIGHT ? -u : u; /* + toward medial */
+    switch (pass_line) {
+    case RM_LINE_MIDDLE:
+        if (leg == RM_LEG_UNKNOWN)
+            return fabs(u) <= SIDE_U ? RM_LINE_MIDDLE : RM_LINE_UNKNOWN;
+        return u_med > SIDE_U    ? RM_LINE_MEDIAL
+               : u_med < -SIDE_U ? RM_LINE_LATERAL
+                                 : RM_LINE_MIDDLE;
+    case RM_LINE_MEDIAL:
+        return u_med < -TURNED_U ? RM_LINE_MIDDLE : RM_LINE_MEDIAL;
+    case RM_LINE_LATERAL:
+        return u_med > TURNED_U ? RM_LINE_MIDDLE : RM_LINE_LATERAL;
+    default:
+        return RM_LINE_UNKNOWN;
+    }
+}
+
+typedef struct placed {
+    double x;
+    rm_line line;
+    const rm_peak_cand *c;
+} placed;
+
+static int cmp_placed(const void *a, const void *b)
+{
+    const placed *p = a, *q = b;
+    if (p->line != q->line)
+        return (int)p->line - (int)q->line;
+    return (p->x > q->x) - (p->x < q->x);
+}
+
+/* A middle-line pass counts this much toward the passes that could show
+ * a medial or lateral spot: rolling flat, a side's spot lies off the
+ * loaded middle of the contact (> SIDE_U half-widths out) and shows
+ * weaker than on its own line, so a middle pass that missed it is weaker
+ * evidence against it: an own-line pass over a side spot shows it
+ * about 9 times in 10, a middle pass about 8 in 10. A side spot must also
+ * show on its own line (rm_peaks_finish); of the weights tried, 0.5 gave
+ * the best recall at the precision target (docs/engine.md, tuning
+ * log). */
+#define MIDDLE_PASS_WEIGHT 0.5
+
+/* Passes over calf position x (2.5 cm inside their ends) that could show
+ * a spot on `line`, weighted: any line for a middle spot; for a side's
+ * spot its own line and the middle one (MIDDLE_PASS_WEIGHT each; turned
+ * the other way the spot goes to the unloaded edge). */
+static double passes_over(const rm_engine *e, double x, rm_line line,
+                          int own_only)
+{
+    double n = 0.0;
+    for (size_t i = 0; i < e->n_passes; i++) {
+        rm_line pl = e->passes_v[i].line;
+        if (line != RM_LINE_MIDDLE && pl != line && pl != RM_LINE_MIDDLE)
+            continue;
+        if (own_only && pl != line)
+            continue;
+        double a = e->passes_v[i].from_cm, b = e->passes_v[i].to_cm;
+        if (!isfinite(a) || !isfinite(b))
+            continue;
+        double lo = a < b ? a : b, hi = a < b ? b : a;
+        if (x >= lo + 2.5 && x <= hi - 2.5)
+            n += line != RM_LINE_MIDDLE && pl != line ? MIDDLE_PASS_WEIGHT
+                                                      : 1.0;
+    }
+    return n;
+}
+
+/* Every candidate placed on the calf with its spot line (v, returns how
+ * many); candidates that cannot be placed are left out. */
+static size_t place_candidates(const rm_engine *e, placed *v)
+{
+    const rm_peak_tracker *p = &e->peaks_tr;
+    size_t nv = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        double x = NAN;
+        int pi = p->c[i].pass;
+        if (pi >= 0 && (size_t)pi < e->n_passes)
+            x = rm_engine_place(e, p->c[i].stretch, p->c[i].enc_cm,
+                                e->passes[pi].pub.start_s,
+                                e->passes[pi].pub.end_s);
+        if (!isfinite(x))
+            continue;
+        v[nv].x = x;
+        v[nv].line = spot_line(e->passes_v[pi].line, p->c[i].u, e->meta.leg);
+        if (v[nv].line == RM_LINE_UNKNOWN)
+            continue;
+        v[nv].c = &p->c[i];
+        nv++;
+    }
+    return nv;
+}
+
+/* What a group of candidates (v[i..j-1], one line) adds up to. */
+typedef struct group {
+    unsigned distinct, distinct_own; /* passes it showed on (own line) */
+    double sx, sw;                   /* rise-weighted position sum, weights */
+    double skpa, srise;              /* pressure and rise sums */
+} group;
+
+static group group_sums(const rm_engine *e, const placed *v, size_t i,
+                        size_t j, char *seen)
+{
+    group g = { 0, 0, 0, 0, 0, 0 };
+    memset(seen, 0, e->n_passes + 1);
+    for (size_t k = i; k < j; k++) {
+        int pi = v[k].c->pass;
+        if (pi >= 0 && (size_t)pi < e->n_passes && !seen[pi]) {
+            seen[pi] = 1;
+            g.distinct++;
+            g.distinct_own += e->passes_v[pi].line == v[i].line;
+        }
+        double w = v[k].c->rise;
+        g.sx += w * v[k].x;
+        g.sw += w;
+        g.skpa += v[k].c->kpa;
+        g.srise += v[k].c->rise;
+    }
+    return g;
+}
+
+/* The group v[i..j-1] as a peak in *pk when it recurred on enough of the
+ * passes over it; returns 0 when it did not. */
+static int group_peak(const rm_engine *e, const placed *v, size_t i,
+                      size_t j, const group *g, rm_peak *pk)
+{
+    double x = g->sw > 0 ? g->sx / g->sw : v[i].x;
+    double over = passes_over(e, x, v[i].line, 0);
+    if (over < g->distinct)
+        over = g->distinct;
+    /* A medial or lateral spot must show on at least one pass of its
+     * own line when that line was rolled over it: a spot on one side
+     * takes load from the cells on the other, whose shares then dip
+     * and leave a bump between two dips (or beside one) about 3 cm
+     * along and on the far side of the footprint. Rolled flat, such
+     * an echo of a medial spot reads exactly like a lateral spot, and
+     * recurs on every middle pass; on the lateral line itself the
+     * medial spot goes to the unloaded edge and neither shows
+     * (what this rule bought: docs/engine.md, tuning log). */
+    int own_ok = v[i].line == RM_LINE_MIDDLE || g->distinct_own > 0 ||
+                 passes_over(e, x, v[i].line, 1) < 1.0;
+    if (!((double)g->distinct >= e->cfg.peak_min_passes &&
+          2 * g->distinct >= over && own_ok))
+        return 0;
+    pk->position_cm = x;
+    pk->position_frac = x / e->al.length_cm;
+    pk->line = v[i].line;
+    pk->zone = rm_zone_at(pk->position_frac, pk->line);
+    pk->pressure_kpa = g->skpa / (double)(j - i);
+    pk->passes = g->distinct;
+    /* Raw score: how often it shows x how far it stands out. */
+    double rec = over > 0 ? (double)g->distinct / over : 1.0;
+    pk->score = zone_weight(pk->zone) * (rec > 1 ? 1 : rec) *
+                (g->srise / (double)(j - i));
+    return 1;
+}
+
+/* Echoes along a line (RESOLVE_CM) and one spot labelled on two lines
+ * (MERGE_CM): only the one with the higher score (recurrence x rise)
+ * stays. Compacts out[] in place; returns how many are kept. */
+static size_t resolve_echoes(rm_peak *out, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        int drop = 0;
+        for (size_t j = 0; j < n && !drop; j++) {
+            if (j == i)
+                continue;
+            double d = fabs(out[j].position_cm - out[i].position_cm);
+            if (out[j].line == out[i].line ? d > RESOLVE_CM : d > MERGE_CM)
+                continue;
+            if (out[j].score > out[i].score ||
+                (out[j].score == out[i].score && j < i))
+                drop = 1;
+        }
+        if (!drop)
+            out[kept++] = out[i];
+    }
+    return kept;
+}
+
+rm_status rm_peaks_finish(rm_engine *e)
+{
+    const rm_peak_tracker *p = &e->peaks_tr;
+    e->n_peaks = 0;
+    if (!e->al.found || p->n == 0)
+        return RM_OK;
+    placed *v = rm_calloc(p->n, sizeof *v);
+    rm_peak *out = rm_calloc(p->n, sizeof *out);
+    char *seen = rm_calloc(e->n_passes + 1, 1);
+    if (!v || !out || !seen) {
+        rm_free(v);
+        rm_free(out);
+        rm_free(seen);
+        return RM_ERR_NOMEM;
+    }
+    size_t nv = place_candidates(e, v);
+    qsort(v, nv, sizeof *v, cmp_placed);
+    double best_score = 0.0;
+    for (size_t i = 0; i < nv;) {
+        /* One group: same line, each within GROUP_CM of the first. */
+        size_t j = i;
+        while (j < nv && v[j].line == v[i].line && v[j].x - v[i].x <= GROUP_CM)
+            j++;
+        group g = group_sums(e, v, i, j, seen);
+        rm_peak *pk = &out[e->n_peaks];
+        if (group_peak(e, v, i, j, &g, pk)) {
+            e->n_peaks++;
+            if (pk->score > best_score)
+                best_score = pk->score;
+        }
+        i = j;
+    }
+    e->n_peaks = resolve_echoes(out, e->n_peaks);
+    /* Scores 0..1 relative to the strongest spot of the session. */
+    for (size_t i = 0; i < e->n_peaks; i++)
+        out[i].score = best_score > 0 ? out[i].score / best_score : 0.0;
+    rm_free(v);
+    rm_free(seen);
+    e->peaks_v = out;
+    return RM_OK;
+}

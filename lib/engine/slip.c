@@ -1,0 +1,480 @@
+/*
+ * Encoder slip, corrected at finish after placement.c. Within a stretch
+ * the encoder is continuous, but a slipping sleeve makes a roll read a
+ * few % long or short, and the error carries into every later place of
+ * the stretch. A *sweep* (the passes between two turning points, holds
+ * included) that turned at both ends of the calf should span the calf;
+ * people turn within about a centimetre of the same places (just above
+ * the heel, just below the knee crease), so:
+ *
+ *   1. rm_sweeps_build       passes -> sweeps
+ *   2. rm_sweeps_place       each sweep's placed ends (x0, x1)
+ *   3. rm_sweeps_mark_ends   ends near a calf end turned there
+ *   4. rm_sweeps_mark_turns  reversals inside a stretch turned too
+ *   5. rm_turns_measure      median turning points -> the calf's ends
+ *   6. rm_sweep_target       each sweep onto them: stretched when its span
+ *                            disagrees, moved when both ends miss alike
+ *   7. rm_sweeps_carry       sweeps between moved ones move with them
+ *   8. rm_sweeps_replace_loose  stretches with no turn, onto pinned passes
+ *
+ * Example: turning points 0.5 and 37.5 cm; a sweep placed 0.2 -> 39.0 cm
+ * (a 5 % slip) is mapped 0.5 -> 37.5 by scale 37.0 / 38.8; one placed
+ * -0.6 -> 36.6 is moved by +1.0 to 0.4 -> 37.6.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "finish.h"
+
+/* A sweep's span or ends may miss the turning points by this much (cm)
+ * before it is corrected. */
+#define SLIP_MIN_CM 0.5
+/* A turning point this close to a calf end (cm) is at that end. */
+#define TURN_END_CM 3.0
+/* A turn (the roller reversed within one stretch) is at the calf's end
+ * it faced when its place is within TURN_FAR of the length from that
+ * end: people roll end to end and turn there; a stretch placed a few cm
+ * off (its widths matched on the wrong part of the calf) must not hide
+ * its turns. */
+#define TURN_FAR 0.25
+/* Of two sweeps meeting at a turn, an end this close to the extreme of
+ * the two (cm) is the turning point (the other ended at a hold before a
+ * short nudge on, too short to be a pass). */
+#define TURN_JOIN_CM 1.0
+/* Stretches without a turn, at least LOOSE_MIN_CM long, are placed again
+ * on LOOSE_MIN_REFS or more pinned passes of their own line, moving at
+ * most LOOSE_SEARCH_CM (the lean bias is a few cm; more is a mismatch). */
+#define LOOSE_MIN_CM 5.0
+#define LOOSE_MIN_REFS 2
+#define LOOSE_SEARCH_CM 8.0
+/* Share of its ticks a loose stretch may have beyond the pinned passes'
+ * reach (their ends are a turn's width short of the calf's). */
+#define LOOSE_MISS 0.1
+/* Sweeps that turned at both ends needed to measure the calf's length
+ * from their mean encoder span (instead of the extent of the anchors). */
+#define FULL_SWEEPS_MIN 3
+#define SPAN_AGREE_CM 0.5
+/* People turn within about a centimetre of the calf's ends, a little
+ * differently each time: the median turning point lies half that band
+ * inside the end. The farthest reach of the rolling is no measure of the
+ * end: it is set by the turn that went farthest and by the stretch whose
+ * encoder slipped most. */
+#define TURN_BAND_CM 1.0
+/* A pass with fewer used bins than this has no width profile to place. */
+#define PASS_MIN_BINS 4
+
+static int pass_dir(const rm_pass_rec *r)
+{
+    return r->enc_to > r->enc_from ? 1 : -1;
+}
+
+size_t rm_sweeps_build(const rm_pass_rec *passes, size_t np, rm_sweep *sw)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < np; i++) {
+        const rm_pass_rec *r = &passes[i];
+        if (!r->placed)
+            continue;
+        if (n > 0) {
+            rm_sweep *w = &sw[n - 1];
+            const rm_pass_rec *q = &passes[w->last];
+            if (q->stretch == r->stretch && pass_dir(q) == pass_dir(r)) {
+                w->last = i;
+                w->e1 = r->enc_to;
+                continue;
+            }
+        }
+        sw[n] = (rm_sweep){ .first = i, .last = i, .e0 = r->enc_from,
+                            .e1 = r->enc_to, .fix = RM_SWEEP_KEPT,
+                            .end = { RM_END_NONE, RM_END_NONE } };
+        n++;
+    }
+    return n;
+}
+
+void rm_sweeps_place(const rm_layout *lay, rm_sweep *sw, size_t n)
+{
+    int dir = lay->al->dir;
+    for (size_t k = 0; k < n; k++) {
+        rm_sweep *w = &sw[k];
+        w->x0 = rm_calf_x(&lay->passes[w->first].map, dir, w->e0);
+        w->x1 = rm_calf_x(&lay->passes[w->last].map, dir, w->e1);
+    }
+}
+
+static rm_turn_end end_at(double x, double len)
+{
+    return x < TURN_END_CM         ? RM_END_ANKLE
+           : x > len - TURN_END_CM ? RM_END_KNEE
+                                   : RM_END_NONE;
+}
+
+void rm_sweeps_mark_ends(rm_sweep *sw, size_t n, double len)
+{
+    for (size_t k = 0; k < n; k++) {
+        sw[k].end[0] = end_at(sw[k].x0, len);
+        sw[k].end[1] = end_at(sw[k].x1, len);
+    }
+}
+
+/* Sweeps a and b (consecutive) of one stretch: the roller reversed
+ * between them (sweeps change at a reversal or a new stretch). */
+static int turn_between(const rm_pass_rec *passes, const rm_sweep *a,
+                        const rm_sweep *b)
+{
+    return passes[a->last].stretch == passes[b->first].stretch;
+}
+
+/* Reversals within a stretch: the roller turned at the extreme of the
+ * two sweeps' ends (a hold and a short nudge may lie between). */
+void rm_sweeps_mark_turns(const rm_layout *lay, rm_sweep *sw, size_t n)
+{
+    double len = lay->al->length_cm;
+    for (size_t k = 0; k + 1 < n; k++) {
+        rm_sweep *a = &sw[k], *b = &sw[k + 1];
+        if (!turn_between(lay->passes, a, b))
+            continue;
+        int at_knee = lay->al->dir * (a->e1 - a->e0) > 0;
+        double xt = at_knee ? fmax(a->x1, b->x0) : fmin(a->x1, b->x0);
+        if (at_knee ? xt < (1.0 - TURN_FAR) * len : xt > TURN_FAR * len)
+            continue;
+        rm_turn_end end = at_knee ? RM_END_KNEE : RM_END_ANKLE;
+        if (fabs(a->x1 - xt) <= TURN_JOIN_CM)
+            a->end[1] = end;
+        if (fabs(b->x0 - xt) <= TURN_JOIN_CM)
+            b->end[0] = end;
+    }
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of the turning points at one end (sorts v). */
+static double median_of(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_dbl);
+    return v[n / 2];
+}
+
+/*
+ * The calf's ends: half the turning band (TURN_BAND_CM) beyond the usual
+ * turning points. The turning points' spacing is measured through
+ * placements that carry each stretch's accumulated slip; every sweep that
+ * turned at both ends measured the calf on its own. When their mean
+ * encoder span (slips of either sign average out) differs from the
+ * spacing by more than SPAN_AGREE_CM, it replaces it, about the same
+ * middle.
+ * Example: turning points 1.0 and 37.5, mean span of the full sweeps
+ * 35.5 cm: the turning points move to 1.5 and 37.0, the ends 0.5 beyond
+ * them: length 36.5 cm, origin at 1.0.
+ */
+int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
+                     rm_turns *out)
+{
+    double *ta = scratch, *tk = scratch + n;
+    size_t na = 0, nk = 0;
+    for (size_t k = 0; k < n; k++) {
+        double ends[2] = { sw[k].x0, sw[k].x1 };
+        for (int j = 0; j < 2; j++) {
+            if (sw[k].end[j] == RM_END_ANKLE)
+                ta[na++] = ends[j];
+            else if (sw[k].end[j] == RM_END_KNEE)
+                tk[nk++] = ends[j];
+        }
+    }
+    if (na < 2 || nk < 2)
+        return 0;
+    double ankle = median_of(ta, na), knee = median_of(tk, nk);
+    double span_sum = 0.0;
+    size_t n_full = 0;
+    for (size_t k = 0; k < n; k++) {
+        const rm_sweep *w = &sw[k];
+        if (w->end[0] != RM_END_NONE && w->end[1] != RM_END_NONE &&
+            w->end[0] != w->end[1]) {
+            span_sum += fabs(w->e1 - w->e0);
+            n_full++;
+        }
+    }
+    double pad_lo = 0.5 * TURN_BAND_CM, pad_hi = 0.5 * TURN_BAND_CM;
+    if (n_full >= FULL_SWEEPS_MIN &&
+        fabs(span_sum / (double)n_full - (knee - ankle)) > SPAN_AGREE_CM) {
+        double mid = 0.5 * (ankle + knee);
+        double half = 0.5 * span_sum / (double)n_full;
+        ankle = mid - half;
+        knee = mid + half;
+    }
+    out->ankle_cm = ankle;
+    out->knee_cm = knee;
+    out->length_cm = knee - ankle + pad_lo + pad_hi;
+    out->shift_cm = ankle - pad_lo;
+    return 1;
+}
+
+static double turn_x(const rm_turns *tp, rm_turn_end end)
+{
+    return end == RM_END_ANKLE ? tp->ankle_cm : tp->knee_cm;
+}
+
+/*
+ * Target places t0, t1 of a sweep's ends (NAN: free) and, for a sweep
+ * whose span agrees with the turning points' spacing, the move that
+ * puts its ends on them: a span that agrees shows no slip, but its
+ * stretch may still sit off them as a whole (its widths matched a little
+ * off). Returns 0 when the sweep stays.
+ */
+static int sweep_goal(const rm_sweep *w, const rm_turns *tp, double *t0,
+                      double *t1, double *move)
+{
+    int s0 = w->end[0] != RM_END_NONE, s1 = w->end[1] != RM_END_NONE;
+    *t0 = *t1 = *move = NAN;
+    if (s0 && s1 && w->end[0] != w->end[1]) {
+        *t0 = turn_x(tp, w->end[0]);
+        *t1 = turn_x(tp, w->end[1]);
+        if (fabs(fabs(w->x1 - w->x0) - fabs(*t1 - *t0)) <= SLIP_MIN_CM) {
+            *move = 0.5 * ((*t0 - w->x0) + (*t1 - w->x1));
+            return fabs(*move) > SLIP_MIN_CM;
+        }
+        return 1;
+    }
+    if (s0) {
+        *t0 = turn_x(tp, w->end[0]);
+        return fabs(w->x0 - *t0) > SLIP_MIN_CM;
+    }
+    if (s1) {
+        *t1 = turn_x(tp, w->end[1]);
+        return fabs(w->x1 - *t1) > SLIP_MIN_CM;
+    }
+    return 0;
+}
+
+int rm_sweep_target(const rm_sweep *w, const rm_turns *tp, int dir,
+                    rm_calf_pos *map)
+{
+    double t0, t1, move;
+    if (!sweep_goal(w, tp, &t0, &t1, &move))
+        return 0;
+    /* x = a + dir * s * (enc - pivot) for every pass of the sweep, pivot
+     * at its start. */
+    double s = 1.0, a;
+    if (isfinite(move)) {
+        a = w->x0 + move;
+    } else if (isfinite(t0) && isfinite(t1)) {
+        s = fabs(t1 - t0) / fabs(w->e1 - w->e0);
+        a = t0;
+    } else if (isfinite(t0)) {
+        a = t0;
+    } else {
+        a = t1 - dir * (w->e1 - w->e0);
+    }
+    *map = (rm_calf_pos){ a, s, w->e0 };
+    return 1;
+}
+
+/* Every placed pass of sweep w, in its first pass's stretch, gets map. */
+static void sweep_set_map(rm_layout *lay, const rm_sweep *w,
+                          const rm_calf_pos *map)
+{
+    int stretch = lay->passes[w->first].stretch;
+    for (size_t i = w->first; i <= w->last; i++) {
+        rm_pass_rec *r = &lay->passes[i];
+        if (r->placed && r->stretch == stretch)
+            r->map = *map;
+    }
+}
+
+/* Every placed pass of sweep w, in its first pass's stretch, moves by d. */
+static void sweep_move(rm_layout *lay, const rm_sweep *w, double d)
+{
+    int stretch = lay->passes[w->first].stretch;
+    for (size_t i = w->first; i <= w->last; i++) {
+        rm_pass_rec *r = &lay->passes[i];
+        if (r->placed && r->stretch == stretch)
+            r->map.a_cm += d;
+    }
+}
+
+/* How far sweep w's start (or end) moved from where it was placed. */
+static double joint_shift(const rm_layout *lay, const rm_sweep *w,
+                          int at_end)
+{
+    int dir = lay->al->dir;
+    if (at_end)
+        return rm_calf_x(&lay->passes[w->last].map, dir, w->e1) - w->x1;
+    return rm_calf_x(&lay->passes[w->first].map, dir, w->e0) - w->x0;
+}
+
+/*
+ * A sweep left on its stretch's placement (no turn of its own at a calf
+ * end) whose neighbour in the same stretch was moved onto a turning point
+ * moves with it: within one stretch the encoder is continuous, so where
+ * the neighbour now starts (or ends) is where this one ended (started).
+ * Chains along the stretch both ways; with a moved neighbour on both
+ * sides the two shifts are averaged.
+ * Example: a leg put down mid-calf rolls up 18 cm, holds, turns below
+ * the knee and rolls down; its widths placed it 5 cm too low. The down
+ * sweep's turn is pinned to the knee's turning point (+5 cm); the up
+ * sweep and its hold follow (+5 cm).
+ */
+void rm_sweeps_carry(rm_layout *lay, rm_sweep *sw, size_t n)
+{
+    for (int round = 0; round < 2; round++) {
+        for (size_t q = 0; q < n; q++) {
+            /* round 0 walks forward, round 1 backward: chains both ways */
+            size_t k = round == 0 ? q : n - 1 - q;
+            rm_sweep *w = &sw[k];
+            if (w->fix != RM_SWEEP_KEPT)
+                continue;
+            double sum = 0.0;
+            int cnt = 0;
+            if (k > 0 && sw[k - 1].fix != RM_SWEEP_KEPT &&
+                turn_between(lay->passes, &sw[k - 1], w)) {
+                sum += joint_shift(lay, &sw[k - 1], 1);
+                cnt++;
+            }
+            if (k + 1 < n && sw[k + 1].fix != RM_SWEEP_KEPT &&
+                turn_between(lay->passes, w, &sw[k + 1])) {
+                sum += joint_shift(lay, &sw[k + 1], 0);
+                cnt++;
+            }
+            if (!cnt)
+                continue;
+            sweep_move(lay, w, sum / cnt);
+            w->fix = RM_SWEEP_CARRIED;
+        }
+    }
+}
+
+/* The placing (drift.c) of pass i as currently mapped. */
+static rm_placing pass_placing(const rm_layout *lay, size_t i)
+{
+    const rm_pass_rec *r = &lay->passes[i];
+    double enc0 = lay->st[r->stretch].enc0_cm;
+    return (rm_placing){ .bmin = r->bmin, .bmax = r->bmax, .wsum = r->wsum,
+                         .n = r->n, .pivot_e = r->map.pivot_cm - enc0,
+                         .a = r->map.a_cm, .s = r->map.scale,
+                         .placed = r->placed && r->wsum &&
+                                   r->bmax - r->bmin >= PASS_MIN_BINS };
+}
+
+/* Stretch k placed again on refs (m of them): the move, NAN if none. */
+static rm_status loose_move(rm_layout *lay, size_t k, const rm_placing *refs,
+                            size_t m, double *move)
+{
+    rm_stretch *st = &lay->st[k];
+    rm_placing p = { .bmin = st->bmin, .bmax = st->bmax, .wsum = st->wsum,
+                     .n = st->n, .pivot_e = 0.0, .a = st->offset_cm,
+                     .s = 1.0, .placed = 0 };
+    *move = NAN;
+    rm_status rc = rm_drift_place_abs(&p, refs, m, lay->al->dir,
+                                      lay->al->length_cm, 0, LOOSE_MISS);
+    if (rc != RM_OK)
+        return rc;
+    double d = p.a - st->offset_cm;
+    if (p.placed && isfinite(d) && fabs(d) <= LOOSE_SEARCH_CM)
+        *move = d;
+    return RM_OK;
+}
+
+/*
+ * A stretch none of whose sweeps reached a turning point (the leg put
+ * down mid-calf and lifted again) is placed by its widths alone, matched
+ * against stretches of every line; a leaning load reads narrower, so on
+ * a side line it lands several cm toward the narrow ankle. Once the
+ * turns have pinned the other stretches, such a stretch is placed again
+ * on the absolute widths of the pinned passes of its own line (same
+ * lean, same bias), when they cover it.
+ */
+rm_status rm_sweeps_replace_loose(rm_layout *lay, const rm_sweep *sw,
+                                  size_t n, const rm_line_rule *rule)
+{
+    const rm_pass_rec *ps = lay->passes;
+    size_t np = lay->n_passes;
+    char *pinned = rm_calloc(np + 1, 1);
+    char *has_turn = rm_calloc(lay->n_st + 1, 1);
+    rm_placing *refs = rm_calloc(np + 1, sizeof *refs);
+    rm_status rc = pinned && has_turn && refs ? RM_OK : RM_ERR_NOMEM;
+    for (size_t k = 0; k < n && rc == RM_OK; k++) {
+        if (sw[k].end[0] == RM_END_NONE && sw[k].end[1] == RM_END_NONE)
+            continue;
+        has_turn[ps[sw[k].first].stretch] = 1;
+        for (size_t i = sw[k].first; i <= sw[k].last; i++)
+            pinned[i] = ps[i].stretch == ps[sw[k].first].stretch;
+    }
+    for (size_t k = 0; k < lay->n_st && rc == RM_OK; k++) {
+        rm_stretch *st = &lay->st[k];
+        double span = (double)(st->bmax - st->bmin + 1) * RM_BIN_CM;
+        if (has_turn[k] || !st->placed || !st->wsum || span < LOOSE_MIN_CM)
+            continue;
+        rm_line line = rm_stretch_line(ps, np, (int)k, rule);
+        if (line == RM_LINE_UNKNOWN)
+            continue;
+        size_t m = 0;
+        for (size_t i = 0; i < np; i++)
+            if (pinned[i] && rm_stretch_line(ps, np, ps[i].stretch, rule) == line)
+                refs[m++] = pass_placing(lay, i);
+        if (m < LOOSE_MIN_REFS)
+            continue;
+        double d;
+        rc = loose_move(lay, k, refs, m, &d);
+        if (rc != RM_OK || !isfinite(d))
+            continue;
+        st->offset_cm += d;
+        for (size_t i = 0; i < np; i++)
+            if (lay->passes[i].stretch == (int)k)
+                lay->passes[i].map.a_cm += d;
+    }
+    rm_free(pinned);
+    rm_free(has_turn);
+    rm_free(refs);
+    return rc;
+}
+
+/* Steps 5-6: map every sweep that misses the turning points onto them,
+ * then make the new ankle end the origin. */
+static void refit_sweeps(rm_layout *lay, rm_sweep *sw, size_t n,
+                         const rm_turns *tp)
+{
+    lay->al->length_cm = tp->length_cm;
+    for (size_t k = 0; k < n; k++) {
+        rm_calf_pos map;
+        if (!rm_sweep_target(&sw[k], tp, lay->al->dir, &map))
+            continue;
+        sw[k].fix = RM_SWEEP_REFIT;
+        sweep_set_map(lay, &sw[k], &map);
+    }
+    if (tp->shift_cm == 0.0)
+        return;
+    rm_layout_shift(lay, tp->shift_cm);
+    for (size_t k = 0; k < n; k++) {
+        sw[k].x0 -= tp->shift_cm;
+        sw[k].x1 -= tp->shift_cm;
+    }
+}
+
+rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule)
+{
+    if (!lay->al->found || lay->n_passes == 0)
+        return RM_OK;
+    rm_sweep *sw = rm_calloc(lay->n_passes, sizeof *sw);
+    double *scratch = rm_calloc(2 * lay->n_passes, sizeof *scratch);
+    if (!sw || !scratch) {
+        rm_free(sw);
+        rm_free(scratch);
+        return RM_ERR_NOMEM;
+    }
+    size_t n = rm_sweeps_build(lay->passes, lay->n_passes, sw);
+    rm_sweeps_place(lay, sw, n);
+    rm_sweeps_mark_ends(sw, n, lay->al->length_cm);
+    rm_sweeps_mark_turns(lay, sw, n);
+    rm_turns tp;
+    if (rm_turns_measure(sw, n, scratch, &tp))
+        refit_sweeps(lay, sw, n, &tp);
+    rm_sweeps_carry(lay, sw, n);
+    rm_status st = rm_sweeps_replace_loose(lay, sw, n, rule);
+    rm_free(sw);
+    rm_free(scratch);
+    return st;
+}

@@ -1,0 +1,361 @@
+/*
+ * The finish stages (lib/engine/finish.h) on small hand-built inputs: a
+ * few stretches and passes whose right placement is known by hand. Each
+ * test names the rule it checks; the numbers are the worked examples in
+ * the stages' comments.
+ */
+#include <check.h>
+#include <math.h>
+#include <string.h>
+
+#include "engine/finish.h"
+
+static const rm_line_rule RULE = { .leg = RM_LEG_RIGHT, .line_skew = 0.14,
+                                   .tick_hz = 50.0 };
+
+/* A pass record of stretch k, encoder from -> to, [t0, t1] s, leaning
+ * skew over n ticks, mapped a + dir (e - pivot). */
+static rm_pass_rec pass_rec(int k, double from, double to, double t0,
+                            double t1, double skew, double n, double a,
+                            double pivot)
+{
+    rm_pass_rec r;
+    memset(&r, 0, sizeof r);
+    r.stretch = k;
+    r.enc_from = from;
+    r.enc_to = to;
+    r.pub.start_s = t0;
+    r.pub.end_s = t1;
+    r.skew = skew;
+    r.n_skew = n;
+    r.w_skew = n;
+    r.placed = 1;
+    r.map = (rm_calf_pos){ a, 1.0, pivot };
+    return r;
+}
+
+/* ---- lines.c ---- */
+
+START_TEST(test_short_pass_borrows_the_lean_of_its_stretch)
+{
+    /* A long pass leaning 0.30 (lateral on a right leg) and a short one
+     * leaning 0: alone the short one reads middle; shrunk toward its
+     * stretch (prior 2 s = 100 ticks) it is lateral. */
+    rm_pass_rec p[2] = { pass_rec(0, 0, 30, 0, 10, 0.30, 100, 0, 0),
+                         pass_rec(0, 30, 26, 10, 11, 0.0, 5, 0, 0) };
+    ck_assert_int_eq(rm_line_from_skew(0.0, RM_LEG_RIGHT, 0.14),
+                     RM_LINE_MIDDLE);
+    ck_assert_int_eq(rm_pass_line(p, 2, &p[1], &RULE), RM_LINE_LATERAL);
+    rm_lean l = rm_stretch_lean(p, 2, 0);
+    ck_assert_double_eq_tol(l.sum / l.weight, 30.0 / 105.0, 1e-12);
+    ck_assert_double_eq_tol(l.ticks, 105.0, 1e-12);
+    /* Another stretch has no lean: unknown. */
+    ck_assert_int_eq(rm_stretch_line(p, 2, 1, &RULE), RM_LINE_UNKNOWN);
+}
+END_TEST
+
+START_TEST(test_hold_takes_the_line_of_enough_rolling_else_its_own)
+{
+    rm_hold_rec h;
+    memset(&h, 0, sizeof h);
+    h.stretch = 0;
+    h.pub.line = RM_LINE_MEDIAL;
+    /* 100 ticks of rolling is under 3 s at 50 ticks/s: its own line. */
+    rm_pass_rec p = pass_rec(0, 0, 30, 0, 10, 0.30, 100, 0, 0);
+    ck_assert_int_eq(rm_hold_line(&p, 1, &h, &RULE), RM_LINE_MEDIAL);
+    /* 150 ticks is 3 s: the rolling's line. */
+    p.n_skew = 150;
+    ck_assert_int_eq(rm_hold_line(&p, 1, &h, &RULE), RM_LINE_LATERAL);
+}
+END_TEST
+
+/* ---- placement.c ---- */
+
+/* Widths and tick counts of a stretch over bins RM_SBIN0 .. + nb - 1. */
+typedef struct prof {
+    float w[RM_SBINS], n[RM_SBINS], k[RM_SBINS];
+} prof;
+
+static rm_stretch stretch_of(prof *pf, int nb, double enc0, double offset)
+{
+    for (int j = 0; j < nb; j++) {
+        pf->n[j] = 2.0f;
+        pf->w[j] = 2.0f * 80.0f;
+        pf->k[j] = 2.0f * 100.0f;
+    }
+    rm_stretch s;
+    memset(&s, 0, sizeof s);
+    s.enc0_cm = enc0;
+    s.bmin = RM_SBIN0;
+    s.bmax = RM_SBIN0 + nb - 1;
+    s.wsum = pf->w;
+    s.n = pf->n;
+    s.ksum = pf->k;
+    s.placed = 1;
+    s.offset_cm = offset;
+    return s;
+}
+
+START_TEST(test_place_uses_the_pass_under_way_then_its_neighbours)
+{
+    static prof pf;
+    rm_stretch st = stretch_of(&pf, 10, 0.0, 10.0);
+    rm_align al = { .found = 1, .dir = 1, .length_cm = 36 };
+    rm_pass_rec p[2] = { pass_rec(0, 0, 5, 0, 5, 0, 0, 10.0, 0.0),
+                         pass_rec(0, 5, 0, 6, 10, 0, 0, 12.0, 0.0) };
+    rm_layout lay = { &st, 1, p, 2, &al };
+    /* During the first pass: its mapping. */
+    ck_assert_double_eq_tol(rm_layout_place(&lay, 0, 3.0, 2, 3), 13.0, 1e-12);
+    /* Between them (a turn): the mean of both mappings. */
+    ck_assert_double_eq_tol(rm_layout_place(&lay, 0, 5.0, 5.5, 5.5), 16.0,
+                            1e-12);
+    /* No pass placed: the stretch's own place. */
+    p[0].placed = p[1].placed = 0;
+    ck_assert_double_eq_tol(rm_layout_place(&lay, 0, 3.0, 2, 3), 13.0, 1e-12);
+    st.placed = 0;
+    ck_assert(isnan(rm_layout_place(&lay, 0, 3.0, 2, 3)));
+    ck_assert(isnan(rm_layout_place(&lay, 1, 3.0, 2, 3))); /* no stretch */
+}
+END_TEST
+
+START_TEST(test_anchor_extent_becomes_the_calf_from_the_ankle)
+{
+    /* One anchor rolling 30 cm (60 bins), placed at 5 cm: its bins'
+     * centres span 5.25..34.75, half a bin beyond each is the calf. */
+    static prof pf;
+    rm_stretch st = stretch_of(&pf, 60, 100.0, 5.0);
+    rm_align al = { .found = 1, .dir = 1, .length_cm = 32 };
+    rm_pass_rec p = pass_rec(0, 100, 130, 0, 10, 0, 0, 0, 0);
+    p.wsum = pf.w;
+    p.n = pf.n;
+    p.bmin = RM_SBIN0;
+    p.bmax = RM_SBIN0 + 59;
+    rm_layout lay = { &st, 1, &p, 1, &al };
+    ck_assert_int_eq(rm_place_passes(&lay, &RULE, 0.0), RM_OK);
+    ck_assert_double_eq_tol(al.length_cm, 30.0, 1e-9);
+    ck_assert_double_eq_tol(st.offset_cm, 0.0, 1e-9);
+    ck_assert_int_eq(p.placed, 1);
+    /* The pass starts where its stretch is: enc 100 at the ankle end. */
+    ck_assert_double_eq_tol(rm_calf_x(&p.map, 1, 100.0), 0.0, 1e-9);
+    ck_assert_double_eq_tol(rm_calf_x(&p.map, 1, 130.0), 30.0, 1e-9);
+    /* A pass of under 4 bins has no profile to place by. */
+    p.bmax = p.bmin + 3;
+    ck_assert_int_eq(rm_place_passes(&lay, &RULE, 1.0), RM_OK);
+    ck_assert_int_eq(p.placed, 0);
+    ck_assert_double_eq_tol(al.length_cm, 32.0, 1e-9); /* + margins */
+}
+END_TEST
+
+/* ---- slip.c ---- */
+
+START_TEST(test_sweeps_are_runs_of_one_stretch_and_direction)
+{
+    rm_pass_rec p[5] = {
+        pass_rec(0, 0, 10, 0, 1, 0, 0, 0, 0),
+        pass_rec(0, 10, 30, 2, 3, 0, 0, 0, 0),  /* on after a hold */
+        pass_rec(0, 30, 0, 4, 5, 0, 0, 0, 0),   /* turned */
+        pass_rec(1, 0, -5, 6, 7, 0, 0, 0, 0),   /* unplaced: skipped */
+        pass_rec(1, 0, -30, 8, 9, 0, 0, 0, 0),  /* new stretch */
+    };
+    p[3].placed = 0;
+    rm_sweep sw[5];
+    ck_assert_uint_eq(rm_sweeps_build(p, 5, sw), 3);
+    ck_assert_uint_eq(sw[0].first, 0);
+    ck_assert_uint_eq(sw[0].last, 1);
+    ck_assert_double_eq(sw[0].e0, 0);
+    ck_assert_double_eq(sw[0].e1, 30);
+    ck_assert_uint_eq(sw[1].first, 2);
+    ck_assert_uint_eq(sw[2].first, 4);
+    ck_assert_int_eq(sw[2].fix, RM_SWEEP_KEPT);
+}
+END_TEST
+
+START_TEST(test_sweep_ends_near_a_calf_end_and_at_reversals_are_turns)
+{
+    rm_pass_rec p[2] = { pass_rec(0, 0, 20, 0, 1, 0, 0, 1.0, 0),
+                         pass_rec(0, 20, 5, 2, 3, 0, 0, 1.5, 0) };
+    rm_align al = { .found = 1, .dir = 1, .length_cm = 36 };
+    rm_layout lay = { NULL, 1, p, 2, &al };
+    rm_sweep sw[2];
+    ck_assert_uint_eq(rm_sweeps_build(p, 2, sw), 2);
+    rm_sweeps_place(&lay, sw, 2);
+    ck_assert_double_eq_tol(sw[0].x1, 21.0, 1e-12);
+    ck_assert_double_eq_tol(sw[1].x0, 21.5, 1e-12);
+    rm_sweeps_mark_ends(sw, 2, 36.0);
+    ck_assert_int_eq(sw[0].end[0], RM_END_ANKLE); /* 1.0 < 3 cm */
+    ck_assert_int_eq(sw[0].end[1], RM_END_NONE);
+    ck_assert_int_eq(sw[1].end[1], RM_END_NONE);  /* 6.5: mid-calf */
+    /* A reversal at 21.5 cm is no turn at the knee end: more than a
+     * quarter of the length from it. */
+    rm_sweeps_mark_turns(&lay, sw, 2);
+    ck_assert_int_eq(sw[0].end[1], RM_END_NONE);
+    /* At 31 cm (within a quarter of the knee end) it is, for both
+     * sweeps' ends within 1 cm of the farther one. */
+    p[0].map.a_cm = p[1].map.a_cm = 11.0;
+    rm_sweeps_place(&lay, sw, 2);
+    rm_sweeps_mark_turns(&lay, sw, 2);
+    ck_assert_int_eq(sw[0].end[1], RM_END_KNEE);
+    ck_assert_int_eq(sw[1].end[0], RM_END_KNEE);
+}
+END_TEST
+
+static rm_sweep sweep_of(double x0, double x1, double e0, double e1,
+                         rm_turn_end a, rm_turn_end b)
+{
+    rm_sweep w;
+    memset(&w, 0, sizeof w);
+    w.x0 = x0;
+    w.x1 = x1;
+    w.e0 = e0;
+    w.e1 = e1;
+    w.end[0] = a;
+    w.end[1] = b;
+    return w;
+}
+
+START_TEST(test_turning_points_and_full_sweeps_measure_the_calf)
+{
+    /* Turning points 1.0 and 37.5, three full sweeps of encoder span
+     * 35.5 cm: spacing 36.5 disagrees by 1.0, so the points move to 1.5
+     * and 37.0 about their middle; the ends half a band beyond. */
+    rm_sweep sw[3];
+    for (int k = 0; k < 3; k++)
+        sw[k] = sweep_of(1.0, 37.5, 0.0, 35.5, RM_END_ANKLE, RM_END_KNEE);
+    double scratch[6];
+    rm_turns tp;
+    ck_assert_int_eq(rm_turns_measure(sw, 3, scratch, &tp), 1);
+    ck_assert_double_eq_tol(tp.ankle_cm, 1.5, 1e-12);
+    ck_assert_double_eq_tol(tp.knee_cm, 37.0, 1e-12);
+    ck_assert_double_eq_tol(tp.length_cm, 36.5, 1e-12);
+    ck_assert_double_eq_tol(tp.shift_cm, 1.0, 1e-12);
+    /* Two full sweeps are too few to overrule the turning points. */
+    ck_assert_int_eq(rm_turns_measure(sw, 2, scratch, &tp), 1);
+    ck_assert_double_eq_tol(tp.ankle_cm, 1.0, 1e-12);
+    ck_assert_double_eq_tol(tp.length_cm, 37.5, 1e-12);
+    /* One turn at the ankle is no measure. */
+    sw[0].end[0] = RM_END_NONE;
+    sw[1].end[0] = RM_END_NONE;
+    ck_assert_int_eq(rm_turns_measure(sw, 3, scratch, &tp), 0);
+}
+END_TEST
+
+START_TEST(test_slipped_sweep_is_stretched_and_offset_one_moved)
+{
+    rm_turns tp = { .ankle_cm = 0.5, .knee_cm = 37.5 };
+    rm_calf_pos m;
+    /* 0.2 -> 39.0 over 38.8 encoder cm (a 5 % slip): scaled 37 / 38.8. */
+    rm_sweep w = sweep_of(0.2, 39.0, 0.0, 38.8, RM_END_ANKLE, RM_END_KNEE);
+    ck_assert_int_eq(rm_sweep_target(&w, &tp, 1, &m), 1);
+    ck_assert_double_eq_tol(m.scale, 37.0 / 38.8, 1e-12);
+    ck_assert_double_eq_tol(rm_calf_x(&m, 1, 0.0), 0.5, 1e-12);
+    ck_assert_double_eq_tol(rm_calf_x(&m, 1, 38.8), 37.5, 1e-12);
+    /* -0.6 -> 36.6: the span agrees, both ends miss by ~1: moved +1.0. */
+    w = sweep_of(-0.6, 36.6, 0.0, 37.2, RM_END_ANKLE, RM_END_KNEE);
+    ck_assert_int_eq(rm_sweep_target(&w, &tp, 1, &m), 1);
+    ck_assert_double_eq_tol(m.scale, 1.0, 1e-12);
+    ck_assert_double_eq_tol(rm_calf_x(&m, 1, 0.0), 0.4, 1e-12);
+    /* Within 0.5 cm at both ends: kept. */
+    w = sweep_of(0.3, 37.2, 0.0, 36.9, RM_END_ANKLE, RM_END_KNEE);
+    ck_assert_int_eq(rm_sweep_target(&w, &tp, 1, &m), 0);
+    /* Turned at the knee only (1.5 cm short of it): its end goes onto
+     * the knee's turning point, the encoder's scale kept. */
+    w = sweep_of(30.0, 36.0, 10.0, 16.0, RM_END_NONE, RM_END_KNEE);
+    ck_assert_int_eq(rm_sweep_target(&w, &tp, 1, &m), 1);
+    ck_assert_double_eq_tol(rm_calf_x(&m, 1, 16.0), 37.5, 1e-12);
+    ck_assert_double_eq_tol(m.scale, 1.0, 1e-12);
+    /* No turn at all: nothing to go by. */
+    w = sweep_of(10.0, 20.0, 0.0, 10.0, RM_END_NONE, RM_END_NONE);
+    ck_assert_int_eq(rm_sweep_target(&w, &tp, 1, &m), 0);
+}
+END_TEST
+
+START_TEST(test_sweep_without_turn_moves_with_its_refitted_neighbour)
+{
+    /* One stretch: up 18 cm from mid-calf, then down after a turn at the
+     * knee that was moved +5 cm; the up sweep follows by +5. */
+    rm_pass_rec p[2] = { pass_rec(0, 0, 18, 0, 5, 0, 0, 10.0, 0),
+                         pass_rec(0, 18, 0, 6, 12, 0, 0, 10.0, 0) };
+    rm_align al = { .found = 1, .dir = 1, .length_cm = 36 };
+    rm_layout lay = { NULL, 1, p, 2, &al };
+    rm_sweep sw[2];
+    ck_assert_uint_eq(rm_sweeps_build(p, 2, sw), 2);
+    rm_sweeps_place(&lay, sw, 2);
+    p[1].map.a_cm += 5.0;
+    sw[1].fix = RM_SWEEP_REFIT;
+    rm_sweeps_carry(&lay, sw, 2);
+    ck_assert_int_eq(sw[0].fix, RM_SWEEP_CARRIED);
+    ck_assert_double_eq_tol(p[0].map.a_cm, 15.0, 1e-12);
+    /* A sweep of another stretch would not have moved. */
+    p[0].stretch = 1;
+    p[0].map.a_cm = 10.0;
+    sw[0].fix = RM_SWEEP_KEPT;
+    rm_sweeps_carry(&lay, sw, 2);
+    ck_assert_int_eq(sw[0].fix, RM_SWEEP_KEPT);
+    ck_assert_double_eq_tol(p[0].map.a_cm, 10.0, 1e-12);
+}
+END_TEST
+
+/* ---- coverage.c ---- */
+
+START_TEST(test_coverage_is_the_share_of_the_calf_passes_crossed)
+{
+    rm_pass p[3];
+    memset(p, 0, sizeof p);
+    p[0] = (rm_pass){ .from_cm = 27.0, .to_cm = 9.0, .line = RM_LINE_MEDIAL };
+    p[1] = (rm_pass){ .from_cm = 0.0, .to_cm = 36.0,
+                      .line = RM_LINE_UNKNOWN };
+    p[2] = (rm_pass){ .from_cm = NAN, .to_cm = 36.0,
+                      .line = RM_LINE_LATERAL };
+    double cov[4] = { -1, -1, -1, -1 };
+    rm_line_coverage(p, 3, 36.0, cov);
+    /* Bin centres 0.25 .. 0.75 of the calf, both included: 26 of 50. */
+    ck_assert_double_eq_tol(cov[RM_LINE_MEDIAL], 0.52, 1e-12);
+    ck_assert_double_eq(cov[RM_LINE_MIDDLE], 0.0);
+    ck_assert_double_eq(cov[RM_LINE_LATERAL], 0.0);
+    ck_assert_double_eq(cov[0], -1); /* untouched */
+}
+END_TEST
+
+START_TEST(test_calf_map_puts_pressure_on_the_stretch_line)
+{
+    /* 18 cm of a 36 cm calf rolled on the lateral line at 100 kPa. */
+    static prof pf;
+    rm_stretch st = stretch_of(&pf, 36, 0.0, 0.0);
+    rm_align al = { .found = 1, .dir = 1, .length_cm = 36 };
+    rm_pass_rec p = pass_rec(0, 0, 18, 0, 5, 0.3, 100, 0, 0);
+    rm_layout lay = { &st, 1, &p, 1, &al };
+    float map[3 * RM_MAP_BINS], cnt[3 * RM_MAP_BINS];
+    rm_calf_map_build(&lay, &RULE, map, cnt);
+    const float *lat = map + (RM_LINE_LATERAL - 1) * RM_MAP_BINS;
+    ck_assert_float_eq_tol(lat[0], 100.0f, 1e-4f);
+    ck_assert_float_eq_tol(lat[24], 100.0f, 1e-4f);
+    ck_assert(isnan(lat[25]));
+    ck_assert(isnan(map[(RM_LINE_MEDIAL - 1) * RM_MAP_BINS]));
+}
+END_TEST
+
+Suite *finish_suite(void)
+{
+    Suite *s = suite_create("finish");
+    TCase *tc = tcase_create("lines");
+    tcase_add_test(tc, test_short_pass_borrows_the_lean_of_its_stretch);
+    tcase_add_test(tc, test_hold_takes_the_line_of_enough_rolling_else_its_own);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("placement");
+    tcase_add_test(tc, test_place_uses_the_pass_under_way_then_its_neighbours);
+    tcase_add_test(tc, test_anchor_extent_becomes_the_calf_from_the_ankle);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("slip");
+    tcase_add_test(tc, test_sweeps_are_runs_of_one_stretch_and_direction);
+    tcase_add_test(tc,
+                   test_sweep_ends_near_a_calf_end_and_at_reversals_are_turns);
+    tcase_add_test(tc, test_turning_points_and_full_sweeps_measure_the_calf);
+    tcase_add_test(tc, test_slipped_sweep_is_stretched_and_offset_one_moved);
+    tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("coverage");
+    tcase_add_test(tc, test_coverage_is_the_share_of_the_calf_passes_crossed);
+    tcase_add_test(tc, test_calf_map_puts_pressure_on_the_stretch_line);
+    suite_add_tcase(s, tc);
+    return s;
+}
