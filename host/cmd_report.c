@@ -14,6 +14,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: rollmap report FILE.wav [-f FORMAT] [-o OUT] [--force]\n"
+            "                      [--leg left|right]\n"
             "\n"
             "Analyse a recorded session and write a report.\n"
             "\n"
@@ -27,6 +28,8 @@ static void usage(FILE *f)
             "                       ('-' is standard output)\n"
             "      --force          replace OUT if it exists (default:\n"
             "                       refuse)\n"
+            "      --leg left|right the calf the session(s) are of, when\n"
+            "                       the file says otherwise or nothing\n"
             "  -h, --help           show this help and exit\n"
             "\n"
             "Example: rollmap report calf.wav -f html -o calf.html\n"
@@ -71,7 +74,10 @@ int cmd_report(int argc, char **argv)
     if (rc)
         return rc;
     rm_error err = { RM_OK, "" };
-    rm_status st = rm_report_file(path, fmt, NULL, out.f, &err);
+    rm_engine_config cfg; /* --leg */
+    rm_engine_config_default(&cfg);
+    cfg.leg = opt.leg;
+    rm_status st = rm_report_file(path, fmt, &cfg, out.f, &err);
     if (st != RM_OK) {
         report_output_abort(&out);
         report_failure(cmd, path, &err, st);

@@ -14,6 +14,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: rollmap trend FILE.wav... [-f FORMAT] [-o OUT] [--force]\n"
+            "                     [--leg left|right]\n"
             "\n"
             "Compare sessions: each pressure peak (candidate tender spot)\n"
             "is matched across sessions on the same line within %.1f cm,\n"
@@ -24,6 +25,8 @@ static void usage(FILE *f)
             "  -o, --output OUT     write to OUT instead of standard output\n"
             "      --force          replace OUT if it exists (default:\n"
             "                       refuse)\n"
+            "      --leg left|right the calf the session(s) are of, when\n"
+            "                       the file says otherwise or nothing\n"
             "  -h, --help           show this help and exit\n"
             "\n"
             "Example: rollmap trend week1.wav week2.wav week3.wav\n"
@@ -53,9 +56,12 @@ int cmd_trend(int argc, char **argv)
         cli_error(cmd, "%s", err.msg);
         return EXIT_RUNTIME;
     }
+    rm_engine_config cfg; /* --leg */
+    rm_engine_config_default(&cfg);
+    cfg.leg = opt.leg;
     for (int i = optind; i < argc; i++) {
         const char *path = argv[i];
-        rm_status st = rm_trend_add_file(trend, path, NULL, &err);
+        rm_status st = rm_trend_add_file(trend, path, &cfg, &err);
         if (st != RM_OK) {
             size_t len = strlen(path);
             if (strncmp(err.msg, path, len) == 0 && err.msg[len] == ':')

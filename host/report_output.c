@@ -135,12 +135,13 @@ int report_options_parse(int argc, char **argv, const char *cmd,
         { "format", required_argument, NULL, 'f' },
         { "output", required_argument, NULL, 'o' },
         { "force", no_argument, NULL, 'F' },
+        { "leg", required_argument, NULL, 'L' }, /* issue 15: --leg */
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     int c;
 
-    *o = (struct report_options){ RM_REPORT_TEXT, NULL, 0 };
+    *o = (struct report_options){ RM_REPORT_TEXT, NULL, 0, RM_LEG_UNKNOWN };
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
@@ -156,6 +157,11 @@ int report_options_parse(int argc, char **argv, const char *cmd,
             break;
         case 'F':
             o->force = 1;
+            break;
+        case 'L':
+            if (rm_leg_parse(optarg, &o->leg) != RM_OK)
+                return cli_usage_error(cmd, "--leg: '%s' is not left or "
+                                       "right", optarg);
             break;
         case 'h':
             usage(stdout);

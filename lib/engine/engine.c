@@ -61,7 +61,7 @@ static int config_ok(const rm_engine_config *c)
            c->pass_min_cm > 0 && isfinite(c->peak_min_rise) &&
            c->peak_min_rise >= 0 && isfinite(c->peak_min_passes) &&
            isfinite(c->end_margin_cm) && c->end_margin_cm >= 0 &&
-           c->end_margin_cm < 10;
+           c->end_margin_cm < 10 && (unsigned)c->leg <= RM_LEG_RIGHT;
 }
 
 rm_status rm_engine_new(const rm_session_meta *meta,
@@ -88,6 +88,8 @@ rm_status rm_engine_new(const rm_session_meta *meta,
     if (!e)
         return rm_error_set(err, RM_ERR_NOMEM, "engine: out of memory");
     e->meta = *meta;
+    if (cfg->leg != RM_LEG_UNKNOWN) /* --leg: the file's leg was wrong */
+        e->meta.leg = cfg->leg;
     e->cfg = *cfg;
     if (cb)
         e->cb = *cb;
@@ -105,7 +107,7 @@ rm_status rm_engine_new(const rm_session_meta *meta,
 #if RM_ENGINE_AVX2
     e->avx2 = __builtin_cpu_supports("avx2") != 0;
 #endif
-    if (rm_holds_init(&e->holds_tr, cfg, cfg->line_skew, meta->leg) != RM_OK) {
+    if (rm_holds_init(&e->holds_tr, cfg, cfg->line_skew, e->meta.leg) != RM_OK) {
         rm_free(e);
         return rm_error_set(err, RM_ERR_NOMEM, "engine: out of memory");
     }
