@@ -266,6 +266,7 @@ RM_API rm_status rm_session_open(const char *path, rm_session **out,
  * The file is validated first (rm_session_open()).
  * @param path  an existing session file (not a symbolic link).
  * @param meta  the new metadata; written as format 1.1.
+ * @param err   optional, filled on failure (names the file).
  * @return RM_ERR_FORMAT / RM_ERR_UNSUPPORTED for a file that is not a
  *         valid session, RM_ERR_ARG if @p meta's descriptor differs from
  *         the file's, RM_ERR_IO for file system failures (the file is
