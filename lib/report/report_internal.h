@@ -52,6 +52,22 @@ void rm_fmt_clock(char *buf, size_t cap, double t_s);
 const char *rm_zone_label(rm_zone z);
 const char *rm_guidance_level_name(rm_guidance_level level);
 
+/* Human words for enums in the text, HTML and SVG reports (text.c):
+ * "pin and stretch", "inner (medial)", "shorter than advised", ... */
+const char *rm_words_technique(rm_technique t);
+const char *rm_words_line(rm_line line);
+const char *rm_words_line_short(rm_line line);
+const char *rm_words_leg(rm_leg leg);
+const char *rm_words_zone(rm_zone z);
+const char *rm_words_band(double duration_s);
+const char *rm_words_level(rm_guidance_level level);
+
+/* The map for the HTML page: @p compact draws a 400-unit-wide picture
+ * whose text stays legible on a phone (svg.c). */
+rm_status rm_report_svg_layout(const rm_summary *s,
+                               const rm_session_meta *meta, int compact,
+                               FILE *out);
+
 /* The engine's own "stop and see a professional" entry (code "safety"),
  * or NULL. Human-readable reports show it once, set apart at the end of
  * the guidance, and fall back to RM_REPORT_SAFETY_TEXT without it. */

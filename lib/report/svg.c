@@ -1,24 +1,46 @@
 /*
  * SVG calf map: ankle -> knee along x, the medial / middle / lateral
  * lines as three bands along y, colour for the peak-cell pressure the
- * engine mapped (rm_summary.map_kpa), holds and peaks marked and labelled,
- * a colour scale and axes in cm and % of ankle -> knee. Self-contained,
- * valid XML; every string is escaped. Also inlined by html.c.
+ * engine mapped (rm_summary.map_kpa), the anatomical zones outlined,
+ * holds and peaks marked and labelled, a colour scale and axes in cm and
+ * % of ankle -> knee. Self-contained, valid XML; every string is escaped.
+ * Two layouts: wide (800 units: the .svg report, desktop and print) and
+ * compact (400 units, inlined by html.c for phones, so that 11-unit text
+ * is still about 11 px on a 390 px screen).
  */
 #include <math.h>
 #include <string.h>
 
 #include "report_internal.h"
 
-/* Geometry in SVG user units (the picture is 800 x 400). */
-#define VIEW_W 800.0
-#define VIEW_H 400.0
-#define PLOT_X0 110.0    /* ankle */
-#define PLOT_X1 770.0    /* knee */
-#define BAND_Y0 56.0
-#define BAND_H 64.0
-#define AXIS_Y (BAND_Y0 + 3.0 * BAND_H)
-#define LEGEND_Y 330.0
+/* Geometry in SVG user units, per layout. */
+struct geo {
+    int compact;
+    double w, h;            /* the picture */
+    double x0, x1;          /* ankle, knee */
+    double band_y0, band_h; /* top of the medial band; band height */
+    double axis_y, legend_y;
+};
+
+static const struct geo WIDE = {
+    0, 800.0, 420.0, 130.0, 770.0, 76.0, 64.0, 76.0 + 3 * 64.0, 350.0,
+};
+static const struct geo COMPACT = {
+    1, 400.0, 440.0, 60.0, 388.0, 76.0, 56.0, 76.0 + 3 * 56.0, 336.0,
+};
+
+/*
+ * Zone boundaries along the calf, as the engine assigns peaks to zones
+ * (rm_zone_at(), lib/engine/peaks.c: anatomy from the brief): the
+ * Achilles below 12 % of ankle -> knee, below the knee above 92 %, the
+ * gastrocnemius heads above 52 % on the medial and middle lines and
+ * above 60 % on the lateral, the soleus between. tests/html checks that
+ * every peak marker lies inside the zone drawn for its zone.
+ */
+#define ZONE_ACHILLES_END 0.12
+#define ZONE_KNEE_START 0.92
+#define ZONE_GASTROC_MEDIAL 0.52
+#define ZONE_GASTROC_LATERAL 0.60
 
 /* Print " name=\"v\"" with one decimal and a '.' whatever the locale. */
 static void attr(FILE *f, const char *name, double v)
@@ -28,15 +50,15 @@ static void attr(FILE *f, const char *name, double v)
     fprintf(f, " %s=\"%s\"", name, buf);
 }
 
-static double x_of(double frac)
+static double x_of(const struct geo *g, double frac)
 {
-    return PLOT_X0 + frac * (PLOT_X1 - PLOT_X0);
+    return g->x0 + frac * (g->x1 - g->x0);
 }
 
 /* Top of the band for a line: medial at the top, lateral at the bottom. */
-static double band_top(rm_line line)
+static double band_top(const struct geo *g, rm_line line)
 {
-    return BAND_Y0 + (double)((int)line - 1) * BAND_H;
+    return g->band_y0 + (double)((int)line - 1) * g->band_h;
 }
 
 /*
@@ -87,24 +109,26 @@ static void text_at(FILE *f, double x, double y, const char *anchor,
     fputs("</text>\n", f);
 }
 
-static void draw_map(FILE *f, const rm_summary *s, double max_kpa)
+static void draw_map(FILE *f, const struct geo *g, const rm_summary *s,
+                     double max_kpa)
 {
     int have_map = s->map_kpa && s->map_bins > 0;
     for (int l = RM_LINE_MEDIAL; l <= RM_LINE_LATERAL; l++) {
-        double top = band_top((rm_line)l);
-        text_at(f, PLOT_X0 - 10.0, top + BAND_H / 2.0 + 5.0, "end", "band",
-                rm_line_name((rm_line)l));
+        double top = band_top(g, (rm_line)l);
+        text_at(f, g->x0 - 6.0, top + g->band_h / 2.0 + 5.0, "end", "band",
+                g->compact ? rm_words_line_short((rm_line)l)
+                           : rm_words_line((rm_line)l));
         if (!have_map) {
             fputs("<rect class=\"unrolled\"", f);
-            attr(f, "x", PLOT_X0);
+            attr(f, "x", g->x0);
             attr(f, "y", top);
-            attr(f, "width", PLOT_X1 - PLOT_X0);
-            attr(f, "height", BAND_H);
+            attr(f, "width", g->x1 - g->x0);
+            attr(f, "height", g->band_h);
             fputs(" fill=\"#eeeeee\"/>\n", f);
             continue;
         }
         const float *row = s->map_kpa + (size_t)(l - 1) * s->map_bins;
-        double w = (PLOT_X1 - PLOT_X0) / (double)s->map_bins;
+        double w = (g->x1 - g->x0) / (double)s->map_bins;
         fprintf(f, "<g class=\"map-row\" data-line=\"%s\">\n",
                 rm_line_name((rm_line)l));
         for (size_t i = 0; i < s->map_bins; i++) {
@@ -114,11 +138,11 @@ static void draw_map(FILE *f, const rm_summary *s, double max_kpa)
             else
                 snprintf(fill, sizeof fill, "#eeeeee");
             fputs("<rect", f);
-            attr(f, "x", PLOT_X0 + (double)i * w);
+            attr(f, "x", g->x0 + (double)i * w);
             attr(f, "y", top);
             /* A hair wider than the bin hides anti-aliasing seams. */
             attr(f, "width", w + 0.3);
-            attr(f, "height", BAND_H);
+            attr(f, "height", g->band_h);
             fprintf(f, " fill=\"%s\"/>\n", fill);
         }
         fputs("</g>\n", f);
@@ -127,74 +151,126 @@ static void draw_map(FILE *f, const rm_summary *s, double max_kpa)
     for (int l = RM_LINE_MEDIAL; l <= RM_LINE_LATERAL; l++) {
         fputs("<rect fill=\"none\" stroke=\"#888888\" stroke-width=\"0.8\"",
               f);
-        attr(f, "x", PLOT_X0);
-        attr(f, "y", band_top((rm_line)l));
-        attr(f, "width", PLOT_X1 - PLOT_X0);
-        attr(f, "height", BAND_H);
+        attr(f, "x", g->x0);
+        attr(f, "y", band_top(g, (rm_line)l));
+        attr(f, "width", g->x1 - g->x0);
+        attr(f, "height", g->band_h);
         fputs("/>\n", f);
     }
     if (!have_map)
-        text_at(f, (PLOT_X0 + PLOT_X1) / 2.0, BAND_Y0 + 1.5 * BAND_H + 5.0,
-                "middle", "note",
-                "no pressure map in this summary: holds and peaks only");
+        text_at(f, (g->x0 + g->x1) / 2.0, g->band_y0 + 1.5 * g->band_h + 5.0,
+                "middle", "note", g->compact ? "no pressure map"
+                : "no pressure map in this summary: holds and peaks only");
 }
 
-static void draw_axis(FILE *f, const rm_summary *s)
+/* One zone of one band: an outlined region the markers can be checked
+ * against (data-zone), dashed where it meets the next. */
+static void zone_rect(FILE *f, const struct geo *g, rm_line line, double a,
+                      double b, rm_zone z)
+{
+    fprintf(f, "<rect class=\"zone\" data-zone=\"%s\" data-line=\"%s\" "
+               "fill=\"none\" stroke=\"#333333\" stroke-width=\"1\" "
+               "stroke-dasharray=\"4 3\"", rm_zone_name(z),
+            rm_line_name(line));
+    attr(f, "x", x_of(g, a));
+    attr(f, "y", band_top(g, line));
+    attr(f, "width", x_of(g, b) - x_of(g, a));
+    attr(f, "height", g->band_h);
+    fputs("/>\n", f);
+}
+
+static void draw_zones(FILE *f, const struct geo *g, const rm_summary *s)
+{
+    if (!s->calf_found)
+        return; /* positions along the calf unknown: no zones either */
+    fputs("<g class=\"zones\">\n", f);
+    for (int l = RM_LINE_MEDIAL; l <= RM_LINE_LATERAL; l++) {
+        double gastroc = l == RM_LINE_LATERAL ? ZONE_GASTROC_LATERAL
+                                              : ZONE_GASTROC_MEDIAL;
+        rm_zone head = l == RM_LINE_LATERAL ? RM_ZONE_GASTROC_LATERAL
+                                            : RM_ZONE_GASTROC_MEDIAL;
+        zone_rect(f, g, (rm_line)l, 0.0, ZONE_ACHILLES_END, RM_ZONE_ACHILLES);
+        zone_rect(f, g, (rm_line)l, ZONE_ACHILLES_END, gastroc,
+                  RM_ZONE_SOLEUS);
+        zone_rect(f, g, (rm_line)l, gastroc, ZONE_KNEE_START, head);
+        zone_rect(f, g, (rm_line)l, ZONE_KNEE_START, 1.0,
+                  RM_ZONE_BELOW_KNEE);
+    }
+    /* Names above the top band, at the medial line's boundaries. */
+    double y = g->band_y0 - 6.0;
+    text_at(f, g->x0, y, "start", "zone-name", "Achilles");
+    text_at(f, x_of(g, (ZONE_ACHILLES_END + ZONE_GASTROC_MEDIAL) / 2.0), y,
+            "middle", "zone-name", "soleus");
+    text_at(f, x_of(g, (ZONE_GASTROC_MEDIAL + ZONE_KNEE_START) / 2.0), y,
+            "middle", "zone-name",
+            g->compact ? "calf muscle heads" : "gastrocnemius heads");
+    text_at(f, g->x1, y, "end", "zone-name", g->compact ? "knee"
+                                                        : "below knee");
+    fputs("</g>\n", f);
+}
+
+static void draw_axis(FILE *f, const struct geo *g, const rm_summary *s)
 {
     char label[32];
     fputs("<g class=\"axis\">\n<line stroke=\"#333333\"", f);
-    attr(f, "x1", PLOT_X0);
-    attr(f, "y1", AXIS_Y);
-    attr(f, "x2", PLOT_X1);
-    attr(f, "y2", AXIS_Y);
+    attr(f, "x1", g->x0);
+    attr(f, "y1", g->axis_y);
+    attr(f, "x2", g->x1);
+    attr(f, "y2", g->axis_y);
     fputs("/>\n", f);
     for (int pct = 0; pct <= 100; pct += 25) {
-        double x = x_of(pct / 100.0);
+        double x = x_of(g, pct / 100.0);
         fputs("<line stroke=\"#333333\"", f);
         attr(f, "x1", x);
-        attr(f, "y1", AXIS_Y);
+        attr(f, "y1", g->axis_y);
         attr(f, "x2", x);
-        attr(f, "y2", AXIS_Y + 6.0);
+        attr(f, "y2", g->axis_y + 6.0);
         fputs("/>\n", f);
         snprintf(label, sizeof label, "%d%%", pct);
-        text_at(f, x, AXIS_Y + 18.0, "middle", "tick", label);
+        text_at(f, x, g->axis_y + 18.0,
+                pct == 0 ? "start" : pct == 100 ? "end" : "middle", "tick",
+                label);
     }
     int have_cm = s->calf_found && isfinite(s->calf_length_cm) &&
                   s->calf_length_cm > 1.0 && s->calf_length_cm < 200.0;
     if (have_cm) {
         /* cm ticks every 5 cm from the ankle, below the % ticks. */
         for (int cm = 0; cm <= (int)s->calf_length_cm; cm += 5) {
-            double x = x_of(cm / s->calf_length_cm);
+            double x = x_of(g, cm / s->calf_length_cm);
             snprintf(label, sizeof label, "%d", cm);
-            text_at(f, x, AXIS_Y + 34.0, "middle", "tick cm", label);
+            text_at(f, x, g->axis_y + 34.0, "middle", "tick cm", label);
         }
-        text_at(f, PLOT_X0 - 10.0, AXIS_Y + 34.0, "end", "tick", "cm");
+        text_at(f, g->x0 - 10.0, g->axis_y + 34.0, "end", "tick", "cm");
     } else {
-        text_at(f, (PLOT_X0 + PLOT_X1) / 2.0, AXIS_Y + 34.0, "middle",
-                "note", "calf ends not found: positions along the calf "
-                        "are unknown");
+        text_at(f, (g->x0 + g->x1) / 2.0, g->axis_y + 34.0, "middle",
+                "note", g->compact ? "calf ends not found"
+                : "calf ends not found: positions along the calf are "
+                  "unknown");
     }
-    text_at(f, PLOT_X0, AXIS_Y + 52.0, "start", "axis-title", "ankle");
-    text_at(f, PLOT_X1, AXIS_Y + 52.0, "end", "axis-title", "knee");
-    text_at(f, PLOT_X0 - 10.0, AXIS_Y + 18.0, "end", "tick", "ankle\xe2\x86\x92knee");
+    text_at(f, g->x0, g->axis_y + 52.0, "start", "axis-title", "ankle");
+    text_at(f, g->x1, g->axis_y + 52.0, "end", "axis-title", "knee");
+    if (!g->compact)
+        text_at(f, g->x0 - 10.0, g->axis_y + 18.0, "end", "tick",
+                "ankle\xe2\x86\x92knee");
     fputs("</g>\n", f);
 }
 
-static void draw_holds(FILE *f, const rm_summary *s)
+static void draw_holds(FILE *f, const struct geo *g, const rm_summary *s)
 {
     fputs("<g class=\"holds\">\n", f);
     for (size_t i = 0; s->holds && i < s->n_holds; i++) {
         const rm_hold *h = &s->holds[i];
         if (!frac_ok(h->position_frac) || !line_ok(h->line))
             continue;
-        double x = x_of(h->position_frac);
-        double y = band_top(h->line) + BAND_H * 0.55;
+        double x = x_of(g, h->position_frac);
+        double y = band_top(g, h->line) + g->band_h * 0.55;
         char label[64], dur[32];
         rm_fmt_fixed(dur, sizeof dur, h->duration_s, 0, "?");
         snprintf(label, sizeof label, "H%zu %ss", i + 1, dur);
         fprintf(f, "<g class=\"hold\" id=\"hold-%zu\">", i + 1);
-        fprintf(f, "<title>hold %zu: %s s, %s, %s</title>", i + 1, dur,
-                rm_line_name(h->line), rm_technique_name(h->technique));
+        fprintf(f, "<title>hold %zu: %s s, %s line, %s</title>", i + 1, dur,
+                rm_words_line_short(h->line),
+                rm_words_technique(h->technique));
         fputs("<circle r=\"7\" fill=\"#ffffff\" fill-opacity=\"0.6\" "
               "stroke=\"#1b4f9c\" stroke-width=\"2.5\"", f);
         attr(f, "cx", x);
@@ -206,17 +282,18 @@ static void draw_holds(FILE *f, const rm_summary *s)
     fputs("</g>\n", f);
 }
 
-static void draw_peaks(FILE *f, const rm_summary *s)
+static void draw_peaks(FILE *f, const struct geo *g, const rm_summary *s)
 {
     fputs("<g class=\"peaks\">\n", f);
     for (size_t i = 0; s->peaks && i < s->n_peaks; i++) {
         const rm_peak *p = &s->peaks[i];
         if (!frac_ok(p->position_frac) || !line_ok(p->line))
             continue;
-        double x = x_of(p->position_frac);
-        double y = band_top(p->line) + BAND_H * 0.22;
-        char label[32], kpa[32], pts[192], a[3][2][24];
+        double x = x_of(g, p->position_frac);
+        double y = band_top(g, p->line) + g->band_h * 0.22;
+        char label[32], kpa[32], pts[192], a[3][2][24], score[16];
         rm_fmt_fixed(kpa, sizeof kpa, p->pressure_kpa, 0, "?");
+        rm_fmt_fixed(score, sizeof score, p->score, 2, "?");
         snprintf(label, sizeof label, "P%zu", i + 1);
         /* Triangle pointing down at the spot, 8 units high. */
         double v[3][2] = { { x - 6, y - 6 }, { x + 6, y - 6 }, { x, y + 4 } };
@@ -225,30 +302,57 @@ static void draw_peaks(FILE *f, const rm_summary *s)
                 rm_fmt_fixed(a[k][c], sizeof a[k][c], v[k][c], 1, "0");
         snprintf(pts, sizeof pts, "%s,%s %s,%s %s,%s", a[0][0], a[0][1],
                  a[1][0], a[1][1], a[2][0], a[2][1]);
-        fprintf(f, "<g class=\"peak\" id=\"peak-%zu\">", i + 1);
-        fprintf(f, "<title>peak %zu: %s kPa, %s, %s</title>", i + 1, kpa,
-                rm_line_name(p->line), rm_zone_name(p->zone));
-        fprintf(f, "<polygon points=\"%s\" fill=\"#ffffff\" "
-                   "stroke=\"#000000\" stroke-width=\"1.5\"/>", pts);
+        fprintf(f, "<g class=\"peak\" id=\"peak-%zu\" data-zone=\"%s\" "
+                   "data-line=\"%s\"", i + 1, rm_zone_name(p->zone),
+                rm_line_name(p->line));
+        attr(f, "data-x", x);
+        fputs(">", f);
+        fprintf(f, "<title>peak %zu: %s kPa, %s line, %s, score %s</title>",
+                i + 1, kpa, rm_words_line_short(p->line),
+                rm_words_zone(p->zone), score);
+        /* The fill darkens with the score: a pale marker is a weak
+         * candidate, a black one recurred strongly. */
+        char fill[16];
+        double sc = isfinite(p->score) ? p->score : 0.0;
+        int grey = (int)lround(255.0 * (1.0 - (sc < 0 ? 0 : sc > 1 ? 1 : sc)));
+        snprintf(fill, sizeof fill, "#%02x%02x%02x", grey, grey, grey);
+        fprintf(f, "<polygon points=\"%s\" fill=\"%s\" "
+                   "stroke=\"#000000\" stroke-width=\"1.5\"/>", pts, fill);
         text_at(f, x + 9.0, y - 2.0, "start", "peak-label", label);
         fputs("</g>\n", f);
     }
     fputs("</g>\n", f);
 }
 
-static void draw_legend(FILE *f, double max_kpa)
+static void key_triangle(FILE *f, double kx, double ky, const char *fill)
 {
-    const double x0 = PLOT_X0, w = 260.0, y = LEGEND_Y, h = 12.0;
+    char pts[192], a[6][24];
+    double v[6] = { kx - 6, ky - 5, kx + 6, ky - 5, kx, ky + 5 };
+    for (int k = 0; k < 6; k++)
+        rm_fmt_fixed(a[k], sizeof a[k], v[k], 1, "0");
+    snprintf(pts, sizeof pts, "%s,%s %s,%s %s,%s", a[0], a[1], a[2], a[3],
+             a[4], a[5]);
+    fprintf(f, "<polygon points=\"%s\" fill=\"%s\" stroke=\"#000000\" "
+               "stroke-width=\"1.5\"/>\n", pts, fill);
+}
+
+static void draw_legend(FILE *f, const struct geo *g, double max_kpa)
+{
+    const double x0 = g->compact ? 12.0 : g->x0, w = g->compact ? 220.0
+                                                                : 260.0;
+    const double y = g->legend_y, h = 12.0;
     char label[48], c[16];
-    fputs("<g class=\"legend\">\n<defs><linearGradient id=\"rm-scale\" "
-          "x1=\"0\" x2=\"1\" y1=\"0\" y2=\"0\">", f);
+    /* Ids differ per layout: the HTML page holds both pictures. */
+    const char *id = g->compact ? "rm-scale-compact" : "rm-scale";
+    fprintf(f, "<g class=\"legend\">\n<defs><linearGradient id=\"%s\" "
+               "x1=\"0\" x2=\"1\" y1=\"0\" y2=\"0\">", id);
     for (int i = 0; i <= 8; i++) {
         colour(c, sizeof c, i / 8.0);
         fprintf(f, "<stop offset=\"%d%%\" stop-color=\"%s\"/>",
                 i * 100 / 8, c);
     }
-    fputs("</linearGradient></defs>\n<rect fill=\"url(#rm-scale)\" "
-          "stroke=\"#888888\"", f);
+    fprintf(f, "</linearGradient></defs>\n<rect fill=\"url(#%s)\" "
+               "stroke=\"#888888\"", id);
     attr(f, "x", x0);
     attr(f, "y", y);
     attr(f, "width", w);
@@ -256,69 +360,99 @@ static void draw_legend(FILE *f, double max_kpa)
     fputs("/>\n", f);
     for (int i = 0; i <= 4; i++) {
         rm_fmt_fixed(label, sizeof label, max_kpa * i / 4.0, 0, "0");
-        text_at(f, x0 + w * i / 4.0, y + h + 14.0, "middle", "tick", label);
+        text_at(f, x0 + w * i / 4.0, y + h + 14.0,
+                i == 0 ? "start" : i == 4 ? "end" : "middle", "tick", label);
     }
     text_at(f, x0, y - 6.0, "start", "tick",
             "peak-cell pressure, kPa (grey: not rolled)");
-    /* Symbol key. */
-    double kx = x0 + w + 60.0;
+    /* Symbol key: right of the scale, or under it when compact. */
+    double kx = g->compact ? x0 + 6.0 : x0 + w + 60.0;
+    double ky = g->compact ? y + h + 40.0 : y + 2.0;
     fputs("<circle r=\"6\" fill=\"#ffffff\" stroke=\"#1b4f9c\" "
           "stroke-width=\"2.5\"", f);
     attr(f, "cx", kx);
-    attr(f, "cy", y + 2.0);
+    attr(f, "cy", ky);
     fputs("/>\n", f);
-    text_at(f, kx + 12.0, y + 7.0, "start", "tick",
+    text_at(f, kx + 12.0, ky + 5.0, "start", "tick",
             "H: hold (label: seconds)");
-    char pts[192], a[6][24];
-    double v[6] = { kx - 6, y + 20, kx + 6, y + 20, kx, y + 30 };
-    for (int k = 0; k < 6; k++)
-        rm_fmt_fixed(a[k], sizeof a[k], v[k], 1, "0");
-    snprintf(pts, sizeof pts, "%s,%s %s,%s %s,%s", a[0], a[1], a[2], a[3],
-             a[4], a[5]);
-    fprintf(f, "<polygon points=\"%s\" fill=\"#ffffff\" stroke=\"#000000\" "
-               "stroke-width=\"1.5\"/>\n", pts);
-    text_at(f, kx + 12.0, y + 29.0, "start", "tick",
-            "P: pressure peak (candidate tender spot)");
+    key_triangle(f, kx, ky + 22.0, "#000000");
+    text_at(f, kx + 12.0, ky + 27.0, "start", "tick",
+            "P: pressure peak (candidate tender spot);");
+    text_at(f, kx + 12.0, ky + (g->compact ? 44.0 : 42.0), "start", "tick",
+            "darker = recurred more strongly (score)");
     fputs("</g>\n", f);
 }
 
-rm_status rm_report_svg(const rm_summary *s, const rm_session_meta *meta,
-                        int standalone, FILE *out)
+static rm_status draw(const rm_summary *s, const rm_session_meta *meta,
+                      int standalone, const struct geo *g, FILE *out)
 {
     double max_kpa = rm_report_scale_max_kpa(s);
     char utc[32], title[160];
     rm_fmt_utc(utc, sizeof utc, meta ? meta->start_unix_us : 0);
     if (utc[0])
         utc[10] = '\0';             /* the date is enough in a title */
-    snprintf(title, sizeof title, "Calf pressure map: %s leg%s%s",
-             rm_leg_name(s->leg), utc[0] ? ", " : "", utc);
+    if (s->leg == RM_LEG_UNKNOWN)
+        snprintf(title, sizeof title, "Calf pressure map (leg not "
+                 "recorded)%s%s", utc[0] ? ", " : "", utc);
+    else
+        snprintf(title, sizeof title, "Calf pressure map: %s leg%s%s",
+                 rm_leg_name(s->leg), utc[0] ? ", " : "", utc);
 
     if (standalone)
         fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-    fputs("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"calf-map\" "
-          "class=\"rollmap-calf-map\" role=\"img\" "
-          "aria-labelledby=\"calf-map-title\"", out);
+    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+                 "id=\"calf-map%s\" class=\"rollmap-calf-map %s\" "
+                 "role=\"img\" aria-labelledby=\"calf-map-title%s\"",
+            g->compact ? "-compact" : "", g->compact ? "compact" : "wide",
+            g->compact ? "-compact" : "");
     fprintf(out, " viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
                  "font-family=\"sans-serif\">\n",
-            (int)VIEW_W, (int)VIEW_H, (int)VIEW_W, (int)VIEW_H);
-    fputs("<title id=\"calf-map-title\">", out);
+            (int)g->w, (int)g->h, (int)g->w, (int)g->h);
+    fprintf(out, "<title id=\"calf-map-title%s\">",
+            g->compact ? "-compact" : "");
     rm_xml_put(out, title, sizeof title);
-    fputs("</title>\n<style>"
-          ".band{font-size:13px;fill:#222}"
-          ".tick{font-size:11px;fill:#333}"
-          ".note{font-size:12px;fill:#555;font-style:italic}"
-          ".axis-title{font-size:12px;fill:#222;font-weight:bold}"
-          ".hold-label{font-size:11px;fill:#1b4f9c;font-weight:bold}"
-          ".peak-label{font-size:11px;fill:#000;font-weight:bold}"
-          ".heading{font-size:16px;fill:#111;font-weight:bold}"
-          "</style>\n", out);
+    /* Compact text is 13 units: a 400-unit picture in the 366 px a
+     * 390 px phone leaves draws it at 11.9 px. Scoped by the svg's id,
+     * since the HTML page holds both layouts. */
+    const char *sc = g->compact ? "#calf-map-compact " : "#calf-map ";
+    int small = g->compact ? 13 : 11, mid = g->compact ? 13 : 12;
+    fputs("</title>\n<style>", out);
+    fprintf(out, "%s.band{font-size:%dpx;fill:#222}", sc, mid + 1);
+    fprintf(out, "%s.tick{font-size:%dpx;fill:#333}", sc, small);
+    fprintf(out, "%s.zone-name{font-size:%dpx;fill:#333;font-style:italic}",
+            sc, small);
+    fprintf(out, "%s.note{font-size:%dpx;fill:#555;font-style:italic}", sc,
+            mid);
+    fprintf(out, "%s.axis-title{font-size:%dpx;fill:#222;font-weight:bold}",
+            sc, mid);
+    fprintf(out, "%s.hold-label{font-size:%dpx;fill:#1b4f9c;"
+                 "font-weight:bold}", sc, small);
+    fprintf(out, "%s.peak-label{font-size:%dpx;fill:#000;font-weight:bold}",
+            sc, small);
+    fprintf(out, "%s.heading{font-size:%dpx;fill:#111;font-weight:bold}",
+            sc, g->compact ? 15 : 15);
+    fputs("</style>\n", out);
     fputs("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n", out);
-    text_at(out, PLOT_X0, 30.0, "start", "heading", title);
-    draw_map(out, s, max_kpa);
-    draw_axis(out, s);
-    draw_holds(out, s);
-    draw_peaks(out, s);
-    draw_legend(out, max_kpa);
+    text_at(out, g->compact ? 12.0 : g->x0, 30.0, "start", "heading", title);
+    draw_map(out, g, s, max_kpa);
+    draw_zones(out, g, s);
+    draw_axis(out, g, s);
+    draw_holds(out, g, s);
+    draw_peaks(out, g, s);
+    draw_legend(out, g, max_kpa);
     fputs("</svg>\n", out);
     return rm_report_stream_status(out);
+}
+
+rm_status rm_report_svg(const rm_summary *s, const rm_session_meta *meta,
+                        int standalone, FILE *out)
+{
+    return draw(s, meta, standalone, &WIDE, out);
+}
+
+rm_status rm_report_svg_layout(const rm_summary *s,
+                               const rm_session_meta *meta, int compact,
+                               FILE *out)
+{
+    return draw(s, meta, 0, compact ? &COMPACT : &WIDE, out);
 }
