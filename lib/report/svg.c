@@ -391,12 +391,16 @@ static rm_status draw(const rm_summary *s, const rm_session_meta *meta,
     rm_fmt_utc(utc, sizeof utc, meta ? meta->start_unix_us : 0);
     if (utc[0])
         utc[10] = '\0';             /* the date is enough in a title */
+    const char *what = g->compact ? "Calf map" : "Calf pressure map";
     if (s->leg == RM_LEG_UNKNOWN)
-        snprintf(title, sizeof title, "Calf pressure map (leg not "
-                 "recorded)%s%s", utc[0] ? ", " : "", utc);
+        snprintf(title, sizeof title, "%s (leg not recorded)%s", what,
+                 g->compact ? "" : utc[0] ? ", " : "");
     else
-        snprintf(title, sizeof title, "Calf pressure map: %s leg%s%s",
-                 rm_leg_name(s->leg), utc[0] ? ", " : "", utc);
+        snprintf(title, sizeof title, "%s: %s leg%s", what,
+                 rm_leg_name(s->leg), utc[0] ? ", " : "");
+    if (utc[0] && (!g->compact || s->leg != RM_LEG_UNKNOWN))
+        snprintf(title + strlen(title), sizeof title - strlen(title), "%s",
+                 utc);
 
     if (standalone)
         fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
@@ -411,11 +415,12 @@ static rm_status draw(const rm_summary *s, const rm_session_meta *meta,
     fprintf(out, "<title id=\"calf-map-title%s\">",
             g->compact ? "-compact" : "");
     rm_xml_put(out, title, sizeof title);
-    /* Compact text is 13 units: a 400-unit picture in the 366 px a
-     * 390 px phone leaves draws it at 11.9 px. Scoped by the svg's id,
-     * since the HTML page holds both layouts. */
+    /* Text is at least 13 units: the compact 400-unit picture in the
+     * 366 px a 390 px phone leaves draws it at 11.9 px, the wide one on
+     * an A4 page (718 px) at 11.7 px. Scoped by the svg's id, since the
+     * HTML page holds both layouts. */
     const char *sc = g->compact ? "#calf-map-compact " : "#calf-map ";
-    int small = g->compact ? 13 : 11, mid = g->compact ? 13 : 12;
+    int small = 13, mid = 13;
     fputs("</title>\n<style>", out);
     fprintf(out, "%s.band{font-size:%dpx;fill:#222}", sc, mid + 1);
     fprintf(out, "%s.tick{font-size:%dpx;fill:#333}", sc, small);
