@@ -416,15 +416,19 @@ rm_status rm_report_html(const rm_summary *s, const rm_session_meta *meta,
     fputs("</h1>\n", out);
     session_table(out, s, meta);
     guidance_list(out, s);
-    fputs("<section id=\"map\"><h2>Calf map</h2>\n<figure>\n", out);
+    fputs("<section id=\"map\"><h2>Calf maps</h2>\n<figure>\n", out);
     rm_status st = rm_report_svg_layout(s, meta, 0, out);
     if (st == RM_OK)
         st = rm_report_svg_layout(s, meta, 1, out);
     if (st != RM_OK)
         return st;
     fputs("<figcaption>Ankle to knee on the inner (medial), middle and "
-          "outer (lateral) lines, with the anatomical zones dashed; colour "
-          "shows the peak-cell pressure recorded there. H: holds, "
+          "outer (lateral) lines, with the anatomical zones dashed. Top: "
+          "tenderness, how far the pressure at each place rises above what "
+          "the tissue 2.5\xe2\x80\x93" "5 cm around it on the same line "
+          "predicts, on a fixed scale (0 to +30 %) that is the same in "
+          "every report. Bottom: the peak-cell pressure itself, which is "
+          "highest over the narrow Achilles and bony places. H: holds, "
           "P: pressure peaks.</figcaption>\n</figure></section>\n", out);
     holds_table(out, s);
     peaks_table(out, s);

@@ -1,7 +1,10 @@
 /*
- * SVG calf map: ankle -> knee along x, the medial / middle / lateral
- * lines as three bands along y, colour for the peak-cell pressure the
- * engine mapped (rm_summary.map_kpa), the anatomical zones outlined,
+ * SVG calf map, two panels: tenderness (how far each place's pressure
+ * rises over what the tissue around it on the same line predicts, on a
+ * fixed scale) above the absolute pressure map. Each panel: ankle -> knee
+ * along x, the medial / middle / lateral lines as three bands along y,
+ * colour from the engine's map (rm_summary.map_kpa), the anatomical zones
+ * outlined,
  * holds and peaks marked and labelled, a colour scale and axes in cm and
  * % of ankle -> knee. Self-contained, valid XML; every string is escaped.
  * Two layouts: wide (800 units: the .svg report, desktop and print) and
@@ -41,6 +44,58 @@ static const struct geo COMPACT = {
 #define ZONE_KNEE_START 0.92
 #define ZONE_GASTROC_MEDIAL 0.52
 #define ZONE_GASTROC_LATERAL 0.60
+
+/*
+ * Tenderness = pressure / predicted - 1, where the prediction is the mean
+ * of the map 2.5-5 cm before and 2.5-5 cm after the place on the same
+ * line (the flanks the engine's peak finder compares a bump with,
+ * peaks.c), or one flank near an end. The map is an average over the
+ * session's passes, so the load is the same on both sides of the ratio
+ * and cancels to first order. Fixed scale: 0 (palest) to +30 % (darkest),
+ * the same for every session so two reports compare by eye; falls are
+ * shown as 0. The engine calls a bump of +6 % in a cell's load share a
+ * peak candidate.
+ */
+#define TENDER_FLANK_IN_CM 2.5
+#define TENDER_FLANK_OUT_CM 5.0
+#define TENDER_SCALE_MAX 0.30
+
+static double flank_mean(const float *row, long n, long a, long b)
+{
+    double sum = 0.0;
+    long cnt = 0;
+    for (long i = a < 0 ? 0 : a; i <= b && i < n; i++)
+        if (isfinite(row[i])) {
+            sum += row[i];
+            cnt++;
+        }
+    return cnt ? sum / (double)cnt : NAN;
+}
+
+/* Rise over the flanks for bin @p i of @p row, NAN where unknown. */
+static double tenderness_at(const rm_summary *s, const float *row, long i)
+{
+    long n = (long)s->map_bins;
+    double per_cm = (double)n / s->calf_length_cm;
+    long in = (long)ceil(TENDER_FLANK_IN_CM * per_cm);
+    long out = (long)lround(TENDER_FLANK_OUT_CM * per_cm);
+    if (out < in)
+        out = in;
+    if (!isfinite(row[i]))
+        return NAN;
+    double l = flank_mean(row, n, i - out, i - in);
+    double r = flank_mean(row, n, i + in, i + out);
+    double pred = isfinite(l) && isfinite(r) ? (l + r) / 2.0
+                  : isfinite(l) ? l : r;
+    return isfinite(pred) && pred > 0.0 ? row[i] / pred - 1.0 : NAN;
+}
+
+/* Whether the tenderness panel can be drawn: a map, and cm along it. */
+static int have_tenderness(const rm_summary *s)
+{
+    return s->map_kpa && s->map_bins > 0 && s->calf_found &&
+           isfinite(s->calf_length_cm) && s->calf_length_cm > 1.0;
+}
 
 /* Print " name=\"v\"" with one decimal and a '.' whatever the locale. */
 static void attr(FILE *f, const char *name, double v)
@@ -110,9 +165,9 @@ static void text_at(FILE *f, double x, double y, const char *anchor,
 }
 
 static void draw_map(FILE *f, const struct geo *g, const rm_summary *s,
-                     double max_kpa)
+                     int tender, double max_kpa)
 {
-    int have_map = s->map_kpa && s->map_bins > 0;
+    int have_map = tender ? have_tenderness(s) : s->map_kpa && s->map_bins > 0;
     for (int l = RM_LINE_MEDIAL; l <= RM_LINE_LATERAL; l++) {
         double top = band_top(g, (rm_line)l);
         text_at(f, g->x0 - 6.0, top + g->band_h / 2.0 + 5.0, "end", "band",
@@ -133,8 +188,10 @@ static void draw_map(FILE *f, const struct geo *g, const rm_summary *s,
                 rm_line_name((rm_line)l));
         for (size_t i = 0; i < s->map_bins; i++) {
             char fill[16];
-            if (isfinite(row[i]))
-                colour(fill, sizeof fill, row[i] / max_kpa);
+            double v = tender ? tenderness_at(s, row, (long)i) : row[i];
+            if (isfinite(v))
+                colour(fill, sizeof fill, tender ? v / TENDER_SCALE_MAX
+                                                 : v / max_kpa);
             else
                 snprintf(fill, sizeof fill, "#eeeeee");
             fputs("<rect", f);
@@ -143,7 +200,15 @@ static void draw_map(FILE *f, const struct geo *g, const rm_summary *s,
             /* A hair wider than the bin hides anti-aliasing seams. */
             attr(f, "width", w + 0.3);
             attr(f, "height", g->band_h);
-            fprintf(f, " fill=\"%s\"/>\n", fill);
+            fprintf(f, " fill=\"%s\"", fill);
+            /* The value coloured (kPa, or the rise as a fraction), for
+             * tools and tests. */
+            if (isfinite(v)) {
+                char num[32];
+                rm_fmt_fixed(num, sizeof num, v, tender ? 3 : 1, "");
+                fprintf(f, " data-v=\"%s\"", num);
+            }
+            fputs("/>\n", f);
         }
         fputs("</g>\n", f);
     }
@@ -159,7 +224,10 @@ static void draw_map(FILE *f, const struct geo *g, const rm_summary *s,
     }
     if (!have_map)
         text_at(f, (g->x0 + g->x1) / 2.0, g->band_y0 + 1.5 * g->band_h + 5.0,
-                "middle", "note", g->compact ? "no pressure map"
+                "middle", "note", tender && s->map_kpa ?
+                (g->compact ? "calf ends not found"
+                            : "calf ends not found: no tenderness map")
+                : g->compact ? "no pressure map"
                 : "no pressure map in this summary: holds and peaks only");
 }
 
@@ -255,7 +323,8 @@ static void draw_axis(FILE *f, const struct geo *g, const rm_summary *s)
     fputs("</g>\n", f);
 }
 
-static void draw_holds(FILE *f, const struct geo *g, const rm_summary *s)
+static void draw_holds(FILE *f, const struct geo *g, const rm_summary *s,
+                       const char *sfx)
 {
     fputs("<g class=\"holds\">\n", f);
     for (size_t i = 0; s->holds && i < s->n_holds; i++) {
@@ -267,7 +336,7 @@ static void draw_holds(FILE *f, const struct geo *g, const rm_summary *s)
         char label[64], dur[32];
         rm_fmt_fixed(dur, sizeof dur, h->duration_s, 0, "?");
         snprintf(label, sizeof label, "H%zu %ss", i + 1, dur);
-        fprintf(f, "<g class=\"hold\" id=\"hold-%zu\">", i + 1);
+        fprintf(f, "<g class=\"hold\" id=\"hold-%zu%s\">", i + 1, sfx);
         fprintf(f, "<title>hold %zu: %s s, %s line, %s</title>", i + 1, dur,
                 rm_words_line_short(h->line),
                 rm_words_technique(h->technique));
@@ -282,7 +351,8 @@ static void draw_holds(FILE *f, const struct geo *g, const rm_summary *s)
     fputs("</g>\n", f);
 }
 
-static void draw_peaks(FILE *f, const struct geo *g, const rm_summary *s)
+static void draw_peaks(FILE *f, const struct geo *g, const rm_summary *s,
+                       const char *sfx)
 {
     fputs("<g class=\"peaks\">\n", f);
     for (size_t i = 0; s->peaks && i < s->n_peaks; i++) {
@@ -302,8 +372,8 @@ static void draw_peaks(FILE *f, const struct geo *g, const rm_summary *s)
                 rm_fmt_fixed(a[k][c], sizeof a[k][c], v[k][c], 1, "0");
         snprintf(pts, sizeof pts, "%s,%s %s,%s %s,%s", a[0][0], a[0][1],
                  a[1][0], a[1][1], a[2][0], a[2][1]);
-        fprintf(f, "<g class=\"peak\" id=\"peak-%zu\" data-zone=\"%s\" "
-                   "data-line=\"%s\"", i + 1, rm_zone_name(p->zone),
+        fprintf(f, "<g class=\"peak\" id=\"peak-%zu%s\" data-zone=\"%s\" "
+                   "data-line=\"%s\"", i + 1, sfx, rm_zone_name(p->zone),
                 rm_line_name(p->line));
         attr(f, "data-x", x);
         fputs(">", f);
@@ -336,14 +406,16 @@ static void key_triangle(FILE *f, double kx, double ky, const char *fill)
                "stroke-width=\"1.5\"/>\n", pts, fill);
 }
 
-static void draw_legend(FILE *f, const struct geo *g, double max_kpa)
+static void draw_legend(FILE *f, const struct geo *g, int tender,
+                        double max_kpa, const char *sfx)
 {
     const double x0 = g->compact ? 12.0 : g->x0, w = g->compact ? 220.0
                                                                 : 260.0;
     const double y = g->legend_y, h = 12.0;
     char label[48], c[16];
     /* Ids differ per layout: the HTML page holds both pictures. */
-    const char *id = g->compact ? "rm-scale-compact" : "rm-scale";
+    char id[48];
+    snprintf(id, sizeof id, "rm-scale%s", sfx);
     fprintf(f, "<g class=\"legend\">\n<defs><linearGradient id=\"%s\" "
                "x1=\"0\" x2=\"1\" y1=\"0\" y2=\"0\">", id);
     for (int i = 0; i <= 8; i++) {
@@ -358,13 +430,26 @@ static void draw_legend(FILE *f, const struct geo *g, double max_kpa)
     attr(f, "width", w);
     attr(f, "height", h);
     fputs("/>\n", f);
-    for (int i = 0; i <= 4; i++) {
-        rm_fmt_fixed(label, sizeof label, max_kpa * i / 4.0, 0, "0");
-        text_at(f, x0 + w * i / 4.0, y + h + 14.0,
-                i == 0 ? "start" : i == 4 ? "end" : "middle", "tick", label);
+    /* Tenderness: 0, +10, +20, +30 %; pressure: quarters of the scale. */
+    int ticks = tender ? 3 : 4;
+    for (int i = 0; i <= ticks; i++) {
+        if (tender) {
+            char pct[24];
+            rm_fmt_fixed(pct, sizeof pct, TENDER_SCALE_MAX * 100.0 * i / ticks,
+                         0, "0");
+            snprintf(label, sizeof label, "%s%s%%", i ? "+" : "", pct);
+        } else {
+            rm_fmt_fixed(label, sizeof label, max_kpa * i / ticks, 0, "0");
+        }
+        text_at(f, x0 + w * i / ticks, y + h + 14.0,
+                i == 0 ? "start" : i == ticks ? "end" : "middle", "tick",
+                label);
     }
-    text_at(f, x0, y - 6.0, "start", "tick",
-            "peak-cell pressure, kPa (grey: not rolled)");
+    text_at(f, x0, y - 6.0, "start", "tick", tender ?
+            (g->compact ? "rise over the tissue around, fixed scale"
+                        : "rise of pressure over the tissue around it "
+                          "(same line), fixed scale")
+            : "peak-cell pressure, kPa (grey: not rolled)");
     /* Symbol key: right of the scale, or under it when compact. */
     double kx = g->compact ? x0 + 6.0 : x0 + w + 60.0;
     double ky = g->compact ? y + h + 40.0 : y + 2.0;
@@ -383,68 +468,101 @@ static void draw_legend(FILE *f, const struct geo *g, double max_kpa)
     fputs("</g>\n", f);
 }
 
-static rm_status draw(const rm_summary *s, const rm_session_meta *meta,
-                      int standalone, const struct geo *g, FILE *out)
+/* The heading of a panel: what it shows, the leg and the date. */
+static void panel_title(char *buf, size_t cap, const struct geo *g,
+                        const rm_summary *s, const rm_session_meta *meta,
+                        int tender)
 {
-    double max_kpa = rm_report_scale_max_kpa(s);
-    char utc[32], title[160];
+    char utc[32];
     rm_fmt_utc(utc, sizeof utc, meta ? meta->start_unix_us : 0);
     if (utc[0])
         utc[10] = '\0';             /* the date is enough in a title */
-    const char *what = g->compact ? "Calf map" : "Calf pressure map";
+    const char *what = tender ? (g->compact ? "Tenderness" : "Tenderness map")
+                              : (g->compact ? "Pressure" : "Pressure map");
     if (s->leg == RM_LEG_UNKNOWN)
-        snprintf(title, sizeof title, "%s (leg not recorded)%s", what,
-                 g->compact ? "" : utc[0] ? ", " : "");
+        snprintf(buf, cap, "%s (leg not recorded)", what);
     else
-        snprintf(title, sizeof title, "%s: %s leg%s", what,
-                 rm_leg_name(s->leg), utc[0] ? ", " : "");
-    if (utc[0] && (!g->compact || s->leg != RM_LEG_UNKNOWN))
-        snprintf(title + strlen(title), sizeof title - strlen(title), "%s",
-                 utc);
+        snprintf(buf, cap, "%s: %s leg", what, rm_leg_name(s->leg));
+    if (utc[0])
+        snprintf(buf + strlen(buf), cap - strlen(buf), ", %s", utc);
+}
 
+static void draw_panel(FILE *out, const struct geo *g, const rm_summary *s,
+                       const rm_session_meta *meta, int tender,
+                       const char *sfx)
+{
+    char title[160];
+    panel_title(title, sizeof title, g, s, meta, tender);
+    fprintf(out, "<svg class=\"panel %s\" id=\"panel-%s%s\" x=\"0\" "
+                 "y=\"%d\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+            tender ? "tenderness" : "pressure",
+            tender ? "tenderness" : "pressure", g->compact ? "-c" : "",
+            tender ? 0 : (int)g->h,
+            (int)g->w, (int)g->h, (int)g->w, (int)g->h);
+    fputs("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n", out);
+    text_at(out, g->compact ? 12.0 : g->x0, 30.0, "start", "heading", title);
+    double max_kpa = rm_report_scale_max_kpa(s);
+    draw_map(out, g, s, tender, max_kpa);
+    draw_zones(out, g, s);
+    draw_axis(out, g, s);
+    draw_holds(out, g, s, sfx);
+    draw_peaks(out, g, s, sfx);
+    draw_legend(out, g, tender, max_kpa, sfx);
+    fputs("</svg>\n", out);
+}
+
+/*
+ * One picture, two panels stacked (nested <svg> elements): tenderness on
+ * top, absolute pressure below. Ids: the wide picture keeps the plain
+ * ones (calf-map, hold-<n>, peak-<n>) on its tenderness panel; the
+ * pressure panel adds "-p", the compact picture "-c".
+ */
+static rm_status draw(const rm_summary *s, const rm_session_meta *meta,
+                      int standalone, const struct geo *g, FILE *out)
+{
+    const char *id = g->compact ? "calf-map-compact" : "calf-map";
+    char title[200], utc[32];
+    rm_fmt_utc(utc, sizeof utc, meta ? meta->start_unix_us : 0);
+    if (utc[0])
+        utc[10] = '\0';
+    snprintf(title, sizeof title, "Calf maps, tenderness and pressure: %s%s%s",
+             s->leg == RM_LEG_UNKNOWN ? "leg not recorded" : rm_leg_name(s->leg),
+             s->leg == RM_LEG_UNKNOWN ? "" : " leg", "");
+    if (utc[0])
+        snprintf(title + strlen(title), sizeof title - strlen(title), ", %s",
+                 utc);
     if (standalone)
         fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-                 "id=\"calf-map%s\" class=\"rollmap-calf-map %s\" "
-                 "role=\"img\" aria-labelledby=\"calf-map-title%s\"",
-            g->compact ? "-compact" : "", g->compact ? "compact" : "wide",
-            g->compact ? "-compact" : "");
+    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"%s\" "
+                 "class=\"rollmap-calf-map %s\" role=\"img\" "
+                 "aria-labelledby=\"%s-title\"", id,
+            g->compact ? "compact" : "wide", id);
     fprintf(out, " viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
                  "font-family=\"sans-serif\">\n",
-            (int)g->w, (int)g->h, (int)g->w, (int)g->h);
-    fprintf(out, "<title id=\"calf-map-title%s\">",
-            g->compact ? "-compact" : "");
+            (int)g->w, 2 * (int)g->h, (int)g->w, 2 * (int)g->h);
+    fprintf(out, "<title id=\"%s-title\">", id);
     rm_xml_put(out, title, sizeof title);
     /* Text is at least 13 units: the compact 400-unit picture in the
      * 366 px a 390 px phone leaves draws it at 11.9 px, the wide one on
-     * an A4 page (718 px) at 11.7 px. Scoped by the svg's id, since the
-     * HTML page holds both layouts. */
-    const char *sc = g->compact ? "#calf-map-compact " : "#calf-map ";
-    int small = 13, mid = 13;
+     * an A4 page (718 px) at 11.7 px. Scoped by the picture's id, since
+     * the HTML page holds both layouts. */
     fputs("</title>\n<style>", out);
-    fprintf(out, "%s.band{font-size:%dpx;fill:#222}", sc, mid + 1);
-    fprintf(out, "%s.tick{font-size:%dpx;fill:#333}", sc, small);
-    fprintf(out, "%s.zone-name{font-size:%dpx;fill:#333;font-style:italic}",
-            sc, small);
-    fprintf(out, "%s.note{font-size:%dpx;fill:#555;font-style:italic}", sc,
-            mid);
-    fprintf(out, "%s.axis-title{font-size:%dpx;fill:#222;font-weight:bold}",
-            sc, mid);
-    fprintf(out, "%s.hold-label{font-size:%dpx;fill:#1b4f9c;"
-                 "font-weight:bold}", sc, small);
-    fprintf(out, "%s.peak-label{font-size:%dpx;fill:#000;font-weight:bold}",
-            sc, small);
-    fprintf(out, "%s.heading{font-size:%dpx;fill:#111;font-weight:bold}",
-            sc, g->compact ? 15 : 15);
+    fprintf(out, "#%s .band{font-size:14px;fill:#222}", id);
+    fprintf(out, "#%s .tick{font-size:13px;fill:#333}", id);
+    fprintf(out, "#%s .zone-name{font-size:13px;fill:#333;"
+                 "font-style:italic}", id);
+    fprintf(out, "#%s .note{font-size:13px;fill:#555;font-style:italic}", id);
+    fprintf(out, "#%s .axis-title{font-size:13px;fill:#222;"
+                 "font-weight:bold}", id);
+    fprintf(out, "#%s .hold-label{font-size:13px;fill:#1b4f9c;"
+                 "font-weight:bold}", id);
+    fprintf(out, "#%s .peak-label{font-size:13px;fill:#000;"
+                 "font-weight:bold}", id);
+    fprintf(out, "#%s .heading{font-size:15px;fill:#111;font-weight:bold}",
+            id);
     fputs("</style>\n", out);
-    fputs("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n", out);
-    text_at(out, g->compact ? 12.0 : g->x0, 30.0, "start", "heading", title);
-    draw_map(out, g, s, max_kpa);
-    draw_zones(out, g, s);
-    draw_axis(out, g, s);
-    draw_holds(out, g, s);
-    draw_peaks(out, g, s);
-    draw_legend(out, g, max_kpa);
+    draw_panel(out, g, s, meta, 1, g->compact ? "-c" : "");
+    draw_panel(out, g, s, meta, 0, g->compact ? "-c-p" : "-p");
     fputs("</svg>\n", out);
     return rm_report_stream_status(out);
 }
