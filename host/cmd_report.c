@@ -14,9 +14,12 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: rollmap report FILE.wav [-f FORMAT] [-o OUT] [--force]\n"
+            "       rollmap report LEFT.wav RIGHT.wav [-f FORMAT] [-o OUT]\n"
             "                      [--leg left|right]\n"
             "\n"
-            "Analyse a recorded session and write a report.\n"
+            "Analyse a recorded session and write a report; with two\n"
+            "sessions (the left calf's, then the right's), one report of\n"
+            "both with the left-right asymmetry per zone.\n"
             "\n"
             "Options:\n"
             "  -f, --format FORMAT  text (default), json, csv, svg or html\n"
@@ -63,10 +66,16 @@ int cmd_report(int argc, char **argv)
     int force = opt.force;
     if (optind >= argc)
         return cli_usage_error(cmd, "no session file given");
-    if (argc - optind > 1)
-        return cli_usage_error(cmd, "one session file at a time (got %d); "
-                               "'rollmap trend' compares sessions",
+    if (argc - optind > 2)
+        return cli_usage_error(cmd, "one session file, or two (left and "
+                               "right calf) (got %d); 'rollmap trend' "
+                               "compares sessions over time",
                                argc - optind);
+    if (argc - optind == 2 && fmt == RM_REPORT_CSV) /* issue 15: both calves */
+        return cli_usage_error(cmd, "-f csv takes one session file");
+    if (argc - optind == 2 && opt.leg != RM_LEG_UNKNOWN)
+        return cli_usage_error(cmd, "--leg with two files: the first is the "
+                               "left calf, the second the right");
     const char *path = argv[optind];
 
     struct report_output out;
@@ -77,7 +86,9 @@ int cmd_report(int argc, char **argv)
     rm_engine_config cfg; /* --leg */
     rm_engine_config_default(&cfg);
     cfg.leg = opt.leg;
-    rm_status st = rm_report_file(path, fmt, &cfg, out.f, &err);
+    rm_status st = argc - optind == 2 ?
+        rm_report_pair_file(path, argv[optind + 1], fmt, &cfg, out.f, &err) :
+        rm_report_file(path, fmt, &cfg, out.f, &err);
     if (st != RM_OK) {
         report_output_abort(&out);
         report_failure(cmd, path, &err, st);

@@ -1400,6 +1400,28 @@ RM_API rm_status rm_report_file(const char *session_path,
                                 const rm_engine_config *cfg, FILE *out,
                                 rm_error *err);
 
+/**
+ * Both calves in one report: the left calf's session and the right's,
+ * analysed as rm_report_file() does (the first as the left calf, the
+ * second as the right, whatever their files say), and per anatomical
+ * zone the left-right asymmetry of tenderness, pressure, coverage and
+ * hold time. Text, JSON, SVG (both maps side by side) or HTML; layout in
+ * docs/report-schema.md.
+ * @param left_path   the left calf's session file.
+ * @param right_path  the right calf's session file.
+ * @param fmt   RM_REPORT_TEXT, _JSON, _SVG or _HTML (CSV: RM_ERR_ARG).
+ * @param cfg   NULL for defaults (its leg is ignored).
+ * @param out   where to write; not closed.
+ * @param err   optional, filled on failure (names the file).
+ * @return as rm_report_file().
+ * @since 0.1
+ */
+RM_API rm_status rm_report_pair_file(const char *left_path,
+                                     const char *right_path,
+                                     rm_report_format fmt,
+                                     const rm_engine_config *cfg, FILE *out,
+                                     rm_error *err);
+
 /* Trend: the same spots across sessions ("is the knot fading?"). */
 
 /** Peaks of two sessions are one spot when on the same line and at most

@@ -388,6 +388,11 @@ static const char CSS[] =
     "footer{font-size:9pt}\n"
     "}\n";
 
+const char *rm_report_html_css(void)
+{
+    return CSS;
+}
+
 rm_status rm_report_html(const rm_summary *s, const rm_session_meta *meta,
                          FILE *out)
 {

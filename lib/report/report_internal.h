@@ -68,6 +68,21 @@ rm_status rm_report_svg_layout(const rm_summary *s,
                                const rm_session_meta *meta, int compact,
                                FILE *out);
 
+/* The same for one calf of a two-calf report: every id gets @p side
+ * ("-left", "-right") appended. */
+rm_status rm_report_svg_side(const rm_summary *s, const rm_session_meta *meta,
+                             int compact, const char *side, FILE *out);
+/* Tenderness (rise over the same line's flanks, a fraction) of one map
+ * bin as the map draws it; NAN where unknown (svg.c). */
+double rm_report_tenderness(const rm_summary *s, rm_line line, size_t bin);
+/* The zone the map draws at @p frac of ankle -> knee on @p line. */
+rm_zone rm_report_zone_at(double frac, rm_line line);
+
+/* The HTML report's style sheet (html.c), shared by the two-calf page. */
+const char *rm_report_html_css(void);
+
+/* Two calves in one report (pair.c): rm_report_pair_file(). */
+
 /* The engine's own "stop and see a professional" entry (code "safety"),
  * or NULL. Human-readable reports show it once, set apart at the end of
  * the guidance, and fall back to RM_REPORT_SAFETY_TEXT without it. */

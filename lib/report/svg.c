@@ -489,14 +489,14 @@ static void panel_title(char *buf, size_t cap, const struct geo *g,
 
 static void draw_panel(FILE *out, const struct geo *g, const rm_summary *s,
                        const rm_session_meta *meta, int tender,
-                       const char *sfx)
+                       const char *sfx, const char *panel_sfx)
 {
     char title[160];
     panel_title(title, sizeof title, g, s, meta, tender);
     fprintf(out, "<svg class=\"panel %s\" id=\"panel-%s%s\" x=\"0\" "
                  "y=\"%d\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
             tender ? "tenderness" : "pressure",
-            tender ? "tenderness" : "pressure", g->compact ? "-c" : "",
+            tender ? "tenderness" : "pressure", panel_sfx,
             tender ? 0 : (int)g->h,
             (int)g->w, (int)g->h, (int)g->w, (int)g->h);
     fputs("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n", out);
@@ -518,9 +518,15 @@ static void draw_panel(FILE *out, const struct geo *g, const rm_summary *s,
  * pressure panel adds "-p", the compact picture "-c".
  */
 static rm_status draw(const rm_summary *s, const rm_session_meta *meta,
-                      int standalone, const struct geo *g, FILE *out)
+                      int standalone, const struct geo *g, const char *side,
+                      FILE *out)
 {
-    const char *id = g->compact ? "calf-map-compact" : "calf-map";
+    char id[48], sfx[2][24], psfx[24];
+    snprintf(id, sizeof id, "calf-map%s%s", g->compact ? "-compact" : "",
+             side);
+    snprintf(sfx[0], sizeof sfx[0], "%s%s", g->compact ? "-c" : "", side);
+    snprintf(sfx[1], sizeof sfx[1], "%s%s", g->compact ? "-c-p" : "-p", side);
+    snprintf(psfx, sizeof psfx, "%s%s", g->compact ? "-c" : "", side);
     char title[200], utc[32];
     rm_fmt_utc(utc, sizeof utc, meta ? meta->start_unix_us : 0);
     if (utc[0])
@@ -561,8 +567,8 @@ static rm_status draw(const rm_summary *s, const rm_session_meta *meta,
     fprintf(out, "#%s .heading{font-size:15px;fill:#111;font-weight:bold}",
             id);
     fputs("</style>\n", out);
-    draw_panel(out, g, s, meta, 1, g->compact ? "-c" : "");
-    draw_panel(out, g, s, meta, 0, g->compact ? "-c-p" : "-p");
+    draw_panel(out, g, s, meta, 1, sfx[0], psfx);
+    draw_panel(out, g, s, meta, 0, sfx[1], psfx);
     fputs("</svg>\n", out);
     return rm_report_stream_status(out);
 }
@@ -570,12 +576,40 @@ static rm_status draw(const rm_summary *s, const rm_session_meta *meta,
 rm_status rm_report_svg(const rm_summary *s, const rm_session_meta *meta,
                         int standalone, FILE *out)
 {
-    return draw(s, meta, standalone, &WIDE, out);
+    return draw(s, meta, standalone, &WIDE, "", out);
+}
+
+rm_status rm_report_svg_side(const rm_summary *s, const rm_session_meta *meta,
+                             int compact, const char *side, FILE *out)
+{
+    return draw(s, meta, 0, compact ? &COMPACT : &WIDE, side, out);
+}
+
+double rm_report_tenderness(const rm_summary *s, rm_line line, size_t bin)
+{
+    if (!have_tenderness(s) || line < RM_LINE_MEDIAL ||
+        line > RM_LINE_LATERAL || bin >= s->map_bins)
+        return NAN;
+    return tenderness_at(s, s->map_kpa + (size_t)(line - 1) * s->map_bins,
+                         (long)bin);
+}
+
+rm_zone rm_report_zone_at(double frac, rm_line line)
+{
+    if (frac < ZONE_ACHILLES_END)
+        return RM_ZONE_ACHILLES;
+    if (frac > ZONE_KNEE_START)
+        return RM_ZONE_BELOW_KNEE;
+    if (line == RM_LINE_LATERAL)
+        return frac >= ZONE_GASTROC_LATERAL ? RM_ZONE_GASTROC_LATERAL
+                                            : RM_ZONE_SOLEUS;
+    return frac >= ZONE_GASTROC_MEDIAL ? RM_ZONE_GASTROC_MEDIAL
+                                       : RM_ZONE_SOLEUS;
 }
 
 rm_status rm_report_svg_layout(const rm_summary *s,
                                const rm_session_meta *meta, int compact,
                                FILE *out)
 {
-    return draw(s, meta, 0, compact ? &COMPACT : &WIDE, out);
+    return draw(s, meta, 0, compact ? &COMPACT : &WIDE, "", out);
 }
