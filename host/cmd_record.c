@@ -99,6 +99,7 @@ typedef struct record_args {
     int no_realtime;
     const char *output;
     rm_leg leg;
+    int leg_from_sim;       /* leg read from the simulator, not given */
     double duration_s;      /* 0: until stopped */
     const char *notes;
     const char *person;
@@ -217,7 +218,9 @@ static int open_board(const record_args *a, rm_link **link)
         .boot_wait_ms = (unsigned)a->boot_wait_ms,
     };
     b.vboard.sim.seed = a->seed ? a->seed : 1;
-    b.vboard.sim.leg = a->leg;
+    /* The simulator draws the leg from its seed only when not given one:
+     * hand it back unset so the frames stay those of `sim` (issue 15). */
+    b.vboard.sim.leg = a->leg_from_sim ? RM_LEG_UNKNOWN : a->leg;
     b.vboard.sim.duration_s = a->duration_s;
     b.vboard.speed = a->speed;
     b.vboard.no_realtime = a->no_realtime;
@@ -404,6 +407,7 @@ static int settle_leg(record_args *a)
         if (rm_sim_new(a->scenario ? a->scenario : "basic", &so, &sim,
                        NULL) == RM_OK) {
             a->leg = rm_sim_get_meta(sim)->leg;
+            a->leg_from_sim = 1;
             rm_sim_free(sim);
         }
         return 0; /* a bad scenario is reported when the board opens */
