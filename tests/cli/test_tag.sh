@@ -43,6 +43,12 @@ EOF
 expect 2 "record without --leg" -- "$R" record -p "$tmp/no-port" -o "$tmp/r.wav" &&
     has "$tmp/e" "--leg left or --leg right" "record leg message"
 [ ! -e "$tmp/r.wav" ] || fail "record without --leg created a file"
+# On a terminal record asks: an answer lets it go on to the board (here a
+# port that does not exist: exit 4); three bad answers are a usage error.
+[ "$(python3 "$here/ask_leg.py" "$R" "$tmp/no-port" left)" = 4 ] ||
+    fail "record on a terminal: the answer 'left' was not taken"
+[ "$(python3 "$here/ask_leg.py" "$R" "$tmp/no-port" x,y,z)" = 2 ] ||
+    fail "record on a terminal: three bad answers not a usage error"
 # --sim takes the virtual board's leg (seed 1 basic: the samples' leg).
 expect 0 "record --sim without --leg" -- "$R" record --sim=short --no-realtime \
     --duration 1 --quiet --person "P 7" -o "$tmp/sim.wav" &&
