@@ -40,6 +40,24 @@ static void usage(FILE *f)
             "3 a file in DIR is not a valid session (the others are listed).\n");
 }
 
+/* Usage error for getopt's '?' or ':' in the form every command uses
+ * ("unknown option '--bogus'", "option '--help' takes no value",
+ * "option '--leg' needs a value"). */
+static int option_error(int c, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    if (c == ':')
+        return cli_usage_error(CMD, "option '%s' needs a value", arg);
+    if (optopt && strncmp(arg, "--", 2) == 0) {
+        size_t n = strcspn(arg, "=");
+        return cli_usage_error(CMD, "option '%.*s' takes no value", (int)n,
+                               arg);
+    }
+    if (optopt)
+        return cli_usage_error(CMD, "unknown option '-%c'", optopt);
+    return cli_usage_error(CMD, "unknown option '%s'", arg);
+}
+
 struct row {
     char *name;            /* file name within DIR */
     rm_session_meta meta;
@@ -254,12 +272,8 @@ int cmd_sessions(int argc, char **argv)
         case 'h':
             usage(stdout);
             return EXIT_OK;
-        case ':':
-            return cli_usage_error(CMD, "option '%s' needs a value",
-                                   argv[optind - 1]);
         default:
-            return cli_usage_error(CMD, "unknown option '%s'",
-                                   argv[optind - 1]);
+            return option_error(c, argv);
         }
     }
     if (argc - optind != 1)

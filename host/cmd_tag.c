@@ -42,6 +42,24 @@ static void usage(FILE *f)
 
 enum { OPT_LEG = 256, OPT_NOTES, OPT_PERSON };
 
+/* Usage error for getopt's '?' or ':' in the form every command uses
+ * ("unknown option '--bogus'", "option '--help' takes no value",
+ * "option '--leg' needs a value"). */
+static int option_error(int c, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    if (c == ':')
+        return cli_usage_error(CMD, "option '%s' needs a value", arg);
+    if (optopt && strncmp(arg, "--", 2) == 0) {
+        size_t n = strcspn(arg, "=");
+        return cli_usage_error(CMD, "option '%.*s' takes no value", (int)n,
+                               arg);
+    }
+    if (optopt)
+        return cli_usage_error(CMD, "unknown option '-%c'", optopt);
+    return cli_usage_error(CMD, "unknown option '%s'", arg);
+}
+
 /* A person is a name: printable text on one line. */
 static int has_control(const char *s)
 {
@@ -64,7 +82,8 @@ int cmd_tag(int argc, char **argv)
     rm_leg leg = RM_LEG_UNKNOWN;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case OPT_LEG:
             leg_arg = optarg;
@@ -92,7 +111,7 @@ int cmd_tag(int argc, char **argv)
             usage(stdout);
             return EXIT_OK;
         default:
-            return cli_usage_error(CMD, "unknown option");
+            return option_error(c, argv);
         }
     }
     if (optind >= argc)
