@@ -261,7 +261,7 @@ def live_trial(cli, vboard, seed, dur, tag):
                     % os.path.relpath(board_log, ROOT)}
         with open(rec_log, "w") as err:
             wall, cpu, rss = run_timed(
-                [cli, "record", "-p", slave, "--quiet", "--duration",
+                [cli, "record", "-p", slave, "--leg", "left", "--quiet", "--duration",
                  str(dur), "--force", "-o", out_wav, "--latency-log",
                  rec_lat], stderr=err)
     except RuntimeError as e:

@@ -30,6 +30,8 @@ int cmd_info(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_trend(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
+int cmd_tag(int argc, char **argv);
+int cmd_sessions(int argc, char **argv);
 
 /* "rollmap CMD: message\n" on stderr. Control characters in the message
  * are shown escaped, so file names or metadata cannot drive the terminal. */

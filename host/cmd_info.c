@@ -19,7 +19,7 @@
 
 static void help(void)
 {
-    printf("Usage: rollmap info [--json] FILE.wav\n"
+    printf("Usage: rollmap info [--json] [--leg left|right] FILE.wav\n"
            "\n"
            "Show what a rollmap session file holds: format version, the\n"
            "board descriptor, leg, start time (UTC), notes, frames, duration,\n"
@@ -27,6 +27,9 @@ static void help(void)
            "\n"
            "Options:\n"
            "  -j, --json   print one JSON object instead of text\n"
+           "      --leg L  show leg L (left or right) instead of the file's\n"
+           "               (as report, replay and trend take it; 'rollmap\n"
+           "               tag' corrects the file itself)\n"
            "  -h, --help   show this help and exit\n"
            "\n"
            "Example: rollmap info calf.wav\n"
@@ -84,6 +87,7 @@ static void print_text(const char *path, const rm_session_meta *m,
     format_time(m->start_unix_us, buf, sizeof buf);
     put_field("start:", buf);
     put_field("notes:", m->notes);
+    put_field("person:", m->person);
     printf("%-12s %" PRIu64 "\n", "frames:", frames);
     printf("%-12s %.3f s\n", "duration:", (double)frames / d->rate_hz);
     printf("%-12s %" PRIu64 "\n", "dropped:", dropped);
@@ -137,6 +141,7 @@ static int print_json(const char *path, const rm_session_meta *m,
     format_time(m->start_unix_us, buf, sizeof buf);
     json_object_object_add(o, "start_utc", json_object_new_string(buf));
     json_object_object_add(o, "notes", json_object_new_string(m->notes));
+    json_object_object_add(o, "person", json_object_new_string(m->person));
     json_object_object_add(o, "frames", json_object_new_int64((int64_t)frames));
     json_object_object_add(o, "duration_s", json_object_new_double(
                                                 (double)frames / d->rate_hz));
@@ -153,14 +158,21 @@ int cmd_info(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' },
+        { "leg", required_argument, NULL, 'L' }, /* issue 15: --leg */
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     int json = 0, c;
+    rm_leg leg = RM_LEG_UNKNOWN;
     optind = 1;
     while ((c = cli_getopt(argc, argv, "jh", opts)) != -1) {
         switch (c) {
         case 'j': json = 1; break;
+        case 'L':
+            if (rm_leg_parse(optarg, &leg) != RM_OK)
+                return cli_usage_error(CMD, "--leg: '%s' is not left or "
+                                       "right", optarg);
+            break;
         case 'h': help(); return EXIT_OK;
         default:
             return cli_option_error(CMD, argv);
@@ -198,7 +210,10 @@ int cmd_info(int argc, char **argv)
         rm_session_close(s);
         return cli_exit_for(st);
     }
-    const rm_session_meta *m = rm_session_get_meta(s);
+    rm_session_meta shown = *rm_session_get_meta(s);
+    if (leg != RM_LEG_UNKNOWN)
+        shown.leg = leg;
+    const rm_session_meta *m = &shown;
     const char *container = rm_session_container(s);
     uint64_t dropped = rm_session_dropped(s);
     int rc = EXIT_OK;

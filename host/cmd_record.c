@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,7 +37,8 @@ static void help(void)
     printf(
         "Usage: rollmap record [-p PORT | --sim[=SCENARIO]] [-o FILE.wav]\n"
         "                      [--leg left|right] [--duration SEC]\n"
-        "                      [--notes TEXT] [--force] [--quiet] [--json]\n"
+        "                      [--notes TEXT] [--person NAME] [--force]\n"
+        "                      [--quiet] [--json]\n"
         "\n"
         "Record a session from the roller into a .wav session file, with a\n"
         "live view, until Ctrl-C, --duration, or the board going away. The\n"
@@ -54,10 +56,13 @@ static void help(void)
         "      --speed X        virtual board pace, 1 = real time (default 1)\n"
         "      --no-realtime    virtual board sends as fast as it can\n"
         "  -o, --output FILE    session file (default rollmap-YYYYmmdd-HHMMSS.wav)\n"
-        "      --leg left|right which calf (default: unknown)\n"
+        "      --leg left|right which calf; without it record asks on a\n"
+        "                       terminal and refuses to start otherwise\n"
+        "                       (--sim: the virtual board's leg)\n"
         "      --duration SEC   stop after SEC seconds of board time\n"
         "                       (default: until Ctrl-C)\n"
         "      --notes TEXT     free text stored in the file\n"
+        "      --person NAME    who is rolling (a name or an id)\n"
         "      --force          overwrite an existing output file\n"
         "  -q, --quiet          nothing on stdout: no live view, no report\n"
         "                       (the status lines stay on stderr)\n"
@@ -86,8 +91,8 @@ static void help(void)
 
 enum {
     OPT_SIM = 256, OPT_SEED, OPT_SPEED, OPT_NO_REALTIME, OPT_LEG,
-    OPT_DURATION, OPT_NOTES, OPT_FORCE, OPT_BAUD, OPT_PLAIN, OPT_BOOT_WAIT,
-    OPT_LATENCY_LOG, OPT_JSON,
+    OPT_DURATION, OPT_NOTES, OPT_PERSON, OPT_FORCE, OPT_BAUD, OPT_PLAIN,
+    OPT_BOOT_WAIT, OPT_LATENCY_LOG, OPT_JSON,
 };
 
 typedef struct record_args {
@@ -99,8 +104,10 @@ typedef struct record_args {
     int no_realtime;
     const char *output;
     rm_leg leg;
+    int leg_from_sim;       /* leg read from the simulator, not given */
     double duration_s;      /* 0: until stopped */
     const char *notes;
+    const char *person;
     int force;
     liveview_mode view;
     uint64_t baud;
@@ -121,6 +128,7 @@ static int parse(int argc, char **argv, record_args *a)
         { "leg", required_argument, NULL, OPT_LEG },
         { "duration", required_argument, NULL, OPT_DURATION },
         { "notes", required_argument, NULL, OPT_NOTES },
+        { "person", required_argument, NULL, OPT_PERSON },
         { "force", no_argument, NULL, OPT_FORCE },
         { "quiet", no_argument, NULL, 'q' },
         { "plain", no_argument, NULL, OPT_PLAIN },
@@ -168,6 +176,12 @@ static int parse(int argc, char **argv, record_args *a)
                                        RM_NOTES_MAX - 1);
             a->notes = optarg;
             break;
+        case OPT_PERSON:
+            if (strlen(optarg) >= RM_PERSON_MAX)
+                return cli_usage_error(CMD, "--person: longer than %d bytes",
+                                       RM_PERSON_MAX - 1);
+            a->person = optarg;
+            break;
         case OPT_FORCE: a->force = 1; break;
         case 'q': a->view = LIVEVIEW_OFF; a->quiet = 1; break;
         case OPT_JSON: a->json = 1; break;
@@ -212,7 +226,9 @@ static int open_board(const record_args *a, rm_link **link)
         .boot_wait_ms = (unsigned)a->boot_wait_ms,
     };
     b.vboard.sim.seed = a->seed ? a->seed : 1;
-    b.vboard.sim.leg = a->leg;
+    /* The simulator draws the leg from its seed only when not given one:
+     * hand it back unset so the frames stay those of `sim` (issue 15). */
+    b.vboard.sim.leg = a->leg_from_sim ? RM_LEG_UNKNOWN : a->leg;
     b.vboard.sim.duration_s = a->duration_s;
     b.vboard.speed = a->speed;
     b.vboard.no_realtime = a->no_realtime;
@@ -382,12 +398,62 @@ static int64_t unix_us_now(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/*
+ * Issue 15: a session of an unknown leg cannot name the medial and
+ * lateral lines, so record never starts without one: --leg, the virtual
+ * board's own leg (--sim: the simulator picks it from the seed), or an
+ * answer typed at the terminal. Returns 0 or an exit code.
+ */
+static int settle_leg(record_args *a)
+{
+    if (a->leg != RM_LEG_UNKNOWN)
+        return 0;
+    if (a->sim) {
+        rm_sim_options so = { .seed = a->seed ? a->seed : 1,
+                              .duration_s = a->duration_s };
+        rm_sim *sim = NULL;
+        if (rm_sim_new(a->scenario ? a->scenario : "basic", &so, &sim,
+                       NULL) == RM_OK) {
+            a->leg = rm_sim_get_meta(sim)->leg;
+            a->leg_from_sim = 1;
+            rm_sim_free(sim);
+        }
+        return 0; /* a bad scenario is reported when the board opens */
+    }
+    int from_stdin = a->port && strcmp(a->port, "-") == 0;
+    if (from_stdin || !isatty(STDIN_FILENO))
+        return cli_usage_error(CMD, "which calf? give --leg left or --leg "
+                               "right (a session of an unknown leg cannot "
+                               "tell the medial line from the lateral)");
+    for (int tries = 0; tries < 3; tries++) {
+        char line[32];
+        fputs("Which calf will you roll, left or right? [l/r] ", stderr);
+        fflush(stderr);
+        if (!fgets(line, sizeof line, stdin))
+            break;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!strcasecmp(line, "l") || !strcasecmp(line, "left")) {
+            a->leg = RM_LEG_LEFT;
+            return 0;
+        }
+        if (!strcasecmp(line, "r") || !strcasecmp(line, "right")) {
+            a->leg = RM_LEG_RIGHT;
+            return 0;
+        }
+    }
+    return cli_usage_error(CMD, "no leg given; give --leg left or --leg "
+                           "right");
+}
+
 int cmd_record(int argc, char **argv)
 {
     record_args a = { .view = LIVEVIEW_AUTO };
     int rc = parse(argc, argv, &a);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
+    rc = settle_leg(&a);
+    if (rc)
+        return rc;
 
     char name[64];
     if (!a.output) {
@@ -433,6 +499,8 @@ int cmd_record(int argc, char **argv)
     meta.start_unix_us = unix_us_now();
     if (a.notes)
         snprintf(meta.notes, sizeof meta.notes, "%s", a.notes);
+    if (a.person)
+        snprintf(meta.person, sizeof meta.person, "%s", a.person);
 
     rm_recorder_options ro = { .write_flags = a.force ? RM_WRITE_OVERWRITE : 0 };
     rm_recorder *rec = NULL;

@@ -27,6 +27,7 @@ static void on_signal(int sig)
 static void help(void)
 {
     printf("Usage: rollmap replay FILE.wav [--speed X] [--quiet] [--plain]\n"
+           "                     [--leg left|right]\n"
            "\n"
            "Show a recorded session as the live view, then its report\n"
            "summary.\n"
@@ -36,6 +37,8 @@ static void help(void)
            "                  fast, 0 = as fast as possible (else 0.01 or more)\n"
            "  -q, --quiet     no live view (summary only)\n"
            "      --plain     live view as plain lines even on a terminal\n"
+           "      --leg L     the calf rolled (left or right), when the\n"
+           "                  file says otherwise or nothing\n"
            "  -h, --help      show this help\n"
            "\n"
            "Example: rollmap replay calf-left.wav --speed 4\n"
@@ -76,12 +79,15 @@ int cmd_replay(int argc, char **argv)
         { "speed", required_argument, NULL, 's' },
         { "quiet", no_argument, NULL, 'q' },
         { "plain", no_argument, NULL, 'P' },
+        { "leg", required_argument, NULL, 'L' }, /* issue 15: --leg */
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     double speed = 1.0;
     liveview_mode mode = LIVEVIEW_AUTO;
     int c;
+    rm_engine_config cfg;
+    rm_engine_config_default(&cfg);
     optind = 1;
     while ((c = cli_getopt(argc, argv, "s:qh", opts)) != -1) {
         switch (c) {
@@ -99,6 +105,11 @@ int cmd_replay(int argc, char **argv)
         case 'P':
             if (mode != LIVEVIEW_OFF)
                 mode = LIVEVIEW_PLAIN;
+            break;
+        case 'L':
+            if (rm_leg_parse(optarg, &cfg.leg) != RM_OK)
+                return cli_usage_error(CMD, "--leg: '%s' is not left or "
+                                       "right", optarg);
             break;
         case 'h': help(); return EXIT_OK;
         default: return cli_option_error(CMD, argv);
@@ -118,7 +129,7 @@ int cmd_replay(int argc, char **argv)
     }
     const rm_session_meta *meta = rm_session_get_meta(s);
     rm_engine *e = NULL;
-    if (rm_engine_new(meta, NULL, NULL, &e, &err) != RM_OK) {
+    if (rm_engine_new(meta, &cfg, NULL, &e, &err) != RM_OK) {
         e = NULL;
         if (mode != LIVEVIEW_OFF)
             cli_error(CMD, "engine not available (%s); showing raw "

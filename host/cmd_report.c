@@ -14,9 +14,13 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: rollmap report FILE.wav [-f FORMAT] [-o OUT] [--force]\n"
-            "                      [--read-ahead]\n"
+            "                      [--read-ahead] [--leg left|right]\n"
+            "       rollmap report LEFT.wav RIGHT.wav [-f FORMAT] [-o OUT]\n"
+            "                      [--leg left|right]\n"
             "\n"
-            "Analyse a recorded session and write a report.\n"
+            "Analyse a recorded session and write a report; with two\n"
+            "sessions (the left calf's, then the right's), one report of\n"
+            "both with the left-right asymmetry per zone.\n"
             "\n"
             "Options:\n"
             "  -f, --format FORMAT  text (default), json, csv, svg or html\n"
@@ -31,6 +35,8 @@ static void usage(FILE *f)
             "      --read-ahead     read the file on a second thread while\n"
             "                       the engine runs: faster only with an\n"
             "                       idle CPU (default: one thread)\n"
+            "      --leg left|right the calf the session(s) are of, when\n"
+            "                       the file says otherwise or nothing\n"
             "  -h, --help           show this help and exit\n"
             "\n"
             "Example: rollmap report calf.wav -f html -o calf.html\n"
@@ -64,10 +70,16 @@ int cmd_report(int argc, char **argv)
     int force = opt.force;
     if (optind >= argc)
         return cli_usage_error(cmd, "no session file given");
-    if (argc - optind > 1)
-        return cli_usage_error(cmd, "one session file at a time (got %d); "
-                               "'rollmap trend' compares sessions",
+    if (argc - optind > 2)
+        return cli_usage_error(cmd, "one session file, or two (left and "
+                               "right calf) (got %d); 'rollmap trend' "
+                               "compares sessions over time",
                                argc - optind);
+    if (argc - optind == 2 && fmt == RM_REPORT_CSV) /* issue 15: both calves */
+        return cli_usage_error(cmd, "-f csv takes one session file");
+    if (argc - optind == 2 && opt.leg != RM_LEG_UNKNOWN)
+        return cli_usage_error(cmd, "--leg with two files: the first is the "
+                               "left calf, the second the right");
     const char *path = argv[optind];
 
     struct report_output out;
@@ -75,10 +87,15 @@ int cmd_report(int argc, char **argv)
     if (rc)
         return rc;
     rm_error err = { RM_OK, "" };
+    rm_engine_config cfg; /* --leg */
+    rm_engine_config_default(&cfg);
+    cfg.leg = opt.leg;
     rm_report_options ropt;
     rm_report_options_default(&ropt);
     ropt.read_ahead = opt.read_ahead;
-    rm_status st = rm_report_file_opts(path, fmt, NULL, &ropt, out.f, &err);
+    rm_status st = argc - optind == 2 ?
+        rm_report_pair_file(path, argv[optind + 1], fmt, &cfg, out.f, &err) :
+        rm_report_file_opts(path, fmt, &cfg, &ropt, out.f, &err);
     if (st != RM_OK) {
         report_output_abort(&out);
         report_failure(cmd, path, &err, st);

@@ -14,6 +14,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: rollmap trend FILE.wav... [-f FORMAT] [-o OUT] [--force]\n"
+            "                     [--leg left|right]\n"
             "\n"
             "Compare sessions: each pressure peak (candidate tender spot)\n"
             "is matched across sessions on the same line within %.1f cm,\n"
@@ -24,6 +25,10 @@ static void usage(FILE *f)
             "  -o, --output OUT     write to OUT instead of standard output\n"
             "      --force          replace OUT if it exists (default:\n"
             "                       refuse)\n"
+            "      --any-person     compare sessions of different persons\n"
+            "                       (default: refuse)\n"
+            "      --leg left|right the calf the session(s) are of, when\n"
+            "                       the file says otherwise or nothing\n"
             "  -h, --help           show this help and exit\n"
             "\n"
             "Example: rollmap trend week1.wav week2.wav week3.wav\n"
@@ -33,10 +38,52 @@ static void usage(FILE *f)
             RM_TREND_MATCH_CM);
 }
 
+/*
+ * Issue 15: a trend across two people's calves means nothing, so trend
+ * refuses files naming different persons unless --any-person comes
+ * first on the command line (sessions naming nobody go with anyone).
+ * Returns 0, or an exit code after the message.
+ */
+static int same_person(const char *cmd, int argc, char **argv, int first)
+{
+    char person[RM_PERSON_MAX] = "", other[RM_PERSON_MAX] = "";
+    const char *who = NULL;
+    for (int i = first; i < argc; i++) {
+        rm_session *s = NULL;
+        rm_error err = { RM_OK, "" };
+        if (rm_session_open(argv[i], &s, &err) != RM_OK)
+            continue; /* reported when the file is analysed */
+        snprintf(other, sizeof other, "%s", rm_session_get_meta(s)->person);
+        rm_session_close(s);
+        if (!other[0])
+            continue;
+        if (!who) {
+            memcpy(person, other, sizeof person);
+            who = argv[i];
+        } else if (strcmp(person, other) != 0) {
+            return cli_usage_error(cmd, "%s is of '%s', %s of '%s': a "
+                                   "trend follows one person (--any-person "
+                                   "to mix them anyway)", who, person,
+                                   argv[i], other);
+        }
+    }
+    return 0;
+}
+
 int cmd_trend(int argc, char **argv)
 {
     const char *cmd = "trend";
     struct report_options opt;
+    /* --any-person: taken out before the shared option parser. */
+    int any_person = 0;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--any-person") == 0) {
+            any_person = 1;
+            for (int j = i; j < argc - 1; j++)
+                argv[j] = argv[j + 1];
+            argc--;
+            break;
+        }
     int rc_opt = report_options_parse(argc, argv, cmd, (1u << RM_REPORT_TEXT) | (1u << RM_REPORT_JSON),
                                       "text or json", usage, &opt);
     if (rc_opt >= 0)
@@ -46,6 +93,11 @@ int cmd_trend(int argc, char **argv)
     int force = opt.force;
     if (optind >= argc)
         return cli_usage_error(cmd, "no session files given");
+    if (!any_person) {
+        int rc_person = same_person(cmd, argc, argv, optind);
+        if (rc_person)
+            return rc_person;
+    }
 
     rm_trend *trend = NULL;
     rm_error err = { RM_OK, "" };
@@ -53,9 +105,12 @@ int cmd_trend(int argc, char **argv)
         cli_error(cmd, "%s", err.msg);
         return EXIT_RUNTIME;
     }
+    rm_engine_config cfg; /* --leg */
+    rm_engine_config_default(&cfg);
+    cfg.leg = opt.leg;
     for (int i = optind; i < argc; i++) {
         const char *path = argv[i];
-        rm_status st = rm_trend_add_file(trend, path, NULL, &err);
+        rm_status st = rm_trend_add_file(trend, path, &cfg, &err);
         if (st != RM_OK) {
             size_t len = strlen(path);
             if (strncmp(err.msg, path, len) == 0 && err.msg[len] == ':')

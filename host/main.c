@@ -18,6 +18,8 @@ static const struct command {
     { "info",      cmd_info,      "what a session file holds" },
     { "sim",       cmd_sim,       "simulate a session with known truth" },
     { "trend",     cmd_trend,     "spots over time across sessions" },
+    { "tag",       cmd_tag,       "correct a session's leg, notes or person" },
+    { "sessions",  cmd_sessions,  "list the sessions in a folder" },
     { "ports",     cmd_ports,     "list serial ports with their USB ids" },
     { "calibrate", cmd_calibrate, "tare and scale the cells with a known weight" },
 };

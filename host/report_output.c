@@ -136,12 +136,13 @@ int report_options_parse(int argc, char **argv, const char *cmd,
         { "output", required_argument, NULL, 'o' },
         { "force", no_argument, NULL, 'F' },
         { "read-ahead", no_argument, NULL, 'R' },
+        { "leg", required_argument, NULL, 'L' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     int c;
 
-    *o = (struct report_options){ RM_REPORT_TEXT, NULL, 0, 0 };
+    *o = (struct report_options){ RM_REPORT_TEXT, NULL, 0, 0, RM_LEG_UNKNOWN };
     optind = 1;
     while ((c = cli_getopt(argc, argv, "f:o:h", longopts)) != -1) {
         switch (c) {
@@ -162,6 +163,11 @@ int report_options_parse(int argc, char **argv, const char *cmd,
                 return cli_usage_error(cmd, "unknown option '%s'",
                                        argv[optind - 1]);
             o->read_ahead = 1;
+            break;
+        case 'L':
+            if (rm_leg_parse(optarg, &o->leg) != RM_OK)
+                return cli_usage_error(cmd, "--leg: '%s' is not left or "
+                                       "right", optarg);
             break;
         case 'h':
             usage(stdout);

@@ -10,12 +10,14 @@
 
 #include "rollmap.h"
 
-/* The options `report` and `trend` share: -f FORMAT, -o OUT, --force. */
+/* The options `report` and `trend` share: -f FORMAT, -o OUT, --force,
+ * --leg. */
 struct report_options {
     rm_report_format format;  /* RM_REPORT_TEXT unless -f */
     const char *out_path;     /* NULL: standard output */
     int force;
     int read_ahead;           /* report only: --read-ahead */
+    rm_leg leg;               /* --leg: overrides the files' leg */
 };
 
 /* Parse them into @p o. @p formats_ok is a bit mask of the formats the

@@ -150,6 +150,8 @@ typedef enum rm_leg {
 
 /** Size of rm_session_meta.notes in bytes, the terminating NUL included. */
 #define RM_NOTES_MAX 1024
+/** Size of rm_session_meta.person in bytes, the terminating NUL included. */
+#define RM_PERSON_MAX 64
 
 /**
  * Everything a session file holds besides the frames. A plain record:
@@ -162,6 +164,9 @@ typedef struct rm_session_meta {
     rm_leg leg;                  /**< which calf; RM_LEG_UNKNOWN if not said */
     int64_t start_unix_us;       /**< UTC start time, us since 1970 */
     char notes[RM_NOTES_MAX];    /**< free text, UTF-8, NUL-terminated */
+    /* Added in session format 1.1 (fields only ever appended): */
+    char person[RM_PERSON_MAX];  /**< who was rolled (a name or an id),
+                                      UTF-8, NUL-terminated; "" unknown */
 } rm_session_meta;
 
 /** Leg name "left"/"right"/"unknown" (static text). @since 0.1 */
@@ -253,6 +258,26 @@ RM_API rm_status rm_session_writer_close(rm_session_writer *w);
  */
 RM_API rm_status rm_session_open(const char *path, rm_session **out,
                                  rm_error *err);
+
+/**
+ * Replace the metadata of the session file at @p path (leg, notes,
+ * person, start time; the descriptor must stay the board's) without
+ * touching its frames. Crash-safe: the new file is written beside the old
+ * one under a temporary name, synced and renamed over it, so a crash or
+ * kill at any moment leaves either the old or the new file, complete.
+ * The file is validated first (rm_session_open()).
+ * @param path  an existing session file (not a symbolic link).
+ * @param meta  the new metadata; written as format 1.1.
+ * @param err   optional, filled on failure (names the file).
+ * @return RM_ERR_FORMAT / RM_ERR_UNSUPPORTED for a file that is not a
+ *         valid session, RM_ERR_ARG if @p meta's descriptor differs from
+ *         the file's, RM_ERR_IO for file system failures (the file is
+ *         then unchanged).
+ * @since 0.2
+ */
+RM_API rm_status rm_session_rewrite_meta(const char *path,
+                                         const rm_session_meta *meta,
+                                         rm_error *err);
 
 /** Metadata; owned by @p s, valid until rm_session_close(). @since 0.1 */
 RM_API const rm_session_meta *rm_session_get_meta(const rm_session *s);
@@ -554,6 +579,10 @@ typedef struct rm_engine_config {
                                        point at each end (people start
                                        above the heel, stop below the
                                        knee crease) */
+    rm_leg leg;                   /**< the calf to assume, overriding the
+                                       session's metadata (e.g. a session
+                                       recorded without --leg);
+                                       RM_LEG_UNKNOWN: the session's own */
 } rm_engine_config;
 
 /** Fill @p cfg with the documented defaults (all fields). @since 0.1 */
@@ -1428,6 +1457,28 @@ RM_API rm_status rm_report_file_opts(const char *session_path,
                                      const rm_engine_config *cfg,
                                      const rm_report_options *opt,
                                      FILE *out, rm_error *err);
+
+/**
+ * Both calves in one report: the left calf's session and the right's,
+ * analysed as rm_report_file() does (the first as the left calf, the
+ * second as the right, whatever their files say), and per anatomical
+ * zone the left-right asymmetry of tenderness, pressure, coverage and
+ * hold time. Text, JSON, SVG (both maps side by side) or HTML; layout in
+ * docs/report-schema.md.
+ * @param left_path   the left calf's session file.
+ * @param right_path  the right calf's session file.
+ * @param fmt   RM_REPORT_TEXT, _JSON, _SVG or _HTML (CSV: RM_ERR_ARG).
+ * @param cfg   NULL for defaults (its leg is ignored).
+ * @param out   where to write; not closed.
+ * @param err   optional, filled on failure (names the file).
+ * @return as rm_report_file().
+ * @since 0.2
+ */
+RM_API rm_status rm_report_pair_file(const char *left_path,
+                                     const char *right_path,
+                                     rm_report_format fmt,
+                                     const rm_engine_config *cfg, FILE *out,
+                                     rm_error *err);
 
 /* Trend: the same spots across sessions ("is the knot fading?"). */
 

@@ -45,6 +45,6 @@ int rm_engine_config_ok(const rm_engine_config *c)
            c->pass_min_cm > 0 && isfinite(c->peak_min_rise) &&
            c->peak_min_rise >= 0 && isfinite(c->peak_min_passes) &&
            isfinite(c->end_margin_cm) && c->end_margin_cm >= 0 &&
-           c->end_margin_cm < 10;
+           c->end_margin_cm < 10 && (unsigned)c->leg <= RM_LEG_RIGHT;
 }
 

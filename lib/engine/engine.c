@@ -43,6 +43,8 @@ rm_status rm_engine_new(const rm_session_meta *meta,
     if (!e)
         return rm_error_set(err, RM_ERR_NOMEM, "engine: out of memory");
     e->meta = *meta;
+    if (cfg->leg != RM_LEG_UNKNOWN) /* --leg: the file's leg was wrong */
+        e->meta.leg = cfg->leg;
     e->cfg = *cfg;
     if (cb)
         e->cb = *cb;
@@ -58,7 +60,7 @@ rm_status rm_engine_new(const rm_session_meta *meta,
         e->scale_d[i] = (double)d->scale_n_per_count[i];
     }
     e->avx2 = rm_cellsum_avx2();
-    if (rm_holds_init(&e->holds_tr, cfg, cfg->line_skew, meta->leg) != RM_OK) {
+    if (rm_holds_init(&e->holds_tr, cfg, cfg->line_skew, e->meta.leg) != RM_OK) {
         rm_free(e);
         return rm_error_set(err, RM_ERR_NOMEM, "engine: out of memory");
     }

@@ -1,43 +1,82 @@
 /*
  * HTML report: one self-contained page (inline CSS and SVG, no scripts,
  * no external fetches; a Content-Security-Policy forbids them) with the
- * calf map, the tables and the guidance. Every string from metadata or
- * the engine goes through rm_xml_put(), so a note holding markup shows
- * as text.
+ * calf map, the tables and the guidance, laid out for a desktop, a phone
+ * (390 px: the compact map, tables as stacked cards, no text under
+ * 11 px) and print (@media print). Times are local with the zone offset;
+ * enums are shown in words; sections with nothing to show are left out.
+ * Every string from metadata or the engine goes through rm_xml_put(), so
+ * a note holding markup shows as text. Layout checks: tests/html/.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "report_internal.h"
 
-static void td_num(FILE *f, double v, int decimals, const char *unit)
+static const char DASH[] = "\xe2\x80\x93";
+
+/* A cell with its column name, which the phone layout shows beside the
+ * value (td::before { content: attr(data-label) }). */
+static void td_open(FILE *f, const char *label, const char *cls)
+{
+    fprintf(f, "<td data-label=\"%s\"%s%s%s>", label, cls ? " class=\"" : "",
+            cls ? cls : "", cls ? "\"" : "");
+}
+
+static void td_num(FILE *f, const char *label, double v, int decimals,
+                   const char *unit)
 {
     char buf[48];
-    rm_fmt_fixed(buf, sizeof buf, v, decimals, "\xe2\x80\x93");
-    fprintf(f, "<td class=\"num\">%s%s%s</td>", buf,
-            isfinite(v) && unit ? " " : "", isfinite(v) && unit ? unit : "");
+    rm_fmt_fixed(buf, sizeof buf, v, decimals, DASH);
+    td_open(f, label, "num");
+    fprintf(f, "%s%s%s</td>", buf, isfinite(v) && unit ? " " : "",
+            isfinite(v) && unit ? unit : "");
 }
 
-static void td_pct(FILE *f, double frac)
+static void td_pct(FILE *f, const char *label, double frac)
 {
+    td_open(f, label, "num");
     if (isfinite(frac))
-        fprintf(f, "<td class=\"num\">%.0f%%</td>", frac * 100.0);
+        fprintf(f, "%.0f%%</td>", frac * 100.0);
     else
-        fputs("<td class=\"num\">\xe2\x80\x93</td>", f);
+        fprintf(f, "%s</td>", DASH);
 }
 
-static void td_text(FILE *f, const char *s, size_t max)
+static void td_text(FILE *f, const char *label, const char *s, size_t max)
 {
-    fputs("<td>", f);
+    td_open(f, label, NULL);
     rm_xml_put(f, s, max);
     fputs("</td>", f);
 }
 
 static void row_kv(FILE *f, const char *key, const char *value, size_t max)
 {
-    fprintf(f, "<tr><th scope=\"row\">%s</th>", key);
-    td_text(f, value, max);
-    fputs("</tr>\n", f);
+    fprintf(f, "<tr><th scope=\"row\">%s</th><td>", key);
+    rm_xml_put(f, value, max);
+    fputs("</td></tr>\n", f);
+}
+
+/*
+ * "2026-05-19 03:15 (UTC+02:00)": the start in the local time of the
+ * machine writing the report (TZ), with its offset so the page stays
+ * unambiguous when read elsewhere. "" when unknown.
+ */
+static void fmt_local(char *buf, size_t cap, int64_t unix_us)
+{
+    buf[0] = '\0';
+    if (unix_us <= 0 || unix_us > INT64_C(253402300799000000))
+        return;
+    time_t t = (time_t)(unix_us / 1000000);
+    struct tm tm;
+    char when[32], off[8];
+    if (!localtime_r(&t, &tm) ||
+        !strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm) ||
+        !strftime(off, sizeof off, "%z", &tm) || strlen(off) != 5)
+        return;
+    snprintf(buf, cap, "%s (UTC%c%c%c:%c%c)", when, off[0], off[1], off[2],
+             off[3], off[4]);
 }
 
 static void session_table(FILE *f, const rm_summary *s,
@@ -46,9 +85,11 @@ static void session_table(FILE *f, const rm_summary *s,
     char buf[256], a[48], b[48];
     fputs("<section id=\"session\"><h2>Session</h2>\n<table class=\"kv\">\n",
           f);
-    rm_fmt_utc(buf, sizeof buf, meta ? meta->start_unix_us : 0);
-    row_kv(f, "Started (UTC)", buf[0] ? buf : "unknown", sizeof buf);
-    row_kv(f, "Leg", rm_leg_name(s->leg), 16);
+    fmt_local(buf, sizeof buf, meta ? meta->start_unix_us : 0);
+    row_kv(f, "Started", buf[0] ? buf : "not recorded", sizeof buf);
+    if (meta && meta->person[0])
+        row_kv(f, "Person", meta->person, sizeof meta->person);
+    row_kv(f, "Leg", rm_words_leg(s->leg), 32);
     rm_fmt_clock(a, sizeof a, s->duration_s);
     rm_fmt_clock(b, sizeof b, s->contact_s);
     snprintf(buf, sizeof buf, "%s (leg on the roller %s)", a, b);
@@ -59,12 +100,14 @@ static void session_table(FILE *f, const rm_summary *s,
              (unsigned long long)s->dropped_frames);
     row_kv(f, "Frames", buf, sizeof buf);
     if (meta) {
-        row_kv(f, "Firmware", meta->desc.firmware,
-               sizeof meta->desc.firmware);
-        row_kv(f, "Serial", meta->desc.serial, sizeof meta->desc.serial);
-        fputs("<tr><th scope=\"row\">Notes</th><td class=\"notes\">", f);
-        rm_xml_put(f, meta->notes, sizeof meta->notes);
-        fputs("</td></tr>\n", f);
+        snprintf(buf, sizeof buf, "%s, serial %s", meta->desc.firmware,
+                 meta->desc.serial);
+        row_kv(f, "Board", buf, sizeof buf);
+        if (meta->notes[0]) {
+            fputs("<tr><th scope=\"row\">Notes</th><td class=\"notes\">", f);
+            rm_xml_put(f, meta->notes, sizeof meta->notes);
+            fputs("</td></tr>\n", f);
+        }
     }
     if (s->calf_found && isfinite(s->calf_length_cm)) {
         rm_fmt_fixed(a, sizeof a, s->calf_length_cm, 1, "?");
@@ -74,6 +117,13 @@ static void session_table(FILE *f, const rm_summary *s,
         row_kv(f, "Calf",
                "ends not found: positions along the calf are unknown", 128);
     }
+    snprintf(buf, sizeof buf, "%zu hold%s, %zu pressure peak%s, %zu "
+             "flinch%s", s->holds ? s->n_holds : 0,
+             s->holds && s->n_holds == 1 ? "" : "s",
+             s->peaks ? s->n_peaks : 0, s->peaks && s->n_peaks == 1 ? "" : "s",
+             s->flinches ? s->n_flinches : 0,
+             s->flinches && s->n_flinches == 1 ? "" : "es");
+    row_kv(f, "Found", buf, sizeof buf);
     fputs("</table></section>\n", f);
 }
 
@@ -87,9 +137,12 @@ static void guidance_list(FILE *f, const rm_summary *s)
         if (g == safety)
             continue;           /* set apart below */
         shown++;
-        const char *lvl = rm_guidance_level_name(g->level);
-        fprintf(f, "<li class=\"%s\"><span class=\"level\">%s</span> ", lvl,
-                lvl);
+        /* data-code: the rule, for tests/html's consistency checks. */
+        fprintf(f, "<li class=\"%s\" data-code=\"",
+                rm_guidance_level_name(g->level));
+        rm_xml_put(f, g->code, sizeof g->code);
+        fprintf(f, "\"><span class=\"level\">%s</span> ",
+                rm_words_level(g->level));
         rm_xml_put(f, g->text, sizeof g->text);
         fputs("</li>\n", f);
     }
@@ -106,37 +159,43 @@ static void guidance_list(FILE *f, const rm_summary *s)
 static void holds_table(FILE *f, const rm_summary *s)
 {
     size_t n = s->holds ? s->n_holds : 0;
+    if (n == 0)
+        return; /* the Found row says so */
     fprintf(f, "<section id=\"holds\"><h2>Holds (%zu)</h2>\n", n);
-    if (n == 0) {
-        fputs("<p>No holds found: the roller did not stay on one spot "
-              "long enough.</p></section>\n", f);
-        return;
-    }
     fprintf(f, "<p>Common advice: %.0f\xe2\x80\x93%.0f s on a spot.</p>\n",
             RM_REPORT_HOLD_MIN_S, RM_REPORT_HOLD_MAX_S);
-    fputs("<table><thead><tr><th>#</th><th>Start</th><th>Duration</th>"
-          "<th>vs 30\xe2\x80\x93" "90 s</th><th>Position</th>"
+    fputs("<table class=\"data\"><thead><tr><th>#</th><th>Start</th>"
+          "<th>Duration</th><th>vs 30\xe2\x80\x93" "90 s advice</th><th>Position</th>"
           "<th>Ankle\xe2\x86\x92knee</th><th>Line</th><th>Mean force</th>"
           "<th>Peak force</th><th>Mean pressure</th><th>Peak pressure</th>"
-          "<th>Technique</th><th>Flexes</th></tr></thead><tbody>\n", f);
+          "<th>Technique</th></tr></thead><tbody>\n", f);
     for (size_t i = 0; i < n; i++) {
         const rm_hold *h = &s->holds[i];
-        char t[32];
+        char t[32], tech[64];
         rm_fmt_clock(t, sizeof t, h->start_s);
-        fprintf(f, "<tr id=\"hold-row-%zu\"><td>H%zu</td><td>%s</td>", i + 1,
-                i + 1, t);
-        td_num(f, h->duration_s, 1, "s");
-        fprintf(f, "<td class=\"band-%s\">%s</td>",
-                rm_hold_band(h->duration_s), rm_hold_band(h->duration_s));
-        td_num(f, h->position_cm, 1, "cm");
-        td_pct(f, h->position_frac);
-        fprintf(f, "<td>%s</td>", rm_line_name(h->line));
-        td_num(f, h->mean_force_n, 0, "N");
-        td_num(f, h->peak_force_n, 0, "N");
-        td_num(f, h->mean_pressure_kpa, 0, "kPa");
-        td_num(f, h->peak_pressure_kpa, 0, "kPa");
-        fprintf(f, "<td>%s</td><td class=\"num\">%u</td></tr>\n",
-                rm_technique_name(h->technique), (unsigned)h->flexes);
+        fprintf(f, "<tr id=\"hold-row-%zu\"><td data-label=\"Hold\" "
+                   "class=\"id\">H%zu</td>", i + 1, i + 1);
+        td_text(f, "Start", t, sizeof t);
+        td_num(f, "Duration", h->duration_s, 1, "s");
+        td_open(f, "vs 30\xe2\x80\x93" "90 s advice", NULL);
+        fprintf(f, "<span class=\"band-%s\">%s</span></td>",
+                rm_hold_band(h->duration_s), rm_words_band(h->duration_s));
+        td_num(f, "Position", h->position_cm, 1, "cm");
+        td_pct(f, "Ankle\xe2\x86\x92knee", h->position_frac);
+        td_text(f, "Line", rm_words_line(h->line), 64);
+        td_num(f, "Mean force", h->mean_force_n, 0, "N");
+        td_num(f, "Peak force", h->peak_force_n, 0, "N");
+        td_num(f, "Mean pressure", h->mean_pressure_kpa, 0, "kPa");
+        td_num(f, "Peak pressure", h->peak_pressure_kpa, 0, "kPa");
+        if (h->technique == RM_TECH_PIN_AND_STRETCH)
+            snprintf(tech, sizeof tech, "%s (%u ankle flex%s)",
+                     rm_words_technique(h->technique), (unsigned)h->flexes,
+                     h->flexes == 1 ? "" : "es");
+        else
+            snprintf(tech, sizeof tech, "%s",
+                     rm_words_technique(h->technique));
+        td_text(f, "Technique", tech, sizeof tech);
+        fputs("</tr>\n", f);
     }
     fputs("</tbody></table></section>\n", f);
 }
@@ -144,86 +203,194 @@ static void holds_table(FILE *f, const rm_summary *s)
 static void peaks_table(FILE *f, const rm_summary *s)
 {
     size_t n = s->peaks ? s->n_peaks : 0;
-    fprintf(f, "<section id=\"peaks\"><h2>Pressure peaks (%zu)</h2>\n", n);
-    if (n == 0) {
-        fputs("<p>No pressure peak recurred across passes.</p>"
-              "</section>\n", f);
+    if (n == 0)
         return;
-    }
+    fprintf(f, "<section id=\"peaks\"><h2>Pressure peaks (%zu)</h2>\n", n);
     fputs("<p>Candidate tender spots: pressure maxima that recur across "
-          "passes. Scores weigh the Achilles and below-knee zones down, "
-          "since tissue near tendon ends reads tender without being a "
-          "knot.</p>\n<table><thead><tr><th>#</th><th>Zone</th>"
-          "<th>Position</th><th>Ankle\xe2\x86\x92knee</th><th>Line</th>"
-          "<th>Pressure</th><th>Passes</th><th>Score</th></tr></thead>"
-          "<tbody>\n", f);
+          "passes. Scores (0\xe2\x80\x93" "1) weigh the Achilles and "
+          "below-knee zones down, since tissue near tendon ends reads "
+          "tender without being a knot.</p>\n<table class=\"data\"><thead>"
+          "<tr><th>#</th><th>Zone</th><th>Position</th>"
+          "<th>Ankle\xe2\x86\x92knee</th><th>Line</th><th>Pressure</th>"
+          "<th>Passes</th><th>Score</th></tr></thead><tbody>\n", f);
     for (size_t i = 0; i < n; i++) {
         const rm_peak *p = &s->peaks[i];
-        fprintf(f, "<tr id=\"peak-row-%zu\"><td>P%zu</td><td>%s</td>", i + 1,
-                i + 1, rm_zone_label(p->zone));
-        td_num(f, p->position_cm, 1, "cm");
-        td_pct(f, p->position_frac);
-        fprintf(f, "<td>%s</td>", rm_line_name(p->line));
-        td_num(f, p->pressure_kpa, 0, "kPa");
-        fprintf(f, "<td class=\"num\">%u</td>", (unsigned)p->passes);
-        td_num(f, p->score, 2, NULL);
+        fprintf(f, "<tr id=\"peak-row-%zu\"><td data-label=\"Peak\" "
+                   "class=\"id\">P%zu</td>", i + 1, i + 1);
+        td_text(f, "Zone", rm_words_zone(p->zone), 64);
+        td_num(f, "Position", p->position_cm, 1, "cm");
+        td_pct(f, "Ankle\xe2\x86\x92knee", p->position_frac);
+        td_text(f, "Line", rm_words_line(p->line), 64);
+        td_num(f, "Pressure", p->pressure_kpa, 0, "kPa");
+        td_open(f, "Passes", "num");
+        fprintf(f, "%u</td>", (unsigned)p->passes);
+        td_num(f, "Score", p->score, 2, NULL);
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table></section>\n", f);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The median of the passes' mean speeds (upper median), as the speed
+ * guidance quotes it; NAN when no pass has a speed. */
+static double median_speed(const rm_summary *s)
+{
+    size_t n = 0, total = s->passes ? s->n_passes : 0;
+    double *v = rm_calloc(total ? total : 1, sizeof *v);
+    if (!v)
+        return NAN;
+    for (size_t i = 0; i < total; i++)
+        if (isfinite(s->passes[i].mean_speed_cm_s))
+            v[n++] = s->passes[i].mean_speed_cm_s;
+    double med = NAN;
+    if (n) {
+        qsort(v, n, sizeof *v, cmp_double);
+        med = v[n / 2];
+    }
+    rm_free(v);
+    return med;
+}
+
+static void passes_row(FILE *f, const char *name, const rm_line_passes *lp,
+                       double coverage, int show_coverage)
+{
+    fputs("<tr>", f);
+    td_text(f, "Line", name, 64);
+    td_open(f, "Passes", "num");
+    fprintf(f, "%zu</td>", lp->count);
+    td_open(f, "Up / down", "num");
+    fprintf(f, "%zu / %zu</td>", lp->up, lp->down);
+    td_num(f, "Mean speed", lp->mean_speed_cm_s, 1, "cm/s");
+    td_num(f, "Fastest", lp->peak_speed_cm_s, 1, "cm/s");
+    td_open(f, "Coverage", NULL);
+    if (show_coverage && isfinite(coverage)) {
+        double w = coverage < 0 ? 0 : coverage > 1 ? 100 : coverage * 100.0;
+        fprintf(f, "<span class=\"bar\"><span style=\"width:%.0f%%\">"
+                   "</span></span> %.0f%%", w, coverage * 100.0);
+    } else {
+        fputs(DASH, f);
+    }
+    fputs("</td></tr>\n", f);
+}
+
 static void passes_and_coverage(FILE *f, const rm_summary *s)
 {
     size_t n = s->passes ? s->n_passes : 0;
+    if (n == 0)
+        return;
     fprintf(f, "<section id=\"passes\"><h2>Passes (%zu) and coverage</h2>\n"
-               "<table><thead><tr><th>Line</th><th>Passes</th><th>Up</th>"
-               "<th>Down</th><th>Mean speed</th><th>Fastest</th>"
+               "<table class=\"data\"><thead><tr><th>Line</th><th>Passes</th>"
+               "<th>Up / down</th><th>Mean speed</th><th>Fastest</th>"
                "<th>Coverage</th></tr></thead><tbody>\n", n);
     for (int l = RM_LINE_MEDIAL; l <= RM_LINE_LATERAL; l++) {
         rm_line_passes lp;
         rm_report_line_passes(s, (rm_line)l, &lp);
-        fprintf(f, "<tr><td>%s</td><td class=\"num\">%zu</td>"
-                   "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>",
-                rm_line_name((rm_line)l), lp.count, lp.up, lp.down);
-        td_num(f, lp.mean_speed_cm_s, 1, "cm/s");
-        td_num(f, lp.peak_speed_cm_s, 1, "cm/s");
-        double c = s->coverage[l];
-        double w = isfinite(c) ? (c < 0 ? 0 : c > 1 ? 100 : c * 100.0) : 0;
-        fprintf(f, "<td><span class=\"bar\"><span style=\"width:%.0f%%\">"
-                   "</span></span> ", w);
-        if (isfinite(c))
-            fprintf(f, "%.0f%%", c * 100.0);
-        else
-            fputs("\xe2\x80\x93", f);
-        fputs("</td></tr>\n", f);
+        passes_row(f, rm_words_line((rm_line)l), &lp, s->coverage[l], 1);
     }
-    fputs("</tbody></table>\n<p>Common advice is slow rolling, about "
-          "2.5 cm (an inch) per second.</p></section>\n", f);
+    /* Passes whose line could not be named (leg not recorded, or the
+     * load not clearly to one side) count in the guidance's speed too. */
+    rm_line_passes un;
+    rm_report_line_passes(s, RM_LINE_UNKNOWN, &un);
+    if (un.count)
+        passes_row(f, "line not known", &un, NAN, 0);
+    double med = median_speed(s);
+    char a[48];
+    rm_fmt_fixed(a, sizeof a, med, 1, DASH);
+    fprintf(f, "</tbody></table>\n<p id=\"speed-median\">Median speed of "
+               "all passes: <span class=\"num\">%s%s</span>. Common advice "
+               "is slow rolling, about 2.5 cm (an inch) per second.</p>"
+               "</section>\n", a, isfinite(med) ? " cm/s" : "");
 }
 
 static void flinches_list(FILE *f, const rm_summary *s)
 {
     size_t n = s->flinches ? s->n_flinches : 0;
-    fprintf(f, "<section id=\"flinches\"><h2>Flinches (%zu)</h2>\n", n);
-    if (n == 0) {
-        fputs("<p>No sudden lift-offs.</p></section>\n", f);
+    if (n == 0)
         return;
-    }
-    fputs("<table><thead><tr><th>Time</th><th>Position</th>"
+    fprintf(f, "<section id=\"flinches\"><h2>Flinches (%zu)</h2>\n"
+               "<p>Sudden lift-offs: the pressure there may have been too "
+               "much.</p>\n", n);
+    fputs("<table class=\"data\"><thead><tr><th>Time</th><th>Position</th>"
           "<th>Ankle\xe2\x86\x92knee</th><th>Line</th><th>Load before</th>"
           "</tr></thead><tbody>\n", f);
     for (size_t i = 0; i < n; i++) {
         const rm_flinch *fl = &s->flinches[i];
         char t[32];
         rm_fmt_clock(t, sizeof t, fl->time_s);
-        fprintf(f, "<tr><td>%s</td>", t);
-        td_num(f, fl->position_cm, 1, "cm");
-        td_pct(f, fl->position_frac);
-        fprintf(f, "<td>%s</td>", rm_line_name(fl->line));
-        td_num(f, fl->force_before_n, 0, "N");
+        fputs("<tr>", f);
+        td_text(f, "Time", t, sizeof t);
+        td_num(f, "Position", fl->position_cm, 1, "cm");
+        td_pct(f, "Ankle\xe2\x86\x92knee", fl->position_frac);
+        td_text(f, "Line", rm_words_line(fl->line), 64);
+        td_num(f, "Load before", fl->force_before_n, 0, "N");
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table></section>\n", f);
+}
+
+/*
+ * Layout. Sizes are in rem/em of a 16 px base, so the smallest text
+ * (.8em labels) is 12.8 px. Below 40em (640 px) tables become stacked
+ * cards (each cell shows its column name) and the compact map replaces
+ * the wide one; print uses the wide map, black text and no page break
+ * inside a row or the map.
+ */
+static const char CSS[] =
+    "*{box-sizing:border-box}\n"
+    "body{font-family:sans-serif;font-size:16px;margin:1.5em auto;"
+    "max-width:62em;padding:0 1em;color:#1a1a1a;line-height:1.45;"
+    "overflow-wrap:break-word}\n"
+    "h1{font-size:1.45em;line-height:1.25}h2{font-size:1.2em;"
+    "margin-top:1.6em;border-bottom:1px solid #ccc}\n"
+    "table{border-collapse:collapse;font-size:.92em;max-width:100%}\n"
+    "th,td{padding:.25em .6em;border-bottom:1px solid #e4e4e4;"
+    "text-align:left;vertical-align:top}\n"
+    "td.num{text-align:right;white-space:nowrap}\n"
+    "td{overflow-wrap:anywhere}\n"
+    "table.kv th{font-weight:normal;color:#555;white-space:nowrap}\n"
+    "td.notes{white-space:pre-wrap}\n"
+    "figure{margin:1em 0}figure svg{display:block;width:100%;height:auto}\n"
+    "svg.compact{display:none}\n"
+    ".band-short,.band-long{color:#a15c00;font-weight:bold}\n"
+    "li{margin:.3em 0}li.caution{color:#8a1c00}li .level{font-weight:bold;"
+    "text-transform:uppercase;font-size:.8em;margin-right:.4em}\n"
+    ".safety{border-left:4px solid #c33;padding:.4em .8em;"
+    "background:#fdf1f1}\n"
+    ".bar{display:inline-block;width:5em;height:.7em;"
+    "background:#eee;vertical-align:middle}\n"
+    ".bar span{display:block;height:100%;background:#3a7bd5}\n"
+    "@media (max-width:40em){\n"
+    "body{margin:.8em auto;padding:0 .75em}\n"
+    "svg.wide{display:none}svg.compact{display:block}\n"
+    "table.data,table.data tbody,table.data tr,table.data td{display:block;"
+    "width:100%}\n"
+    "table.data thead{display:none}\n"
+    "table.data tr{border:1px solid #ddd;border-radius:4px;margin:.6em 0;"
+    "padding:.3em .6em}\n"
+    "table.data td{border:0;padding:.1em 0;text-align:left;"
+    "white-space:normal}\n"
+    "table.data td::before{content:attr(data-label) \": \";color:#555}\n"
+    "table.data td.id{font-weight:bold}\n"
+    "table.data td.id::before{content:none}\n"
+    "table.kv th{white-space:normal}\n"
+    "}\n"
+    "@media print{\n"
+    "body{font-size:11pt;max-width:none;margin:0;padding:0;color:#000}\n"
+    "table{font-size:.8em}th,td{padding:.2em .3em}td.num{white-space:normal}\n"
+    "svg.wide{display:block}svg.compact{display:none}\n"
+    "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
+    "h2{break-after:avoid}tr,figure,.safety{break-inside:avoid}\n"
+    "footer{font-size:9pt}\n"
+    "}\n";
+
+const char *rm_report_html_css(void)
+{
+    return CSS;
 }
 
 rm_status rm_report_html(const rm_summary *s, const rm_session_meta *meta,
@@ -233,8 +400,12 @@ rm_status rm_report_html(const rm_summary *s, const rm_session_meta *meta,
     rm_fmt_utc(utc, sizeof utc, meta ? meta->start_unix_us : 0);
     if (utc[0])
         utc[10] = '\0';
-    snprintf(title, sizeof title, "rollmap report: %s calf%s%s",
-             rm_leg_name(s->leg), utc[0] ? ", " : "", utc);
+    if (s->leg == RM_LEG_UNKNOWN)
+        snprintf(title, sizeof title, "rollmap report: calf (leg not "
+                 "recorded)%s%s", utc[0] ? ", " : "", utc);
+    else
+        snprintf(title, sizeof title, "rollmap report: %s calf%s%s",
+                 rm_leg_name(s->leg), utc[0] ? ", " : "", utc);
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
           "<meta charset=\"utf-8\">\n"
           "<meta http-equiv=\"Content-Security-Policy\" "
@@ -245,44 +416,31 @@ rm_status rm_report_html(const rm_summary *s, const rm_session_meta *meta,
     fprintf(out, "<meta name=\"generator\" content=\"rollmap %s\">\n<title>",
             rm_version_string());
     rm_xml_put(out, title, sizeof title);
-    fputs("</title>\n<style>\n"
-          "body{font-family:sans-serif;margin:1.5em auto;max-width:60em;"
-          "padding:0 1em;color:#1a1a1a;line-height:1.4}\n"
-          "h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;"
-          "border-bottom:1px solid #ccc}\n"
-          "table{border-collapse:collapse;font-size:.92em}\n"
-          "th,td{padding:.25em .6em;border-bottom:1px solid #e4e4e4;"
-          "text-align:left;vertical-align:top}\n"
-          "td.num{text-align:right;white-space:nowrap}\n"
-          "table.kv th{font-weight:normal;color:#555}\n"
-          "td.notes{white-space:pre-wrap}\n"
-          "figure{margin:1em 0}figure svg{max-width:100%;height:auto}\n"
-          ".band-short,.band-long{color:#a15c00;font-weight:bold}\n"
-          "li.caution{color:#8a1c00}li .level{font-weight:bold;"
-          "text-transform:uppercase;font-size:.8em;margin-right:.4em}\n"
-          ".safety{border-left:4px solid #c33;padding:.4em .8em;"
-          "background:#fdf1f1}\n"
-          ".bar{display:inline-block;width:8em;height:.7em;"
-          "background:#eee;vertical-align:middle}\n"
-          ".bar span{display:block;height:100%;background:#3a7bd5}\n"
-          "</style>\n</head>\n<body>\n<h1>", out);
+    fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", CSS);
     rm_xml_put(out, title, sizeof title);
     fputs("</h1>\n", out);
     session_table(out, s, meta);
     guidance_list(out, s);
-    fputs("<section id=\"map\"><h2>Calf map</h2>\n<figure>\n", out);
-    rm_status st = rm_report_svg(s, meta, 0, out);
+    fputs("<section id=\"map\"><h2>Calf maps</h2>\n<figure>\n", out);
+    rm_status st = rm_report_svg_layout(s, meta, 0, out);
+    if (st == RM_OK)
+        st = rm_report_svg_layout(s, meta, 1, out);
     if (st != RM_OK)
         return st;
-    fputs("<figcaption>Ankle (left) to knee (right) on the medial, middle "
-          "and lateral lines; colour shows the peak-cell pressure "
-          "recorded there. H: holds, P: pressure peaks.</figcaption>\n"
-          "</figure></section>\n", out);
+    fputs("<figcaption>Ankle to knee on the inner (medial), middle and "
+          "outer (lateral) lines, with the anatomical zones dashed. Top: "
+          "tenderness, how far the pressure at each place rises above what "
+          "the tissue 2.5\xe2\x80\x93" "5 cm around it on the same line "
+          "predicts, on a fixed scale (0 to +30 %) that is the same in "
+          "every report. Bottom: the peak-cell pressure itself, which is "
+          "highest over the narrow Achilles and bony places. H: holds, "
+          "P: pressure peaks.</figcaption>\n</figure></section>\n", out);
     holds_table(out, s);
     peaks_table(out, s);
     passes_and_coverage(out, s);
     flinches_list(out, s);
-    fprintf(out, "<footer><p>Generated by rollmap %s.</p></footer>\n"
-                 "</body>\n</html>\n", rm_version_string());
+    fprintf(out, "<footer><p>Generated by rollmap %s. Times are local "
+                 "(UTC offset shown).</p></footer>\n</body>\n</html>\n",
+            rm_version_string());
     return rm_report_stream_status(out);
 }

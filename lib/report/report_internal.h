@@ -52,6 +52,37 @@ void rm_fmt_clock(char *buf, size_t cap, double t_s);
 const char *rm_zone_label(rm_zone z);
 const char *rm_guidance_level_name(rm_guidance_level level);
 
+/* Human words for enums in the text, HTML and SVG reports (text.c):
+ * "pin and stretch", "inner (medial)", "shorter than advised", ... */
+const char *rm_words_technique(rm_technique t);
+const char *rm_words_line(rm_line line);
+const char *rm_words_line_short(rm_line line);
+const char *rm_words_leg(rm_leg leg);
+const char *rm_words_zone(rm_zone z);
+const char *rm_words_band(double duration_s);
+const char *rm_words_level(rm_guidance_level level);
+
+/* The map for the HTML page: @p compact draws a 400-unit-wide picture
+ * whose text stays legible on a phone (svg.c). */
+rm_status rm_report_svg_layout(const rm_summary *s,
+                               const rm_session_meta *meta, int compact,
+                               FILE *out);
+
+/* The same for one calf of a two-calf report: every id gets @p side
+ * ("-left", "-right") appended. */
+rm_status rm_report_svg_side(const rm_summary *s, const rm_session_meta *meta,
+                             int compact, const char *side, FILE *out);
+/* Tenderness (rise over the same line's flanks, a fraction) of one map
+ * bin as the map draws it; NAN where unknown (svg.c). */
+double rm_report_tenderness(const rm_summary *s, rm_line line, size_t bin);
+/* The zone the map draws at @p frac of ankle -> knee on @p line. */
+rm_zone rm_report_zone_at(double frac, rm_line line);
+
+/* The HTML report's style sheet (html.c), shared by the two-calf page. */
+const char *rm_report_html_css(void);
+
+/* Two calves in one report (pair.c): rm_report_pair_file(). */
+
 /* The engine's own "stop and see a professional" entry (code "safety"),
  * or NULL. Human-readable reports show it once, set apart at the end of
  * the guidance, and fall back to RM_REPORT_SAFETY_TEXT without it. */
@@ -91,5 +122,12 @@ int rm_csv_writer_os_errno(const rm_csv_writer *w);
 
 /* RM_OK, or RM_ERR_IO if the stream has failed (after flushing). */
 rm_status rm_report_stream_status(FILE *out);
+
+/* Both calves' report (pair.c) from two finished analyses, [0] the left
+ * calf's and [1] the right's; CSV is not a pair format (RM_ERR_ARG). */
+rm_status rm_report_pair_write(const char *const paths[2],
+                               const rm_summary *const sums[2],
+                               const rm_session_meta *const metas[2],
+                               rm_report_format fmt, FILE *out);
 
 #endif

@@ -14,6 +14,80 @@
 
 #define WIDTH 80
 
+/* Human words for the engine's enums, shared by the text, HTML and SVG
+ * reports (JSON and CSV keep the rm_*_name() identifiers). */
+const char *rm_words_technique(rm_technique t)
+{
+    switch (t) {
+    case RM_TECH_STATIC:          return "held still";
+    case RM_TECH_ROCKING:         return "rocking side to side";
+    case RM_TECH_PIN_AND_STRETCH: return "pin and stretch";
+    }
+    return "not known";
+}
+
+const char *rm_words_line(rm_line line)
+{
+    switch (line) {
+    case RM_LINE_MEDIAL:  return "inner (medial)";
+    case RM_LINE_MIDDLE:  return "middle";
+    case RM_LINE_LATERAL: return "outer (lateral)";
+    default:              return "line not known";
+    }
+}
+
+const char *rm_words_line_short(rm_line line)
+{
+    switch (line) {
+    case RM_LINE_MEDIAL:  return "inner";
+    case RM_LINE_MIDDLE:  return "middle";
+    case RM_LINE_LATERAL: return "outer";
+    default:              return "not known";
+    }
+}
+
+const char *rm_words_leg(rm_leg leg)
+{
+    switch (leg) {
+    case RM_LEG_LEFT:  return "left";
+    case RM_LEG_RIGHT: return "right";
+    default:           return "not recorded";
+    }
+}
+
+const char *rm_words_zone(rm_zone z)
+{
+    switch (z) {
+    case RM_ZONE_ACHILLES:        return "Achilles tendon";
+    case RM_ZONE_SOLEUS:          return "soleus (lower calf)";
+    case RM_ZONE_GASTROC_MEDIAL:  return "inner calf muscle head";
+    case RM_ZONE_GASTROC_LATERAL: return "outer calf muscle head";
+    case RM_ZONE_BELOW_KNEE:      return "just below the knee";
+    }
+    return "not known";
+}
+
+const char *rm_words_band(double duration_s)
+{
+    if (!isfinite(duration_s))
+        return "not known";
+    if (duration_s < RM_REPORT_HOLD_MIN_S)
+        return "shorter than advised";
+    if (duration_s > RM_REPORT_HOLD_MAX_S)
+        return "longer than advised";
+    return "as advised";
+}
+
+const char *rm_words_level(rm_guidance_level level)
+{
+    switch (level) {
+    case RM_GUIDE_INFO:    return "Note";
+    case RM_GUIDE_ADVICE:  return "Advice";
+    case RM_GUIDE_CAUTION: return "Caution";
+    }
+    return "Note";
+}
+
 struct tw {
     FILE *f;
     int color;
@@ -219,7 +293,8 @@ static void holds_section(struct tw *w, const rm_summary *s)
             break;
         default:
             snprintf(tech, sizeof tech, "%s",
-                     rm_technique_name(h->technique));
+                     h->technique == RM_TECH_STATIC ? "still" :
+                     h->technique == RM_TECH_ROCKING ? "rocking" : "-");
         }
         fprintf(f, row, idx, start, dur, rm_hold_band(h->duration_s), cm,
                 pct, rm_line_name(h->line), force, kpa, kpk, tech);

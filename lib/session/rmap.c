@@ -78,7 +78,7 @@ static size_t bounded_len(const char *s, size_t cap)
 }
 
 struct lens {
-    uint32_t cells, fw, sn, notes, total;
+    uint32_t cells, fw, sn, notes, ext, total;
 };
 
 static struct lens lens_of(const rm_session_meta *m)
@@ -88,7 +88,9 @@ static struct lens lens_of(const rm_session_meta *m)
     l.fw = (uint32_t)bounded_len(m->desc.firmware, sizeof m->desc.firmware);
     l.sn = (uint32_t)bounded_len(m->desc.serial, sizeof m->desc.serial);
     l.notes = (uint32_t)bounded_len(m->notes, sizeof m->notes);
-    uint32_t body = RM_RMAP_FIXED_LEN + 8u * l.cells + l.fw + l.sn + l.notes;
+    l.ext = rm_rmap_ext_len(m);
+    uint32_t body = RM_RMAP_FIXED_LEN + 8u * l.cells + l.fw + l.sn + l.notes +
+                    l.ext;
     l.total = ((body + 3u) & ~3u) + 4u; /* pad to 4, then the CRC */
     return l;
 }
@@ -119,7 +121,7 @@ size_t rm_rmap_encode(const rm_session_meta *m, uint8_t *buf, size_t cap)
     put_u16(buf + 48, (uint16_t)l.fw);
     put_u16(buf + 50, (uint16_t)l.sn);
     put_u16(buf + 52, (uint16_t)l.notes);
-    put_u16(buf + 54, 0); /* extension area: none in v1.0 */
+    put_u16(buf + 54, (uint16_t)l.ext); /* extension area (1.1) */
     uint8_t *p = buf + RM_RMAP_FIXED_LEN;
     for (uint32_t i = 0; i < l.cells; i++, p += 4)
         put_f32(p, m->desc.scale_n_per_count[i]);
@@ -130,6 +132,7 @@ size_t rm_rmap_encode(const rm_session_meta *m, uint8_t *buf, size_t cap)
     memcpy(p, m->desc.serial, l.sn);
     p += l.sn;
     memcpy(p, m->notes, l.notes);
+    rm_rmap_ext_encode(m, p + l.notes);
     put_u32(buf + l.total - 4, rm_crc32(buf, l.total - 4));
     return l.total;
 }
@@ -215,7 +218,9 @@ rm_status rm_rmap_decode(const uint8_t *buf, size_t len, rm_session_meta *m,
         copy_text(m->notes, p + fw + sn, notes))
         return rm_msg_set(why, why_len, RM_ERR_FORMAT,
                           "'rmap' text field contains a NUL byte");
-    /* p + fw + sn + notes .. + ext: fields of newer minor versions,
-     * covered by the CRC and skipped here. */
+    /* p + fw + sn + notes .. + ext: 1.0 reserved the area, 1.1 made it
+     * records (rmap_ext.c); a 1.0 file's area is never interpreted. */
+    if (minor >= 1)
+        return rm_rmap_ext_decode(p + fw + sn + notes, ext, m, why, why_len);
     return RM_OK;
 }

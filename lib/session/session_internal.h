@@ -13,7 +13,7 @@
 
 /* Format version this library writes and the newest major it reads. */
 #define RM_SESSION_VERSION_MAJOR 1u
-#define RM_SESSION_VERSION_MINOR 0u
+#define RM_SESSION_VERSION_MINOR 1u
 
 /* Size of the fixed part of the 'rmap' chunk (offsets 0..55). */
 #define RM_RMAP_FIXED_LEN 56u
@@ -36,6 +36,13 @@ size_t rm_rmap_encoded_len(const rm_session_meta *m);
  * Does not judge the descriptor (the writer checks it first), so tests can
  * build absurd ones. @return bytes written, 0 if cap is too small. */
 size_t rm_rmap_encode(const rm_session_meta *m, uint8_t *buf, size_t cap);
+
+/* Extension area (format 1.1, rmap_ext.c): bytes it takes for @p m,
+ * writing it at @p p, and reading it back (unknown records skipped). */
+uint32_t rm_rmap_ext_len(const rm_session_meta *m);
+void rm_rmap_ext_encode(const rm_session_meta *m, uint8_t *p);
+rm_status rm_rmap_ext_decode(const uint8_t *p, size_t len,
+                             rm_session_meta *m, char *why, size_t why_len);
 
 /* Decode and validate a chunk read from an untrusted file. On failure
  * returns RM_ERR_FORMAT or RM_ERR_UNSUPPORTED with the reason in @p why. */

@@ -34,17 +34,17 @@ expect 2 "unknown scenario" -- "$R" record --sim=nope -o "$tmp/x.wav" && has "$t
 
 # No board: exit 4, said clearly (skipped if this machine has a board).
 if ! "$R" ports --boards 2>/dev/null | grep -q '^\*'; then
-    expect 4 "no board" -- "$R" record -o "$tmp/nb.wav" && has "$tmp/e" "no board found" "no board"
+    expect 4 "no board" -- "$R" record --leg left -o "$tmp/nb.wav" && has "$tmp/e" "no board found" "no board"
     [ ! -e "$tmp/nb.wav" ] || fail "no board: a file was created"
 fi
-expect 4 "no such port" -- "$R" record -p /dev/rollmap-no-such-port -o "$tmp/np.wav"
+expect 4 "no such port" -- "$R" record --leg left -p /dev/rollmap-no-such-port -o "$tmp/np.wav"
 
 # A terminal where nobody answers: pinged until --boot-wait, then exit 4.
 if command -v socat >/dev/null 2>&1; then
     socat pty,raw,echo=0,link="$tmp/silent" SYSTEM:"sleep 30" 2>/dev/null &
     spid=$!
     i=0; while [ ! -e "$tmp/silent" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-    expect 4 "silent board" -- "$R" record -p "$tmp/silent" --boot-wait 600 -o "$tmp/s.wav" &&
+    expect 4 "silent board" -- "$R" record --leg left -p "$tmp/silent" --boot-wait 600 -o "$tmp/s.wav" &&
         has "$tmp/e" "no answer from a board" "silent board"
     kill $spid 2>/dev/null; spid=""
 fi
@@ -57,7 +57,7 @@ if [ -x "$V" ] && command -v socat >/dev/null 2>&1; then
     spid=$!
     i=0; while [ ! -s "$tmp/slave" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
     socat FILE:"$(cat "$tmp/slave")",raw,echo=0 \
-        SYSTEM:"'$R' record -p - --duration 3 -o '$tmp/io.wav' 2>'$tmp/io.err'" ||
+        SYSTEM:"'$R' record -p - --leg left --duration 3 -o '$tmp/io.wav' 2>'$tmp/io.err'" ||
         fail "stdio: socat or record failed: $(cat "$tmp/io.err")"
     kill $spid 2>/dev/null; wait $spid 2>/dev/null; spid=""
     has "$tmp/io.err" "duration reached" "stdio record" &&

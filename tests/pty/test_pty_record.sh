@@ -55,7 +55,7 @@ record() {
     name=$1; shift
     ROLLMAP_PTYSHIM_LOG=$tmp/$name.shim \
         tests/pty/ptyns.sh "$build" "$slave" -- \
-        "$R" record -p @PORT@ --quiet -o "$tmp/$name.wav" "$@" \
+        "$R" record -p @PORT@ --leg left --quiet -o "$tmp/$name.wav" "$@" \
         >"$tmp/$name.out" 2>"$tmp/$name.err"
     rc=$?
 }
@@ -121,7 +121,7 @@ fi
 if start_board sigint basic --seed 9 --speed 4; then
     ROLLMAP_PTYSHIM_LOG=$tmp/sigint.shim \
         tests/pty/ptyns.sh "$build" "$slave" -- \
-        "$R" record -p @PORT@ --quiet -o "$tmp/sigint.wav" \
+        "$R" record -p @PORT@ --leg left --quiet -o "$tmp/sigint.wav" \
         >"$tmp/sigint.out" 2>"$tmp/sigint.err" &
     rpid=$!
     sleep 2

@@ -101,8 +101,8 @@ START_TEST(test_hostile_descriptor_strings_are_recorded_and_escaped)
         dup2(e, STDERR_FILENO);
         close(to_rec[1]);
         close(from_rec[0]);
-        execl(rollmap, "rollmap", "record", "-p", "-", "-q", "-o", wav,
-              (char *)NULL);
+        execl(rollmap, "rollmap", "record", "-p", "-", "-q", "--leg", "left",
+              "-o", wav, (char *)NULL);
         _exit(127);
     }
     close(to_rec[0]);

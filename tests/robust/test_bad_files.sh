@@ -51,7 +51,7 @@ def save(name, data): open(name, 'wb').write(data)
 crc = bytearray(b); crc[body + 20] ^= 0x40            # inside the chunk
 save('rmap-crc.wav', crc)
 import zlib
-newer = bytearray(b); newer[body + 4:body + 6] = struct.pack('<H', 2)
+newer = bytearray(b); newer[body + 4:body + 8] = struct.pack('<HH', 2, 0)
 total = struct.unpack('<I', newer[body + 8:body + 12])[0]
 newer[body + total - 4:body + total] = struct.pack('<I', zlib.crc32(bytes(newer[body:body + total - 4])))
 save('rmap-v2.wav', newer)

@@ -69,7 +69,7 @@ held=$( cd "$tmp/fsz" && "$R" info a.wav | sed -n 's/^frames: *//p')
 # 2. --force over an existing session when the run fails before any
 #    frame (no board there): the old file is untouched, nothing is left.
 cp "$tmp/full.wav" "$tmp/keep.wav"
-( cd "$tmp" && "$R" record -p "$tmp/no-such-tty" --force -q -o keep.wav \
+( cd "$tmp" && "$R" record -p "$tmp/no-such-tty" --leg left --force -q -o keep.wav \
       >/dev/null 2>keep.err; echo $? >keep.rc )
 [ "$(cat "$tmp/keep.rc")" != 0 ] && cmp -s "$tmp/full.wav" "$tmp/keep.wav" &&
     no_debris "$tmp" &&

@@ -368,18 +368,25 @@ START_TEST(test_svg_marks_holds_peaks_and_scale)
     fixture_full(&fx);
     char *svg = render(&fx.s, &fx.meta, RM_REPORT_SVG);
     ck_assert_ptr_nonnull(strstr(svg, "<?xml version=\"1.0\""));
-    ck_assert_int_eq((int)count(svg, "<svg "), 1);
-    ck_assert_int_eq((int)count(svg, "</svg>"), 1);
+    /* One picture of two panels (tenderness, pressure): nested <svg>s. */
+    ck_assert_int_eq((int)count(svg, "<svg "), 3);
+    ck_assert_int_eq((int)count(svg, "<svg xmlns"), 1);
+    ck_assert_int_eq((int)count(svg, "</svg>"), 3);
     ck_assert_int_eq((int)count(svg, "<g"), (int)count(svg, "</g>"));
     ck_assert_ptr_nonnull(strstr(svg, "xmlns=\"http://www.w3.org/2000/svg\""));
-    ck_assert_int_eq((int)count(svg, "class=\"hold\""), 3);
+    ck_assert_int_eq((int)count(svg, "class=\"hold\""), 2 * 3);
     ck_assert_ptr_nonnull(strstr(svg, "id=\"hold-3\""));
+    ck_assert_ptr_nonnull(strstr(svg, "id=\"hold-3-p\""));
     ck_assert_ptr_nonnull(strstr(svg, ">H3 106s<"));   /* 105.5 s */
-    ck_assert_int_eq((int)count(svg, "class=\"peak\""), 3);
+    ck_assert_int_eq((int)count(svg, "class=\"peak\""), 2 * 3);
     ck_assert_ptr_nonnull(strstr(svg, ">P1<"));
-    /* A map row per line, each bin a rect; unrolled bins grey. */
-    ck_assert_int_eq((int)count(svg, "class=\"map-row\""), 3);
-    ck_assert_int_eq((int)count(svg, "fill=\"#eeeeee\"/>"), 4);
+    /* A map row per line and panel, each bin a rect; unrolled bins
+     * grey (counted in the pressure panel). */
+    ck_assert_int_eq((int)count(svg, "class=\"map-row\""), 2 * 3);
+    const char *pressure = strstr(svg, "id=\"panel-pressure\"");
+    ck_assert_ptr_nonnull(pressure);
+    ck_assert_int_eq((int)count(pressure, "fill=\"#eeeeee\"/>"), 4);
+    ck_assert_ptr_nonnull(strstr(svg, ">+30%<")); /* fixed tenderness scale */
     /* Colour scale up to 200 kPa (peak 137.5 rounds up), axis labels. */
     ck_assert_ptr_nonnull(strstr(svg, "linearGradient"));
     ck_assert_ptr_nonnull(strstr(svg, ">200<"));
@@ -387,8 +394,8 @@ START_TEST(test_svg_marks_holds_peaks_and_scale)
                                               : strstr(svg, "kPa"));
     ck_assert_ptr_nonnull(strstr(svg, ">30<"));        /* cm tick */
     ck_assert_ptr_nonnull(strstr(svg, ">75%<"));
-    ck_assert_ptr_nonnull(strstr(svg, ">medial<"));
-    ck_assert_ptr_nonnull(strstr(svg, ">lateral<"));
+    ck_assert_ptr_nonnull(strstr(svg, ">inner (medial)<"));
+    ck_assert_ptr_nonnull(strstr(svg, ">outer (lateral)<"));
     free(svg);
 }
 END_TEST
@@ -402,7 +409,7 @@ START_TEST(test_svg_thin_input_says_what_is_missing)
     ck_assert_ptr_nonnull(strstr(svg, "calf ends not found"));
     ck_assert_ptr_null(strstr(svg, "class=\"hold\""));
     ck_assert_ptr_null(strstr(svg, "class=\"peak\""));
-    ck_assert_int_eq((int)count(svg, "</svg>"), 1);
+    ck_assert_int_eq((int)count(svg, "</svg>"), 3);
     free(svg);
 }
 END_TEST
@@ -433,7 +440,9 @@ START_TEST(test_html_escapes_hostile_strings)
     ck_assert_ptr_null(strstr(html, "<link"));
     ck_assert_ptr_null(strstr(html, "<?xml"));
     ck_assert_ptr_nonnull(strstr(html, "Content-Security-Policy"));
-    ck_assert_int_eq((int)count(html, "<svg "), 1);
+    /* Wide and compact pictures, each of two panels. */
+    ck_assert_int_eq((int)count(html, "<svg xmlns"), 2);
+    ck_assert_int_eq((int)count(html, "<svg "), 6);
     ck_assert_ptr_nonnull(strstr(html, "id=\"hold-row-3\""));
     ck_assert_ptr_nonnull(strstr(html, "id=\"peak-row-1\""));
     ck_assert_ptr_nonnull(strstr(html, "see a professional"));
