@@ -47,7 +47,7 @@ for o in $(objs 'lib/*'); do
 done
 
 # The CLI and the examples: only what the shared library exports.
-so=$(ls "$build"/librollmap.so.*.*.* 2>/dev/null | head -n 1)
+so=$(readlink -f "$build/librollmap.so" 2>/dev/null)  # the current build, not a stale older version
 [ -n "$so" ] || { echo "FAIL: no shared library in $build"; exit 1; }
 nm -D --defined-only "$so" | awk '{ print $NF }' | sort -u > "$tmp/exported"
 for o in $(objs host) $(objs examples); do
