@@ -387,18 +387,35 @@ int cmd_record(int argc, char **argv)
         a.output = name;
     }
     /* Refuse before touching the board: opening the port resets it. */
-    struct stat sb;
-    if (!a.force && stat(a.output, &sb) == 0) {
+    struct stat sb, lsb;
+    int exists = lstat(a.output, &lsb) == 0;
+    if (exists && (stat(a.output, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+        cli_error(CMD, "%s: %s", a.output, stat(a.output, &sb) != 0
+                  ? "symbolic link to a missing file (neither followed nor "
+                    "replaced)"
+                  : "not a regular file (a session is written only to a "
+                    "regular file)");
+        return EXIT_RUNTIME;
+    }
+    if (!a.force && exists) {
         cli_error(CMD, "%s: already exists (use --force to overwrite)",
                   a.output);
         return EXIT_RUNTIME;
     }
+    if (a.latency_log && stat(a.latency_log, &lsb) == 0 && exists &&
+        lsb.st_dev == sb.st_dev && lsb.st_ino == sb.st_ino)
+        return cli_usage_error(CMD, "--latency-log %s is the session file",
+                               a.latency_log);
     latency_log *lat = NULL;
     if (a.latency_log) {
         lat = calloc(1, sizeof *lat);
-        if (!lat || !(lat->fp = fopen(a.latency_log, "w"))) {
-            cli_error(CMD, "%s: %s", a.latency_log,
-                      lat ? strerror(errno) : "out of memory");
+        /* "wx": an existing file is kept unless --force. */
+        if (!lat ||
+            !(lat->fp = fopen(a.latency_log, a.force ? "w" : "wx"))) {
+            cli_error(CMD, "%s: %s%s", a.latency_log,
+                      lat ? strerror(errno) : "out of memory",
+                      lat && errno == EEXIST ? " (use --force to overwrite)"
+                                             : "");
             free(lat);
             return EXIT_RUNTIME;
         }

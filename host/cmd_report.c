@@ -18,15 +18,18 @@ static void usage(FILE *f)
             "Analyse a recorded session and write a report.\n"
             "\n"
             "Options:\n"
-            "  -f, --format FORMAT  text (default), json, csv, svg or html\n"
+            "  -f, --format FORMAT  text, json, csv, svg or html (default:\n"
+            "                       from OUT's extension, else text)\n"
             "                       text: terminal summary; json: see\n"
             "                       docs/report-schema.md; csv: aligned\n"
             "                       samples; svg: calf map; html: one\n"
             "                       self-contained page\n"
             "  -o, --output OUT     write to OUT instead of standard output\n"
             "                       ('-' is standard output)\n"
-            "      --force          replace OUT if it exists (default:\n"
-            "                       refuse)\n"
+            "      --force          replace OUT if it is an existing regular\n"
+            "                       file (default: refuse); a FIFO or device\n"
+            "                       is written in place, a link through to\n"
+            "                       its target; OUT may never be FILE.wav\n"
             "  -h, --help           show this help and exit\n"
             "\n"
             "Example: rollmap report calf.wav -f html -o calf.html\n"
@@ -67,7 +70,7 @@ int cmd_report(int argc, char **argv)
     const char *path = argv[optind];
 
     struct report_output out;
-    int rc = report_output_open(&out, cmd, out_path, force);
+    int rc = report_output_open(&out, cmd, out_path, force, &argv[optind], 1);
     if (rc)
         return rc;
     rm_error err = { RM_OK, "" };

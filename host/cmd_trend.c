@@ -20,10 +20,13 @@ static void usage(FILE *f)
             "and shown per session, oldest first, with holds per session.\n"
             "\n"
             "Options:\n"
-            "  -f, --format FORMAT  text (default) or json\n"
+            "  -f, --format FORMAT  text or json (default: from OUT's\n"
+            "                       extension, else text)\n"
             "  -o, --output OUT     write to OUT instead of standard output\n"
-            "      --force          replace OUT if it exists (default:\n"
-            "                       refuse)\n"
+            "      --force          replace OUT if it is an existing regular\n"
+            "                       file (default: refuse); a FIFO or device\n"
+            "                       is written in place; OUT may never be\n"
+            "                       one of the sessions\n"
             "  -h, --help           show this help and exit\n"
             "\n"
             "Example: rollmap trend week1.wav week2.wav week3.wav\n"
@@ -69,7 +72,8 @@ int cmd_trend(int argc, char **argv)
     }
 
     struct report_output out;
-    int rc = report_output_open(&out, cmd, out_path, force);
+    int rc = report_output_open(&out, cmd, out_path, force, &argv[optind],
+                                argc - optind);
     if (rc) {
         rm_trend_free(trend);
         return rc;
