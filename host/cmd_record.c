@@ -433,6 +433,17 @@ int cmd_record(int argc, char **argv)
         return rc;
     }
     const rm_descriptor *desc = rm_link_descriptor(link);
+    /* START before the session file exists: a board that never streams
+     * leaves no empty file behind (and, with --force, the old one
+     * intact). Ctrl-C still has its default action here. */
+    rm_status st = rm_link_start(link);
+    if (st != RM_OK) {
+        cli_error(CMD, "%s", rm_link_errmsg(link));
+        rm_link_close(link);
+        lat_close(lat, NULL);
+        /* No answer to START: the board is not working (exit 4). */
+        return st == RM_ERR_TIMEOUT ? EXIT_NODEV : cli_exit_for(st);
+    }
 
     rm_session_meta meta;
     memset(&meta, 0, sizeof meta);
@@ -446,9 +457,10 @@ int cmd_record(int argc, char **argv)
     rm_recorder_options ro = { .write_flags = a.force ? RM_WRITE_OVERWRITE : 0 };
     rm_recorder *rec = NULL;
     rm_error err = { 0 };
-    rm_status st = rm_recorder_new(a.output, &meta, &ro, &rec, &err);
+    st = rm_recorder_new(a.output, &meta, &ro, &rec, &err);
     if (st != RM_OK) {
         cli_error(CMD, "%s", err.msg);
+        rm_link_stop(link);
         rm_link_close(link);
         lat_close(lat, NULL);
         return cli_exit_for(st);
@@ -460,9 +472,11 @@ int cmd_record(int argc, char **argv)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    struct sigaction old_int, old_term;
+    struct sigaction old_int, old_term, old_hup;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    /* Closing the terminal: stop the board and keep the file, as Ctrl-C. */
+    sigaction(SIGHUP, &sa, &old_hup);
     stop_signal = 0;
 
     /* The board's strings are untrusted: cli_error escapes controls. */
@@ -485,12 +499,7 @@ int cmd_record(int argc, char **argv)
     if (!buf || !rx_ns) {
         cli_error(CMD, "out of memory");
         rc = EXIT_RUNTIME;
-        goto done;
-    }
-    st = rm_link_start(link);
-    if (st != RM_OK) {
-        cli_error(CMD, "%s", rm_link_errmsg(link));
-        rc = cli_exit_for(st);
+        rm_link_stop(link);
         goto done;
     }
     link_ok = 1;
@@ -536,7 +545,7 @@ int cmd_record(int argc, char **argv)
             if (!stop_signal) {
                 cli_error(CMD, "%s; the session file keeps every frame "
                                "received", rm_link_errmsg(link));
-                rc = EXIT_RUNTIME;
+                rc = st == RM_ERR_FORMAT ? EXIT_DATA : EXIT_RUNTIME;
             } else {
                 why_stop = "stopped";
             }
@@ -580,6 +589,7 @@ int cmd_record(int argc, char **argv)
 done:
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
     if (view) {
         rm_decoder_stats ds;
         rm_link_stats(link, &ds);
