@@ -54,6 +54,58 @@ static void format_time(int64_t unix_us, char *buf, size_t cap)
     snprintf(buf, cap, "%s.%06dZ", date, (int)us);
 }
 
+/* Bytes of the valid UTF-8 character at p that may stand in JSON as is,
+ * or 0: invalid UTF-8, C0 controls but newline and tab, DEL, and the C1
+ * controls U+0080..U+009F (U+009B is CSI to VTE and xterm). */
+static size_t keep_len(const unsigned char *p)
+{
+    unsigned c = p[0];
+    if (c < 0x80)
+        return (c >= 0x20 && c != 0x7f) || c == '\n' || c == '\t';
+    size_t len;
+    unsigned cp, min;
+    if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; min = 0xa0; }
+    else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; min = 0x10000; }
+    else return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+/* A JSON string for untrusted text (notes, board strings, file names):
+ * what keep_len() refuses becomes U+FFFD, as in `report -f json`, so the
+ * output is valid UTF-8 with no control characters. */
+static json_object *clean_string(const char *text)
+{
+    size_t n = strlen(text);
+    char *out = malloc(3 * n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p;) {
+        size_t k = keep_len(p);
+        if (k) {
+            memcpy(out + o, p, k);
+            p += k;
+        } else {
+            memcpy(out + o, "\xef\xbf\xbd", 3);
+            k = 3;
+            p++;
+        }
+        o += k;
+    }
+    out[o] = '\0';
+    json_object *j = json_object_new_string(out);
+    free(out);
+    return j;
+}
+
 static void put_field(const char *label, const char *value)
 {
     printf("%-12s ", label);
@@ -121,10 +173,10 @@ static int print_json(const char *path, const rm_session_meta *m,
                            json_object_new_double((double)d->rate_hz));
     json_object_object_add(dj, "scale_n_per_count", scale);
     json_object_object_add(dj, "tare_counts", tare);
-    json_object_object_add(dj, "firmware", json_object_new_string(d->firmware));
-    json_object_object_add(dj, "serial", json_object_new_string(d->serial));
+    json_object_object_add(dj, "firmware", clean_string(d->firmware));
+    json_object_object_add(dj, "serial", clean_string(d->serial));
 
-    json_object_object_add(o, "file", json_object_new_string(path));
+    json_object_object_add(o, "file", clean_string(path));
     json_object_object_add(o, "container", json_object_new_string(container));
     json_object_object_add(o, "format_version",
                            json_object_new_int64(m->format_version));
@@ -135,13 +187,13 @@ static int print_json(const char *path, const rm_session_meta *m,
                            json_object_new_int64(m->start_unix_us));
     format_time(m->start_unix_us, buf, sizeof buf);
     json_object_object_add(o, "start_utc", json_object_new_string(buf));
-    json_object_object_add(o, "notes", json_object_new_string(m->notes));
+    json_object_object_add(o, "notes", clean_string(m->notes));
     json_object_object_add(o, "frames", json_object_new_int64((int64_t)frames));
     json_object_object_add(o, "duration_s", json_object_new_double(
                                                 (double)frames / d->rate_hz));
     json_object_object_add(o, "dropped_frames",
                            json_object_new_int64((int64_t)dropped));
-    /* json-c escapes control characters in strings, so notes are safe. */
+    /* json-c escapes C0 controls; clean_string() took care of the rest. */
     puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
                                                JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);
