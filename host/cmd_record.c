@@ -205,7 +205,8 @@ static int open_board(const record_args *a, rm_link **link)
     };
     b.vboard.sim.seed = a->seed ? a->seed : 1;
     b.vboard.sim.leg = a->leg;
-    b.vboard.sim.duration_s = a->duration_s;
+    /* --duration cuts the recording window; the simulated session keeps
+     * its own plan (the same seed gives the same session). */
     b.vboard.speed = a->speed;
     b.vboard.no_realtime = a->no_realtime;
     return board_open(CMD, &b, link);

@@ -9,7 +9,9 @@ stderr, and what the board saw, as JSON on stdout for the shell test.
 
 MODE: ok, bad_cells (every sample frame has one cell too many),
 desc_cells0, desc_cells33, desc_version2, desc_radius, desc_rate5,
-desc_longstring, ack_version0, no_start_ack, hup (SIGHUP after 0.5 s).
+desc_longstring, ack_version0, no_start_ack, hup (SIGHUP after 1 s);
+calib_fall runs `rollmap calibrate` instead, and from the second stream
+on every reading falls by 5000 counts (a cell wired reversed).
 """
 import json
 import os
@@ -81,10 +83,10 @@ def descriptor(mode, cells=4, rate=80.0):
     return p + text(fw) + text(b"FAKE-1")
 
 
-def sample(seq, t_us, cells):
+def sample(seq, t_us, cells, offset=0):
     p = struct.pack("<BIIi", 0x81, seq, t_us & 0xFFFFFFFF, seq * 3)
     for i in range(cells):
-        p += struct.pack("<i", 2000 + 10 * i)[:3]
+        p += struct.pack("<i", 2000 + 10 * i + offset)[:3]
     return p
 
 
@@ -94,6 +96,7 @@ class Board:
         self.proc = proc
         self.cells = 4
         self.streaming = False
+        self.streams = 0
         self.seen = []
         self.lock = threading.Lock()
         self.alive = True
@@ -127,6 +130,7 @@ class Board:
                 return
             self.ack(cmd, rid)
             self.streaming = True
+            self.streams += 1
             return
         self.ack(cmd, rid)
 
@@ -155,14 +159,17 @@ class Board:
             if self.streaming:
                 cells = self.cells + (1 if self.mode == "bad_cells" else 0)
                 t = int((time.monotonic() - t0) * 1e6)
-                self.send(sample(seq, t, cells))
+                drop = 5000 if (self.mode == "calib_fall" and
+                                self.streams >= 2) else 0
+                self.send(sample(seq, t, cells, -drop))
                 seq += 1
             time.sleep(1 / 80)
 
 
 def main():
     mode, rollmap, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-    proc = subprocess.Popen([rollmap, "record", "-p", "-"] + args,
+    sub = "calibrate" if mode.startswith("calib_") else "record"
+    proc = subprocess.Popen([rollmap, sub, "-p", "-"] + args,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     board = Board(mode, proc)

@@ -4,7 +4,8 @@
 # malformed ends the recording with exit 3 and a reason (it once ran
 # until the board hung up, --duration ignored); a rejected descriptor
 # names what is wrong; protocol version 0 is refused; no answer to START
-# is exit 4 and leaves no file; SIGHUP stops the board like Ctrl-C.
+# is exit 4 and leaves no file; SIGHUP stops the board like Ctrl-C;
+# calibrate stores nothing when the reading falls under the weight.
 #   tests/robust/test_board_faults.sh BUILD   (ROLLMAP=path/to/rollmap)
 set -u
 build=$1
@@ -63,6 +64,15 @@ cmp -s "$tmp/ok.wav" "$tmp/keep.wav" || bad "no START ack: --force replaced the 
 run hup -q -o "$tmp/hup.wav"
 [ "$(get streaming_at_end)" = False ] || bad "SIGHUP left the board streaming (saw: $(get seen))"
 "$ROLLMAP" info "$tmp/hup.wav" >/dev/null 2>&1 || bad "SIGHUP: session not readable"
+
+# 6. calibrate: a reading that falls under the weight stores nothing
+# (it once stored a negative scale).
+run calib_fall --weight 5 --cell 0 --yes --seconds 0.2
+rc_is 1 "calibrate, reading falls"
+err_has "fell by" "calibrate, reading falls"
+case " $(get seen) " in
+*" 7 "*|*" 8 "*) bad "calibrate stored a calibration (saw: $(get seen))" ;;
+esac
 
 [ $fail -eq 0 ] && echo "board faults: ok"
 exit $fail
