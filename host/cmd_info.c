@@ -35,9 +35,20 @@ static void help(void)
            "3 not a valid rollmap session.\n");
 }
 
+/* Start times the reports show; others (0 included) are "unknown"
+ * (docs/session-format.md, "Duration and start"). */
+static int start_known(int64_t unix_us)
+{
+    return unix_us > 0 && unix_us <= INT64_C(253402300799000000);
+}
+
 /* "2026-11-21T05:38:13.123456Z" for microseconds since 1970 (UTC). */
 static void format_time(int64_t unix_us, char *buf, size_t cap)
 {
+    if (!start_known(unix_us)) {
+        snprintf(buf, cap, "unknown");
+        return;
+    }
     int64_t sec = unix_us / 1000000, us = unix_us % 1000000;
     if (us < 0) { /* floor division: -5 us is 23:59:59.999995 of 1969 */
         us += 1000000;
@@ -55,13 +66,14 @@ static void format_time(int64_t unix_us, char *buf, size_t cap)
 }
 
 /* Bytes of the valid UTF-8 character at p that may stand in JSON as is,
- * or 0: invalid UTF-8, C0 controls but newline and tab, DEL, and the C1
- * controls U+0080..U+009F (U+009B is CSI to VTE and xterm). */
+ * or 0: invalid UTF-8 and the C1 controls U+0080..U+009F (U+009B is CSI
+ * to VTE and xterm), which json-c would pass through raw. ASCII stays:
+ * json-c escapes C0 controls (ESC is \u001b, kept as data). */
 static size_t keep_len(const unsigned char *p)
 {
     unsigned c = p[0];
     if (c < 0x80)
-        return (c >= 0x20 && c != 0x7f) || c == '\n' || c == '\t';
+        return 1;
     size_t len;
     unsigned cp, min;
     if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; min = 0xa0; }
@@ -80,7 +92,7 @@ static size_t keep_len(const unsigned char *p)
 
 /* A JSON string for untrusted text (notes, board strings, file names):
  * what keep_len() refuses becomes U+FFFD, as in `report -f json`, so the
- * output is valid UTF-8 with no control characters. */
+ * output is valid UTF-8 with no raw control characters. */
 static json_object *clean_string(const char *text)
 {
     size_t n = strlen(text);
@@ -115,7 +127,7 @@ static void put_field(const char *label, const char *value)
 
 static void print_text(const char *path, const rm_session_meta *m,
                        const char *container, uint64_t frames,
-                       uint64_t dropped)
+                       uint64_t dropped, double duration_s)
 {
     const rm_descriptor *d = &m->desc;
     char buf[128];
@@ -136,13 +148,13 @@ static void print_text(const char *path, const rm_session_meta *m,
     put_field("start:", buf);
     put_field("notes:", m->notes);
     printf("%-12s %" PRIu64 "\n", "frames:", frames);
-    printf("%-12s %.3f s\n", "duration:", (double)frames / d->rate_hz);
+    printf("%-12s %.3f s\n", "duration:", duration_s);
     printf("%-12s %" PRIu64 "\n", "dropped:", dropped);
 }
 
 static int print_json(const char *path, const rm_session_meta *m,
                       const char *container, uint64_t frames,
-                      uint64_t dropped)
+                      uint64_t dropped, double duration_s)
 {
     const rm_descriptor *d = &m->desc;
     char buf[128];
@@ -186,11 +198,12 @@ static int print_json(const char *path, const rm_session_meta *m,
     json_object_object_add(o, "start_unix_us",
                            json_object_new_int64(m->start_unix_us));
     format_time(m->start_unix_us, buf, sizeof buf);
-    json_object_object_add(o, "start_utc", json_object_new_string(buf));
+    json_object_object_add(o, "start_utc", start_known(m->start_unix_us)
+                                               ? json_object_new_string(buf)
+                                               : NULL);
     json_object_object_add(o, "notes", clean_string(m->notes));
     json_object_object_add(o, "frames", json_object_new_int64((int64_t)frames));
-    json_object_object_add(o, "duration_s", json_object_new_double(
-                                                (double)frames / d->rate_hz));
+    json_object_object_add(o, "duration_s", json_object_new_double(duration_s));
     json_object_object_add(o, "dropped_frames",
                            json_object_new_int64((int64_t)dropped));
     /* json-c escapes C0 controls; clean_string() took care of the rest. */
@@ -254,11 +267,12 @@ int cmd_info(int argc, char **argv)
     const rm_session_meta *m = rm_session_get_meta(s);
     const char *container = rm_session_container(s);
     uint64_t dropped = rm_session_dropped(s);
+    double duration_s = rm_session_duration_s(s);
     int rc = EXIT_OK;
     if (json)
-        rc = print_json(path, m, container, frames, dropped);
+        rc = print_json(path, m, container, frames, dropped, duration_s);
     else
-        print_text(path, m, container, frames, dropped);
+        print_text(path, m, container, frames, dropped, duration_s);
     rm_session_close(s);
     if (fflush(stdout) != 0) {
         cli_error(CMD, "cannot write the output");

@@ -710,9 +710,13 @@ rm_status rm_report_file(const char *session_path, rm_report_format fmt,
                                      err);
     if (st != RM_OK)
         return st;
+    /* Duration and frames lost: the session's one definition (board
+     * clock, lone glitches ignored), the same `rollmap info` shows. */
+    rm_summary sum = *rm_engine_summary(eng);
+    sum.duration_s = rm_session_duration_s(sess);
+    sum.dropped_frames = rm_session_dropped(sess);
     errno = 0;
-    st = rm_report_write(rm_engine_summary(eng), rm_session_get_meta(sess),
-                         fmt, out);
+    st = rm_report_write(&sum, rm_session_get_meta(sess), fmt, out);
     int write_errno = errno;
     rm_engine_free(eng);
     rm_session_close(sess);
