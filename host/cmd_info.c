@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
@@ -20,16 +21,28 @@
 static void help(void)
 {
     printf("Usage: rollmap info [--json] FILE.wav\n"
+           "       rollmap info FILE.wav --restore-from OTHER.wav -o OUT.wav\n"
+           "                    [--force]\n"
            "\n"
            "Show what a rollmap session file holds: format version, the\n"
            "board descriptor, leg, start time (UTC), notes, frames, duration,\n"
            "dropped frames (counted by reading the whole file) and container.\n"
            "\n"
+           "A session re-saved by an audio tool (sox, an editor) keeps its\n"
+           "samples but loses its metadata; --restore-from writes OUT.wav\n"
+           "with the board metadata of OTHER.wav, another session of the\n"
+           "same board (leg and start become unknown). FILE.wav is not\n"
+           "changed.\n"
+           "\n"
            "Options:\n"
-           "  -j, --json   print one JSON object instead of text\n"
-           "  -h, --help   show this help and exit\n"
+           "  -j, --json              print one JSON object instead of text\n"
+           "      --restore-from OTHER  take the board metadata from OTHER\n"
+           "  -o, --output OUT.wav    where --restore-from writes\n"
+           "      --force             replace OUT.wav if it exists\n"
+           "  -h, --help              show this help and exit\n"
            "\n"
            "Example: rollmap info calf.wav\n"
+           "         rollmap info sox.wav --restore-from calf.wav -o fixed.wav\n"
            "\n"
            "Exit status: 0 success, 1 read failure, 2 usage error,\n"
            "3 not a valid rollmap session.\n");
@@ -213,20 +226,61 @@ static int print_json(const char *path, const rm_session_meta *m,
     return EXIT_OK;
 }
 
+/* --restore-from: OUT must be neither input (same device and inode,
+ * through links too); the writer refuses FIFOs and devices and writes
+ * through a link to its target (rollmap(1), OUTPUT FILES). */
+static int restore(const char *path, const char *donor, const char *out,
+                   int force)
+{
+    struct stat so, si;
+    const char *ins[2] = { path, donor };
+    if (stat(out, &so) == 0)
+        for (int i = 0; i < 2; i++)
+            if (stat(ins[i], &si) == 0 && si.st_dev == so.st_dev &&
+                si.st_ino == so.st_ino)
+                return cli_usage_error(CMD, "-o %s is the input file %s "
+                                       "(refusing to write over it)", out,
+                                       ins[i]);
+    rm_error err = { RM_OK, "" };
+    rm_status st = rm_session_restore(path, donor, out,
+                                      force ? RM_WRITE_OVERWRITE : 0, &err);
+    if (st != RM_OK) {
+        cli_error(CMD, "%s%s", err.msg, st == RM_ERR_EXISTS
+                                            ? " (use --force to replace it)"
+                                            : "");
+        return st == RM_ERR_ARG ? EXIT_RUNTIME : cli_exit_for(st);
+    }
+    fprintf(stderr, "rollmap info: %s: board metadata from %s; leg and "
+                    "start unknown (see 'rollmap info %s')\n", out, donor,
+            out);
+    return EXIT_OK;
+}
+
 int cmd_info(int argc, char **argv)
 {
+    enum { OPT_RESTORE = 256, OPT_FORCE };
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' },
+        { "restore-from", required_argument, NULL, OPT_RESTORE },
+        { "output", required_argument, NULL, 'o' },
+        { "force", no_argument, NULL, OPT_FORCE },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    int json = 0, c;
+    int json = 0, force = 0, c;
+    const char *donor = NULL, *out = NULL;
     optind = 1;
     opterr = 0; /* our own one-line messages */
-    while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":jo:h", opts, NULL)) != -1) {
         switch (c) {
         case 'j': json = 1; break;
+        case OPT_RESTORE: donor = optarg; break;
+        case 'o': out = optarg; break;
+        case OPT_FORCE: force = 1; break;
         case 'h': help(); return EXIT_OK;
+        case ':':
+            return cli_usage_error(CMD, "option '%s' needs a value",
+                                   argv[optind - 1]);
         default:
             return cli_usage_error(CMD, "unknown option '%s'",
                                    argv[optind - 1]);
@@ -236,6 +290,15 @@ int cmd_info(int argc, char **argv)
         return cli_usage_error(CMD, argc == optind ? "no session file given"
                                                    : "one file at a time");
     const char *path = argv[optind];
+    if (donor || out) {
+        if (!donor || !out)
+            return cli_usage_error(CMD, "--restore-from OTHER.wav and -o "
+                                   "OUT.wav go together");
+        if (json)
+            return cli_usage_error(CMD, "--json and --restore-from exclude "
+                                   "each other");
+        return restore(path, donor, out, force);
+    }
 
     rm_session *s;
     rm_error err;

@@ -333,6 +333,20 @@ RM_API rm_status rm_session_read_into(rm_session *s, int32_t *buf, size_t cap,
  */
 RM_API rm_status rm_session_rewind(rm_session *s);
 
+/**
+ * Write @p out: the frames of @p stripped (a session whose 'rmap' chunk
+ * an audio tool dropped: same channels and 32-bit samples, no metadata)
+ * with the board descriptor and calibration of @p donor, another session
+ * of the same board. Leg and start become unknown; the notes say the
+ * metadata was restored. @p flags: RM_WRITE_OVERWRITE or 0.
+ * @return RM_ERR_FORMAT when @p stripped does not look like a session or
+ *         its channels and rate are not @p donor's board's.
+ * @since 0.2
+ */
+RM_API rm_status rm_session_restore(const char *stripped, const char *donor,
+                                    const char *out, unsigned flags,
+                                    rm_error *err);
+
 /** Frames lost in sequence gaps among the frames read so far; a lone
  *  outlier sequence number is a glitch, not a gap (docs/session-format.md,
  *  "Duration and start"). @since 0.1 */

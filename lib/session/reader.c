@@ -80,6 +80,13 @@ static rm_status validate(rm_session *s, const SF_INFO *info, char *why,
         return rm_msg_set(why, why_len, RM_ERR_FORMAT,
                           "samples are not 32-bit integer PCM");
     rm_status st = load_rmap(s, why, why_len);
+    if (st != RM_OK && strstr(why, "no 'rmap' chunk") &&
+        rm_session_looks_stripped(s->sf, info))
+        return rm_msg_set(why, why_len, RM_ERR_FORMAT,
+                          "no 'rmap' chunk, but its samples step like a "
+                          "session's: metadata stripped (re-saved by sox "
+                          "or an editor?); restore it: rollmap info FILE "
+                          "--restore-from OTHER.wav -o NEW.wav");
     if (st != RM_OK)
         return st;
     char dwhy[200];

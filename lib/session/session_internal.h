@@ -82,4 +82,11 @@ void rm_span_add(rm_span *sp, uint32_t seq, uint32_t t_us);
 /* Seconds from the first frame to one period past the last. */
 double rm_span_duration_s(const rm_span *sp);
 
+/* Does the open file look like a session whose 'rmap' chunk was
+ * stripped (restore.c)? Reads a few frames and seeks back to the start.
+ * Takes libsndfile types, so only files that include <sndfile.h>. */
+#ifdef SNDFILE_1
+int rm_session_looks_stripped(SNDFILE *sf, const SF_INFO *info);
+#endif
+
 #endif /* ROLLMAP_SESSION_SESSION_INTERNAL_H */
