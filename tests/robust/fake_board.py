@@ -9,7 +9,8 @@ stderr, and what the board saw, as JSON on stdout for the shell test.
 
 MODE: ok, bad_cells (every sample frame has one cell too many),
 desc_cells0, desc_cells33, desc_version2, desc_radius, desc_rate5,
-desc_longstring, ack_version0, no_start_ack, hup (SIGHUP after 1 s);
+desc_longstring, ack_version0, no_start_ack, hup (SIGHUP after 1 s),
+int_during_start (no START ack; SIGINT 0.3 s into the retries);
 calib_fall runs `rollmap calibrate` instead, and from the second stream
 on every reading falls by 5000 counts (a cell wired reversed).
 """
@@ -126,7 +127,7 @@ class Board:
             self.streaming = False
             self.status()
         if cmd == 0x03:
-            if self.mode == "no_start_ack":
+            if self.mode in ("no_start_ack", "int_during_start"):
                 return
             self.ack(cmd, rid)
             self.streaming = True
@@ -172,6 +173,8 @@ def main():
     proc = subprocess.Popen([rollmap, sub, "-p", "-"] + args,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
+    t0 = time.monotonic()
+    t_int = None
     board = Board(mode, proc)
     threads = [threading.Thread(target=board.reader, daemon=True),
                threading.Thread(target=board.streamer, daemon=True)]
@@ -180,7 +183,12 @@ def main():
     if mode == "hup":
         time.sleep(1.0)
         proc.send_signal(signal.SIGHUP)
-    t0 = time.monotonic()
+    if mode == "int_during_start":
+        while 0x03 not in board.seen and time.monotonic() - t0 < 10:
+            time.sleep(0.01)
+        time.sleep(0.3)
+        t_int = time.monotonic()
+        proc.send_signal(signal.SIGINT)
     try:
         rc = proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
@@ -190,7 +198,9 @@ def main():
     err = proc.stderr.read().decode("utf-8", "replace")
     json.dump({"rc": rc, "stderr": err, "seen": board.seen,
                "streaming_at_end": board.streaming,
-               "seconds": round(time.monotonic() - t0, 2)}, sys.stdout)
+               "seconds": round(time.monotonic() - t0, 2),
+               "after_int": round(time.monotonic() - t_int, 2)
+               if t_int else None}, sys.stdout)
     print()
 
 

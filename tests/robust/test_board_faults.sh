@@ -11,7 +11,8 @@ set -u
 build=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
 ROLLMAP=${ROLLMAP:-$root/$build/rollmap}
-FAKE="/usr/bin/python3 $root/tests/robust/fake_board.py"
+PY=/usr/bin/python3
+FAKE="$PY $root/tests/robust/fake_board.py"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -60,6 +61,11 @@ rc_is 4 "no START ack"
 cp "$tmp/ok.wav" "$tmp/keep.wav"
 run no_start_ack -q -o "$tmp/keep.wav" --force
 cmp -s "$tmp/ok.wav" "$tmp/keep.wav" || bad "no START ack: --force replaced the old session"
+# Ctrl-C while START is retried acts at once (it was ignored for ~4 s).
+run int_during_start -q -o "$tmp/int.wav"
+"$PY" -c "import sys; sys.exit(not ($(get after_int) < 1.0))" ||
+    bad "Ctrl-C during START: exit after $(get after_int) s"
+[ -e "$tmp/int.wav" ] && bad "Ctrl-C during START: left a file"
 # SIGHUP: the board is told to STOP, the file is kept.
 run hup -q -o "$tmp/hup.wav"
 [ "$(get streaming_at_end)" = False ] || bad "SIGHUP left the board streaming (saw: $(get seen))"
