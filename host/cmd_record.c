@@ -618,12 +618,19 @@ done:
     }
     uint64_t frames = rm_recorder_frames(rec);
     double secs = frames / (double)meta.desc.rate_hz;
+    /* Frames of a type this library does not know (a newer board) are
+     * skipped as protocol.md section 7 says: not corruption. */
+    unsigned long long bad_frames = ds.crc_errors + ds.cobs_errors +
+                                    ds.oversize + ds.malformed;
     cli_error(CMD, "%s: %llu frames (%.1f s) in %s; lost %llu in gaps, "
-                   "%llu corrupt byte%s skipped",
+                   "%llu byte%s skipped (%llu corrupt or malformed frame%s, "
+                   "%llu of unknown type)",
               why_stop ? why_stop : "ended", (unsigned long long)frames, secs,
               a.output, (unsigned long long)ds.frames_lost,
               (unsigned long long)ds.bytes_discarded,
-              ds.bytes_discarded == 1 ? "" : "s");
+              ds.bytes_discarded == 1 ? "" : "s", bad_frames,
+              bad_frames == 1 ? "" : "s",
+              (unsigned long long)ds.unknown_type);
 
     if (lat_close(lat, rec) && a.latency_log) {
         cli_error(CMD, "%s: could not write the whole latency log",

@@ -10,7 +10,8 @@ stderr, and what the board saw, as JSON on stdout for the shell test.
 MODE: ok, bad_cells (every sample frame has one cell too many),
 desc_cells0, desc_cells33, desc_version2, desc_radius, desc_rate5,
 desc_longstring, ack_version0, no_start_ack, hup (SIGHUP after 1 s),
-int_during_start (no START ack; SIGINT 0.3 s into the retries);
+int_during_start (no START ack; SIGINT 0.3 s into the retries),
+unknown_type (a frame of type 0x90 every 10 samples);
 calib_fall runs `rollmap calibrate` instead, and from the second stream
 on every reading falls by 5000 counts (a cell wired reversed).
 """
@@ -163,6 +164,8 @@ class Board:
                 drop = 5000 if (self.mode == "calib_fall" and
                                 self.streams >= 2) else 0
                 self.send(sample(seq, t, cells, -drop))
+                if self.mode == "unknown_type" and seq % 10 == 0:
+                    self.send(bytes([0x90, 1, 2, 3]))  # a newer board's
                 seq += 1
             time.sleep(1 / 80)
 

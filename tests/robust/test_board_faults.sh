@@ -33,6 +33,14 @@ run ok -q -o "$tmp/ok.wav" --duration 1
 rc_is 0 "good board"
 "$ROLLMAP" info "$tmp/ok.wav" >/dev/null 2>&1 || bad "good board: no session"
 
+# Frames of an unknown type are skipped and reported as such, not as
+# corruption.
+run unknown_type -q -o "$tmp/unk.wav" --duration 1
+rc_is 0 "unknown frame type"
+err_has "(0 corrupt or malformed frames, " "unknown frame type"
+get stderr | grep -q " [1-9][0-9]* of unknown type)" ||
+    bad "unknown frame type: not counted: $(get stderr)"
+
 # 4. Every sample frame malformed: ends within seconds, exit 3, says why.
 run bad_cells -q -o "$tmp/bad.wav" --duration 1
 rc_is 3 "all sample frames malformed"
