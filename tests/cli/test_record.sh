@@ -25,7 +25,7 @@ has() { grep -q -- "$2" "$1" || { fail "$3: no '$2' in: $(cat "$1")"; return 1; 
 expect 0 "help" -- "$R" record --help && has "$tmp/o" "--duration SEC" "help" &&
     has "$tmp/o" "Exit status" "help"
 expect 2 "unknown option" -- "$R" record --bogus && has "$tmp/e" "Try 'rollmap record --help'" "hint"
-expect 2 "-p with --sim" -- "$R" record -p /dev/null --sim && has "$tmp/e" "exclude" "-p/--sim"
+expect 2 "-p with --sim" -- "$R" record -p "$tmp/no-port" --sim && has "$tmp/e" "exclude" "-p/--sim"
 expect 2 "bad leg" -- "$R" record --sim --leg middle && has "$tmp/e" "left or right" "leg"
 expect 2 "bad duration" -- "$R" record --sim --duration -3
 expect 2 "speed without sim" -- "$R" record --speed 2
