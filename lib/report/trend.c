@@ -121,8 +121,11 @@ rm_status rm_trend_add_file(rm_trend *t, const char *session_path,
                                      err);
     if (st != RM_OK)
         return st;
-    st = rm_trend_add(t, session_path, rm_session_get_meta(sess),
-                      rm_engine_summary(eng));
+    /* Duration: the session's one definition, as in rm_report_file(). */
+    rm_summary sum = *rm_engine_summary(eng);
+    sum.duration_s = rm_session_duration_s(sess);
+    sum.dropped_frames = rm_session_dropped(sess);
+    st = rm_trend_add(t, session_path, rm_session_get_meta(sess), &sum);
     rm_engine_free(eng);
     rm_session_close(sess);
     if (st != RM_OK)

@@ -87,6 +87,11 @@ same "$1" "$2" || bad "gap: info $1 s, report $2 s"
     bad "gap: duration $1 s, wanted about $base (a gap keeps its length)"
 [ "$3 $4" = "50 50" ] || bad "gap: dropped info $3, report $4, wanted 50"
 
+# trend takes the same duration.
+"$ROLLMAP" trend -f json "$tmp/seq-mid.wav" >"$tmp/tr.json" 2>/dev/null
+t=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["sessions"][0]["duration_s"])' "$tmp/tr.json")
+same "$t" "$base" || bad "seq-mid: trend duration $t s, wanted $base"
+
 # Text: the report's duration line has the same seconds as info.
 "$ROLLMAP" report "$tmp/seq-mid.wav" >"$tmp/t.txt" 2>/dev/null
 grep -q "Duration .*(8.0 s)" "$tmp/t.txt" ||
