@@ -623,14 +623,14 @@ done:
     unsigned long long bad_frames = ds.crc_errors + ds.cobs_errors +
                                     ds.oversize + ds.malformed;
     cli_error(CMD, "%s: %llu frames (%.1f s) in %s; lost %llu in gaps, "
-                   "%llu byte%s skipped (%llu corrupt or malformed frame%s, "
-                   "%llu of unknown type)",
+                   "%llu corrupt or malformed frame%s and %llu of unknown "
+                   "type skipped (%llu byte%s)",
               why_stop ? why_stop : "ended", (unsigned long long)frames, secs,
-              a.output, (unsigned long long)ds.frames_lost,
-              (unsigned long long)ds.bytes_discarded,
-              ds.bytes_discarded == 1 ? "" : "s", bad_frames,
+              a.output, (unsigned long long)ds.frames_lost, bad_frames,
               bad_frames == 1 ? "" : "s",
-              (unsigned long long)ds.unknown_type);
+              (unsigned long long)ds.unknown_type,
+              (unsigned long long)ds.bytes_discarded,
+              ds.bytes_discarded == 1 ? "" : "s");
 
     if (lat_close(lat, rec) && a.latency_log) {
         cli_error(CMD, "%s: could not write the whole latency log",
