@@ -232,6 +232,9 @@ static int print_json(const char *path, const rm_session_meta *m,
 static int restore(const char *path, const char *donor, const char *out,
                    int force)
 {
+    if (!strcmp(out, "-"))
+        return cli_usage_error(CMD, "-o -: a session cannot go to standard "
+                               "output; name a file");
     struct stat so, si;
     const char *ins[2] = { path, donor };
     if (stat(out, &so) == 0)

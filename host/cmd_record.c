@@ -387,6 +387,11 @@ int cmd_record(int argc, char **argv)
         default_name(name, sizeof name);
         a.output = name;
     }
+    /* "-" is standard output everywhere; a session cannot go there. */
+    if (!strcmp(a.output, "-"))
+        return cli_usage_error(CMD, "-o -: a session is rewritten as it "
+                               "grows, so it cannot go to standard "
+                               "output; name a file");
     /* Refuse before touching the board: opening the port resets it. */
     struct stat sb, lsb;
     int exists = lstat(a.output, &lsb) == 0;

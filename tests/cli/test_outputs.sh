@@ -95,6 +95,12 @@ expect 0 "$ROLLMAP" report "$s" -f json -o -
 cmp -s "$tmp/out" "$tmp/want.json" || bad "report -o - not standard output"
 expect 0 "$ROLLMAP" trend "$s" -o -
 [ -s "$tmp/out" ] || bad "trend -o - wrote nothing to standard output"
+# A session cannot stream to standard output: said so, no file "-".
+(cd "$tmp" && "$ROLLMAP" record --sim=short --no-realtime --duration 1 -q \
+    -o - >"$tmp/out" 2>"$tmp/err"); rc=$?
+[ $rc -eq 2 ] || bad "record -o -: exit $rc, wanted 2"
+err_has "cannot go to standard output"
+[ -e "$tmp/-" ] && bad "record -o - created a file named '-'"
 
 # --- 2. an output that is an input ----------------------------------
 expect 2 "$ROLLMAP" report "$s" -f html -o "$s" --force
