@@ -193,7 +193,14 @@ int report_output_commit(struct report_output *o, const char *cmd)
         return EXIT_RUNTIME;
     }
     int rc = 0;
-    if (o->force) {
+    struct stat now;
+    if (o->force && lstat(o->path, &now) == 0 && !S_ISREG(now.st_mode)) {
+        /* Became a FIFO, device or link since it was opened: a rename
+         * would replace it. */
+        cli_error(cmd, "%s: no longer a regular file; not replaced",
+                  o->shown);
+        rc = EXIT_RUNTIME;
+    } else if (o->force) {
         if (rename(o->tmp, o->path) != 0) {
             cli_error(cmd, "%s: %s", o->shown, strerror(errno));
             rc = EXIT_RUNTIME;
