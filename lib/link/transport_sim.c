@@ -12,6 +12,8 @@
 #include <time.h>
 
 #include "link/transport.h"
+#include "wire/decoder.h"
+#include "wire/frame.h"
 
 /* Frames asked from the simulator at a time. */
 #define SIM_BLOCK 64
@@ -21,7 +23,10 @@
 
 typedef struct vboard {
     rm_sim *sim;
-    rm_decoder *cmd_dec;        /* commands from the host */
+    /* Commands from the host, deframed as the firmware does, so every
+     * intact frame of 2+ bytes gets an ack (unknown types: result 1). */
+    rm_deframer rx;
+    uint8_t rx_buf[RM_WIRE_MAX_FRAME - 1];
     rm_descriptor desc;         /* what IDENTIFY returns; calibration lives here */
     rm_vboard_options opt;
     int streaming, sim_done;
@@ -287,18 +292,53 @@ static rm_status vb_read(void *impl, uint8_t *buf, size_t cap, size_t *got,
     }
 }
 
+/* One intact frame from the host, answered as the firmware answers it
+ * (docs/protocol.md, sections 5 and 8). */
+static void vb_frame(vboard *b, const uint8_t *p, size_t len)
+{
+    if (len < 2) { /* no request id: nobody to answer */
+        b->status.rx_errors++;
+        return;
+    }
+    rm_wire_command wc;
+    uint8_t r = rm_wire_command_parse(p, len, &wc);
+    rm_command c;
+    memset(&c, 0, sizeof c);
+    c.type = (rm_wire_type)wc.type;
+    c.request_id = wc.request_id;
+    if (r != RM_WA_OK) {
+        if (r == RM_WA_BAD_ARG)
+            b->status.rx_errors++;
+        send_ack(b, &c, r);
+        return;
+    }
+    c.rate_hz = wc.rate_hz;
+    c.tare_samples = wc.tare_samples;
+    c.cell = wc.cell;
+    uint32_t bits = wc.scale_bits;
+    memcpy(&c.scale_n_per_count, &bits, sizeof bits);
+    c.tare_counts = wc.tare_counts;
+    on_command(&c, b);
+}
+
 static rm_status vb_write(void *impl, const uint8_t *buf, size_t len,
                           unsigned timeout_ms)
 {
     (void)timeout_ms;
     vboard *b = impl;
-    return rm_decoder_feed(b->cmd_dec, buf, len);
+    for (size_t i = 0; i < len; i++) {
+        int ev = rm_deframer_push(&b->rx, buf[i]);
+        if (ev == RM_DEFRAME_FRAME)
+            vb_frame(b, b->rx_buf, b->rx.len);
+        else if (ev != RM_DEFRAME_MORE && ev != RM_DEFRAME_EMPTY)
+            b->status.rx_errors++;
+    }
+    return RM_OK;
 }
 
 static void vb_close(void *impl)
 {
     vboard *b = impl;
-    rm_decoder_free(b->cmd_dec);
     rm_sim_free(b->sim);
     rm_free(b);
 }
@@ -366,12 +406,7 @@ rm_status rm_transport_open_sim(const char *scenario,
         b->bench_zero[i] = b->desc.tare_counts[i];
         b->bench_scale[i] = b->desc.scale_n_per_count[i];
     }
-    rm_decoder_callbacks cb = { .on_command = on_command, .user = b };
-    st = rm_decoder_new(&cb, &b->cmd_dec, err);
-    if (st != RM_OK) {
-        vb_close(b);
-        return st;
-    }
+    rm_deframer_init(&b->rx, b->rx_buf, sizeof b->rx_buf);
     b->boot_us = rm_mono_us();
     char label[160];
     snprintf(label, sizeof label, "sim:%s", scenario);
