@@ -53,6 +53,29 @@ static int open_in_place(struct report_output *o, const char *cmd,
     return 0;
 }
 
+/* The descriptor a name for an already open one stands for ("/dev/stdout",
+ * "/dev/fd/3", "/proc/self/fd/63" as bash's >(...) gives), or -1. Such a
+ * name is the caller's stream: it is written through the descriptor, as
+ * given (never reopened, truncated or renamed over). */
+static int named_fd(const char *path)
+{
+    static const char *const prefixes[] = { "/dev/fd/", "/proc/self/fd/" };
+    if (!strcmp(path, "/dev/stdout"))
+        return STDOUT_FILENO;
+    if (!strcmp(path, "/dev/stderr"))
+        return STDERR_FILENO;
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        size_t n = strlen(prefixes[i]);
+        if (strncmp(path, prefixes[i], n) != 0)
+            continue;
+        char *end;
+        long fd = strtol(path + n, &end, 10);
+        if (end != path + n && !*end && fd >= 0 && fd < 1 << 20)
+            return (int)fd;
+    }
+    return -1;
+}
+
 int report_output_open(struct report_output *o, const char *cmd,
                        const char *path, int force,
                        char *const *inputs, int n_inputs)
@@ -74,6 +97,28 @@ int report_output_open(struct report_output *o, const char *cmd,
         return 0;
     }
     o->shown = path;
+    int given = named_fd(path);
+    if (given >= 0) {
+        const char *in;
+        if (fstat(given, &st) != 0) {
+            cli_error(cmd, "%s: %s", path, strerror(errno));
+            return EXIT_RUNTIME;
+        }
+        if ((in = same_as_input(&st, inputs, n_inputs))) {
+            cli_error(cmd, "%s: is the input file %s (refusing to write "
+                      "over it, --force or not)", path, in);
+            return EXIT_USAGE;
+        }
+        int fd = dup(given);
+        if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+            cli_error(cmd, "%s: %s", path, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return EXIT_RUNTIME;
+        }
+        o->in_place = 1;
+        return 0;
+    }
     char *resolved = NULL;
     const char *target = path;
     struct stat lst;

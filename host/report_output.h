@@ -2,7 +2,9 @@
  * report_output.h - where `rollmap report` and `rollmap trend` write.
  *
  * The rules (also in rollmap(1), "OUTPUT FILES"):
- *   - no -o, or "-o -": standard output;
+ *   - no -o, or "-o -": standard output; a name for an open descriptor
+ *     (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N) is written
+ *     through that descriptor as it is;
  *   - a new name, or an existing regular file with --force: written under
  *     a temporary name in the same directory and moved into place only
  *     when complete; an existing regular file without --force is refused;

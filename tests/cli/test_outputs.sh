@@ -90,6 +90,13 @@ ln -s target.json "$tmp/link.wav"
 expect 0 "$ROLLMAP" sim short -o "$tmp/link.wav" --force --seed 5
 [ -L "$tmp/link.wav" ] || bad "sim -o LINK replaced the link"
 cmp -s "$tmp/target.json" "$s" || bad "sim -o LINK did not write the target"
+# /dev/stdout on a regular file: written through the descriptor (no
+# "file exists", nothing renamed), and refused when that file is the input.
+expect 0 "$ROLLMAP" report "$s" -f json -o /dev/stdout
+cmp -s "$tmp/out" "$tmp/want.json" || bad "report -o /dev/stdout differs"
+"$ROLLMAP" report "$s" -f json -o /dev/stdout >>"$s" 2>"$tmp/err"
+[ $? -eq 2 ] || bad "report -o /dev/stdout >> INPUT not refused"
+cmp -s "$s" "$tmp/orig.wav" || bad "report -o /dev/stdout >> INPUT changed it"
 # -o - is standard output.
 expect 0 "$ROLLMAP" report "$s" -f json -o -
 cmp -s "$tmp/out" "$tmp/want.json" || bad "report -o - not standard output"
