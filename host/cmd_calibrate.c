@@ -30,7 +30,9 @@ static void help(void)
            "\n"
            "Options:\n"
            "  -p, --port PORT    serial port (default: found by USB id)\n"
-           "      --sim[=SCEN]   the virtual board (for trying it out)\n"
+           "      --sim[=SCEN]   the virtual board (for trying it out): by\n"
+           "                     default a bench that puts the weight on\n"
+           "                     every cell after the unloaded step\n"
            "  -w, --weight KG    the known weight, kg (required)\n"
            "  -c, --cell N|all   which cell, 0-based, or all (default all)\n"
            "      --seconds S    averaging time per step (default 2)\n"
@@ -110,7 +112,7 @@ int cmd_calibrate(int argc, char **argv)
         case 'p': b.port = optarg; break;
         case OPT_SIM:
             b.sim = 1;
-            b.scenario = optarg;
+            b.scenario = optarg; /* NULL: the bench, once --weight is known */
             b.vboard.no_realtime = 1; /* nothing to wait for */
             break;
         case 'w':
@@ -148,6 +150,13 @@ int cmd_calibrate(int argc, char **argv)
     if (!all && cli_parse_u64(CMD, "--cell", cell_arg, &one_cell))
         return EXIT_USAGE;
 
+    /* The virtual board as a calibration bench that puts the weight on
+     * every cell after the unloaded step (docs/live.md). */
+    char bench[48];
+    if (b.sim && !b.scenario) {
+        snprintf(bench, sizeof bench, "bench:%.17g", weight_kg);
+        b.scenario = bench;
+    }
     rm_link *l = NULL;
     int rc = board_open(CMD, &b, &l);
     if (rc)
@@ -194,7 +203,18 @@ int cmd_calibrate(int argc, char **argv)
             return EXIT_RUNTIME;
         }
         double delta = loaded[i] - base[i];
-        if (fabs(delta) < MIN_DELTA_COUNTS) {
+        /* A weight raises the reading: a fall means a cell wired the
+         * other way round or a load during the tare, and a negative
+         * scale would turn every later force upside down. */
+        if (delta <= -MIN_DELTA_COUNTS) {
+            cli_error(CMD, "cell %u: the reading fell by %.0f counts under "
+                           "the weight (was something on the roller during "
+                           "the tare, or is the cell wired reversed?); "
+                           "nothing stored", i, -delta);
+            rm_link_close(l);
+            return EXIT_RUNTIME;
+        }
+        if (delta < MIN_DELTA_COUNTS) {
             cli_error(CMD, "cell %u: the weight moved it only %.0f counts "
                            "(is the weight on cell %u?); nothing stored",
                       i, delta, i);
@@ -204,9 +224,11 @@ int cmd_calibrate(int argc, char **argv)
         /* Worked example: 5 kg = 49.03 N over a 490 300-count rise gives
          * 1.0e-4 N/count. */
         scale[i] = (float)(force_n / delta);
-        printf("cell %2u  tare %9d counts  scale %.6g N/count  (%llu sample%s)\n",
-               i, (int)tare[i], (double)scale[i], (unsigned long long)n,
-               cli_s(n));
+        /* With '-p -' stdout carries the commands to the board. */
+        fprintf(b.port && !strcmp(b.port, "-") ? stderr : stdout,
+                "cell %2u  tare %9d counts  scale %.6g N/count  (%llu "
+                "sample%s)\n", i, (int)tare[i], (double)scale[i],
+                (unsigned long long)n, cli_s(n));
     }
     for (uint32_t i = from; i < to; i++)
         if (rm_link_set_calibration(l, i, scale[i], tare[i]) != RM_OK) {

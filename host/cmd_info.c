@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
@@ -20,27 +21,50 @@
 static void help(void)
 {
     printf("Usage: rollmap info [--json] [--leg left|right] FILE.wav\n"
+           "       rollmap info FILE.wav --restore-from OTHER.wav -o OUT.wav\n"
+           "                    [--force]\n"
            "\n"
            "Show what a rollmap session file holds: format version, the\n"
            "board descriptor, leg, start time (UTC), notes, frames, duration,\n"
            "dropped frames (counted by reading the whole file) and container.\n"
            "\n"
+           "A session re-saved by an audio tool (sox, an editor) keeps its\n"
+           "samples but loses its metadata; --restore-from writes OUT.wav\n"
+           "with the board metadata of OTHER.wav, another session of the\n"
+           "same board (leg and start become unknown). FILE.wav is not\n"
+           "changed.\n"
+           "\n"
            "Options:\n"
-           "  -j, --json   print one JSON object instead of text\n"
-           "      --leg L  show leg L (left or right) instead of the file's\n"
-           "               (as report, replay and trend take it; 'rollmap\n"
-           "               tag' corrects the file itself)\n"
-           "  -h, --help   show this help and exit\n"
+           "  -j, --json              print one JSON object instead of text\n"
+           "      --leg L             show leg L (left or right) instead of\n"
+           "                          the file's (as report, replay and trend\n"
+           "                          take it; 'rollmap tag' corrects the file)\n"
+           "      --restore-from OTHER  take the board metadata from OTHER\n"
+           "  -o, --output OUT.wav    where --restore-from writes\n"
+           "      --force             replace OUT.wav if it exists\n"
+           "  -h, --help              show this help and exit\n"
            "\n"
            "Example: rollmap info calf.wav\n"
+           "         rollmap info sox.wav --restore-from calf.wav -o fixed.wav\n"
            "\n"
            "Exit status: 0 success, 1 read failure, 2 usage error,\n"
            "3 not a valid rollmap session.\n");
 }
 
+/* Start times the reports show; others (0 included) are "unknown"
+ * (docs/session-format.md, "Duration and start"). */
+static int start_known(int64_t unix_us)
+{
+    return unix_us > 0 && unix_us <= INT64_C(253402300799000000);
+}
+
 /* "2026-11-21T05:38:13.123456Z" for microseconds since 1970 (UTC). */
 static void format_time(int64_t unix_us, char *buf, size_t cap)
 {
+    if (!start_known(unix_us)) {
+        snprintf(buf, cap, "unknown");
+        return;
+    }
     int64_t sec = unix_us / 1000000, us = unix_us % 1000000;
     if (us < 0) { /* floor division: -5 us is 23:59:59.999995 of 1969 */
         us += 1000000;
@@ -57,6 +81,59 @@ static void format_time(int64_t unix_us, char *buf, size_t cap)
     snprintf(buf, cap, "%s.%06dZ", date, (int)us);
 }
 
+/* Bytes of the valid UTF-8 character at p that may stand in JSON as is,
+ * or 0: invalid UTF-8 and the C1 controls U+0080..U+009F (U+009B is CSI
+ * to VTE and xterm), which json-c would pass through raw. ASCII stays:
+ * json-c escapes C0 controls (ESC is \u001b, kept as data). */
+static size_t keep_len(const unsigned char *p)
+{
+    unsigned c = p[0];
+    if (c < 0x80)
+        return 1;
+    size_t len;
+    unsigned cp, min;
+    if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; min = 0xa0; }
+    else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; min = 0x10000; }
+    else return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+/* A JSON string for untrusted text (notes, board strings, file names):
+ * what keep_len() refuses becomes U+FFFD, as in `report -f json`, so the
+ * output is valid UTF-8 with no raw control characters. */
+static json_object *clean_string(const char *text)
+{
+    size_t n = strlen(text);
+    char *out = malloc(3 * n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p;) {
+        size_t k = keep_len(p);
+        if (k) {
+            memcpy(out + o, p, k);
+            p += k;
+        } else {
+            memcpy(out + o, "\xef\xbf\xbd", 3);
+            k = 3;
+            p++;
+        }
+        o += k;
+    }
+    out[o] = '\0';
+    json_object *j = json_object_new_string(out);
+    free(out);
+    return j;
+}
+
 static void put_field(const char *label, const char *value)
 {
     printf("%-12s ", label);
@@ -66,7 +143,7 @@ static void put_field(const char *label, const char *value)
 
 static void print_text(const char *path, const rm_session_meta *m,
                        const char *container, uint64_t frames,
-                       uint64_t dropped)
+                       uint64_t dropped, double duration_s)
 {
     const rm_descriptor *d = &m->desc;
     char buf[128];
@@ -89,13 +166,13 @@ static void print_text(const char *path, const rm_session_meta *m,
     put_field("notes:", m->notes);
     put_field("person:", m->person);
     printf("%-12s %" PRIu64 "\n", "frames:", frames);
-    printf("%-12s %.3f s\n", "duration:", (double)frames / d->rate_hz);
+    printf("%-12s %.3f s\n", "duration:", duration_s);
     printf("%-12s %" PRIu64 "\n", "dropped:", dropped);
 }
 
 static int print_json(const char *path, const rm_session_meta *m,
                       const char *container, uint64_t frames,
-                      uint64_t dropped)
+                      uint64_t dropped, double duration_s)
 {
     const rm_descriptor *d = &m->desc;
     char buf[128];
@@ -126,10 +203,10 @@ static int print_json(const char *path, const rm_session_meta *m,
                            json_object_new_double((double)d->rate_hz));
     json_object_object_add(dj, "scale_n_per_count", scale);
     json_object_object_add(dj, "tare_counts", tare);
-    json_object_object_add(dj, "firmware", json_object_new_string(d->firmware));
-    json_object_object_add(dj, "serial", json_object_new_string(d->serial));
+    json_object_object_add(dj, "firmware", clean_string(d->firmware));
+    json_object_object_add(dj, "serial", clean_string(d->serial));
 
-    json_object_object_add(o, "file", json_object_new_string(path));
+    json_object_object_add(o, "file", clean_string(path));
     json_object_object_add(o, "container", json_object_new_string(container));
     json_object_object_add(o, "format_version",
                            json_object_new_int64(m->format_version));
@@ -139,33 +216,72 @@ static int print_json(const char *path, const rm_session_meta *m,
     json_object_object_add(o, "start_unix_us",
                            json_object_new_int64(m->start_unix_us));
     format_time(m->start_unix_us, buf, sizeof buf);
-    json_object_object_add(o, "start_utc", json_object_new_string(buf));
-    json_object_object_add(o, "notes", json_object_new_string(m->notes));
-    json_object_object_add(o, "person", json_object_new_string(m->person));
+    json_object_object_add(o, "start_utc", start_known(m->start_unix_us)
+                                               ? json_object_new_string(buf)
+                                               : NULL);
+    json_object_object_add(o, "notes", clean_string(m->notes));
+    json_object_object_add(o, "person", clean_string(m->person));
     json_object_object_add(o, "frames", json_object_new_int64((int64_t)frames));
-    json_object_object_add(o, "duration_s", json_object_new_double(
-                                                (double)frames / d->rate_hz));
+    json_object_object_add(o, "duration_s", json_object_new_double(duration_s));
     json_object_object_add(o, "dropped_frames",
                            json_object_new_int64((int64_t)dropped));
-    /* json-c escapes control characters in strings, so notes are safe. */
+    /* json-c escapes C0 controls; clean_string() took care of the rest. */
     puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
                                                JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);
     return EXIT_OK;
 }
 
+/* --restore-from: OUT must be neither input (same device and inode,
+ * through links too); the writer refuses FIFOs and devices and writes
+ * through a link to its target (rollmap(1), OUTPUT FILES). */
+static int restore(const char *path, const char *donor, const char *out,
+                   int force)
+{
+    if (!strcmp(out, "-"))
+        return cli_usage_error(CMD, "-o -: a session cannot go to standard "
+                               "output; name a file");
+    struct stat so, si;
+    const char *ins[2] = { path, donor };
+    if (stat(out, &so) == 0)
+        for (int i = 0; i < 2; i++)
+            if (stat(ins[i], &si) == 0 && si.st_dev == so.st_dev &&
+                si.st_ino == so.st_ino)
+                return cli_usage_error(CMD, "-o %s is the input file %s "
+                                       "(refusing to write over it)", out,
+                                       ins[i]);
+    rm_error err = { RM_OK, "" };
+    rm_status st = rm_session_restore(path, donor, out,
+                                      force ? RM_WRITE_OVERWRITE : 0, &err);
+    if (st != RM_OK) {
+        cli_error(CMD, "%s%s", err.msg, st == RM_ERR_EXISTS
+                                            ? " (use --force to replace it)"
+                                            : "");
+        return st == RM_ERR_ARG ? EXIT_RUNTIME : cli_exit_for(st);
+    }
+    fprintf(stderr, "rollmap info: %s: board metadata from %s; leg and "
+                    "start unknown (see 'rollmap info %s')\n", out, donor,
+            out);
+    return EXIT_OK;
+}
+
 int cmd_info(int argc, char **argv)
 {
+    enum { OPT_RESTORE = 256, OPT_FORCE };
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' },
-        { "leg", required_argument, NULL, 'L' }, /* issue 15: --leg */
+        { "leg", required_argument, NULL, 'L' },
+        { "restore-from", required_argument, NULL, OPT_RESTORE },
+        { "output", required_argument, NULL, 'o' },
+        { "force", no_argument, NULL, OPT_FORCE },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    int json = 0, c;
+    int json = 0, force = 0, c;
+    const char *donor = NULL, *out = NULL;
     rm_leg leg = RM_LEG_UNKNOWN;
     optind = 1;
-    while ((c = cli_getopt(argc, argv, "jh", opts)) != -1) {
+    while ((c = cli_getopt(argc, argv, "jo:h", opts)) != -1) {
         switch (c) {
         case 'j': json = 1; break;
         case 'L':
@@ -173,6 +289,9 @@ int cmd_info(int argc, char **argv)
                 return cli_usage_error(CMD, "--leg: '%s' is not left or "
                                        "right", optarg);
             break;
+        case OPT_RESTORE: donor = optarg; break;
+        case 'o': out = optarg; break;
+        case OPT_FORCE: force = 1; break;
         case 'h': help(); return EXIT_OK;
         default:
             return cli_option_error(CMD, argv);
@@ -182,6 +301,15 @@ int cmd_info(int argc, char **argv)
         return cli_usage_error(CMD, argc == optind ? "no session file given"
                                                    : "one file at a time");
     const char *path = argv[optind];
+    if (donor || out) {
+        if (!donor || !out)
+            return cli_usage_error(CMD, "--restore-from OTHER.wav and -o "
+                                   "OUT.wav go together");
+        if (json)
+            return cli_usage_error(CMD, "--json and --restore-from exclude "
+                                   "each other");
+        return restore(path, donor, out, force);
+    }
 
     rm_session *s;
     rm_error err;
@@ -216,11 +344,12 @@ int cmd_info(int argc, char **argv)
     const rm_session_meta *m = &shown;
     const char *container = rm_session_container(s);
     uint64_t dropped = rm_session_dropped(s);
+    double duration_s = rm_session_duration_s(s);
     int rc = EXIT_OK;
     if (json)
-        rc = print_json(path, m, container, frames, dropped);
+        rc = print_json(path, m, container, frames, dropped, duration_s);
     else
-        print_text(path, m, container, frames, dropped);
+        print_text(path, m, container, frames, dropped, duration_s);
     rm_session_close(s);
     if (fflush(stdout) != 0) {
         cli_error(CMD, "cannot write the output");

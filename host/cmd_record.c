@@ -227,9 +227,10 @@ static int open_board(const record_args *a, rm_link **link)
     };
     b.vboard.sim.seed = a->seed ? a->seed : 1;
     /* The simulator draws the leg from its seed only when not given one:
-     * hand it back unset so the frames stay those of `sim` (issue 15). */
+     * hand it back unset so the frames stay those of `sim`. */
     b.vboard.sim.leg = a->leg_from_sim ? RM_LEG_UNKNOWN : a->leg;
-    b.vboard.sim.duration_s = a->duration_s;
+    /* --duration cuts the recording window; the simulated session keeps
+     * its own plan (the same seed gives the same session). */
     b.vboard.speed = a->speed;
     b.vboard.no_realtime = a->no_realtime;
     return board_open(CMD, &b, link);
@@ -460,19 +461,41 @@ int cmd_record(int argc, char **argv)
         default_name(name, sizeof name);
         a.output = name;
     }
+    /* "-" is standard output everywhere; a session cannot go there. */
+    if (!strcmp(a.output, "-"))
+        return cli_usage_error(CMD, "-o -: a session is rewritten as it "
+                               "grows, so it cannot go to standard "
+                               "output; name a file");
     /* Refuse before touching the board: opening the port resets it. */
-    struct stat sb;
-    if (!a.force && stat(a.output, &sb) == 0) {
+    struct stat sb, lsb;
+    int exists = lstat(a.output, &lsb) == 0;
+    if (exists && (stat(a.output, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+        cli_error(CMD, "%s: %s", a.output, stat(a.output, &sb) != 0
+                  ? "symbolic link to a missing file (neither followed nor "
+                    "replaced)"
+                  : "not a regular file (a session is written only to a "
+                    "regular file)");
+        return EXIT_RUNTIME;
+    }
+    if (!a.force && exists) {
         cli_error(CMD, "%s: already exists (use --force to overwrite)",
                   a.output);
         return EXIT_RUNTIME;
     }
+    if (a.latency_log && stat(a.latency_log, &lsb) == 0 && exists &&
+        lsb.st_dev == sb.st_dev && lsb.st_ino == sb.st_ino)
+        return cli_usage_error(CMD, "--latency-log %s is the session file",
+                               a.latency_log);
     latency_log *lat = NULL;
     if (a.latency_log) {
         lat = calloc(1, sizeof *lat);
-        if (!lat || !(lat->fp = fopen(a.latency_log, "w"))) {
-            cli_error(CMD, "%s: %s", a.latency_log,
-                      lat ? strerror(errno) : "out of memory");
+        /* "wx": an existing file is kept unless --force. */
+        if (!lat ||
+            !(lat->fp = fopen(a.latency_log, a.force ? "w" : "wx"))) {
+            cli_error(CMD, "%s: %s%s", a.latency_log,
+                      lat ? strerror(errno) : "out of memory",
+                      lat && errno == EEXIST ? " (use --force to overwrite)"
+                                             : "");
             free(lat);
             return EXIT_RUNTIME;
         }
@@ -490,6 +513,17 @@ int cmd_record(int argc, char **argv)
         return rc;
     }
     const rm_descriptor *desc = rm_link_descriptor(link);
+    /* START before the session file exists: a board that never streams
+     * leaves no empty file behind (and, with --force, the old one
+     * intact). Ctrl-C still has its default action here. */
+    rm_status st = rm_link_start(link);
+    if (st != RM_OK) {
+        cli_error(CMD, "%s", rm_link_errmsg(link));
+        rm_link_close(link);
+        lat_close(lat, NULL);
+        /* No answer to START: the board is not working (exit 4). */
+        return st == RM_ERR_TIMEOUT ? EXIT_NODEV : cli_exit_for(st);
+    }
 
     rm_session_meta meta;
     memset(&meta, 0, sizeof meta);
@@ -505,9 +539,10 @@ int cmd_record(int argc, char **argv)
     rm_recorder_options ro = { .write_flags = a.force ? RM_WRITE_OVERWRITE : 0 };
     rm_recorder *rec = NULL;
     rm_error err = { 0 };
-    rm_status st = rm_recorder_new(a.output, &meta, &ro, &rec, &err);
+    st = rm_recorder_new(a.output, &meta, &ro, &rec, &err);
     if (st != RM_OK) {
         cli_error(CMD, "%s", err.msg);
+        rm_link_stop(link);
         rm_link_close(link);
         lat_close(lat, NULL);
         return cli_exit_for(st);
@@ -519,9 +554,11 @@ int cmd_record(int argc, char **argv)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    struct sigaction old_int, old_term;
+    struct sigaction old_int, old_term, old_hup;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    /* Closing the terminal: stop the board and keep the file, as Ctrl-C. */
+    sigaction(SIGHUP, &sa, &old_hup);
     stop_signal = 0;
 
     /* The board's strings are untrusted: cli_error escapes controls. */
@@ -548,12 +585,7 @@ int cmd_record(int argc, char **argv)
     if (!buf || !rx_ns) {
         cli_error(CMD, "out of memory");
         rc = EXIT_RUNTIME;
-        goto done;
-    }
-    st = rm_link_start(link);
-    if (st != RM_OK) {
-        cli_error(CMD, "%s", rm_link_errmsg(link));
-        rc = cli_exit_for(st);
+        rm_link_stop(link);
         goto done;
     }
     link_ok = 1;
@@ -599,7 +631,7 @@ int cmd_record(int argc, char **argv)
             if (!stop_signal) {
                 cli_error(CMD, "%s; the session file keeps every frame "
                                "received", rm_link_errmsg(link));
-                rc = EXIT_RUNTIME;
+                rc = st == RM_ERR_FORMAT ? EXIT_DATA : EXIT_RUNTIME;
             } else {
                 why_stop = "stopped";
             }
@@ -643,6 +675,7 @@ int cmd_record(int argc, char **argv)
 done:
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
     if (view) {
         rm_decoder_stats ds;
         rm_link_stats(link, &ds);
@@ -670,11 +703,17 @@ done:
     }
     uint64_t frames = rm_recorder_frames(rec);
     double secs = frames / (double)meta.desc.rate_hz;
+    /* Frames of a type this library does not know (a newer board) are
+     * skipped as protocol.md section 7 says: not corruption. */
+    unsigned long long bad_frames = ds.crc_errors + ds.cobs_errors +
+                                    ds.oversize + ds.malformed;
     cli_error(CMD, "%s: %llu frame%s (%.1f s) in %s; lost %llu in gaps, "
-                   "%llu corrupt byte%s skipped",
+                   "%llu corrupt or malformed frame%s and %llu of unknown "
+                   "type skipped (%llu byte%s)",
               why_stop ? why_stop : "ended", (unsigned long long)frames,
-              cli_s(frames), secs, a.output,
-              (unsigned long long)ds.frames_lost,
+              cli_s(frames), secs, a.output, (unsigned long long)ds.frames_lost, bad_frames,
+              bad_frames == 1 ? "" : "s",
+              (unsigned long long)ds.unknown_type,
               (unsigned long long)ds.bytes_discarded,
               ds.bytes_discarded == 1 ? "" : "s");
 

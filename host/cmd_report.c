@@ -23,15 +23,18 @@ static void usage(FILE *f)
             "both with the left-right asymmetry per zone.\n"
             "\n"
             "Options:\n"
-            "  -f, --format FORMAT  text (default), json, csv, svg or html\n"
+            "  -f, --format FORMAT  text, json, csv, svg or html (default:\n"
+            "                       from OUT's extension, else text)\n"
             "                       text: terminal summary; json: see\n"
             "                       docs/report-schema.md; csv: aligned\n"
             "                       samples; svg: calf map; html: one\n"
             "                       self-contained page\n"
             "  -o, --output OUT     write to OUT instead of standard output\n"
             "                       ('-' is standard output)\n"
-            "      --force          replace OUT if it exists (default:\n"
-            "                       refuse)\n"
+            "      --force          replace OUT if it is an existing regular\n"
+            "                       file (default: refuse); a FIFO or device\n"
+            "                       is written in place, a link through to\n"
+            "                       its target; OUT may never be FILE.wav\n"
             "      --read-ahead     read the file on a second thread while\n"
             "                       the engine runs: faster only with an\n"
             "                       idle CPU (default: one thread)\n"
@@ -83,7 +86,7 @@ int cmd_report(int argc, char **argv)
     const char *path = argv[optind];
 
     struct report_output out;
-    int rc = report_output_open(&out, cmd, out_path, force);
+    int rc = report_output_open(&out, cmd, out_path, force, &argv[optind], 1);
     if (rc)
         return rc;
     rm_error err = { RM_OK, "" };

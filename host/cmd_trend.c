@@ -21,10 +21,13 @@ static void usage(FILE *f)
             "and shown per session, oldest first, with holds per session.\n"
             "\n"
             "Options:\n"
-            "  -f, --format FORMAT  text (default) or json\n"
+            "  -f, --format FORMAT  text or json (default: from OUT's\n"
+            "                       extension, else text)\n"
             "  -o, --output OUT     write to OUT instead of standard output\n"
-            "      --force          replace OUT if it exists (default:\n"
-            "                       refuse)\n"
+            "      --force          replace OUT if it is an existing regular\n"
+            "                       file (default: refuse); a FIFO or device\n"
+            "                       is written in place; OUT may never be\n"
+            "                       one of the sessions\n"
             "      --any-person     compare sessions of different persons\n"
             "                       (default: refuse)\n"
             "      --leg left|right the calf the session(s) are of, when\n"
@@ -124,7 +127,8 @@ int cmd_trend(int argc, char **argv)
     }
 
     struct report_output out;
-    int rc = report_output_open(&out, cmd, out_path, force);
+    int rc = report_output_open(&out, cmd, out_path, force, &argv[optind],
+                                argc - optind);
     if (rc) {
         rm_trend_free(trend);
         return rc;

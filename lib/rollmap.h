@@ -360,8 +360,33 @@ RM_API rm_status rm_session_read_into(rm_session *s, int32_t *buf, size_t cap,
  */
 RM_API rm_status rm_session_rewind(rm_session *s);
 
-/** Frames lost in sequence gaps among the frames read so far. @since 0.1 */
+/**
+ * Write @p out: the frames of @p stripped (a session whose 'rmap' chunk
+ * an audio tool dropped: same channels and 32-bit samples, no metadata)
+ * with the board descriptor and calibration of @p donor, another session
+ * of the same board. Leg and start become unknown; the notes say the
+ * metadata was restored. @p flags: RM_WRITE_OVERWRITE or 0.
+ * @return RM_ERR_FORMAT when @p stripped does not look like a session or
+ *         its channels and rate are not @p donor's board's.
+ * @since 0.2
+ */
+RM_API rm_status rm_session_restore(const char *stripped, const char *donor,
+                                    const char *out, unsigned flags,
+                                    rm_error *err);
+
+/** Frames lost in sequence gaps among the frames read so far; a lone
+ *  outlier sequence number is a glitch, not a gap (docs/session-format.md,
+ *  "Duration and start"). @since 0.1 */
 RM_API uint64_t rm_session_dropped(const rm_session *s);
+
+/**
+ * Duration of the frames read so far, from the board clock (time
+ * channel, wrap-safe): from the first frame to one period past the last,
+ * gaps included, a lone outlier frame ignored. The one definition `info`
+ * and the reports use (docs/session-format.md, "Duration and start").
+ * @since 0.2
+ */
+RM_API double rm_session_duration_s(const rm_session *s);
 
 /**
  * Container of the open file: "WAV" (RIFF/WAVE, under 4 GiB) or "RF64".

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "link/transport.h"
+#include "wire/wire_host.h"
 
 /* Bytes per transport read. One read can hold at most this many bytes of
  * frames, so the queue below never has to hold more than one read's worth
@@ -40,7 +41,12 @@ struct rm_link {
     rm_status pending;
     int ended;
     int streaming;
-    uint64_t last_byte_ms;      /* monotonic time of the last byte */
+    /* Monotonic time of the last usable sample frame while streaming
+     * (START's ack before the first): the stall timer runs on frames,
+     * not bytes, so a board sending only frames the decoder rejects is
+     * still seen to have stopped. */
+    uint64_t last_frame_ms;
+    uint64_t bad_at_last_frame; /* rm_decoder_bad_samples() then */
     uint8_t buf[READ_CHUNK];
     char msg[256];
 };
@@ -117,8 +123,12 @@ static rm_status pump(rm_link *l, unsigned timeout_ms)
         return RM_OK;
     }
     l->rx_ns = rm_mono_ns();
-    l->last_byte_ms = (uint64_t)l->rx_ns / 1000000u;
+    size_t before = l->q_count;
     rm_decoder_feed(l->dec, l->buf, got);
+    if (l->q_count > before) {
+        l->last_frame_ms = (uint64_t)l->rx_ns / 1000000u;
+        l->bad_at_last_frame = rm_decoder_bad_samples(l->dec);
+    }
     if (l->q_overflow)
         return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_NOMEM,
                           "out of memory queueing frames");
@@ -232,10 +242,16 @@ static rm_status identify(rm_link *l)
     rm_status st = simple(l, RM_CMD_IDENTIFY);
     if (st != RM_OK)
         return st;
-    if (!l->have_desc)
+    if (!l->have_desc) {
+        const char *why = rm_decoder_descriptor_reject(l->dec);
+        if (why[0])
+            return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_FORMAT,
+                              "%s: the board's descriptor is not usable: %s",
+                              rm_transport_label(l->t), why);
         return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_FORMAT,
                           "%s: IDENTIFY acknowledged without a descriptor",
                           rm_transport_label(l->t));
+    }
     char why[160];
     if (rm_descriptor_check(&l->desc, why, sizeof why) != RM_OK) {
         l->have_desc = 0;
@@ -264,7 +280,9 @@ static rm_status wake(rm_link *l)
         rm_command c = { .type = RM_CMD_PING };
         rm_status st = command(l, &c, wait ? wait : 1, 1, &ack);
         if (st == RM_OK) {
-            if (ack.version > RM_WIRE_VERSION)
+            /* Unknown versions are refused both ways: 0 is no version
+             * this library knows (docs/protocol.md, section 7). */
+            if (ack.version != RM_WIRE_VERSION)
                 return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_UNSUPPORTED,
                                   "%s: the board speaks protocol %u, this "
                                   "library %d: update rollmap",
@@ -362,7 +380,8 @@ rm_status rm_link_start(rm_link *l)
     rm_status st = simple(l, RM_CMD_START);
     if (st == RM_OK) {
         l->streaming = 1;
-        l->last_byte_ms = rm_mono_ms();
+        l->last_frame_ms = rm_mono_ms();
+        l->bad_at_last_frame = rm_decoder_bad_samples(l->dec);
     }
     return st;
 }
@@ -467,7 +486,17 @@ rm_status rm_link_read_stamped(rm_link *l, rm_frame *buf, int64_t *rx_ns,
                 return st;
             l->pending = st; /* hand out what came first */
         } else if (l->streaming && !l->ended && !l->q_count &&
-                   rm_mono_ms() - l->last_byte_ms >= stall_ms(l)) {
+                   rm_mono_ms() - l->last_frame_ms >= stall_ms(l)) {
+            uint64_t bad = rm_decoder_bad_samples(l->dec) -
+                           l->bad_at_last_frame;
+            if (bad)
+                return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_FORMAT,
+                                  "%s: no usable sample frame for %.1f s "
+                                  "(%llu rejected: their cell count is not "
+                                  "the descriptor's %u, or their length "
+                                  "is wrong)", rm_transport_label(l->t),
+                                  stall_ms(l) / 1000.0,
+                                  (unsigned long long)bad, l->desc.cells);
             return rm_msg_set(l->msg, sizeof l->msg, RM_ERR_TIMEOUT,
                               "%s: the board stopped sending (nothing for "
                               "%.1f s)", rm_transport_label(l->t),

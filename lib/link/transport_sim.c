@@ -7,10 +7,13 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "link/transport.h"
+#include "wire/decoder.h"
+#include "wire/frame.h"
 
 /* Frames asked from the simulator at a time. */
 #define SIM_BLOCK 64
@@ -20,7 +23,10 @@
 
 typedef struct vboard {
     rm_sim *sim;
-    rm_decoder *cmd_dec;        /* commands from the host */
+    /* Commands from the host, deframed as the firmware does, so every
+     * intact frame of 2+ bytes gets an ack (unknown types: result 1). */
+    rm_deframer rx;
+    uint8_t rx_buf[RM_WIRE_MAX_FRAME - 1];
     rm_descriptor desc;         /* what IDENTIFY returns; calibration lives here */
     rm_vboard_options opt;
     int streaming, sim_done;
@@ -33,6 +39,16 @@ typedef struct vboard {
     rm_frame last;              /* last frame sent (for TARE) */
     int have_last;
     rm_board_status status;
+    /* "bench:KG": a calibration bench instead of a session. The board
+     * sits unloaded through its first stream after TARE; from the second
+     * on, KG rests on every cell, so `rollmap calibrate --sim` measures
+     * each cell's true scale back. */
+    int bench;
+    double bench_force_n;
+    unsigned bench_streams;       /* STARTs since the last TARE */
+    uint32_t bench_seq, bench_time_us;
+    int32_t bench_zero[RM_MAX_CELLS];
+    float bench_scale[RM_MAX_CELLS]; /* the cells' true N/count */
     uint8_t out[OUT_CAP];       /* encoded bytes not yet read: [o_pos, o_len) */
     size_t o_pos, o_len;
     char msg[256];
@@ -94,6 +110,10 @@ static void on_command(const rm_command *c, void *user)
             b->streaming = 1;
             b->start_us = rm_mono_us();
             b->have_first = 0;
+            b->bench_streams++;
+            b->bench_seq = 0; /* START restarts seq (protocol.md, 5) */
+            if (b->bench)
+                b->b_pos = b->b_len = 0; /* drop TARE's peeked frame */
         }
         send_ack(b, c, RM_ACK_OK);
         break;
@@ -110,6 +130,7 @@ static void on_command(const rm_command *c, void *user)
             if (b->have_last || next_frame(b, &now)) /* peek: not consumed */
                 for (uint32_t i = 0; i < b->desc.cells; i++)
                     b->desc.tare_counts[i] = now.cells[i];
+            b->bench_streams = 0;
         }
         send_ack(b, c, RM_ACK_OK);
         break;
@@ -143,9 +164,30 @@ static void on_command(const rm_command *c, void *user)
     }
 }
 
+/* The bench's next frame: zero load plus the weight when it is on, and
+ * +-40 counts of deterministic noise (an HX711 has a few hundred). */
+static void bench_frame(vboard *b, rm_frame *f)
+{
+    memset(f, 0, sizeof *f);
+    f->seq = b->bench_seq++;
+    f->time_us = b->bench_time_us;
+    b->bench_time_us += (uint32_t)lrint(1e6 / b->desc.rate_hz);
+    int loaded = b->bench_streams >= 2;
+    for (uint32_t i = 0; i < b->desc.cells; i++) {
+        int32_t noise = (int32_t)((f->seq * 7919u + i * 104729u) % 81u) - 40;
+        double w = loaded ? b->bench_force_n / b->bench_scale[i] : 0.0;
+        f->cells[i] = b->bench_zero[i] + (int32_t)lrint(w) + noise;
+    }
+}
+
 /* Next simulated frame, refilling the block; 0 at the end of the model. */
 static int next_frame(vboard *b, rm_frame *f)
 {
+    if (b->bench && b->b_pos == b->b_len) {
+        bench_frame(b, &b->block[0]);
+        b->b_pos = 0;
+        b->b_len = 1;
+    }
     if (b->b_pos == b->b_len) {
         if (b->sim_done)
             return 0;
@@ -250,18 +292,53 @@ static rm_status vb_read(void *impl, uint8_t *buf, size_t cap, size_t *got,
     }
 }
 
+/* One intact frame from the host, answered as the firmware answers it
+ * (docs/protocol.md, sections 5 and 8). */
+static void vb_frame(vboard *b, const uint8_t *p, size_t len)
+{
+    if (len < 2) { /* no request id: nobody to answer */
+        b->status.rx_errors++;
+        return;
+    }
+    rm_wire_command wc;
+    uint8_t r = rm_wire_command_parse(p, len, &wc);
+    rm_command c;
+    memset(&c, 0, sizeof c);
+    c.type = (rm_wire_type)wc.type;
+    c.request_id = wc.request_id;
+    if (r != RM_WA_OK) {
+        if (r == RM_WA_BAD_ARG)
+            b->status.rx_errors++;
+        send_ack(b, &c, r);
+        return;
+    }
+    c.rate_hz = wc.rate_hz;
+    c.tare_samples = wc.tare_samples;
+    c.cell = wc.cell;
+    uint32_t bits = wc.scale_bits;
+    memcpy(&c.scale_n_per_count, &bits, sizeof bits);
+    c.tare_counts = wc.tare_counts;
+    on_command(&c, b);
+}
+
 static rm_status vb_write(void *impl, const uint8_t *buf, size_t len,
                           unsigned timeout_ms)
 {
     (void)timeout_ms;
     vboard *b = impl;
-    return rm_decoder_feed(b->cmd_dec, buf, len);
+    for (size_t i = 0; i < len; i++) {
+        int ev = rm_deframer_push(&b->rx, buf[i]);
+        if (ev == RM_DEFRAME_FRAME)
+            vb_frame(b, b->rx_buf, b->rx.len);
+        else if (ev != RM_DEFRAME_MORE && ev != RM_DEFRAME_EMPTY)
+            b->status.rx_errors++;
+    }
+    return RM_OK;
 }
 
 static void vb_close(void *impl)
 {
     vboard *b = impl;
-    rm_decoder_free(b->cmd_dec);
     rm_sim_free(b->sim);
     rm_free(b);
 }
@@ -300,7 +377,21 @@ rm_status rm_transport_open_sim(const char *scenario,
         b->opt.speed = 1.0;
     if (!scenario)
         scenario = "basic";
-    rm_status st = rm_sim_new(scenario, &b->opt.sim, &b->sim, err);
+    const char *model = scenario;
+    if (!strncmp(scenario, "bench:", 6)) {
+        char *end;
+        double kg = strtod(scenario + 6, &end);
+        if (end == scenario + 6 || *end || !isfinite(kg) || kg <= 0.0 ||
+            kg > 1000.0) {
+            vb_close(b);
+            return rm_error_set(err, RM_ERR_ARG, "'%s': bench:KG needs a "
+                                "weight in kg, 0..1000", scenario);
+        }
+        b->bench = 1;
+        b->bench_force_n = kg * 9.80665;
+        model = "short"; /* only its board descriptor is used */
+    }
+    rm_status st = rm_sim_new(model, &b->opt.sim, &b->sim, err);
     if (st != RM_OK) {
         vb_close(b);
         return st;
@@ -311,12 +402,11 @@ rm_status rm_transport_open_sim(const char *scenario,
         return rm_error_set(err, RM_ERR_FORMAT, "simulator gave no metadata");
     }
     b->desc = meta->desc;
-    rm_decoder_callbacks cb = { .on_command = on_command, .user = b };
-    st = rm_decoder_new(&cb, &b->cmd_dec, err);
-    if (st != RM_OK) {
-        vb_close(b);
-        return st;
+    for (uint32_t i = 0; i < b->desc.cells; i++) {
+        b->bench_zero[i] = b->desc.tare_counts[i];
+        b->bench_scale[i] = b->desc.scale_n_per_count[i];
     }
+    rm_deframer_init(&b->rx, b->rx_buf, sizeof b->rx_buf);
     b->boot_us = rm_mono_us();
     char label[160];
     snprintf(label, sizeof label, "sim:%s", scenario);

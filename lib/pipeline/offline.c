@@ -191,6 +191,13 @@ void rm_report_options_default(rm_report_options *opt)
         memset(opt, 0, sizeof *opt);
 }
 
+void rm_pipeline_summary(rm_session *sess, rm_engine *eng, rm_summary *out)
+{
+    *out = *rm_engine_summary(eng);
+    out->duration_s = rm_session_duration_s(sess);
+    out->dropped_frames = rm_session_dropped(sess);
+}
+
 rm_status rm_report_file_opts(const char *session_path, rm_report_format fmt,
                               const rm_engine_config *cfg,
                               const rm_report_options *opt, FILE *out,
@@ -213,9 +220,10 @@ rm_status rm_report_file_opts(const char *session_path, rm_report_format fmt,
                                        &sess, &eng, err);
     if (st != RM_OK)
         return st;
+    rm_summary sum;
+    rm_pipeline_summary(sess, eng, &sum);
     errno = 0;
-    st = rm_report_write(rm_engine_summary(eng), rm_session_get_meta(sess),
-                         fmt, out);
+    st = rm_report_write(&sum, rm_session_get_meta(sess), fmt, out);
     int write_errno = errno;
     rm_engine_free(eng);
     rm_session_close(sess);
@@ -242,8 +250,9 @@ rm_status rm_trend_add_file(rm_trend *t, const char *session_path,
                                        &eng, err);
     if (st != RM_OK)
         return st;
-    st = rm_trend_add(t, session_path, rm_session_get_meta(sess),
-                      rm_engine_summary(eng));
+    rm_summary sum;
+    rm_pipeline_summary(sess, eng, &sum);
+    st = rm_trend_add(t, session_path, rm_session_get_meta(sess), &sum);
     rm_engine_free(eng);
     rm_session_close(sess);
     if (st != RM_OK)

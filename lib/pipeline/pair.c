@@ -57,7 +57,8 @@ rm_status rm_report_pair_file(const char *left_path, const char *right_path,
         return st;
     rm_session *sess[2] = { NULL, NULL };
     rm_engine *eng[2] = { NULL, NULL };
-    const rm_summary *sums[2];
+    rm_summary sum[2];
+    const rm_summary *sums[2] = { &sum[0], &sum[1] };
     const rm_session_meta *metas[2];
     for (int k = 0; k < 2 && st == RM_OK; k++) {
         rm_engine_config c;
@@ -69,7 +70,7 @@ rm_status rm_report_pair_file(const char *left_path, const char *right_path,
         st = rm_pipeline_analyse(paths[k], &c, NULL, 0, 0, &sess[k], &eng[k],
                                  err);
         if (st == RM_OK) {
-            sums[k] = rm_engine_summary(eng[k]);
+            rm_pipeline_summary(sess[k], eng[k], &sum[k]);
             metas[k] = rm_session_get_meta(sess[k]);
         }
     }

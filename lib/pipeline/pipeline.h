@@ -43,4 +43,12 @@ rm_status rm_pipeline_analyse(const char *path, const rm_engine_config *cfg,
                               rm_session **sess, rm_engine **eng,
                               rm_error *err);
 
+/*
+ * The finished engine's summary with the session's duration and frames
+ * lost from the session's one definition (board clock, lone glitches
+ * ignored: lib/session/span.c), the figures `rollmap info` shows. Every
+ * offline report takes its summary from here.
+ */
+void rm_pipeline_summary(rm_session *sess, rm_engine *eng, rm_summary *out);
+
 #endif /* ROLLMAP_PIPELINE_PIPELINE_H */

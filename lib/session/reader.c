@@ -22,9 +22,7 @@ struct rm_session {
     uint32_t channels;
     int container;            /* SF_FORMAT_WAV, _WAVEX or _RF64 */
     uint64_t frames;
-    uint64_t dropped;
-    uint32_t last_seq;
-    int have_seq;
+    rm_span span;             /* duration and frames lost (span.c) */
     int32_t *block;           /* BLOCK_FRAMES x channels interleaved */
     char path[256];
     char msg[512];
@@ -82,6 +80,13 @@ static rm_status validate(rm_session *s, const SF_INFO *info, char *why,
         return rm_msg_set(why, why_len, RM_ERR_FORMAT,
                           "samples are not 32-bit integer PCM");
     rm_status st = load_rmap(s, why, why_len);
+    if (st != RM_OK && strstr(why, "no 'rmap' chunk") &&
+        rm_session_looks_stripped(s->sf, info))
+        return rm_msg_set(why, why_len, RM_ERR_FORMAT,
+                          "no 'rmap' chunk, but its samples step like a "
+                          "session's: metadata stripped (re-saved by sox "
+                          "or an editor?); restore it: rollmap info FILE "
+                          "--restore-from OTHER.wav -o NEW.wav");
     if (st != RM_OK)
         return st;
     char dwhy[200];
@@ -158,6 +163,7 @@ rm_status rm_session_open(const char *path, rm_session **out, rm_error *err)
     s->channels = (uint32_t)info.channels;
     s->container = info.format & SF_FORMAT_TYPEMASK;
     s->frames = (uint64_t)info.frames;
+    rm_span_init(&s->span, s->meta.desc.rate_hz);
     s->block = rm_calloc((size_t)BLOCK_FRAMES * s->channels, sizeof *s->block);
     if (!s->block) {
         session_free(s);
@@ -177,38 +183,14 @@ uint64_t rm_session_frame_count(const rm_session *s)
     return s ? s->frames : 0;
 }
 
-/* Sequence gaps among the n frames in buf (the sequence is a frame's
- * last channel), continuing from the previous read. */
+/* The n frames in buf (sequence and board time are a frame's last two
+ * channels) into the session's span, continuing from the previous read:
+ * rm_session_dropped() and rm_session_duration_s() come from it. */
 static void count_gaps(rm_session *s, const int32_t *buf, size_t n)
 {
     const size_t ch = s->channels;
-    const int32_t *q = buf + ch - 1;
-    uint32_t last = s->last_seq;
-    uint64_t lost = 0;
-    size_t k = 0;
-    if (!s->have_seq && n) {
-        last = (uint32_t)q[0];
-        s->have_seq = 1;
-        k = 1;
-    }
-    /* Nearly every block steps by exactly 1 from frame to frame: check
-     * that with one xor a frame (no dependency between frames) and walk
-     * the steps only for a block that has a gap or a restart. */
-    const uint32_t first = last + 1u;
-    uint32_t off = 0;
-    for (size_t j = k; j < n; j++)
-        off |= (uint32_t)q[j * ch] ^ (first + (uint32_t)(j - k));
-    if (off == 0) {
-        s->last_seq = last + (uint32_t)(n - k);
-        return;
-    }
-    for (; k < n; k++) {
-        uint32_t seq = (uint32_t)q[k * ch];
-        lost += rm_seq_lost(last, seq);
-        last = seq;
-    }
-    s->last_seq = last;
-    s->dropped += lost;
+    for (const int32_t *row = buf; n--; row += ch)
+        rm_span_add(&s->span, (uint32_t)row[ch - 1], (uint32_t)row[ch - 2]);
 }
 
 static void unpack(rm_session *s, rm_frame *f, size_t n)
@@ -315,14 +297,18 @@ rm_status rm_session_rewind(rm_session *s)
         return rm_msg_set(s->msg, sizeof s->msg, RM_ERR_IO,
                           "%s: cannot rewind: %s", s->path,
                           sf_strerror(s->sf));
-    s->dropped = 0;
-    s->have_seq = 0;
+    rm_span_init(&s->span, s->meta.desc.rate_hz);
     return RM_OK;
 }
 
 uint64_t rm_session_dropped(const rm_session *s)
 {
-    return s ? s->dropped : 0;
+    return s ? s->span.lost : 0;
+}
+
+double rm_session_duration_s(const rm_session *s)
+{
+    return s ? rm_span_duration_s(&s->span) : 0.0;
 }
 
 const char *rm_session_container(const rm_session *s)

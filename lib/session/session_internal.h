@@ -61,4 +61,39 @@ static inline uint32_t rm_seq_lost(uint32_t prev, uint32_t seq)
     return (d == 0 || d > 0x80000000u) ? 0 : d - 1;
 }
 
+/*
+ * A session's span from the board clock (docs/session-format.md,
+ * "Duration and start"): frames go in one by one in file order, and
+ * duration and frames lost come out. A frame whose sequence number and
+ * board time do not step together (|dt - ds x period| over half of
+ * ds x period plus 100 ms, or either going backwards) is held until the
+ * next frame decides: if that one follows on from the frame before, the
+ * held frame was a lone glitch (it counts as a frame, nothing else); if
+ * it follows on from the held frame, the jump was real (a gap, a long
+ * stall, or a restart when time or sequence went backwards).
+ */
+typedef struct rm_span {
+    double period_us;        /* 1e6 / descriptor rate */
+    int state;               /* 0 nothing yet, 1 anchored, 2 holding */
+    int anchor_alone;        /* only the first frame accepted so far */
+    uint32_t seq, t_us;      /* last accepted frame */
+    uint32_t held_seq, held_t_us;
+    double sum_us;           /* accepted time steps */
+    uint64_t lost;           /* frames lost in confirmed gaps */
+    uint64_t glitches;       /* lone outliers ignored */
+    uint64_t restarts;       /* confirmed backward jumps */
+} rm_span;
+
+void rm_span_init(rm_span *sp, double rate_hz);
+void rm_span_add(rm_span *sp, uint32_t seq, uint32_t t_us);
+/* Seconds from the first frame to one period past the last. */
+double rm_span_duration_s(const rm_span *sp);
+
+/* Does the open file look like a session whose 'rmap' chunk was
+ * stripped (restore.c)? Reads a few frames and seeks back to the start.
+ * Takes libsndfile types, so only files that include <sndfile.h>. */
+#ifdef SNDFILE_1
+int rm_session_looks_stripped(SNDFILE *sf, const SF_INFO *info);
+#endif
+
 #endif /* ROLLMAP_SESSION_SESSION_INTERNAL_H */

@@ -97,6 +97,37 @@ static rm_status publish(const char *tmp, const char *path, int overwrite,
                                     : strerror(e));
 }
 
+/* Where a session for @p path goes: *@p target stays NULL for @p path
+ * itself, or is the resolved target of a symbolic link (rm_free it). */
+static rm_status resolve_output(const char *path, char **target,
+                                rm_error *err)
+{
+    struct stat lst, st;
+    *target = NULL;
+    if (lstat(path, &lst) != 0)
+        return RM_OK; /* new name (or an unreadable one: fails later) */
+    if (stat(path, &st) != 0)
+        return rm_error_set(err, RM_ERR_IO, "%s: symbolic link to a "
+                            "missing file (neither followed nor replaced)",
+                            path);
+    if (!S_ISREG(st.st_mode))
+        return rm_error_set(err, RM_ERR_IO, "%s: not a regular file (a "
+                            "session is written only to a regular file; "
+                            "nothing was written)", path);
+    if (!S_ISLNK(lst.st_mode))
+        return RM_OK;
+    char *real = realpath(path, NULL);
+    if (!real)
+        return rm_error_set(err, RM_ERR_IO, "%s: %s", path, strerror(errno));
+    size_t len = strlen(real) + 1;
+    *target = rm_calloc(1, len);
+    if (*target)
+        memcpy(*target, real, len);
+    free(real);
+    return *target ? RM_OK
+                   : rm_error_set(err, RM_ERR_NOMEM, "%s: out of memory", path);
+}
+
 static rm_status check_meta(const char *path, const rm_session_meta *meta,
                             rm_error *err)
 {
@@ -138,6 +169,20 @@ rm_status rm_session_writer_new(const char *path, const rm_session_meta *meta,
     }
     rm_rmap_encode(meta, w->rmap, rmap_len);
 
+    /* A session grows and its header is rewritten in place, so it goes
+     * only to a regular file. An existing node of another kind (FIFO,
+     * device) is refused, never renamed over (as root that would replace
+     * /dev/null itself); a symbolic link is followed and its target is
+     * replaced, never the link; a link to nothing is refused. */
+    char *target = NULL;
+    st = resolve_output(path, &target, err);
+    if (st != RM_OK) {
+        writer_free(w);
+        return st;
+    }
+    if (target)
+        path = target;
+
     /* The file is built under a temporary name beside @p path and only
      * linked to @p path once its header and 'rmap' chunk are on disk, so
      * a crash at any moment never leaves a headless file under the final
@@ -148,8 +193,10 @@ rm_status rm_session_writer_new(const char *path, const rm_session_meta *meta,
         int e = errno;
         rm_free(tmp);
         writer_free(w);
-        return rm_error_set(err, tmp ? RM_ERR_IO : RM_ERR_NOMEM, "%s: %s",
-                            path, tmp ? strerror(e) : "out of memory");
+        st = rm_error_set(err, tmp ? RM_ERR_IO : RM_ERR_NOMEM, "%s: %s",
+                          path, tmp ? strerror(e) : "out of memory");
+        rm_free(target);
+        return st;
     }
     /* mkstemp makes the file 0600; a session is an ordinary document. */
     mode_t mask = umask(0);
@@ -168,6 +215,7 @@ rm_status rm_session_writer_new(const char *path, const rm_session_meta *meta,
         /* sf_open_fd(..., SF_TRUE) already closed fd on failure. */
         unlink(tmp);
         rm_free(tmp);
+        rm_free(target);
         writer_free(w);
         return st;
     }
@@ -189,6 +237,7 @@ rm_status rm_session_writer_new(const char *path, const rm_session_meta *meta,
         sf_close(w->sf);
         unlink(tmp);
         rm_free(tmp);
+        rm_free(target);
         writer_free(w);
         return st;
     }
@@ -200,6 +249,7 @@ rm_status rm_session_writer_new(const char *path, const rm_session_meta *meta,
     sf_write_sync(w->sf);
     st = publish(tmp, path, flags & RM_WRITE_OVERWRITE, err);
     rm_free(tmp);
+    rm_free(target);
     if (st != RM_OK) {
         sf_close(w->sf);
         writer_free(w);

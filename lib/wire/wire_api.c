@@ -4,12 +4,14 @@
  * pure deframer and frame layouts the firmware shares. Host only: uses
  * rollmap.h types and the heap.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 #include "wire/cobs.h"
 #include "wire/decoder.h"
 #include "wire/frame.h"
+#include "wire/wire_host.h"
 
 _Static_assert(sizeof(float) == 4, "binary32 floats on the wire");
 _Static_assert(RM_CMD_PING == RM_WT_PING && RM_CMD_IDENTIFY == RM_WT_IDENTIFY &&
@@ -35,6 +37,11 @@ struct rm_decoder {
     uint32_t cells;      /* from the last descriptor; 0: none yet */
     int have_seq;        /* next_seq is meaningful */
     uint32_t next_seq;
+    /* Why the last descriptor frame was rejected ("" if none was), so
+     * the link can say what is wrong instead of "no descriptor". */
+    char desc_reject[160];
+    /* Sample frames rejected (wrong length or cell count). */
+    uint64_t bad_samples;
     /* Encoded bytes of one frame, delimiter excluded. */
     uint8_t buf[RM_WIRE_MAX_FRAME - 1];
 };
@@ -119,11 +126,15 @@ static int parse_sample(rm_decoder *dec, const uint8_t *p, size_t len)
 {
     rm_frame f;
 
-    if (len < RM_WIRE_SAMPLE_LEN(1) || (len - 13) % 3 != 0)
+    if (len < RM_WIRE_SAMPLE_LEN(1) || (len - 13) % 3 != 0) {
+        dec->bad_samples++;
         return 0;
+    }
     size_t n = (len - 13) / 3;
-    if (n > RM_MAX_CELLS || (dec->cells && n != dec->cells))
+    if (n > RM_MAX_CELLS || (dec->cells && n != dec->cells)) {
+        dec->bad_samples++;
         return 0;
+    }
     memset(&f, 0, sizeof f);
     f.seq = rm_wire_get_u32(p + 1);
     f.time_us = rm_wire_get_u32(p + 5);
@@ -152,17 +163,39 @@ static int get_text(const uint8_t *p, size_t len, size_t *pos, char *dst,
     return 1;
 }
 
+static int reject_descriptor(rm_decoder *dec, const char *why)
+{
+    snprintf(dec->desc_reject, sizeof dec->desc_reject, "%s", why);
+    return 0;
+}
+
 static int parse_descriptor(rm_decoder *dec, const uint8_t *p, size_t len)
 {
     rm_descriptor d;
+    char why[sizeof dec->desc_reject];
 
-    if (len < 23 || p[1] != RM_WIRE_PROTOCOL)
-        return 0;
+    if (len < 25) {
+        snprintf(why, sizeof why, "descriptor of %zu bytes (at least 25)",
+                 len);
+        return reject_descriptor(dec, why);
+    }
+    if (p[1] != RM_WIRE_PROTOCOL) {
+        snprintf(why, sizeof why, "descriptor version %u (this library "
+                 "reads %d)", p[1], RM_WIRE_PROTOCOL);
+        return reject_descriptor(dec, why);
+    }
     memset(&d, 0, sizeof d);
     d.cells = p[2];
-    if (d.cells < 1 || d.cells > RM_MAX_CELLS ||
-        len < 23 + 8 * (size_t)d.cells)
-        return 0;
+    if (d.cells < 1 || d.cells > RM_MAX_CELLS) {
+        snprintf(why, sizeof why, "cell count %u outside 1..%d", d.cells,
+                 RM_MAX_CELLS);
+        return reject_descriptor(dec, why);
+    }
+    if (len < 25 + 8 * (size_t)d.cells) {
+        snprintf(why, sizeof why, "descriptor of %zu bytes, too short for "
+                 "%u cells", len, d.cells);
+        return reject_descriptor(dec, why);
+    }
     d.pitch_mm = float_from_bits(rm_wire_get_u32(p + 3));
     d.cell_area_mm2 = float_from_bits(rm_wire_get_u32(p + 7));
     d.radius_mm = float_from_bits(rm_wire_get_u32(p + 11));
@@ -173,15 +206,34 @@ static int parse_descriptor(rm_decoder *dec, const uint8_t *p, size_t len)
         d.scale_n_per_count[i] = float_from_bits(rm_wire_get_u32(p + pos));
         d.tare_counts[i] = (int32_t)rm_wire_get_u32(p + pos + 4);
     }
-    if (!get_text(p, len, &pos, d.firmware, sizeof d.firmware) ||
-        !get_text(p, len, &pos, d.serial, sizeof d.serial) || pos != len)
-        return 0;
-    if (rm_descriptor_check(&d, NULL, 0) != RM_OK)
-        return 0;
+    if (!get_text(p, len, &pos, d.firmware, sizeof d.firmware))
+        return reject_descriptor(dec, "firmware string longer than 31 "
+                                 "bytes, holding 0x00 or past the end");
+    if (!get_text(p, len, &pos, d.serial, sizeof d.serial))
+        return reject_descriptor(dec, "serial string longer than 31 "
+                                 "bytes, holding 0x00 or past the end");
+    if (pos != len) {
+        snprintf(why, sizeof why, "%zu bytes after the serial string "
+                 "(the frame ends there)", len - pos);
+        return reject_descriptor(dec, why);
+    }
+    if (rm_descriptor_check(&d, why, sizeof why) != RM_OK)
+        return reject_descriptor(dec, why);
     dec->cells = d.cells;
+    dec->desc_reject[0] = '\0';
     if (dec->cb.on_descriptor)
         dec->cb.on_descriptor(&d, dec->cb.user);
     return 1;
+}
+
+const char *rm_decoder_descriptor_reject(const rm_decoder *dec)
+{
+    return dec ? dec->desc_reject : "";
+}
+
+uint64_t rm_decoder_bad_samples(const rm_decoder *dec)
+{
+    return dec ? dec->bad_samples : 0;
 }
 
 static int parse_status(rm_decoder *dec, const uint8_t *p, size_t len)

@@ -25,7 +25,7 @@ has() { grep -q -- "$2" "$1" || { fail "$3: no '$2' in: $(cat "$1")"; return 1; 
 expect 0 "help" -- "$R" record --help && has "$tmp/o" "--duration SEC" "help" &&
     has "$tmp/o" "Exit status" "help"
 expect 2 "unknown option" -- "$R" record --bogus && has "$tmp/e" "Try 'rollmap record --help'" "hint"
-expect 2 "-p with --sim" -- "$R" record -p /dev/null --sim && has "$tmp/e" "exclude" "-p/--sim"
+expect 2 "-p with --sim" -- "$R" record -p "$tmp/no-port" --sim && has "$tmp/e" "exclude" "-p/--sim"
 expect 2 "bad leg" -- "$R" record --sim --leg middle && has "$tmp/e" "left or right" "leg"
 expect 2 "bad duration" -- "$R" record --sim --duration -3
 expect 2 "speed without sim" -- "$R" record --speed 2
@@ -64,13 +64,15 @@ if [ -x "$V" ] && command -v socat >/dev/null 2>&1; then
         has "$tmp/io.err" "Holds" "stdio: report on stderr"
 fi
 
-# A recording from the virtual board, as fast as it can send.
+# A recording from the virtual board, as fast as it can send. The window
+# is 5 s of board time, which holds 400 or 401 frames as the sampling
+# instants jitter (the 8 s scenario is cut, not re-planned to 5 s).
 expect 0 "sim record" -- "$R" record --sim=short --no-realtime --duration 5 \
     --leg left --notes "cli test" -o "$tmp/a.wav" &&
-    has "$tmp/e" "400 frames (5.0 s)" "sim record summary" &&
-    has "$tmp/o" "frames 400 lost 0" "plain live view lines on a pipe" &&
+    has "$tmp/e" "40[01] frames (5.0 s)" "sim record summary" &&
+    has "$tmp/o" "frames 40[01] lost 0" "plain live view lines on a pipe" &&
     has "$tmp/o" "Holds" "report summary after recording"
-expect 0 "info" -- "$R" info "$tmp/a.wav" && has "$tmp/o" "frames: *400" "frames in file" &&
+expect 0 "info" -- "$R" info "$tmp/a.wav" && has "$tmp/o" "frames: *40[01]" "frames in file" &&
     has "$tmp/o" "leg: *left" "leg stored" && has "$tmp/o" "cli test" "notes stored"
 # --quiet: no live view, the report still comes.
 expect 0 "quiet" -- "$R" record --sim=short --no-realtime --duration 1 --quiet -o "$tmp/q.wav"

@@ -25,10 +25,11 @@ expect 2 "replay speed too slow" -- "$R" replay x.wav --speed 1e-9 && has "$tmp/
 expect 1 "replay missing file" -- "$R" replay "$tmp/none.wav" && has "$tmp/e" "none.wav" "missing file named"
 echo "not a session" > "$tmp/bad.wav"
 expect 3 "replay bad file" -- "$R" replay "$tmp/bad.wav"
+# 4 s of board time cut from the 8 s scenario: 320 or 321 frames.
 "$R" record --sim=short --no-realtime --duration 4 --quiet -o "$tmp/s.wav" >/dev/null 2>&1 ||
     fail "record for replay failed"
 expect 0 "replay" -- "$R" replay "$tmp/s.wav" --speed 0 &&
-    has "$tmp/o" "frames 320 lost 0" "replay reaches the last frame" &&
+    has "$tmp/o" "frames 32[01] lost 0" "replay reaches the last frame" &&
     has "$tmp/o" "Holds" "replay report summary"
 expect 0 "replay quiet" -- "$R" replay "$tmp/s.wav" --speed 0 --quiet
 grep -q "frames [0-9]* lost" "$tmp/o" && fail "replay --quiet printed the live view"

@@ -80,7 +80,7 @@ expect 2 "not left or right"                         record --sim --leg middle -
 expect 2 'longer than'                               record --sim --notes "$(head -c 2000 /dev/zero | tr '\0' a)" -o x.wav
 expect 2 'unknown format'                            report -f pdf good.wav
 expect 1 'exists'                                    sim short -q -o good.wav
-expect 1 'exists'                                    report -o good.wav good.wav
+expect 2 'is the input file'                         report -o good.wav good.wav
 expect 1 'No such file|cannot create'                report -o no/such/dir/r.txt good.wav
 [ ! -e x.wav ] && ok "no x.wav left by refused commands" || fail "x.wav created"
 

@@ -94,6 +94,16 @@ c1=$(printf 'c1 \302\2332J \233[31m end')
 bad=$(raw_controls c1-info.txt c1-msg.txt) &&
     ok "info, messages: C1 controls escaped" ||
     fail "raw C1 controls in: $bad"
+# info --json too, as report -f json does: valid UTF-8, no C1 controls
+# (regression: json-c passed C1 and invalid bytes through).
+"$R" record --sim=short --no-realtime --duration 1 -q \
+    --notes "$c1$(printf ' \377\376 bad')" -o c1b.wav >/dev/null 2>&1 ||
+    fail "record with invalid UTF-8 notes"
+"$R" info --json c1b.wav >c1-info.json 2>&1
+bad=$(raw_controls c1-info.json) &&
+    "$PY" -c 'import json,sys; json.loads(open(sys.argv[1],"rb").read().decode("utf-8"))' c1-info.json &&
+    ok "info --json: C1 controls and invalid UTF-8 replaced" ||
+    fail "info --json: raw C1 controls or invalid UTF-8 ($bad)"
 # The text report replaces C1 controls from the notes too (regression:
 # rm_utf8_clean once kept U+0080..U+009F).
 "$R" report -f text c1.wav >c1-report.txt 2>&1
