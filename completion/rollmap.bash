@@ -91,7 +91,7 @@ _rollmap()
         case $opt:$kind in
         *:*"|"*)   words=${kind//|/ } ;;
         --format:*)
-            words=$(printf '%s' "$desc" | sed 's/(default)//g; s/,/ /g; s/ or / /g') ;;
+            words=$(printf '%s' "$desc" | sed 's/(.*//; s/,/ /g; s/ or / /g') ;;
         --sim:*|*:SCEN*) words=$(_rollmap_scenarios "$prog") ;;
         --truth:*) _rollmap_files .json ;;
         --port:*)

@@ -32,13 +32,13 @@ touch "$tmp/work/calf.wav" "$tmp/work/truth.json" "$tmp/work/notes.txt"
 # Each case: the words on the line (the last one is being completed),
 # then after '=>' the completions wanted, in order.
 cat >"$tmp/cases" <<'EOF_CASES'
-rollmap | => record replay report info sim trend ports calibrate help --help --version
+rollmap | => record replay report info sim trend tag sessions ports calibrate help --help --version
 rollmap re| => record replay report
-rollmap help | => record replay report info sim trend ports calibrate
-rollmap help s| => sim
+rollmap help | => record replay report info sim trend tag sessions ports calibrate
+rollmap help s| => sessions sim
 rollmap sim | => basic holds clean noisy stress short
 rollmap sim st| => stress
-rollmap sim --| => --output --truth --seed --duration --leg --force --quiet --json --help
+rollmap sim --| => --output --truth --seed --duration --leg --physics --list-physics --force --quiet --json --help
 rollmap sim --j| => --json
 rollmap sim --leg | => left right
 rollmap sim -l r| => right
@@ -53,7 +53,7 @@ rollmap trend --format | => text json
 rollmap report | => sub calf.wav
 rollmap info c| => calf.wav
 rollmap sim --truth | => sub truth.json
-rollmap replay --| => --speed --quiet --plain --help
+rollmap replay --| => --speed --leg --quiet --plain --help
 EOF_CASES
 
 cat >"$tmp/drive.bash" <<EOF_DRIVE
