@@ -18,6 +18,7 @@ from ._lib import ffi, lib, check, check_err, MAX_CELLS, RM_WRITE_OVERWRITE
 FRAME_DTYPE = np.dtype([("seq", "<u4"), ("time_us", "<u4"),
                         ("encoder", "<i4"), ("cells", "<i4", (MAX_CELLS,))])
 assert FRAME_DTYPE.itemsize == ffi.sizeof("rm_frame")
+_READ_CHUNK = 8192     # frames per library read (~1.1 MB at 35 channels)
 _WRITE_BLOCK = 65536   # frames packed per writer call (~9 MB)
 
 
@@ -109,9 +110,9 @@ class Session:
         return float(self.meta["descriptor"]["rate_hz"])
 
     def __len__(self):
-        if self._h is None:
-            return self._frames.n if self._frames is not None else 0
-        return int(lib.rm_session_frame_count(self._h))
+        if self.path is None:
+            return self._frames.n
+        return int(lib.rm_session_frame_count(self._handle()))
 
     def _handle(self):
         if self._h is None:
@@ -127,9 +128,12 @@ class Session:
         raw = np.empty((cap, ch), dtype=np.int32)
         view = ffi.new("rm_frame_view *")
         got = 0
+        base = ffi.cast("int32_t *", ffi.from_buffer(raw))
         while got < cap:
-            dst = ffi.cast("int32_t *", ffi.from_buffer(raw[got:]))
-            st = lib.rm_session_read_into(h, dst, cap - got, view)
+            # Cache-sized reads: the library's sequence-gap count then
+            # reads frames still in cache, not the whole array again.
+            want = min(cap - got, _READ_CHUNK)
+            st = lib.rm_session_read_into(h, base + got * ch, want, view)
             check(st, text_err(h))
             if view.n == 0:
                 break
@@ -140,8 +144,9 @@ class Session:
         """Every frame, as Frames of views into one int32 array laid out
         as the file is (np.ascontiguousarray() a field if you need it
         contiguous)."""
-        if self._h is None:
+        if self.path is None:
             return self._frames
+        self._handle()
         # The header's count, bounded by the file's size: a hostile header
         # must not make us allocate more than the file could hold.
         ch = int(lib.rm_session_channels(self._h))
@@ -163,7 +168,7 @@ class Session:
         from the first frame; memory stays bounded."""
         if n < 1:
             raise ValueError("blocks: n must be at least 1")
-        if self._h is None:
+        if self.path is None:
             f = self._frames
             for i in range(0, f.n, n):
                 yield Frames(*(a[i:i + n] for a in f))
@@ -211,7 +216,7 @@ class Session:
     def close(self):
         """Release the file (the Session's arrays stay valid)."""
         if self._h is not None:
-            lib.rm_session_close(ffi.gc(self._h, None))
+            ffi.release(self._h)
             self._h = None
 
     def __enter__(self):
@@ -221,9 +226,10 @@ class Session:
         self.close()
 
     def __repr__(self):
-        src = self.path or "memory"
+        if self.path is not None and self._h is None:
+            return "<rollmap.Session %s: closed>" % self.path
         return "<rollmap.Session %s: %d frames, %d cells at %g Hz>" % (
-            src, len(self), self.cells, self.rate_hz)
+            self.path or "memory", len(self), self.cells, self.rate_hz)
 
 
 def text_err(h):
