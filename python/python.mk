@@ -19,3 +19,5 @@ $(PY_PKG_DIR)/_buildlib.py: $(PY_PKG_SRC) $(SHARED_LIB)
 
 check: python
 CHECK_SCRIPTS += python/run-tests.sh
+# bench/run.py's "python" section times the build tree's package.
+bench: python
