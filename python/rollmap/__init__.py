@@ -25,7 +25,8 @@ def library_version():
     return _text(_lib.rm_version_string())
 
 
-__all__ = ["open", "report", "analyse", "write", "sim", "record", "Session",
+# Not "open": a star import must not hide the built-in open().
+__all__ = ["report", "analyse", "write", "sim", "record", "Session",
            "Frames", "Pass", "Hold", "Flinch", "Live", "Recording",
            "RollmapError", "STATUS_NAMES", "rev_a", "scenarios",
            "config_defaults", "board_seconds", "library_version",

@@ -171,7 +171,7 @@ class Session:
         if self.path is None:
             f = self._frames
             for i in range(0, f.n, n):
-                yield Frames(*(a[i:i + n] for a in f))
+                yield Frames(*(a[i:i + n].copy() for a in f))
             return
         first = True
         while True:

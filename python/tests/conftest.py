@@ -20,8 +20,19 @@ def cli():
     return path
 
 
+def cli_env():
+    """The environment for the CLI: without the ASan runtime preloaded
+    for Python in the sanitized pass (the CLI links its own)."""
+    env = dict(os.environ)
+    pre = env.pop("RM_PY_PRELOAD", None)
+    if pre and env.get("LD_PRELOAD") == pre:
+        del env["LD_PRELOAD"]
+    return env
+
+
 def run_cli(cli, *args):
-    return subprocess.run([cli, *args], check=True, capture_output=True)
+    return subprocess.run([cli, *args], check=True, capture_output=True,
+                          env=cli_env())
 
 
 @pytest.fixture(scope="session")
