@@ -105,3 +105,11 @@ def test_real_sigint_during_a_realtime_recording(tmp_path):
     timer.join()
     assert rec.stopped in ("interrupted", "closed")
     assert 0 < len(rollmap.open(path)) == rec.frames_written < 640
+
+
+def test_record_without_a_board_says_so(tmp_path):
+    path = tmp_path / "none.wav"
+    with pytest.raises(rollmap.RollmapError) as e:
+        rollmap.record(port=str(tmp_path / "ttyNOPE"), path=path)
+    assert e.value.status_name == "RM_ERR_NODEV"
+    assert not path.exists()
