@@ -15,7 +15,7 @@ from ._session import Session, Frames, open, write, board_seconds
 from ._meta import rev_a
 from ._engine import (report, analyse, config_defaults, Pass, Hold, Flinch,
                       Live)
-from ._sim import sim, record, scenarios, Recording
+from ._sim import sim, record, scenarios, physics_variants, Recording
 
 __version__ = "0.1.0"
 
@@ -28,6 +28,6 @@ def library_version():
 # Not "open": a star import must not hide the built-in open().
 __all__ = ["report", "analyse", "write", "sim", "record", "Session",
            "Frames", "Pass", "Hold", "Flinch", "Live", "Recording",
-           "RollmapError", "STATUS_NAMES", "rev_a", "scenarios",
+           "RollmapError", "STATUS_NAMES", "rev_a", "scenarios", "physics_variants",
            "config_defaults", "board_seconds", "library_version",
            "LIBRARY_PATH"]

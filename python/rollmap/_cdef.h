@@ -79,8 +79,10 @@ typedef struct rm_sim_options {
     uint64_t seed;
     double duration_s;
     rm_leg leg;
+    const char *physics;
 } rm_sim_options;
 const char *const *rm_sim_scenarios(void);
+const char *const *rm_sim_physics_list(void);
 rm_status rm_sim_new(const char *scenario, const rm_sim_options *opt,
                      rm_sim **out, rm_error *err);
 const rm_session_meta *rm_sim_get_meta(const rm_sim *sim);

@@ -22,9 +22,7 @@ _LEGS = {None: 0, "unknown": 0, "left": 1, "right": 2}
 _BLOCK = 4096
 
 
-def scenarios():
-    """Names of the simulator's built-in scenarios."""
-    names = lib.rm_sim_scenarios()
+def _names(names):
     out, i = [], 0
     while names[i] != ffi.NULL:
         out.append(text(names[i]))
@@ -32,28 +30,44 @@ def scenarios():
     return out
 
 
-def _sim_options(seed, duration_s, leg):
+def scenarios():
+    """Names of the simulator's built-in scenarios."""
+    return _names(lib.rm_sim_scenarios())
+
+
+def physics_variants():
+    """Names the simulator's physics= option takes (docs/simulator.md)."""
+    return _names(lib.rm_sim_physics_list())
+
+
+def _sim_options(seed, duration_s, leg, physics):
+    """rm_sim_options, and what must stay alive while they are used."""
     o = ffi.new("rm_sim_options *")
     o.seed = seed
     o.duration_s = duration_s or 0.0
     if leg not in _LEGS:
         raise ValueError("leg: %r is not 'left' or 'right'" % (leg,))
     o.leg = _LEGS[leg]
-    return o
+    keep = ffi.new("char[]", physics.encode()) if physics else ffi.NULL
+    o.physics = keep
+    return o, keep
 
 
 def sim(scenario="basic", seed=1, *, duration_s=None, duration=None,
-        leg=None, path=None, overwrite=False):
+        leg=None, physics=None, path=None, overwrite=False):
     """Simulate a session (as `rollmap sim`): returns (Session, truth
     dict). With path the session is written there (the same file
     `rollmap sim` writes) and opened; without, it is kept in memory.
     duration (or duration_s) in s; leg 'left'/'right' (default: from the
-    seed). Truth format: docs/simulator.md."""
-    o = _sim_options(seed, duration_s if duration_s is not None else duration,
-                     leg)
+    seed); physics: a variant of physics_variants(), comma-separated
+    names or "random" (default: the original model). Truth format:
+    docs/simulator.md."""
+    o, keep = _sim_options(seed, duration_s if duration_s is not None
+                           else duration, leg, physics)
     h = ffi.new("rm_sim **")
     err = ffi.new("rm_error *")
     check_err(lib.rm_sim_new(scenario.encode(), o, h, err), err)
+    del keep                                # rm_sim_new copied the options
     s = ffi.gc(h[0], lib.rm_sim_free)
     out = MemoryFile()
     try:
@@ -120,7 +134,8 @@ class Recording:
     READ_WAIT_MS = 50
 
     def __init__(self, port=None, sim=None, path=None, duration=None, *,
-                 seed=1, speed=1.0, realtime=True, leg=None, notes="",
+                 seed=1, speed=1.0, realtime=True, leg=None, physics=None,
+                 notes="",
                  overwrite=False, baud=115200, boot_wait_ms=0, live=True,
                  **config):
         if port is not None and sim is not None:
@@ -137,8 +152,9 @@ class Recording:
         if not overwrite and os.path.exists(self.path):
             raise FileExistsError("%s: already exists (overwrite=True to "
                                   "replace it)" % self.path)
-        t = self._open_transport(port, sim, seed, speed, realtime, leg,
-                                 duration, baud)
+        t, self._physics = self._open_transport(port, sim, seed, speed,
+                                             realtime, leg, physics,
+                                             duration, baud)
         lo = ffi.new("rm_link_options *")
         lo.boot_wait_ms = int(boot_wait_ms)
         h = ffi.new("rm_link **")
@@ -152,13 +168,15 @@ class Recording:
             raise
 
     @staticmethod
-    def _open_transport(port, sim, seed, speed, realtime, leg, duration,
-                        baud):
+    def _open_transport(port, sim, seed, speed, realtime, leg, physics,
+                        duration, baud):
         h = ffi.new("rm_transport **")
         err = ffi.new("rm_error *")
+        keep = None        # the physics string, kept while the board lives
         if sim is not None:
             vo = ffi.new("rm_vboard_options *")
-            vo.sim = _sim_options(seed, duration, leg)[0]
+            so, keep = _sim_options(seed, duration, leg, physics)
+            vo.sim = so[0]
             vo.speed = speed
             vo.no_realtime = 0 if realtime else 1
             st = lib.rm_transport_open_sim(sim.encode(), vo, h, err)
@@ -170,7 +188,7 @@ class Recording:
                 err = ffi.new("rm_error *")
                 st = lib.rm_transport_open_tty(p, baud, h, err)
         check_err(st, err)
-        return h[0]
+        return h[0], keep
 
     def _start(self, leg, notes, overwrite):
         meta = ffi.new("rm_session_meta *")
@@ -212,6 +230,13 @@ class Recording:
         except KeyboardInterrupt:
             self._finish("interrupted")
             raise StopIteration from None
+        except BaseException:
+            # Whatever went wrong, the board stops and the file is finished.
+            try:
+                self._finish(self.stopped or "failed")
+            except Exception:
+                pass
+            raise
         return self._queue.pop(0)
 
     def _keep(self, rec):
@@ -303,6 +328,7 @@ def record(port=None, sim=None, path=None, duration=None, **options):
     into the session file path (default rollmap-YYYYmmdd-HHMMSS.wav),
     for duration s of board time (None: until stopped). Returns a
     Recording: iterate over it. Options: seed, speed, realtime (False:
-    the virtual board sends as fast as it can), leg, notes, overwrite,
+    the virtual board sends as fast as it can), physics (virtual board),
+    leg, notes, overwrite,
     baud, boot_wait_ms, live, and engine settings."""
     return Recording(port, sim, path, duration, **options)

@@ -1,10 +1,12 @@
 """rollmap.sim: the simulator, in memory or to a file, with its truth."""
 import json
+import subprocess
 
 import numpy as np
 import pytest
 
 import rollmap
+from conftest import cli_env
 
 
 def test_sim_in_memory_equals_cli_file(make_session):
@@ -38,3 +40,30 @@ def test_sim_unknown_scenario():
         rollmap.sim("nonesuch")
     assert e.value.status == -1 and "nonesuch" in e.value.message
     assert "basic" in rollmap.scenarios()
+
+
+def test_sim_physics_variant_matches_cli(cli, tmp_path):
+    names = [n for n in rollmap.physics_variants()
+             if n not in ("original", "random")]
+    assert names
+    wav = tmp_path / "p.wav"
+    subprocess.run([cli, "sim", "short", "-o", str(wav), "--seed", "3",
+                    "--physics", names[0], "--quiet"], check=True,
+                   env=cli_env())
+    s, t = rollmap.sim("short", seed=3, physics=names[0])
+    plain, _ = rollmap.sim("short", seed=3)
+    f = rollmap.open(wav).frames()
+    assert np.array_equal(s.frames().cells, f.cells)
+    assert not np.array_equal(plain.frames().cells, f.cells)
+    with pytest.raises(rollmap.RollmapError):
+        rollmap.sim("short", physics="no-such-physics")
+
+
+def test_record_with_physics(tmp_path):
+    names = [n for n in rollmap.physics_variants()
+             if n not in ("original", "random")]
+    rec = rollmap.record(sim="short", path=tmp_path / "r.wav",
+                         realtime=False, seed=3, physics=names[0])
+    n = sum(e.n for e in rec if e.kind == "frames")
+    mem, _ = rollmap.sim("short", seed=3, physics=names[0])
+    assert n == len(mem)
