@@ -17,7 +17,7 @@ $(PY_PKG_DIR)/_buildlib.py: $(PY_PKG_SRC) $(SHARED_LIB)
 	$(Q)rm -f $(PY_PKG_DIR)/*.py && cp $(PY_PKG_SRC) $(PY_PKG_DIR)/
 	$(Q)echo 'LIB = "$(abspath $(BUILD))/$(SONAME)"' > $@
 
-check: python
+check-build: python
 CHECK_SCRIPTS += python/run-tests.sh
 # bench/run.py's "python" section times the build tree's package.
 bench: python
