@@ -32,7 +32,7 @@ TARGET_CPU_FRAC = 0.05      # live path, fraction of one core
 TARGET_P99_MS = 5.0
 
 SECTIONS = ("offline", "memory", "live", "firmware", "instructions",
-            "profile")
+            "profile", "python")
 
 # Sessions: name -> (scenario, duration_s, seed). stress is 32 cells at
 # 1 kHz; basic is the rev A board (12 cells at 80 Hz).
@@ -531,6 +531,23 @@ def verdict(ok):
     return "n/a" if ok is None else ("yes" if ok else "**no**")
 
 
+def bench_python(a, cli, build):
+    """The Python binding vs soundfile and the CLI (python/bench_python.py),
+    in a child /usr/bin/python3 on the build tree's package."""
+    if not os.path.exists(os.path.join(build, "python", "rollmap")):
+        return {"status": "n/a: needs `make python`"}
+    env = dict(os.environ, PYTHONPATH=os.path.join(build, "python"))
+    out = subprocess.run(
+        ["/usr/bin/python3", os.path.join(ROOT, "python", "bench_python.py"),
+         "--build", build, "--session", ensure_session(cli, "stress-3600"),
+         "--runs", str(a.runs)], check=True, capture_output=True, text=True,
+        env=env).stdout
+    res = json.loads(out)
+    log("bench: python read %.2fx soundfile, report %.2fx the CLI"
+        % (res["read_ratio"], res["report_ratio"]))
+    return res
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default="build")
@@ -598,6 +615,8 @@ def main():
             cli, build, ["stress-60", "reva-600"])
     if "profile" in only:
         summary["profile"] = profile_report(cli, "stress-60", 12)
+    if "python" in only:
+        summary["python"] = bench_python(a, cli, build)
     summary["machine"]["loadavg_end"] = os.getloadavg()
 
     with open(os.path.join(OUT, "summary.json"), "w") as f:
@@ -669,6 +688,10 @@ def render(s):
     if "firmware" in s:
         render_firmware(s, out)
     render_rest(s, out)
+    if "python" in s:
+        sys.path.insert(0, os.path.join(ROOT, "python"))
+        import bench_python
+        out.append(bench_python.render(s["python"], table, fmt, verdict))
     out.append("\nFigures as JSON: bench/out/summary.json\n")
     return "\n".join(out)
 
