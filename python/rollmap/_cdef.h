@@ -37,6 +37,7 @@ typedef struct rm_session_meta {
     rm_leg leg;
     int64_t start_unix_us;
     char notes[1024];
+    char person[64];
 } rm_session_meta;
 
 const char *rm_leg_name(rm_leg leg);
@@ -136,6 +137,7 @@ typedef struct rm_engine_config {
     double pass_min_cm;
     double peak_min_rise;
     double end_margin_cm;
+    rm_leg leg;
 } rm_engine_config;
 void rm_engine_config_default(rm_engine_config *cfg);
 

@@ -110,16 +110,33 @@ def engine_config(config):
         if k not in fields:
             raise TypeError("unknown engine setting %r (one of: %s)"
                             % (k, ", ".join(sorted(fields))))
-        setattr(cfg, k, float(v))
+        if k == "leg":
+            cfg.leg = _leg_value(v)
+        else:
+            setattr(cfg, k, float(v))
     return cfg
+
+
+def _leg_value(v):
+    """leg= takes "left", "right" or "unknown" (or the rm_leg number)."""
+    if isinstance(v, str):
+        if v == "unknown":
+            return 0  # RM_LEG_UNKNOWN
+        out = ffi.new("rm_leg *")
+        if lib.rm_leg_parse(v.encode(), out) != 0:  # RM_OK
+            raise ValueError("leg: %r is not left, right or unknown" % v)
+        return out[0]
+    return int(v)
 
 
 def config_defaults():
     """The engine's documented defaults, as a dict (docs/engine.md)."""
     cfg = ffi.new("rm_engine_config *")
     lib.rm_engine_config_default(cfg)
-    return {name: getattr(cfg, name)
-            for name, _ in ffi.typeof("rm_engine_config").fields}
+    out = {name: getattr(cfg, name)
+           for name, _ in ffi.typeof("rm_engine_config").fields}
+    out["leg"] = ffi.string(lib.rm_leg_name(cfg.leg)).decode()
+    return out
 
 
 def report(path, **config):

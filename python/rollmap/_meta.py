@@ -1,7 +1,7 @@
 """Session metadata: rm_session_meta <-> a plain dict.
 
 The dict has the keys descriptor, calibration, leg, start, notes (the
-issue's names) plus start_unix_us (exact) and format_version. Converting
+issue's names), person (format 1.1; "" when not said) plus start_unix_us (exact) and format_version. Converting
 a file's metadata to a dict and back gives the same bytes: floats are
 float32 in the file and round-trip exactly through Python floats, notes
 keep undecodable bytes as surrogates (surrogateescape).
@@ -39,6 +39,7 @@ def to_dict(m):
         "start": _EPOCH + datetime.timedelta(microseconds=us),
         "start_unix_us": us,
         "notes": _cstr(m.notes),
+        "person": _cstr(m.person),
     }
 
 
@@ -90,6 +91,7 @@ def from_dict(meta):
     m.leg = _LEGS[leg]
     m.start_unix_us = _start_us(meta)
     _put_str(m.notes, meta.get("notes", ""), 1024, "notes")
+    _put_str(m.person, meta.get("person", ""), 64, "person")
     return m
 
 

@@ -11,7 +11,7 @@ from rollmap._lib import ffi
 from conftest import ROOT
 
 HEADER = os.path.join(ROOT, "lib", "rollmap.h")
-CONSTS = {"RM_MAX_CELLS": 32, "RM_NOTES_MAX": 1024}
+CONSTS = {"RM_MAX_CELLS": 32, "RM_NOTES_MAX": 1024, "RM_PERSON_MAX": 64}
 
 
 def header_structs():
