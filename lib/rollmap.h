@@ -554,11 +554,28 @@ typedef enum rm_guidance_level {
     RM_GUIDE_CAUTION = 2,
 } rm_guidance_level;
 
-/** One line of guidance comparing the session with common advice. */
+/**
+ * One finding comparing the session with common advice: a code and the
+ * numbers behind it. The engine writes no words; rm_guidance_text() (the
+ * reports) words it. What @c count, @c value and @c line hold for each
+ * code: docs/report-schema.md, guidance.
+ */
 typedef struct rm_guidance {
     rm_guidance_level level;      /**< info, advice or caution */
     char code[32];                /**< stable key, e.g. "hold_short" */
-    char text[256];               /**< informative wording, never diagnosis */
+    char text[256];               /**< own wording, used by the reports in
+                                       place of theirs when not empty; the
+                                       engine leaves it empty (since 0.2) */
+    /* Appended in 0.2 (librollmap.so.1): the finding as numbers. */
+    uint64_t count;               /**< how many (holds, frames, flinches,
+                                       passes); 0 where the code counts
+                                       nothing. @since 0.2 */
+    double value[3];              /**< the quantities the wording quotes,
+                                       per code; NAN where unused.
+                                       @since 0.2 */
+    rm_line line;                 /**< line concerned (coverage_*,
+                                       flinch), else RM_LINE_UNKNOWN.
+                                       @since 0.2 */
 } rm_guidance;
 
 /** One aligned sample, as written to CSV. @since 0.1 */
@@ -640,6 +657,13 @@ typedef struct rm_summary {
      */
     const float *map_kpa;
     size_t map_bins;              /**< bins per line in map_kpa */
+    /* Appended in 0.2 (librollmap.so.1). */
+    double hold_advice_min_s;     /**< the hold band the guidance judged
+                                       holds by (rm_engine_config's); the
+                                       reports' tables use the same. 0/0:
+                                       none given, no band shown.
+                                       @since 0.2 */
+    double hold_advice_max_s;     /**< upper end of that band. @since 0.2 */
 } rm_summary;
 
 /**
@@ -1395,6 +1419,20 @@ RM_API const char *rm_report_format_name(rm_report_format fmt);
 RM_API rm_status rm_report_write(const rm_summary *s,
                                  const rm_session_meta *meta,
                                  rm_report_format fmt, FILE *out);
+
+/**
+ * The English wording of one guidance finding, as the text, JSON and HTML
+ * reports give it: its own @c text when that is not empty, else the
+ * sentence for its @c code built from @c count, @c value and @c line
+ * (plural rules included; the code "safety" gives the one safety
+ * sentence). An unknown code with no text gives "".
+ * @param g    the finding; NULL gives "".
+ * @param buf  receives the NUL-terminated sentence (UTF-8), cut to fit.
+ * @param cap  size of @p buf; sizeof g->text + 1 always suffices.
+ * @return the length of the full sentence (snprintf-style).
+ * @since 0.2
+ */
+RM_API size_t rm_guidance_text(const rm_guidance *g, char *buf, size_t cap);
 
 /**
  * Streaming CSV of aligned samples: one header row, then one row per

@@ -1,8 +1,10 @@
 /*
  * Guidance: the session compared with common advice (holds 30-90 s, slow
- * rolling, all three lines, 5-10 minutes per calf), cautions for flinches
- * and very long or heavy holds, and what thin input did not allow. The
- * wording informs; it never diagnoses. Last step of the summary.
+ * rolling, all three lines, 5-10 minutes per calf; the limits are
+ * rm_engine_config's), cautions for flinches and very long or heavy
+ * holds, and what thin input did not allow. Each finding is a code and
+ * its numbers; lib/report/guidance_text.c words them. Last step of the
+ * summary.
  */
 #include <math.h>
 #include <stdio.h>
@@ -10,7 +12,6 @@
 #include <string.h>
 
 #include "engine_priv.h"
-#include "guidance_text.h"
 
 /* Below this share of the calf a line counts as "not rolled". */
 #define COVERAGE_LOW 0.5
@@ -19,11 +20,10 @@
 /* Too little data to say anything about technique or timing (s). */
 #define THIN_S 30.0
 
+/* One finding: its code and the numbers lib/report words it from
+ * (docs/report-schema.md lists what each code's numbers mean). */
 static void add(rm_engine *e, rm_guidance_level level, const char *code,
-                const char *fmt, ...) RM_PRINTF(4, 5);
-
-static void add(rm_engine *e, rm_guidance_level level, const char *code,
-                const char *fmt, ...)
+                uint64_t count, double v0, double v1, double v2, rm_line line)
 {
     if (e->n_guide == e->cap_guide) {
         size_t nc = e->cap_guide ? 2 * e->cap_guide : 16;
@@ -39,10 +39,24 @@ static void add(rm_engine *e, rm_guidance_level level, const char *code,
     memset(g, 0, sizeof *g);
     g->level = level;
     snprintf(g->code, sizeof g->code, "%s", code);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(g->text, sizeof g->text, fmt, ap);
-    va_end(ap);
+    g->count = count;
+    g->value[0] = v0;
+    g->value[1] = v1;
+    g->value[2] = v2;
+    g->line = line;
+}
+
+/* The usual shapes of a finding: a count, or one or two numbers. */
+static void add_n(rm_engine *e, rm_guidance_level level, const char *code,
+                  uint64_t count, double v0, double v1)
+{
+    add(e, level, code, count, v0, v1, NAN, RM_LINE_UNKNOWN);
+}
+
+static void add_v(rm_engine *e, rm_guidance_level level, const char *code,
+                  double v0)
+{
+    add(e, level, code, 0, v0, NAN, NAN, RM_LINE_UNKNOWN);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -55,36 +69,23 @@ static void thin_input(rm_engine *e)
 {
     const rm_summary *s = &e->sum;
     if (s->frames == 0) {
-        add(e, RM_GUIDE_INFO, "no_data", "The session holds no samples.");
+        add_v(e, RM_GUIDE_INFO, "no_data", NAN);
         return;
     }
     if (s->contact_s <= 0.0)
-        add(e, RM_GUIDE_INFO, "no_contact",
-            "The leg never rested on the roller (no load above %.0f N), "
-            "so nothing could be placed or found.", e->cfg.contact_force_n);
+        add_v(e, RM_GUIDE_INFO, "no_contact", e->cfg.contact_force_n);
     else if (!s->calf_found)
-        add(e, RM_GUIDE_INFO, "calf_not_found",
-            "The ends of the calf could not be found: no roll covered "
-            "enough of the calf to show its shape. Positions are left "
-            "out; roll from the ankle to below the knee to get them.");
+        add_v(e, RM_GUIDE_INFO, "calf_not_found", NAN);
     if (s->duration_s < THIN_S)
-        add(e, RM_GUIDE_INFO, "short_session",
-            "Only %.0f s of data: too little to judge holds, speed or "
-            "coverage.", s->duration_s);
+        add_v(e, RM_GUIDE_INFO, "short_session", s->duration_s);
     if (s->frames + s->dropped_frames > 0 &&
         (double)s->dropped_frames >
             DROPPED_SHARE * (double)(s->frames + s->dropped_frames))
-        add(e, RM_GUIDE_INFO, "dropped_frames",
-            "%llu frames (%.1f %%) were lost on the link; findings near "
-            "the gaps are less certain.",
-            (unsigned long long)s->dropped_frames,
-            100.0 * (double)s->dropped_frames /
-                (double)(s->frames + s->dropped_frames));
+        add_n(e, RM_GUIDE_INFO, "dropped_frames", s->dropped_frames,
+              100.0 * (double)s->dropped_frames /
+                  (double)(s->frames + s->dropped_frames), NAN);
     if (s->contact_s > 0.0 && s->n_passes <= 1)
-        add(e, RM_GUIDE_INFO, "few_passes",
-            "%s: peaks need the same spot on several passes to count, and "
-            "none could be confirmed.",
-            s->n_passes ? "Only one pass" : "No complete pass");
+        add_n(e, RM_GUIDE_INFO, "few_passes", s->n_passes, NAN, NAN);
 }
 
 static void holds_advice(rm_engine *e)
@@ -103,26 +104,16 @@ static void holds_advice(rm_engine *e)
         if (h->mean_force_n > c->heavy_force_n)
             n_heavy++;
     }
+    double lo = c->hold_advice_min_s, hi = c->hold_advice_max_s;
     if (n_ok)
-        add(e, RM_GUIDE_INFO, "hold_ok",
-            "%zu hold%s lasted %.0f-%.0f s, the usual advice.", n_ok,
-            n_ok == 1 ? "" : "s", c->hold_advice_min_s, c->hold_advice_max_s);
+        add_n(e, RM_GUIDE_INFO, "hold_ok", n_ok, lo, hi);
     if (n_short)
-        add(e, RM_GUIDE_ADVICE, "hold_short",
-            "%zu hold%s ended before %.0f s; holds of %.0f-%.0f s on a "
-            "tender spot are the usual advice.", n_short,
-            n_short == 1 ? "" : "s", c->hold_advice_min_s,
-            c->hold_advice_min_s, c->hold_advice_max_s);
+        add_n(e, RM_GUIDE_ADVICE, "hold_short", n_short, lo, hi);
     if (n_long)
-        add(e, RM_GUIDE_CAUTION, "hold_long",
-            "%zu hold%s went past %.0f s; longer pressure on one spot is "
-            "not advised.", n_long, n_long == 1 ? "" : "s",
-            c->hold_advice_max_s);
+        add_n(e, RM_GUIDE_CAUTION, "hold_long", n_long, lo, hi);
     if (n_heavy)
-        add(e, RM_GUIDE_CAUTION, "hold_heavy",
-            "%zu hold%s carried more than %.0f N; pressure should be "
-            "intense but tolerable.", n_heavy, n_heavy == 1 ? "" : "s",
-            c->heavy_force_n);
+        add_n(e, RM_GUIDE_CAUTION, "hold_heavy", n_heavy, c->heavy_force_n,
+              NAN);
 }
 
 static void speed_advice(rm_engine *e)
@@ -141,13 +132,11 @@ static void speed_advice(rm_engine *e)
         qsort(v, n, sizeof *v, cmp_double);
         double med = v[n / 2];
         if (med > e->cfg.slow_speed_cm_s)
-            add(e, RM_GUIDE_ADVICE, "speed_fast",
-                "Rolling speed was about %.1f cm/s; slower than %.1f cm/s "
-                "(about an inch a second) is the usual advice.", med,
-                e->cfg.slow_speed_cm_s);
+            add_n(e, RM_GUIDE_ADVICE, "speed_fast", 0, med,
+                  e->cfg.slow_speed_cm_s);
         else
-            add(e, RM_GUIDE_INFO, "speed_ok",
-                "Rolling speed was about %.1f cm/s, slow as advised.", med);
+            add_n(e, RM_GUIDE_INFO, "speed_ok", 0, med,
+                  e->cfg.slow_speed_cm_s);
     }
     rm_free(v);
 }
@@ -162,10 +151,8 @@ static void coverage_advice(rm_engine *e)
             continue;
         char code[32];
         snprintf(code, sizeof code, "coverage_%s", rm_line_name((rm_line)l));
-        add(e, RM_GUIDE_ADVICE, code,
-            "The %s line was rolled over %.0f %% of the calf; ankle to "
-            "below the knee on all three lines is the usual routine.",
-            rm_line_name((rm_line)l), 100.0 * s->coverage[l]);
+        add(e, RM_GUIDE_ADVICE, code, 0, s->coverage[l], COVERAGE_LOW, NAN,
+            (rm_line)l);
     }
 }
 
@@ -175,22 +162,12 @@ static void session_advice(rm_engine *e)
     const rm_engine_config *c = &e->cfg;
     if (s->contact_s <= 0.0 || s->duration_s < THIN_S)
         return;
-    double min = s->contact_s / 60.0;
-    if (s->contact_s < c->session_min_s)
-        add(e, RM_GUIDE_ADVICE, "session_short",
-            "%.1f minutes on the roller; %.0f-%.0f minutes per calf is a "
-            "common routine.", min, c->session_min_s / 60.0,
-            c->session_max_s / 60.0);
-    else if (s->contact_s > c->session_max_s)
-        add(e, RM_GUIDE_ADVICE, "session_long",
-            "%.1f minutes on the roller; %.0f-%.0f minutes per calf is a "
-            "common routine.", min, c->session_min_s / 60.0,
-            c->session_max_s / 60.0);
-    else
-        add(e, RM_GUIDE_INFO, "session_ok",
-            "%.1f minutes on the roller, within the common %.0f-%.0f "
-            "minutes per calf.", min, c->session_min_s / 60.0,
-            c->session_max_s / 60.0);
+    const char *code = s->contact_s < c->session_min_s   ? "session_short"
+                       : s->contact_s > c->session_max_s ? "session_long"
+                                                         : "session_ok";
+    add(e, strcmp(code, "session_ok") ? RM_GUIDE_ADVICE : RM_GUIDE_INFO, code,
+        0, s->contact_s, c->session_min_s, c->session_max_s,
+        RM_LINE_UNKNOWN);
 }
 
 static void flinch_caution(rm_engine *e)
@@ -198,24 +175,18 @@ static void flinch_caution(rm_engine *e)
     const rm_summary *s = &e->sum;
     if (!s->n_flinches)
         return;
+    /* The first one's place; NAN when the calf was not placed. */
     const rm_flinch *f = &s->flinches[0];
-    if (isfinite(f->position_cm))
-        add(e, RM_GUIDE_CAUTION, "flinch",
-            "%zu sudden lift-off%s (flinch), the first at %.1f cm from the "
-            "ankle on the %s line: the pressure there may have been too "
-            "much. Ease off on that spot.", s->n_flinches,
-            s->n_flinches == 1 ? "" : "s", f->position_cm,
-            rm_line_name(f->line));
-    else
-        add(e, RM_GUIDE_CAUTION, "flinch",
-            "%zu sudden lift-off%s (flinch): the pressure may have been "
-            "too much. Ease off on that spot.", s->n_flinches,
-            s->n_flinches == 1 ? "" : "s");
+    add(e, RM_GUIDE_CAUTION, "flinch", s->n_flinches, f->position_cm, NAN,
+        NAN, f->line);
 }
 
 rm_status rm_guidance_build(rm_engine *e)
 {
     e->n_guide = 0;
+    /* The band the holds were judged by goes with them to the reports. */
+    e->sum.hold_advice_min_s = e->cfg.hold_advice_min_s;
+    e->sum.hold_advice_max_s = e->cfg.hold_advice_max_s;
     thin_input(e);
     if (e->sum.contact_s > 0.0) {
         holds_advice(e);
@@ -223,7 +194,7 @@ rm_status rm_guidance_build(rm_engine *e)
         coverage_advice(e);
         session_advice(e);
         flinch_caution(e);
-        add(e, RM_GUIDE_INFO, "safety", "%s", RM_GUIDANCE_SAFETY_TEXT);
+        add_v(e, RM_GUIDE_INFO, "safety", NAN);
     }
     return e->oom ? RM_ERR_NOMEM : RM_OK;
 }

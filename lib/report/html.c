@@ -143,15 +143,19 @@ static void guidance_list(FILE *f, const rm_summary *s)
         rm_xml_put(f, g->code, sizeof g->code);
         fprintf(f, "\"><span class=\"level\">%s</span> ",
                 rm_words_level(g->level));
-        rm_xml_put(f, g->text, sizeof g->text);
+        char said[sizeof g->text + 1];
+        rm_guidance_text(g, said, sizeof said);
+        rm_xml_put(f, said, sizeof said);
         fputs("</li>\n", f);
     }
     if (shown == 0)
         fputs("<li class=\"info\">No guidance for this session.</li>\n", f);
     fputs("</ul>\n<p class=\"safety\">", f);
-    if (safety)
-        rm_xml_put(f, safety->text, sizeof safety->text);
-    else
+    if (safety) {
+        char said[sizeof safety->text + 1];
+        rm_guidance_text(safety, said, sizeof said);
+        rm_xml_put(f, said, sizeof said);
+    } else
         fputs(RM_REPORT_SAFETY_TEXT, f);
     fputs("</p></section>\n", f);
 }
@@ -161,14 +165,21 @@ static void holds_table(FILE *f, const rm_summary *s)
     size_t n = s->holds ? s->n_holds : 0;
     if (n == 0)
         return; /* the Found row says so */
+    /* The band the guidance judged the holds by (the summary's). */
+    char band[80], col[96];
+    rm_report_hold_band_words(s, "\xe2\x80\x93", band, sizeof band);
+    if (rm_report_has_hold_band(s))
+        snprintf(col, sizeof col, "vs %s s advice", band);
+    else
+        snprintf(col, sizeof col, "vs advice");
     fprintf(f, "<section id=\"holds\"><h2>Holds (%zu)</h2>\n", n);
-    fprintf(f, "<p>Common advice: %.0f\xe2\x80\x93%.0f s on a spot.</p>\n",
-            RM_REPORT_HOLD_MIN_S, RM_REPORT_HOLD_MAX_S);
-    fputs("<table class=\"data\"><thead><tr><th>#</th><th>Start</th>"
-          "<th>Duration</th><th>vs 30\xe2\x80\x93" "90 s advice</th><th>Position</th>"
-          "<th>Ankle\xe2\x86\x92knee</th><th>Line</th><th>Mean force</th>"
-          "<th>Peak force</th><th>Mean pressure</th><th>Peak pressure</th>"
-          "<th>Technique</th></tr></thead><tbody>\n", f);
+    if (rm_report_has_hold_band(s))
+        fprintf(f, "<p>Common advice: %s s on a spot.</p>\n", band);
+    fprintf(f, "<table class=\"data\"><thead><tr><th>#</th><th>Start</th>"
+            "<th>Duration</th><th>%s</th><th>Position</th>"
+            "<th>Ankle\xe2\x86\x92knee</th><th>Line</th><th>Mean force</th>"
+            "<th>Peak force</th><th>Mean pressure</th><th>Peak pressure</th>"
+            "<th>Technique</th></tr></thead><tbody>\n", col);
     for (size_t i = 0; i < n; i++) {
         const rm_hold *h = &s->holds[i];
         char t[32], tech[64];
@@ -177,9 +188,10 @@ static void holds_table(FILE *f, const rm_summary *s)
                    "class=\"id\">H%zu</td>", i + 1, i + 1);
         td_text(f, "Start", t, sizeof t);
         td_num(f, "Duration", h->duration_s, 1, "s");
-        td_open(f, "vs 30\xe2\x80\x93" "90 s advice", NULL);
+        td_open(f, col, NULL);
         fprintf(f, "<span class=\"band-%s\">%s</span></td>",
-                rm_hold_band(h->duration_s), rm_words_band(h->duration_s));
+                rm_hold_band(s, h->duration_s),
+                rm_words_band(s, h->duration_s));
         td_num(f, "Position", h->position_cm, 1, "cm");
         td_pct(f, "Ankle\xe2\x86\x92knee", h->position_frac);
         td_text(f, "Line", rm_words_line(h->line), 64);

@@ -175,10 +175,31 @@ static void guidance_arr(rm_json_writer *w, const rm_summary *s)
         rm_json_object_open(w, NULL);
         rm_json_string(w, "level", rm_guidance_level_name(g->level));
         str(w, "code", g->code, sizeof g->code);
-        str(w, "text", g->text, sizeof g->text);
+        char said[sizeof g->text + 1];
+        rm_guidance_text(g, said, sizeof said);
+        str(w, "text", said, sizeof said);
+        /* The finding as numbers (docs/report-schema.md, per code). */
+        rm_json_int(w, "count", (int64_t)(g->count > INT64_MAX
+                                              ? INT64_MAX : g->count));
+        rm_json_array_open(w, "values");
+        for (size_t k = 0; k < sizeof g->value / sizeof g->value[0]; k++)
+            num(w, NULL, g->value[k], 4);
+        rm_json_array_close(w);
+        rm_json_string(w, "line", rm_line_name(g->line));
         rm_json_object_close(w);
     }
     rm_json_array_close(w);
+}
+
+/* The hold band the guidance and the holds were judged by; null each
+ * when the summary gives none. */
+static void advice_obj(rm_json_writer *w, const rm_summary *s)
+{
+    int have = rm_report_has_hold_band(s);
+    rm_json_object_open(w, "advice");
+    num(w, "hold_min_s", have ? s->hold_advice_min_s : NAN, 3);
+    num(w, "hold_max_s", have ? s->hold_advice_max_s : NAN, 3);
+    rm_json_object_close(w);
 }
 
 /* The map only when the engine provided one: bins plus one array per
@@ -219,6 +240,7 @@ rm_status rm_report_json(const rm_summary *s, const rm_session_meta *meta,
     peaks_arr(&w, s);
     coverage_obj(&w, s);
     guidance_arr(&w, s);
+    advice_obj(&w, s);
     map_obj(&w, s);
     rm_json_object_close(&w);
     rm_status st = rm_json_finish(&w);

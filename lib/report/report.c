@@ -210,13 +210,30 @@ const rm_guidance *rm_report_safety_entry(const rm_summary *s)
     return NULL;
 }
 
-const char *rm_hold_band(double duration_s)
+int rm_report_has_hold_band(const rm_summary *s)
 {
-    if (!isfinite(duration_s))
+    return isfinite(s->hold_advice_min_s) &&
+           isfinite(s->hold_advice_max_s) && s->hold_advice_min_s >= 0 &&
+           s->hold_advice_max_s > 0 &&
+           s->hold_advice_max_s >= s->hold_advice_min_s;
+}
+
+void rm_report_hold_band_words(const rm_summary *s, const char *dash,
+                               char *buf, size_t cap)
+{
+    char lo[32], hi[32];
+    rm_fmt_fixed(lo, sizeof lo, s->hold_advice_min_s, 0, "?");
+    rm_fmt_fixed(hi, sizeof hi, s->hold_advice_max_s, 0, "?");
+    snprintf(buf, cap, "%s%s%s", lo, dash, hi);
+}
+
+const char *rm_hold_band(const rm_summary *s, double duration_s)
+{
+    if (!isfinite(duration_s) || !rm_report_has_hold_band(s))
         return "?";
-    if (duration_s < RM_REPORT_HOLD_MIN_S)
+    if (duration_s < s->hold_advice_min_s)
         return "short";
-    if (duration_s > RM_REPORT_HOLD_MAX_S)
+    if (duration_s > s->hold_advice_max_s)
         return "long";
     return "ok";
 }

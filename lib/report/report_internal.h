@@ -9,16 +9,12 @@
 #include <stdio.h>
 
 #include "internal.h"
-#include "engine/guidance_text.h"
 
-/* Common advice the text and HTML reports compare holds with (seconds);
- * the engine's guidance uses its own configurable copy of these. */
-#define RM_REPORT_HOLD_MIN_S 30.0
-#define RM_REPORT_HOLD_MAX_S 90.0
-
-/* The reminder every human-readable report ends its guidance with: the
- * engine's own "safety" entry, so there is one sentence. */
-#define RM_REPORT_SAFETY_TEXT RM_GUIDANCE_SAFETY_TEXT
+/* The reminder every human-readable report ends its guidance with, and
+ * the wording of the engine's "safety" entry: one sentence
+ * (guidance_text.c, with the rest of the guidance's English). */
+extern const char rm_report_safety_text[];
+#define RM_REPORT_SAFETY_TEXT rm_report_safety_text
 
 /*
  * Write v with @p decimals digits after the point into buf, always with
@@ -59,7 +55,7 @@ const char *rm_words_line(rm_line line);
 const char *rm_words_line_short(rm_line line);
 const char *rm_words_leg(rm_leg leg);
 const char *rm_words_zone(rm_zone z);
-const char *rm_words_band(double duration_s);
+const char *rm_words_band(const rm_summary *s, double duration_s);
 const char *rm_words_level(rm_guidance_level level);
 
 /* The map for the HTML page: @p compact draws a 400-unit-wide picture
@@ -88,8 +84,15 @@ const char *rm_report_html_css(void);
  * the guidance, and fall back to RM_REPORT_SAFETY_TEXT without it. */
 const rm_guidance *rm_report_safety_entry(const rm_summary *s);
 
-/* Advice band of a hold: "short", "ok", "long" against 30-90 s. */
-const char *rm_hold_band(double duration_s);
+/* Advice band of a hold: "short", "ok", "long" against the summary's
+ * hold_advice_min_s..max_s (the band the guidance used); "?" when the
+ * summary gives no band or the duration is unknown. */
+const char *rm_hold_band(const rm_summary *s, double duration_s);
+/* Non-zero when the summary carries a usable hold band. */
+int rm_report_has_hold_band(const rm_summary *s);
+/* "30-90" for the summary's band (the text and HTML headings). */
+void rm_report_hold_band_words(const rm_summary *s, const char *dash,
+                               char *buf, size_t cap);
 
 /* The passes of one line, as the human-readable reports list them. */
 typedef struct rm_line_passes {

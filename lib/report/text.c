@@ -67,15 +67,13 @@ const char *rm_words_zone(rm_zone z)
     return "not known";
 }
 
-const char *rm_words_band(double duration_s)
+const char *rm_words_band(const rm_summary *s, double duration_s)
 {
-    if (!isfinite(duration_s))
-        return "not known";
-    if (duration_s < RM_REPORT_HOLD_MIN_S)
-        return "shorter than advised";
-    if (duration_s > RM_REPORT_HOLD_MAX_S)
-        return "longer than advised";
-    return "as advised";
+    const char *band = rm_hold_band(s, duration_s);
+    return !strcmp(band, "short") ? "shorter than advised"
+           : !strcmp(band, "long") ? "longer than advised"
+           : !strcmp(band, "ok")   ? "as advised"
+                                   : "not known";
 }
 
 const char *rm_words_level(rm_guidance_level level)
@@ -259,10 +257,15 @@ static void session_section(struct tw *w, const rm_summary *s,
 static void holds_section(struct tw *w, const rm_summary *s)
 {
     FILE *f = w->f;
-    char title[96];
+    char title[160], band[80];
     size_t n = s->holds ? s->n_holds : 0;
-    snprintf(title, sizeof title, "Holds: %zu (common advice: %.0f-%.0f s "
-             "on a spot)", n, RM_REPORT_HOLD_MIN_S, RM_REPORT_HOLD_MAX_S);
+    /* The band the guidance judged the holds by (the summary's). */
+    rm_report_hold_band_words(s, "-", band, sizeof band);
+    if (rm_report_has_hold_band(s))
+        snprintf(title, sizeof title, "Holds: %zu (common advice: %s s on "
+                 "a spot)", n, band);
+    else
+        snprintf(title, sizeof title, "Holds: %zu", n);
     heading(w, title);
     if (n == 0) {
         fprintf(f, "  No holds found: the roller did not stay on one spot "
@@ -272,7 +275,8 @@ static void holds_section(struct tw *w, const rm_summary *s)
     /* One format for header and rows keeps the columns aligned; widths
      * add up to 77 columns with a 15-column technique. */
     const char *row = "  %3s %6s %5s %-5s %5s %4s %-7s %5s %5s/%-5s %s\n";
-    fprintf(f, row, "#", "start", "dur s", "30-90", "at cm", "%", "line",
+    fprintf(f, row, "#", "start", "dur s",
+            rm_report_has_hold_band(s) ? band : "band", "at cm", "%", "line",
             "N avg", "kPa", "peak", "technique");
     for (size_t i = 0; i < n; i++) {
         const rm_hold *h = &s->holds[i];
@@ -296,7 +300,7 @@ static void holds_section(struct tw *w, const rm_summary *s)
                      h->technique == RM_TECH_STATIC ? "still" :
                      h->technique == RM_TECH_ROCKING ? "rocking" : "-");
         }
-        fprintf(f, row, idx, start, dur, rm_hold_band(h->duration_s), cm,
+        fprintf(f, row, idx, start, dur, rm_hold_band(s, h->duration_s), cm,
                 pct, rm_line_name(h->line), force, kpa, kpk, tech);
     }
 }
@@ -435,8 +439,10 @@ static void guidance_section(struct tw *w, const rm_summary *s)
         if (g == safety)
             continue;           /* set apart below */
         shown++;
-        char text[3 * sizeof g->text + 1], first[32];
-        rm_utf8_clean(g->text, sizeof g->text, text, sizeof text);
+        char said[sizeof g->text + 1], text[3 * sizeof said + 1];
+        char first[32];
+        rm_guidance_text(g, said, sizeof said);
+        rm_utf8_clean(said, sizeof said, text, sizeof text);
         snprintf(first, sizeof first, "  %-9s ",
                  g->level == RM_GUIDE_CAUTION  ? "caution:"
                  : g->level == RM_GUIDE_ADVICE ? "advice:"
@@ -451,8 +457,9 @@ static void guidance_section(struct tw *w, const rm_summary *s)
         fprintf(f, "  No guidance for this session.\n");
     fputc('\n', f);
     if (safety) {
-        char text[3 * sizeof safety->text + 1];
-        rm_utf8_clean(safety->text, sizeof safety->text, text, sizeof text);
+        char said[sizeof safety->text + 1], text[3 * sizeof said + 1];
+        rm_guidance_text(safety, said, sizeof said);
+        rm_utf8_clean(said, sizeof said, text, sizeof text);
         wrap(f, "  ", 2, text);
     } else {
         wrap(f, "  ", 2, RM_REPORT_SAFETY_TEXT);

@@ -153,9 +153,12 @@ START_TEST(test_report_fallback_safety_sentence_is_the_engines)
     ck_assert_int_eq(rm_engine_finish(e), RM_OK);
     const rm_summary *s = rm_engine_summary(e);
     const char *said = NULL;
+    char words[256];
     for (size_t i = 0; i < s->n_guidance; i++)
-        if (!strcmp(s->guidance[i].code, "safety"))
-            said = s->guidance[i].text;
+        if (!strcmp(s->guidance[i].code, "safety")) {
+            rm_guidance_text(&s->guidance[i], words, sizeof words);
+            said = words;
+        }
     ck_assert_ptr_nonnull(said);
     rm_summary bare = *s;
     bare.n_guidance = 0;

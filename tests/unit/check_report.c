@@ -724,8 +724,9 @@ START_TEST(test_text_and_html_show_engine_safety_line_once)
 {
     struct fixture fx;
     fixture_full(&fx);
-    fx.guidance[2] = (rm_guidance){ RM_GUIDE_INFO, "safety",
-        "Engine reminder: stop and see a professional." };
+    fx.guidance[2] = (rm_guidance){
+        .level = RM_GUIDE_INFO, .code = "safety",
+        .text = "Engine reminder: stop and see a professional." };
     char *text = render(&fx.s, &fx.meta, RM_REPORT_TEXT);
     ck_assert_int_eq((int)count(text, "Engine reminder"), 1);
     ck_assert_ptr_null(strstr(text, "it is not a diagnosis")); /* fallback */

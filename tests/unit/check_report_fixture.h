@@ -67,13 +67,17 @@ static inline void fixture_full(struct fixture *f)
         { 2.0, 0.0625, RM_LINE_MIDDLE, RM_ZONE_ACHILLES, 90.0, 2, 0.21 },
     };
     memcpy(f->peaks, peaks, sizeof peaks);
-    f->guidance[0] = (rm_guidance){ RM_GUIDE_ADVICE, "hold_short",
-        "Hold 2 lasted 20 s; common advice is 30-90 s on a spot." };
-    f->guidance[1] = (rm_guidance){ RM_GUIDE_CAUTION, "flinch",
-        "A sudden lift-off at 2:30 suggests the pressure was more than "
-        "tolerable there; ease off or take weight off the roller." };
-    f->guidance[2] = (rm_guidance){ RM_GUIDE_INFO, "coverage",
-        "The middle line was rolled less than the others." };
+    f->guidance[0] = (rm_guidance){
+        .level = RM_GUIDE_ADVICE, .code = "hold_short",
+        .text = "Hold 2 lasted 20 s; common advice is 30-90 s on a spot." };
+    f->guidance[1] = (rm_guidance){
+        .level = RM_GUIDE_CAUTION, .code = "flinch",
+        .text = "A sudden lift-off at 2:30 suggests the pressure was more "
+                "than tolerable there; ease off or take weight off the "
+                "roller." };
+    f->guidance[2] = (rm_guidance){
+        .level = RM_GUIDE_INFO, .code = "coverage",
+        .text = "The middle line was rolled less than the others." };
     for (int l = 0; l < 3; l++)
         for (int i = 0; i < FIX_MAP_BINS; i++) {
             double x = (i + 0.5) / FIX_MAP_BINS;
@@ -104,6 +108,8 @@ static inline void fixture_full(struct fixture *f)
     s->guidance = f->guidance;   s->n_guidance = 3;
     s->map_kpa = f->map;
     s->map_bins = FIX_MAP_BINS;
+    s->hold_advice_min_s = 30.0;   /* the engine's default band */
+    s->hold_advice_max_s = 90.0;
 }
 
 /* What a session with the leg barely on the roller gives: no calf ends,
@@ -122,8 +128,10 @@ static inline void fixture_thin(struct fixture *f)
     s->calf_found = 0;
     s->calf_length_cm = NAN;
     s->contact_s = 0.0;
-    f->guidance[0] = (rm_guidance){ RM_GUIDE_INFO, "no_contact",
-        "The leg was never on the roller long enough to map the calf." };
+    f->guidance[0] = (rm_guidance){
+        .level = RM_GUIDE_INFO, .code = "no_contact",
+        .text = "The leg was never on the roller long enough to map the "
+                "calf." };
     s->guidance = f->guidance;
     s->n_guidance = 1;
 }
