@@ -61,6 +61,7 @@ static void help(void)
         "      --force          overwrite an existing output file\n"
         "  -q, --quiet          no live view\n"
         "      --plain          live view as plain lines even on a terminal\n"
+        LIVEVIEW_HELP
         "      --boot-wait MS   how long to wait for the board to answer\n"
         "                       after opening the port (default 5000)\n"
         "      --latency-log FILE  write 'seq rx_ns consumed_ns' per frame\n"
@@ -101,6 +102,7 @@ typedef struct record_args {
     uint64_t baud;
     double boot_wait_ms;
     const char *latency_log;
+    liveview_opts lv;       /* --color, --bell, --web (liveview.h) */
 } record_args;
 
 static int parse(int argc, char **argv, record_args *a)
@@ -121,6 +123,7 @@ static int parse(int argc, char **argv, record_args *a)
         { "baud", required_argument, NULL, OPT_BAUD },
         { "boot-wait", required_argument, NULL, OPT_BOOT_WAIT },
         { "latency-log", required_argument, NULL, OPT_LATENCY_LOG },
+        LIVEVIEW_LONG_OPTIONS,
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -180,6 +183,10 @@ static int parse(int argc, char **argv, record_args *a)
                 return EXIT_USAGE;
             break;
         case OPT_LATENCY_LOG: a->latency_log = optarg; break;
+        case LIVEVIEW_OPT_COLOR: case LIVEVIEW_OPT_BELL: case LIVEVIEW_OPT_WEB:
+            if (liveview_parse_opt(CMD, c, optarg, &a->lv))
+                return EXIT_USAGE;
+            break;
         case 'h': help(); return -1;
         default: return cli_usage_error(CMD, "unknown option");
         }
@@ -462,9 +469,14 @@ int cmd_record(int argc, char **argv)
     /* With '-p -' stdout carries the commands to the board: the view and
      * the report go to stderr instead. */
     FILE *out = a.port && !strcmp(a.port, "-") ? stderr : stdout;
-    liveview *view = liveview_new(out, a.view, desc);
+    a.lv.cmd = CMD;
+    liveview *view = liveview_new(out, a.view, desc, &a.lv);
     rm_frame *buf = malloc(READ_FRAMES * sizeof *buf);
     int64_t *rx_ns = malloc(READ_FRAMES * sizeof *rx_ns);
+    if (!view && a.lv.web) {
+        rc = EXIT_RUNTIME; /* the web view could not listen; said why */
+        goto done;
+    }
     if (!buf || !rx_ns) {
         cli_error(CMD, "out of memory");
         rc = EXIT_RUNTIME;
