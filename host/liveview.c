@@ -193,18 +193,34 @@ static void set_place(lv_state *s, const rm_live *live)
                                                ? 0.0 : live->position_cm);
 }
 
-/* Time under the roller for the bin at the current place, on the
- * current line (the middle when the line is not known yet). */
-static void add_cover(lv_state *s, double dt)
+/* Time under the roller, on the current line (the middle when the line
+ * is not known yet), spread evenly over the bins between the previous
+ * update's place and this one: updates come a block of frames apart
+ * (0.8 s in a replay at full speed), and a pass of 2 cm between them
+ * covers every bin on its way. A jump over more than a third of the calf
+ * is a re-placement, not a pass: only the new place counts. */
+static void add_cover(lv_state *s, double prev_frac, int prev_placed,
+                      double dt)
 {
     if (!s->contact || !s->placed || dt <= 0.0 || dt > 1.0)
         return;
-    int bin = (int)(s->frac * LV_BINS);
-    if (bin >= LV_BINS)
-        bin = LV_BINS - 1;
     int row = s->line == RM_LINE_MEDIAL    ? 0
               : s->line == RM_LINE_LATERAL ? 2 : 1;
-    s->cover_s[row][bin] += (float)dt;
+    int b1 = (int)(s->frac * LV_BINS);
+    int b0 = prev_placed && fabs(prev_frac - s->frac) < 1.0 / 3.0
+                 ? (int)(prev_frac * LV_BINS) : b1;
+    if (b0 > b1) {
+        int t = b0;
+        b0 = b1;
+        b1 = t;
+    }
+    if (b1 >= LV_BINS)
+        b1 = LV_BINS - 1;
+    if (b0 >= LV_BINS)
+        b0 = LV_BINS - 1;
+    float share = (float)(dt / (b1 - b0 + 1));
+    for (int b = b0; b <= b1; b++)
+        s->cover_s[row][b] += share;
 }
 
 static void ring_bell(liveview *v)
@@ -235,6 +251,8 @@ static void update_state(liveview *v, const rm_frame *last,
     double raw_speed;
     uint32_t cells = d->cells <= RM_MAX_CELLS ? d->cells : RM_MAX_CELLS;
     double cell_n[RM_MAX_CELLS] = { 0 };
+    double prev_frac = s->frac;
+    int prev_placed = s->placed;
     s->engine = live != NULL;
     if (live) {
         cells = live->cells <= RM_MAX_CELLS ? live->cells : RM_MAX_CELLS;
@@ -274,7 +292,7 @@ static void update_state(liveview *v, const rm_frame *last,
     }
     s->too_fast = s->contact && s->hold_s <= 0.0 &&
                   s->speed_cm_s > s->slow_cm_s;
-    add_cover(s, dt);
+    add_cover(s, prev_frac, prev_placed, dt);
     if (fabs(s->force_n) < 0.5)
         s->force_n = 0.0; /* noise around zero reads "0 N", not "-0 N" */
     s->peak_kpa = peak_kpa(d, cell_n, cells);

@@ -90,7 +90,7 @@ int web_parse_addr(const char *spec, web_addr *out, char *why, size_t n)
         v4->sin_family = AF_INET;
         v4->sin_port = htons((uint16_t)a.port);
         a.len = sizeof *v4;
-        a.loopback = (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+        a.loopback = ntohl(v4->sin_addr.s_addr) == INADDR_LOOPBACK;
     } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
         v6->sin6_family = AF_INET6;
         v6->sin6_port = htons((uint16_t)a.port);

@@ -4,8 +4,8 @@
  * as Server-Sent Events at /events, one snapshot at /state. Read-only:
  * no endpoint reads or writes a file or talks to the board.
  *
- * Security: without ADDR it listens on 127.0.0.1 only. Any address that
- * is not loopback needs a random token (printed once in the URL); every
+ * Security: without ADDR it listens on 127.0.0.1 only. Any other address
+ * (even 127.0.0.2) needs a random token (printed once in the URL); every
  * request without it gets 403.
  *
  * The frame path only ever calls web_publish(), which copies the state
@@ -25,7 +25,7 @@ typedef struct web_addr {
     struct sockaddr_storage sa;
     socklen_t len;
     int explicit_addr;  /* ADDR: was given */
-    int loopback;       /* 127.0.0.0/8 or ::1 */
+    int loopback;       /* 127.0.0.1 or ::1: no token needed */
     char host[64];      /* numeric, for the URL */
     unsigned port;
 } web_addr;
