@@ -321,7 +321,7 @@ static void draw_plain(liveview *v)
             "%s  %s  %.1f cm/s%s  hold %.0f s%s%s  peak %.0f kPa"
             "  frames %llu lost %llu\n",
             clk, place, s->speed_cm_s, s->too_fast ? " slower" : "",
-            s->hold_s, s->hold_s > 0.0 ? " " : "", lv_hold_word(s),
+            floor(s->hold_s), s->hold_s > 0.0 ? " " : "", lv_hold_word(s),
             s->peak_kpa, (unsigned long long)s->frames,
             (unsigned long long)s->lost);
     fflush(v->out);
@@ -337,20 +337,22 @@ void liveview_update(liveview *v, const rm_frame *last, const rm_live *live,
     update_state(v, last, live, frames, lost);
     ring_bell(v);
     uint64_t now = clock_ms(CLOCK_MONOTONIC);
-    if (v->web && (force || now - v->last_web_ms >= WEB_PERIOD_MS)) {
+    uint64_t period = v->mode == LIVEVIEW_TTY ? TTY_PERIOD_MS
+                                               : PLAIN_PERIOD_MS;
+    int resized = winch;
+    int draw = v->mode != LIVEVIEW_OFF &&
+               (force || resized || !v->last_draw_ms ||
+                now - v->last_draw_ms >= period);
+    /* The web view gets every state the terminal draws too, so the two
+     * can be compared state by state. */
+    if (v->web && (draw || force || now - v->last_web_ms >= WEB_PERIOD_MS)) {
         char json[4096];
         size_t n = lv_state_json(&v->st, json, sizeof json);
         if (n)
             web_publish(v->web, json, n);
         v->last_web_ms = now;
     }
-    if (v->mode == LIVEVIEW_OFF)
-        return;
-    uint64_t period = v->mode == LIVEVIEW_TTY ? TTY_PERIOD_MS
-                                               : PLAIN_PERIOD_MS;
-    int resized = winch;
-    if (!force && !resized && v->last_draw_ms &&
-        now - v->last_draw_ms < period)
+    if (!draw)
         return;
     v->last_draw_ms = now;
     if (v->mode == LIVEVIEW_PLAIN) {

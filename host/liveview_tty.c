@@ -222,7 +222,7 @@ static void draw_hold(lb *l, const lv_state *s, int r)
         w = 30;
     double full = s->hold_max_s * 4.0 / 3.0; /* 120 s */
     if (r == 0) {
-        lb_printf(l, "HOLD %.0f s", s->hold_s);
+        lb_printf(l, "HOLD %u s", secs); /* whole seconds, as the page */
         const char *word = lv_hold_word(s);
         if (*word) {
             lb_put(l, "  ");

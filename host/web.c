@@ -25,6 +25,7 @@
 #define KEEPALIVE_S 4        /* comment line on a quiet stream (< timeout) */
 #define SNDBUF_BYTES 32768   /* so a stalled viewer fills up, and is dropped, soon */
 #define MEMORY_LIMIT 8192    /* request head bigger than this: 4xx */
+#define FINISH_WAIT_MS 500   /* at the end, for streams to send "end" */
 
 struct web {
     struct MHD_Daemon *d;
@@ -213,6 +214,7 @@ static void sse_free(void *cls)
     viewer *v = cls;
     pthread_mutex_lock(&v->w->mu);
     v->w->streams--;
+    pthread_cond_broadcast(&v->w->cv); /* web_finish waits for this */
     pthread_mutex_unlock(&v->w->mu);
     free(v);
 }
@@ -269,14 +271,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
                               const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
 {
-    (void)version;
     (void)upload;
+    (void)upload_size;
     (void)con_cls;
     web *w = cls;
     if (strcmp(method, "GET") && strcmp(method, "HEAD"))
         return text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "read-only\n");
-    if (*upload_size)
+    /* Answered before any body is read: a request announcing one is
+     * refused, not read. */
+    if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length") ||
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding"))
         return text(c, MHD_HTTP_CONTENT_TOO_LARGE, "no body, please\n");
+    if (!strcmp(version, MHD_HTTP_VERSION_1_1) &&
+        !MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host"))
+        return text(c, MHD_HTTP_BAD_REQUEST, "no Host header\n");
     const char *t =
         MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "t");
     if (!token_ok(w, t))
@@ -419,6 +427,17 @@ void web_finish(web *w)
     pthread_mutex_lock(&w->mu);
     w->ended = 1;
     pthread_cond_broadcast(&w->cv);
+    /* Give the streams a moment to send the end (a page then says the
+     * session ended instead of "not connected"); a viewer that stopped
+     * reading is not waited for beyond FINISH_WAIT_MS. */
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += FINISH_WAIT_MS * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    while (w->streams > 0)
+        if (pthread_cond_timedwait(&w->cv, &w->mu, &until) == ETIMEDOUT)
+            break;
     pthread_mutex_unlock(&w->mu);
 }
 
