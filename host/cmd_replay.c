@@ -5,7 +5,7 @@
  * Ctrl-C cut the replay short (a partial replay is said to be one).
  * --from skips ahead: the frames before it go to the engine unpaced.
  * A gap in the board clock (a lost stretch, or a corrupt or hostile
- * timestamp) is never waited out for more than GAP_CAP_US.
+ * timestamp) is never waited out (GAP_PERIODS).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,9 +20,13 @@
 
 #define CMD "replay"
 #define BLOCK 64 /* frames read at a time; ~0.8 s at 80 Hz */
-/* Longest wait between two frames, whatever the clock says and at any
- * --speed: a clock jump of 2^32 us (71 min) costs 1 s, not an hour. */
-#define GAP_CAP_US 1000000u
+/* A step in the board clock longer than GAP_PERIODS frame periods, or
+ * backwards (a 2^32 us jump), is a gap: lost frames, or a corrupt or
+ * hostile clock. Replay moves on after one frame period over the speed,
+ * and never waits more than GAP_WAIT_MAX_US for it, so replay time is
+ * bounded by the frames in the file, not by what their clock claims. */
+#define GAP_PERIODS 20
+#define GAP_WAIT_MAX_US 1000000.0
 
 static volatile sig_atomic_t stop_signal;
 
@@ -40,7 +44,8 @@ static void help(void)
            "Show a recorded session as the live view, then its report\n"
            "summary. Ctrl-C stops: the replay is then partial and no\n"
            "summary is shown ('rollmap report FILE' has the whole session).\n"
-           "A gap in the board clock is replayed as at most 1 s.\n"
+           "A gap in the board clock (lost frames, a corrupt clock) is\n"
+           "replayed as one frame period, and said at the end.\n"
            "\n"
            "Options:\n"
            "  -s, --speed X   1 = real time (default), 10 = ten times as\n"
@@ -111,18 +116,19 @@ static int parse_clock(const char *text, double *out)
 
 /*
  * Pacing: when each frame is due, on a clock that follows the frames'
- * board time over the speed, except that no step between two frames
- * counts for more than GAP_CAP_US of waiting. Example: speed 4, steps
- * of 1 ms -> due every 0.25 ms; a step of 4294 s (a clock jump) -> due
- * 1 s after the frame before, counted in gaps.
+ * board time over the speed, except across a gap (above). Example: at
+ * 80 Hz and speed 4, steps of 12.5 ms are due every 3.1 ms; a step of
+ * 4294 s (a clock jump) is due 3.1 ms after the frame before, and
+ * counted.
  */
 typedef struct pacer {
-    double speed;           /* 0: no pacing */
+    double speed;           /* > 0 */
+    double period_us;       /* nominal frame period, board time */
     uint64_t start_us;      /* monotonic time of the first paced frame */
     uint64_t prev_board_us; /* board time of the previous paced frame */
-    uint64_t due_us;        /* offset of the previous frame from start */
+    double due_us;          /* offset of the previous frame from start */
     int started;
-    uint64_t gaps;          /* steps capped */
+    uint64_t gaps;          /* steps taken as gaps */
     uint64_t longest_us;    /* longest such step, board time */
 } pacer;
 
@@ -137,14 +143,16 @@ static uint64_t pace(pacer *p, uint64_t board_us)
     uint64_t step = board_us - p->prev_board_us;
     p->prev_board_us = board_us;
     double wait = (double)step / p->speed;
-    if (wait > GAP_CAP_US) {
-        wait = GAP_CAP_US;
+    if ((double)step > GAP_PERIODS * p->period_us) {
+        wait = p->period_us / p->speed;
+        if (wait > GAP_WAIT_MAX_US)
+            wait = GAP_WAIT_MAX_US;
         p->gaps++;
         if (step > p->longest_us)
             p->longest_us = step;
     }
-    p->due_us += (uint64_t)wait;
-    return p->start_us + p->due_us;
+    p->due_us += wait;
+    return p->start_us + (uint64_t)p->due_us;
 }
 
 int cmd_replay(int argc, char **argv)
@@ -236,7 +244,7 @@ int cmd_replay(int argc, char **argv)
     int rc = EXIT_OK;
     uint64_t frames = 0;
     uint64_t from_us = (uint64_t)(from_s * 1e6);
-    pacer pc = { .speed = speed };
+    pacer pc = { .speed = speed, .period_us = 1e6 / meta->desc.rate_hz };
     board_clock clock = { 0 };
     rm_frame last;
     memset(&last, 0, sizeof last);
@@ -293,8 +301,12 @@ int cmd_replay(int argc, char **argv)
                 rm_live live;
                 if (e)
                     rm_engine_live_state(e, &live);
-                liveview_update(view, &last, e ? &live : NULL, frames,
-                                rm_session_dropped(s), 0);
+                if (at_us[j - 1] < from_us) /* skipping ahead to --from */
+                    liveview_feed(view, &last, e ? &live : NULL, frames,
+                                  rm_session_dropped(s));
+                else
+                    liveview_update(view, &last, e ? &live : NULL, frames,
+                                    rm_session_dropped(s), 0);
             }
         }
     }
@@ -310,10 +322,10 @@ int cmd_replay(int argc, char **argv)
     liveview_free(view);
     free(buf);
     if (pc.gaps)
-        cli_error(CMD, "the board clock jumped %llu time%s (longest %.1f s); "
-                       "each jump was replayed as at most %.0f s",
+        cli_error(CMD, "%llu gap%s in the board clock (longest %.1f s): "
+                       "replayed as one frame period each",
                   (unsigned long long)pc.gaps, pc.gaps == 1 ? "" : "s",
-                  (double)pc.longest_us / 1e6, GAP_CAP_US / 1e6);
+                  (double)pc.longest_us / 1e6);
     if (stop_signal && rc == EXIT_OK) {
         char at[16];
         snprintf(at, sizeof at, "%.1f", (double)clock.elapsed_us / 1e6);

@@ -327,14 +327,22 @@ static void draw_plain(liveview *v)
     fflush(v->out);
 }
 
-void liveview_update(liveview *v, const rm_frame *last, const rm_live *live,
-                     uint64_t frames, uint64_t lost, int force)
+void liveview_feed(liveview *v, const rm_frame *last, const rm_live *live,
+                   uint64_t frames, uint64_t lost)
 {
     if (!v || !last)
         return;
     if (!v->have_first)
         liveview_origin(v, last);
     update_state(v, last, live, frames, lost);
+}
+
+void liveview_update(liveview *v, const rm_frame *last, const rm_live *live,
+                     uint64_t frames, uint64_t lost, int force)
+{
+    if (!v || !last)
+        return;
+    liveview_feed(v, last, live, frames, lost);
     ring_bell(v);
     uint64_t now = clock_ms(CLOCK_MONOTONIC);
     uint64_t period = v->mode == LIVEVIEW_TTY ? TTY_PERIOD_MS

@@ -109,6 +109,11 @@ void liveview_origin(liveview *v, const rm_frame *first);
 void liveview_update(liveview *v, const rm_frame *last, const rm_live *live,
                      uint64_t frames, uint64_t lost, int force);
 
+/* As liveview_update(), but nothing is drawn or sent: coverage and the
+ * session clock build up while replay skips ahead to --from. */
+void liveview_feed(liveview *v, const rm_frame *last, const rm_live *live,
+                   uint64_t frames, uint64_t lost);
+
 /* Leave the drawn block (so messages start on a fresh line), stop the
  * web view, free. */
 void liveview_free(liveview *v);
