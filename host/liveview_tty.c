@@ -250,16 +250,17 @@ static void draw_hold(lb *l, const lv_state *s, int r)
     }
 }
 
-static void draw_speed(lb *l, const lv_state *s)
+/* Narrow: "ok" for "good pace", so the kPa still fits in 40 columns. */
+static void draw_speed(lb *l, const lv_state *s, int wide)
 {
     lb_printf(l, " speed %.1f cm/s", s->speed_cm_s);
     if (s->too_fast) {
-        lb_put(l, "  ");
+        lb_put(l, wide ? "  " : " ");
         lb_sgr(l, "1;97;41");
         lb_put(l, "SLOWER");
         lb_sgr(l, "0");
     } else if (s->contact && s->hold_s <= 0.0) {
-        lb_put(l, "  good pace");
+        lb_put(l, wide ? "  good pace" : " ok");
     }
     lb_printf(l, "  peak %.0f kPa", s->peak_kpa);
 }
@@ -317,7 +318,7 @@ int lv_tty_draw(FILE *out, const lv_tty *t, const lv_state *s, int moveup,
         draw_hold(&l, s, r);
         lb_emit(out, &l);
     }
-    draw_speed(&l, s);
+    draw_speed(&l, s, wide);
     lb_emit(out, &l);
     draw_line(&l, s);
     lb_emit(out, &l);

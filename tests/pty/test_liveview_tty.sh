@@ -124,6 +124,22 @@ need(re.search(r'6:15\.\d \[', scr[0]) and 'enough' in scr[0], 'session clock at
 need('it is not a diagnosis' in '\n'.join(d['screen']), 'no summary after the view')
 "
 
+# 3b. rolling only (clean.wav) at 60 columns: SLOWER while faster than
+#     the 2.5 cm/s guidance, good pace when not.
+$PY "$S" 60 30 0 -- "$R" replay samples/clean.wav --speed 40 >"$tmp/60.json"
+check "60 columns: SLOWER above 2.5 cm/s, good pace below" "$tmp/60.json" "$common
+slower = pace = 0
+for s in d['snaps']:
+    block(s, 60)
+    m = re.search(r'speed (\\d+\\.\\d) cm/s( +(SLOWER|good pace|ok))?', '\\n'.join(s))
+    v = float(m.group(1))
+    if m.group(3) == 'SLOWER':
+        need(v >= 2.5, 'SLOWER at %.1f cm/s' % v); slower += 1
+    elif m.group(3):
+        need(v <= 2.5, 'good pace at %.1f cm/s' % v); pace += 1
+need(slower >= 1 and pace >= 1, 'SLOWER %d times, good pace %d times' % (slower, pace))
+"
+
 # 4. record from the virtual board draws the same view.
 $PY "$S" 80 30 0 -- "$R" record --sim=holds --speed 20 --duration 40 \
     -o "$tmp/r.wav" >"$tmp/rec.json"
