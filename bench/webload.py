@@ -147,7 +147,9 @@ def main():
     res["cpu_frac_web"] = res["web"]["cpu_s"] / a.seconds
     res["cpu_frac_extra"] = cpu_extra
     res["ok_cpu"] = cpu_extra <= TARGET_CPU_FRAC
-    res["ok_lost"] = (res["web"]["lost"] == 0 and
+    # The same frames as without viewers, and no more gaps: the simulated
+    # board's own sequence gaps (2 in 600 s of stress seed 5) are in both.
+    res["ok_lost"] = (res["web"]["lost"] == res["none"]["lost"] and
                       res["web"]["frames"] == res["none"]["frames"])
     res["ok_latency"] = (res["latency_ms"]["p99"] is not None and
                          res["latency_ms"]["p99"] <= TARGET_P99_MS)
@@ -164,8 +166,9 @@ def main():
           (100 * res["cpu_frac_none"], 100 * res["cpu_frac_web"],
            100 * cpu_extra, 100 * TARGET_CPU_FRAC,
            "ok" if res["ok_cpu"] else "MISSED"))
-    print("  frames: %s without, %s with, lost %s %s" %
-          (res["none"]["frames"], res["web"]["frames"], res["web"]["lost"],
+    print("  frames: %s without, %s with; in gaps %s without, %s with %s" %
+          (res["none"]["frames"], res["web"]["frames"], res["none"]["lost"],
+           res["web"]["lost"],
            "ok" if res["ok_lost"] else "MISSED"))
     L = res["latency_ms"]
     print("  latency rollmap -> page: %d updates, p50 %s ms, p99 %s ms, "
