@@ -35,6 +35,10 @@ ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 # Quiet pkg-config failures here: a fresh machine gets them via install-deps.
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# The CLI alone serves the live web view (host/web.c): not in librollmap.pc.
+CLI_PKGS   := libmicrohttpd
+CLI_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(CLI_PKGS) 2>/dev/null)
+CLI_LIBS   := $(shell $(PKG_CONFIG) --libs $(CLI_PKGS) 2>/dev/null)
 
 WARN   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -O2 -g
@@ -47,7 +51,8 @@ ALL_LDFLAGS := $(LDFLAGS) $(CFLAGS_EXTRA)
 LIB_SRC  := $(sort $(wildcard lib/*/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 HOST_SRC := $(sort $(wildcard host/*.c))
-HOST_OBJ := $(HOST_SRC:%.c=$(BUILD)/%.o)
+HOST_OBJ := $(HOST_SRC:%.c=$(BUILD)/%.o) \
+            $(patsubst %.S,$(BUILD)/%.o,$(wildcard host/*.S))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 SUITES   := $(patsubst tests/unit/check_%.c,%,$(wildcard tests/unit/check_*.c))
@@ -85,6 +90,14 @@ $(BUILD)/%.o: %.c $(VERSION_H)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
+# Assembler files embed assets (.incbin, path from the top directory).
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) -c $< -o $@
+$(BUILD)/host/web_page.o: host/web_page.html
+$(HOST_OBJ): ALL_CFLAGS += $(CLI_CFLAGS)
+
 $(STATIC_LIB): $(LIB_OBJ)
 	@rm -f $@
 	@$(if $(Q),echo "  AR      $@")
@@ -98,7 +111,7 @@ $(SHARED_LIB): $(LIB_OBJ)
 
 $(CLI): $(HOST_OBJ) $(STATIC_LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(HOST_OBJ) $(STATIC_LIB) $(LDLIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(HOST_OBJ) $(STATIC_LIB) $(LDLIBS) $(CLI_LIBS)
 
 $(BUILD)/tests/unit/suites.h: $(wildcard tests/unit/check_*.c)
 	@mkdir -p $(dir $@)

@@ -32,7 +32,7 @@ TARGET_CPU_FRAC = 0.05      # live path, fraction of one core
 TARGET_P99_MS = 5.0
 
 SECTIONS = ("offline", "memory", "live", "firmware", "instructions",
-            "profile", "python")
+            "profile", "python", "web")
 
 # Sessions: name -> (scenario, duration_s, seed). stress is 32 cells at
 # 1 kHz; basic is the rev A board (12 cells at 80 Hz).
@@ -561,6 +561,8 @@ def main():
                     help="seconds of each further live trial")
     ap.add_argument("--lat-trials", type=int, default=3,
                     help="live trials (CPU, loss and latency in each)")
+    ap.add_argument("--web-s", type=float, default=600,
+                    help="seconds of each web view run (bench/webload.py)")
     ap.add_argument("--only", default=",".join(SECTIONS),
                     help="comma-separated sections (default: all of %s)"
                     % ",".join(SECTIONS))
@@ -570,6 +572,7 @@ def main():
         ap.error("unknown section(s): %s" % ",".join(only - set(SECTIONS)))
     if a.quick:
         a.runs, a.live_s, a.lat_s, a.lat_trials = 3, 10, 10, 1
+        a.web_s = 60
     build = os.path.join(ROOT, a.build)
     cli = os.path.join(build, "rollmap")
     os.makedirs(OUT, exist_ok=True)
@@ -617,6 +620,14 @@ def main():
         summary["profile"] = profile_report(cli, "stress-60", 12)
     if "python" in only:
         summary["python"] = bench_python(a, cli, build)
+    if "web" in only:
+        # The web view under 20 viewers: CPU, loss, page latency (issue 16).
+        wj = os.path.join(OUT, "webload.json")
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench",
+                        "webload.py"), "--build", a.build, "--seconds",
+                        str(a.web_s), "--json", wj], check=False)
+        summary["web"] = json.load(open(wj)) if os.path.exists(wj) else \
+            {"status": "failed: see bench/webload.py's output"}
     summary["machine"]["loadavg_end"] = os.getloadavg()
 
     with open(os.path.join(OUT, "summary.json"), "w") as f:

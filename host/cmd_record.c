@@ -71,6 +71,7 @@ static void help(void)
         "                       (instead of the report; the view goes to\n"
         "                       stderr)\n"
         "      --plain          live view as plain lines even on a terminal\n"
+        LIVEVIEW_HELP
         "      --boot-wait MS   how long to wait for the board to answer\n"
         "                       after opening the port (default 5000)\n"
         "      --latency-log FILE  write 'seq rx_ns consumed_ns' per frame\n"
@@ -114,6 +115,7 @@ typedef struct record_args {
     double boot_wait_ms;
     const char *latency_log;
     int quiet, json;
+    liveview_opts lv;       /* --color, --bell, --web (liveview.h) */
 } record_args;
 
 static int parse(int argc, char **argv, record_args *a)
@@ -136,6 +138,7 @@ static int parse(int argc, char **argv, record_args *a)
         { "boot-wait", required_argument, NULL, OPT_BOOT_WAIT },
         { "latency-log", required_argument, NULL, OPT_LATENCY_LOG },
         { "json", no_argument, NULL, OPT_JSON },
+        LIVEVIEW_LONG_OPTIONS,
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -202,6 +205,10 @@ static int parse(int argc, char **argv, record_args *a)
                 return EXIT_USAGE;
             break;
         case OPT_LATENCY_LOG: a->latency_log = optarg; break;
+        case LIVEVIEW_OPT_COLOR: case LIVEVIEW_OPT_BELL: case LIVEVIEW_OPT_WEB:
+            if (liveview_parse_opt(CMD, c, optarg, &a->lv))
+                return EXIT_USAGE;
+            break;
         case 'h': help(); return -1;
         default: return cli_option_error(CMD, argv);
         }
@@ -579,9 +586,14 @@ int cmd_record(int argc, char **argv)
     FILE *json_out = out;
     if (a.json)
         out = stderr; /* stdout carries the JSON summary only */
-    liveview *view = liveview_new(out, a.view, desc);
+    a.lv.cmd = CMD;
+    liveview *view = liveview_new(out, a.view, desc, &a.lv);
     rm_frame *buf = malloc(READ_FRAMES * sizeof *buf);
     int64_t *rx_ns = malloc(READ_FRAMES * sizeof *rx_ns);
+    if (!view && a.lv.web) {
+        rc = EXIT_RUNTIME; /* the web view could not listen; said why */
+        goto done;
+    }
     if (!buf || !rx_ns) {
         cli_error(CMD, "out of memory");
         rc = EXIT_RUNTIME;

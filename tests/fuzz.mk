@@ -23,6 +23,7 @@ FUZZ_EXTRA_firmware = $(FW_CORE_HOST_OBJ)
 FUZZ_EXTRA_cli      = $(filter-out $(BUILD)/host/main.o,$(HOST_OBJ))
 $(FUZZ_DIR)/fuzz_firmware.o: ALL_CFLAGS += -Ifirmware/core
 $(FUZZ_DIR)/fuzz_cli.o: ALL_CFLAGS += -Ihost
+$(FUZZ_DIR)/replay_cli $(FUZZ_DIR)/fuzz_cli: LDLIBS += $(CLI_LIBS)
 
 # $(1): target. replay_<t>: the corpus replayer make check runs;
 # fuzz_<t>: the libFuzzer binary (only under make fuzz's clang build).

@@ -43,7 +43,7 @@ static int unsafe(const char *arg)
 {
     static const char *const longs[] = { "--duration", "--speed", "--port",
                                          "--baud", "--boot-wait", "--sim",
-                                         "--seed" };
+                                         "--seed", "--web" };
     if (strchr(arg, '/') || !strncmp(arg, "..", 2))
         return 1;
     if (arg[0] == '-' && arg[1] == '-' && arg[2]) {

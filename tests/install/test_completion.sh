@@ -53,7 +53,7 @@ rollmap trend --format | => text json
 rollmap report | => sub calf.wav
 rollmap info c| => calf.wav
 rollmap sim --truth | => sub truth.json
-rollmap replay --| => --speed --leg --quiet --plain --help
+rollmap replay --| => --speed --from --leg --quiet --plain --color --bell --web --help
 EOF_CASES
 
 cat >"$tmp/drive.bash" <<EOF_DRIVE
