@@ -16,6 +16,12 @@
 /* Passes shorter than this (cm) keep scale 1: too short to show it. */
 #define SCALE_MIN_SPAN_CM 15.0
 #define A_STEP 0.1
+/* Longest calf searched (cm): twice a stretch's working profile, far
+ * beyond any leg. A longer "calf" comes from corrupt encoder data, and
+ * the profile bins and the search (both proportional to the length)
+ * must not follow it: cost stays under ~(1.2 x 192 + 40) bins and
+ * 2,100 offsets x 192 bins per call. */
+#define MAX_LEN_CM (2.0 * RM_SBINS * RM_BIN_CM)
 
 static double bin_e(int b)
 {
@@ -99,6 +105,8 @@ rm_status rm_drift_fit(rm_placing *passes, size_t np, const rm_placing *refs,
 {
     double x0 = -0.1 * len_cm - 10.0;
     int nb = (int)ceil((1.2 * len_cm + 20.0) / RM_BIN_CM);
+    if (!(len_cm > 0) || len_cm > MAX_LEN_CM)
+        return RM_OK; /* no calf: nothing to fit against */
     double *prof = rm_calloc((size_t)nb, sizeof *prof);
     double *cnt = rm_calloc((size_t)nb, sizeof *cnt);
     if (!prof || !cnt) {
@@ -164,6 +172,8 @@ rm_status rm_drift_place_abs(rm_placing *p, const rm_placing *anchors,
 {
     double x0 = -0.1 * len_cm - 10.0;
     int nb = (int)ceil((1.2 * len_cm + 20.0) / RM_BIN_CM);
+    if (!(len_cm > 0) || len_cm > MAX_LEN_CM)
+        return RM_OK; /* no calf to place on: p stays unplaced */
     double *prof = rm_calloc((size_t)nb, sizeof *prof);
     double *cnt = rm_calloc((size_t)nb, sizeof *cnt);
     if (!prof || !cnt) {
