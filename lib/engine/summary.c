@@ -703,9 +703,21 @@ static void stretch_lean(const rm_engine *e, int stretch, double *sum,
                          double *n, double *count)
 {
     *sum = *n = *count = 0.0;
-    for (size_t i = 0; i < e->n_passes; i++) {
+    /* Passes are kept in time order, so by stretch: a binary search finds
+     * the stretch's first one (callers loop over passes and stretches,
+     * and a scan of all passes here made that quadratic). */
+    size_t lo = 0, hi = e->n_passes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e->passes[mid].stretch < stretch)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < e->n_passes && e->passes[i].stretch == stretch;
+         i++) {
         const rm_pass_rec *r = &e->passes[i];
-        if (r->stretch != stretch || !(r->w_skew > 0) || !isfinite(r->skew))
+        if (!(r->w_skew > 0) || !isfinite(r->skew))
             continue;
         *sum += r->skew * r->w_skew;
         *n += r->w_skew;
