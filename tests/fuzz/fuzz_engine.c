@@ -10,7 +10,7 @@
  * bytes per cell. A wild flag of 0xff puts a wild encoder reading in that
  * frame, 0xfe a wild sequence jump (issue 19: cost must not follow them).
  * Speed (docs/robustness.md): the provisional live placement (a calf fit
- * per stretch) runs for one input in four and one report (of one format)
+ * per stretch) runs for one input in eight and one report (of one format)
  * for one in two, both chosen by the chunk seed; at most MAX_FRAMES frames.
  */
 #define _GNU_SOURCE /* fopencookie (sink.h) */
@@ -117,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rm_engine *e = NULL;
     if (rm_engine_new(&meta, NULL, &cb, &e, NULL) != RM_OK)
         abort(); /* a checked descriptor must be accepted */
-    rm_engine_set_live_positions(e, (seed & 3) == 0);
+    rm_engine_set_live_positions(e, (seed & 7) == 0);
     /* Half the inputs write one report (text, JSON, HTML or SVG). */
     int fmt = (int)((seed >> 2) % 8);
     if (fmt == RM_REPORT_CSV)

@@ -85,7 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rm_engine *e = NULL;
     if (rm_engine_new(m, NULL, NULL, &e, NULL) != RM_OK)
         e = NULL;
-    /* The live view's calf fits for one input in four, as in fuzz_engine. */
+    /* The live view's calf fits for one input in four (they cost more
+     * than the rest of the run). */
     if (e)
         rm_engine_set_live_positions(e, size % 4 == 0);
     uint64_t n1 = read_all(s, e, (unsigned)size);
