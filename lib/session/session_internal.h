@@ -54,4 +54,8 @@ static inline uint32_t rm_seq_lost(uint32_t prev, uint32_t seq)
     return (d == 0 || d > 0x80000000u) ? 0 : d - 1;
 }
 
+/* riffcheck.c: RM_ERR_FORMAT (and why) for a chunk list libsndfile must
+ * not be given (a LIST part longer than its LIST); RM_OK otherwise. */
+rm_status rm_riff_check(int fd, char *why, size_t why_len);
+
 #endif /* ROLLMAP_SESSION_SESSION_INTERNAL_H */
