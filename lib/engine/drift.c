@@ -12,6 +12,12 @@
 
 /* Offsets searched every A_STEP cm along the calf. */
 #define A_STEP 0.1
+/* Longest calf searched (cm): twice a stretch's working profile, far
+ * beyond any leg. A longer "calf" comes from corrupt encoder data, and
+ * the profile bins and the search (both proportional to the length)
+ * must not follow it: cost stays under ~(1.2 x 192 + 40) bins and
+ * 2,100 offsets x 192 bins per call. */
+#define MAX_LEN_CM (2.0 * RM_SBINS * RM_BIN_CM)
 
 static double bin_e(int b)
 {
@@ -73,6 +79,8 @@ rm_status rm_drift_place_abs(rm_placing *p, const rm_placing *anchors,
 {
     double x0 = -0.1 * len_cm - 10.0;
     int nb = (int)ceil((1.2 * len_cm + 20.0) / RM_BIN_CM);
+    if (!(len_cm > 0) || len_cm > MAX_LEN_CM)
+        return RM_OK; /* no calf to place on: p stays unplaced */
     double *prof = rm_calloc((size_t)nb, sizeof *prof);
     double *cnt = rm_calloc((size_t)nb, sizeof *cnt);
     if (!prof || !cnt) {

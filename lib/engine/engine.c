@@ -55,6 +55,7 @@ rm_status rm_engine_new(const rm_session_meta *meta,
         e->block = 1;
     /* Example: rev A, 2 pi 72 mm / 2400 counts = 0.0188 cm per count. */
     e->cm_per_count = 2.0 * M_PI * d->radius_mm / 10.0 / d->encoder_cpr;
+    rm_glitch_init(&e->glitch, d);
     for (unsigned i = 0; i < d->cells; i++) {
         e->tare_d[i] = (double)d->tare_counts[i];
         e->scale_d[i] = (double)d->scale_n_per_count[i];
@@ -327,6 +328,7 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
         e->seq_index = 0;
         e->last_seq = col_u32(seq, stride, 0);
         e->last_enc = *col_i32(enc, stride, 0);
+        rm_glitch_restart(&e->glitch);
         k = 1;
     }
     /* Sequence steps of 1..2^31-1 advance time by the step and lose
@@ -340,12 +342,13 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
     for (; k < m; k++) {
         uint32_t sq = col_u32(seq, stride, k);
         uint32_t step = sq - last;
-        idx += step - 1u < 0x7fffffffu ? step : 1u;
+        uint32_t adv = step - 1u < 0x7fffffffu ? step : 1u;
+        idx += adv;
         last = sq;
-        /* Encoder: signed steps between frames, wrapping at 2^32. */
-        int32_t c = *col_i32(enc, stride, k);
-        enc_steps += (int32_t)((uint32_t)c - (uint32_t)le);
-        le = c;
+        /* Encoder: signed steps between frames, wrapping at 2^32; steps
+         * no roller can make are glitches (glitch.h). */
+        enc_steps += rm_glitch_step(&e->glitch, &le,
+                                    *col_i32(enc, stride, k), adv);
     }
     e->dropped += idx - idx0 - steps_taken;
     e->seq_index = idx;

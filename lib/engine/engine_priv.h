@@ -8,6 +8,7 @@
 #define ROLLMAP_ENGINE_ENGINE_PRIV_H
 
 #include "engine_internal.h"
+#include "glitch.h"
 
 /* A roll is over when the roller has stood still this long (s): longer
  * than a turnaround's hesitation, shorter than the 5 s of a hold. */
@@ -83,6 +84,7 @@ struct rm_engine {
     int have_seq, have_enc;
     uint32_t last_seq;
     int32_t last_enc;
+    rm_glitch glitch;         /* encoder steps no roller can make */
     uint64_t seq_index, frames, dropped;
     double dist_cm;           /* compression-corrected encoder distance */
 

@@ -18,9 +18,20 @@
 rm_lean rm_stretch_lean(const rm_pass_rec *passes, size_t n, int stretch)
 {
     rm_lean l = { 0.0, 0.0, 0.0 };
-    for (size_t i = 0; i < n; i++) {
+    /* Passes are kept in time order, so by stretch: a binary search finds
+     * the stretch's first one (callers loop over passes and stretches,
+     * and a scan of all passes here made that quadratic). */
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (passes[mid].stretch < stretch)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < n && passes[i].stretch == stretch; i++) {
         const rm_pass_rec *r = &passes[i];
-        if (r->stretch != stretch || !(r->w_skew > 0) || !isfinite(r->skew))
+        if (!(r->w_skew > 0) || !isfinite(r->skew))
             continue;
         l.sum += r->skew * r->w_skew;
         l.weight += r->w_skew;

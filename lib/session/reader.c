@@ -134,6 +134,12 @@ rm_status rm_session_open(const char *path, rm_session **out, rm_error *err)
         close(fd);
         return rm_error_set(err, RM_ERR_IO, "%s: %s", path, strerror(e));
     }
+    char bad[200];
+    if (rm_riff_check(fd, bad, sizeof bad) != RM_OK) {
+        close(fd);
+        return rm_error_set(err, RM_ERR_FORMAT, "%s: not a WAV file (%s)",
+                            path, bad);
+    }
     rm_session *s = rm_calloc(1, sizeof *s);
     if (!s) {
         close(fd);

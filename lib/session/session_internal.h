@@ -96,4 +96,8 @@ double rm_span_duration_s(const rm_span *sp);
 int rm_session_looks_stripped(SNDFILE *sf, const SF_INFO *info);
 #endif
 
+/* riffcheck.c: RM_ERR_FORMAT (and why) for a chunk list libsndfile must
+ * not be given (a LIST part longer than its LIST); RM_OK otherwise. */
+rm_status rm_riff_check(int fd, char *why, size_t why_len);
+
 #endif /* ROLLMAP_SESSION_SESSION_INTERNAL_H */

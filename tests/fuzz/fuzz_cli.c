@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -35,7 +36,9 @@ static const struct target {
                               "0.5", "-q", NULL } },
 };
 
-static char workdir[] = "/tmp/rollmap-fuzz-cli-XXXXXX";
+/* Under $TMPDIR (tests/fuzz/run points it at a tmpfs when there is one:
+ * on a disk, restoring the seed files cost more than the commands). */
+static char workdir[4096];
 
 /* Prefixes of long options that could leave the sandbox or run long:
  * getopt_long takes any unambiguous prefix, so refuse them all. */
@@ -67,6 +70,9 @@ static const char *const seed_names[] = { "a.wav", "b.wav", "c.wav" };
 #define N_SEEDS (sizeof seed_names / sizeof seed_names[0])
 static char *seed_data[N_SEEDS];
 static size_t seed_len[N_SEEDS];
+/* Each seed file as last written: a run that left it alone (same inode,
+ * size and time) needs no rewrite. */
+static struct stat seed_st[N_SEEDS];
 
 static void slurp(size_t i)
 {
@@ -81,6 +87,16 @@ static void slurp(size_t i)
         abort();
     seed_len[i] = (size_t)len;
     fclose(f);
+    if (stat(seed_names[i], &seed_st[i]) != 0)
+        abort();
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
+           a->st_size == b->st_size && a->st_mode == b->st_mode &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
 /* The private directory goes when the fuzzer or the replay exits. */
@@ -103,6 +119,9 @@ static void remove_workdir(void)
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(workdir, sizeof workdir, "%s/rollmap-fuzz-cli-XXXXXX",
+             tmp && tmp[0] == '/' ? tmp : "/tmp");
     if (!mkdtemp(workdir) || chdir(workdir) != 0)
         abort();
     atexit(remove_workdir);
@@ -145,10 +164,17 @@ static void tidy(void)
     if (d)
         closedir(d);
     for (size_t i = 0; i < N_SEEDS; i++) {
+        struct stat st;
+        if (stat(seed_names[i], &st) == 0 && S_ISREG(st.st_mode) &&
+            same_file(&st, &seed_st[i]))
+            continue;
+        remove(seed_names[i]); /* whatever a run put there */
         FILE *f = fopen(seed_names[i], "wb");
         if (!f || fwrite(seed_data[i], 1, seed_len[i], f) != seed_len[i])
             abort();
         fclose(f);
+        if (stat(seed_names[i], &seed_st[i]) != 0)
+            abort();
     }
 }
 

@@ -5,6 +5,14 @@
  * make check (and the sanitizer build) re-tries every input ever found.
  * Usage: replay_<t> [FILE|DIR]...  (no arguments: those two directories;
  * the target name comes from the program name).
+ * Cost: every input must run in at most MAX_CPU_S of CPU time (user +
+ * system, so a loaded machine does not change it) and the whole replay
+ * must peak under MAX_RSS_MB: the fuzzers' -timeout and -rss_limit_mb
+ * (tests/fuzz/run) with a margin, so an input that makes a target slow
+ * or hungry fails make check, not only a fuzzing run (issue 19: a
+ * 4,000-byte session took 1.9 s and 129 MB). The sanitizer pass
+ * (ROLLMAP_SANITIZED) allows 5x the time and skips the memory check
+ * (shadow memory and quarantine).
  */
 #include <dirent.h>
 #include <limits.h>
@@ -12,11 +20,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Plain build; libFuzzer runs the targets with -timeout=1 and
+ * -rss_limit_mb=256. */
+#define MAX_CPU_S 1.0
+#define MAX_RSS_MB 64
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
+
+static double max_cpu_s = MAX_CPU_S;
+static double worst_cpu_s;
+static char worst_path[512];
+
+static double cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+           (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+}
 
 static int run_file(const char *path, unsigned *n)
 {
@@ -52,9 +78,20 @@ static int run_file(const char *path, unsigned *n)
     }
     memcpy(exact, buf, len);
     free(buf);
+    double t0 = cpu_s();
     LLVMFuzzerTestOneInput(exact, len);
+    double used = cpu_s() - t0;
     free(exact);
     (*n)++;
+    if (used > worst_cpu_s) {
+        worst_cpu_s = used;
+        snprintf(worst_path, sizeof worst_path, "%s", path);
+    }
+    if (used > max_cpu_s) {
+        fprintf(stderr, "replay: %s: %.2f s of CPU (at most %.2f)\n", path,
+                used, max_cpu_s);
+        return -1;
+    }
     return 0;
 }
 
@@ -153,6 +190,9 @@ int main(int argc, char **argv)
                 n_paths++;
         }
     }
+    int sanitized = getenv("ROLLMAP_SANITIZED") != NULL;
+    if (sanitized)
+        max_cpu_s *= 5.0;
     if (LLVMFuzzerInitialize)
         LLVMFuzzerInitialize(&argc, &argv);
     unsigned n = 0;
@@ -162,7 +202,17 @@ int main(int argc, char **argv)
             rc = run_path(paths[i], &n, must[i]);
         free(paths[i]);
     }
-    fprintf(out, "replay: %u inputs, %s\n", n, rc ? "FAILED" : "no crash");
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    long peak_mb = ru.ru_maxrss / 1024;
+    if (!sanitized && peak_mb > MAX_RSS_MB) {
+        fprintf(stderr, "replay: peak memory %ld MB (at most %d)\n", peak_mb,
+                MAX_RSS_MB);
+        rc = -1;
+    }
+    fprintf(out, "replay: %u inputs, %s; slowest %.3f s CPU (%s), peak %ld "
+                 "MB\n", n, rc ? "FAILED" : "no crash", worst_cpu_s,
+            worst_path[0] ? worst_path : "-", peak_mb);
     fflush(out);
     return rc ? EXIT_FAILURE : (n ? EXIT_SUCCESS : EXIT_FAILURE);
 }
