@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -16,7 +17,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: rollmap tag FILE.wav [--leg left|right|unknown]\n"
-            "                   [--notes TEXT] [--person NAME]\n"
+            "                   [--notes TEXT] [--person NAME] [--quiet]\n"
+            "                   [--json]\n"
             "\n"
             "Change what a session file says about itself; the recorded\n"
             "frames stay as they are. The file is rewritten beside itself\n"
@@ -31,6 +33,9 @@ static void usage(FILE *f)
             "      --person NAME  who was rolled, a name or an id (up to\n"
             "                     %d bytes; '' clears it); 'rollmap\n"
             "                     sessions' and 'trend' group by it\n"
+            "  -q, --quiet        nothing on standard output\n"
+            "      --json         one JSON object on standard output: file,\n"
+            "                     frames, dropped, duration_s, leg, errors\n"
             "  -h, --help         show this help and exit\n"
             "\n"
             "Example: rollmap tag calf.wav --leg left --person anna\n"
@@ -40,7 +45,27 @@ static void usage(FILE *f)
             RM_NOTES_MAX - 1, RM_PERSON_MAX - 1);
 }
 
-enum { OPT_LEG = 256, OPT_NOTES, OPT_PERSON };
+/* --json's frames, dropped and duration need every frame read once
+ * (duration and gaps come from the board clock and sequence numbers). */
+static rm_status read_span(rm_session *s, cli_summary *sum)
+{
+    enum { BLOCK = 4096 };
+    rm_frame *buf = calloc(BLOCK, sizeof *buf);
+    if (!buf)
+        return RM_ERR_NOMEM;
+    rm_status st;
+    size_t got;
+    do {
+        st = rm_session_read(s, buf, BLOCK, &got);
+        sum->frames += got;
+    } while (st == RM_OK && got > 0);
+    free(buf);
+    sum->dropped = rm_session_dropped(s);
+    sum->duration_s = rm_session_duration_s(s);
+    return st;
+}
+
+enum { OPT_LEG = 256, OPT_NOTES, OPT_PERSON, OPT_JSON };
 
 /* A person is a name: printable text on one line. */
 static int has_control(const char *s)
@@ -57,15 +82,19 @@ int cmd_tag(int argc, char **argv)
         { "leg", required_argument, NULL, OPT_LEG },
         { "notes", required_argument, NULL, OPT_NOTES },
         { "person", required_argument, NULL, OPT_PERSON },
+        { "quiet", no_argument, NULL, 'q' },
+        { "json", no_argument, NULL, OPT_JSON },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const char *leg_arg = NULL, *notes = NULL, *person = NULL;
     rm_leg leg = RM_LEG_UNKNOWN;
-    int c;
+    int c, quiet = 0, json = 0;
     optind = 1;
-    while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
+    while ((c = cli_getopt(argc, argv, "qh", opts)) != -1) {
         switch (c) {
+        case 'q': quiet = 1; break;
+        case OPT_JSON: json = 1; break;
         case OPT_LEG:
             leg_arg = optarg;
             if (strcmp(optarg, "unknown") != 0 &&
@@ -113,6 +142,12 @@ int cmd_tag(int argc, char **argv)
         return cli_exit_for(st);
     }
     rm_session_meta meta = *rm_session_get_meta(s);
+    cli_summary sum = { path, 0, 0, 0.0, RM_LEG_UNKNOWN, 0 };
+    if (json && read_span(s, &sum) != RM_OK) {
+        cli_error(CMD, "%s", rm_session_errmsg(s));
+        rm_session_close(s);
+        return EXIT_DATA;
+    }
     rm_session_close(s);
     if (leg_arg)
         meta.leg = leg;
@@ -126,6 +161,12 @@ int cmd_tag(int argc, char **argv)
         cli_error(CMD, "%s", err.msg);
         return st == RM_ERR_ARG ? EXIT_RUNTIME : cli_exit_for(st);
     }
+    if (json) {
+        sum.leg = meta.leg;
+        return cli_print_summary_json(stdout, &sum) ? EXIT_RUNTIME : EXIT_OK;
+    }
+    if (quiet)
+        return EXIT_OK;
     cli_put_safe(stdout, path);
     printf(": leg %s", rm_leg_name(meta.leg));
     if (meta.person[0]) {

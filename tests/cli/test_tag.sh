@@ -179,5 +179,24 @@ expect 3 "1.1 overrun record" -- "$R" info "$tmp/bad.wav" &&
 expect 0 "1.0 sample" -- "$R" info --json "$samples/short.wav" &&
     has "$tmp/o" '"person": *""' "1.0 file person"
 
+# --json: one object whose frames, duration and leg are what info says;
+# --quiet: nothing on stdout.
+cp "$samples/short.wav" "$tmp/j.wav"
+expect 0 "tag --json" -- "$R" tag "$tmp/j.wav" --leg right --json &&
+    "$R" info --json "$tmp/j.wav" > "$tmp/info.json" &&
+    /usr/bin/python3 - "$tmp/o" "$tmp/info.json" "$tmp/j.wav" <<'EOF_PY' ||
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 1, lines
+o, i = json.loads(lines[0]), json.load(open(sys.argv[2]))
+assert set(o) == {"file", "frames", "dropped", "duration_s", "leg", "errors"}, o
+assert o["file"] == sys.argv[3] and o["leg"] == "right", o
+assert o["frames"] == i["frames"] and o["dropped"] == i["dropped_frames"], (o, i)
+assert abs(o["duration_s"] - i["duration_s"]) < 0.001, (o, i)
+EOF_PY
+    fail "tag --json does not match info: $(cat "$tmp/o")"
+expect 0 "tag --quiet" -- "$R" tag "$tmp/j.wav" --person q --quiet &&
+    { [ ! -s "$tmp/o" ] || fail "tag --quiet printed: $(cat "$tmp/o")"; }
+
 [ $fails -eq 0 ] && echo "test_tag: ok" >&2
 exit $((fails > 0))
