@@ -19,11 +19,9 @@
  * an 8-bit terminal). Example: "M\xc3\xbcller" passes whole; "\xc2\x9b2J"
  * is shown as \xc2\x9b2J.
  */
-static size_t printable_len(const unsigned char *p)
+size_t cli_utf8_len(const unsigned char *p)
 {
     unsigned c = p[0];
-    if (c < 0x80)
-        return (c >= 0x20 && c != 0x7f) || c == '\n' || c == '\t';
     size_t len;
     unsigned cp, min;
     if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; min = 0xa0; }
@@ -38,6 +36,14 @@ static size_t printable_len(const unsigned char *p)
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
         return 0;
     return len;
+}
+
+static size_t printable_len(const unsigned char *p)
+{
+    unsigned c = p[0];
+    if (c < 0x80)
+        return (c >= 0x20 && c != 0x7f) || c == '\n' || c == '\t';
+    return cli_utf8_len(p);
 }
 
 void cli_put_safe(FILE *f, const char *text)

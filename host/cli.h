@@ -55,6 +55,11 @@ int cli_getopt(int argc, char **argv, const char *shortopts,
  * "rollmap sim: unknown option '--bogus'". Returns EXIT_USAGE. */
 int cli_option_error(const char *cmd, char **argv);
 
+/* Length of the UTF-8 sequence at @p p (a byte >= 0x80): 2-4 for a valid,
+ * shortest-form sequence of a code point from U+00A0 up (the C1 controls
+ * U+0080..U+009F excluded: terminals act on them), 0 otherwise. */
+size_t cli_utf8_len(const unsigned char *p);
+
 /* "" for 1, "s" otherwise: "%u cell%s", n, cli_s(n). */
 const char *cli_s(uint64_t n);
 

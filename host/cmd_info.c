@@ -87,23 +87,7 @@ static void format_time(int64_t unix_us, char *buf, size_t cap)
  * json-c escapes C0 controls (ESC is \u001b, kept as data). */
 static size_t keep_len(const unsigned char *p)
 {
-    unsigned c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    unsigned cp, min;
-    if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; min = 0xa0; }
-    else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; min = 0x10000; }
-    else return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
+    return p[0] < 0x80 ? 1 : cli_utf8_len(p);
 }
 
 /* A JSON string for untrusted text (notes, board strings, file names):
