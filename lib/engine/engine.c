@@ -87,6 +87,7 @@ void rm_engine_reset_stream(rm_engine *e)
     e->contact = 0;
     e->stretch_idx = -1;
     e->n_buf = 0;
+    e->gf_have = 0;
 }
 
 static rm_status set_err(rm_engine *e, rm_status code, const char *msg)
@@ -404,6 +405,49 @@ static void keep_last_frame(rm_engine *e, const rm_frame_view *v, size_t k)
            e->meta.desc.cells * sizeof f->cells[0]);
 }
 
+/*
+ * Per-cell outlier filter, ahead of everything that reads the tick's
+ * cells (contact, flinches, holds, features). ADC glitches are single
+ * samples off by 2^14-2^21 counts (up to ~200 N on one cell), some
+ * cancelling the whole load for one frame; a real change of a cell's
+ * load (a flinch, the footprint rolling over it) takes many ticks. So a
+ * cell whose tick mean jumps from its last accepted level by more than
+ * GLITCH_SHARE of that level (and at least GLITCH_FLOOR_SHARE of the
+ * contact threshold) is held at that level for this one tick; the next
+ * tick is always accepted, so a real step is only one tick late. At 1 kHz
+ * a one-frame glitch is diluted 20x in the tick mean and mostly passes,
+ * harmlessly; at rev A's 80 Hz it is the whole tick and is caught.
+ * Cost: a few operations per cell and tick, nothing per frame.
+ */
+#define GLITCH_SHARE 0.5
+#define GLITCH_FLOOR_SHARE 0.25
+
+static void glitch_filter(rm_engine *e, double *cell_n, unsigned cells)
+{
+    if (!e->gf_have) {
+        for (unsigned i = 0; i < cells; i++) {
+            e->gf_level[i] = cell_n[i];
+            e->gf_held[i] = 0;
+        }
+        e->gf_have = 1;
+        return;
+    }
+    const double floor_n = GLITCH_FLOOR_SHARE * e->cfg.contact_force_n;
+    for (unsigned i = 0; i < cells; i++) {
+        double r = e->gf_level[i], c = cell_n[i];
+        double lim = GLITCH_SHARE * fabs(r);
+        if (lim < floor_n)
+            lim = floor_n;
+        if (!e->gf_held[i] && fabs(c - r) > lim) {
+            cell_n[i] = r;
+            e->gf_held[i] = 1;
+        } else {
+            e->gf_level[i] = c;
+            e->gf_held[i] = 0;
+        }
+    }
+}
+
 void rm_engine_flush_tick(rm_engine *e)
 {
     if (e->acc_n == 0)
@@ -418,6 +462,7 @@ void rm_engine_flush_tick(rm_engine *e)
      * the exact doubles). */
     rm_cellsum_mean(e->a_lo, e->a_hi, e->tare_d, e->scale_d, n, cells,
                     t.cell_n);
+    glitch_filter(e, t.cell_n, cells);
     /* rm_feat_compute()'s first pass (total, most loaded cell). */
     double total = 0.0, peak = 0.0;
     unsigned ipk = 0;

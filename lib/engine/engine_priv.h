@@ -98,6 +98,11 @@ struct rm_engine {
     int64_t a_steps;                  /* encoder steps over the tick */
     rm_frame last_frame;              /* the last frame of the last tick */
     double a_t1, last_tick_t;
+    /* Outlier filter (engine.c, glitch_filter): each cell's last accepted
+     * mean force and whether the last tick held it back. */
+    double gf_level[RM_MAX_CELLS];
+    unsigned char gf_held[RM_MAX_CELLS];
+    int gf_have;
 
     /* Contact and stretches. */
     int contact, stretch_idx;
