@@ -13,7 +13,7 @@ void rm_engine_config_default(rm_engine_config *cfg)
         return;
     memset(cfg, 0, sizeof *cfg);
     cfg->contact_force_n = 20.0;
-    cfg->hold_min_s = 5.0;
+    cfg->hold_min_s = 6.5;
     cfg->hold_still_cm = 1.0;
     cfg->hold_advice_min_s = 30.0;
     cfg->hold_advice_max_s = 90.0;
