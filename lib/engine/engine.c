@@ -50,6 +50,7 @@ rm_status rm_engine_new(const rm_session_meta *meta,
         e->cb = *cb;
     const rm_descriptor *d = &e->meta.desc;
     e->rate_hz = d->rate_hz;
+    e->period_us = 1e6 / d->rate_hz;
     e->block = (unsigned)(d->rate_hz / TICK_TARGET_HZ);
     if (e->block < 1)
         e->block = 1;
@@ -82,6 +83,7 @@ void rm_engine_reset_stream(rm_engine *e)
     e->have_enc = 0;
     e->frames = 0;
     e->dropped = 0;
+    e->clock_us = 0.0;
     e->dist_cm = 0.0;
     e->acc_n = 0;
     e->contact = 0;
@@ -306,9 +308,14 @@ static int lean_usable(const rm_engine *e, const rm_feat *ft)
  * counts summed; nothing else (no allocation, no division, no branch per
  * cell). rm_engine_push() and rm_engine_push_view() both come here, m
  * frames at a time, or one at a time when samples are wanted.
- * Sequence: gaps are dropped frames; time follows the sequence so a gap
- * keeps its length. A step backwards (board restart) counts no frames and
- * keeps time running.
+ * Sequence: gaps are dropped frames. A step backwards (board restart)
+ * counts no frames. Time is the board's clock: each time_us step (mod
+ * 2^32, so the 71-minute wrap is one more step) that agrees with its
+ * sequence step is taken as it is, one that does not (a glitched stamp,
+ * a restart) counts as the sequence step at the nominal rate; the
+ * agreement rule is the session reader's (lib/session/span.c): within
+ * half the expected step plus 0.1 s. A board whose crystal runs 0.5 %
+ * slow puts a hold 3 s late at 10 minutes on nominal time, not here.
  */
 static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
                       size_t m)
@@ -317,6 +324,7 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
     const unsigned cells = e->meta.desc.cells;
     const char *seq = (const char *)v->seq + k0 * stride;
     const char *enc = (const char *)v->encoder + k0 * stride;
+    const char *tus = (const char *)v->time_us + k0 * stride;
     const int fresh = e->acc_n == 0;
     size_t k = 0;
 
@@ -328,6 +336,8 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
         e->seq_index = 0;
         e->last_seq = col_u32(seq, stride, 0);
         e->last_enc = *col_i32(enc, stride, 0);
+        e->last_tus = col_u32(tus, stride, 0);
+        e->clock_us = 0.0;
         k = 1;
     }
     /* Sequence steps of 1..2^31-1 advance time by the step and lose
@@ -338,11 +348,22 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
     uint32_t last = e->last_seq;
     int64_t enc_steps = e->a_steps;
     int32_t le = e->last_enc;
+    uint32_t lt = e->last_tus;
+    double clock = e->clock_us;
+    const double period = e->period_us;
     for (; k < m; k++) {
         uint32_t sq = col_u32(seq, stride, k);
         uint32_t step = sq - last;
-        idx += step - 1u < 0x7fffffffu ? step : 1u;
+        uint32_t adv = step - 1u < 0x7fffffffu ? step : 1u;
+        idx += adv;
         last = sq;
+        uint32_t tu = col_u32(tus, stride, k);
+        /* Signed: a stamp jittered late then one jittered early may
+         * step back a little; the steps still add up. */
+        double dt = (double)(int32_t)(tu - lt);
+        double want = (double)adv * period;
+        clock += fabs(dt - want) <= 0.5 * want + 100000.0 ? dt : want;
+        lt = tu;
         /* Encoder: signed steps between frames, wrapping at 2^32. */
         int32_t c = *col_i32(enc, stride, k);
         enc_steps += (int32_t)((uint32_t)c - (uint32_t)le);
@@ -353,6 +374,8 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
     e->last_seq = last;
     e->a_steps = enc_steps;
     e->last_enc = le;
+    e->last_tus = lt;
+    e->clock_us = clock;
     e->frames += m;
 
     /* Calibration is linear, so the tick's mean cells are calibrated once
@@ -362,7 +385,7 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
     rm_cellsum_add(e->a_lo, e->a_hi, rows, stride, m, cells, fresh, e->avx2);
 
     e->acc_n += (unsigned)m;
-    e->a_t1 = (double)e->seq_index / e->rate_hz;
+    e->a_t1 = e->clock_us * 1e-6;
 }
 
 /* Samples need each frame's own numbers: only when on_sample is set. The

@@ -84,6 +84,10 @@ struct rm_engine {
     uint32_t last_seq;
     int32_t last_enc;
     uint64_t seq_index, frames, dropped;
+    /* Board clock (frames_in): time since the stream's first frame, us,
+     * from the time_us steps that agree with the sequence steps. */
+    uint32_t last_tus;
+    double clock_us, period_us;
     double dist_cm;           /* compression-corrected encoder distance */
 
     /* Tick accumulation. Each cell's raw counts are summed in two int32
