@@ -22,7 +22,7 @@ void rm_engine_config_default(rm_engine_config *cfg)
     cfg->session_max_s = 600.0;
     cfg->heavy_force_n = 400.0;
     cfg->flinch_drop_fraction = 0.7;
-    cfg->flinch_window_s = 0.25;
+    cfg->flinch_window_s = 0.2;
     cfg->peak_min_passes = 2;
     cfg->line_skew = 0.14;
     cfg->compression_per_n = 1.3e-4;

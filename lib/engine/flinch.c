@@ -10,7 +10,7 @@
  *    (a 0.5-1 s smoothstep ramp: 0.17-0.35 s), so a drop ending in a
  *    lift counts only when faster than any deliberate lift:
  *    flinch_drop_fraction within flinch_window_s (a 0.5-s ramp sheds at
- *    most 69 % in 0.25 s). It is reported when the leg comes back: the
+ *    most 57 % in 0.2 s). It is reported when the leg comes back: the
  *    session's final lift-off is never a flinch.
  * Fed every tick; a ring of the last few seconds only.
  */

@@ -38,6 +38,7 @@
  * flexing, ~6.5 % over a hold with its settling before and after). */
 #define ROCK_MIN_MM 0.5
 #define FLEX_MIN_REL 0.06
+#define FLEX_STILL_REL 0.04
 /* Shortest hold worth a spectrum: two cycles of the slowest flex. */
 #define MIN_SECONDS 8.0
 
@@ -250,16 +251,18 @@ rm_status rm_technique_classify(const float *cop_mm, const float *force_n,
     out->cop_share = rock.share;
     out->force_share = flex.share;
     out->force_band_rel = mean_f > 0.0 ? flex.rms / mean_f : 0.0;
-    /* How far each candidate clears its floor, in multiples: the larger
-     * decides when both are present (rocking also moves the load a
-     * little; flexing also nudges the CoP). */
-    double rock_score = rock.share >= ROCK_SHARE
-                            ? out->cop_band_mm / ROCK_MIN_MM : 0.0;
-    double flex_score = flex.share >= FLEX_SHARE
-                            ? out->force_band_rel / FLEX_MIN_REL : 0.0;
-    if (rock_score >= 1.0 && rock_score >= flex_score) {
+    /* How far each candidate's swing is above a still leg's, in
+     * multiples (FLEX_STILL_REL: sway without breathing): the larger
+     * decides when both clear their floors (rocking also moves the load
+     * a little; flexing also nudges the CoP). */
+    int rock_ok = rock.share >= ROCK_SHARE && out->cop_band_mm >= ROCK_MIN_MM;
+    int flex_ok = flex.share >= FLEX_SHARE &&
+                  out->force_band_rel >= FLEX_MIN_REL;
+    double rock_score = rock_ok ? out->cop_band_mm / ROCK_MIN_MM : 0.0;
+    double flex_score = flex_ok ? out->force_band_rel / FLEX_STILL_REL : 0.0;
+    if (rock_ok && rock_score >= flex_score) {
         out->technique = RM_TECH_ROCKING;
-    } else if (flex_score >= 1.0) {
+    } else if (flex_ok) {
         out->technique = RM_TECH_PIN_AND_STRETCH;
         out->flexes = count_flexes(x, n, rate_hz, flex.peak_hz, mean_f,
                                    x + n);
