@@ -39,6 +39,9 @@
 #define ROCK_MIN_MM 0.5
 #define FLEX_MIN_REL 0.06
 #define FLEX_STILL_REL 0.04
+/* The flexing's share of the hold is taken as at least this (a still
+ * leg's random sway may gather in a short span: at most x1.6). */
+#define MIN_ACTIVE 0.4
 /* Shortest hold worth a spectrum: two cycles of the slowest flex. */
 #define MIN_SECONDS 8.0
 
@@ -170,8 +173,11 @@ static size_t after_dip(const double *x, size_t n, double mean_f)
 }
 
 static uint32_t count_flexes(const double *x, size_t n, double rate_hz,
-                             double peak_hz, double mean_f, double *tmp)
+                             double peak_hz, double mean_f, double *tmp,
+                             double *active)
 {
+    const size_t n_all = n;
+    *active = 1.0;
     size_t skip = after_dip(x, n, mean_f);
     x += skip;
     n -= skip;
@@ -201,6 +207,7 @@ static uint32_t count_flexes(const double *x, size_t n, double rate_hz,
         i1--;
     i0 = i0 > h ? i0 - h : 0;
     i1 = i1 + h < n ? i1 + h : n;
+    *active = (double)(i1 - i0) / (double)n_all;
     uint32_t count = 0;
     int rose = 0;
     for (size_t i = i0; i < i1; i++) {
@@ -256,16 +263,25 @@ rm_status rm_technique_classify(const float *cop_mm, const float *force_n,
      * decides when both clear their floors (rocking also moves the load
      * a little; flexing also nudges the CoP). */
     int rock_ok = rock.share >= ROCK_SHARE && out->cop_band_mm >= ROCK_MIN_MM;
+    /* The flex floor applies to the load's swing while flexing: a few
+     * flexes and then a long still stretch spread it over the hold.
+     * Breathing lasts the whole hold (active ~1). */
+    double active = 1.0;
+    uint32_t flexes = 0;
+    if (flex.share >= FLEX_SHARE)
+        flexes = count_flexes(x, n, rate_hz, flex.peak_hz, mean_f, x + n,
+                              &active);
+    if (active < MIN_ACTIVE)
+        active = MIN_ACTIVE;
     int flex_ok = flex.share >= FLEX_SHARE &&
-                  out->force_band_rel >= FLEX_MIN_REL;
+                  out->force_band_rel / sqrt(active) >= FLEX_MIN_REL;
     double rock_score = rock_ok ? out->cop_band_mm / ROCK_MIN_MM : 0.0;
     double flex_score = flex_ok ? out->force_band_rel / FLEX_STILL_REL : 0.0;
     if (rock_ok && rock_score >= flex_score) {
         out->technique = RM_TECH_ROCKING;
     } else if (flex_ok) {
         out->technique = RM_TECH_PIN_AND_STRETCH;
-        out->flexes = count_flexes(x, n, rate_hz, flex.peak_hz, mean_f,
-                                   x + n);
+        out->flexes = flexes;
     }
     kiss_fftr_free(cfg);
     rm_free(x);
