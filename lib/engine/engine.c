@@ -447,6 +447,8 @@ static void keep_last_frame(rm_engine *e, const rm_frame_view *v, size_t k)
 
 static void glitch_filter(rm_engine *e, double *cell_n, unsigned cells)
 {
+    if (e->gf_off)
+        return;
     if (!e->gf_have) {
         for (unsigned i = 0; i < cells; i++) {
             e->gf_level[i] = cell_n[i];

@@ -107,6 +107,7 @@ struct rm_engine {
     double gf_level[RM_MAX_CELLS];
     unsigned char gf_held[RM_MAX_CELLS];
     int gf_have;
+    int gf_off;               /* tests of the raw sums only: no filter */
 
     /* Contact and stretches. */
     int contact, stretch_idx;
