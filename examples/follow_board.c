@@ -109,6 +109,7 @@ int main(int argc, char **argv)
     rm_status st;
     if (scenario) {
         rm_vboard_options vo = { .no_realtime = fast };
+        vo.sim.leg = leg; /* the same session as `rollmap sim --leg` */
         st = rm_transport_open_sim(scenario, &vo, &t, &err);
     } else {
         st = rm_transport_open_serial(port, RM_DEFAULT_BAUD, &t, &err);

@@ -681,7 +681,7 @@ typedef struct rm_engine rm_engine;
 typedef struct rm_engine_callbacks {
     void (*on_pass)(const rm_pass *p, void *user);     /**< a pass ended */
     void (*on_hold)(const rm_hold *h, void *user);     /**< a hold ended */
-    void (*on_flinch)(const rm_flinch *f, void *user); /**< a lift-off */
+    void (*on_flinch)(const rm_flinch *f, void *user); /**< a sudden drop */
     void (*on_sample)(const rm_sample *s, void *user); /**< every frame */
     void *user;  /**< handed to every callback; not copied, yours */
 } rm_engine_callbacks;

@@ -13,7 +13,7 @@ void rm_engine_config_default(rm_engine_config *cfg)
         return;
     memset(cfg, 0, sizeof *cfg);
     cfg->contact_force_n = 20.0;
-    cfg->hold_min_s = 5.0;
+    cfg->hold_min_s = 6.5;
     cfg->hold_still_cm = 1.0;
     cfg->hold_advice_min_s = 30.0;
     cfg->hold_advice_max_s = 90.0;
@@ -22,7 +22,7 @@ void rm_engine_config_default(rm_engine_config *cfg)
     cfg->session_max_s = 600.0;
     cfg->heavy_force_n = 400.0;
     cfg->flinch_drop_fraction = 0.7;
-    cfg->flinch_window_s = 0.25;
+    cfg->flinch_window_s = 0.2;
     cfg->peak_min_passes = 2;
     cfg->line_skew = 0.14;
     cfg->compression_per_n = 1.3e-4;

@@ -50,6 +50,7 @@ rm_status rm_engine_new(const rm_session_meta *meta,
         e->cb = *cb;
     const rm_descriptor *d = &e->meta.desc;
     e->rate_hz = d->rate_hz;
+    e->period_us = 1e6 / d->rate_hz;
     e->block = (unsigned)(d->rate_hz / TICK_TARGET_HZ);
     if (e->block < 1)
         e->block = 1;
@@ -83,11 +84,13 @@ void rm_engine_reset_stream(rm_engine *e)
     e->have_enc = 0;
     e->frames = 0;
     e->dropped = 0;
+    e->clock_us = 0.0;
     e->dist_cm = 0.0;
     e->acc_n = 0;
     e->contact = 0;
     e->stretch_idx = -1;
     e->n_buf = 0;
+    e->gf_have = 0;
 }
 
 static rm_status set_err(rm_engine *e, rm_status code, const char *msg)
@@ -306,9 +309,14 @@ static int lean_usable(const rm_engine *e, const rm_feat *ft)
  * counts summed; nothing else (no allocation, no division, no branch per
  * cell). rm_engine_push() and rm_engine_push_view() both come here, m
  * frames at a time, or one at a time when samples are wanted.
- * Sequence: gaps are dropped frames; time follows the sequence so a gap
- * keeps its length. A step backwards (board restart) counts no frames and
- * keeps time running.
+ * Sequence: gaps are dropped frames. A step backwards (board restart)
+ * counts no frames. Time is the board's clock: each time_us step (mod
+ * 2^32, so the 71-minute wrap is one more step) that agrees with its
+ * sequence step is taken as it is, one that does not (a glitched stamp,
+ * a restart) counts as the sequence step at the nominal rate; the
+ * agreement rule is the session reader's (lib/session/span.c): within
+ * half the expected step plus 0.1 s. A board whose crystal runs 0.5 %
+ * slow puts a hold 3 s late at 10 minutes on nominal time, not here.
  */
 static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
                       size_t m)
@@ -317,6 +325,7 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
     const unsigned cells = e->meta.desc.cells;
     const char *seq = (const char *)v->seq + k0 * stride;
     const char *enc = (const char *)v->encoder + k0 * stride;
+    const char *tus = (const char *)v->time_us + k0 * stride;
     const int fresh = e->acc_n == 0;
     size_t k = 0;
 
@@ -329,6 +338,8 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
         e->last_seq = col_u32(seq, stride, 0);
         e->last_enc = *col_i32(enc, stride, 0);
         rm_glitch_restart(&e->glitch);
+        e->last_tus = col_u32(tus, stride, 0);
+        e->clock_us = 0.0;
         k = 1;
     }
     /* Sequence steps of 1..2^31-1 advance time by the step and lose
@@ -339,12 +350,22 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
     uint32_t last = e->last_seq;
     int64_t enc_steps = e->a_steps;
     int32_t le = e->last_enc;
+    uint32_t lt = e->last_tus;
+    double clock = e->clock_us;
+    const double period = e->period_us;
     for (; k < m; k++) {
         uint32_t sq = col_u32(seq, stride, k);
         uint32_t step = sq - last;
         uint32_t adv = step - 1u < 0x7fffffffu ? step : 1u;
         idx += adv;
         last = sq;
+        uint32_t tu = col_u32(tus, stride, k);
+        /* Signed: a stamp jittered late then one jittered early may
+         * step back a little; the steps still add up. */
+        double dt = (double)(int32_t)(tu - lt);
+        double want = (double)adv * period;
+        clock += fabs(dt - want) <= 0.5 * want + 100000.0 ? dt : want;
+        lt = tu;
         /* Encoder: signed steps between frames, wrapping at 2^32; steps
          * no roller can make are glitches (glitch.h). */
         enc_steps += rm_glitch_step(&e->glitch, &le,
@@ -355,6 +376,8 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
     e->last_seq = last;
     e->a_steps = enc_steps;
     e->last_enc = le;
+    e->last_tus = lt;
+    e->clock_us = clock;
     e->frames += m;
 
     /* Calibration is linear, so the tick's mean cells are calibrated once
@@ -364,7 +387,7 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
     rm_cellsum_add(e->a_lo, e->a_hi, rows, stride, m, cells, fresh, e->avx2);
 
     e->acc_n += (unsigned)m;
-    e->a_t1 = (double)e->seq_index / e->rate_hz;
+    e->a_t1 = e->clock_us * 1e-6;
 }
 
 /* Samples need each frame's own numbers: only when on_sample is set. The
@@ -407,6 +430,51 @@ static void keep_last_frame(rm_engine *e, const rm_frame_view *v, size_t k)
            e->meta.desc.cells * sizeof f->cells[0]);
 }
 
+/*
+ * Per-cell outlier filter, ahead of everything that reads the tick's
+ * cells (contact, flinches, holds, features). ADC glitches are single
+ * samples off by 2^14-2^21 counts (up to ~200 N on one cell), some
+ * cancelling the whole load for one frame; a real change of a cell's
+ * load (a flinch, the footprint rolling over it) takes many ticks. So a
+ * cell whose tick mean jumps from its last accepted level by more than
+ * GLITCH_SHARE of that level (and at least GLITCH_FLOOR_SHARE of the
+ * contact threshold) is held at that level for this one tick; the next
+ * tick is always accepted, so a real step is only one tick late. At 1 kHz
+ * a one-frame glitch is diluted 20x in the tick mean and mostly passes,
+ * harmlessly; at rev A's 80 Hz it is the whole tick and is caught.
+ * Cost: a few operations per cell and tick, nothing per frame.
+ */
+#define GLITCH_SHARE 0.5
+#define GLITCH_FLOOR_SHARE 0.25
+
+static void glitch_filter(rm_engine *e, double *cell_n, unsigned cells)
+{
+    if (e->gf_off)
+        return;
+    if (!e->gf_have) {
+        for (unsigned i = 0; i < cells; i++) {
+            e->gf_level[i] = cell_n[i];
+            e->gf_held[i] = 0;
+        }
+        e->gf_have = 1;
+        return;
+    }
+    const double floor_n = GLITCH_FLOOR_SHARE * e->cfg.contact_force_n;
+    for (unsigned i = 0; i < cells; i++) {
+        double r = e->gf_level[i], c = cell_n[i];
+        double lim = GLITCH_SHARE * fabs(r);
+        if (lim < floor_n)
+            lim = floor_n;
+        if (!e->gf_held[i] && fabs(c - r) > lim) {
+            cell_n[i] = r;
+            e->gf_held[i] = 1;
+        } else {
+            e->gf_level[i] = c;
+            e->gf_held[i] = 0;
+        }
+    }
+}
+
 void rm_engine_flush_tick(rm_engine *e)
 {
     if (e->acc_n == 0)
@@ -421,6 +489,7 @@ void rm_engine_flush_tick(rm_engine *e)
      * the exact doubles). */
     rm_cellsum_mean(e->a_lo, e->a_hi, e->tare_d, e->scale_d, n, cells,
                     t.cell_n);
+    glitch_filter(e, t.cell_n, cells);
     /* rm_feat_compute()'s first pass (total, most loaded cell). */
     double total = 0.0, peak = 0.0;
     unsigned ipk = 0;

@@ -339,11 +339,18 @@ typedef struct rm_flinch_tracker {
     double t[RM_FLINCH_RING], f[RM_FLINCH_RING], p[RM_FLINCH_RING],
         s[RM_FLINCH_RING];
     size_t head, n;
+    size_t lag;                  /* age of the newest entry a window back */
     int stretch;
+    int down_pending, lift_pending; /* found, not yet confirmed */
+    double down_until, quiet_until;
+    rm_flinch_rec down_rec, lift_rec;
 } rm_flinch_tracker;
 
 void rm_flinch_init(rm_flinch_tracker *fl, const rm_engine_config *cfg);
-/* Feed every tick; at contact loss returns 1 if it was a flinch. */
+/* Feed every tick (lost: contact ended at it); returns 1 when a flinch
+ * is confirmed: a drop with the leg down once it stayed down, a drop that
+ * lifted the leg once the leg comes back (the session's last lift-off is
+ * never one). */
 int rm_flinch_tick(rm_flinch_tracker *fl, const rm_tick *t, int lost,
                    rm_flinch_rec *out);
 

@@ -86,6 +86,10 @@ struct rm_engine {
     int32_t last_enc;
     rm_glitch glitch;         /* encoder steps no roller can make */
     uint64_t seq_index, frames, dropped;
+    /* Board clock (frames_in): time since the stream's first frame, us,
+     * from the time_us steps that agree with the sequence steps. */
+    uint32_t last_tus;
+    double clock_us, period_us;
     double dist_cm;           /* compression-corrected encoder distance */
 
     /* Tick accumulation. Each cell's raw counts are summed in two int32
@@ -100,6 +104,12 @@ struct rm_engine {
     int64_t a_steps;                  /* encoder steps over the tick */
     rm_frame last_frame;              /* the last frame of the last tick */
     double a_t1, last_tick_t;
+    /* Outlier filter (engine.c, glitch_filter): each cell's last accepted
+     * mean force and whether the last tick held it back. */
+    double gf_level[RM_MAX_CELLS];
+    unsigned char gf_held[RM_MAX_CELLS];
+    int gf_have;
+    int gf_off;               /* tests of the raw sums only: no filter */
 
     /* Contact and stretches. */
     int contact, stretch_idx;

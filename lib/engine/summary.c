@@ -136,7 +136,7 @@ rm_status rm_engine_summarise(rm_engine *e)
         return st;
     rm_summary *s = &e->sum;
     memset(s, 0, sizeof *s);
-    s->duration_s = (double)e->seq_index / e->rate_hz +
+    s->duration_s = e->clock_us * 1e-6 + /* board clock (engine.c) */
                     (e->frames ? 1.0 / e->rate_hz : 0.0);
     s->rate_hz = e->rate_hz;
     s->cells = e->meta.desc.cells;

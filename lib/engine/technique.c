@@ -32,10 +32,16 @@
 /* Minimum swings, so sensor noise on a still leg never reads as a
  * technique: 0.5 mm RMS of CoP is ten times a still leg's (< 0.06 mm
  * from 250-count noise) and a quarter of the gentlest rocking seen on
- * 20 mm cells over the narrow lower calf; 4 % load RMS is above
- * breathing-scale sway and below gentle flexing (~5 %). */
+ * 20 mm cells over the narrow lower calf. 6 % load RMS: deep breathing
+ * during a still hold moves the load by up to +-7.5 % (RMS 5.3 %), the
+ * gentlest flex adds 20 % at its peak (a raised cosine: RMS 7.1 % while
+ * flexing, ~6.5 % over a hold with its settling before and after). */
 #define ROCK_MIN_MM 0.5
-#define FLEX_MIN_REL 0.04
+#define FLEX_MIN_REL 0.06
+#define FLEX_STILL_REL 0.04
+/* The flexing's share of the hold is taken as at least this (a still
+ * leg's random sway may gather in a short span: at most x1.6). */
+#define MIN_ACTIVE 0.4
 /* Shortest hold worth a spectrum: two cycles of the slowest flex. */
 #define MIN_SECONDS 8.0
 
@@ -116,8 +122,14 @@ static void band(kiss_fftr_cfg cfg, size_t nfft, const double *x, size_t n,
  * Flexes: cycles of the force around its own running mean. The force is
  * smoothed over a quarter of the flex period (noise) and the mean over one
  * period is taken off (posture sway, and the load not returning to its
- * base between quick flexes); each excursion above +30 % of the typical
- * swing that follows one below -30 % is a flex.
+ * base between quick flexes). A flex is a whole cycle: an excursion above
+ * +30 % of the typical swing followed by one below -30 %. Counting rises
+ * alone adds one on full-sine flexes: the sine's last trough drags the
+ * running mean down over the still load after it, which then reads as
+ * one more rise, never followed by a fall.
+ * A hold that begins with a flinch (the load falling by half or more,
+ * then recovering) is counted from where the load is back: the dip and
+ * its recovery are one more fall and rise otherwise.
  * Example: 7 load bumps of 40 N on a 300 N hold -> 7.
  */
 static int cmp_double(const void *a, const void *b)
@@ -139,10 +151,37 @@ static void moving_mean(const double *x, size_t n, size_t half, double *out)
     }
 }
 
-static uint32_t count_flexes(const double *x, size_t n, double rate_hz,
-                             double peak_hz, double *tmp)
+/* A flinch at the hold's start: the load below DIP_SHARE of the hold's
+ * mean (a flex never takes it that low: a sine of +-40 % reaches 0.6);
+ * counting starts once it is back to BACK_SHARE of the mean. */
+#define SPAN_SHARE 0.7
+#define DIP_SHARE 0.5
+#define BACK_SHARE 0.9
+
+static size_t after_dip(const double *x, size_t n, double mean_f)
 {
-    if (peak_hz <= 0.0)
+    size_t last = n;
+    for (size_t i = 0; i < n / 2; i++)
+        if (x[i] < -(1.0 - DIP_SHARE) * mean_f)
+            last = i;
+    if (last == n)
+        return 0;
+    for (size_t i = last; i < n; i++)
+        if (x[i] >= -(1.0 - BACK_SHARE) * mean_f)
+            return i;
+    return n;
+}
+
+static uint32_t count_flexes(const double *x, size_t n, double rate_hz,
+                             double peak_hz, double mean_f, double *tmp,
+                             double *active)
+{
+    const size_t n_all = n;
+    *active = 1.0;
+    size_t skip = after_dip(x, n, mean_f);
+    x += skip;
+    n -= skip;
+    if (peak_hz <= 0.0 || n < 4)
         return 0;
     double period = rate_hz / peak_hz; /* samples */
     size_t q = (size_t)(0.125 * period), h = (size_t)(0.5 * period);
@@ -158,14 +197,25 @@ static uint32_t count_flexes(const double *x, size_t n, double rate_hz,
     if (amp <= 0.0)
         return 0;
     double up = 0.3 * amp, down = -0.3 * amp;
+    /* The flexing: from half a period before the first swing reaching
+     * SPAN_SHARE of the typical one to half a period after the last;
+     * breathing before and after (+-7.5 % at most) stays outside. */
+    size_t i0 = 0, i1 = n;
+    while (i0 < n && fabs(sm[i0]) < SPAN_SHARE * amp)
+        i0++;
+    while (i1 > i0 && fabs(sm[i1 - 1]) < SPAN_SHARE * amp)
+        i1--;
+    i0 = i0 > h ? i0 - h : 0;
+    i1 = i1 + h < n ? i1 + h : n;
+    *active = (double)(i1 - i0) / (double)n_all;
     uint32_t count = 0;
-    int armed = 1;
-    for (size_t i = 0; i < n; i++) {
-        if (armed && sm[i] > up) {
-            count++;
-            armed = 0;
-        } else if (!armed && sm[i] < down) {
-            armed = 1;
+    int rose = 0;
+    for (size_t i = i0; i < i1; i++) {
+        if (!rose && sm[i] > up) {
+            rose = 1;
+        } else if (rose && sm[i] < down) {
+            count++; /* a rise and the fall after it: one flex */
+            rose = 0;
         }
     }
     return count;
@@ -208,18 +258,30 @@ rm_status rm_technique_classify(const float *cop_mm, const float *force_n,
     out->cop_share = rock.share;
     out->force_share = flex.share;
     out->force_band_rel = mean_f > 0.0 ? flex.rms / mean_f : 0.0;
-    /* How far each candidate clears its floor, in multiples: the larger
-     * decides when both are present (rocking also moves the load a
-     * little; flexing also nudges the CoP). */
-    double rock_score = rock.share >= ROCK_SHARE
-                            ? out->cop_band_mm / ROCK_MIN_MM : 0.0;
-    double flex_score = flex.share >= FLEX_SHARE
-                            ? out->force_band_rel / FLEX_MIN_REL : 0.0;
-    if (rock_score >= 1.0 && rock_score >= flex_score) {
+    /* How far each candidate's swing is above a still leg's, in
+     * multiples (FLEX_STILL_REL: sway without breathing): the larger
+     * decides when both clear their floors (rocking also moves the load
+     * a little; flexing also nudges the CoP). */
+    int rock_ok = rock.share >= ROCK_SHARE && out->cop_band_mm >= ROCK_MIN_MM;
+    /* The flex floor applies to the load's swing while flexing: a few
+     * flexes and then a long still stretch spread it over the hold.
+     * Breathing lasts the whole hold (active ~1). */
+    double active = 1.0;
+    uint32_t flexes = 0;
+    if (flex.share >= FLEX_SHARE)
+        flexes = count_flexes(x, n, rate_hz, flex.peak_hz, mean_f, x + n,
+                              &active);
+    if (active < MIN_ACTIVE)
+        active = MIN_ACTIVE;
+    int flex_ok = flex.share >= FLEX_SHARE &&
+                  out->force_band_rel / sqrt(active) >= FLEX_MIN_REL;
+    double rock_score = rock_ok ? out->cop_band_mm / ROCK_MIN_MM : 0.0;
+    double flex_score = flex_ok ? out->force_band_rel / FLEX_STILL_REL : 0.0;
+    if (rock_ok && rock_score >= flex_score) {
         out->technique = RM_TECH_ROCKING;
-    } else if (flex_score >= 1.0) {
+    } else if (flex_ok) {
         out->technique = RM_TECH_PIN_AND_STRETCH;
-        out->flexes = count_flexes(x, n, rate_hz, flex.peak_hz, x + n);
+        out->flexes = flexes;
     }
     kiss_fftr_free(cfg);
     rm_free(x);

@@ -22,6 +22,8 @@ typedef struct leg {
     double turn_cm;         /* sleeve turn x unloaded radius, cm: the foam
                                compresses under load, so the sleeve turns
                                further than the contact line moves */
+    double clock_scale;     /* board clock rate / true (0: 1) */
+    uint32_t t0_us;         /* board clock at t = 0 */
     rm_frame buf[256];
     size_t n;
 } leg;
@@ -56,7 +58,8 @@ static void leg_frame(leg *g, double force_n, double centre_mm,
     rm_frame *f = &g->buf[g->n++];
     memset(f, 0, sizeof *f);
     f->seq = g->seq++;
-    f->time_us = (uint32_t)(g->t * 1e6);
+    f->time_us = g->t0_us + (uint32_t)(uint64_t)llround(
+                     g->t * 1e6 * (g->clock_scale > 0 ? g->clock_scale : 1.0));
     double cpc = 2 * M_PI * d->radius_mm / 10.0 / d->encoder_cpr;
     f->encoder = (int32_t)lround(g->turn_cm / cpc);
     double cell[RM_MAX_CELLS] = { 0 }, total = 0;
@@ -317,6 +320,47 @@ static void technique_of(int kind, int flexes, rm_tech_result *r)
     ck_assert_int_eq(rm_technique_classify(cop, force, N, 10.0, r), RM_OK);
 }
 
+/* 10 Hz force of a 60 s hold: breathing of +-breath at 0.25 Hz
+ * throughout; n full-sine flexes (1 + 0.3 sin) at 0.4 Hz from 5 s;
+ * dip: the hold begins with a 70 % flinch at 1 s, back by 2.5 s. */
+static void technique_sine(double breath, int n, int dip, rm_tech_result *r)
+{
+    enum { N = 600 };
+    float cop[N], force[N];
+    for (int i = 0; i < N; i++) {
+        double t = i / 10.0, f = 200.0;
+        f *= 1.0 + breath * sin(2 * M_PI * 0.25 * t);
+        double ft = t - 5.0;
+        if (n && ft > 0 && ft < n / 0.4)
+            f *= 1.0 + 0.3 * sin(2 * M_PI * 0.4 * ft);
+        if (dip && t >= 1.0 && t < 2.5)
+            f *= t < 1.2 ? 1.0 - 0.7 * (t - 1.0) / 0.2
+                         : 0.3 + 0.7 * (t - 1.2) / 1.3;
+        cop[i] = (float)(120.0 + 0.01 * sin(i * 1.7));
+        force[i] = (float)f;
+    }
+    ck_assert_int_eq(rm_technique_classify(cop, force, N, 10.0, r), RM_OK);
+}
+
+START_TEST(test_technique_breathing_and_sine_flexes)
+{
+    rm_tech_result r;
+    /* Deep breathing on a still leg stays static. */
+    technique_sine(0.075, 0, 0, &r);
+    ck_assert_int_eq(r.technique, RM_TECH_STATIC);
+    /* Full sines are counted as cycles: exactly n, with or without
+     * breathing, and a flinch at the start adds none. */
+    for (int n = 5; n <= 10; n++) {
+        technique_sine(0.0, n, 0, &r);
+        ck_assert_int_eq(r.technique, RM_TECH_PIN_AND_STRETCH);
+        ck_assert_uint_eq(r.flexes, (unsigned)n);
+        technique_sine(0.03, n, 1, &r);
+        ck_assert_int_eq(r.technique, RM_TECH_PIN_AND_STRETCH);
+        ck_assert_uint_eq(r.flexes, (unsigned)n);
+    }
+}
+END_TEST
+
 START_TEST(test_technique_static_rocking_and_flex_count)
 {
     rm_tech_result r;
@@ -332,8 +376,9 @@ START_TEST(test_technique_static_rocking_and_flex_count)
 }
 END_TEST
 
-/* Load off in 0.1 s: a flinch; off over 0.8 s: an ordinary lift. */
-static size_t flinches_for_ramp(double ramp_s)
+/* Load off in 0.1 s: a flinch; off over 0.8 s: an ordinary lift. The
+ * leg comes back down after (back 0), or that was the session's end. */
+static size_t flinches_for_ramp(double ramp_s, int back)
 {
     leg g;
     leg_init(&g, RM_LEG_LEFT, NULL, NULL);
@@ -344,6 +389,8 @@ static size_t flinches_for_ramp(double ramp_s)
         leg_frame(&g, 200.0 * (1.0 - (double)i / n), 120,
                   calf_half_mm(g.enc_cm), 0);
     leg_still(&g, 2.0, 0.0, 0, 1);
+    if (back)
+        leg_roll(&g, 20.0, 3.0, 200, 0, 1);
     const rm_summary *s = leg_finish(&g);
     size_t nf = s->n_flinches;
     if (nf)
@@ -354,8 +401,145 @@ static size_t flinches_for_ramp(double ramp_s)
 
 START_TEST(test_flinch_fast_drop_only)
 {
-    ck_assert_uint_eq(flinches_for_ramp(0.1), 1);
-    ck_assert_uint_eq(flinches_for_ramp(0.8), 0);
+    ck_assert_uint_eq(flinches_for_ramp(0.1, 1), 1);
+    ck_assert_uint_eq(flinches_for_ramp(0.8, 1), 0);
+    /* A 0.5-s lift sheds 69 % in 0.25 s: not a flinch either. */
+    ck_assert_uint_eq(flinches_for_ramp(0.5, 1), 0);
+}
+END_TEST
+
+START_TEST(test_flinch_final_lift_off_is_not_one)
+{
+    ck_assert_uint_eq(flinches_for_ramp(0.1, 0), 0);
+}
+END_TEST
+
+/* A drop from 200 N to `low` N over drop_s, the leg staying down; back
+ * over 1 s. Returns the flinches; *t_drop the drop's start. */
+static size_t flinches_leg_down(double drop_s, double low, double *t_drop)
+{
+    leg g;
+    leg_init(&g, RM_LEG_LEFT, NULL, NULL);
+    g.enc_cm = 0.2;
+    leg_roll(&g, 20.0, 3.0, 200, 0, 1);
+    leg_still(&g, 3.0, 200, 0, 1);
+    *t_drop = g.t;
+    double half = calf_half_mm(g.enc_cm);
+    int n = (int)lround(drop_s * 80);
+    for (int i = 1; i <= n; i++)
+        leg_frame(&g, 200.0 - (200.0 - low) * i / n, 120, half, 0);
+    for (int i = 0; i < 40; i++)
+        leg_frame(&g, low, 120, half, 0);
+    for (int i = 1; i <= 80; i++)
+        leg_frame(&g, low + (200.0 - low) * i / 80, 120, half, 0);
+    leg_still(&g, 3.0, 200, 0, 1);
+    leg_roll(&g, 30.0, 3.0, 200, 0, 1);
+    const rm_summary *s = leg_finish(&g);
+    size_t nf = s->n_flinches;
+    if (nf)
+        *t_drop = s->flinches[0].time_s - *t_drop;
+    rm_engine_free(g.e);
+    return nf;
+}
+
+START_TEST(test_flinch_with_the_leg_down)
+{
+    double dt;
+    /* 70 % off in 0.15 s, leg down at 60 N: a flinch, timed at the fall. */
+    ck_assert_uint_eq(flinches_leg_down(0.15, 60.0, &dt), 1);
+    ck_assert_double_le(fabs(dt), 0.1);
+    /* The same depth over 1.5 s: an easing of the load, not a flinch. */
+    ck_assert_uint_eq(flinches_leg_down(1.5, 60.0, &dt), 0);
+    /* 40 % off quickly: not sudden enough a drop. */
+    ck_assert_uint_eq(flinches_leg_down(0.15, 120.0, &dt), 0);
+}
+END_TEST
+
+/* One frame of one cell off: by glitch counts added, or (glitch 0) the
+ * whole frame's load cancelled on that cell. */
+static void glitch_frame(leg *g, int cell, int32_t glitch)
+{
+    leg_flush(g);
+    leg_frame(g, 200, 120.0, calf_half_mm(g->enc_cm), 0);
+    rm_frame *f = &g->buf[0];
+    if (glitch) {
+        f->cells[cell] += glitch;
+    } else {
+        int64_t sum = 0;
+        for (unsigned i = 0; i < g->meta.desc.cells; i++)
+            sum += f->cells[i];
+        f->cells[cell] -= (int32_t)sum;
+    }
+}
+
+START_TEST(test_engine_adc_glitches_change_nothing)
+{
+    leg g;
+    leg_init(&g, RM_LEG_LEFT, NULL, NULL);
+    g.enc_cm = 0.2;
+    leg_roll(&g, 20.0, 3.0, 200, 0, 1);
+    leg_still(&g, 6.0, 200, 0, 1);
+    glitch_frame(&g, 6, 0);         /* total near zero for one frame */
+    leg_still(&g, 3.0, 200, 0, 1);
+    glitch_frame(&g, 5, -(1 << 21));
+    leg_still(&g, 3.0, 200, 0, 1);
+    glitch_frame(&g, 4, 1 << 20);
+    leg_still(&g, 6.0, 200, 0, 1);
+    leg_roll(&g, 30.0, 3.0, 200, 0, 1);
+    const rm_summary *s = leg_finish(&g);
+    ck_assert_uint_eq(s->n_flinches, 0);
+    ck_assert_uint_eq(s->n_holds, 1);
+    ck_assert_double_eq_tol(s->holds[0].duration_s, 18.0, 0.5);
+    ck_assert_double_eq_tol(s->holds[0].peak_force_n, 200.0, 5.0);
+    rm_engine_free(g.e);
+}
+END_TEST
+
+/* Still for dur_s mid-pass: a hold from 6.5 s, a pause below. */
+static size_t holds_for_still(double dur_s)
+{
+    leg g;
+    leg_init(&g, RM_LEG_LEFT, NULL, NULL);
+    g.enc_cm = 0.2;
+    leg_roll(&g, 15.0, 3.0, 200, 0, 1);
+    leg_still(&g, dur_s, 200, 0, 1);
+    leg_roll(&g, 30.0, 3.0, 200, 0, 1);
+    const rm_summary *s = leg_finish(&g);
+    size_t n = s->n_holds;
+    rm_engine_free(g.e);
+    return n;
+}
+
+START_TEST(test_engine_pause_is_not_a_hold)
+{
+    ck_assert_uint_eq(holds_for_still(5.5), 0);
+    ck_assert_uint_eq(holds_for_still(8.0), 1);
+}
+END_TEST
+
+/* The board's clock runs 0.5 % fast and wraps mid-session; one stamp is
+ * garbage: hold times and the duration are the board's. */
+START_TEST(test_engine_time_is_the_board_clock)
+{
+    leg g;
+    leg_init(&g, RM_LEG_LEFT, NULL, NULL);
+    g.clock_scale = 1.005;
+    g.t0_us = 0xFFFFFFFFu - 20000000u; /* wraps 20 s in */
+    g.enc_cm = 0.2;
+    leg_roll(&g, 20.0, 2.0, 200, 0, 1);
+    double t_start = g.t;
+    leg_still(&g, 30.0, 200, 0, 1);
+    leg_flush(&g);
+    leg_roll(&g, 20.5, 2.0, 200, 0, 1);
+    g.buf[0].time_us ^= 0x40000000u; /* one glitched stamp */
+    leg_roll(&g, 30.0, 2.0, 200, 0, 1);
+    double t_end = g.t;
+    const rm_summary *s = leg_finish(&g);
+    ck_assert_uint_eq(s->n_holds, 1);
+    ck_assert_double_eq_tol(s->holds[0].start_s, t_start * 1.005, 0.15);
+    ck_assert_double_eq_tol(s->holds[0].duration_s, 30.0 * 1.005, 0.3);
+    ck_assert_double_eq_tol(s->duration_s, t_end * 1.005, 0.05);
+    rm_engine_free(g.e);
 }
 END_TEST
 
@@ -365,8 +549,10 @@ START_TEST(test_engine_counts_dropped_frames_and_keeps_time)
     leg_init(&g, RM_LEG_LEFT, NULL, NULL);
     for (int i = 0; i < 100; i++) {
         leg_frame(&g, 0.0, 120, 30, 0);
-        if (i == 50)
-            g.seq += 7; /* 7 frames lost */
+        if (i == 50) {
+            g.seq += 7; /* 7 frames lost; the board's clock ran on */
+            g.t += 7 / 80.0;
+        }
     }
     const rm_summary *s = leg_finish(&g);
     ck_assert_uint_eq(s->frames, 100);
@@ -590,6 +776,8 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_engine_hold_found_with_start_duration_and_place);
     tcase_add_test(tc, test_engine_finds_the_ankle_when_the_encoder_runs_backwards);
     tcase_add_test(tc, test_engine_live_state_follows_the_stream);
+    tcase_add_test(tc, test_engine_pause_is_not_a_hold);
+    tcase_add_test(tc, test_engine_time_is_the_board_clock);
     tcase_set_timeout(tc, 60); /* whole simulated sessions, sanitizers */
     suite_add_tcase(s, tc);
     tc = tcase_create("line");
@@ -600,10 +788,14 @@ Suite *engine_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("technique");
     tcase_add_test(tc, test_technique_static_rocking_and_flex_count);
+    tcase_add_test(tc, test_technique_breathing_and_sine_flexes);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     tc = tcase_create("flinch");
     tcase_add_test(tc, test_flinch_fast_drop_only);
+    tcase_add_test(tc, test_flinch_final_lift_off_is_not_one);
+    tcase_add_test(tc, test_flinch_with_the_leg_down);
+    tcase_add_test(tc, test_engine_adc_glitches_change_nothing);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     tc = tcase_create("align");
