@@ -121,6 +121,9 @@ void rm_sweeps_mark_turns(const rm_layout *lay, rm_sweep *sw, size_t n);
  * scratch (2 n doubles). */
 int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
                      rm_turns *out);
+/* Ends of sweeps that turned well short of the turning points (partial
+ * passes) unmarked; returns how many. */
+size_t rm_sweeps_drop_partial(rm_sweep *sw, size_t n, const rm_turns *tp);
 /* The mapping that puts sweep w onto the turning points: 1 and *map set
  * when w must move, 0 when it agrees within SLIP_MIN_CM or turned at no
  * end. */

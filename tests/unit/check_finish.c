@@ -323,6 +323,34 @@ START_TEST(test_turning_points_and_full_sweeps_measure_the_calf)
 }
 END_TEST
 
+START_TEST(test_partial_pass_is_not_pinned_onto_the_calf_end)
+{
+    /* Turning points 1 and 35 cm. A sweep 1 -> 28 (its pass turned 7 cm
+     * short of the knee) loses its knee turn; a full sweep placed 4 cm
+     * off (5 -> 39: the right span) and a full one keep both. */
+    rm_turns tp = { .ankle_cm = 1.0, .knee_cm = 35.0 };
+    rm_sweep sw[3];
+    memset(sw, 0, sizeof sw);
+    double x[3][2] = { { 1.0, 28.0 }, { 39.0, 5.0 }, { 1.5, 34.5 } };
+    for (int k = 0; k < 3; k++) {
+        sw[k].x0 = x[k][0];
+        sw[k].x1 = x[k][1];
+        sw[k].end[0] = x[k][0] < x[k][1] ? RM_END_ANKLE : RM_END_KNEE;
+        sw[k].end[1] = x[k][0] < x[k][1] ? RM_END_KNEE : RM_END_ANKLE;
+    }
+    ck_assert_uint_eq(rm_sweeps_drop_partial(sw, 3, &tp), 1);
+    ck_assert_int_eq(sw[0].end[0], RM_END_ANKLE);
+    ck_assert_int_eq(sw[0].end[1], RM_END_NONE);
+    ck_assert_int_eq(sw[1].end[0], RM_END_KNEE);
+    ck_assert_int_eq(sw[1].end[1], RM_END_ANKLE);
+    ck_assert_int_eq(sw[2].end[1], RM_END_KNEE);
+    /* Unmarked at the knee, the partial sweep is no longer stretched:
+     * only its ankle end is matched (already on it: it stays). */
+    rm_calf_pos map;
+    ck_assert_int_eq(rm_sweep_target(&sw[0], &tp, 1, &map), 0);
+}
+END_TEST
+
 START_TEST(test_slipped_sweep_is_stretched_and_offset_one_moved)
 {
     rm_turns tp = { .ankle_cm = 0.5, .knee_cm = 37.5 };
@@ -439,6 +467,7 @@ Suite *finish_suite(void)
                    test_sweep_ends_near_a_calf_end_and_at_reversals_are_turns);
     tcase_add_test(tc, test_turning_points_and_full_sweeps_measure_the_calf);
     tcase_add_test(tc, test_slipped_sweep_is_stretched_and_offset_one_moved);
+    tcase_add_test(tc, test_partial_pass_is_not_pinned_onto_the_calf_end);
     tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
     suite_add_tcase(s, tc);
     tc = tcase_create("coverage");
