@@ -9,7 +9,6 @@
  * enough of it, else its own.
  */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "finish.h"
