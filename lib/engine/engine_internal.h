@@ -254,6 +254,7 @@ typedef struct rm_hold_rec {
     int stretch;
     double enc_cm;            /* mean encoder distance during the hold */
     double skew, n_skew;      /* mean lean over the hold's usable ticks */
+    double cop_mm;            /* mean centre of pressure, mm (NAN: none) */
     rm_tech_result tech;      /* the spectral measures behind technique */
 } rm_hold_rec;
 
@@ -265,6 +266,7 @@ typedef struct rm_hold_tracker {
     double pmin, pmax;
     size_t n;
     double sum_pos, sum_f, max_f, sum_kpa, max_kpa, sum_skew, n_skew, w_skew;
+    double sum_cop, n_cop;
     double early_t[RM_EDGE_TICKS], early_p[RM_EDGE_TICKS];
     size_t n_early;
     double late_t[RM_EDGE_TICKS], late_p[RM_EDGE_TICKS],
@@ -295,6 +297,7 @@ typedef struct rm_pass_rec {
     double skew;              /* mean lean over the pass's usable ticks */
     double n_skew;            /* how many ticks that mean has */
     double w_skew;            /* and their total weight */
+    double cop_mm, n_cop;     /* mean centre of pressure (mm), its ticks */
     /* Width profile over the pass, bins of its stretch (owned). */
     int bmin, bmax;
     float *wsum, *n;
@@ -312,6 +315,7 @@ typedef struct rm_pass_tracker {
     double still_p, still_t;     /* where the roller last stood still */
     double sum_skew, w_skew;     /* weighted lean sum, weights */
     size_t n_skew;
+    double sum_cop, n_cop;       /* centre of pressure sum (mm), ticks */
     double peak_speed;           /* encoder cm/s */
     double ring_t[RM_SPEED_RING], ring_p[RM_SPEED_RING];
     size_t ring_head, ring_n;

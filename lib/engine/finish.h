@@ -29,12 +29,23 @@ typedef struct rm_layout {
 
 /* ---- lines.c ---- */
 
-/* How a lean becomes a line. */
+/* How a lean, or a sideways shift of the centre of pressure, becomes a
+ * line. The CoP part is the session's own (rm_lines_fit). */
 typedef struct rm_line_rule {
     rm_leg leg;
     double line_skew;         /* rm_engine_config.line_skew */
     double tick_hz;           /* ticks per second (lean weights are ticks) */
+    double strip_mid_mm;      /* the strip's middle in CoP mm */
+    int cop_on;               /* 1: lines by the CoP shift, not the lean */
+    double cop_lo_mm;         /* CoP below this: the low-cell side line */
+    double cop_hi_mm;         /* above this: the high-cell side line */
 } rm_line_rule;
+
+/* Which cue names the lines this session and where its middle line lies:
+ * sets rule->cop_on, cop_lo_mm and cop_hi_mm from the passes. */
+void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule);
+/* The line of a mean CoP under a fitted rule (UNKNOWN: NAN or no leg). */
+rm_line rm_line_from_cop(double cop_mm, const rm_line_rule *rule);
 
 /* The weighted lean of a stretch's passes: sum of lean x weight, the
  * weights, and the ticks behind them. */
@@ -110,6 +121,9 @@ void rm_sweeps_mark_turns(const rm_layout *lay, rm_sweep *sw, size_t n);
  * scratch (2 n doubles). */
 int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
                      rm_turns *out);
+/* Ends of sweeps that turned well short of the turning points (partial
+ * passes) unmarked; returns how many. */
+size_t rm_sweeps_drop_partial(rm_sweep *sw, size_t n, const rm_turns *tp);
 /* The mapping that puts sweep w onto the turning points: 1 and *map set
  * when w must move, 0 when it agrees within SLIP_MIN_CM or turned at no
  * end. */

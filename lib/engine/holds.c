@@ -61,6 +61,7 @@ static void start_run(rm_hold_tracker *h, const rm_tick *t)
     h->n = 0;
     h->sum_pos = h->sum_f = h->max_f = h->sum_kpa = h->max_kpa = 0.0;
     h->sum_skew = h->n_skew = h->w_skew = 0.0;
+    h->sum_cop = h->n_cop = 0.0;
     h->n_early = 0;
     h->late_head = h->n_late = 0;
     h->n_dec = 0;
@@ -84,6 +85,10 @@ static void add_tick(rm_hold_tracker *h, const rm_tick *t)
         h->sum_skew += t->skew * t->skew_w;
         h->w_skew += t->skew_w;
         h->n_skew += 1.0;
+    }
+    if (isfinite(t->cop_mm) && t->force_n > 0) {
+        h->sum_cop += t->cop_mm;
+        h->n_cop += 1.0;
     }
     if (h->n_early < RM_EDGE_TICKS) {
         h->early_t[h->n_early] = t->t_s;
@@ -220,6 +225,7 @@ static void fill_hold(const rm_hold_tracker *h, double start, double end,
     p->position_cm = p->position_frac = NAN;
     out->skew = h->w_skew > 0 ? h->sum_skew / h->w_skew : NAN;
     out->n_skew = h->n_skew;
+    out->cop_mm = h->n_cop > 0 ? h->sum_cop / h->n_cop : NAN;
     p->line = rm_line_from_skew(out->skew, h->leg, h->line_skew);
     p->mean_force_n = mean_f;
     p->peak_force_n = h->max_f;

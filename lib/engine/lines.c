@@ -9,11 +9,24 @@
  * enough of it, else its own.
  */
 #include <math.h>
+#include <stdlib.h>
 
 #include "finish.h"
 
 #define LINE_PRIOR_S 2.0
 #define HOLD_OWN_LINE_S 3.0
+/* Share of the rolling's ticks leaning past line_skew above which the
+ * lean names the session's lines. */
+#define LEAN_SESSION_SHARE 0.35
+/* CoP groups: at least this far apart (a side line's shift is 15-30 mm
+ * in the simulator family, the resting place creeps 1-3 mm) ... */
+#define COP_MIN_SEP_MM 9.0
+/* ... each tight (pooled sd under this share of the gap) ... */
+#define COP_MAX_SPREAD 0.25
+/* ... and carrying this share of the CoP ticks. */
+#define COP_MIN_SHARE 0.03
+/* Two groups wider apart than this are the two sides. */
+#define COP_SIDES_MM 32.0
 
 rm_lean rm_stretch_lean(const rm_pass_rec *passes, size_t n, int stretch)
 {
@@ -40,9 +53,24 @@ rm_lean rm_stretch_lean(const rm_pass_rec *passes, size_t n, int stretch)
     return l;
 }
 
+/* The mean CoP of a stretch's passes (NAN if none). */
+static double stretch_cop(const rm_pass_rec *passes, size_t n, int stretch)
+{
+    double s = 0.0, w = 0.0;
+    for (size_t i = 0; i < n; i++)
+        if (passes[i].stretch == stretch && passes[i].n_cop > 0 &&
+            isfinite(passes[i].cop_mm)) {
+            s += passes[i].cop_mm * passes[i].n_cop;
+            w += passes[i].n_cop;
+        }
+    return w > 0 ? s / w : NAN;
+}
+
 rm_line rm_stretch_line(const rm_pass_rec *passes, size_t n, int stretch,
                         const rm_line_rule *rule)
 {
+    if (rule->cop_on)
+        return rm_line_from_cop(stretch_cop(passes, n, stretch), rule);
     rm_lean l = rm_stretch_lean(passes, n, stretch);
     return l.weight > 0 ? rm_line_from_skew(l.sum / l.weight, rule->leg,
                                             rule->line_skew)
@@ -57,6 +85,8 @@ rm_line rm_stretch_line(const rm_pass_rec *passes, size_t n, int stretch,
 rm_line rm_pass_line(const rm_pass_rec *passes, size_t n,
                      const rm_pass_rec *r, const rm_line_rule *rule)
 {
+    if (rule->cop_on && r->n_cop > 0 && isfinite(r->cop_mm))
+        return rm_line_from_cop(r->cop_mm, rule);
     rm_lean l = rm_stretch_lean(passes, n, r->stretch);
     double k = LINE_PRIOR_S * rule->tick_hz;
     double own = r->n_skew > 0 && isfinite(r->skew) ? r->skew * r->n_skew : 0;
@@ -72,9 +102,189 @@ rm_line rm_pass_line(const rm_pass_rec *passes, size_t n,
 rm_line rm_hold_line(const rm_pass_rec *passes, size_t n,
                      const rm_hold_rec *h, const rm_line_rule *rule)
 {
+    if (rule->cop_on && isfinite(h->cop_mm))
+        return rm_line_from_cop(h->cop_mm, rule);
     rm_lean l = rm_stretch_lean(passes, n, h->stretch);
     if (l.weight > 0 && l.ticks >= HOLD_OWN_LINE_S * rule->tick_hz)
         return rm_line_from_skew(l.sum / l.weight, rule->leg,
                                  rule->line_skew);
     return h->pub.line;
+}
+
+/* ---- the centre-of-pressure cue ---- */
+
+typedef struct cop_item {
+    double x, w;
+} cop_item;
+
+static int cmp_item(const void *a, const void *b)
+{
+    double x = ((const cop_item *)a)->x, y = ((const cop_item *)b)->x;
+    return (x > y) - (x < y);
+}
+
+/* Weighted sums of items [i, j) from prefix sums. */
+typedef struct prefix {
+    double *w, *s, *q;
+} prefix;
+
+static double seg_sse(const prefix *p, size_t i, size_t j)
+{
+    double w = p->w[j] - p->w[i], s = p->s[j] - p->s[i];
+    double q = p->q[j] - p->q[i];
+    return w > 0 ? q - s * s / w : 0.0;
+}
+
+static double seg_mean(const prefix *p, size_t i, size_t j)
+{
+    double w = p->w[j] - p->w[i];
+    return w > 0 ? (p->s[j] - p->s[i]) / w : NAN;
+}
+
+/* Optimal 1-D split of sorted items into k = 1..3 groups (exhaustive;
+ * sessions have hundreds of passes at most). cut[0..k] are the group
+ * boundaries; returns the total within-group sum of squares. */
+static double best_split(const prefix *p, size_t n, int k, size_t cut[4])
+{
+    cut[0] = 0;
+    cut[k] = n;
+    if (k == 1)
+        return seg_sse(p, 0, n);
+    double best = INFINITY;
+    if (k == 2) {
+        for (size_t a = 1; a < n; a++) {
+            double e = seg_sse(p, 0, a) + seg_sse(p, a, n);
+            if (e < best) {
+                best = e;
+                cut[1] = a;
+            }
+        }
+        return best;
+    }
+    for (size_t a = 1; a + 1 < n; a++) {
+        double e0 = seg_sse(p, 0, a);
+        for (size_t b = a + 1; b < n; b++) {
+            double e = e0 + seg_sse(p, a, b) + seg_sse(p, b, n);
+            if (e < best) {
+                best = e;
+                cut[1] = a;
+                cut[2] = b;
+            }
+        }
+    }
+    return best;
+}
+
+/*
+ * How many lines the CoP shows: the largest k (1..3) whose groups lie at
+ * least COP_MIN_SEP_MM apart with a within-group spread under
+ * COP_MAX_SPREAD of that gap, each carrying COP_MIN_SHARE of the ticks.
+ */
+static int pick_k(const prefix *p, size_t m, size_t cut[4], double c[3])
+{
+    for (int k = m >= 3 ? 3 : (int)m; k >= 2; k--) {
+        double sse = best_split(p, m, k, cut);
+        double sd = sqrt(sse / p->w[m]);
+        int ok = 1;
+        for (int g = 0; g < k; g++) {
+            c[g] = seg_mean(p, cut[g], cut[g + 1]);
+            if (p->w[cut[g + 1]] - p->w[cut[g]] < COP_MIN_SHARE * p->w[m])
+                ok = 0;
+        }
+        for (int g = 1; g < k && ok; g++)
+            if (c[g] - c[g - 1] < COP_MIN_SEP_MM ||
+                sd > COP_MAX_SPREAD * (c[g] - c[g - 1]))
+                ok = 0;
+        if (ok)
+            return k;
+    }
+    cut[0] = 0;
+    cut[1] = m;
+    c[0] = seg_mean(p, 0, m);
+    return 1;
+}
+
+/*
+ * Two ways a turned leg shows on the strip: the footprint leans, or it
+ * rolls sideways (the whole footprint moves toward the loaded side). The
+ * lean needs no reference; the shift needs the session's own middle line,
+ * since where the leg rests on the strip is the person's. When a fair
+ * share of the rolling leans past line_skew the lean names the lines (a
+ * leaning session's CoP also moves with the lean, the same way). Else
+ * the passes' mean CoPs are grouped: three groups are lateral, middle and
+ * medial; two are either both sides (wider apart than one side's largest
+ * shift) or the middle and one side, the middle being the group nearer
+ * the strip's middle; one group is the middle line.
+ */
+void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
+{
+    rule->cop_on = 0;
+    rule->cop_lo_mm = rule->cop_hi_mm = NAN;
+    double lean_all = 0.0, lean_side = 0.0;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const rm_pass_rec *r = &passes[i];
+        if (r->n_skew > 0 && isfinite(r->skew)) {
+            lean_all += r->n_skew;
+            if (fabs(r->skew) >= rule->line_skew)
+                lean_side += r->n_skew;
+        }
+        if (r->n_cop > 0 && isfinite(r->cop_mm))
+            m++;
+    }
+    if (m < 1 || (lean_all > 0 && lean_side >= LEAN_SESSION_SHARE * lean_all))
+        return;
+    cop_item *it = rm_calloc(m, sizeof *it);
+    double *buf = rm_calloc(3 * (m + 1), sizeof *buf);
+    if (!it || !buf) {
+        rm_free(it);
+        rm_free(buf);
+        return;
+    }
+    m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (passes[i].n_cop > 0 && isfinite(passes[i].cop_mm))
+            it[m++] = (cop_item){ passes[i].cop_mm, passes[i].n_cop };
+    qsort(it, m, sizeof *it, cmp_item);
+    prefix p = { buf, buf + m + 1, buf + 2 * (m + 1) };
+    for (size_t i = 0; i < m; i++) {
+        p.w[i + 1] = p.w[i] + it[i].w;
+        p.s[i + 1] = p.s[i] + it[i].w * it[i].x;
+        p.q[i + 1] = p.q[i] + it[i].w * it[i].x * it[i].x;
+    }
+    size_t cut[4];
+    double c[3];
+    int k = pick_k(&p, m, cut, c);
+    double mid, lo_gap, hi_gap;
+    if (k == 3) {
+        mid = c[1];
+        lo_gap = c[1] - c[0];
+        hi_gap = c[2] - c[1];
+    } else if (k == 2 && c[1] - c[0] > COP_SIDES_MM) {
+        mid = (c[0] + c[1]) / 2;
+        lo_gap = hi_gap = (c[1] - c[0]) / 2;
+    } else if (k == 2) {
+        int low_mid = fabs(c[0] - rule->strip_mid_mm) <=
+                      fabs(c[1] - rule->strip_mid_mm);
+        mid = low_mid ? c[0] : c[1];
+        lo_gap = hi_gap = c[1] - c[0];
+    } else {
+        mid = c[0];
+        lo_gap = hi_gap = 2 * COP_MIN_SEP_MM;
+    }
+    rule->cop_on = 1;
+    rule->cop_lo_mm = mid - lo_gap / 2;
+    rule->cop_hi_mm = mid + hi_gap / 2;
+    rm_free(it);
+    rm_free(buf);
+}
+
+rm_line rm_line_from_cop(double cop_mm, const rm_line_rule *rule)
+{
+    if (!isfinite(cop_mm) || !rule->cop_on)
+        return RM_LINE_UNKNOWN;
+    /* rm_line_from_skew's sides: + toward high cells. */
+    double side = cop_mm > rule->cop_hi_mm ? 1.0
+                  : cop_mm < rule->cop_lo_mm ? -1.0 : 0.0;
+    return rm_line_from_skew(side, rule->leg, 0.5);
 }

@@ -31,6 +31,7 @@ static void begin_standing(rm_pass_tracker *p, const rm_tick *t)
     p->anchor_t = t->t_s;
     p->sum_skew = p->w_skew = 0.0;
     p->n_skew = 0;
+    p->sum_cop = p->n_cop = 0.0;
     p->peak_speed = 0.0;
 }
 
@@ -47,6 +48,8 @@ static int emit(rm_pass_tracker *p, rm_pass_rec *out)
     out->skew = p->w_skew > 0 ? p->sum_skew / p->w_skew : NAN;
     out->n_skew = (double)p->n_skew;
     out->w_skew = p->w_skew;
+    out->cop_mm = p->n_cop > 0 ? p->sum_cop / p->n_cop : NAN;
+    out->n_cop = p->n_cop;
     out->pub.start_s = p->anchor_t;
     out->pub.end_s = p->ext_t;
     out->pub.from_cm = out->pub.to_cm = NAN;
@@ -116,6 +119,10 @@ int rm_passes_tick(rm_pass_tracker *p, const rm_tick *t, rm_pass_rec *out)
         p->sum_skew += t->skew * t->skew_w;
         p->w_skew += t->skew_w;
         p->n_skew++;
+    }
+    if (isfinite(t->cop_mm) && t->force_n > 0) {
+        p->sum_cop += t->cop_mm;
+        p->n_cop += 1.0;
     }
     if (fabs(p->speed) > p->peak_speed)
         p->peak_speed = fabs(p->speed);

@@ -29,8 +29,8 @@ static double pass_x(int dir, const rm_pass_rec *r, double enc_cm)
     return rm_calf_x(&r->map, dir, enc_cm);
 }
 
-double rm_layout_place(const rm_layout *lay, int stretch, double enc_cm,
-                       double t0_s, double t1_s)
+static double place_raw(const rm_layout *lay, int stretch, double enc_cm,
+                        double t0_s, double t1_s)
 {
     if (stretch < 0 || (size_t)stretch >= lay->n_st || !lay->al->found)
         return NAN;
@@ -62,6 +62,22 @@ double rm_layout_place(const rm_layout *lay, int stretch, double enc_cm,
         return NAN;
     rm_calf_pos m = { s->offset_cm, 1.0, s->enc0_cm };
     return rm_calf_x(&m, dir, enc_cm);
+}
+
+/*
+ * The calf is, by construction, what the rolling covered: a loaded
+ * contact line cannot lie beyond its ends. A place past an end is the
+ * mapping's error at that end (a stretch's scale or offset a little off),
+ * so it is put on the end.
+ */
+double rm_layout_place(const rm_layout *lay, int stretch, double enc_cm,
+                       double t0_s, double t1_s)
+{
+    double x = place_raw(lay, stretch, enc_cm, t0_s, t1_s);
+    double len = lay->al->length_cm;
+    if (!isfinite(x) || !(len > 0))
+        return x;
+    return x < 0.0 ? 0.0 : x > len ? len : x;
 }
 
 void rm_layout_shift(rm_layout *lay, double by)

@@ -60,6 +60,10 @@
  * end: it is set by the turn that went farthest and by the stretch whose
  * encoder slipped most. */
 #define TURN_BAND_CM 1.0
+/* A sweep short of the turning points' spacing by this much (cm), one end
+ * this far inside its turning point, turned short there (a partial
+ * pass): more than a slipping sleeve's few % and the band people turn in. */
+#define PARTIAL_CM 3.0
 /* A pass with fewer used bins than this has no width profile to place. */
 #define PASS_MIN_BINS 4
 
@@ -216,6 +220,38 @@ int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
 static double turn_x(const rm_turns *tp, rm_turn_end end)
 {
     return end == RM_END_ANKLE ? tp->ankle_cm : tp->knee_cm;
+}
+
+/*
+ * A partial pass turns well inside the calf (people stop short of an end
+ * now and then) and must not be stretched onto that end. A sweep marked
+ * at both ends whose span falls short of the turning points' spacing by
+ * more than PARTIAL_CM, with one end that far inside its turning point,
+ * turned short there: that end is no turn. (A stretch whose widths matched
+ * a few cm off has the right span, one end inside and the other outside:
+ * it keeps both.) Returns how many ends were dropped.
+ */
+size_t rm_sweeps_drop_partial(rm_sweep *sw, size_t n, const rm_turns *tp)
+{
+    size_t dropped = 0;
+    double spacing = tp->knee_cm - tp->ankle_cm;
+    for (size_t k = 0; k < n; k++) {
+        rm_sweep *w = &sw[k];
+        if (w->end[0] == RM_END_NONE || w->end[1] == RM_END_NONE ||
+            w->end[0] == w->end[1] ||
+            fabs(w->x1 - w->x0) > spacing - PARTIAL_CM)
+            continue;
+        double x[2] = { w->x0, w->x1 }, in[2];
+        for (int j = 0; j < 2; j++)
+            in[j] = w->end[j] == RM_END_ANKLE ? x[j] - tp->ankle_cm
+                                               : tp->knee_cm - x[j];
+        int j = in[0] >= in[1] ? 0 : 1;
+        if (in[j] > PARTIAL_CM) {
+            w->end[j] = RM_END_NONE;
+            dropped++;
+        }
+    }
+    return dropped;
 }
 
 /*
@@ -470,7 +506,10 @@ rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule)
     rm_sweeps_mark_ends(sw, n, lay->al->length_cm);
     rm_sweeps_mark_turns(lay, sw, n);
     rm_turns tp;
-    if (rm_turns_measure(sw, n, scratch, &tp))
+    int have = rm_turns_measure(sw, n, scratch, &tp);
+    if (have && rm_sweeps_drop_partial(sw, n, &tp))
+        have = rm_turns_measure(sw, n, scratch, &tp);
+    if (have)
         refit_sweeps(lay, sw, n, &tp);
     rm_sweeps_carry(lay, sw, n);
     rm_status st = rm_sweeps_replace_loose(lay, sw, n, rule);

@@ -19,8 +19,12 @@ static rm_layout layout_of(rm_engine *e)
 
 static rm_line_rule line_rule_of(const rm_engine *e)
 {
-    return (rm_line_rule){ .leg = e->meta.leg, .line_skew = e->cfg.line_skew,
-                           .tick_hz = e->rate_hz / (double)e->block };
+    rm_line_rule r = { .leg = e->meta.leg, .line_skew = e->cfg.line_skew,
+                       .tick_hz = e->rate_hz / (double)e->block,
+                       .strip_mid_mm = (e->meta.desc.cells - 1) / 2.0 *
+                                       e->meta.desc.pitch_mm };
+    rm_lines_fit(e->passes, e->n_passes, &r);
+    return r;
 }
 
 double rm_engine_place(const rm_engine *e, int stretch, double enc_cm,

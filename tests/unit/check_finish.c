@@ -69,6 +69,84 @@ START_TEST(test_hold_takes_the_line_of_enough_rolling_else_its_own)
 }
 END_TEST
 
+/* Passes of stretch 0 with no lean and a mean CoP of cop[i] mm over
+ * 100 ticks each. */
+static void cop_passes(rm_pass_rec *p, const double *cop, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        p[i] = pass_rec(0, 0, 30, (double)i * 10, (double)i * 10 + 9, 0.02,
+                        100, 0, 0);
+        p[i].cop_mm = cop[i];
+        p[i].n_cop = 100;
+    }
+}
+
+START_TEST(test_cop_groups_name_the_lines_when_nothing_leans)
+{
+    /* A leg resting 20 mm off the strip's middle (110 mm), turned onto
+     * its sides: the footprint moves 22 mm either way and barely leans.
+     * The lean alone calls all middle; the session's CoP groups give
+     * middle at 130, medial at 108 (right leg: low cells) and lateral. */
+    const double cop[6] = { 108.5, 130.0, 152.0, 107.0, 131.5, 151.0 };
+    rm_pass_rec p[6];
+    cop_passes(p, cop, 6);
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[0], &r), RM_LINE_MIDDLE);
+    rm_lines_fit(p, 6, &r);
+    ck_assert_int_eq(r.cop_on, 1);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[0], &r), RM_LINE_MEDIAL);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[1], &r), RM_LINE_MIDDLE);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[2], &r), RM_LINE_LATERAL);
+    /* A hold sitting on the lateral line (its own CoP). */
+    rm_hold_rec h;
+    memset(&h, 0, sizeof h);
+    h.cop_mm = 149.0;
+    h.pub.line = RM_LINE_MIDDLE;
+    ck_assert_int_eq(rm_hold_line(p, 6, &h, &r), RM_LINE_LATERAL);
+    /* The left leg's medial side is the high cells. */
+    r.leg = RM_LEG_LEFT;
+    ck_assert_int_eq(rm_line_from_cop(152.0, &r), RM_LINE_MEDIAL);
+}
+END_TEST
+
+START_TEST(test_two_cop_groups_middle_nearer_the_strip_middle_one_group_middle)
+{
+    /* Mostly the medial line (right leg: low cells) and some middle: two
+     * groups 20 mm apart; the one nearer the strip's middle is middle. */
+    const double cop[5] = { 95.0, 96.0, 94.5, 115.0, 116.0 };
+    rm_pass_rec p[5];
+    cop_passes(p, cop, 5);
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(p, 5, &r);
+    ck_assert_int_eq(rm_pass_line(p, 5, &p[0], &r), RM_LINE_MEDIAL);
+    ck_assert_int_eq(rm_pass_line(p, 5, &p[3], &r), RM_LINE_MIDDLE);
+    /* Three passes at one place (drift 2 mm): all middle. */
+    const double one[3] = { 120.0, 121.0, 122.0 };
+    cop_passes(p, one, 3);
+    r = RULE;
+    rm_lines_fit(p, 3, &r);
+    ck_assert_int_eq(rm_pass_line(p, 3, &p[2], &r), RM_LINE_MIDDLE);
+}
+END_TEST
+
+START_TEST(test_a_leaning_session_keeps_the_lean)
+{
+    /* The leans are well past line_skew: the lean names the lines, the
+     * CoP (which here differs by placement) is not used. */
+    const double cop[4] = { 80.0, 140.0, 82.0, 139.0 };
+    rm_pass_rec p[4];
+    cop_passes(p, cop, 4);
+    p[0].skew = p[1].skew = 0.3;
+    p[2].skew = p[3].skew = -0.3;
+    rm_line_rule r = RULE;
+    rm_lines_fit(p, 4, &r);
+    ck_assert_int_eq(r.cop_on, 0);
+    ck_assert_int_eq(rm_pass_line(p, 4, &p[1], &r), RM_LINE_LATERAL);
+}
+END_TEST
+
 /* ---- placement.c ---- */
 
 /* Widths and tick counts of a stretch over bins RM_SBIN0 .. + nb - 1. */
@@ -115,6 +193,12 @@ START_TEST(test_place_uses_the_pass_under_way_then_its_neighbours)
     st.placed = 0;
     ck_assert(isnan(rm_layout_place(&lay, 0, 3.0, 2, 3)));
     ck_assert(isnan(rm_layout_place(&lay, 1, 3.0, 2, 3))); /* no stretch */
+    /* Past an end of the calf (0..36): on the end, never outside. */
+    st.placed = 1;
+    ck_assert_double_eq_tol(rm_layout_place(&lay, 0, -12.0, 2, 3), 0.0,
+                            1e-12);
+    ck_assert_double_eq_tol(rm_layout_place(&lay, 0, 29.0, 2, 3), 36.0,
+                            1e-12);
 }
 END_TEST
 
@@ -239,6 +323,34 @@ START_TEST(test_turning_points_and_full_sweeps_measure_the_calf)
 }
 END_TEST
 
+START_TEST(test_partial_pass_is_not_pinned_onto_the_calf_end)
+{
+    /* Turning points 1 and 35 cm. A sweep 1 -> 28 (its pass turned 7 cm
+     * short of the knee) loses its knee turn; a full sweep placed 4 cm
+     * off (5 -> 39: the right span) and a full one keep both. */
+    rm_turns tp = { .ankle_cm = 1.0, .knee_cm = 35.0 };
+    rm_sweep sw[3];
+    memset(sw, 0, sizeof sw);
+    double x[3][2] = { { 1.0, 28.0 }, { 39.0, 5.0 }, { 1.5, 34.5 } };
+    for (int k = 0; k < 3; k++) {
+        sw[k].x0 = x[k][0];
+        sw[k].x1 = x[k][1];
+        sw[k].end[0] = x[k][0] < x[k][1] ? RM_END_ANKLE : RM_END_KNEE;
+        sw[k].end[1] = x[k][0] < x[k][1] ? RM_END_KNEE : RM_END_ANKLE;
+    }
+    ck_assert_uint_eq(rm_sweeps_drop_partial(sw, 3, &tp), 1);
+    ck_assert_int_eq(sw[0].end[0], RM_END_ANKLE);
+    ck_assert_int_eq(sw[0].end[1], RM_END_NONE);
+    ck_assert_int_eq(sw[1].end[0], RM_END_KNEE);
+    ck_assert_int_eq(sw[1].end[1], RM_END_ANKLE);
+    ck_assert_int_eq(sw[2].end[1], RM_END_KNEE);
+    /* Unmarked at the knee, the partial sweep is no longer stretched:
+     * only its ankle end is matched (already on it: it stays). */
+    rm_calf_pos map;
+    ck_assert_int_eq(rm_sweep_target(&sw[0], &tp, 1, &map), 0);
+}
+END_TEST
+
 START_TEST(test_slipped_sweep_is_stretched_and_offset_one_moved)
 {
     rm_turns tp = { .ankle_cm = 0.5, .knee_cm = 37.5 };
@@ -340,6 +452,10 @@ Suite *finish_suite(void)
     TCase *tc = tcase_create("lines");
     tcase_add_test(tc, test_short_pass_borrows_the_lean_of_its_stretch);
     tcase_add_test(tc, test_hold_takes_the_line_of_enough_rolling_else_its_own);
+    tcase_add_test(tc, test_cop_groups_name_the_lines_when_nothing_leans);
+    tcase_add_test(
+        tc, test_two_cop_groups_middle_nearer_the_strip_middle_one_group_middle);
+    tcase_add_test(tc, test_a_leaning_session_keeps_the_lean);
     suite_add_tcase(s, tc);
     tc = tcase_create("placement");
     tcase_add_test(tc, test_place_uses_the_pass_under_way_then_its_neighbours);
@@ -351,6 +467,7 @@ Suite *finish_suite(void)
                    test_sweep_ends_near_a_calf_end_and_at_reversals_are_turns);
     tcase_add_test(tc, test_turning_points_and_full_sweeps_measure_the_calf);
     tcase_add_test(tc, test_slipped_sweep_is_stretched_and_offset_one_moved);
+    tcase_add_test(tc, test_partial_pass_is_not_pinned_onto_the_calf_end);
     tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
     suite_add_tcase(s, tc);
     tc = tcase_create("coverage");
