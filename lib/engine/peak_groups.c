@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine_priv.h"
+#include "finish.h"
 
 /* Along one line two spots closer than this cannot be told apart: a
  * 1-2 cm spot under a 2 cm contact band blurs over ~3 cm, and the load it
@@ -218,6 +219,9 @@ static int group_peak(const rm_engine *e, const placed *v, size_t i,
     double rec = over > 0 ? (double)g->distinct / over : 1.0;
     pk->score = zone_weight(pk->zone) * (rec > 1 ? 1 : rec) *
                 (g->srise / (double)(j - i));
+    pk->confidence = rm_conf_peak(g->srise / (double)(j - i),
+                                  e->cfg.peak_min_rise, g->distinct, over,
+                                  e->cfg.peak_min_passes);
     return 1;
 }
 
