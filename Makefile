@@ -58,7 +58,7 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 SUITES   := $(patsubst tests/unit/check_%.c,%,$(wildcard tests/unit/check_*.c))
 
 STATIC_LIB := $(BUILD)/librollmap.a
-SONAME     := librollmap.so.0
+SONAME     := librollmap.so.1
 SHARED_LIB := $(BUILD)/librollmap.so.$(VERSION)
 CLI        := $(BUILD)/rollmap
 UNIT_BIN   := $(BUILD)/check_unit

@@ -40,9 +40,9 @@ EOF
 for p in print_holds session_to_csv follow_board; do
     [ -x "$ex/$p" ] || fail "$ex/$p not built (make BUILD=$build examples)"
     # Built against the installed copy, not the build tree's.
-    lib=$(ldd "$ex/$p" | awk '$1 == "librollmap.so.0" { print $3 }')
+    lib=$(ldd "$ex/$p" | awk '$1 == "librollmap.so.1" { print $3 }')
     case $lib in
-    "$(cd "$prefix/lib" && pwd)"/librollmap.so.0) ;;
+    "$(cd "$prefix/lib" && pwd)"/librollmap.so.1) ;;
     *) fail "$p loads librollmap from '$lib', not from $prefix/lib" ;;
     esac
 done

@@ -515,7 +515,16 @@ typedef struct rm_pass {
     int direction;                /**< +1 towards the knee, -1 towards ankle */
     rm_line line;                 /**< line the pass was on */
     double mean_speed_cm_s, peak_speed_cm_s; /**< along the calf */
+    /* Added in 0.2 (soname librollmap.so.1): */
+    double line_confidence;       /**< 0..1, how clearly the cues put the
+                                       pass on @c line (docs/engine.md,
+                                       "Confidence"); 0 until
+                                       rm_engine_finish() */
 } rm_pass;
+
+/** Confidence below this is reported as uncertain (text "(uncertain)",
+ *  lighter rows in HTML). @since 0.2 */
+#define RM_CONFIDENCE_LOW 0.5
 
 /** A hold (dwell) on one spot. @since 0.1 */
 typedef struct rm_hold {
@@ -527,6 +536,14 @@ typedef struct rm_hold {
     double mean_pressure_kpa, peak_pressure_kpa; /**< peak-cell pressure */
     rm_technique technique;       /**< static, rocking, pin-and-stretch */
     uint32_t flexes;              /**< pin-and-stretch foot flexes, else 0 */
+    /* Added in 0.2 (soname librollmap.so.1): */
+    double confidence;            /**< 0..1, that this was a hold on a
+                                       placed spot: stillness beyond
+                                       hold_min_s, load above contact,
+                                       position known */
+    double line_confidence;       /**< 0..1, how clearly the cues put the
+                                       hold on @c line; both 0 until
+                                       rm_engine_finish() */
 } rm_hold;
 
 /** A sudden protective lift-off while in contact. @since 0.1 */
@@ -545,6 +562,11 @@ typedef struct rm_peak {
     double pressure_kpa;          /**< typical peak-cell pressure there */
     uint32_t passes;              /**< passes over the spot showing it */
     double score;                 /**< 0..1, zone-weighted */
+    /* Added in 0.2 (soname librollmap.so.1): */
+    double confidence;            /**< 0..1, from its rise against
+                                       peak_min_rise, the share of passes
+                                       over it that showed it and how many
+                                       did (docs/engine.md, "Confidence") */
 } rm_peak;
 
 /** How much a guidance line asks of the reader. @since 0.1 */
@@ -1400,7 +1422,7 @@ RM_API rm_status rm_report_format_parse(const char *name,
 RM_API const char *rm_report_format_name(rm_report_format fmt);
 
 /** Version of the JSON report schema (docs/report-schema.md). */
-#define RM_REPORT_SCHEMA_VERSION "1.0"
+#define RM_REPORT_SCHEMA_VERSION "1.1"
 
 /**
  * Write the report of a finished session (text, JSON, SVG or HTML; the

@@ -33,7 +33,8 @@ typedef struct rm_peak_cand {
     float kpa;                /* the cell's pressure there */
     float u;                  /* across the footprint, half-widths from its
                                  centre, + toward high cell indices */
-    int32_t one_sided;        /* its base came from one flank only */
+    int32_t weak;             /* under peak_min_rise, kept for its rise
+                                 relative to its base (peaks.c) */
 } rm_peak_cand;
 
 typedef struct rm_peak_tracker {

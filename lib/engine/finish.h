@@ -8,6 +8,7 @@
  *   slip.c       sweeps stretched or moved onto the usual turning points
  *   lines.c      each pass's and hold's line from the leans
  *   coverage.c   the calf map and each line's coverage
+ *   confidence.c how sure each hold, pass line and peak is
  *
  * Each stage is tested on small hand-built inputs (tests/unit/
  * check_finish.c). Private to lib/engine/.
@@ -145,5 +146,23 @@ void rm_calf_map_build(const rm_layout *lay, const rm_line_rule *rule,
  * coverage[line], [0] untouched. */
 void rm_line_coverage(const rm_pass *passes, size_t n, double length_cm,
                       double coverage[4]);
+
+/* ---- confidence.c ---- */
+
+/* One term of a confidence: CONF_FLOOR (0.4) with `evidence` at 0, rising
+ * linearly to 1 at `clear` and beyond. */
+double rm_conf_term(double evidence, double clear);
+/* A line from a lean (`boundary` the middle/side threshold) with lean_s
+ * of ticks behind it; agrees 0 when the finding's own cue names another
+ * line. 0 for a NAN lean. */
+double rm_conf_line(double lean, double boundary, double lean_s, int agrees);
+/* A hold (duration, mean force, position filled in). */
+double rm_conf_hold(const rm_hold *h, double hold_min_s, double contact_n);
+/* A peak: its mean rise against min_rise, shown on `shown` of `over`
+ * passes over it. */
+double rm_conf_peak(double mean_rise, double min_rise, double shown,
+                    double over, double min_passes);
+/* Every placed hold's and pass's confidences (after their lines). */
+void rm_confidence_finish(rm_engine *e, const rm_line_rule *rule);
 
 #endif /* ROLLMAP_ENGINE_FINISH_H */

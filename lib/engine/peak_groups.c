@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine_priv.h"
+#include "finish.h"
 
 /* Along one line two spots closer than this cannot be told apart: a
  * 1-2 cm spot under a 2 cm contact band blurs over ~3 cm, and the load it
@@ -19,6 +20,16 @@
 #define MERGE_CM 0.0
 /* Peaks of one spot on different passes fall within this (cm). */
 #define GROUP_CM 2.0
+/* A spot of weak candidates only (peaks.c) must show on this share of
+ * the passes over it, and on this many. */
+#define WEAK_SHARE 0.6
+#define WEAK_MIN_PASSES 3
+/* A spot's echo lies about a bump-width along on the other side of the
+ * footprint (cm; see rm_peaks_finish's own-line rule). */
+#define WEAK_ECHO_CM 4.0
+/* The far edge of a bump's flanks (5 cm, peaks.c) and half a strong
+ * spot's blur beyond it (cm). */
+#define WEAK_NEAR_CM 6.5
 
 rm_zone rm_zone_at(double frac, rm_line line)
 {
@@ -188,7 +199,7 @@ static group group_sums(const rm_engine *e, const placed *v, size_t i,
 /* The group v[i..j-1] as a peak in *pk when it recurred on enough of the
  * passes over it; returns 0 when it did not. */
 static int group_peak(const rm_engine *e, const placed *v, size_t i,
-                      size_t j, const group *g, rm_peak *pk)
+                      size_t j, const group *g, int weak, rm_peak *pk)
 {
     double x = g->sw > 0 ? g->sx / g->sw : v[i].x;
     double over = passes_over(e, x, v[i].line, 0);
@@ -208,6 +219,12 @@ static int group_peak(const rm_engine *e, const placed *v, size_t i,
     if (!((double)g->distinct >= e->cfg.peak_min_passes &&
           2 * g->distinct >= over && own_ok))
         return 0;
+    /* A weak spot (peaks.c) stands out of the flanks by little, as a
+     * footprint's own unevenness can once in a while: it must show on
+     * most of the passes over it, and on several. */
+    if (weak && ((double)g->distinct < WEAK_SHARE * over ||
+                 (double)g->distinct < WEAK_MIN_PASSES))
+        return 0;
     pk->position_cm = x;
     pk->position_frac = x / e->al.length_cm;
     pk->line = v[i].line;
@@ -218,13 +235,16 @@ static int group_peak(const rm_engine *e, const placed *v, size_t i,
     double rec = over > 0 ? (double)g->distinct / over : 1.0;
     pk->score = zone_weight(pk->zone) * (rec > 1 ? 1 : rec) *
                 (g->srise / (double)(j - i));
+    pk->confidence = rm_conf_peak(g->srise / (double)(j - i),
+                                  e->cfg.peak_min_rise, g->distinct, over,
+                                  e->cfg.peak_min_passes);
     return 1;
 }
 
 /* Echoes along a line (RESOLVE_CM) and one spot labelled on two lines
  * (MERGE_CM): only the one with the higher score (recurrence x rise)
  * stays. Compacts out[] in place; returns how many are kept. */
-static size_t resolve_echoes(rm_peak *out, size_t n)
+static size_t resolve_echoes(rm_peak *out, unsigned char *weak, size_t n)
 {
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
@@ -233,14 +253,35 @@ static size_t resolve_echoes(rm_peak *out, size_t n)
             if (j == i)
                 continue;
             double d = fabs(out[j].position_cm - out[i].position_cm);
+            /* A weak side spot near a strong one of the other side is
+             * that spot's echo on the far side of the footprint. */
+            if (weak[i] && !weak[j] && d <= WEAK_ECHO_CM &&
+                out[i].line != out[j].line &&
+                out[i].line != RM_LINE_MIDDLE &&
+                out[j].line != RM_LINE_MIDDLE) {
+                drop = 1;
+                continue;
+            }
+            /* A weak spot whose flanks held a strong one of its line: the
+             * strong bump bent the base it was measured against. */
+            if (weak[i] && !weak[j] && out[i].line == out[j].line &&
+                d <= WEAK_NEAR_CM) {
+                drop = 1;
+                continue;
+            }
             if (out[j].line == out[i].line ? d > RESOLVE_CM : d > MERGE_CM)
                 continue;
-            if (out[j].score > out[i].score ||
-                (out[j].score == out[i].score && j < i))
+            /* A spot of strong candidates wins over a weak one. */
+            if (weak[j] != weak[i])
+                drop = weak[i];
+            else if (out[j].score > out[i].score ||
+                     (out[j].score == out[i].score && j < i))
                 drop = 1;
         }
-        if (!drop)
+        if (!drop) {
+            weak[kept] = weak[i];
             out[kept++] = out[i];
+        }
     }
     return kept;
 }
@@ -254,35 +295,52 @@ rm_status rm_peaks_finish(rm_engine *e)
     placed *v = rm_calloc(p->n, sizeof *v);
     rm_peak *out = rm_calloc(p->n, sizeof *out);
     char *seen = rm_calloc(e->n_passes + 1, 1);
-    if (!v || !out || !seen) {
+    unsigned char *tier = rm_calloc(p->n, 1);
+    if (!v || !out || !seen || !tier) {
         rm_free(v);
         rm_free(out);
         rm_free(seen);
+        rm_free(tier);
         return RM_ERR_NOMEM;
     }
     size_t nv = place_candidates(e, v);
-    qsort(v, nv, sizeof *v, cmp_placed);
+    /* Strong candidates first, then weak ones, each sorted by line and
+     * place and grouped on its own: weak bumps never join or split a
+     * group of strong ones. */
+    size_t ns = 0;
+    for (size_t k = 0; k < nv; k++)
+        if (!v[k].c->weak) {
+            placed t = v[ns];
+            v[ns++] = v[k];
+            v[k] = t;
+        }
+    qsort(v, ns, sizeof *v, cmp_placed);
+    qsort(v + ns, nv - ns, sizeof *v, cmp_placed);
     double best_score = 0.0;
     for (size_t i = 0; i < nv;) {
-        /* One group: same line, each within GROUP_CM of the first. */
-        size_t j = i;
-        while (j < nv && v[j].line == v[i].line && v[j].x - v[i].x <= GROUP_CM)
+        /* One group: same line and tier, each within GROUP_CM of the
+         * first. */
+        size_t end = i < ns ? ns : nv, j = i;
+        while (j < end && v[j].line == v[i].line &&
+               v[j].x - v[i].x <= GROUP_CM)
             j++;
         group g = group_sums(e, v, i, j, seen);
         rm_peak *pk = &out[e->n_peaks];
-        if (group_peak(e, v, i, j, &g, pk)) {
-            e->n_peaks++;
+        int weak = i >= ns;
+        if (group_peak(e, v, i, j, &g, weak, pk)) {
+            tier[e->n_peaks++] = (unsigned char)weak;
             if (pk->score > best_score)
                 best_score = pk->score;
         }
         i = j;
     }
-    e->n_peaks = resolve_echoes(out, e->n_peaks);
+    e->n_peaks = resolve_echoes(out, tier, e->n_peaks);
     /* Scores 0..1 relative to the strongest spot of the session. */
     for (size_t i = 0; i < e->n_peaks; i++)
         out[i].score = best_score > 0 ? out[i].score / best_score : 0.0;
     rm_free(v);
     rm_free(seen);
+    rm_free(tier);
     e->peaks_v = out;
     return RM_OK;
 }

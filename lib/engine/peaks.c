@@ -34,6 +34,21 @@
  * so memory stays a few hundred bytes per pass however bumpy the pass;
  * more than 8 found no more spots (docs/engine.md, tuning log). */
 #define PASS_MAX_CANDS 8
+/*
+ * Weak bumps. A broad or subtle spot (1.5-2 cm across, 15-30 % above the
+ * tissue around it) under a cell carrying a fifth of the load moves only
+ * 3-5 % of the load onto it, under peak_min_rise, though the cell itself
+ * rises by 15-30 %. A bump from WEAK_RISE x peak_min_rise up is kept as
+ * a weak candidate when its rising cells rise by WEAK_REL of their own
+ * base (a cue relative to the pass itself) and carry WEAK_MIN_BASE of
+ * what an average cell of the footprint carries (pitch / width): edge
+ * cells carrying little rise steeply in relative terms as the footprint
+ * widens onto them. Weak candidates form peaks apart from the strong
+ * ones and must recur more consistently (peak_groups.c).
+ */
+#define WEAK_RISE 0.5
+#define WEAK_REL 0.10
+#define WEAK_MIN_BASE 0.3
 /* Half the width of strip one spot presses on (mm). */
 #define SPOT_HALF_MM 10.0
 /* Cells carrying less of the load than this are footprint edges, where
@@ -292,12 +307,12 @@ static double rise_with(const rm_peak_tracker *p, const bin_base *bb,
  * does so only for counts known to be a multiple of the vector width),
  * which on a 32-cell board is no extra work. */
 static void rises_bin(const rm_peak_tracker *p, const bin_base *bb, int b,
-                      double r[RM_MAX_CELLS])
+                      double r[RM_MAX_CELLS], double base[RM_MAX_CELLS])
 {
-    double base[RM_MAX_CELLS], s[RM_MAX_CELLS];
+    double s[RM_MAX_CELLS];
     if (bb->nfit == 0) {
         for (unsigned i = 0; i < RM_MAX_CELLS; i++)
-            r[i] = NAN;
+            r[i] = base[i] = NAN;
         return;
     }
     for (int k = 0; k < bb->nfit; k++) {
@@ -340,15 +355,18 @@ static double rise_at(const rm_peak_tracker *p, const full_fits *ff,
 /* The rises of every cell at bin b (NAN where none), on the shared fits
  * when every share of the pass is finite, else on each cell's own. */
 static void bin_rises(const rm_peak_tracker *p, const full_fits *ff,
-                      int all_finite, int b, double r[RM_MAX_CELLS])
+                      int all_finite, int b, double r[RM_MAX_CELLS],
+                      double base[RM_MAX_CELLS])
 {
     if (all_finite) {
         bin_base bb;
         bin_base_at(p, ff, b, -1, &bb);
-        rises_bin(p, &bb, b, r);
+        rises_bin(p, &bb, b, r, base);
     } else {
-        for (unsigned i = 0; i < p->cells; i++)
+        for (unsigned i = 0; i < p->cells; i++) {
             r[i] = rise_at(p, ff, 0, i, b, NULL);
+            base[i] = p->share[b][i] - r[i];
+        }
     }
 }
 
@@ -357,16 +375,22 @@ static void bin_rises(const rm_peak_tracker *p, const full_fits *ff,
 static void scan_bin(rm_peak_tracker *p, const full_fits *ff, int all_finite,
                      int win, int b)
 {
-    double r[RM_MAX_CELLS];
+    double r[RM_MAX_CELLS], base[RM_MAX_CELLS];
     p->best[b] = -INFINITY;
     p->best_cell[b] = 0;
     if (p->cnt[b] <= 0)
         return;
-    bin_rises(p, ff, all_finite, b, r);
+    bin_rises(p, ff, all_finite, b, r, base);
     /* Only rising cells add to a spot's rise (0 adds nothing). */
     double up[RM_MAX_CELLS];
     for (unsigned i = 0; i < p->cells; i++)
         up[i] = isfinite(r[i]) && r[i] > 0 ? r[i] : 0.0;
+    /* The best of all cells, and the best of those that also rise by
+     * WEAK_REL of their own base (for a weak bump, below min_rise). */
+    double best_all = -INFINITY, best_rel = -INFINITY;
+    double width = p->wsum[b] / p->cnt[b];
+    double edge = width > 0 ? WEAK_MIN_BASE * p->pitch_mm / width : INFINITY;
+    unsigned cell_all = 0, cell_rel = 0;
     for (unsigned i = 0; i < p->cells; i++) {
         if (!isfinite(r[i]))
             continue;
@@ -375,14 +399,25 @@ static void scan_bin(rm_peak_tracker *p, const full_fits *ff, int all_finite,
             q0 = 0;
         if (q1 > (int)p->cells - 1)
             q1 = (int)p->cells - 1;
-        double sum = 0.0;
-        for (int q = q0; q <= q1; q++)
+        double sum = 0.0, bsum = 0.0;
+        for (int q = q0; q <= q1; q++) {
             sum += up[q];
-        if (sum > p->best[b]) {
-            p->best[b] = (float)sum;
-            p->best_cell[b] = (unsigned char)i;
+            if (up[q] > 0 && isfinite(base[q]))
+                bsum += base[q];
+        }
+        if (sum > best_all) {
+            best_all = sum;
+            cell_all = i;
+        }
+        if (bsum >= edge && sum >= WEAK_REL * bsum &&
+            sum > best_rel) {
+            best_rel = sum;
+            cell_rel = i;
         }
     }
+    int strong = best_all >= p->min_rise;
+    p->best[b] = (float)(strong ? best_all : best_rel);
+    p->best_cell[b] = (unsigned char)(strong ? cell_all : cell_rel);
 }
 
 /* A bin's best rise, for taking bumps strongest first. */
@@ -445,12 +480,12 @@ static int mean_shares(rm_peak_tracker *p)
     return all_finite;
 }
 
-/* The bins whose best rise reaches min_rise, strongest first. */
+/* The bins whose best rise reaches a weak bump's, strongest first. */
 static int strongest_bumps(const rm_peak_tracker *p, bump *order)
 {
     int n_order = 0;
     for (int b = p->bmin + 1; b <= p->bmax - 1; b++)
-        if (isfinite(p->best[b]) && p->best[b] >= p->min_rise) {
+        if (isfinite(p->best[b]) && p->best[b] >= WEAK_RISE * p->min_rise) {
             order[n_order].rise = p->best[b];
             order[n_order].b = b;
             n_order++;
@@ -552,7 +587,7 @@ void rm_peaks_pass_end(rm_peak_tracker *p, rm_pass_rec *pr, int pass_index)
         c->enc_cm = (float)(p->enc0_cm +
                             ((double)(b - RM_SBIN0) + 0.5 + off) * RM_BIN_CM);
         c->rise = (float)best;
-        c->one_sided = 0;
+        c->weak = best < p->min_rise;
         /* The cell's own pressure there: share x load. */
         c->kpa = (float)(p->share[b][cell] * p->load_n[b] / p->cnt[b] *
                          p->kpa_per_n);

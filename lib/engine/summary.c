@@ -158,6 +158,7 @@ rm_status rm_engine_summarise(rm_engine *e)
         st = place_flinches(e, &rule);
     if (st != RM_OK)
         return st;
+    rm_confidence_finish(e, &rule);
     if (e->peaks_tr.oom)
         return RM_ERR_NOMEM;
     st = rm_peaks_finish(e);

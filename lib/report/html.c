@@ -160,6 +160,16 @@ static void guidance_list(FILE *f, const rm_summary *s)
     fputs("</p></section>\n", f);
 }
 
+/* A line in words, with "(uncertain)" when the engine was unsure of it. */
+static void line_cell(FILE *f, rm_line line, double confidence)
+{
+    char buf[96];
+    snprintf(buf, sizeof buf, "%s%s", rm_words_line(line),
+             line != RM_LINE_UNKNOWN && confidence < RM_CONFIDENCE_LOW
+                 ? " (uncertain)" : "");
+    td_text(f, "Line", buf, sizeof buf);
+}
+
 static void holds_table(FILE *f, const rm_summary *s)
 {
     size_t n = s->holds ? s->n_holds : 0;
@@ -184,8 +194,14 @@ static void holds_table(FILE *f, const rm_summary *s)
         const rm_hold *h = &s->holds[i];
         char t[32], tech[64];
         rm_fmt_clock(t, sizeof t, h->start_s);
-        fprintf(f, "<tr id=\"hold-row-%zu\"><td data-label=\"Hold\" "
-                   "class=\"id\">H%zu</td>", i + 1, i + 1);
+        /* Uncertain findings (RM_CONFIDENCE_LOW) are said so, in a
+         * lighter row: the hold itself in its number cell, its line in
+         * the line cell. */
+        int low = h->confidence < RM_CONFIDENCE_LOW;
+        fprintf(f, "<tr id=\"hold-row-%zu\"%s><td data-label=\"Hold\" "
+                   "class=\"id\">H%zu%s</td>", i + 1,
+                low ? " class=\"uncertain\"" : "", i + 1,
+                low ? " (uncertain)" : "");
         td_text(f, "Start", t, sizeof t);
         td_num(f, "Duration", h->duration_s, 1, "s");
         td_open(f, col, NULL);
@@ -194,7 +210,7 @@ static void holds_table(FILE *f, const rm_summary *s)
                 rm_words_band(s, h->duration_s));
         td_num(f, "Position", h->position_cm, 1, "cm");
         td_pct(f, "Ankle\xe2\x86\x92knee", h->position_frac);
-        td_text(f, "Line", rm_words_line(h->line), 64);
+        line_cell(f, h->line, h->line_confidence);
         td_num(f, "Mean force", h->mean_force_n, 0, "N");
         td_num(f, "Peak force", h->peak_force_n, 0, "N");
         td_num(f, "Mean pressure", h->mean_pressure_kpa, 0, "kPa");
@@ -227,8 +243,11 @@ static void peaks_table(FILE *f, const rm_summary *s)
           "<th>Passes</th><th>Score</th></tr></thead><tbody>\n", f);
     for (size_t i = 0; i < n; i++) {
         const rm_peak *p = &s->peaks[i];
-        fprintf(f, "<tr id=\"peak-row-%zu\"><td data-label=\"Peak\" "
-                   "class=\"id\">P%zu</td>", i + 1, i + 1);
+        int low = p->confidence < RM_CONFIDENCE_LOW;
+        fprintf(f, "<tr id=\"peak-row-%zu\"%s><td data-label=\"Peak\" "
+                   "class=\"id\">P%zu%s</td>", i + 1,
+                low ? " class=\"uncertain\"" : "", i + 1,
+                low ? " (uncertain)" : "");
         td_text(f, "Zone", rm_words_zone(p->zone), 64);
         td_num(f, "Position", p->position_cm, 1, "cm");
         td_pct(f, "Ankle\xe2\x86\x92knee", p->position_frac);
@@ -310,10 +329,19 @@ static void passes_and_coverage(FILE *f, const rm_summary *s)
     rm_report_line_passes(s, RM_LINE_UNKNOWN, &un);
     if (un.count)
         passes_row(f, "line not known", &un, NAN, 0);
+    size_t unsure = 0;
+    for (size_t i = 0; i < n; i++)
+        unsure += s->passes[i].line != RM_LINE_UNKNOWN &&
+                  s->passes[i].line_confidence < RM_CONFIDENCE_LOW;
     double med = median_speed(s);
     char a[48];
     rm_fmt_fixed(a, sizeof a, med, 1, DASH);
-    fprintf(f, "</tbody></table>\n<p id=\"speed-median\">Median speed of "
+    fputs("</tbody></table>\n", f);
+    if (unsure)
+        fprintf(f, "<p id=\"passes-uncertain\">The line of %zu of the %zu "
+                   "passes is uncertain; they are counted on the line the "
+                   "cues lean to.</p>\n", unsure, n);
+    fprintf(f, "<p id=\"speed-median\">Median speed of "
                "all passes: <span class=\"num\">%s%s</span>. Common advice "
                "is slow rolling, about 2.5 cm (an inch) per second.</p>"
                "</section>\n", a, isfinite(med) ? " cm/s" : "");
@@ -369,6 +397,7 @@ static const char CSS[] =
     "figure{margin:1em 0}figure svg{display:block;width:100%;height:auto}\n"
     "svg.compact{display:none}\n"
     ".band-short,.band-long{color:#a15c00;font-weight:bold}\n"
+    "tr.uncertain{color:#666}\n"
     "li{margin:.3em 0}li.caution{color:#8a1c00}li .level{font-weight:bold;"
     "text-transform:uppercase;font-size:.8em;margin-right:.4em}\n"
     ".safety{border-left:4px solid #c33;padding:.4em .8em;"

@@ -95,6 +95,7 @@ static void passes_arr(rm_json_writer *w, const rm_summary *s)
                                     : p->direction < 0 ? -1
                                                        : 0);
         rm_json_string(w, "line", rm_line_name(p->line));
+        num(w, "line_confidence", p->line_confidence, 3);
         num(w, "mean_speed_cm_s", p->mean_speed_cm_s, 2);
         num(w, "peak_speed_cm_s", p->peak_speed_cm_s, 2);
         rm_json_object_close(w);
@@ -114,12 +115,14 @@ static void holds_arr(rm_json_writer *w, const rm_summary *s)
         num(w, "position_cm", h->position_cm, 2);
         frac(w, "position_frac", h->position_frac);
         rm_json_string(w, "line", rm_line_name(h->line));
+        num(w, "line_confidence", h->line_confidence, 3);
         num(w, "mean_force_n", h->mean_force_n, 2);
         num(w, "peak_force_n", h->peak_force_n, 2);
         num(w, "mean_pressure_kpa", h->mean_pressure_kpa, 2);
         num(w, "peak_pressure_kpa", h->peak_pressure_kpa, 2);
         rm_json_string(w, "technique", rm_technique_name(h->technique));
         rm_json_int(w, "flexes", h->flexes);
+        num(w, "confidence", h->confidence, 3);
         rm_json_object_close(w);
     }
     rm_json_array_close(w);
@@ -154,6 +157,7 @@ static void peaks_arr(rm_json_writer *w, const rm_summary *s)
         num(w, "pressure_kpa", p->pressure_kpa, 2);
         rm_json_int(w, "passes", p->passes);
         num(w, "score", p->score, 3);
+        num(w, "confidence", p->confidence, 3);
         rm_json_object_close(w);
     }
     rm_json_array_close(w);

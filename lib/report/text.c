@@ -274,15 +274,25 @@ static void holds_section(struct tw *w, const rm_summary *s)
     }
     /* One format for header and rows keeps the columns aligned; widths
      * add up to 77 columns with a 15-column technique. */
-    const char *row = "  %3s %6s %5s %-5s %5s %4s %-7s %5s %5s/%-5s %s\n";
+    const char *row = "  %4s %6s %5s %-5s %5s %4s %-8s %5s %5s/%-5s %s\n";
     fprintf(f, row, "#", "start", "dur s",
             rm_report_has_hold_band(s) ? band : "band", "at cm", "%", "line",
             "N avg", "kPa", "peak", "technique");
+    int unsure = 0;
     for (size_t i = 0; i < n; i++) {
         const rm_hold *h = &s->holds[i];
         char idx[24], start[32], dur[32], cm[32], pct[16], force[32],
-            kpa[32], kpk[32], tech[48];
-        snprintf(idx, sizeof idx, "H%zu", i + 1);
+            kpa[32], kpk[32], tech[48], line[24];
+        /* "?" marks what the engine is unsure of (RM_CONFIDENCE_LOW):
+         * after the index, that it was a hold at all; after the line,
+         * the line. */
+        int low = h->confidence < RM_CONFIDENCE_LOW,
+            low_line = h->line != RM_LINE_UNKNOWN &&
+                       h->line_confidence < RM_CONFIDENCE_LOW;
+        unsure |= low || low_line;
+        snprintf(idx, sizeof idx, "H%zu%s", i + 1, low ? "?" : "");
+        snprintf(line, sizeof line, "%s%s", rm_line_name(h->line),
+                 low_line ? "?" : "");
         rm_fmt_clock(start, sizeof start, h->start_s);
         rm_fmt_fixed(dur, sizeof dur, h->duration_s, 1, "-");
         rm_fmt_fixed(cm, sizeof cm, h->position_cm, 1, "-");
@@ -301,8 +311,13 @@ static void holds_section(struct tw *w, const rm_summary *s)
                      h->technique == RM_TECH_ROCKING ? "rocking" : "-");
         }
         fprintf(f, row, idx, start, dur, rm_hold_band(s, h->duration_s), cm,
-                pct, rm_line_name(h->line), force, kpa, kpk, tech);
+                pct, line, force, kpa, kpk, tech);
     }
+    if (unsure)
+        wrap(f, "  ", 2, "? uncertain, the evidence lying near the "
+                         "engine's threshold: after the number, the hold "
+                         "may have been a pause; after the line, the "
+                         "roller may have been on another line.");
 }
 
 /* Display order for peaks: by zone from ankle to knee, then by score. */
@@ -335,23 +350,30 @@ static void peaks_section(struct tw *w, const rm_summary *s)
             order[i] = &s->peaks[i];
         qsort(order, n, sizeof *order, peak_order);
     }
-    const char *row = "  %3s %-17s %5s %4s %-7s %6s %6s %5s\n";
+    const char *row = "  %4s %-17s %5s %4s %-7s %6s %6s %5s%s\n";
     fprintf(f, row, "#", "zone", "at cm", "%", "line", "kPa", "passes",
-            "score");
+            "score", "");
+    int unsure = 0;
     for (size_t i = 0; i < n; i++) {
         const rm_peak *p = order ? order[i] : &s->peaks[i];
         char idx[24], cm[32], pct[16], kpa[32], passes[16], score[32];
         /* Numbered as in the SVG and HTML (engine order), not as shown. */
         snprintf(idx, sizeof idx, "P%zu", (size_t)(p - s->peaks) + 1);
+        int low = p->confidence < RM_CONFIDENCE_LOW;
+        unsure |= low;
         rm_fmt_fixed(cm, sizeof cm, p->position_cm, 1, "-");
         fmt_pct(pct, sizeof pct, p->position_frac);
         rm_fmt_fixed(kpa, sizeof kpa, p->pressure_kpa, 0, "-");
         snprintf(passes, sizeof passes, "%u", (unsigned)p->passes);
         rm_fmt_fixed(score, sizeof score, p->score, 2, "-");
         fprintf(f, row, idx, rm_zone_label(p->zone), cm, pct,
-                rm_line_name(p->line), kpa, passes, score);
+                rm_line_name(p->line), kpa, passes, score,
+                low ? " (uncertain)" : "");
     }
     rm_free(order);
+    if (unsure)
+        wrap(f, "  ", 2, "(uncertain): it stood out little, or on few of "
+                         "the passes over it.");
     wrap(f, "  ", 2,
          "Scores weigh the Achilles and below-knee zones down: tissue near "
          "tendon ends reads tender without being a knot.");
@@ -376,9 +398,18 @@ static void passes_section(struct tw *w, const rm_summary *s)
         char mean[32], pk[32];
         rm_fmt_fixed(mean, sizeof mean, lp.mean_speed_cm_s, 1, "-");
         rm_fmt_fixed(pk, sizeof pk, lp.peak_speed_cm_s, 1, "-");
-        fprintf(f, "  %-8s %3zu (%zu up, %zu down)  mean %s cm/s, "
+        /* Passes put on this line with little confidence. */
+        size_t unsure = 0;
+        for (size_t i = 0; l != RM_LINE_UNKNOWN && i < n; i++)
+            unsure += s->passes[i].line == (rm_line)l &&
+                      s->passes[i].line_confidence < RM_CONFIDENCE_LOW;
+        char tail[48] = "";
+        if (unsure)
+            snprintf(tail, sizeof tail, ", %zu uncertain", unsure);
+        fprintf(f, "  %-8s %3zu (%zu up, %zu down%s)  mean %s cm/s, "
                    "fastest %s cm/s\n",
-                rm_line_name((rm_line)l), lp.count, lp.up, lp.down, mean, pk);
+                rm_line_name((rm_line)l), lp.count, lp.up, lp.down, tail,
+                mean, pk);
     }
     wrap(f, "  ", 2,
          "Common advice is slow rolling, about 2.5 cm (an inch) per "

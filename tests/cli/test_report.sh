@@ -88,7 +88,7 @@ cp "$tmp/out" "$tmp/a.json"
 $PY - "$tmp/a.json" <<'PYEOF' || bad "JSON report does not match the schema"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["version"] == "1.0", d["version"]
+assert d["version"] == "1.1", d["version"]
 assert d["generator"].startswith("rollmap ")
 for k in ("session", "calf", "passes", "holds", "flinches", "peaks",
           "coverage", "guidance"):
@@ -98,11 +98,17 @@ for k in ("duration_s", "sample_rate_hz", "cells", "frames",
           "dropped_frames", "leg", "start_utc", "notes"):
     assert k in s, k
 assert s["leg"] in ("left", "right", "unknown")
+def conf(x):
+    return isinstance(x, (int, float)) and 0 <= x <= 1
+for p in d["passes"]:
+    assert conf(p["line_confidence"]), p
 for h in d["holds"]:
+    assert conf(h["confidence"]) and conf(h["line_confidence"]), h
     assert h["line"] in ("medial", "middle", "lateral", "unknown")
     assert h["technique"] in ("static", "rocking", "pin_and_stretch")
     assert h["duration_s"] > 0
 for p in d["peaks"]:
+    assert conf(p["confidence"]), p
     assert p["zone"] in ("achilles", "soleus", "gastrocnemius_medial",
                          "gastrocnemius_lateral", "below_knee")
 assert set(d["coverage"]) == {"medial", "middle", "lateral"}

@@ -50,8 +50,8 @@ cat >"$tmp/expected" <<EOF
 ./include/rollmap_version.h
 ./lib/librollmap.a
 ./lib/librollmap.so
-./lib/librollmap.so.0
 ./lib/librollmap.so.$version
+./lib/librollmap.so.1
 ./lib/pkgconfig/librollmap.pc
 ./share/bash-completion/completions/rollmap
 ./share/man/man1/rollmap.1
@@ -62,13 +62,13 @@ diff "$tmp/expected" "$tmp/files" >"$tmp/diff" ||
     fail "installed files differ from the documented list: $(cat "$tmp/diff")"
 
 lib=$prefix/lib
-[ "$(readlink "$lib/librollmap.so")" = librollmap.so.0 ] ||
+[ "$(readlink "$lib/librollmap.so")" = librollmap.so.1 ] ||
     fail "librollmap.so -> $(readlink "$lib/librollmap.so")"
-[ "$(readlink "$lib/librollmap.so.0")" = "librollmap.so.$version" ] ||
-    fail "librollmap.so.0 -> $(readlink "$lib/librollmap.so.0")"
+[ "$(readlink "$lib/librollmap.so.1")" = "librollmap.so.$version" ] ||
+    fail "librollmap.so.1 -> $(readlink "$lib/librollmap.so.1")"
 soname=$(readelf -d "$lib/librollmap.so.$version" |
          sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-[ "$soname" = librollmap.so.0 ] || fail "SONAME is '$soname'"
+[ "$soname" = librollmap.so.1 ] || fail "SONAME is '$soname'"
 
 # Exports: every defined dynamic symbol starts with rm_ ...
 nm -D --defined-only "$lib/librollmap.so.$version" | awk '{ print $3 }' |
@@ -129,8 +129,8 @@ $EX_CC $EX_CFLAGS print_holds.c $(nodev --cflags --libs librollmap) \
 LD_LIBRARY_PATH=$lib ./print_holds session.wav >out.txt 2>err.txt ||
     fail "print_holds (shared): exit $?: $(cat err.txt)"
 ldd_lib=$(LD_LIBRARY_PATH=$lib ldd ./print_holds |
-          awk '$1 == "librollmap.so.0" { print $3 }')
-[ "$ldd_lib" = "$lib/librollmap.so.0" ] ||
+          awk '$1 == "librollmap.so.1" { print $3 }')
+[ "$ldd_lib" = "$lib/librollmap.so.1" ] ||
     fail "print_holds loads librollmap from '$ldd_lib'"
 grep -q "^session.wav: [0-9.]* s, [1-9][0-9]* holds\$" out.txt ||
     fail "print_holds found no holds: $(head -1 out.txt)"

@@ -446,6 +446,51 @@ START_TEST(test_calf_map_puts_pressure_on_the_stretch_line)
 }
 END_TEST
 
+/* ---- confidence.c ---- */
+
+/* The worked examples of confidence.c, and that each term moves the way
+ * its evidence does. */
+START_TEST(test_confidence_terms_follow_their_evidence)
+{
+    ck_assert_double_eq_tol(rm_conf_term(0.0, 1.0), 0.4, 1e-12);
+    ck_assert_double_eq_tol(rm_conf_term(0.5, 1.0), 0.7, 1e-12);
+    ck_assert_double_eq_tol(rm_conf_term(3.0, 1.0), 1.0, 1e-12);
+    ck_assert_double_eq_tol(rm_conf_term(-1.0, 1.0), 0.4, 1e-12);
+    ck_assert_double_eq_tol(rm_conf_term(NAN, 1.0), 0.4, 1e-12);
+
+    /* Lines: lean 0.21 vs 0.14, 1 s of ticks: 0.70; disagreeing 0.49. */
+    ck_assert_double_eq_tol(rm_conf_line(0.21, 0.14, 1.0, 1), 0.70, 1e-9);
+    ck_assert_double_eq_tol(rm_conf_line(-0.21, 0.14, 1.0, 0), 0.49, 1e-9);
+    ck_assert(rm_conf_line(0.15, 0.14, 5.0, 1) < RM_CONFIDENCE_LOW);
+    ck_assert(rm_conf_line(0.0, 0.14, 5.0, 1) > 0.95);
+    ck_assert(rm_conf_line(0.30, 0.14, 5.0, 1) > 0.95);
+    ck_assert_double_eq(rm_conf_line(NAN, 0.14, 5.0, 1), 0.0);
+
+    /* Holds: 6 s at 150 N, placed: 0.70; a 5.2 s pause-like one is
+     * uncertain, so is one that could not be placed; a long one is sure. */
+    rm_hold h;
+    memset(&h, 0, sizeof h);
+    h.duration_s = 6.0;
+    h.mean_force_n = 150.0;
+    h.position_cm = 12.0;
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0), 0.70, 1e-9);
+    h.duration_s = 5.2;
+    ck_assert(rm_conf_hold(&h, 5.0, 20.0) < RM_CONFIDENCE_LOW);
+    h.duration_s = 40.0;
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0), 1.0, 1e-12);
+    h.position_cm = NAN;
+    ck_assert(rm_conf_hold(&h, 5.0, 20.0) < RM_CONFIDENCE_LOW);
+
+    /* Peaks: rise 0.09 vs 0.06, 3 of 4 passes, min 2: 0.38; a clear
+     * one (rise 0.15, 6 of 6) is sure. */
+    ck_assert_double_eq_tol(rm_conf_peak(0.09, 0.06, 3, 4, 2), 0.7 * 0.775 *
+                            0.7, 1e-9);
+    ck_assert_double_eq_tol(rm_conf_peak(0.15, 0.06, 6, 6, 2), 1.0, 1e-12);
+    ck_assert(rm_conf_peak(0.15, 0.06, 6, 6, 2) >
+              rm_conf_peak(0.15, 0.06, 6, 11, 2));
+}
+END_TEST
+
 Suite *finish_suite(void)
 {
     Suite *s = suite_create("finish");
@@ -473,6 +518,9 @@ Suite *finish_suite(void)
     tc = tcase_create("coverage");
     tcase_add_test(tc, test_coverage_is_the_share_of_the_calf_passes_crossed);
     tcase_add_test(tc, test_calf_map_puts_pressure_on_the_stretch_line);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("confidence");
+    tcase_add_test(tc, test_confidence_terms_follow_their_evidence);
     suite_add_tcase(s, tc);
     return s;
 }

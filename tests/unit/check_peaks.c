@@ -146,7 +146,29 @@ START_TEST(test_peaks_bump_rise_and_place)
     /* Across the footprint: cell 9 of 0..31 centred at 15.5, half-width
      * 12 cells -> (9 - 15.5) / 12 half-widths. */
     ck_assert_double_eq_tol(c->u, (9 - 15.5) / 12.0, 1e-4);
-    ck_assert_int_eq(c->one_sided, 0);
+    ck_assert_int_eq(c->weak, 0);
+    tracker_free(&f);
+}
+END_TEST
+
+/* A bump under peak_min_rise (0.06) but from half of it up, on a cell
+ * it lifts by far more than WEAK_REL of its own share, is kept as a weak
+ * candidate; one under half of peak_min_rise is not kept at all. */
+START_TEST(test_peaks_weak_bump_kept_as_weak)
+{
+    fixture f;
+    tracker_new(&f);
+    bump k = { 100, 15, 0.035 };
+    roll(&f, PASS_B0, PASS_B1, &k, NULL, -1, 0);
+    ck_assert_uint_eq(f.p->n, 1);
+    ck_assert_double_eq_tol(f.p->c[0].rise, 0.035, 1e-5);
+    ck_assert_int_eq(f.p->c[0].weak, 1);
+    tracker_free(&f);
+
+    tracker_new(&f);
+    k.height = 0.02;
+    roll(&f, PASS_B0, PASS_B1, &k, NULL, -1, 0);
+    ck_assert_uint_eq(f.p->n, 0);
     tracker_free(&f);
 }
 END_TEST
@@ -250,6 +272,7 @@ Suite *peaks_suite(void)
     TCase *tc = tcase_create("pass");
     tcase_add_test(tc, test_peaks_smooth_pass_has_no_candidate);
     tcase_add_test(tc, test_peaks_bump_rise_and_place);
+    tcase_add_test(tc, test_peaks_weak_bump_kept_as_weak);
     tcase_add_test(tc, test_peaks_partial_flanks_fit_exactly);
     tcase_add_test(tc, test_peaks_bump_near_pass_end_is_dropped);
     tcase_add_test(tc, test_peaks_nonfinite_reading_costs_only_its_bin);

@@ -618,15 +618,20 @@ static void add_session(rm_trend *t, const char *label, int day,
 START_TEST(test_trend_matches_spots_oldest_first)
 {
     const rm_peak a[] = {
-        { 20.0, 0.62, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 140.0, 5, 0.8 },
+        { 20.0, 0.62, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 140.0, 5, 0.8,
+          0.9 },
     };
     const rm_peak b[] = {
-        { 21.2, 0.66, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 120.0, 4, 0.7 },
-        { 24.0, 0.75, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 90.0, 2, 0.4 },
-        { 20.5, 0.64, RM_LINE_LATERAL, RM_ZONE_GASTROC_LATERAL, 95.0, 2, 0.4 },
+        { 21.2, 0.66, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 120.0, 4, 0.7,
+          0.9 },
+        { 24.0, 0.75, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 90.0, 2, 0.4,
+          0.9 },
+        { 20.5, 0.64, RM_LINE_LATERAL, RM_ZONE_GASTROC_LATERAL, 95.0, 2, 0.4,
+          0.9 },
     };
     const rm_peak c[] = {
-        { 20.4, 0.64, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 98.0, 3, 0.55 },
+        { 20.4, 0.64, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 98.0, 3, 0.55,
+          0.9 },
     };
     rm_trend *t = NULL;
     ck_assert_int_eq(rm_trend_new(&t, NULL), RM_OK);
@@ -698,7 +703,8 @@ END_TEST
 START_TEST(test_trend_keeps_legs_apart)
 {
     const rm_peak a[] = {
-        { 20.0, 0.62, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 140.0, 5, 0.8 },
+        { 20.0, 0.62, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 140.0, 5, 0.8,
+          0.9 },
     };
     rm_trend *t = NULL;
     ck_assert_int_eq(rm_trend_new(&t, NULL), RM_OK);
@@ -757,6 +763,91 @@ START_TEST(test_trend_of_no_peaks_is_readable)
 }
 END_TEST
 
+/* The fixture's confidences: pass 2's line, hold 2, hold 3's line and
+ * peak 3 below RM_CONFIDENCE_LOW. */
+START_TEST(test_json_carries_the_confidences)
+{
+    struct fixture fx;
+    fixture_full(&fx);
+    char *text = render(&fx.s, &fx.meta, RM_REPORT_JSON);
+    json_object *root = json_tokener_parse(text);
+    ck_assert_ptr_nonnull(root);
+    ck_assert_str_eq(get_str(root, "version"), "1.1");
+    json_object *passes = get(root, "passes");
+    ck_assert_double_eq_tol(get_num(json_object_array_get_idx(passes, 1),
+                                    "line_confidence"), 0.3, 1e-9);
+    json_object *holds = get(root, "holds");
+    json_object *h1 = json_object_array_get_idx(holds, 1);
+    ck_assert_double_eq_tol(get_num(h1, "confidence"), 0.35, 1e-9);
+    ck_assert_double_eq_tol(get_num(h1, "line_confidence"), 0.9, 1e-9);
+    json_object *pk2 = json_object_array_get_idx(get(root, "peaks"), 2);
+    ck_assert_double_eq_tol(get_num(pk2, "confidence"), 0.3, 1e-9);
+    json_object_put(root);
+    free(text);
+}
+END_TEST
+
+/* Text marks each uncertain finding where it is stated, and only those. */
+START_TEST(test_text_marks_uncertain_findings)
+{
+    struct fixture fx;
+    fixture_full(&fx);
+    char *text = render(&fx.s, &fx.meta, RM_REPORT_TEXT);
+    assert_fits_80(text);
+    ck_assert_ptr_nonnull(strstr(text, " H2? "));
+    ck_assert_ptr_null(strstr(text, " H1? "));
+    ck_assert_ptr_null(strstr(text, " H3? "));
+    ck_assert_ptr_nonnull(strstr(text, " lateral? "));   /* H3's line */
+    ck_assert_ptr_null(strstr(text, " medial? "));
+    ck_assert_ptr_nonnull(strstr(text, "may have been a pause"));
+    /* Peak 3 (Achilles) only. */
+    const char *p3 = strstr(text, " P3 ");
+    ck_assert_ptr_nonnull(p3);
+    const char *eol = strchr(p3, '\n');
+    const char *u = strstr(p3, "(uncertain)");
+    ck_assert(u && u < eol);
+    const char *p1 = strstr(text, " P1 ");
+    ck_assert_ptr_nonnull(p1);
+    u = strstr(p1, "(uncertain)");
+    ck_assert(!u || u > strchr(p1, '\n'));
+    /* Pass 2 is medial. */
+    ck_assert_ptr_nonnull(strstr(text, "1 down, 1 uncertain)"));
+    free(text);
+
+    /* All certain: no marks, no footnotes. */
+    for (size_t i = 0; i < 4; i++)
+        fx.passes[i].line_confidence = 1.0;
+    for (size_t i = 0; i < 3; i++) {
+        fx.holds[i].confidence = fx.holds[i].line_confidence = 1.0;
+        fx.peaks[i].confidence = 1.0;
+    }
+    text = render(&fx.s, &fx.meta, RM_REPORT_TEXT);
+    ck_assert_ptr_null(strstr(text, "uncertain"));
+    ck_assert_ptr_null(strstr(text, "? "));
+    free(text);
+}
+END_TEST
+
+START_TEST(test_html_marks_uncertain_findings)
+{
+    struct fixture fx;
+    fixture_full(&fx);
+    char *html = render(&fx.s, &fx.meta, RM_REPORT_HTML);
+    ck_assert_ptr_nonnull(strstr(html, "<tr id=\"hold-row-2\" "
+                                       "class=\"uncertain\">"));
+    ck_assert_ptr_nonnull(strstr(html, "<tr id=\"hold-row-1\">"));
+    ck_assert_ptr_nonnull(strstr(html, "H2 (uncertain)"));
+    ck_assert_ptr_nonnull(strstr(html, "<tr id=\"peak-row-3\" "
+                                       "class=\"uncertain\">"));
+    ck_assert_ptr_nonnull(strstr(html, "<tr id=\"peak-row-1\">"));
+    ck_assert_ptr_nonnull(strstr(html, "(lateral) (uncertain)"));
+    ck_assert_ptr_nonnull(strstr(html, "The line of 1 of the 4 passes is "
+                                       "uncertain"));
+    ck_assert_ptr_nonnull(strstr(html, "tr.uncertain{"));
+    free(html);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
     Suite *s = suite_create("report");
@@ -773,6 +864,9 @@ Suite *report_suite(void)
     tcase_add_test(tc, test_svg_thin_input_says_what_is_missing);
     tcase_add_test(tc, test_html_escapes_hostile_strings);
     tcase_add_test(tc, test_text_fits_80_columns);
+    tcase_add_test(tc, test_json_carries_the_confidences);
+    tcase_add_test(tc, test_text_marks_uncertain_findings);
+    tcase_add_test(tc, test_html_marks_uncertain_findings);
     tcase_add_test(tc, test_text_thin_input_says_what_was_not_found);
     tcase_add_test(tc, test_text_and_html_show_engine_safety_line_once);
     tcase_add_test(tc, test_writers_survive_garbage_summary);

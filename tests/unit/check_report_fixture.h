@@ -42,29 +42,32 @@ static inline void fixture_full(struct fixture *f)
     f->meta.start_unix_us = INT64_C(1763703471) * 1000000; /* 2025-11-21 */
     snprintf(f->meta.notes, sizeof f->meta.notes, "after a 10 km run");
 
+    /* Confidences: pass 2's line, hold 2, hold 3's line and peak 3 are
+     * uncertain (< RM_CONFIDENCE_LOW). */
     const rm_pass passes[4] = {
-        { 10.0, 22.5, 1.0, 31.0, +1, RM_LINE_MEDIAL, 2.4, 4.1 },
-        { 23.0, 35.0, 31.0, 1.5, -1, RM_LINE_MEDIAL, 2.5, 3.9 },
-        { 40.0, 52.0, 1.0, 30.5, +1, RM_LINE_LATERAL, 2.46, 4.4 },
-        { 60.0, 70.0, 1.0, 30.0, +1, RM_LINE_MIDDLE, 2.9, 5.0 },
+        { 10.0, 22.5, 1.0, 31.0, +1, RM_LINE_MEDIAL, 2.4, 4.1, 0.85 },
+        { 23.0, 35.0, 31.0, 1.5, -1, RM_LINE_MEDIAL, 2.5, 3.9, 0.3 },
+        { 40.0, 52.0, 1.0, 30.5, +1, RM_LINE_LATERAL, 2.46, 4.4, 0.9 },
+        { 60.0, 70.0, 1.0, 30.0, +1, RM_LINE_MIDDLE, 2.9, 5.0, 0.9 },
     };
     memcpy(f->passes, passes, sizeof passes);
     const rm_hold holds[3] = {
         { 80.0, 125.0, 45.0, 21.5, 0.672, RM_LINE_MEDIAL, 310.0, 355.0,
-          42.0, 118.0, RM_TECH_STATIC, 0 },
+          42.0, 118.0, RM_TECH_STATIC, 0, 1.0, 0.95 },
         { 140.0, 160.0, 20.0, 8.25, 0.258, RM_LINE_LATERAL, 280.0, 300.0,
-          38.0, 96.0, RM_TECH_ROCKING, 0 },
+          38.0, 96.0, RM_TECH_ROCKING, 0, 0.35, 0.9 },
         { 170.0, 275.5, 105.5, 24.0, 0.75, RM_LINE_LATERAL, 330.0, 410.0,
-          45.0, 131.0, RM_TECH_PIN_AND_STRETCH, 7 },
+          45.0, 131.0, RM_TECH_PIN_AND_STRETCH, 7, 1.0, 0.25 },
     };
     memcpy(f->holds, holds, sizeof holds);
     f->flinches[0] = (rm_flinch){ 150.25, NAN, NAN, RM_LINE_LATERAL, 402.0 };
     const rm_peak peaks[3] = {
         { 21.4, 0.669, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 137.5, 5,
-          0.82 },
+          0.82, 0.73 },
         { 24.1, 0.753, RM_LINE_LATERAL, RM_ZONE_GASTROC_LATERAL, 121.0, 3,
-          0.64 },
-        { 2.0, 0.0625, RM_LINE_MIDDLE, RM_ZONE_ACHILLES, 90.0, 2, 0.21 },
+          0.64, 0.8 },
+        { 2.0, 0.0625, RM_LINE_MIDDLE, RM_ZONE_ACHILLES, 90.0, 2, 0.21,
+          0.3 },
     };
     memcpy(f->peaks, peaks, sizeof peaks);
     f->guidance[0] = (rm_guidance){

@@ -1,0 +1,164 @@
+/*
+ * Confidence of the findings, at finish, from evidence the summary
+ * already holds: how far each deciding cue lies from the threshold that
+ * decided it, and how much data stands behind it. A finding near its
+ * threshold, or resting on little data, is one a small change of physics
+ * or of the person's technique could flip, so the reports say it is
+ * uncertain instead of stating it (docs/engine.md, "Confidence").
+ *
+ * Every confidence is a product of terms, each 1 when its evidence is
+ * ample and CONF_FLOOR when it is at the threshold: one weak piece of
+ * evidence alone takes a finding below RM_CONFIDENCE_LOW (0.5), two
+ * middling ones do too.
+ */
+#include <math.h>
+
+#include "engine_priv.h"
+#include "finish.h"
+
+/* A term's value with its evidence exactly at the threshold. */
+#define CONF_FLOOR 0.4
+
+/* A line boundary is crossed by a cue this far from it (in units of the
+ * boundary) without the line being in doubt: a lean 0.14 +- 0.07. */
+#define LINE_CLEAR_MARGIN 0.5
+/* Lean ticks (s) that make a line's cue settled: ~3 cm of rolling at the
+ * usual speed, more than the short sweeps over the narrow lower calf. */
+#define LINE_CLEAR_S 2.0
+/* A pass or hold whose own cue names another line than the one it was
+ * given (its stretch's) keeps this share of its confidence. */
+#define LINE_DISAGREE 0.7
+/* Stillness beyond hold_min_s, as a share of it, that makes a hold
+ * unmistakable: a pause of 5-5.5 s differs from a 5 s hold by nothing
+ * but its length. */
+#define HOLD_CLEAR_FRAC 0.4
+/* Load above the contact threshold, in multiples of it, that makes the
+ * leg's weight on the spot unmistakable. */
+#define HOLD_CLEAR_LOAD 2.0
+/* A hold whose place on the calf is not known is uncertain however
+ * long and heavy it was (below RM_CONFIDENCE_LOW). */
+#define HOLD_UNPLACED 0.45
+/* Peak rise over peak_min_rise (in units of it) that makes a spot stand
+ * clearly out of the flanks. */
+#define PEAK_CLEAR_RISE 1.0
+/* Share of the passes over a spot that showed it, above the half the
+ * grouping asks for, that makes it clearly recurrent. */
+#define PEAK_CLEAR_SHARE 0.4
+/* Passes beyond peak_min_passes that make the recurrence settled. */
+#define PEAK_CLEAR_PASSES 2.0
+
+double rm_conf_term(double evidence, double clear)
+{
+    if (!isfinite(evidence) || !(clear > 0))
+        return CONF_FLOOR;
+    double x = evidence / clear;
+    x = x < 0 ? 0 : x > 1 ? 1 : x;
+    return CONF_FLOOR + (1.0 - CONF_FLOOR) * x;
+}
+
+/*
+ * Example: lean 0.21, boundary 0.14 (margin 0.5: clear), 1 s of lean
+ * ticks (0.5 of clear): 1.0 x 0.7 = 0.70; the same with its own lean on
+ * another line: 0.49, uncertain.
+ */
+double rm_conf_line(double lean, double boundary, double lean_s, int agrees)
+{
+    if (!isfinite(lean))
+        return 0.0;
+    double margin = boundary > 0 ? fabs(fabs(lean) - boundary) / boundary
+                                 : fabs(lean);
+    double c = rm_conf_term(margin, LINE_CLEAR_MARGIN) *
+               rm_conf_term(lean_s, LINE_CLEAR_S);
+    return agrees ? c : c * LINE_DISAGREE;
+}
+
+/* Example: 6.0 s (min 5 s: 0.2 over, half of clear), 150 N (contact
+ * 20 N), placed: 0.7 x 1 x 1 = 0.70. */
+double rm_conf_hold(const rm_hold *h, double hold_min_s, double contact_n)
+{
+    double over = hold_min_s > 0 ? (h->duration_s - hold_min_s) / hold_min_s
+                                 : 1.0;
+    double load = contact_n > 0 ? (h->mean_force_n - contact_n) / contact_n
+                                : HOLD_CLEAR_LOAD;
+    double c = rm_conf_term(over, HOLD_CLEAR_FRAC) *
+               rm_conf_term(load, HOLD_CLEAR_LOAD);
+    return isfinite(h->position_cm) ? c : c * HOLD_UNPLACED;
+}
+
+/* Example: mean rise 0.09 (min 0.06: 0.5 over, half of clear), shown on
+ * 3 of 4 passes over it (share 0.75: 0.25 over the half) and 3 passes
+ * (min 2): 0.7 x 0.775 x 0.7 = 0.38, uncertain. */
+double rm_conf_peak(double mean_rise, double min_rise, double shown,
+                    double over, double min_passes)
+{
+    double rise = min_rise > 0 ? (mean_rise - min_rise) / min_rise
+                               : PEAK_CLEAR_RISE;
+    double share = over > 0 ? shown / over : 1.0;
+    return rm_conf_term(rise, PEAK_CLEAR_RISE) *
+           rm_conf_term(share - 0.5, PEAK_CLEAR_SHARE) *
+           rm_conf_term(shown - min_passes, PEAK_CLEAR_PASSES);
+}
+
+/* The lean a pass's line came from (rm_pass_line), its ticks in s, and
+ * whether its own lean alone names the same line. */
+static double pass_line_conf(const rm_pass_rec *passes, size_t n,
+                             const rm_pass_rec *r, const rm_line_rule *rule,
+                             rm_line line)
+{
+    if (line == RM_LINE_UNKNOWN)
+        return 0.0;
+    rm_lean l = rm_stretch_lean(passes, n, r->stretch);
+    double k = 2.0 * rule->tick_hz;
+    int own_ok = r->n_skew > 0 && isfinite(r->skew);
+    double own_n = own_ok ? r->n_skew : 0.0;
+    double lean = NAN;
+    if (l.weight > 0)
+        lean = ((own_ok ? r->skew * own_n : 0.0) + k * l.sum / l.weight) /
+               (own_n + k);
+    else if (own_ok)
+        lean = r->skew;
+    double ticks = own_n + (l.weight > 0 ? l.ticks : 0.0);
+    int agrees = !own_ok ||
+                 rm_line_from_skew(r->skew, rule->leg, rule->line_skew) ==
+                     line;
+    return rm_conf_line(lean, rule->line_skew, ticks / rule->tick_hz, agrees);
+}
+
+/* A hold's: its stretch's rolling when that named the line, else its
+ * own lean. */
+static double hold_line_conf(const rm_pass_rec *passes, size_t n,
+                             const rm_hold_rec *h, const rm_line_rule *rule,
+                             rm_line line)
+{
+    if (line == RM_LINE_UNKNOWN)
+        return 0.0;
+    rm_lean l = rm_stretch_lean(passes, n, h->stretch);
+    int own_ok = h->n_skew > 0 && isfinite(h->skew);
+    rm_line own = own_ok ? rm_line_from_skew(h->skew, rule->leg,
+                                             rule->line_skew)
+                         : RM_LINE_UNKNOWN;
+    if (l.weight > 0 &&
+        rm_line_from_skew(l.sum / l.weight, rule->leg, rule->line_skew) ==
+            line)
+        return rm_conf_line(l.sum / l.weight, rule->line_skew,
+                            l.ticks / rule->tick_hz,
+                            !own_ok || own == line);
+    return own_ok ? rm_conf_line(h->skew, rule->line_skew,
+                                 h->n_skew / rule->tick_hz, 1)
+                  : 0.0;
+}
+
+void rm_confidence_finish(rm_engine *e, const rm_line_rule *rule)
+{
+    for (size_t i = 0; e->passes_v && i < e->n_passes; i++)
+        e->passes_v[i].line_confidence =
+            pass_line_conf(e->passes, e->n_passes, &e->passes[i], rule,
+                           e->passes_v[i].line);
+    for (size_t i = 0; e->holds_v && i < e->n_holds; i++) {
+        rm_hold *h = &e->holds_v[i];
+        h->confidence = rm_conf_hold(h, e->cfg.hold_min_s,
+                                     e->cfg.contact_force_n);
+        h->line_confidence = hold_line_conf(e->passes, e->n_passes,
+                                            &e->holds[i], rule, h->line);
+    }
+}
