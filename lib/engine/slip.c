@@ -178,7 +178,10 @@ static double median_of(double *v, size_t n)
 int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
                      rm_turns *out)
 {
-    double *ta = scratch, *tk = scratch + n;
+    /* A sweep may turn at the same end twice, so either end can take up
+     * to 2 n points: ankle points fill scratch from the front, knee points
+     * from the back. */
+    double *ta = scratch, *tk_end = scratch + 2 * n;
     size_t na = 0, nk = 0;
     for (size_t k = 0; k < n; k++) {
         double ends[2] = { sw[k].x0, sw[k].x1 };
@@ -186,12 +189,12 @@ int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
             if (sw[k].end[j] == RM_END_ANKLE)
                 ta[na++] = ends[j];
             else if (sw[k].end[j] == RM_END_KNEE)
-                tk[nk++] = ends[j];
+                *(tk_end - ++nk) = ends[j];
         }
     }
     if (na < 2 || nk < 2)
         return 0;
-    double ankle = median_of(ta, na), knee = median_of(tk, nk);
+    double ankle = median_of(ta, na), knee = median_of(tk_end - nk, nk);
     double span_sum = 0.0;
     size_t n_full = 0;
     for (size_t k = 0; k < n; k++) {

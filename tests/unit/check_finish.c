@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/finish.h"
@@ -323,6 +324,31 @@ START_TEST(test_turning_points_and_full_sweeps_measure_the_calf)
 }
 END_TEST
 
+START_TEST(test_sweeps_turning_twice_at_one_end_all_count)
+{
+    /* Two sweeps that turned at the ankle at both ends and one at the
+     * knee at both ends: four ankle points (more than the three sweeps)
+     * and two knee points, each median from its own points only. The
+     * scratch is exactly the documented 2 n, so a sanitizer build sees
+     * any write beyond it. */
+    rm_sweep sw[3];
+    sw[0] = sweep_of(1.0, 1.2, 0.0, 0.2, RM_END_ANKLE, RM_END_ANKLE);
+    sw[1] = sweep_of(0.8, 1.1, 0.0, 0.3, RM_END_ANKLE, RM_END_ANKLE);
+    sw[2] = sweep_of(37.0, 37.4, 0.0, 0.4, RM_END_KNEE, RM_END_KNEE);
+    double *scratch = malloc(6 * sizeof *scratch);
+    ck_assert_ptr_nonnull(scratch);
+    rm_turns tp;
+    ck_assert_int_eq(rm_turns_measure(sw, 3, scratch, &tp), 1);
+    ck_assert_double_eq_tol(tp.ankle_cm, 1.1, 1e-12);
+    ck_assert_double_eq_tol(tp.knee_cm, 37.4, 1e-12);
+    /* Six knee points from three sweeps fill the whole scratch. */
+    for (int k = 0; k < 3; k++)
+        sw[k] = sweep_of(36.0 + k, 37.0, 0.0, 1.0, RM_END_KNEE, RM_END_KNEE);
+    ck_assert_int_eq(rm_turns_measure(sw, 3, scratch, &tp), 0);
+    free(scratch);
+}
+END_TEST
+
 START_TEST(test_partial_pass_is_not_pinned_onto_the_calf_end)
 {
     /* Turning points 1 and 35 cm. A sweep 1 -> 28 (its pass turned 7 cm
@@ -513,6 +539,7 @@ Suite *finish_suite(void)
     tcase_add_test(tc, test_turning_points_and_full_sweeps_measure_the_calf);
     tcase_add_test(tc, test_slipped_sweep_is_stretched_and_offset_one_moved);
     tcase_add_test(tc, test_partial_pass_is_not_pinned_onto_the_calf_end);
+    tcase_add_test(tc, test_sweeps_turning_twice_at_one_end_all_count);
     tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
     suite_add_tcase(s, tc);
     tc = tcase_create("coverage");
