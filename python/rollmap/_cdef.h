@@ -101,6 +101,7 @@ typedef struct rm_pass {
     int direction;
     rm_line line;
     double mean_speed_cm_s, peak_speed_cm_s;
+    double line_confidence;
 } rm_pass;
 typedef struct rm_hold {
     double start_s, end_s, duration_s;
@@ -110,6 +111,8 @@ typedef struct rm_hold {
     double mean_pressure_kpa, peak_pressure_kpa;
     rm_technique technique;
     uint32_t flexes;
+    double confidence;
+    double line_confidence;
 } rm_hold;
 typedef struct rm_flinch {
     double time_s;

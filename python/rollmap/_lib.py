@@ -2,7 +2,7 @@
 
 Which library: $ROLLMAP_LIB if set (a path), else the build tree's when
 this copy of the package came from `make python` (_buildlib.py names it),
-else the installed one by its SONAME (librollmap.so.0) on the loader's
+else the installed one by its SONAME (librollmap.so.1) on the loader's
 usual path.
 """
 import os
@@ -22,7 +22,7 @@ int fclose(FILE *f);
 void free(void *p);
 """)
 
-SONAME = "librollmap.so.0"
+SONAME = "librollmap.so.1"
 
 
 def _library_path():
@@ -45,7 +45,7 @@ def _load():
     except OSError as e:
         raise ImportError(
             "rollmap: cannot load librollmap (%s): %s; build it with `make`"
-            " and set ROLLMAP_LIB=build/librollmap.so.0, or `make install`"
+            " and set ROLLMAP_LIB=build/librollmap.so.1, or `make install`"
             % (path, e)) from None
 
 

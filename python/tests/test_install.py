@@ -37,5 +37,5 @@ def test_pip_install_offline(tmp_path, basic):
     assert r.returncode == 0, r.stderr
     where, lib, passes = r.stdout.split()
     assert where.startswith(str(venv))
-    assert lib == "librollmap.so.0"
+    assert lib == "librollmap.so.1"
     assert int(passes) == len(rollmap.report(basic)["passes"])
