@@ -20,7 +20,7 @@ static void help(void)
     printf("Usage: rollmap sim [SCENARIO] -o FILE.wav [--truth FILE.json]\n"
            "                   [--seed N] [--duration SEC] [--leg left|right]\n"
            "                   [--physics NAME[,NAME...]|random] [--force]\n"
-           "                   [--quiet] [--json]\n"
+           "                   [--person ID [--day K]] [--quiet] [--json]\n"
            "       rollmap sim --list-physics\n"
            "\n"
            "Simulate a foam-rolling session on a model calf and record it as\n"
@@ -49,6 +49,13 @@ static void help(void)
            "                          'random' (drawn from the seed); default:\n"
            "                          the original model\n"
            "      --list-physics      print each physics name with one line\n"
+           "      --person ID         one person over days: the calf, leg and\n"
+           "                          trigger points follow from ID alone (not\n"
+           "                          the seed); ID goes into the session\n"
+           "      --day K             that person's day K, 0..3650 (default 0):\n"
+           "                          the date is K days after day 0's and each\n"
+           "                          spot fades, stays or appears by a fixed\n"
+           "                          rule (docs/simulator.md)\n"
            "  -f, --force             overwrite existing files\n"
            "  -q, --quiet             no summary line on stderr\n"
            "      --json              at the end, one JSON object on stdout:\n"
@@ -57,6 +64,7 @@ static void help(void)
            "  -h, --help              show this help and exit\n"
            "\n"
            "Example: rollmap sim holds -o calf.wav --truth calf.json --seed 7\n"
+           "         rollmap sim --person ana --day 3 -o ana3.wav\n"
            "\n"
            "Exit status: 0 success, 1 write failure (or file exists without\n"
            "--force), 2 usage error.\n");
@@ -143,6 +151,8 @@ int cmd_sim(int argc, char **argv)
         { "leg",      required_argument, NULL, 'l' },
         { "physics",  required_argument, NULL, 'p' },
         { "list-physics", no_argument,   NULL, 'L' },
+        { "person",   required_argument, NULL, 'P' },
+        { "day",      required_argument, NULL, 'D' },
         { "force",    no_argument,       NULL, 'f' },
         { "quiet",    no_argument,       NULL, 'q' },
         { "json",     no_argument,       NULL, 'J' },
@@ -151,7 +161,8 @@ int cmd_sim(int argc, char **argv)
     };
     const char *out_path = NULL, *truth_path = NULL, *scenario = "basic";
     rm_sim_options o = { .seed = 1 };
-    int force = 0, quiet = 0, json = 0, c;
+    int force = 0, quiet = 0, json = 0, have_day = 0, c;
+    uint64_t day = 0;
 
     optind = 1;
     while ((c = cli_getopt(argc, argv, "o:t:s:d:l:p:fqh", opts)) != -1) {
@@ -174,6 +185,21 @@ int cmd_sim(int argc, char **argv)
             break;
         case 'p': o.physics = optarg; break;
         case 'L': return list_physics();
+        case 'P':
+            if (!optarg[0] || strlen(optarg) >= RM_PERSON_MAX)
+                return cli_usage_error(CMD, "--person: an id of 1-%d bytes",
+                                       RM_PERSON_MAX - 1);
+            o.person = optarg;
+            break;
+        case 'D':
+            if (cli_parse_u64(CMD, "--day", optarg, &day))
+                return EXIT_USAGE;
+            if (day > 3650)
+                return cli_usage_error(CMD, "--day: %s is outside 0..3650",
+                                       optarg);
+            o.day = (uint32_t)day;
+            have_day = 1;
+            break;
         case 'f': force = 1; break;
         case 'q': quiet = 1; break;
         case 'J': json = 1; break;
@@ -190,6 +216,8 @@ int cmd_sim(int argc, char **argv)
                                "clean, noisy, stress, short)", scenario);
     if (!out_path)
         return cli_usage_error(CMD, "no output file (-o FILE.wav)");
+    if (have_day && !o.person)
+        return cli_usage_error(CMD, "--day needs --person");
     if (json && truth_path && !strcmp(truth_path, "-"))
         return cli_usage_error(CMD, "--json and --truth - both want stdout");
 

@@ -420,6 +420,15 @@ typedef struct rm_sim_options {
     const char *physics;   /**< NULL or "": the original model; else
                                 "name[,name...]" of rm_sim_physics_list(),
                                 or "random" (drawn from the seed). @since 0.2 */
+    const char *person;    /**< NULL or "": a new person from the seed; else
+                                one person (any id, at most RM_PERSON_MAX - 1
+                                bytes) whose calf and trigger points follow
+                                from the id alone, seen on day @c day: spots
+                                fade, stay or appear by the rule of
+                                docs/simulator.md ("One person over days").
+                                @since 0.2 */
+    uint32_t day;          /**< with @c person: days since the person's
+                                first session, 0..3650. @since 0.2 */
 } rm_sim_options;
 
 /** Names of the built-in scenarios, NULL-terminated. @since 0.1 */

@@ -341,6 +341,29 @@ static void hold(planner *pl, rm_technique tech, double max_s)
 
 /* ---- The calf and its trigger points ------------------------------------ */
 
+/* The calf's length and widths (the draws plan_body makes, in order). */
+static void draw_calf(rm_sim *sim, sim_rng *r)
+{
+    sim->calf_len_cm = sim_uniform(r, 28.0, 40.0);
+    sim->w_ankle_cm = sim_uniform(r, 3.5, 4.5);
+    sim->w_max_cm = sim_uniform(r, 10.0, 12.0);
+    sim->w_max_frac = sim_uniform(r, 0.65, 0.75);
+    sim->w_knee_cm = sim_uniform(r, 8.5, 9.5);
+    sim->w_flat_frac = sim_uniform(r, 0.08, 0.15);
+}
+
+/* calf-vary's wider spread of calves: short to tall, a longer or shorter
+ * Achilles stretch, the bellies' widest point higher or lower. */
+static void draw_calf_vary(rm_sim *sim, sim_rng *r)
+{
+    sim->calf_len_cm = sim_uniform(r, 26.0, 42.0);
+    sim->w_flat_frac = sim_uniform(r, 0.12, 0.20);
+    sim->w_max_frac = sim_uniform(r, 0.60, 0.75);
+    sim->w_ankle_cm = sim_uniform(r, 3.0, 5.0);
+    sim->w_max_cm = sim_uniform(r, 9.0, 13.0);
+    sim->w_knee_cm = sim_uniform(r, 7.5, 10.0);
+}
+
 static void plan_body(planner *pl)
 {
     rm_sim *sim = pl->sim;
@@ -348,12 +371,7 @@ static void plan_body(planner *pl)
     sim->mass_kg = sim_uniform(r, 55.0, 95.0);
     sim->load_frac = sim_uniform(r, 0.15, 0.35);
     sim->load_n = sim->mass_kg * G_M_S2 * sim->load_frac;
-    sim->calf_len_cm = sim_uniform(r, 28.0, 40.0);
-    sim->w_ankle_cm = sim_uniform(r, 3.5, 4.5);
-    sim->w_max_cm = sim_uniform(r, 10.0, 12.0);
-    sim->w_max_frac = sim_uniform(r, 0.65, 0.75);
-    sim->w_knee_cm = sim_uniform(r, 8.5, 9.5);
-    sim->w_flat_frac = sim_uniform(r, 0.08, 0.15);
+    draw_calf(sim, r);
     /* Foam compression: 1.0-1.6 % of the radius per 100 N. */
     sim->comp_per_n = sim_uniform(r, 1.0e-4, 1.6e-4);
     sim->load_var_amp[0] = sim_uniform(r, 0.02, 0.05);
@@ -362,16 +380,21 @@ static void plan_body(planner *pl)
     sim->load_var_amp[1] = sim_uniform(r, 0.01, 0.02);
     sim->load_var_hz[1] = 1.0 / sim_uniform(r, 2.0, 4.0);
     sim->load_var_ph[1] = sim_uniform(r, 0.0, 2 * M_PI);
-    if (PHY_ON(sim, PHY_CALF_VARY)) {
-        /* Wider spread of calves: short to tall, a longer or shorter
-         * Achilles stretch, the bellies' widest point higher or lower. */
-        sim->calf_len_cm = sim_uniform(r, 26.0, 42.0);
-        sim->w_flat_frac = sim_uniform(r, 0.12, 0.20);
-        sim->w_max_frac = sim_uniform(r, 0.60, 0.75);
-        sim->w_ankle_cm = sim_uniform(r, 3.0, 5.0);
-        sim->w_max_cm = sim_uniform(r, 9.0, 13.0);
-        sim->w_knee_cm = sim_uniform(r, 7.5, 10.0);
-    }
+    if (PHY_ON(sim, PHY_CALF_VARY))
+        draw_calf_vary(sim, r);
+}
+
+/* --person: the body mass and the calf are the person's, from the
+ * person's own stream (the load fraction stays the day's: how hard one
+ * presses changes from day to day). */
+static void person_body(planner *pp)
+{
+    rm_sim *sim = pp->sim;
+    sim->mass_kg = sim_uniform(&pp->rng, 55.0, 95.0);
+    sim->load_n = sim->mass_kg * G_M_S2 * sim->load_frac;
+    draw_calf(sim, &pp->rng);
+    if (PHY_ON(sim, PHY_CALF_VARY))
+        draw_calf_vary(sim, &pp->rng);
 }
 
 static int tp_clash(const rm_sim *sim, double pos_cm, rm_line line)
@@ -734,8 +757,19 @@ rm_status rm_sim_plan(rm_sim *sim, double duration_s)
 
     plan_body(&pl);
     pl.speed_pref = sim_uniform(&pl.rng, 1.8, 3.2);
-    if (sim->par.trigger_points)
+    if (sim->person.on) {
+        /* The person's calf and points come from the id, not the seed;
+         * the day decides which points are there and how strong. */
+        planner pp = pl;
+        rm_sim_person_rng(sim, &pp.rng);
+        person_body(&pp);
+        if (sim->par.trigger_points) {
+            plan_trigger_points(&pp);
+            rm_sim_person_days(sim);
+        }
+    } else if (sim->par.trigger_points) {
         plan_trigger_points(&pl);
+    }
 
     routine ro;
     memset(&ro, 0, sizeof ro);
@@ -743,11 +777,20 @@ rm_status rm_sim_plan(rm_sim *sim, double duration_s)
     if (sim->par.flinches > 0 && sim->n_tp > 0) {
         /* One planted point is too tender to roll over: it gets the
          * highest gain and rolling onto it ends in a flinch. */
-        int i = sim_int(&pl.rng, 0, sim->n_tp - 1);
+        int i = 0;
+        if (sim->person.on) {
+            /* A person's strongest point of the day is the tender one;
+             * its strength stays the day's (the trend follows it). */
+            for (int k = 1; k < sim->n_tp; k++)
+                if (sim->tp[k].gain > sim->tp[i].gain)
+                    i = k;
+        } else {
+            i = sim_int(&pl.rng, 0, sim->n_tp - 1);
+            sim->tp[i].gain = PHY_ON(sim, PHY_TP_SUBTLE)
+                                  ? sim_uniform(&pl.rng, 0.45, 0.60)
+                                  : sim_uniform(&pl.rng, 2.5, 3.5);
+        }
         sim->tp[i].tender = 1;
-        sim->tp[i].gain = PHY_ON(sim, PHY_TP_SUBTLE)
-                              ? sim_uniform(&pl.rng, 0.45, 0.60)
-                              : sim_uniform(&pl.rng, 2.5, 3.5);
         ro.flinch_tp = i;
     }
     plan_holds(&pl, &ro);

@@ -47,6 +47,9 @@ static void fast_board(rm_descriptor *d)
     strcpy(d->firmware, "rollmap-fw-fast 0.1.0");
 }
 
+/* Days a simulated person can be followed (ten years). */
+#define SIM_MAX_DAY 3650
+
 /* 2026-01-05 08:00 UTC plus up to a year, from the seed: deterministic. */
 #define SIM_EPOCH_US 1767600000000000LL
 
@@ -111,21 +114,53 @@ rm_status rm_sim_new(const char *scenario, const rm_sim_options *opt,
         o.leg != RM_LEG_RIGHT)
         return rm_error_set(err, RM_ERR_ARG, "leg %d is not a leg", (int)o.leg);
 
+    int person = o.person && o.person[0];
+    if (person && strlen(o.person) >= RM_PERSON_MAX)
+        return rm_error_set(err, RM_ERR_ARG, "person id longer than %d bytes",
+                            RM_PERSON_MAX - 1);
+    if (person && o.day > SIM_MAX_DAY)
+        return rm_error_set(err, RM_ERR_ARG, "day %u outside 0..%d",
+                            (unsigned)o.day, SIM_MAX_DAY);
+    if (!person && o.day)
+        return rm_error_set(err, RM_ERR_ARG, "a day needs a person");
+
     rm_sim *sim = rm_calloc(1, sizeof *sim);
     if (!sim)
         return rm_error_set(err, RM_ERR_NOMEM, "out of memory");
     sim->par = *par;
     sim->seed = o.seed ? o.seed : 1;
+    uint64_t user_seed = sim->seed;
+    if (person) {
+        /* One person over days (person.c): the id fixes the person, the
+         * day and the seed the session. */
+        sim_person *p = &sim->person;
+        p->on = 1;
+        memcpy(p->id, o.person, strlen(o.person) + 1);
+        p->day = o.day;
+        p->key = rm_sim_person_key(p->id);
+        sim->seed = rm_sim_person_seed(user_seed, p->key, p->day);
+    }
 
     /* Setup draws (leg, board, clock) on a stream of their own. */
     sim_rng r;
     sim_rng_seed(&r, sim->seed ^ 0x7365747570000000ull);
     rm_leg leg = o.leg;
-    if (leg == RM_LEG_UNKNOWN)
+    if (leg == RM_LEG_UNKNOWN && person)
+        leg = sim->person.key >> 63 ? RM_LEG_LEFT : RM_LEG_RIGHT;
+    else if (leg == RM_LEG_UNKNOWN)
         leg = sim_unit(&r) < 0.5 ? RM_LEG_LEFT : RM_LEG_RIGHT;
     /* A left leg's medial side faces the roller's right end (high cells). */
     sim->medial_sign = leg == RM_LEG_LEFT ? 1 : -1;
     make_meta(sim, &r, leg);
+    if (person) {
+        rm_session_meta *m = &sim->meta;
+        memcpy(m->person, sim->person.id, sizeof m->person);
+        m->start_unix_us = rm_sim_person_start_us(sim->person.key, o.day);
+        snprintf(m->notes, sizeof m->notes,
+                 "simulated: %s, person %s day %u seed %llu", par->name,
+                 sim->person.id, (unsigned)o.day,
+                 (unsigned long long)user_seed);
+    }
     /* Board clock: within +-200 ppm of nominal (a crystal is +-50 ppm, an
      * Uno's ceramic resonator worse). The us counter runs from power-on,
      * so a stream starts anywhere in its 71.6-minute cycle; noisy always

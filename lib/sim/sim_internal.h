@@ -193,9 +193,36 @@ typedef struct sim_tp {
     int flat;                 /* tp-subtle: flat-topped profile */
     double rise;              /* tp-subtle: noise-free rise at its cell */
     int detectable;           /* tp-subtle: the documented rule */
+    int spot;                 /* --person: the person's spot id (1..), else 0 */
 } sim_tp;
 
 #define SIM_MAX_TP 8
+
+/* ---- One person over days (person.c) ---------------------------------- */
+
+typedef enum spot_class {
+    SPOT_FADING    = 0,       /* halves every half_life_d days */
+    SPOT_STEADY    = 1,       /* stays */
+    SPOT_APPEARING = 2,       /* absent before onset_d, full ramp_d later */
+} spot_class;
+
+typedef struct sim_spot {
+    int id;                   /* 1.., in the order planted */
+    spot_class cls;
+    double half_life_d;       /* fading */
+    double onset_d, ramp_d;   /* appearing */
+    double strength;          /* on this day, fraction of the full point */
+    sim_tp full;              /* the point at full strength */
+} sim_spot;
+
+typedef struct sim_person {
+    int on;
+    char id[RM_PERSON_MAX];
+    uint32_t day;
+    uint64_t key;             /* hash of the id: everything of the person */
+    sim_spot spot[SIM_MAX_TP];
+    int n_spot;
+} sim_person;
 
 /* Growable array of records of one type. */
 #define SIM_VEC(T) struct { T *v; size_t n, cap; }
@@ -226,6 +253,7 @@ struct rm_sim {
     sim_params par;
     uint64_t seed;
     sim_physics phy;          /* physics variants; all off: the original */
+    sim_person person;        /* --person: one person over days; off: 0 */
     rm_session_meta meta;
     char errmsg[256];
 
@@ -288,6 +316,16 @@ size_t rm_sim_render(rm_sim *sim, rm_frame *buf, size_t cap);
 /* The drop process (own stream): start it; count every frame it loses. */
 void rm_sim_drops_init(rm_sim *sim, sim_rng *dr, uint64_t *next_drop);
 uint64_t rm_sim_count_drops(rm_sim *sim);
+
+/* person.c: one person over days (docs/simulator.md, "One person over
+ * days"). The key of an id; the person's own stream for the calf and its
+ * spots; the session seed mixing the caller's seed with the id and day;
+ * the day's strengths, dropping absent points from sim->tp. */
+uint64_t rm_sim_person_key(const char *id);
+void rm_sim_person_rng(const rm_sim *sim, sim_rng *r);
+uint64_t rm_sim_person_seed(uint64_t seed, uint64_t key, uint32_t day);
+int64_t rm_sim_person_start_us(uint64_t key, uint32_t day);
+void rm_sim_person_days(rm_sim *sim);
 
 /* Truth JSON (truth.c). */
 rm_status rm_sim_truth_json(const rm_sim *sim, FILE *out);

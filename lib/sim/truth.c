@@ -58,6 +58,54 @@ static json_object *calf_json(const rm_sim *sim, int *bad)
     return c;
 }
 
+static const char *const class_names[] = { "fading", "steady", "appearing" };
+
+/* --person: the person, the day, and every spot of the person with its
+ * class, course and strength today (0: not there today, so not among
+ * trigger_points). */
+static json_object *person_json(const rm_sim *sim)
+{
+    const sim_person *p = &sim->person;
+    json_object *o = json_object_new_object(), *arr = json_object_new_array();
+    if (!o || !arr) {
+        json_object_put(o);
+        json_object_put(arr);
+        return NULL;
+    }
+    int bad = add_str(o, "id", p->id);
+    bad |= add(o, "day", json_object_new_int((int)p->day));
+    for (int i = 0; i < p->n_spot; i++) {
+        const sim_spot *s = &p->spot[i];
+        json_object *e = json_object_new_object();
+        if (!e) {
+            bad = 1;
+            break;
+        }
+        bad |= add(e, "id", json_object_new_int(s->id));
+        bad |= add_str(e, "class", class_names[s->cls]);
+        bad |= add(e, "strength", num(s->strength, 3));
+        bad |= add(e, "gain", num(s->full.gain * s->strength, 3));
+        bad |= add(e, "full_gain", num(s->full.gain, 3));
+        if (s->cls == SPOT_FADING)
+            bad |= add(e, "half_life_days", num(s->half_life_d, 2));
+        if (s->cls == SPOT_APPEARING) {
+            bad |= add(e, "onset_day", num(s->onset_d, 0));
+            bad |= add(e, "ramp_days", num(s->ramp_d, 2));
+        }
+        bad |= add_pos(e, sim, s->full.position_cm);
+        bad |= add_str(e, "line", rm_line_name(s->full.line));
+        bad |= add_str(e, "zone", rm_zone_name(s->full.zone));
+        bad |= add(e, "size_cm", num(s->full.size_cm, 2));
+        json_object_array_add(arr, e);
+    }
+    bad |= add(o, "spots", arr);
+    if (bad) {
+        json_object_put(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* Truth passes on the point's line that roll over it with 2.5 cm to
  * spare at both ends. */
 static unsigned passes_over(const rm_sim *sim, const sim_tp *tp)
@@ -266,6 +314,8 @@ static json_object *build(const rm_sim *sim)
         bad |= add(o, "size_cm", num(tp->size_cm, 2));
         bad |= add(o, "gain", num(tp->gain, 3));
         bad |= add(o, "tender", json_object_new_boolean(tp->tender));
+        if (sim->person.on)
+            bad |= add(o, "spot", json_object_new_int(tp->spot));
         if (sim->phy.names[0]) {
             double rise = tp_rise(sim, i);
             unsigned over = passes_over(sim, tp);
@@ -278,6 +328,8 @@ static json_object *build(const rm_sim *sim)
         json_object_array_add(arr, o);
     }
     bad |= add(root, "trigger_points", arr);
+    if (sim->person.on)
+        bad |= add(root, "person", person_json(sim));
     if (sim->phy.names[0])
         bad |= physics_json(sim, root);
 

@@ -81,6 +81,8 @@ typedef struct rm_sim_options {
     double duration_s;
     rm_leg leg;
     const char *physics;
+    const char *person;
+    uint32_t day;
 } rm_sim_options;
 const char *const *rm_sim_scenarios(void);
 const char *const *rm_sim_physics_list(void);
