@@ -1,9 +1,10 @@
 /*
  * Trend across sessions: each session's summary is reduced to what the
- * trend needs (time, holds, peaks); at write time the sessions are put
- * oldest first and peaks are matched into spots (same leg, same line,
- * within RM_TREND_MATCH_CM along the calf) to show whether a knot is
- * fading.
+ * trend needs (time, person, holds, peaks, the map); at write time the
+ * sessions are put oldest first, peaks are matched into spots (same leg,
+ * same line, within RM_TREND_MATCH_CM along the calf), each session's
+ * tenderness at every spot is read off its map, and a line through all
+ * of them (trend_fit.c) says whether the spot is fading.
  * Data flow: summaries -> rm_trend_add() -> rm_trend_write(); the offline
  * pipeline's rm_trend_add_file() feeds a session file through the engine.
  */
@@ -13,40 +14,7 @@
 
 #include <json-c/json.h>
 
-#include "report_internal.h"
-
-/* A spot whose pressure changed by less than this fraction between its
- * first and latest session reads "steady"; more is fading or growing. */
-#define TREND_STEADY_FRACTION 0.15
-
-struct trend_session {
-    char *label;
-    size_t order;              /* order added: tie-break for equal times */
-    int64_t start_unix_us;
-    rm_leg leg;
-    double duration_s;
-    size_t n_holds;
-    double hold_total_s;
-    int calf_found;
-    rm_peak *peaks;
-    size_t n_peaks;
-};
-
-struct rm_trend {
-    struct trend_session *sessions;
-    size_t n, cap;
-};
-
-/* One matched spot, built at write time. */
-struct spot {
-    rm_leg leg;                /* a left-calf knot is not a right-calf one */
-    rm_line line;
-    double position_cm;        /* mean of the matched peaks' positions */
-    rm_zone zone;              /* from the strongest matched peak */
-    double best_score;
-    size_t n_seen;
-    long *peak_of;             /* per sorted session: peak index or -1 */
-};
+#include "trend_internal.h"
 
 rm_status rm_trend_new(rm_trend **out, rm_error *err)
 {
@@ -65,6 +33,7 @@ void rm_trend_free(rm_trend *t)
     for (size_t i = 0; i < t->n; i++) {
         rm_free(t->sessions[i].label);
         rm_free(t->sessions[i].peaks);
+        rm_free(t->sessions[i].map);
     }
     rm_free(t->sessions);
     rm_free(t);
@@ -88,11 +57,24 @@ rm_status rm_trend_add(rm_trend *t, const char *label,
     ts.label = rm_calloc(strlen(name) + 1, 1);
     size_t np = s->peaks ? s->n_peaks : 0;
     ts.peaks = np ? rm_calloc(np, sizeof *ts.peaks) : NULL;
-    if (!ts.label || (np && !ts.peaks)) {
+    /* The map says whether a session rolled a spot's line there, and the
+     * pictures draw it. */
+    size_t nm = s->map_kpa ? 3 * s->map_bins : 0;
+    ts.map = nm ? rm_calloc(nm, sizeof *ts.map) : NULL;
+    if (!ts.label || (np && !ts.peaks) || (nm && !ts.map)) {
         rm_free(ts.label);
         rm_free(ts.peaks);
+        rm_free(ts.map);
         return RM_ERR_NOMEM;
     }
+    if (nm) {
+        memcpy(ts.map, s->map_kpa, nm * sizeof *ts.map);
+        ts.map_bins = s->map_bins;
+    }
+    ts.calf_length_cm = s->calf_length_cm;
+    if (meta)
+        memcpy(ts.person, meta->person, sizeof ts.person);
+    ts.person[sizeof ts.person - 1] = '\0';
     memcpy(ts.label, name, strlen(name) + 1);
     if (np)
         memcpy(ts.peaks, s->peaks, np * sizeof *ts.peaks);
@@ -142,18 +124,15 @@ static int spot_order(const void *a, const void *b)
     return 0;
 }
 
-struct matched {
-    const struct trend_session **by_time;
-    struct spot *spots;
-    size_t n_spots;
-};
-
-static void matched_free(struct matched *m)
+void rm_trend_matched_free(struct matched *m)
 {
-    for (size_t i = 0; i < m->n_spots; i++)
+    for (size_t i = 0; i < m->n_spots; i++) {
         rm_free(m->spots[i].peak_of);
+        rm_free(m->spots[i].tender);
+    }
     rm_free(m->spots);
     rm_free(m->by_time);
+    rm_free(m->day);
 }
 
 /* Peaks of one session, strongest first, so the strongest peak claims a
@@ -173,7 +152,7 @@ static int peak_by_score(const void *a, const void *b, const rm_peak *peaks)
  * from the spot (<= 1.5) and joins it (spot now at 20.6 cm); 24.0 is
  * 3.4 cm away and starts a new spot seen only in session 2.
  */
-static rm_status match(const rm_trend *t, struct matched *m)
+static rm_status match_peaks(const rm_trend *t, struct matched *m)
 {
     memset(m, 0, sizeof *m);
     if (t->n == 0)
@@ -258,68 +237,117 @@ static rm_status match(const rm_trend *t, struct matched *m)
     return RM_OK;
 }
 
-size_t rm_trend_spot_count(const rm_trend *t)
+/* ------------------------------------------------------------------ */
+/* Tenderness at each spot, and the fit                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Whether the session rolled the spot's line at the spot: its map has a
+ * value there (a bin within RM_TREND_MATCH_CM of it on that line). Only
+ * then does a missing peak mean "not tender there any more".
+ */
+static int rolled_at(const struct trend_session *s, const struct spot *sp)
 {
-    struct matched m;
-    if (!t || match(t, &m) != RM_OK) {
-        if (t)
-            matched_free(&m);
+    if (!s->map || !s->map_bins || !s->calf_found || s->leg != sp->leg ||
+        !isfinite(s->calf_length_cm) || s->calf_length_cm <= 1.0 ||
+        !isfinite(sp->position_cm) || sp->line < RM_LINE_MEDIAL ||
+        sp->line > RM_LINE_LATERAL)
         return 0;
-    }
-    size_t n = m.n_spots;
-    matched_free(&m);
-    return n;
+    double per_cm = (double)s->map_bins / s->calf_length_cm;
+    long lo = (long)floor((sp->position_cm - RM_TREND_MATCH_CM) * per_cm);
+    long hi = (long)floor((sp->position_cm + RM_TREND_MATCH_CM) * per_cm);
+    const float *row = s->map + (size_t)(sp->line - 1) * s->map_bins;
+    for (long i = lo < 0 ? 0 : lo; i <= hi && i < (long)s->map_bins; i++)
+        if (isfinite(row[i]))
+            return 1;
+    return 0;
 }
 
 /*
- * Verdict for a spot over the sorted sessions: "single session" with
- * one session; "new" when first seen in the latest; "not found last
- * time" when absent from the latest; otherwise the change in pressure
- * from the first to the latest sighting decides fading / steady /
- * growing (threshold TREND_STEADY_FRACTION). *change gets the fraction.
+ * A session's tenderness at a spot: the score of its peak there (0..1,
+ * the engine's zone-weighted prominence, which compares within a session
+ * and so does not move with the day's load); 0 where the line was rolled
+ * there and no peak stood out; NAN where the session cannot say (another
+ * leg, or the line not rolled there), which leaves it out of the fit.
+ * Chosen over the map's rise (the report's colour) on simulated persons:
+ * that moves by +-10 points from session to session with where the leg
+ * lay across the 20 mm cells and whether a hold sat on the spot, which
+ * drowns a knot's fading over a week (docs/report-schema.md).
  */
-static const char *verdict(const struct spot *sp, const struct matched *m,
-                           size_t n_sessions, double *change)
+static double tenderness_at(const struct trend_session *s,
+                            const struct spot *sp, long peak)
 {
-    *change = NAN;
-    if (n_sessions < 2)
-        return "single_session";
-    long first = -1;
-    size_t first_si = 0;
-    for (size_t si = 0; si < n_sessions; si++)
-        if (sp->peak_of[si] >= 0) {
-            first = sp->peak_of[si];
-            first_si = si;
-            break;
-        }
-    long last = sp->peak_of[n_sessions - 1];
-    if (last < 0)
-        return "not_found_last";
-    if (first_si == n_sessions - 1)
-        return "new";
-    double a = m->by_time[first_si]->peaks[first].pressure_kpa;
-    double b = m->by_time[n_sessions - 1]->peaks[last].pressure_kpa;
-    if (!isfinite(a) || !isfinite(b) || a <= 0.0)
-        return "unknown";
-    *change = (b - a) / a;
-    if (*change <= -TREND_STEADY_FRACTION)
-        return "fading";
-    if (*change >= TREND_STEADY_FRACTION)
-        return "growing";
-    return "steady";
+    if (s->leg != sp->leg)
+        return NAN;
+    if (peak >= 0 && isfinite(s->peaks[peak].score))
+        return s->peaks[peak].score;
+    return rolled_at(s, sp) ? 0.0 : NAN;
 }
 
-static const char *verdict_text(const char *v)
+rm_status rm_trend_match(const rm_trend *t, struct matched *m)
 {
-    if (!strcmp(v, "single_session")) return "one session only";
-    if (!strcmp(v, "not_found_last")) return "not found in the latest session";
-    if (!strcmp(v, "new")) return "new in the latest session";
+    rm_status st = match_peaks(t, m);
+    if (st != RM_OK || t->n == 0)
+        return st;
+    m->day = rm_calloc(t->n, sizeof *m->day);
+    if (!m->day)
+        return RM_ERR_NOMEM;
+    /* Days since the first dated session (unknown dates sort first and
+     * stay out of the fit). */
+    int64_t t0 = 0;
+    for (size_t si = 0; si < t->n; si++) {
+        int64_t us = m->by_time[si]->start_unix_us;
+        if (us && !t0)
+            t0 = us;
+        m->day[si] = us ? (double)(us - t0) / 86400e6 : NAN;
+        if (!m->person[0] && m->by_time[si]->person[0])
+            memcpy(m->person, m->by_time[si]->person, sizeof m->person);
+    }
+    for (size_t k = 0; k < m->n_spots; k++) {
+        struct spot *sp = &m->spots[k];
+        sp->tender = rm_calloc(t->n, sizeof *sp->tender);
+        if (!sp->tender)
+            return RM_ERR_NOMEM;
+        for (size_t si = 0; si < t->n; si++)
+            sp->tender[si] = tenderness_at(m->by_time[si], sp,
+                                           sp->peak_of[si]);
+        rm_trend_fit(m->day, sp->tender, t->n, &sp->fit);
+    }
+    return RM_OK;
+}
+
+size_t rm_trend_spot_count(const rm_trend *t)
+{
+    struct matched m;
+    if (!t || rm_trend_match(t, &m) != RM_OK) {
+        if (t)
+            rm_trend_matched_free(&m);
+        return 0;
+    }
+    size_t n = m.n_spots;
+    rm_trend_matched_free(&m);
+    return n;
+}
+
+const char *rm_trend_verdict_words(const char *v)
+{
+    if (!strcmp(v, TREND_NOT_ENOUGH))
+        return "not enough sessions";
     return v;
 }
 
 /* ------------------------------------------------------------------ */
 /* Writers                                                             */
 /* ------------------------------------------------------------------ */
+
+void rm_trend_date(char *buf, size_t cap, int64_t start_unix_us)
+{
+    rm_fmt_utc(buf, cap, start_unix_us);
+    if (buf[0])
+        buf[10] = '\0';         /* "2026-11-21" */
+    else
+        snprintf(buf, cap, "unknown date");
+}
 
 static void session_date(char *buf, size_t cap, const struct trend_session *s)
 {
@@ -354,14 +382,35 @@ static void put_clean(FILE *f, const char *s, size_t max_cols)
     fputs(p, f);
 }
 
+/* "fading (confidence 97 %): -0.85 over 6.0 days (+-0.12)". */
+static void put_verdict(FILE *out, const struct spot *sp)
+{
+    const struct trend_fit *f = &sp->fit;
+    fprintf(out, "    trend: %s", rm_trend_verdict_words(f->verdict));
+    if (!isfinite(f->slope)) {
+        fprintf(out, " (%zu with a tenderness, %d needed)\n", f->n,
+                TREND_MIN_SESSIONS);
+        return;
+    }
+    fprintf(out, " (confidence %.0f %%): %+.2f over %.1f days (+-%.2f)\n",
+            100.0 * f->confidence, f->change, f->span_d, f->change_se);
+}
+
 static rm_status write_text(const rm_trend *t, const struct matched *m,
                             FILE *out)
 {
     char a[64], b[64], date[32];
-    fprintf(out, "rollmap trend: %zu session%s, %zu spot%s (same leg and "
-                 "line, within %.1f cm)\n",
-            t->n, t->n == 1 ? "" : "s", m->n_spots,
-            m->n_spots == 1 ? "" : "s", RM_TREND_MATCH_CM);
+    fprintf(out, "rollmap trend: %zu session%s", t->n, t->n == 1 ? "" : "s");
+    if (m->person[0]) {
+        fputs(" of ", out);
+        put_clean(out, m->person, 24);
+    }
+    fprintf(out, ", %zu spot%s (same leg and line, within %.1f cm)\n",
+            m->n_spots, m->n_spots == 1 ? "" : "s", RM_TREND_MATCH_CM);
+    fprintf(out, "Tenderness: the spot's peak score (0-1; 0: rolled, "
+                 "no peak). A line through\nevery session decides: a "
+                 "change under %.2f is steady; %d sessions or more.\n",
+            TREND_MIN_CHANGE, TREND_MIN_SESSIONS);
     fputs("\nSessions, oldest first\n", out);
     fprintf(out, "  %-3s %-16s %-7s %7s %5s %6s %5s  %s\n", "#",
             "started (UTC)", "leg", "length", "holds", "held s", "peaks",
@@ -381,28 +430,26 @@ static rm_status write_text(const rm_trend *t, const struct matched *m,
         fputs("  No pressure peaks in any session.\n", out);
     for (size_t k = 0; k < m->n_spots; k++) {
         const struct spot *sp = &m->spots[k];
-        double change;
-        const char *v = verdict(sp, m, t->n, &change);
         rm_fmt_fixed(a, sizeof a, sp->position_cm, 1, "-");
-        fprintf(out, "  Spot %zu: %s leg, %s line, %s cm from the ankle, %s\n"
-                     "    trend: %s",
+        fprintf(out, "  Spot %zu: %s leg, %s line, %s cm from the ankle, %s\n",
                 k + 1, rm_leg_name(sp->leg), rm_line_name(sp->line), a,
-                rm_zone_label(sp->zone), verdict_text(v));
-        if (isfinite(change))
-            fprintf(out, " (%+.0f%% kPa)", change * 100.0);
-        fputc('\n', out);
+                rm_zone_label(sp->zone));
+        put_verdict(out, sp);
         for (size_t si = 0; si < t->n; si++) {
             const struct trend_session *s = m->by_time[si];
             session_date(date, sizeof date, s);
             fprintf(out, "    S%-2zu %-16s ", si + 1, date);
+            rm_fmt_fixed(a, sizeof a, sp->tender[si], 2, "-");
+            fprintf(out, "%4s", a);
             if (sp->peak_of[si] < 0) {
-                fputs("  not found\n", out);
+                fputs(isfinite(sp->tender[si]) ? "  rolled, no peak\n"
+                                               : "  not rolled there\n",
+                      out);
                 continue;
             }
             const rm_peak *p = &s->peaks[sp->peak_of[si]];
             rm_fmt_fixed(a, sizeof a, p->pressure_kpa, 0, "-");
-            rm_fmt_fixed(b, sizeof b, p->score, 2, "-");
-            fprintf(out, "%5s kPa  score %4s  on %u passes\n", a, b,
+            fprintf(out, "  peak %5s kPa on %u passes\n", a,
                     (unsigned)p->passes);
         }
     }
@@ -425,6 +472,21 @@ static json_object *jstr(const char *s)
     return json_object_new_string(clean);
 }
 
+static json_object *fit_json(const struct trend_fit *f)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "sessions", json_object_new_int64((int64_t)f->n));
+    json_object_object_add(o, "span_days", jnum(f->span_d, 3));
+    json_object_object_add(o, "mean", jnum(f->mean, 4));
+    json_object_object_add(o, "slope_per_day", jnum(f->slope, 5));
+    json_object_object_add(o, "slope_se", jnum(f->slope_se, 5));
+    json_object_object_add(o, "change", jnum(f->change, 4));
+    json_object_object_add(o, "change_se", jnum(f->change_se, 4));
+    json_object_object_add(o, "first", jnum(f->first_fit, 4));
+    json_object_object_add(o, "last", jnum(f->last_fit, 4));
+    return o;
+}
+
 static rm_status write_json(const rm_trend *t, const struct matched *m,
                             FILE *out)
 {
@@ -434,9 +496,15 @@ static rm_status write_json(const rm_trend *t, const struct matched *m,
         return RM_ERR_NOMEM;
     snprintf(gen, sizeof gen, "rollmap %s", rm_version_string());
     json_object_object_add(root, "version",
-                           json_object_new_string(RM_REPORT_SCHEMA_VERSION));
+                           json_object_new_string(TREND_SCHEMA_VERSION));
     json_object_object_add(root, "generator", json_object_new_string(gen));
+    json_object_object_add(root, "person",
+                           m->person[0] ? jstr(m->person) : NULL);
     json_object_object_add(root, "match_cm", jnum(RM_TREND_MATCH_CM, 2));
+    json_object_object_add(root, "min_sessions",
+                           json_object_new_int(TREND_MIN_SESSIONS));
+    json_object_object_add(root, "min_change", jnum(TREND_MIN_CHANGE, 3));
+    json_object_object_add(root, "decide", jnum(TREND_DECIDE, 2));
     json_object *sessions = json_object_new_array();
     for (size_t si = 0; si < t->n; si++) {
         const struct trend_session *s = m->by_time[si];
@@ -445,6 +513,9 @@ static rm_status write_json(const rm_trend *t, const struct matched *m,
         json_object_object_add(o, "label", jstr(s->label));
         json_object_object_add(o, "start_utc",
                                utc[0] ? json_object_new_string(utc) : NULL);
+        json_object_object_add(o, "day", jnum(m->day[si], 3));
+        json_object_object_add(o, "person",
+                               s->person[0] ? jstr(s->person) : NULL);
         json_object_object_add(o, "leg",
                                json_object_new_string(rm_leg_name(s->leg)));
         json_object_object_add(o, "duration_s", jnum(s->duration_s, 3));
@@ -461,8 +532,6 @@ static rm_status write_json(const rm_trend *t, const struct matched *m,
     json_object *spots = json_object_new_array();
     for (size_t k = 0; k < m->n_spots; k++) {
         const struct spot *sp = &m->spots[k];
-        double change;
-        const char *v = verdict(sp, m, t->n, &change);
         json_object *o = json_object_new_object();
         json_object_object_add(o, "leg",
                                json_object_new_string(rm_leg_name(sp->leg)));
@@ -471,10 +540,14 @@ static rm_status write_json(const rm_trend *t, const struct matched *m,
         json_object_object_add(o, "position_cm", jnum(sp->position_cm, 2));
         json_object_object_add(o, "zone",
                                json_object_new_string(rm_zone_name(sp->zone)));
-        json_object_object_add(o, "trend", json_object_new_string(v));
-        json_object_object_add(o, "pressure_change_frac", jnum(change, 3));
+        json_object_object_add(o, "trend",
+                               json_object_new_string(sp->fit.verdict));
+        json_object_object_add(o, "confidence", jnum(sp->fit.confidence, 3));
+        json_object_object_add(o, "fit", fit_json(&sp->fit));
+        json_object *ten = json_object_new_array();
         json_object *per = json_object_new_array();
         for (size_t si = 0; si < t->n; si++) {
+            json_object_array_add(ten, jnum(sp->tender[si], 4));
             if (sp->peak_of[si] < 0) {
                 json_object_array_add(per, NULL);
                 continue;
@@ -489,6 +562,7 @@ static rm_status write_json(const rm_trend *t, const struct matched *m,
                                    json_object_new_int64(p->passes));
             json_object_array_add(per, e);
         }
+        json_object_object_add(o, "tenderness", ten);
         json_object_object_add(o, "sessions", per);
         json_object_array_add(spots, o);
     }
@@ -508,13 +582,19 @@ static rm_status write_json(const rm_trend *t, const struct matched *m,
 
 rm_status rm_trend_write(const rm_trend *t, rm_report_format fmt, FILE *out)
 {
-    if (!t || !out || (fmt != RM_REPORT_TEXT && fmt != RM_REPORT_JSON))
+    if (!t || !out || (fmt != RM_REPORT_TEXT && fmt != RM_REPORT_JSON &&
+                       fmt != RM_REPORT_SVG && fmt != RM_REPORT_HTML))
         return RM_ERR_ARG;
     struct matched m;
-    rm_status st = match(t, &m);
-    if (st == RM_OK)
-        st = fmt == RM_REPORT_JSON ? write_json(t, &m, out)
-                                   : write_text(t, &m, out);
-    matched_free(&m);
+    rm_status st = rm_trend_match(t, &m);
+    if (st == RM_OK) {
+        switch (fmt) {
+        case RM_REPORT_JSON: st = write_json(t, &m, out); break;
+        case RM_REPORT_SVG: st = rm_trend_svg(t, &m, 1, out); break;
+        case RM_REPORT_HTML: st = rm_trend_html(t, &m, out); break;
+        default: st = write_text(t, &m, out); break;
+        }
+    }
+    rm_trend_matched_free(&m);
     return st;
 }
