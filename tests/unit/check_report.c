@@ -617,12 +617,13 @@ static void add_session(rm_trend *t, const char *label, int day,
 
 START_TEST(test_trend_matches_spots_oldest_first)
 {
+    /* The medial spot's score falls 0.9 -> 0.5 -> 0.1 over two weeks. */
     const rm_peak a[] = {
-        { 20.0, 0.62, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 140.0, 5, 0.8,
+        { 20.0, 0.62, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 140.0, 5, 0.9,
           0.9 },
     };
     const rm_peak b[] = {
-        { 21.2, 0.66, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 120.0, 4, 0.7,
+        { 21.2, 0.66, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 120.0, 4, 0.5,
           0.9 },
         { 24.0, 0.75, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 90.0, 2, 0.4,
           0.9 },
@@ -630,7 +631,7 @@ START_TEST(test_trend_matches_spots_oldest_first)
           0.9 },
     };
     const rm_peak c[] = {
-        { 20.4, 0.64, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 98.0, 3, 0.55,
+        { 20.4, 0.64, RM_LINE_MEDIAL, RM_ZONE_GASTROC_MEDIAL, 98.0, 3, 0.1,
           0.9 },
     };
     rm_trend *t = NULL;
@@ -662,21 +663,30 @@ START_TEST(test_trend_matches_spots_oldest_first)
     json_object *s0 = json_object_array_get_idx(spots, 0);
     ck_assert_str_eq(get_str(s0, "line"), "medial");
     ck_assert_str_eq(get_str(s0, "trend"), "fading");
-    /* 140 -> 98 kPa: -30 %. */
-    ck_assert_double_eq_tol(get_num(s0, "pressure_change_frac"), -0.3, 1e-9);
+    /* A line through all three scores: -0.8 over 14 days; the residuals
+     * are 0, so the scatter is the floor (0.05): t = (0.8 - 0.4) /
+     * (0.05 x 14 / sqrt(98)) = 5.7 on 1 degree of freedom, P = 0.94. */
+    json_object *fit = get(s0, "fit");
+    ck_assert_double_eq_tol(get_num(fit, "change"), -0.8, 1e-9);
+    ck_assert_double_eq_tol(get_num(fit, "span_days"), 14.0, 1e-9);
+    ck_assert_double_eq_tol(get_num(s0, "confidence"), 0.944, 0.002);
+    json_object *ten = get(s0, "tenderness");
+    ck_assert_double_eq_tol(
+        json_object_get_double(json_object_array_get_idx(ten, 1)), 0.5, 1e-9);
     json_object *per = get(s0, "sessions");
     ck_assert_int_eq((int)json_object_array_length(per), 3);
     ck_assert_double_eq_tol(get_num(json_object_array_get_idx(per, 1),
                                     "pressure_kpa"), 120.0, 1e-9);
     /* The 24 cm peak is 4 cm from the spot: its own spot, seen in
-     * session 2 only, so "not found last time". */
+     * session 2 only; the sessions have no map to say whether they
+     * rolled there, so one tenderness: not enough sessions. */
     int saw_far = 0, saw_lateral = 0;
     for (int i = 1; i < 3; i++) {
         json_object *sp = json_object_array_get_idx(spots, i);
         json_object *sper = get(sp, "sessions");
         ck_assert_ptr_null(json_object_array_get_idx(sper, 0));
         ck_assert_ptr_nonnull(json_object_array_get_idx(sper, 1));
-        ck_assert_str_eq(get_str(sp, "trend"), "not_found_last");
+        ck_assert_str_eq(get_str(sp, "trend"), "not_enough_sessions");
         if (!strcmp(get_str(sp, "line"), "lateral"))
             saw_lateral = 1;
         else if (get_num(sp, "position_cm") > 23.0)
@@ -691,11 +701,13 @@ START_TEST(test_trend_matches_spots_oldest_first)
     text = cap_close(&cp);
     assert_fits_80(text);
     ck_assert_ptr_nonnull(strstr(text, "3 sessions, 3 spots"));
-    ck_assert_ptr_nonnull(strstr(text, "trend: fading (-30% kPa)"));
-    ck_assert_ptr_nonnull(strstr(text, "not found"));
+    ck_assert_ptr_nonnull(strstr(text, "trend: fading (confidence 94 %): "
+                                       "-0.80 over 14.0 days"));
+    ck_assert_ptr_nonnull(strstr(text, "trend: not enough sessions"));
+    ck_assert_ptr_nonnull(strstr(text, "not rolled there"));
     ck_assert(strstr(text, "first.wav") < strstr(text, "second.wav"));
     free(text);
-    ck_assert_int_eq(rm_trend_write(t, RM_REPORT_SVG, stdout), RM_ERR_ARG);
+    ck_assert_int_eq(rm_trend_write(t, RM_REPORT_CSV, stdout), RM_ERR_ARG);
     rm_trend_free(t);
 }
 END_TEST
@@ -720,7 +732,11 @@ START_TEST(test_trend_keeps_legs_apart)
     ck_assert_ptr_nonnull(strstr(text, "Spot 1: left leg, medial line, "
                                        "20.0 cm"));
     ck_assert_ptr_nonnull(strstr(text, "Spot 2: right leg, medial line"));
-    ck_assert_ptr_nonnull(strstr(text, "trend: steady (+0% kPa)"));
+    /* Two left sessions with the same score, one right: the left spot
+     * has two tenderness values, the right one one. */
+    ck_assert_ptr_nonnull(strstr(text, "trend: not enough sessions (2 with "
+                                       "a tenderness, 3 needed)"));
+    ck_assert_ptr_nonnull(strstr(text, "trend: not enough sessions (1 with "));
     free(text);
     rm_trend_free(t);
 }
