@@ -1,7 +1,8 @@
 /*
- * rollmap trend: run the engine on several sessions and show each spot
- * (peaks matched across sessions by line and position) over time,
- * oldest session first: is the knot fading? Text or JSON.
+ * rollmap trend: run the engine on several sessions of one person and
+ * show each spot (peaks matched across sessions by leg, line and
+ * position) over time with a line fitted through all of them: is the
+ * knot fading? Text, JSON, SVG or HTML.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,13 +17,19 @@ static void usage(FILE *f)
             "Usage: rollmap trend FILE.wav... [-f FORMAT] [-o OUT] [--force]\n"
             "                     [--leg left|right]\n"
             "\n"
-            "Compare sessions: each pressure peak (candidate tender spot)\n"
-            "is matched across sessions on the same line within %.1f cm,\n"
-            "and shown per session, oldest first, with holds per session.\n"
+            "Follow one person's spots over sessions: each pressure peak\n"
+            "(candidate tender spot) is matched across sessions on the same\n"
+            "leg and line within %.1f cm; its tenderness (the peak's score,\n"
+            "0 where the session rolled there without a peak) is fitted by a\n"
+            "straight line over the dates of all sessions, which says fading,\n"
+            "steady, growing or uncertain, with a confidence; fewer than 3\n"
+            "sessions with the spot's line rolled: not enough sessions.\n"
             "\n"
             "Options:\n"
-            "  -f, --format FORMAT  text or json (default: from OUT's\n"
-            "                       extension, else text)\n"
+            "  -f, --format FORMAT  text, json, svg (each spot over the\n"
+            "                       dates, a calf map per session) or html\n"
+            "                       (the same as a page); default: from\n"
+            "                       OUT's extension, else text\n"
             "  -o, --output OUT     write to OUT instead of standard output\n"
             "      --force          replace OUT if it is an existing regular\n"
             "                       file (default: refuse); a FIFO or device\n"
@@ -34,7 +41,7 @@ static void usage(FILE *f)
             "                       the file says otherwise or nothing\n"
             "  -h, --help           show this help and exit\n"
             "\n"
-            "Example: rollmap trend week1.wav week2.wav week3.wav\n"
+            "Example: rollmap trend day1.wav day2.wav day3.wav -o trend.html\n"
             "\n"
             "Exit status: 0 success, 1 runtime failure, 2 usage error,\n"
             "3 invalid session file.\n",
@@ -87,8 +94,12 @@ int cmd_trend(int argc, char **argv)
             argc--;
             break;
         }
-    int rc_opt = report_options_parse(argc, argv, cmd, (1u << RM_REPORT_TEXT) | (1u << RM_REPORT_JSON),
-                                      "text or json", usage, &opt);
+    int rc_opt = report_options_parse(argc, argv, cmd,
+                                      (1u << RM_REPORT_TEXT) |
+                                          (1u << RM_REPORT_JSON) |
+                                          (1u << RM_REPORT_SVG) |
+                                          (1u << RM_REPORT_HTML),
+                                      "text, json, svg or html", usage, &opt);
     if (rc_opt >= 0)
         return rc_opt;
     rm_report_format fmt = opt.format;

@@ -79,6 +79,11 @@ static void fmt_local(char *buf, size_t cap, int64_t unix_us)
              off[3], off[4]);
 }
 
+void rm_report_fmt_local(char *buf, size_t cap, int64_t unix_us)
+{
+    fmt_local(buf, cap, unix_us);
+}
+
 static void session_table(FILE *f, const rm_summary *s,
                           const rm_session_meta *meta)
 {

@@ -71,6 +71,11 @@ rm_status rm_report_svg_side(const rm_summary *s, const rm_session_meta *meta,
 /* Tenderness (rise over the same line's flanks, a fraction) of one map
  * bin as the map draws it; NAN where unknown (svg.c). */
 double rm_report_tenderness(const rm_summary *s, rm_line line, size_t bin);
+/* The tenderness map's colour for a tenderness (fixed scale, as the
+ * report's map: "#rrggbb"). */
+void rm_report_tender_colour(char *buf, size_t cap, double tenderness);
+/* "2026-05-19 03:15 (UTC+02:00)" in local time (TZ); "" if unknown. */
+void rm_report_fmt_local(char *buf, size_t cap, int64_t unix_us);
 /* The zone the map draws at @p frac of ankle -> knee on @p line. */
 rm_zone rm_report_zone_at(double frac, rm_line line);
 

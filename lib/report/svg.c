@@ -585,6 +585,11 @@ rm_status rm_report_svg_side(const rm_summary *s, const rm_session_meta *meta,
     return draw(s, meta, 0, compact ? &COMPACT : &WIDE, side, out);
 }
 
+void rm_report_tender_colour(char *buf, size_t cap, double tenderness)
+{
+    colour(buf, cap, tenderness / TENDER_SCALE_MAX);
+}
+
 double rm_report_tenderness(const rm_summary *s, rm_line line, size_t bin)
 {
     if (!have_tenderness(s) || line < RM_LINE_MEDIAL ||

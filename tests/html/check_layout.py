@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Judge measure.py's findings for one HTML report at one width.
 
-  check_layout.py MEASURE.json WIDTH [--print]
+  check_layout.py MEASURE.json WIDTH [--print] [--trend]
 
 Fails (exit 1, one line per problem) when an element overflows its box
 or the viewport, text is drawn under 11 px, an enum identifier
@@ -9,7 +9,10 @@ or the viewport, text is drawn under 11 px, an enum identifier
 lies outside the zone drawn for its zone, an empty section is shown, or
 a guidance item contradicts the tables. Each guidance rule (data-code)
 has its own check below; a rule without one fails, so a new rule cannot
-slip in unchecked.
+slip in unchecked. --trend judges a `rollmap trend -f html` page: the
+same box, text-size and identifier rules; one chart per spot at each
+width (wide, or compact under 640 px), a map per session, no report
+sections.
 """
 import json
 import re
@@ -137,6 +140,25 @@ def check_guidance(r):
     return [g["code"] for g in r["guidance"]]
 
 
+def check_trend(r, width, printing):
+    kind = "compact" if width < 640 and not printing else "wide"
+    charts = r["trend_charts"]
+    spots = [c for c in charts if c.startswith("spot-")]
+    if not all(c.endswith("-" + kind) for c in spots):
+        bad("charts shown: %s, want only the %s ones" % (spots, kind))
+    n_spots = r["trend_spot_headings"]
+    if len(spots) != n_spots:
+        bad("%d spot headings but %d charts shown" % (n_spots, len(spots)))
+    maps = [c for c in charts if c.startswith("map-s")]
+    sessions = sum(1 for row in rows(r, "sessions")
+                   if re.match(r"S\d+$", row[0].strip()))
+    if len(maps) != sessions:
+        bad("%d session maps shown for %d sessions" % (len(maps), sessions))
+    for sec in ("sessions", "spots", "maps"):
+        if sec not in r["sections"]:
+            bad("section %s missing" % sec)
+
+
 def main():
     r = json.load(open(sys.argv[1]))
     width = int(sys.argv[2])
@@ -151,6 +173,12 @@ def main():
         bad("text under 11 px: %s" % json.dumps(s))
     if r["identifiers"]:
         bad("identifiers in the visible text: %s" % sorted(set(r["identifiers"])))
+    if "--trend" in sys.argv:
+        check_trend(r, width, printing)
+        for p in problems:
+            print("FAIL: " + p)
+        print("codes: ")
+        return 1 if problems else 0
     want = "calf-map-compact" if width < 640 and not printing else "calf-map"
     if r["visible_maps"] != [want]:
         bad("maps shown: %s, want [%s]" % (r["visible_maps"], want))

@@ -104,6 +104,11 @@ MEASURE_JS = r"""
   out.speed_median = sm ? sm.innerText : null;
   out.sections = Array.prototype.map.call(
       document.querySelectorAll('section'), function (s) { return s.id; });
+  // rollmap trend pages: the charts and maps shown, the spot headings.
+  out.trend_charts = Array.prototype.filter.call(
+      document.querySelectorAll('#spots svg, #maps svg'), visible)
+      .map(function (s) { return s.id; });
+  out.trend_spot_headings = document.querySelectorAll('#spots h3').length;
   out.visible_maps = Array.prototype.filter.call(
       document.querySelectorAll('svg.rollmap-calf-map'), visible)
       .map(function (s) { return s.id; });
