@@ -15,6 +15,7 @@
 #define TAG_BODY  0x706572736f6e0000ull  /* "person" */
 #define TAG_CLASS 0x636c617373000000ull  /* "class" */
 #define TAG_DAY   0x6461790000000000ull  /* "day" */
+#define TAG_FOAM  0x666f616d00000000ull  /* "foam" */
 
 /* Spot classes: 40 % fade, 40 % stay, 20 % appear (drawn per spot). */
 #define P_FADING 0.40
@@ -45,6 +46,16 @@ uint64_t rm_sim_person_key(const char *id)
 void rm_sim_person_rng(const rm_sim *sim, sim_rng *r)
 {
     sim_rng_seed(r, sim->person.key ^ TAG_BODY);
+}
+
+/* How far the roller's radius gives under this person's calf: the same
+ * 1.0-1.6 % per 100 N as plan_body draws, on a stream of its own so the
+ * calf and spots drawn before it stay as they were. */
+double rm_sim_person_compression(const rm_sim *sim)
+{
+    sim_rng r;
+    sim_rng_seed(&r, sim->person.key ^ TAG_FOAM);
+    return sim_uniform(&r, 1.0e-4, 1.6e-4);
 }
 
 /* The session's seed: each (id, day) its own session, and --seed picks

@@ -395,6 +395,7 @@ static void person_body(planner *pp)
     draw_calf(sim, &pp->rng);
     if (PHY_ON(sim, PHY_CALF_VARY))
         draw_calf_vary(sim, &pp->rng);
+    sim->comp_per_n = rm_sim_person_compression(sim);
 }
 
 static int tp_clash(const rm_sim *sim, double pos_cm, rm_line line)

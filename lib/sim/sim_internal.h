@@ -323,6 +323,7 @@ uint64_t rm_sim_count_drops(rm_sim *sim);
  * the day's strengths, dropping absent points from sim->tp. */
 uint64_t rm_sim_person_key(const char *id);
 void rm_sim_person_rng(const rm_sim *sim, sim_rng *r);
+double rm_sim_person_compression(const rm_sim *sim);
 uint64_t rm_sim_person_seed(uint64_t seed, uint64_t key, uint32_t day);
 int64_t rm_sim_person_start_us(uint64_t key, uint32_t day);
 void rm_sim_person_days(rm_sim *sim);
