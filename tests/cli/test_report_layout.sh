@@ -4,7 +4,8 @@
 # judged from the computed layout (tests/html/measure.py, check_layout.py):
 # nothing overflows its box, no text under 11 px, enums in words, the
 # right map per width, peaks inside their drawn zone, empty sections left
-# out, every guidance item agreeing with the tables. Screenshots and the
+# out, every guidance item agreeing with the tables; and the trend page
+# (rollmap trend -f html) by the same box and text rules. Screenshots and the
 # print PDF are kept in BUILD/tests/html/artefacts/.
 #   tests/cli/test_report_layout.sh BUILD   (ROLLMAP=path/to/rollmap)
 set -u
@@ -70,6 +71,24 @@ for f in "$tmp"/in/*.html; do
         fi
         codes="$codes $(sed -n 's/^codes: //p' "$tmp/c.txt")"
     done
+done
+# The trend page (rollmap trend -f html) of one simulated person over
+# four days: the same box, text and word rules, one chart per spot for
+# the width, a map per session (check_layout.py --trend).
+for k in 0 1 2 3; do
+    "$ROLLMAP" sim -q --person layout --day $k -o "$tmp/p$k.wav" ||
+        bad "sim person day $k"
+done
+"$ROLLMAP" trend "$tmp"/p?.wav -f html -o "$tmp/trend.html" || bad "trend html"
+for mode in 390 1280 print; do
+    width=$mode; opt=""
+    [ "$mode" = print ] && { width=718; opt=--print; }
+    "$PY" tests/html/measure.py "$tmp/trend.html" "$width" "$art/trend" $opt \
+        >"$tmp/m.json" || { bad "trend at $mode: measure failed"; continue; }
+    "$PY" tests/html/check_layout.py "$tmp/m.json" "$width" $opt --trend \
+        >"$tmp/c.txt" ||
+        { sed "s/^/  trend at $mode: /" "$tmp/c.txt" | grep FAIL
+          fails=$((fails + 1)); }
 done
 # Empty sections are left out: the short session has no holds or peaks.
 grep -q 'id="holds"' "$tmp/in/short.html" && bad "short: empty holds section shown"
