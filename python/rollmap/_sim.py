@@ -40,7 +40,7 @@ def physics_variants():
     return _names(lib.rm_sim_physics_list())
 
 
-def _sim_options(seed, duration_s, leg, physics):
+def _sim_options(seed, duration_s, leg, physics, person=None, day=0):
     """rm_sim_options, and what must stay alive while they are used."""
     o = ffi.new("rm_sim_options *")
     o.seed = seed
@@ -48,22 +48,31 @@ def _sim_options(seed, duration_s, leg, physics):
     if leg not in _LEGS:
         raise ValueError("leg: %r is not 'left' or 'right'" % (leg,))
     o.leg = _LEGS[leg]
-    keep = ffi.new("char[]", physics.encode()) if physics else ffi.NULL
-    o.physics = keep
+    keep = [ffi.new("char[]", physics.encode()) if physics else ffi.NULL]
+    o.physics = keep[0]
+    if person:
+        keep.append(ffi.new("char[]", person.encode()))
+        o.person = keep[-1]
+    if not 0 <= day <= 3650:
+        raise ValueError("day: %r is outside 0..3650" % (day,))
+    o.day = day
     return o, keep
 
 
 def sim(scenario="basic", seed=1, *, duration_s=None, duration=None,
-        leg=None, physics=None, path=None, overwrite=False):
+        leg=None, physics=None, person=None, day=0, path=None,
+        overwrite=False):
     """Simulate a session (as `rollmap sim`): returns (Session, truth
     dict). With path the session is written there (the same file
     `rollmap sim` writes) and opened; without, it is kept in memory.
     duration (or duration_s) in s; leg 'left'/'right' (default: from the
     seed); physics: a variant of physics_variants(), comma-separated
-    names or "random" (default: the original model). Truth format:
-    docs/simulator.md."""
+    names or "random" (default: the original model); person (an id) and
+    day: that person's session on that day (the calf and spots from the
+    id, spots fading, staying or appearing by day; "One person over
+    days"). Truth format: docs/simulator.md."""
     o, keep = _sim_options(seed, duration_s if duration_s is not None
-                           else duration, leg, physics)
+                           else duration, leg, physics, person, day)
     h = ffi.new("rm_sim **")
     err = ffi.new("rm_error *")
     check_err(lib.rm_sim_new(scenario.encode(), o, h, err), err)

@@ -35,6 +35,23 @@ def test_sim_options(make_session):
     assert s.meta["leg"] == "right" and t["leg"] == "right"
 
 
+def test_sim_person_over_days(tmp_path):
+    s, t = rollmap.sim("short", person="ana", day=2)
+    assert s.meta["person"] == "ana"
+    assert t["person"]["id"] == "ana" and t["person"]["day"] == 2
+    # The same person whatever the seed; the CLI writes the same file.
+    _, t2 = rollmap.sim("short", seed=5, person="ana", day=2)
+    assert t2["calf"] == t["calf"] and t2["person"] == t["person"]
+    f, _ = rollmap.sim("short", person="ana", day=2, path=tmp_path / "a.wav")
+    subprocess.run([cli_env()["ROLLMAP"], "sim", "short", "--person", "ana",
+                    "--day", "2", "-q", "-o", str(tmp_path / "b.wav")],
+                   check=True, env=cli_env())
+    assert (tmp_path / "a.wav").read_bytes() == \
+        (tmp_path / "b.wav").read_bytes()
+    with pytest.raises(ValueError):
+        rollmap.sim("short", person="ana", day=4000)
+
+
 def test_sim_unknown_scenario():
     with pytest.raises(rollmap.RollmapError) as e:
         rollmap.sim("nonesuch")
