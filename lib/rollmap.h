@@ -1616,10 +1616,15 @@ RM_API size_t rm_trend_session_count(const rm_trend *t);
 RM_API size_t rm_trend_spot_count(const rm_trend *t);
 
 /**
- * Write the trend: per spot, pressure and score in each session (oldest
- * first) and whether it is fading; holds per session.
+ * Write the trend: per spot, its tenderness (peak score) in each session
+ * (oldest first), a line fitted over the dates of all of them and the
+ * verdict it gives (fading, steady, growing, uncertain, not enough
+ * sessions) with its confidence; holds per session. Rule and JSON:
+ * docs/report-schema.md, "Trend JSON".
  * @param t    the trend.
- * @param fmt  RM_REPORT_TEXT or RM_REPORT_JSON (others: RM_ERR_ARG).
+ * @param fmt  RM_REPORT_TEXT, RM_REPORT_JSON, RM_REPORT_SVG (each spot
+ *             over the dates, a calf map per session) or RM_REPORT_HTML
+ *             (since 0.2; RM_REPORT_CSV: RM_ERR_ARG).
  * @param out  where to write; not closed.
  * @since 0.1
  */
