@@ -144,7 +144,7 @@ expect 0 "$ROLLMAP" report "$s" -f json -o "$tmp/x.json"
 expect 0 "$ROLLMAP" report "$s" -f csv -o "$tmp/x.out"
 expect 0 "$ROLLMAP" trend "$s" "$s2" -o "$tmp/t.json"
 head -c 1 "$tmp/t.json" | grep -q '{' || bad "trend -o t.json is not JSON"
-expect 2 "$ROLLMAP" trend "$s" -o "$tmp/t.html"
+expect 2 "$ROLLMAP" trend "$s" -o "$tmp/t.csv"
 err_has "not a format this command writes"
 
 [ $fail -eq 0 ] && echo "outputs cli: ok"

@@ -39,8 +39,8 @@ grep -q "Usage: rollmap report" "$tmp/out" || bad "--help lacks usage"
 grep -q "Example:" "$tmp/out" || bad "--help lacks an example"
 expect 2 "$ROLLMAP" trend
 err_has "rollmap trend: no session files given"
-expect 2 "$ROLLMAP" trend -f svg x.wav
-err_has "rollmap trend: unknown format 'svg'"
+expect 2 "$ROLLMAP" trend -f csv x.wav
+err_has "rollmap trend: unknown format 'csv'"
 expect 0 "$ROLLMAP" trend --help
 
 # --- bad input -------------------------------------------------------
@@ -182,15 +182,17 @@ PYEOF
 fi
 
 # --- trend -------------------------------------------------------------
-# The same session twice: every spot is seen in both, unchanged.
+# The same session twice: every spot is seen in both, unchanged, and
+# two sessions (on one day) are not enough for a verdict.
 expect 0 "$ROLLMAP" trend -f json "$s" "$s"
 $PY - "$tmp/out" <<'PYEOF' || bad "trend of a session with itself"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert len(d["sessions"]) == 2
 for sp in d["spots"]:
-    assert sp["trend"] == "steady", sp
+    assert sp["trend"] == "not_enough_sessions", sp
     assert all(x is not None for x in sp["sessions"]), sp
+    assert sp["tenderness"][0] == sp["tenderness"][1], sp
 PYEOF
 # Oldest first, whatever the order on the command line.
 expect 0 "$ROLLMAP" trend -f json "$tmp/b.wav" "$tmp/a.wav"
