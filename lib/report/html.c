@@ -439,6 +439,22 @@ const char *rm_report_html_css(void)
     return CSS;
 }
 
+void rm_report_html_head(FILE *out, const char *title)
+{
+    /* No scripts, nothing fetched: the page renders from itself. */
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+          "<meta charset=\"utf-8\">\n"
+          "<meta http-equiv=\"Content-Security-Policy\" "
+          "content=\"default-src 'none'; style-src 'unsafe-inline'; "
+          "img-src data:\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, "
+          "initial-scale=1\">\n", out);
+    fprintf(out, "<meta name=\"generator\" content=\"rollmap %s\">\n<title>",
+            rm_version_string());
+    rm_xml_put(out, title, 1024);
+    fprintf(out, "</title>\n<style>\n%s", CSS);
+}
+
 rm_status rm_report_html(const rm_summary *s, const rm_session_meta *meta,
                          FILE *out)
 {
@@ -452,17 +468,8 @@ rm_status rm_report_html(const rm_summary *s, const rm_session_meta *meta,
     else
         snprintf(title, sizeof title, "rollmap report: %s calf%s%s",
                  rm_leg_name(s->leg), utc[0] ? ", " : "", utc);
-    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-          "<meta charset=\"utf-8\">\n"
-          "<meta http-equiv=\"Content-Security-Policy\" "
-          "content=\"default-src 'none'; style-src 'unsafe-inline'; "
-          "img-src data:\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, "
-          "initial-scale=1\">\n", out);
-    fprintf(out, "<meta name=\"generator\" content=\"rollmap %s\">\n<title>",
-            rm_version_string());
-    rm_xml_put(out, title, sizeof title);
-    fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", CSS);
+    rm_report_html_head(out, title);
+    fputs("</style>\n</head>\n<body>\n<h1>", out);
     rm_xml_put(out, title, sizeof title);
     fputs("</h1>\n", out);
     session_table(out, s, meta);

@@ -74,6 +74,14 @@ double rm_report_tenderness(const rm_summary *s, rm_line line, size_t bin);
 /* The tenderness map's colour for a tenderness (fixed scale, as the
  * report's map: "#rrggbb"). */
 void rm_report_tender_colour(char *buf, size_t cap, double tenderness);
+/* An HTML page's head up to the open <style> with the report's CSS in
+ * it: the caller adds its own rules and closes style, head. */
+void rm_report_html_head(FILE *out, const char *title);
+/* SVG: ` name="1.5"` (one decimal, '.' whatever the locale); a <text>
+ * element, escaped. */
+void rm_svg_attr(FILE *f, const char *name, double v);
+void rm_svg_text(FILE *f, double x, double y, const char *anchor,
+                 const char *cls, const char *text);
 /* "2026-05-19 03:15 (UTC+02:00)" in local time (TZ); "" if unknown. */
 void rm_report_fmt_local(char *buf, size_t cap, int64_t unix_us);
 /* The zone the map draws at @p frac of ankle -> knee on @p line. */

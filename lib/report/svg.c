@@ -153,8 +153,13 @@ static int line_ok(rm_line line)
     return line >= RM_LINE_MEDIAL && line <= RM_LINE_LATERAL;
 }
 
-static void text_at(FILE *f, double x, double y, const char *anchor,
-                    const char *cls, const char *text)
+void rm_svg_attr(FILE *f, const char *name, double v)
+{
+    attr(f, name, v);
+}
+
+void rm_svg_text(FILE *f, double x, double y, const char *anchor,
+                 const char *cls, const char *text)
 {
     fputs("<text", f);
     attr(f, "x", x);
@@ -162,6 +167,12 @@ static void text_at(FILE *f, double x, double y, const char *anchor,
     fprintf(f, " text-anchor=\"%s\" class=\"%s\">", anchor, cls);
     rm_xml_put(f, text, 512);
     fputs("</text>\n", f);
+}
+
+static void text_at(FILE *f, double x, double y, const char *anchor,
+                    const char *cls, const char *text)
+{
+    rm_svg_text(f, x, y, anchor, cls, text);
 }
 
 static void draw_map(FILE *f, const struct geo *g, const rm_summary *s,

@@ -29,23 +29,6 @@ static const struct chart_geo CHART_COMPACT = { 360, 200, 46, 326, 34, 156 };
 #define MAP_Y0 22.0
 #define MAP_BAND 20.0
 
-static void num_attr(FILE *f, const char *name, double v)
-{
-    char buf[48];
-    rm_fmt_fixed(buf, sizeof buf, v, 1, "0");
-    fprintf(f, " %s=\"%s\"", name, buf);
-}
-
-static void text_at(FILE *f, double x, double y, const char *anchor,
-                    const char *cls, const char *text)
-{
-    fputs("<text", f);
-    num_attr(f, "x", x);
-    num_attr(f, "y", y);
-    fprintf(f, " text-anchor=\"%s\" class=\"%s\">", anchor, cls);
-    rm_xml_put(f, text, 512);
-    fputs("</text>\n", f);
-}
 
 /* The last day with a date (at least 1, so a single day still spans). */
 static double day_span(const rm_trend *t, const struct matched *m)
@@ -97,23 +80,23 @@ static void chart(FILE *f, const struct chart_geo *g, const rm_trend *t,
 #define CX(d) (g->x0 + (d) / span * pw)
 #define CY(v) (g->y1 - (v) * ph)
     fprintf(f, "<defs><clipPath id=\"%s-clip\"><rect", id);
-    num_attr(f, "x", g->x0);
-    num_attr(f, "y", g->y0 - 4);
-    num_attr(f, "width", pw);
-    num_attr(f, "height", ph + 8);
+    rm_svg_attr(f, "x", g->x0);
+    rm_svg_attr(f, "y", g->y0 - 4);
+    rm_svg_attr(f, "width", pw);
+    rm_svg_attr(f, "height", ph + 8);
     fputs("/></clipPath></defs>\n", f);
     /* Score grid: 0, 0.5, 1. */
     for (int i = 0; i <= 2; i++) {
         double v = i / 2.0, y = CY(v);
         char lab[16];
         fprintf(f, "<line class=\"grid\"");
-        num_attr(f, "x1", g->x0);
-        num_attr(f, "x2", g->x1);
-        num_attr(f, "y1", y);
-        num_attr(f, "y2", y);
+        rm_svg_attr(f, "x1", g->x0);
+        rm_svg_attr(f, "x2", g->x1);
+        rm_svg_attr(f, "y1", y);
+        rm_svg_attr(f, "y2", y);
         fputs("/>\n", f);
         rm_fmt_fixed(lab, sizeof lab, v, 1, "");
-        text_at(f, g->x0 - 6, y + 4, "end", "ctick", lab);
+        rm_svg_text(f, g->x0 - 6, y + 4, "end", "ctick", lab);
     }
     /* Days: at most about 6 labels. */
     int step = (int)ceil(span / (g->w > 500 ? 8.0 : 4.0));
@@ -122,9 +105,9 @@ static void chart(FILE *f, const struct chart_geo *g, const rm_trend *t,
     for (int d = 0; d <= (int)floor(span + 1e-9); d += step) {
         char lab[24];
         snprintf(lab, sizeof lab, "day %d", d);
-        text_at(f, CX(d), g->y1 + 18, "middle", "ctick", lab);
+        rm_svg_text(f, CX(d), g->y1 + 18, "middle", "ctick", lab);
     }
-    text_at(f, g->x0 - 6, g->y0 - 6, "end", "ctick", "score");
+    rm_svg_text(f, g->x0 - 6, g->y0 - 6, "end", "ctick", "score");
     /* The fitted line. */
     const struct trend_fit *fit = &sp->fit;
     if (isfinite(fit->slope)) {
@@ -136,10 +119,10 @@ static void chart(FILE *f, const struct chart_geo *g, const rm_trend *t,
                 d1 = m->day[si];
             }
         fprintf(f, "<line class=\"fit\" clip-path=\"url(#%s-clip)\"", id);
-        num_attr(f, "x1", CX(d0));
-        num_attr(f, "y1", CY(fit->first_fit));
-        num_attr(f, "x2", CX(d1));
-        num_attr(f, "y2", CY(fit->last_fit));
+        rm_svg_attr(f, "x1", CX(d0));
+        rm_svg_attr(f, "y1", CY(fit->first_fit));
+        rm_svg_attr(f, "x2", CX(d1));
+        rm_svg_attr(f, "y2", CY(fit->last_fit));
         fputs("/>\n", f);
     }
     for (size_t si = 0; si < t->n; si++) {
@@ -148,8 +131,8 @@ static void chart(FILE *f, const struct chart_geo *g, const rm_trend *t,
             continue;
         fprintf(f, "<circle class=\"%s\" r=\"4.5\"",
                 sp->peak_of[si] >= 0 ? "seen" : "gone");
-        num_attr(f, "cx", CX(m->day[si]));
-        num_attr(f, "cy", CY(v < 0 ? 0 : v > 1 ? 1 : v));
+        rm_svg_attr(f, "cx", CX(m->day[si]));
+        rm_svg_attr(f, "cy", CY(v < 0 ? 0 : v > 1 ? 1 : v));
         fputs("/>\n", f);
     }
 #undef CX
@@ -165,7 +148,7 @@ static void mini_map(FILE *f, const rm_trend *t, const struct matched *m,
     rm_trend_date(date, sizeof date, s->start_unix_us);
     snprintf(lab, sizeof lab, "S%zu  %s  %s leg", si + 1, date,
              rm_words_leg(s->leg));
-    text_at(f, MAP_X0, 14, "start", "map-title", lab);
+    rm_svg_text(f, MAP_X0, 14, "start", "map-title", lab);
     static const rm_line lines[3] = { RM_LINE_MEDIAL, RM_LINE_MIDDLE,
                                       RM_LINE_LATERAL };
     int have = s->map && s->map_bins && s->calf_found &&
@@ -180,10 +163,10 @@ static void mini_map(FILE *f, const rm_trend *t, const struct matched *m,
     for (int l = 0; l < 3; l++) {
         double y = MAP_Y0 + l * MAP_BAND;
         fputs("<rect class=\"band\"", f);
-        num_attr(f, "x", MAP_X0);
-        num_attr(f, "y", y);
-        num_attr(f, "width", MAP_X1 - MAP_X0);
-        num_attr(f, "height", MAP_BAND);
+        rm_svg_attr(f, "x", MAP_X0);
+        rm_svg_attr(f, "y", y);
+        rm_svg_attr(f, "width", MAP_X1 - MAP_X0);
+        rm_svg_attr(f, "height", MAP_BAND);
         fputs("/>\n", f);
         for (size_t i = 0; have && i < s->map_bins; i++) {
             double v = rm_report_tenderness(&view, lines[l], i);
@@ -192,20 +175,20 @@ static void mini_map(FILE *f, const rm_trend *t, const struct matched *m,
             char fill[16];
             rm_report_tender_colour(fill, sizeof fill, v);
             fprintf(f, "<rect fill=\"%s\"", fill);
-            num_attr(f, "x", MAP_X0 + (double)i * bw);
-            num_attr(f, "y", y);
-            num_attr(f, "width", bw + 0.3);
-            num_attr(f, "height", MAP_BAND);
+            rm_svg_attr(f, "x", MAP_X0 + (double)i * bw);
+            rm_svg_attr(f, "y", y);
+            rm_svg_attr(f, "width", bw + 0.3);
+            rm_svg_attr(f, "height", MAP_BAND);
             fputs("/>\n", f);
         }
     }
     if (!have)
-        text_at(f, (MAP_X0 + MAP_X1) / 2, MAP_Y0 + 1.5 * MAP_BAND + 4,
+        rm_svg_text(f, (MAP_X0 + MAP_X1) / 2, MAP_Y0 + 1.5 * MAP_BAND + 4,
                 "middle", "tick", "no map: calf ends not found");
-    text_at(f, MAP_X0, MAP_Y0 + 3 * MAP_BAND + 14, "start", "tick",
+    rm_svg_text(f, MAP_X0, MAP_Y0 + 3 * MAP_BAND + 14, "start", "tick",
             "ankle");
-    text_at(f, MAP_X1, MAP_Y0 + 3 * MAP_BAND + 14, "end", "tick", "knee");
-    text_at(f, (MAP_X0 + MAP_X1) / 2, MAP_Y0 + 3 * MAP_BAND + 14, "middle",
+    rm_svg_text(f, MAP_X1, MAP_Y0 + 3 * MAP_BAND + 14, "end", "tick", "knee");
+    rm_svg_text(f, (MAP_X0 + MAP_X1) / 2, MAP_Y0 + 3 * MAP_BAND + 14, "middle",
             "tick", "inner / middle / outer line");
     /* The spots of this leg: filled where this session found the peak. */
     for (size_t k = 0; have && k < m->n_spots; k++) {
@@ -220,11 +203,11 @@ static void mini_map(FILE *f, const rm_trend *t, const struct matched *m,
         double y = MAP_Y0 + ((int)sp->line - 1 + 0.5) * MAP_BAND;
         fprintf(f, "<circle class=\"%s\" r=\"7\"",
                 sp->peak_of[si] >= 0 ? "mark-seen" : "mark-gone");
-        num_attr(f, "cx", x);
-        num_attr(f, "cy", y);
+        rm_svg_attr(f, "cx", x);
+        rm_svg_attr(f, "cy", y);
         fputs("/>\n", f);
         snprintf(lab, sizeof lab, "%zu", k + 1);
-        text_at(f, x, y + 4, "middle",
+        rm_svg_text(f, x, y + 4, "middle",
                 sp->peak_of[si] >= 0 ? "mark-num-seen" : "mark-num", lab);
     }
     (void)t;
@@ -276,10 +259,10 @@ rm_status rm_trend_svg(const rm_trend *t, const struct matched *m,
     snprintf(buf, sizeof buf, "rollmap trend%s%s: %zu session%s, "
              "tenderness (peak score) per spot", m->person[0] ? " of " : "",
              m->person, t->n, t->n == 1 ? "" : "s");
-    text_at(out, 10, 24, "start", "heading", buf);
+    rm_svg_text(out, 10, 24, "start", "heading", buf);
     double y = 50.0;
     if (m->n_spots == 0) {
-        text_at(out, 10, y + 14, "start", "verdict",
+        rm_svg_text(out, 10, y + 14, "start", "verdict",
                 "No pressure peaks in any session.");
         y += 30.0;
     }
@@ -287,16 +270,16 @@ rm_status rm_trend_svg(const rm_trend *t, const struct matched *m,
         const struct spot *sp = &m->spots[k];
         fprintf(out, "<g transform=\"translate(0 %.0f)\">\n", y);
         spot_title(buf, sizeof buf, k, sp);
-        text_at(out, 10, 14, "start", "heading", buf);
+        rm_svg_text(out, 10, 14, "start", "heading", buf);
         spot_verdict(buf, sizeof buf, sp);
-        text_at(out, 10, 32, "start", "verdict", buf);
+        rm_svg_text(out, 10, 32, "start", "verdict", buf);
         fputs("<g transform=\"translate(0 24)\">\n", out);
         snprintf(id, sizeof id, "trend-spot-%zu", k + 1);
         chart(out, g, t, m, sp, id);
         fputs("</g></g>\n", out);
         y += chart_h;
     }
-    text_at(out, 10, y + 16, "start", "heading",
+    rm_svg_text(out, 10, y + 16, "start", "heading",
             "Calf maps: tenderness colour (0 to +30 %), spots numbered; "
             "filled where the session found the peak");
     y += 30.0;
@@ -374,17 +357,7 @@ rm_status rm_trend_html(const rm_trend *t, const struct matched *m,
     snprintf(title, sizeof title, "rollmap trend%s%s: %zu session%s",
              m->person[0] ? " of " : "", m->person, t->n,
              t->n == 1 ? "" : "s");
-    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-          "<meta charset=\"utf-8\">\n"
-          "<meta http-equiv=\"Content-Security-Policy\" "
-          "content=\"default-src 'none'; style-src 'unsafe-inline'; "
-          "img-src data:\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, "
-          "initial-scale=1\">\n", out);
-    fprintf(out, "<meta name=\"generator\" content=\"rollmap %s\">\n<title>",
-            rm_version_string());
-    rm_xml_put(out, title, sizeof title);
-    fprintf(out, "</title>\n<style>\n%s", rm_report_html_css());
+    rm_report_html_head(out, title);
     fputs(".maps{display:flex;flex-wrap:wrap;gap:.8em}\n"
           ".maps figure{margin:0;width:300px;max-width:100%}\n"
           "h3{font-size:1.05em;margin:1.2em 0 .2em}\n"
