@@ -92,6 +92,10 @@ struct rm_engine {
     uint32_t last_tus;
     double clock_us, period_us;
     double dist_cm;           /* compression-corrected encoder distance */
+    /* The session's typical load so far (engine.c, compressed_cm): the
+     * load at which radius_mm is the rolling radius. */
+    double ref_load_sum;
+    uint64_t ref_load_ticks;
 
     /* Tick accumulation. Each cell's raw counts are summed in two int32
      * lanes so the per-frame adds vectorise (4 cells per SSE2 add): a_lo
