@@ -86,8 +86,7 @@ void rm_engine_reset_stream(rm_engine *e)
     e->dropped = 0;
     e->clock_us = 0.0;
     e->dist_cm = 0.0;
-    e->ref_load_sum = 0.0;
-    e->ref_load_ticks = 0;
+    rm_typical_reset(&e->typical);
     e->acc_n = 0;
     e->contact = 0;
     e->stretch_idx = -1;
@@ -285,10 +284,10 @@ static void process_tick(rm_engine *e, rm_tick *t)
  * radius (docs/session-format.md): what rolling the loaded roller a known
  * distance measures, at a typical load. The foam compresses further
  * under more load and less under less, so r_eff = r (1 - c (F - F_typ)),
- * F_typ the session's typical load: the mean of its contact ticks so far
- * (the calibration load is not in the descriptor; the person's own
- * typical load is the best stand-in, and enc-effective physics assumes
- * exactly it). Compressing the effective radius again by c F put every
+ * F_typ the session's typical load: the median of its contact ticks so
+ * far (typical.h; the calibration load is not in the descriptor; the
+ * person's own typical load is the best stand-in, and the simulator's
+ * boards assume exactly it). Compressing the effective radius again by c F put every
  * distance ~2-4 % short (issue 13, cause 3b).
  * Example: 600 counts, rev A (0.01885 cm/count), 250 N with a typical
  * 150 N, c = 1.3e-4 /N -> 11.31 x 0.987 = 11.16 cm.
@@ -296,9 +295,9 @@ static void process_tick(rm_engine *e, rm_tick *t)
 static double compressed_cm(const rm_engine *e, int64_t steps, double force_n)
 {
     double load = force_n > 0 ? force_n : 0.0;
-    double typ = e->ref_load_ticks
-                     ? e->ref_load_sum / (double)e->ref_load_ticks
-                     : load;
+    double typ = rm_typical_get(&e->typical);
+    if (!isfinite(typ))
+        typ = load;
     double k = 1.0 - e->cfg.compression_per_n * (load - typ);
     if (k < 0.5)
         k = 0.5;
@@ -308,10 +307,8 @@ static double compressed_cm(const rm_engine *e, int64_t steps, double force_n)
 /* A contact tick's load joins the session's typical load. */
 static void typical_load_add(rm_engine *e, double force_n)
 {
-    if (force_n < e->cfg.contact_force_n)
-        return;
-    e->ref_load_sum += force_n;
-    e->ref_load_ticks++;
+    if (force_n >= e->cfg.contact_force_n)
+        rm_typical_add(&e->typical, force_n);
 }
 
 /* The lean of a footprint covering fewer than LEAN_MIN_CELLS cells is

@@ -38,7 +38,7 @@ expect 0 "table" -- "$R" sessions "$tmp/d" &&
     has "$tmp/o" "3 files" "three sessions, the text file and folder skipped"
 # Oldest first, local time with offset, duration m:ss, holds and spots as
 # the report counts them.
-sed -n 3p "$tmp/o" | grep -Eq '^- +right +2026-01-07 19:55 \+0200 +6:15 +9 +5 +c\.WAV$' ||
+sed -n 3p "$tmp/o" | grep -Eq '^- +right +2026-01-07 19:55 \+0200 +6:15 +9 +4 +c\.WAV$' ||
     fail "row 1: $(sed -n 3p "$tmp/o")"
 sed -n 4p "$tmp/o" | grep -Eq '^Anna Müller +left +2026-05-19 03:15 \+0200 +6:11 +3 +4 +b\.wav$' ||
     fail "row 2: $(sed -n 4p "$tmp/o")"
