@@ -104,7 +104,9 @@ typedef struct rm_descriptor {
     uint32_t cells;             /**< 1..RM_MAX_CELLS */
     float pitch_mm;             /**< cell centre spacing along the roller */
     float cell_area_mm2;        /**< loaded area of one cell (pressure) */
-    float radius_mm;            /**< sleeve effective rolling radius, unloaded */
+    float radius_mm;            /**< sleeve effective rolling radius at a
+                                     typical calf load (foam compression
+                                     included; docs/session-format.md) */
     uint32_t encoder_cpr;       /**< encoder counts per sleeve turn */
     float rate_hz;              /**< nominal frame rate, RM_MIN..MAX_RATE_HZ */
     float scale_n_per_count[RM_MAX_CELLS]; /**< per cell, N per count */
@@ -644,7 +646,9 @@ typedef struct rm_engine_config {
                                        half-widths, that means "medial" or
                                        "lateral" rather than "middle" */
     double compression_per_n;     /**< foam: fraction of the rolling radius
-                                       lost per N of load (roller property) */
+                                       lost per N of load beyond the
+                                       session's typical load (roller
+                                       property) */
     double pass_min_cm;           /**< shortest roll counted as a pass */
     double peak_min_rise;         /**< a peak stands this far (fraction)
                                        above the pressure around it */

@@ -10,7 +10,8 @@
 #define FW_CELLS          12      /* HX711s; 6 on port B, 6 on port C */
 #define FW_PITCH_MM       20.0f
 #define FW_CELL_AREA_MM2  700.0f
-#define FW_RADIUS_MM      72.0f
+#define FW_RADIUS_MM      72.0f   /* effective rolling radius under a calf
+                                     (docs/firmware.md), not unloaded */
 #define FW_ENCODER_CPR    2400u   /* quadrature counts (x4) per turn */
 #define FW_FIRMWARE       "rollmap-fw 0.1.0"
 #ifndef FW_SERIAL

@@ -86,6 +86,7 @@ void rm_engine_reset_stream(rm_engine *e)
     e->dropped = 0;
     e->clock_us = 0.0;
     e->dist_cm = 0.0;
+    rm_typical_reset(&e->typical);
     e->acc_n = 0;
     e->contact = 0;
     e->stretch_idx = -1;
@@ -279,17 +280,35 @@ static void process_tick(rm_engine *e, rm_tick *t)
 
 /*
  * Distance the contact line moved for `steps` encoder counts under a load
- * of force_n: r_eff = r (1 - c F), the foam's compression.
- * Example: 600 counts, rev A (0.01885 cm/count), 150 N, c = 1.3e-4 /N
- * -> 11.31 x 0.9805 = 11.09 cm.
+ * of force_n. The descriptor's radius_mm is the *effective* rolling
+ * radius (docs/session-format.md): what rolling the loaded roller a known
+ * distance measures, at a typical load. The foam compresses further
+ * under more load and less under less, so r_eff = r (1 - c (F - F_typ)),
+ * F_typ the session's typical load: the median of its contact ticks so
+ * far (typical.h; the calibration load is not in the descriptor; the
+ * person's own typical load is the best stand-in, and the simulator's
+ * boards assume exactly it). Compressing the effective radius again by c F put every
+ * distance ~2-4 % short (issue 13, cause 3b).
+ * Example: 600 counts, rev A (0.01885 cm/count), 250 N with a typical
+ * 150 N, c = 1.3e-4 /N -> 11.31 x 0.987 = 11.16 cm.
  */
 static double compressed_cm(const rm_engine *e, int64_t steps, double force_n)
 {
     double load = force_n > 0 ? force_n : 0.0;
-    double k = 1.0 - e->cfg.compression_per_n * load;
+    double typ = rm_typical_get(&e->typical);
+    if (!isfinite(typ))
+        typ = load;
+    double k = 1.0 - e->cfg.compression_per_n * (load - typ);
     if (k < 0.5)
         k = 0.5;
     return (double)steps * e->cm_per_count * k;
+}
+
+/* A contact tick's load joins the session's typical load. */
+static void typical_load_add(rm_engine *e, double force_n)
+{
+    if (force_n >= e->cfg.contact_force_n)
+        rm_typical_add(&e->typical, force_n);
 }
 
 /* The lean of a footprint covering fewer than LEAN_MIN_CELLS cells is
@@ -506,6 +525,7 @@ void rm_engine_flush_tick(rm_engine *e)
                   &ft);
     t.force_n = ft.force_n;
     e->dist_cm += compressed_cm(e, e->a_steps, ft.force_n);
+    typical_load_add(e, ft.force_n);
     e->a_steps = 0;
     t.enc_cm = e->dist_cm;
     t.cop_mm = ft.cop_mm;

@@ -9,6 +9,7 @@
 
 #include "engine_internal.h"
 #include "glitch.h"
+#include "typical.h"
 
 /* A roll is over when the roller has stood still this long (s): longer
  * than a turnaround's hesitation, shorter than the 5 s of a hold. */
@@ -92,6 +93,9 @@ struct rm_engine {
     uint32_t last_tus;
     double clock_us, period_us;
     double dist_cm;           /* compression-corrected encoder distance */
+    /* The session's typical load so far (engine.c, compressed_cm): the
+     * load at which radius_mm is the rolling radius. */
+    rm_typical typical;
 
     /* Tick accumulation. Each cell's raw counts are summed in two int32
      * lanes so the per-frame adds vectorise (4 cells per SSE2 add): a_lo

@@ -230,9 +230,13 @@ static double turn_x(const rm_turns *tp, rm_turn_end end)
  * now and then) and must not be stretched onto that end. A sweep marked
  * at both ends whose span falls short of the turning points' spacing by
  * more than PARTIAL_CM, with one end that far inside its turning point,
- * turned short there: that end is no turn. (A stretch whose widths matched
- * a few cm off has the right span, one end inside and the other outside:
- * it keeps both.) Returns how many ends were dropped.
+ * turned short there: that end is no turn, and neither is the same turn
+ * as the neighbouring sweep's end (the sweep rolled on from it; marked
+ * with the same end within TURN_JOIN_CM), or that sweep is pinned onto
+ * the turning point by it and drags the short sweep along
+ * (rm_sweeps_carry): a whole stretch 6-7 cm off. (A stretch whose widths
+ * matched a few cm off has the right span, one end inside and the other
+ * outside: it keeps both.) Returns how many ends were dropped.
  */
 size_t rm_sweeps_drop_partial(rm_sweep *sw, size_t n, const rm_turns *tp)
 {
@@ -250,8 +254,17 @@ size_t rm_sweeps_drop_partial(rm_sweep *sw, size_t n, const rm_turns *tp)
                                                : tp->knee_cm - x[j];
         int j = in[0] >= in[1] ? 0 : 1;
         if (in[j] > PARTIAL_CM) {
+            rm_turn_end e = w->end[j];
             w->end[j] = RM_END_NONE;
             dropped++;
+            /* The sweep rolled on from this turn: after it (end) or
+             * before it (start). */
+            rm_sweep *nb = j == 1 ? (k + 1 < n ? &sw[k + 1] : NULL)
+                                  : (k > 0 ? &sw[k - 1] : NULL);
+            int nj = j == 1 ? 0 : 1;
+            double nx = nb ? (nj == 0 ? nb->x0 : nb->x1) : NAN;
+            if (nb && nb->end[nj] == e && fabs(nx - x[j]) <= TURN_JOIN_CM)
+                nb->end[nj] = RM_END_NONE;
         }
     }
     return dropped;

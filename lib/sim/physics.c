@@ -74,8 +74,8 @@ static const phy_entry table[PHY_COUNT] = {
         "frame period off nominal by up to +-0.6 % with stamp jitter; truth "
         "in board-clock time" },
     [PHY_ENC_EFFECTIVE] = { "enc-effective", GRP_NONE,
-        "radius_mm is the effective radius at typical load; r falls with "
-        "load around it" },
+        "radius_mm is the effective radius at typical load (the original's "
+        "model since issue 13; kept for declared families)" },
     [PHY_ENC_RIPPLE] = { "enc-ripple", GRP_NONE,
         "once-per-turn encoder ripple of 0.5-1.5 %" },
     [PHY_ENC_SLIP] = { "enc-slip", GRP_NONE,

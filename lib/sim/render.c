@@ -442,21 +442,34 @@ void rm_sim_render_init(rm_sim *sim)
                            : UINT64_MAX;
 }
 
-/* The encoder's step for a move of dpos_cm at load_n under the variants:
- * enc-effective takes radius_mm as the radius at the person's typical
- * load, smaller under more load; enc-ripple adds a once-per-turn error. */
-static double enc_step_variant(const rm_sim *sim, double dpos_cm,
-                               double load_n, double slip)
+/*
+ * The true rolling radius at load_n. The descriptor's radius_mm is the
+ * *effective* rolling radius (docs/session-format.md): what the roller
+ * rolls with at the person's typical load (sim->load_n), as a board
+ * builder measures it by rolling the loaded roller a known distance. The
+ * foam compresses further under more load and less under less:
+ * r = radius x (1 - c (F - F_typical)), the deviation capped at 10 %.
+ * (Before issue 13 the original took radius_mm as the unloaded radius,
+ * r = radius x (1 - c F); `enc-effective` was this model as a variant and
+ * is now the original's.)
+ */
+static double true_radius_mm(const rm_sim *sim, double load_n)
 {
-    const rm_descriptor *d = &sim->meta.desc;
-    double comp = sim->comp_per_n * load_n;
-    if (PHY_ON(sim, PHY_ENC_EFFECTIVE))
-        comp = sim->comp_per_n * (load_n - sim->load_n);
+    double comp = sim->comp_per_n * (load_n - sim->load_n);
     if (comp > 0.10)
         comp = 0.10;
     if (comp < -0.10)
         comp = -0.10;
-    double r_mm = d->radius_mm * (1.0 - comp);
+    return sim->meta.desc.radius_mm * (1.0 - comp);
+}
+
+/* The encoder's step for a move of dpos_cm at load_n under the variants:
+ * enc-ripple adds a once-per-turn error. */
+static double enc_step_variant(const rm_sim *sim, double dpos_cm,
+                               double load_n, double slip)
+{
+    const rm_descriptor *d = &sim->meta.desc;
+    double r_mm = true_radius_mm(sim, load_n);
     double step = dpos_cm * 10.0 / r_mm * (d->encoder_cpr / (2 * M_PI)) *
                   (1.0 + slip);
     if (PHY_ON(sim, PHY_ENC_RIPPLE))
@@ -526,7 +539,8 @@ size_t rm_sim_render(rm_sim *sim, rm_frame *buf, size_t cap)
         rm_sim_state_at(sim, sim->seg_i, t, &st);
 
         /* Encoder: the contact line moves r_true * dtheta along the calf,
-         * and r_true shrinks with the load as the foam compresses. */
+         * and r_true shrinks with the load as the foam compresses
+         * (true_radius_mm). */
         seg_kind kind = sim->segs.v[sim->seg_i].kind;
         if (kind == SEG_OFF || kind == SEG_DOWN) {
             sim->enc_acc += st.enc_turn_rate * dt;
@@ -534,10 +548,7 @@ size_t rm_sim_render(rm_sim *sim, rm_frame *buf, size_t cap)
             sim->enc_acc += enc_step_variant(sim, st.pos_cm - sim->prev_pos_cm,
                                              st.load_n, st.slip);
         } else {
-            double comp = sim->comp_per_n * st.load_n;
-            if (comp > 0.10)
-                comp = 0.10;
-            double r_mm = d->radius_mm * (1.0 - comp);
+            double r_mm = true_radius_mm(sim, st.load_n);
             sim->enc_acc += (st.pos_cm - sim->prev_pos_cm) * 10.0 / r_mm *
                             counts_per_rad * (1.0 + st.slip);
         }

@@ -10,6 +10,7 @@
 
 #include "rollmap.h"
 #include "engine/engine_internal.h"
+#include "engine/typical.h"
 
 /* ---- a synthetic leg on a rev A strip ---- */
 
@@ -19,9 +20,12 @@ typedef struct leg {
     uint32_t seq;
     double t;
     double enc_cm;          /* true contact line, cm */
-    double turn_cm;         /* sleeve turn x unloaded radius, cm: the foam
-                               compresses under load, so the sleeve turns
-                               further than the contact line moves */
+    double turn_cm;         /* sleeve turn x radius_mm, cm: radius_mm is
+                               the effective radius at the leg's typical
+                               load; more load compresses the foam further
+                               and the sleeve turns further than the
+                               contact line moves */
+    double typical_n;       /* the leg's typical load (0: each roll's own) */
     double clock_scale;     /* board clock rate / true (0: 1) */
     uint32_t t0_us;         /* board clock at t = 0 */
     rm_frame buf[256];
@@ -109,8 +113,10 @@ static void leg_roll(leg *g, double to, double speed_cm_s, double force_n,
                      double k, double pos_sign)
 {
     double step = speed_cm_s / g->meta.desc.rate_hz;
-    /* The engine's default foam: 1.3e-4 of the radius per N. */
-    double turn = step / (1.0 - 1.3e-4 * force_n);
+    /* The engine's default foam: 1.3e-4 of the radius per N, around the
+     * typical load at which radius_mm is the rolling radius. */
+    double typ = g->typical_n > 0 ? g->typical_n : force_n;
+    double turn = step / (1.0 - 1.3e-4 * (force_n - typ));
     while (fabs(g->enc_cm - to) > step) {
         double sgn = g->enc_cm < to ? 1.0 : -1.0;
         g->enc_cm += sgn * step;
@@ -229,6 +235,104 @@ START_TEST(test_engine_finds_the_ankle_when_the_encoder_runs_backwards)
     ck_assert_double_eq_tol(s->holds[0].position_cm, 12.0, 1.0);
     ck_assert_int_eq(s->passes[0].direction, 1);
     rm_engine_free(g.e);
+}
+END_TEST
+
+/* Each pass's encoder distance as the live on_pass gives it (mean speed
+ * x duration: encoder cm/s live). */
+typedef struct pass_dist {
+    double cm[8];
+    size_t n;
+} pass_dist;
+
+static void collect_pass_dist(const rm_pass *p, void *user)
+{
+    pass_dist *d = user;
+    if (d->n < 8)
+        d->cm[d->n++] = p->mean_speed_cm_s * (p->end_s - p->start_s);
+}
+
+/* radius_mm is the effective rolling radius (docs/session-format.md): at
+ * the session's typical load a pass measures counts x 2 pi radius_mm /
+ * cpr, not that compressed again (the engine did so before issue 13:
+ * 35.6 cm read 34.9). A pass at twice the typical load turns the sleeve
+ * ~2 % further; the engine takes that back (35.6 would read 36.3). */
+START_TEST(test_engine_radius_is_the_effective_rolling_radius)
+{
+    leg g;
+    pass_dist d = { { 0 }, 0 };
+    rm_engine_callbacks cb = { .on_pass = collect_pass_dist, .user = &d };
+    leg_init(&g, RM_LEG_LEFT, NULL, &cb);
+    g.typical_n = 150;
+    leg_still(&g, 1.0, 0.0, 0, 1);
+    g.enc_cm = 0.2;
+    leg_still(&g, 0.5, 150, 0, 1);
+    leg_roll(&g, 35.8, 2.5, 150, 0, 1);
+    leg_roll(&g, 0.2, 2.5, 150, 0, 1);
+    leg_roll(&g, 35.8, 2.5, 150, 0, 1);
+    leg_roll(&g, 0.2, 2.5, 300, 0, 1);
+    leg_still(&g, 1.0, 0.0, 0, 1);
+    const rm_summary *s = leg_finish(&g);
+    ck_assert_uint_eq(d.n, 4);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_msg(fabs(d.cm[i] - 35.6) < 0.15, "pass %zu at the typical "
+                      "load: %.2f cm, rolled 35.6", i, d.cm[i]);
+    ck_assert_msg(fabs(d.cm[3] - 35.6) < 0.3, "pass at twice the typical "
+                  "load: %.2f cm, rolled 35.6", d.cm[3]);
+    ck_assert_int_eq(s->calf_found, 1);
+    ck_assert_msg(fabs(s->passes[0].to_cm - s->passes[0].from_cm - 35.6) <
+                      0.3, "placed pass %.2f-%.2f cm", s->passes[0].from_cm,
+                  s->passes[0].to_cm);
+    rm_engine_free(g.e);
+}
+END_TEST
+
+/* The typical load is the median of the contact loads, kept as they
+ * come: with a crossed leg on a fifth of the ticks (260 N on a 150 N
+ * person, +-5 N sway) it stays at the person's load, where a mean read
+ * 172 N (and every distance off the crossing ~0.3 % long). Against a
+ * sorted median on a random stream, in any order, within a bin. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+START_TEST(test_typical_load_is_the_running_median)
+{
+    rm_typical t;
+    rm_typical_reset(&t);
+    ck_assert(isnan(rm_typical_get(&t)));
+    double sum = 0;
+    for (int i = 0; i < 1000; i++) {
+        double f = i % 5 == 4 ? 260.0 : 150.0 + 5.0 * sin(i * 0.37);
+        rm_typical_add(&t, f);
+        sum += f;
+    }
+    ck_assert_msg(fabs(rm_typical_get(&t) - 150.0) < 3.0, "median %g",
+                  rm_typical_get(&t));
+    ck_assert(sum / 1000 > 170.0);
+    /* Random loads, rising then falling, beyond the last bin too. */
+    static double v[4001];
+    uint64_t x = 12345;
+    rm_typical_reset(&t);
+    for (int i = 0; i < 4001; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        double r = (double)(x >> 11) / 9007199254740992.0;
+        v[i] = i < 2000 ? 20.0 + 2.0 * i * r : 1200.0 * r;
+        rm_typical_add(&t, v[i]);
+        if (i % 500 == 0 || i == 4000) {
+            double w[4001];
+            memcpy(w, v, (size_t)(i + 1) * sizeof *w);
+            qsort(w, (size_t)i + 1, sizeof *w, cmp_double);
+            double med = w[(i + 1) / 2];
+            double got = rm_typical_get(&t);
+            ck_assert_msg(fabs(got - (med < 1024 ? med : 1022)) <=
+                              TYPICAL_BIN_N,
+                          "after %d loads: median %g, running %g", i + 1,
+                          med, got);
+        }
+    }
 }
 END_TEST
 
@@ -775,6 +879,8 @@ Suite *engine_suite(void)
     tc = tcase_create("holds");
     tcase_add_test(tc, test_engine_hold_found_with_start_duration_and_place);
     tcase_add_test(tc, test_engine_finds_the_ankle_when_the_encoder_runs_backwards);
+    tcase_add_test(tc, test_engine_radius_is_the_effective_rolling_radius);
+    tcase_add_test(tc, test_typical_load_is_the_running_median);
     tcase_add_test(tc, test_engine_live_state_follows_the_stream);
     tcase_add_test(tc, test_engine_pause_is_not_a_hold);
     tcase_add_test(tc, test_engine_time_is_the_board_clock);

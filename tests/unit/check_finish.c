@@ -377,6 +377,44 @@ START_TEST(test_partial_pass_is_not_pinned_onto_the_calf_end)
 }
 END_TEST
 
+/* Tuning seed 10055 (holds, pass-partial): a leg put down at 6 cm rolls
+ * to the knee (30.7), back down to 7.5 (a partial turn) and up again.
+ * The partial turn is the end of one sweep and the start of the next:
+ * both lose it. Before, the next sweep kept its ankle mark, was pinned
+ * onto the ankle's turning point (-6.5 cm) and carried the whole stretch
+ * with it: three holds 7 cm low. A sweep of another placement that only
+ * begins near there (> 1 cm away) keeps its own mark. */
+START_TEST(test_partial_turn_is_dropped_from_both_sweeps_at_it)
+{
+    rm_turns tp = { .ankle_cm = 1.26, .knee_cm = 30.40 };
+    rm_sweep sw[4];
+    sw[0] = sweep_of(6.0, 30.7, 0.0, 24.7, RM_END_NONE, RM_END_KNEE);
+    sw[1] = sweep_of(30.7, 7.5, 24.7, 1.5, RM_END_KNEE, RM_END_ANKLE);
+    sw[2] = sweep_of(7.75, 25.6, 1.5, 19.35, RM_END_ANKLE, RM_END_NONE);
+    ck_assert_uint_eq(rm_sweeps_drop_partial(sw, 3, &tp), 1);
+    ck_assert_int_eq(sw[0].end[1], RM_END_KNEE);
+    ck_assert_int_eq(sw[1].end[0], RM_END_KNEE);
+    ck_assert_int_eq(sw[1].end[1], RM_END_NONE);
+    ck_assert_int_eq(sw[2].end[0], RM_END_NONE);
+    /* Nothing left to pin the sweep after the turn: it stays. */
+    rm_calf_pos map;
+    ck_assert_int_eq(rm_sweep_target(&sw[2], &tp, 1, &map), 0);
+    /* Turned short at its start instead (the sweep before it ends at the
+     * same turn, going down). */
+    sw[0] = sweep_of(25.0, 8.0, 20.0, 3.0, RM_END_NONE, RM_END_ANKLE);
+    sw[1] = sweep_of(8.2, 30.5, 3.0, 25.3, RM_END_ANKLE, RM_END_KNEE);
+    ck_assert_uint_eq(rm_sweeps_drop_partial(sw, 2, &tp), 1);
+    ck_assert_int_eq(sw[1].end[0], RM_END_NONE);
+    ck_assert_int_eq(sw[0].end[1], RM_END_NONE);
+    /* A new placement put down 3.5 cm from the short turn keeps its mark. */
+    sw[0] = sweep_of(30.7, 7.5, 24.7, 1.5, RM_END_KNEE, RM_END_ANKLE);
+    sw[1] = sweep_of(4.0, 30.5, 40.0, 66.5, RM_END_ANKLE, RM_END_KNEE);
+    ck_assert_uint_eq(rm_sweeps_drop_partial(sw, 2, &tp), 1);
+    ck_assert_int_eq(sw[0].end[1], RM_END_NONE);
+    ck_assert_int_eq(sw[1].end[0], RM_END_ANKLE);
+}
+END_TEST
+
 START_TEST(test_slipped_sweep_is_stretched_and_offset_one_moved)
 {
     rm_turns tp = { .ankle_cm = 0.5, .knee_cm = 37.5 };
@@ -539,6 +577,7 @@ Suite *finish_suite(void)
     tcase_add_test(tc, test_turning_points_and_full_sweeps_measure_the_calf);
     tcase_add_test(tc, test_slipped_sweep_is_stretched_and_offset_one_moved);
     tcase_add_test(tc, test_partial_pass_is_not_pinned_onto_the_calf_end);
+    tcase_add_test(tc, test_partial_turn_is_dropped_from_both_sweeps_at_it);
     tcase_add_test(tc, test_sweeps_turning_twice_at_one_end_all_count);
     tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
     suite_add_tcase(s, tc);
