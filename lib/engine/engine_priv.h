@@ -9,6 +9,7 @@
 
 #include "engine_internal.h"
 #include "glitch.h"
+#include "live_lines.h"
 
 /* A roll is over when the roller has stood still this long (s): longer
  * than a turnaround's hesitation, shorter than the 5 s of a hold. */
@@ -142,6 +143,12 @@ struct rm_engine {
     rm_align prov;
     double prov_offset, prov_next_t;
     int live_pos;             /* provisional placement wanted (default 1) */
+    rm_live_lines live_lines; /* the line rule on the passes so far */
+    /* The hold under way placed as the report would place it (live.c):
+     * calf cm hold_x at encoder hold_enc (NAN: not yet), for the run
+     * that began at hold_t0; the session time of the last such fit. */
+    double hold_x, hold_enc, hold_t0, hold_fit_s;
+    double hold_len;          /* calf length of that fit */
 
     /* Results. */
     rm_live live;
@@ -162,11 +169,22 @@ void rm_engine_reset_stream(rm_engine *e);
 void rm_samples_emit(rm_engine *e, const rm_tick *t);
 /* live.c: the live view after each tick, and the provisional alignment
  * refitted when a stretch ends. */
+void rm_live_init(rm_engine *e);
 void rm_live_tick(rm_engine *e, const rm_tick *t);
 void rm_live_stretch_end(rm_engine *e);
+/* live.c: a pass just ended (its lean and CoP join the live line rule). */
+void rm_live_pass_end(rm_engine *e, const rm_pass_rec *pr);
 void rm_engine_flush_tick(rm_engine *e);
 /* summary.c: the finish stages (finish.h), peaks, map, guidance. */
 rm_status rm_engine_summarise(rm_engine *e);
+/* The session's line rule before rm_lines_fit(): leg, line_skew, tick
+ * rate, the strip's middle. */
+rm_line_rule rm_engine_line_rule(const rm_engine *e);
+/* The finish placement of stretches and passes (align, place, correct
+ * slip): rm_engine_finish() on the session's records, live.c on copies
+ * of those so far. */
+rm_status rm_layout_fit(rm_layout *lay, const rm_line_rule *rule,
+                        double end_margin_cm);
 /* peak_groups.c: candidates -> rm_peak list (after placement). */
 rm_status rm_peaks_finish(rm_engine *e);
 /* guidance.c */

@@ -76,6 +76,126 @@ void rm_live_stretch_end(rm_engine *e)
     e->prov_next_t = 0.0;
 }
 
+void rm_live_init(rm_engine *e)
+{
+    e->prov_offset = NAN;
+    e->live_pos = 1;
+    e->live.position_cm = e->live.position_frac = NAN;
+    e->live.provisional = RM_LIVE_PROV_PLACE | RM_LIVE_PROV_LINE;
+    e->hold_x = e->hold_t0 = e->hold_len = NAN;
+    rm_line_rule r = rm_engine_line_rule(e);
+    rm_live_lines_init(&e->live_lines, &r, e->meta.desc.cells,
+                       e->meta.desc.pitch_mm);
+}
+
+void rm_live_pass_end(rm_engine *e, const rm_pass_rec *pr)
+{
+    rm_live_lines_pass(&e->live_lines, pr);
+}
+
+/* The hold under way: the roller has come to rest in this stretch
+ * (holds.c settles a run once it stood still 0.5 s), so its mean place
+ * and line are what the report will give the hold. */
+static const rm_hold_tracker *resting(const rm_engine *e, const rm_tick *t)
+{
+    const rm_hold_tracker *h = &e->holds_tr;
+    return h->active && h->settled && h->stretch == t->stretch && h->n > 0
+               ? h : NULL;
+}
+
+/* The line at tick t by the report's rule on the passes so far: a
+ * resting roller's by the hold's, a rolling one's by the pass under way
+ * (or this tick alone, between passes). */
+static rm_line live_line(rm_engine *e, const rm_tick *t)
+{
+    rm_live_lines *ll = &e->live_lines;
+    rm_live_lines_refit(ll, t->t_s);
+    const rm_hold_tracker *h = resting(e, t);
+    if (h) {
+        double cop = h->n_cop > 0 ? h->sum_cop / h->n_cop : NAN;
+        double skew = h->w_skew > 0 ? h->sum_skew / h->w_skew : NAN;
+        return rm_live_lines_hold(ll, t->stretch, cop,
+                                  rm_line_from_skew(skew, e->meta.leg,
+                                                    e->cfg.line_skew));
+    }
+    const rm_pass_tracker *p = &e->passes_tr;
+    if (p->dir != 0 && (p->n_cop > 0 || p->w_skew > 0)) {
+        rm_lean own = { p->sum_skew, p->w_skew, (double)p->n_skew };
+        return rm_live_lines_rolling(ll, t->stretch, &own, p->sum_cop,
+                                     p->n_cop);
+    }
+    int lean_ok = isfinite(t->skew);
+    rm_lean one = { lean_ok ? t->skew * t->skew_w : 0.0,
+                    lean_ok ? t->skew_w : 0.0, lean_ok ? 1.0 : 0.0 };
+    return rm_live_lines_rolling(ll, t->stretch, &one, t->cop_mm,
+                                 isfinite(t->cop_mm) ? 1.0 : 0.0);
+}
+
+/*
+ * Where the report would put encoder distance enc_cm of the current
+ * stretch held over [t0_s, t1_s], if the session ended now: the finish
+ * placement (rm_layout_fit) on copies of the stretches and passes so far
+ * with the current stretch as it stands. NAN when the calf is not found
+ * from them. Sets *len_cm to that calf's length.
+ */
+static double layout_place(const rm_engine *e, double enc_cm, double t0_s,
+                           double t1_s, double *len_cm)
+{
+    size_t n_st = e->n_st + 1;
+    if (e->stretch_idx != (int)e->n_st || e->cur.bmax < e->cur.bmin)
+        return NAN; /* a stretch record was lost (out of memory) */
+    rm_stretch *st = rm_calloc(n_st, sizeof *st);
+    rm_pass_rec *ps = rm_calloc(e->n_passes + 1, sizeof *ps);
+    double x = NAN;
+    if (st && ps) {
+        memcpy(st, e->st, e->n_st * sizeof *st);
+        memcpy(ps, e->passes, e->n_passes * sizeof *ps);
+        rm_stretch *c = &st[e->n_st];
+        *c = e->cur;
+        c->wsum = (float *)e->cur_w + c->bmin;
+        c->n = (float *)e->cur_n + c->bmin;
+        c->ksum = (float *)e->cur_k + c->bmin;
+        rm_align al = { 0 };
+        rm_layout lay = { st, n_st, ps, e->n_passes, &al };
+        if (rm_layout_fit(&lay, &e->live_lines.rule, e->cfg.end_margin_cm) ==
+                RM_OK && al.found) {
+            x = rm_layout_place(&lay, e->stretch_idx, enc_cm, t0_s, t1_s);
+            *len_cm = al.length_cm;
+        }
+    }
+    rm_free(st);
+    rm_free(ps);
+    return x;
+}
+
+/* The resting roller's place, fitted once per run (the report's
+ * placement, above) and moved with the run's mean encoder distance
+ * after: a foot's flexing nudges it by millimetres. */
+static double hold_place(rm_engine *e, const rm_hold_tracker *h,
+                         const rm_tick *t)
+{
+    double enc = h->sum_pos / (double)h->n;
+    if (h->t0 != e->hold_t0) {
+        e->hold_t0 = h->t0;
+        e->hold_enc = enc;
+        e->hold_x = layout_place(e, enc, h->t0, t->t_s, &e->hold_len);
+    }
+    if (!isfinite(e->hold_x))
+        return NAN;
+    double x = e->hold_x + e->prov.dir * (enc - e->hold_enc);
+    return x < 0.0 ? 0.0 : x > e->hold_len ? e->hold_len : x;
+}
+
+/* Calf cm of encoder distance enc_cm in the current stretch by the
+ * provisional alignment, within 0..length (NAN: not placed). */
+static double live_place(const rm_engine *e, double enc_cm)
+{
+    if (!isfinite(e->prov_offset))
+        return NAN;
+    double x = e->prov_offset + e->prov.dir * (enc_cm - e->cur.enc0_cm);
+    return x < 0.0 ? 0.0 : x > e->prov.length_cm ? e->prov.length_cm : x;
+}
+
 /* The live view after tick t. */
 void rm_live_tick(rm_engine *e, const rm_tick *t)
 {
@@ -85,18 +205,26 @@ void rm_live_tick(rm_engine *e, const rm_tick *t)
     lv->force_n = t->force_n;
     lv->speed_cm_s = t->contact ? e->passes_tr.speed : 0.0;
     lv->hold_s = t->contact ? rm_holds_current_s(&e->holds_tr) : 0.0;
-    lv->line = t->contact ? rm_line_from_skew(t->skew, e->meta.leg,
-                                              e->cfg.line_skew)
-                          : RM_LINE_UNKNOWN;
+    lv->line = t->contact ? live_line(e, t) : RM_LINE_UNKNOWN;
     lv->position_cm = lv->position_frac = NAN;
     if (t->contact && e->live_pos) {
         provisional_place(e, t);
-        if (isfinite(e->prov_offset)) {
-            lv->position_cm = e->prov_offset + e->prov.dir *
-                                                   (t->enc_cm - e->cur.enc0_cm);
+        const rm_hold_tracker *h = resting(e, t);
+        double x = h && e->prov.found ? hold_place(e, h, t) : NAN;
+        if (isfinite(x)) {
+            lv->position_cm = x;
+            lv->position_frac = x / e->hold_len;
+        } else {
+            lv->position_cm = live_place(e, t->enc_cm);
             lv->position_frac = lv->position_cm / e->prov.length_cm;
         }
     }
+    lv->provisional = 0;
+    if (!e->prov.found || !isfinite(lv->position_cm))
+        lv->provisional |= RM_LIVE_PROV_PLACE;
+    if (rm_live_lines_provisional(&e->live_lines) ||
+        lv->line == RM_LINE_UNKNOWN)
+        lv->provisional |= RM_LIVE_PROV_LINE;
 }
 
 void rm_engine_live_state(const rm_engine *e, rm_live *out)
@@ -106,6 +234,7 @@ void rm_engine_live_state(const rm_engine *e, rm_live *out)
     if (!e) {
         memset(out, 0, sizeof *out);
         out->position_cm = out->position_frac = NAN;
+        out->provisional = RM_LIVE_PROV_PLACE | RM_LIVE_PROV_LINE;
         return;
     }
     *out = e->live;

@@ -17,12 +17,18 @@ static rm_layout layout_of(rm_engine *e)
                         .n_passes = e->n_passes, .al = &e->al };
 }
 
-static rm_line_rule line_rule_of(const rm_engine *e)
+rm_line_rule rm_engine_line_rule(const rm_engine *e)
 {
     rm_line_rule r = { .leg = e->meta.leg, .line_skew = e->cfg.line_skew,
                        .tick_hz = e->rate_hz / (double)e->block,
                        .strip_mid_mm = (e->meta.desc.cells - 1) / 2.0 *
                                        e->meta.desc.pitch_mm };
+    return r;
+}
+
+static rm_line_rule line_rule_of(const rm_engine *e)
+{
+    rm_line_rule r = rm_engine_line_rule(e);
     rm_lines_fit(e->passes, e->n_passes, &r);
     return r;
 }
@@ -119,17 +125,23 @@ static rm_status build_map(rm_engine *e, const rm_line_rule *rule)
     return RM_OK;
 }
 
+rm_status rm_layout_fit(rm_layout *lay, const rm_line_rule *rule,
+                        double end_margin_cm)
+{
+    rm_status st = rm_align_fit(lay->st, lay->n_st, RM_ALIGN_MIN_SPAN_CM,
+                                RM_PLACE_MIN_SPAN_CM, lay->al);
+    if (st == RM_OK)
+        st = rm_place_passes(lay, rule, end_margin_cm);
+    if (st == RM_OK)
+        st = rm_fix_slip(lay, rule);
+    return st;
+}
+
 /* The recorded stretches and passes placed on the calf. */
 static rm_status place_all(rm_engine *e, const rm_line_rule *rule)
 {
-    rm_status st = rm_align_fit(e->st, e->n_st, RM_ALIGN_MIN_SPAN_CM,
-                                RM_PLACE_MIN_SPAN_CM, &e->al);
     rm_layout lay = layout_of(e);
-    if (st == RM_OK)
-        st = rm_place_passes(&lay, rule, e->cfg.end_margin_cm);
-    if (st == RM_OK)
-        st = rm_fix_slip(&lay, rule);
-    return st;
+    return rm_layout_fit(&lay, rule, e->cfg.end_margin_cm);
 }
 
 rm_status rm_engine_summarise(rm_engine *e)
