@@ -144,12 +144,6 @@ struct rm_engine {
     double prov_offset, prov_next_t;
     int live_pos;             /* provisional placement wanted (default 1) */
     rm_live_lines live_lines; /* the line rule on the passes so far */
-    /* The hold under way placed as the report would place it (live.c):
-     * calf cm hold_x at encoder hold_enc (NAN: not yet), for the run
-     * that began at hold_t0; the session time of the last such fit. */
-    double hold_x, hold_enc, hold_t0, hold_fit_s;
-    double hold_len;          /* calf length of that fit */
-
     /* Results. */
     rm_live live;
     rm_align al;
@@ -180,11 +174,6 @@ rm_status rm_engine_summarise(rm_engine *e);
 /* The session's line rule before rm_lines_fit(): leg, line_skew, tick
  * rate, the strip's middle. */
 rm_line_rule rm_engine_line_rule(const rm_engine *e);
-/* The finish placement of stretches and passes (align, place, correct
- * slip): rm_engine_finish() on the session's records, live.c on copies
- * of those so far. */
-rm_status rm_layout_fit(rm_layout *lay, const rm_line_rule *rule,
-                        double end_margin_cm);
 /* peak_groups.c: candidates -> rm_peak list (after placement). */
 rm_status rm_peaks_finish(rm_engine *e);
 /* guidance.c */

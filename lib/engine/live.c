@@ -82,7 +82,6 @@ void rm_live_init(rm_engine *e)
     e->live_pos = 1;
     e->live.position_cm = e->live.position_frac = NAN;
     e->live.provisional = RM_LIVE_PROV_PLACE | RM_LIVE_PROV_LINE;
-    e->hold_x = e->hold_t0 = e->hold_len = NAN;
     rm_line_rule r = rm_engine_line_rule(e);
     rm_live_lines_init(&e->live_lines, &r, e->meta.desc.cells,
                        e->meta.desc.pitch_mm);
@@ -131,61 +130,6 @@ static rm_line live_line(rm_engine *e, const rm_tick *t)
                                  isfinite(t->cop_mm) ? 1.0 : 0.0);
 }
 
-/*
- * Where the report would put encoder distance enc_cm of the current
- * stretch held over [t0_s, t1_s], if the session ended now: the finish
- * placement (rm_layout_fit) on copies of the stretches and passes so far
- * with the current stretch as it stands. NAN when the calf is not found
- * from them. Sets *len_cm to that calf's length.
- */
-static double layout_place(const rm_engine *e, double enc_cm, double t0_s,
-                           double t1_s, double *len_cm)
-{
-    size_t n_st = e->n_st + 1;
-    if (e->stretch_idx != (int)e->n_st || e->cur.bmax < e->cur.bmin)
-        return NAN; /* a stretch record was lost (out of memory) */
-    rm_stretch *st = rm_calloc(n_st, sizeof *st);
-    rm_pass_rec *ps = rm_calloc(e->n_passes + 1, sizeof *ps);
-    double x = NAN;
-    if (st && ps) {
-        memcpy(st, e->st, e->n_st * sizeof *st);
-        memcpy(ps, e->passes, e->n_passes * sizeof *ps);
-        rm_stretch *c = &st[e->n_st];
-        *c = e->cur;
-        c->wsum = (float *)e->cur_w + c->bmin;
-        c->n = (float *)e->cur_n + c->bmin;
-        c->ksum = (float *)e->cur_k + c->bmin;
-        rm_align al = { 0 };
-        rm_layout lay = { st, n_st, ps, e->n_passes, &al };
-        if (rm_layout_fit(&lay, &e->live_lines.rule, e->cfg.end_margin_cm) ==
-                RM_OK && al.found) {
-            x = rm_layout_place(&lay, e->stretch_idx, enc_cm, t0_s, t1_s);
-            *len_cm = al.length_cm;
-        }
-    }
-    rm_free(st);
-    rm_free(ps);
-    return x;
-}
-
-/* The resting roller's place, fitted once per run (the report's
- * placement, above) and moved with the run's mean encoder distance
- * after: a foot's flexing nudges it by millimetres. */
-static double hold_place(rm_engine *e, const rm_hold_tracker *h,
-                         const rm_tick *t)
-{
-    double enc = h->sum_pos / (double)h->n;
-    if (h->t0 != e->hold_t0) {
-        e->hold_t0 = h->t0;
-        e->hold_enc = enc;
-        e->hold_x = layout_place(e, enc, h->t0, t->t_s, &e->hold_len);
-    }
-    if (!isfinite(e->hold_x))
-        return NAN;
-    double x = e->hold_x + e->prov.dir * (enc - e->hold_enc);
-    return x < 0.0 ? 0.0 : x > e->hold_len ? e->hold_len : x;
-}
-
 /* Calf cm of encoder distance enc_cm in the current stretch by the
  * provisional alignment, within 0..length (NAN: not placed). */
 static double live_place(const rm_engine *e, double enc_cm)
@@ -209,21 +153,17 @@ void rm_live_tick(rm_engine *e, const rm_tick *t)
     lv->position_cm = lv->position_frac = NAN;
     if (t->contact && e->live_pos) {
         provisional_place(e, t);
+        /* A resting roller at its run's mean place, as the report will
+         * place the hold (a flexing foot nudges it by millimetres). */
         const rm_hold_tracker *h = resting(e, t);
-        double x = h && e->prov.found ? hold_place(e, h, t) : NAN;
-        if (isfinite(x)) {
-            lv->position_cm = x;
-            lv->position_frac = x / e->hold_len;
-        } else {
-            lv->position_cm = live_place(e, t->enc_cm);
-            lv->position_frac = lv->position_cm / e->prov.length_cm;
-        }
+        lv->position_cm = live_place(e, h ? h->sum_pos / (double)h->n
+                                          : t->enc_cm);
+        lv->position_frac = lv->position_cm / e->prov.length_cm;
     }
     lv->provisional = 0;
     if (!e->prov.found || !isfinite(lv->position_cm))
         lv->provisional |= RM_LIVE_PROV_PLACE;
-    if (rm_live_lines_provisional(&e->live_lines) ||
-        lv->line == RM_LINE_UNKNOWN)
+    if (rm_live_lines_provisional(&e->live_lines))
         lv->provisional |= RM_LIVE_PROV_LINE;
 }
 

@@ -125,23 +125,17 @@ static rm_status build_map(rm_engine *e, const rm_line_rule *rule)
     return RM_OK;
 }
 
-rm_status rm_layout_fit(rm_layout *lay, const rm_line_rule *rule,
-                        double end_margin_cm)
-{
-    rm_status st = rm_align_fit(lay->st, lay->n_st, RM_ALIGN_MIN_SPAN_CM,
-                                RM_PLACE_MIN_SPAN_CM, lay->al);
-    if (st == RM_OK)
-        st = rm_place_passes(lay, rule, end_margin_cm);
-    if (st == RM_OK)
-        st = rm_fix_slip(lay, rule);
-    return st;
-}
-
 /* The recorded stretches and passes placed on the calf. */
 static rm_status place_all(rm_engine *e, const rm_line_rule *rule)
 {
+    rm_status st = rm_align_fit(e->st, e->n_st, RM_ALIGN_MIN_SPAN_CM,
+                                RM_PLACE_MIN_SPAN_CM, &e->al);
     rm_layout lay = layout_of(e);
-    return rm_layout_fit(&lay, rule, e->cfg.end_margin_cm);
+    if (st == RM_OK)
+        st = rm_place_passes(&lay, rule, e->cfg.end_margin_cm);
+    if (st == RM_OK)
+        st = rm_fix_slip(&lay, rule);
+    return st;
 }
 
 rm_status rm_engine_summarise(rm_engine *e)
