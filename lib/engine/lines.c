@@ -108,12 +108,19 @@ rm_line rm_pass_line(const rm_pass_rec *passes, size_t n,
     return rm_pass_line_by(&l, r->skew, r->n_skew, r->cop_mm, r->n_cop, rule);
 }
 
+int rm_hold_line_is_own(const rm_lean *st, double cop_mm,
+                        const rm_line_rule *rule)
+{
+    return !(rule->cop_on && isfinite(cop_mm)) &&
+           !(st->weight > 0 && st->ticks >= HOLD_OWN_LINE_S * rule->tick_hz);
+}
+
 rm_line rm_hold_line_by(const rm_lean *st, double cop_mm, rm_line own,
                         const rm_line_rule *rule)
 {
     if (rule->cop_on && isfinite(cop_mm))
         return rm_line_from_cop(cop_mm, rule);
-    if (st->weight > 0 && st->ticks >= HOLD_OWN_LINE_S * rule->tick_hz)
+    if (!rm_hold_line_is_own(st, cop_mm, rule))
         return rm_line_from_skew(st->sum / st->weight, rule->leg,
                                  rule->line_skew);
     return own;
@@ -320,8 +327,8 @@ void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
  * side, the middle being the group nearer the strip's middle; one group
  * is the middle line.
  */
-void rm_lines_cop_rule(const double *w, const double *s, const double *q,
-                       size_t m, rm_line_rule *rule)
+int rm_lines_cop_rule(const double *w, const double *s, const double *q,
+                      size_t m, rm_line_rule *rule)
 {
     prefix p = { w, s, q };
     size_t cut[4];
@@ -347,6 +354,7 @@ void rm_lines_cop_rule(const double *w, const double *s, const double *q,
     rule->cop_on = 1;
     rule->cop_lo_mm = mid - lo_gap / 2;
     rule->cop_hi_mm = mid + hi_gap / 2;
+    return k;
 }
 
 rm_line rm_line_from_cop(double cop_mm, const rm_line_rule *rule)

@@ -163,7 +163,10 @@ void rm_live_tick(rm_engine *e, const rm_tick *t)
     lv->provisional = 0;
     if (!e->prov.found || !isfinite(lv->position_cm))
         lv->provisional |= RM_LIVE_PROV_PLACE;
-    if (rm_live_lines_provisional(&e->live_lines))
+    const rm_hold_tracker *h = t->contact ? resting(e, t) : NULL;
+    if (rm_live_lines_provisional(&e->live_lines, t->stretch, h != NULL,
+                                  h && h->n_cop > 0 ? h->sum_cop / h->n_cop
+                                                    : NAN))
         lv->provisional |= RM_LIVE_PROV_LINE;
 }
 

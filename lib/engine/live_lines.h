@@ -20,6 +20,7 @@ typedef struct rm_live_lines {
                                     line_skew (rm_lines_lean_session) */
     double cop_ticks;         /* rolling ticks with a CoP */
     size_t n_cop;             /* passes with a CoP */
+    int groups;               /* CoP groups the rule found (0: lean) */
     double bin0_mm, bin_mm;   /* CoP of bin 0's low edge; bin width */
     /* Per bin: passes' weight (CoP ticks), weight x CoP, weight x CoP^2. */
     double w[RM_LIVE_COP_BINS], s[RM_LIVE_COP_BINS], q[RM_LIVE_COP_BINS];
@@ -41,8 +42,11 @@ void rm_live_lines_pass(rm_live_lines *ll, const rm_pass_rec *r);
 /* Refit the CoP groups if passes came and the last refit is old enough:
  * O(bins log bins) at most every few seconds of session time. */
 void rm_live_lines_refit(rm_live_lines *ll, double t_s);
-/* 1 while the rolling seen so far is too little to trust its rule. */
-int rm_live_lines_provisional(const rm_live_lines *ll);
+/* 1 while the line of a roller in `stretch` (resting: a hold under way
+ * with mean CoP cop_mm) may still differ from the report's for a reason
+ * the live view can see (live_lines.c). */
+int rm_live_lines_provisional(const rm_live_lines *ll, int stretch,
+                              int resting, double cop_mm);
 /* The line of a hold under way in `stretch`: its mean CoP so far and the
  * line of its own lean (rm_hold_line's rule). */
 rm_line rm_live_lines_hold(const rm_live_lines *ll, int stretch,

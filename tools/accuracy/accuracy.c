@@ -416,11 +416,13 @@ static void print_family(const family *f, int show_scenarios)
            c[C_DET], c[C_PEAKS]);
     printf("live hold agreement (updates at 10/s inside matched holds, "
            "once placed live: %ld of %ld): line %.3f, place within 2 cm "
-           "%.3f, both %.3f; flagged provisional %.3f\n", c[C_LIVE_N],
+           "%.3f, both %.3f; flagged provisional %.3f; line once its "
+           "flag is clear %.3f (%ld)\n", c[C_LIVE_N],
            c[C_LIVE_ALL], ratio(c[C_LIVE_LINE], c[C_LIVE_N]),
            ratio(c[C_LIVE_POS], c[C_LIVE_N]),
            ratio(c[C_LIVE_BOTH], c[C_LIVE_N]),
-           ratio(c[C_LIVE_PROV], c[C_LIVE_N]));
+           ratio(c[C_LIVE_PROV], c[C_LIVE_N]),
+           ratio(c[C_LIVE_EST_LINE], c[C_LIVE_EST_N]), c[C_LIVE_EST_N]);
     if (a.failed)
         printf("%ld session(s) failed to run\n", a.failed);
     print_confusion("hold line", a.hold_line, lines);

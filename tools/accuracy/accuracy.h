@@ -29,6 +29,8 @@ enum {
      * place; of those, the matched hold's line; its place within 2 cm;
      * both; flagged provisional. */
     C_LIVE_ALL, C_LIVE_N, C_LIVE_LINE, C_LIVE_POS, C_LIVE_BOTH, C_LIVE_PROV,
+    /* Of those, with rm_live's line flag clear: count, line agrees. */
+    C_LIVE_EST_N, C_LIVE_EST_LINE,
     C_COUNT
 };
 

@@ -67,6 +67,10 @@ void live_score_hold(const live_log *lg, double ts, double te,
         c[C_LIVE_POS] += pos_ok;
         c[C_LIVE_BOTH] += line_ok && pos_ok;
         c[C_LIVE_PROV] += u->provisional != 0;
+        if (!(u->provisional & RM_LIVE_PROV_LINE)) {
+            c[C_LIVE_EST_N]++;
+            c[C_LIVE_EST_LINE] += line_ok;
+        }
     }
 }
 
