@@ -718,8 +718,11 @@ typedef enum rm_live_provisional {
     /** The calf is not found yet or this stretch not placed on it yet:
      *  position_cm and position_frac are NAN, or a first guess. */
     RM_LIVE_PROV_PLACE = 1,
-    /** Too little rolling yet to tell how this session shows its lines
-     *  (the lean or the sideways shift, and where its middle line is). */
+    /** The line may still change: too little rolling yet to tell how
+     *  this session shows its lines (the lean or the sideways shift),
+     *  one line rolled so far (where its middle line is: a guess), or a
+     *  hold named by its own lean while the report will use its
+     *  stretch's rolling (docs/engine.md). */
     RM_LIVE_PROV_LINE = 2,
 } rm_live_provisional;
 
