@@ -262,10 +262,11 @@ static void update_state(liveview *v, const rm_frame *last,
         s->hold_s = live->hold_s > 0.0 ? live->hold_s : 0.0;
         set_place(s, live);
         s->line = s->placed ? live->line : RM_LINE_UNKNOWN;
-        /* Every live place comes from the first, streaming pass: the
-         * report's final alignment may still move it (rm_live has no
-         * flag of its own; rollmap.h, rm_engine_sample_pass). */
-        s->provisional = 1;
+        /* The engine says which parts are still provisional: the place
+         * before the calf is found, the line before the rolling has
+         * shown how this session's lines differ (rm_live.provisional). */
+        s->prov_place = (live->provisional & RM_LIVE_PROV_PLACE) != 0;
+        s->prov_line = (live->provisional & RM_LIVE_PROV_LINE) != 0;
         raw_speed = fabs(live->speed_cm_s);
     } else {
         s->force_n = 0.0;
@@ -312,9 +313,10 @@ static void draw_plain(liveview *v)
     if (!s->engine)
         snprintf(place, sizeof place, "rolled %+.1f cm", s->rolled_cm);
     else if (s->placed)
-        snprintf(place, sizeof place, "place %.1f cm~ (%.0f%%) line %s~",
-                 s->cm, s->frac * 100.0,
-                 s->line ? lv_line_word(s->line) : "?");
+        snprintf(place, sizeof place, "place %.1f cm%s (%.0f%%) line %s%s",
+                 s->cm, s->prov_place ? "~" : "", s->frac * 100.0,
+                 s->line ? lv_line_word(s->line) : "?",
+                 s->prov_line ? "~" : "");
     else
         snprintf(place, sizeof place, "finding the calf");
     fprintf(v->out,

@@ -20,7 +20,9 @@ typedef struct lv_state {
     int engine;             /* the engine's state is shown (else raw) */
     int contact;            /* leg on the roller */
     int placed;             /* place known and on the calf */
-    int provisional;        /* place and line may still move */
+    int prov_place;         /* the place may still move (calf not found) */
+    int prov_line;          /* the line may still change (too little
+                               rolling yet to tell the session's lines) */
     double frac;            /* 0..1 ankle -> knee (placed only) */
     double cm;              /* from the ankle (placed only) */
     rm_line line;           /* RM_LINE_UNKNOWN when not known */

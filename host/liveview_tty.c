@@ -177,7 +177,7 @@ static void draw_place(lb *l, const lv_state *s, int lw, int sw)
         snprintf(txt, sizeof txt, "finding the calf");
     else
         snprintf(txt, sizeof txt, "%.1f cm%s", s->cm,
-                 s->provisional ? "~" : "");
+                 s->prov_place ? "~" : "");
     int pc = place_col(s, sw);
     int len = (int)strlen(txt);
     if (pc < 0) {
@@ -267,16 +267,17 @@ static void draw_speed(lb *l, const lv_state *s, int wide)
 
 static void draw_line(lb *l, const lv_state *s)
 {
-    const char *p = s->provisional ? "~" : "";
+    const char *p = s->prov_place ? "~" : "";
+    const char *pl = s->prov_line ? "~" : "";
     if (s->placed && s->line)
         lb_printf(l, " line %s%s  place %.1f cm%s %.0f%%",
-                  lv_line_word(s->line), p, s->cm, p, s->frac * 100.0);
+                  lv_line_word(s->line), pl, s->cm, p, s->frac * 100.0);
     else if (s->placed)
         lb_printf(l, " line ?  place %.1f cm%s %.0f%%", s->cm, p,
                   s->frac * 100.0);
     else
         lb_put(l, s->engine ? " line -  place -" : " line -  (no engine)");
-    if (s->placed && s->provisional)
+    if (s->placed && (s->prov_place || (s->line && s->prov_line)))
         lb_put(l, "  (~ provisional)");
 }
 

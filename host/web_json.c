@@ -44,8 +44,9 @@ size_t lv_state_json(const lv_state *s, char *buf, size_t cap)
     lv_clock(clk, s->time_s);
     jb_add(&j, "{\"t\":%.2f,\"clock\":\"%s\",\"wall\":%llu,", fin(s->time_s),
            clk, (unsigned long long)s->wall_ms);
-    jb_add(&j, "\"engine\":%d,\"contact\":%d,\"placed\":%d,\"prov\":%d,",
-           s->engine, s->contact, s->placed, s->provisional);
+    jb_add(&j, "\"engine\":%d,\"contact\":%d,\"placed\":%d,\"prov\":%d,"
+               "\"lprov\":%d,", s->engine, s->contact, s->placed,
+           s->prov_place, s->prov_line);
     if (s->placed)
         jb_add(&j, "\"frac\":%.3f,\"cm\":%.1f,", fin(s->frac), fin(s->cm));
     jb_add(&j, "\"line\":\"%s\",\"rolled\":%.1f,", lv_line_word(s->line),

@@ -721,7 +721,32 @@ typedef struct rm_engine_callbacks {
     void *user;  /**< handed to every callback; not copied, yours */
 } rm_engine_callbacks;
 
-/** What the live view shows, as of the last frame pushed. */
+/**
+ * Which parts of rm_live are provisional (rm_live.provisional, bits).
+ * The final report (rm_engine_summary()) may still differ from any live
+ * value; a clear bit says the value rests on what the report's will.
+ * @since 0.2
+ */
+typedef enum rm_live_provisional {
+    /** The calf is not found yet or this stretch not placed on it yet:
+     *  position_cm and position_frac are NAN, or a first guess. */
+    RM_LIVE_PROV_PLACE = 1,
+    /** The line may still change: too little rolling yet to tell how
+     *  this session shows its lines (the lean or the sideways shift),
+     *  one line rolled so far (where its middle line is: a guess), or a
+     *  hold named by its own lean while the report will use its
+     *  stretch's rolling (docs/engine.md). */
+    RM_LIVE_PROV_LINE = 2,
+} rm_live_provisional;
+
+/**
+ * What the live view shows, as of the last frame pushed. During a hold
+ * the place and line are the hold's as the report will give them, from
+ * what has been seen so far: the hold's mean place by the alignment so
+ * far (within 0..length), and its line by the report's rule (the lean
+ * while the session leans, else its own centre-of-pressure groups,
+ * docs/engine.md) on the passes so far.
+ */
 typedef struct rm_live {
     double time_s;                /**< session time of the last frame, s */
     int in_contact;               /**< non-zero: leg on the roller */
@@ -733,6 +758,9 @@ typedef struct rm_live {
     double hold_s;                /**< length of the current hold, else 0 */
     uint32_t cells;               /**< entries used in cell_n */
     double cell_n[RM_MAX_CELLS];  /**< force per cell, N */
+    /* Added in 0.2 (soname librollmap.so.1): */
+    uint32_t provisional;         /**< rm_live_provisional bits; 0 when
+                                       place and line are established */
 } rm_live;
 
 /**

@@ -7,7 +7,8 @@
 # make check runs the same program on seeds 1-3 of the original physics
 # with loose regression bounds.
 ACCURACY_BIN := $(BUILD)/tools/accuracy/accuracy
-ACCURACY_OBJ := $(BUILD)/tools/accuracy/accuracy.o $(BUILD)/tools/accuracy/score.o
+ACCURACY_OBJ := $(BUILD)/tools/accuracy/accuracy.o $(BUILD)/tools/accuracy/score.o \
+                $(BUILD)/tools/accuracy/live.o
 ACCURACY_SEEDS ?= 1000-1049
 ACCURACY_JOBS ?= 2
 

@@ -70,8 +70,7 @@ rm_status rm_engine_new(const rm_session_meta *meta,
                    RM_PASS_PAUSE_S);
     rm_flinch_init(&e->flinch_tr, cfg);
     rm_peaks_init(&e->peaks_tr, cfg, d);
-    e->prov_offset = NAN;
-    e->live_pos = 1;
+    rm_live_init(e);
     rm_engine_reset_stream(e);
     *out = e;
     return RM_OK;
@@ -196,6 +195,7 @@ static void keep_pass(rm_engine *e, rm_pass_rec *pr)
         rm_free(pr->n);
         pr->wsum = pr->n = NULL;
     }
+    rm_live_pass_end(e, pr);
     if (e->cb.on_pass)
         e->cb.on_pass(&pr->pub, e->cb.user);
 }

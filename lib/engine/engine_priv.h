@@ -9,6 +9,7 @@
 
 #include "engine_internal.h"
 #include "glitch.h"
+#include "live_lines.h"
 #include "typical.h"
 
 /* A roll is over when the roller has stood still this long (s): longer
@@ -146,7 +147,7 @@ struct rm_engine {
     rm_align prov;
     double prov_offset, prov_next_t;
     int live_pos;             /* provisional placement wanted (default 1) */
-
+    rm_live_lines live_lines; /* the line rule on the passes so far */
     /* Results. */
     rm_live live;
     rm_align al;
@@ -166,11 +167,17 @@ void rm_engine_reset_stream(rm_engine *e);
 void rm_samples_emit(rm_engine *e, const rm_tick *t);
 /* live.c: the live view after each tick, and the provisional alignment
  * refitted when a stretch ends. */
+void rm_live_init(rm_engine *e);
 void rm_live_tick(rm_engine *e, const rm_tick *t);
 void rm_live_stretch_end(rm_engine *e);
+/* live.c: a pass just ended (its lean and CoP join the live line rule). */
+void rm_live_pass_end(rm_engine *e, const rm_pass_rec *pr);
 void rm_engine_flush_tick(rm_engine *e);
 /* summary.c: the finish stages (finish.h), peaks, map, guidance. */
 rm_status rm_engine_summarise(rm_engine *e);
+/* The session's line rule before rm_lines_fit(): leg, line_skew, tick
+ * rate, the strip's middle. */
+rm_line_rule rm_engine_line_rule(const rm_engine *e);
 /* peak_groups.c: candidates -> rm_peak list (after placement). */
 rm_status rm_peaks_finish(rm_engine *e);
 /* guidance.c */

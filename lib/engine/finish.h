@@ -45,6 +45,16 @@ typedef struct rm_line_rule {
 /* Which cue names the lines this session and where its middle line lies:
  * sets rule->cop_on, cop_lo_mm and cop_hi_mm from the passes. */
 void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule);
+/* 1 when the lean names the session's lines: lean_side of the lean_all
+ * rolling ticks lean past line_skew (rm_lines_fit; live.c keeps the two
+ * sums as passes end). */
+int rm_lines_lean_session(double lean_all, double lean_side);
+/* The CoP part of rm_lines_fit from prefix sums of (CoP, weight) items in
+ * CoP order: w[i], s[i], q[i] the weight, weight x CoP and weight x CoP^2
+ * of items [0, i), i = 0..m (m >= 1); sets cop_on, cop_lo_mm, cop_hi_mm
+ * and returns how many groups (lines) it found, 1..3. O(m log m). */
+int rm_lines_cop_rule(const double *w, const double *s, const double *q,
+                      size_t m, rm_line_rule *rule);
 /* The line of a mean CoP under a fitted rule (UNKNOWN: NAN or no leg). */
 rm_line rm_line_from_cop(double cop_mm, const rm_line_rule *rule);
 
@@ -65,6 +75,17 @@ rm_line rm_pass_line(const rm_pass_rec *passes, size_t n,
  * (h->pub.line). */
 rm_line rm_hold_line(const rm_pass_rec *passes, size_t n,
                      const rm_hold_rec *h, const rm_line_rule *rule);
+/* The same two rules given the stretch's lean (the live view's so far):
+ * a pass's own lean (skew over n_skew ticks) and mean CoP (over n_cop);
+ * a hold's mean CoP and the line of its own lean. */
+rm_line rm_pass_line_by(const rm_lean *st, double skew, double n_skew,
+                        double cop_mm, double n_cop, const rm_line_rule *rule);
+rm_line rm_hold_line_by(const rm_lean *st, double cop_mm, rm_line own,
+                        const rm_line_rule *rule);
+/* 1 when rm_hold_line_by() falls back to the hold's own lean: no CoP rule
+ * and under 3 s of its stretch's rolling. */
+int rm_hold_line_is_own(const rm_lean *st, double cop_mm,
+                        const rm_line_rule *rule);
 
 /* ---- placement.c ---- */
 

@@ -82,21 +82,48 @@ rm_line rm_stretch_line(const rm_pass_rec *passes, size_t n, int stretch,
  * of 25 ticks leaning 0.05 at 50 ticks/s (prior 100 ticks): (0.05 x 25 +
  * 100 x 0.20) / 125 = 0.17, the stretch's line.
  */
+rm_line rm_pass_line_by(const rm_lean *st, double skew, double n_skew,
+                        double cop_mm, double n_cop, const rm_line_rule *rule)
+{
+    if (rule->cop_on && n_cop > 0 && isfinite(cop_mm))
+        return rm_line_from_cop(cop_mm, rule);
+    double k = LINE_PRIOR_S * rule->tick_hz;
+    int own_ok = n_skew > 0 && isfinite(skew);
+    double own = own_ok ? skew * n_skew : 0;
+    double own_n = own_ok ? n_skew : 0;
+    double lean = NAN;
+    if (st->weight > 0 && own_n + k > 0)
+        lean = (own + k * st->sum / st->weight) / (own_n + k);
+    else if (own_n > 0)
+        lean = own / own_n;
+    return rm_line_from_skew(lean, rule->leg, rule->line_skew);
+}
+
 rm_line rm_pass_line(const rm_pass_rec *passes, size_t n,
                      const rm_pass_rec *r, const rm_line_rule *rule)
 {
     if (rule->cop_on && r->n_cop > 0 && isfinite(r->cop_mm))
         return rm_line_from_cop(r->cop_mm, rule);
     rm_lean l = rm_stretch_lean(passes, n, r->stretch);
-    double k = LINE_PRIOR_S * rule->tick_hz;
-    double own = r->n_skew > 0 && isfinite(r->skew) ? r->skew * r->n_skew : 0;
-    double own_n = r->n_skew > 0 && isfinite(r->skew) ? r->n_skew : 0;
-    double lean = NAN;
-    if (l.weight > 0 && own_n + k > 0)
-        lean = (own + k * l.sum / l.weight) / (own_n + k);
-    else if (own_n > 0)
-        lean = own / own_n;
-    return rm_line_from_skew(lean, rule->leg, rule->line_skew);
+    return rm_pass_line_by(&l, r->skew, r->n_skew, r->cop_mm, r->n_cop, rule);
+}
+
+int rm_hold_line_is_own(const rm_lean *st, double cop_mm,
+                        const rm_line_rule *rule)
+{
+    return !(rule->cop_on && isfinite(cop_mm)) &&
+           !(st->weight > 0 && st->ticks >= HOLD_OWN_LINE_S * rule->tick_hz);
+}
+
+rm_line rm_hold_line_by(const rm_lean *st, double cop_mm, rm_line own,
+                        const rm_line_rule *rule)
+{
+    if (rule->cop_on && isfinite(cop_mm))
+        return rm_line_from_cop(cop_mm, rule);
+    if (!rm_hold_line_is_own(st, cop_mm, rule))
+        return rm_line_from_skew(st->sum / st->weight, rule->leg,
+                                 rule->line_skew);
+    return own;
 }
 
 rm_line rm_hold_line(const rm_pass_rec *passes, size_t n,
@@ -105,10 +132,12 @@ rm_line rm_hold_line(const rm_pass_rec *passes, size_t n,
     if (rule->cop_on && isfinite(h->cop_mm))
         return rm_line_from_cop(h->cop_mm, rule);
     rm_lean l = rm_stretch_lean(passes, n, h->stretch);
-    if (l.weight > 0 && l.ticks >= HOLD_OWN_LINE_S * rule->tick_hz)
-        return rm_line_from_skew(l.sum / l.weight, rule->leg,
-                                 rule->line_skew);
-    return h->pub.line;
+    return rm_hold_line_by(&l, h->cop_mm, h->pub.line, rule);
+}
+
+int rm_lines_lean_session(double lean_all, double lean_side)
+{
+    return lean_all > 0 && lean_side >= LEAN_SESSION_SHARE * lean_all;
 }
 
 /* ---- the centre-of-pressure cue ---- */
@@ -125,7 +154,7 @@ static int cmp_item(const void *a, const void *b)
 
 /* Weighted sums of items [i, j) from prefix sums. */
 typedef struct prefix {
-    double *w, *s, *q;
+    const double *w, *s, *q;
 } prefix;
 
 static double seg_sse(const prefix *p, size_t i, size_t j)
@@ -141,9 +170,51 @@ static double seg_mean(const prefix *p, size_t i, size_t j)
     return w > 0 ? (p->s[j] - p->s[i]) / w : NAN;
 }
 
-/* Optimal 1-D split of sorted items into k = 1..3 groups (exhaustive;
- * sessions have hundreds of passes at most). cut[0..k] are the group
- * boundaries; returns the total within-group sum of squares. */
+/* The best split into three groups, its cuts (a, b) and cost. */
+typedef struct split3 {
+    const prefix *p;
+    size_t n, a, b;
+    double best;
+} split3;
+
+/*
+ * Three groups [0, a) [a, b) [b, n): for each b the best a splitting
+ * [0, b) in two, plus [b, n). The best a never moves left as b moves
+ * right (within-group sums of squares of sorted items obey the quadrangle
+ * inequality, the fact behind Ckmeans.1d.dp), so the b are taken middle
+ * first and each half searches only the a on its side of the middle's:
+ * O(n log n) instead of O(n^2), the same optimum. Ties go to the smaller
+ * (a, b), as a scan in that order would.
+ */
+static void split3_rows(split3 *s, size_t blo, size_t bhi, size_t alo,
+                        size_t ahi)
+{
+    if (blo > bhi)
+        return;
+    size_t b = blo + (bhi - blo) / 2, top = ahi < b - 1 ? ahi : b - 1;
+    double best2 = INFINITY;
+    size_t opt = alo;
+    for (size_t a = alo; a <= top; a++) {
+        double e = seg_sse(s->p, 0, a) + seg_sse(s->p, a, b);
+        if (e < best2) {
+            best2 = e;
+            opt = a;
+        }
+    }
+    double e = best2 + seg_sse(s->p, b, s->n);
+    if (e < s->best || (e == s->best && (opt < s->a ||
+                                         (opt == s->a && b < s->b)))) {
+        s->best = e;
+        s->a = opt;
+        s->b = b;
+    }
+    if (b > blo)
+        split3_rows(s, blo, b - 1, alo, opt);
+    split3_rows(s, b + 1, bhi, opt, ahi);
+}
+
+/* Optimal 1-D split of sorted items into k = 1..3 groups. cut[0..k] are
+ * the group boundaries; returns the total within-group sum of squares. */
 static double best_split(const prefix *p, size_t n, int k, size_t cut[4])
 {
     cut[0] = 0;
@@ -161,18 +232,12 @@ static double best_split(const prefix *p, size_t n, int k, size_t cut[4])
         }
         return best;
     }
-    for (size_t a = 1; a + 1 < n; a++) {
-        double e0 = seg_sse(p, 0, a);
-        for (size_t b = a + 1; b < n; b++) {
-            double e = e0 + seg_sse(p, a, b) + seg_sse(p, b, n);
-            if (e < best) {
-                best = e;
-                cut[1] = a;
-                cut[2] = b;
-            }
-        }
-    }
-    return best;
+    split3 s = { p, n, 0, 0, INFINITY };
+    if (n >= 3)
+        split3_rows(&s, 2, n - 1, 1, n - 2);
+    cut[1] = s.a;
+    cut[2] = s.b;
+    return s.best;
 }
 
 /*
@@ -211,10 +276,7 @@ static int pick_k(const prefix *p, size_t m, size_t cut[4], double c[3])
  * since where the leg rests on the strip is the person's. When a fair
  * share of the rolling leans past line_skew the lean names the lines (a
  * leaning session's CoP also moves with the lean, the same way). Else
- * the passes' mean CoPs are grouped: three groups are lateral, middle and
- * medial; two are either both sides (wider apart than one side's largest
- * shift) or the middle and one side, the middle being the group nearer
- * the strip's middle; one group is the middle line.
+ * the passes' mean CoPs are grouped (rm_lines_cop_rule).
  */
 void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
 {
@@ -232,7 +294,7 @@ void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
         if (r->n_cop > 0 && isfinite(r->cop_mm))
             m++;
     }
-    if (m < 1 || (lean_all > 0 && lean_side >= LEAN_SESSION_SHARE * lean_all))
+    if (m < 1 || rm_lines_lean_session(lean_all, lean_side))
         return;
     cop_item *it = rm_calloc(m, sizeof *it);
     double *buf = rm_calloc(3 * (m + 1), sizeof *buf);
@@ -246,12 +308,29 @@ void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
         if (passes[i].n_cop > 0 && isfinite(passes[i].cop_mm))
             it[m++] = (cop_item){ passes[i].cop_mm, passes[i].n_cop };
     qsort(it, m, sizeof *it, cmp_item);
-    prefix p = { buf, buf + m + 1, buf + 2 * (m + 1) };
+    double *w = buf, *sx = buf + m + 1, *q = buf + 2 * (m + 1);
     for (size_t i = 0; i < m; i++) {
-        p.w[i + 1] = p.w[i] + it[i].w;
-        p.s[i + 1] = p.s[i] + it[i].w * it[i].x;
-        p.q[i + 1] = p.q[i] + it[i].w * it[i].x * it[i].x;
+        w[i + 1] = w[i] + it[i].w;
+        sx[i + 1] = sx[i] + it[i].w * it[i].x;
+        q[i + 1] = q[i] + it[i].w * it[i].x * it[i].x;
     }
+    rm_lines_cop_rule(w, sx, q, m, rule);
+    rm_free(it);
+    rm_free(buf);
+}
+
+/*
+ * The CoP rule from the prefix sums of the passes' mean CoPs in CoP order
+ * (w, s, q: weight, weight x CoP, weight x CoP^2 of items [0, i), i =
+ * 0..m): three groups are lateral, middle and medial; two are either both
+ * sides (wider apart than one side's largest shift) or the middle and one
+ * side, the middle being the group nearer the strip's middle; one group
+ * is the middle line.
+ */
+int rm_lines_cop_rule(const double *w, const double *s, const double *q,
+                      size_t m, rm_line_rule *rule)
+{
+    prefix p = { w, s, q };
     size_t cut[4];
     double c[3];
     int k = pick_k(&p, m, cut, c);
@@ -275,8 +354,7 @@ void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
     rule->cop_on = 1;
     rule->cop_lo_mm = mid - lo_gap / 2;
     rule->cop_hi_mm = mid + hi_gap / 2;
-    rm_free(it);
-    rm_free(buf);
+    return k;
 }
 
 rm_line rm_line_from_cop(double cop_mm, const rm_line_rule *rule)

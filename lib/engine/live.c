@@ -76,6 +76,70 @@ void rm_live_stretch_end(rm_engine *e)
     e->prov_next_t = 0.0;
 }
 
+void rm_live_init(rm_engine *e)
+{
+    e->prov_offset = NAN;
+    e->live_pos = 1;
+    e->live.position_cm = e->live.position_frac = NAN;
+    e->live.provisional = RM_LIVE_PROV_PLACE | RM_LIVE_PROV_LINE;
+    rm_line_rule r = rm_engine_line_rule(e);
+    rm_live_lines_init(&e->live_lines, &r, e->meta.desc.cells,
+                       e->meta.desc.pitch_mm);
+}
+
+void rm_live_pass_end(rm_engine *e, const rm_pass_rec *pr)
+{
+    rm_live_lines_pass(&e->live_lines, pr);
+}
+
+/* The hold under way: the roller has come to rest in this stretch
+ * (holds.c settles a run once it stood still 0.5 s), so its mean place
+ * and line are what the report will give the hold. */
+static const rm_hold_tracker *resting(const rm_engine *e, const rm_tick *t)
+{
+    const rm_hold_tracker *h = &e->holds_tr;
+    return h->active && h->settled && h->stretch == t->stretch && h->n > 0
+               ? h : NULL;
+}
+
+/* The line at tick t by the report's rule on the passes so far: a
+ * resting roller's by the hold's, a rolling one's by the pass under way
+ * (or this tick alone, between passes). */
+static rm_line live_line(rm_engine *e, const rm_tick *t)
+{
+    rm_live_lines *ll = &e->live_lines;
+    rm_live_lines_refit(ll, t->t_s);
+    const rm_hold_tracker *h = resting(e, t);
+    if (h) {
+        double cop = h->n_cop > 0 ? h->sum_cop / h->n_cop : NAN;
+        double skew = h->w_skew > 0 ? h->sum_skew / h->w_skew : NAN;
+        return rm_live_lines_hold(ll, t->stretch, cop,
+                                  rm_line_from_skew(skew, e->meta.leg,
+                                                    e->cfg.line_skew));
+    }
+    const rm_pass_tracker *p = &e->passes_tr;
+    if (p->dir != 0 && (p->n_cop > 0 || p->w_skew > 0)) {
+        rm_lean own = { p->sum_skew, p->w_skew, (double)p->n_skew };
+        return rm_live_lines_rolling(ll, t->stretch, &own, p->sum_cop,
+                                     p->n_cop);
+    }
+    int lean_ok = isfinite(t->skew);
+    rm_lean one = { lean_ok ? t->skew * t->skew_w : 0.0,
+                    lean_ok ? t->skew_w : 0.0, lean_ok ? 1.0 : 0.0 };
+    return rm_live_lines_rolling(ll, t->stretch, &one, t->cop_mm,
+                                 isfinite(t->cop_mm) ? 1.0 : 0.0);
+}
+
+/* Calf cm of encoder distance enc_cm in the current stretch by the
+ * provisional alignment, within 0..length (NAN: not placed). */
+static double live_place(const rm_engine *e, double enc_cm)
+{
+    if (!isfinite(e->prov_offset))
+        return NAN;
+    double x = e->prov_offset + e->prov.dir * (enc_cm - e->cur.enc0_cm);
+    return x < 0.0 ? 0.0 : x > e->prov.length_cm ? e->prov.length_cm : x;
+}
+
 /* The live view after tick t. */
 void rm_live_tick(rm_engine *e, const rm_tick *t)
 {
@@ -85,18 +149,25 @@ void rm_live_tick(rm_engine *e, const rm_tick *t)
     lv->force_n = t->force_n;
     lv->speed_cm_s = t->contact ? e->passes_tr.speed : 0.0;
     lv->hold_s = t->contact ? rm_holds_current_s(&e->holds_tr) : 0.0;
-    lv->line = t->contact ? rm_line_from_skew(t->skew, e->meta.leg,
-                                              e->cfg.line_skew)
-                          : RM_LINE_UNKNOWN;
+    lv->line = t->contact ? live_line(e, t) : RM_LINE_UNKNOWN;
     lv->position_cm = lv->position_frac = NAN;
     if (t->contact && e->live_pos) {
         provisional_place(e, t);
-        if (isfinite(e->prov_offset)) {
-            lv->position_cm = e->prov_offset + e->prov.dir *
-                                                   (t->enc_cm - e->cur.enc0_cm);
-            lv->position_frac = lv->position_cm / e->prov.length_cm;
-        }
+        /* A resting roller at its run's mean place, as the report will
+         * place the hold (a flexing foot nudges it by millimetres). */
+        const rm_hold_tracker *h = resting(e, t);
+        lv->position_cm = live_place(e, h ? h->sum_pos / (double)h->n
+                                          : t->enc_cm);
+        lv->position_frac = lv->position_cm / e->prov.length_cm;
     }
+    lv->provisional = 0;
+    if (!e->prov.found || !isfinite(lv->position_cm))
+        lv->provisional |= RM_LIVE_PROV_PLACE;
+    const rm_hold_tracker *h = t->contact ? resting(e, t) : NULL;
+    if (rm_live_lines_provisional(&e->live_lines, t->stretch, h != NULL,
+                                  h && h->n_cop > 0 ? h->sum_cop / h->n_cop
+                                                    : NAN))
+        lv->provisional |= RM_LIVE_PROV_LINE;
 }
 
 void rm_engine_live_state(const rm_engine *e, rm_live *out)
@@ -106,6 +177,7 @@ void rm_engine_live_state(const rm_engine *e, rm_live *out)
     if (!e) {
         memset(out, 0, sizeof *out);
         out->position_cm = out->position_frac = NAN;
+        out->provisional = RM_LIVE_PROV_PLACE | RM_LIVE_PROV_LINE;
         return;
     }
     *out = e->live;

@@ -17,12 +17,18 @@ static rm_layout layout_of(rm_engine *e)
                         .n_passes = e->n_passes, .al = &e->al };
 }
 
-static rm_line_rule line_rule_of(const rm_engine *e)
+rm_line_rule rm_engine_line_rule(const rm_engine *e)
 {
     rm_line_rule r = { .leg = e->meta.leg, .line_skew = e->cfg.line_skew,
                        .tick_hz = e->rate_hz / (double)e->block,
                        .strip_mid_mm = (e->meta.desc.cells - 1) / 2.0 *
                                        e->meta.desc.pitch_mm };
+    return r;
+}
+
+static rm_line_rule line_rule_of(const rm_engine *e)
+{
+    rm_line_rule r = rm_engine_line_rule(e);
     rm_lines_fit(e->passes, e->n_passes, &r);
     return r;
 }

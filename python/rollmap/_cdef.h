@@ -165,6 +165,7 @@ typedef struct rm_live {
     double hold_s;
     uint32_t cells;
     double cell_n[32];
+    uint32_t provisional;
 } rm_live;
 rm_status rm_engine_new(const rm_session_meta *meta,
                         const rm_engine_config *cfg,

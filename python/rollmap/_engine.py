@@ -56,7 +56,10 @@ class Flinch(NamedTuple):
 
 
 class Live(NamedTuple):
-    """What a live view shows, as of the last frame pushed."""
+    """What a live view shows, as of the last frame pushed.
+    place_provisional: the calf is not found yet (position NaN or a first
+    guess); line_provisional: too little rolling yet to tell how the
+    session shows its lines (rm_live.provisional)."""
     time_s: float
     in_contact: bool
     position_cm: float
@@ -66,7 +69,13 @@ class Live(NamedTuple):
     force_n: float
     hold_s: float
     cell_n: tuple
+    place_provisional: bool = True
+    line_provisional: bool = True
     kind = "live"
+
+
+RM_LIVE_PROV_PLACE = 1
+RM_LIVE_PROV_LINE = 2
 
 
 def _line(v):
@@ -95,7 +104,9 @@ def live_event(engine):
     lib.rm_engine_live_state(engine, lv)
     return Live(lv.time_s, bool(lv.in_contact), lv.position_cm,
                 lv.position_frac, _line(lv.line), lv.speed_cm_s, lv.force_n,
-                lv.hold_s, tuple(lv.cell_n[i] for i in range(lv.cells)))
+                lv.hold_s, tuple(lv.cell_n[i] for i in range(lv.cells)),
+                bool(lv.provisional & RM_LIVE_PROV_PLACE),
+                bool(lv.provisional & RM_LIVE_PROV_LINE))
 
 
 def engine_config(config):

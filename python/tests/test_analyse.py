@@ -42,6 +42,13 @@ def test_live_states_come_on_time(basic):
     assert all(len(lv.cell_n) == 12 for lv in live)
     assert any(lv.in_contact and lv.force_n > 10 for lv in live)
     assert any(not math.isnan(lv.position_cm) for lv in live)
+    # rm_live.provisional: the place is flagged until the calf is found,
+    # and never while placed by a found calf; the line once established.
+    assert live[0].place_provisional and live[0].line_provisional
+    assert all(lv.place_provisional for lv in live
+               if math.isnan(lv.position_cm))
+    assert any(not lv.place_provisional for lv in live)
+    assert not live[-1].line_provisional
 
 
 def test_same_events_from_path_session_and_frames(basic):

@@ -91,21 +91,27 @@ check "80 columns: place marked on its line, NO_COLOR, resize to 50" "$tmp/80.js
 need(not d['colour'], 'colour codes despite NO_COLOR')
 need(d['widest'] <= 49, 'after the resize a line of %d columns' % d['widest'])
 placed = 0
+provs = set()
 for s in d['snaps'][:d['resize_snap']]:
-    if not any(re.search(r'line (medial|middle|lateral)~  place', l) for l in s):
+    if not any(re.search(r'line (medial|middle|lateral)~?  place', l) for l in s):
         continue
     med, mid, lat = block(s, 80)
-    m = re.search(r'line (\w+)~  place (\d+\.\d) cm~ (\d+)%', '\n'.join(s))
+    m = re.search(r'line (\w+)(~?)  place (\d+\.\d) cm(~?) (\d+)%', '\n'.join(s))
     r = {'medial': med, 'middle': mid, 'lateral': lat}[m.group(1)]
     need(s[r].count('O') == 1, 'no place mark on the ' + m.group(1) + ' line')
     others = [x for x in (med, mid, lat) if x != r]
     need(all('O' not in s[x] for x in others), 'place mark on another line')
     left, right = s[r].index('|'), s[r].rindex('|')
     col = (s[r].index('O') - left - 1) / (right - left - 1)
-    need(abs(col - int(m.group(3)) / 100) < 0.05, 'mark at %.2f, place %s%%' % (col, m.group(3)))
-    need('(~ provisional)' in '\n'.join(s), 'provisional not marked')
+    need(abs(col - int(m.group(5)) / 100) < 0.05, 'mark at %.2f, place %s%%' % (col, m.group(5)))
+    # rm_live.provisional: the note only with a ~ on the line or place.
+    marked = bool(m.group(2) or m.group(4))
+    need(('(~ provisional)' in '\n'.join(s)) == marked,
+         'provisional note %s a ~' % ('without' if not marked else 'missing with'))
+    provs.add(marked)
     placed += 1
 need(placed >= 3, 'placed on the calf in only %d screens' % placed)
+need(False in provs, 'every placed screen marked provisional')
 block(scr, 50, resized=True)
 "
 

@@ -128,8 +128,9 @@ def dom(build):
                 return False
             if want_place is None:
                 return not re.match(r"\d", place)
-            pm = re.match(r"(\d+\.\d) cm~", place)
-            return pm and abs(float(pm.group(1)) - want_place) <= 0.3
+            pm = re.match(r"(\d+\.\d) cm(~?)", place)
+            return (pm and abs(float(pm.group(1)) - want_place) <= 0.3 and
+                    pm.group(2) == ln.group(4))
 
         if ln:
             placed += 1

@@ -5,12 +5,14 @@
  *
  *   accuracy [--family original|tuning|heldout|all] [--seeds A-B]
  *            [--scenarios a,b,...] [--physics LIST] [--stress-s S]
- *            [--jobs N] [--check] [-v]
+ *            [--leg left|right] [--jobs N] [--check] [-v]
  *
  * original: the scenarios (default basic,holds,clean,noisy,stress) over
  * the seeds with no physics variant (or --physics LIST); tuning and
  * heldout: the families declared in families.h; all: the three in turn.
- * --jobs N forks N workers (make accuracy: 2, one per core). stress
+ * --leg: the original family's sessions on that leg (default: the
+ * seed's), to rerun one session of a declared family. --jobs N forks N
+ * workers (make accuracy: 2, one per core). stress
  * sessions last --stress-s seconds (default 300; 0: the scenario's own).
  *
  * With --check (or no arguments, as make check runs it) it runs the
@@ -103,7 +105,7 @@ static void declared_family(family *f, const char *name,
 
 static void seed_family(family *f, const char *name, char *scen_list,
                         unsigned long s0, unsigned long s1,
-                        const char *physics)
+                        const char *physics, rm_leg leg)
 {
     size_t n_scen = 1;
     for (const char *c = scen_list; *c; c++)
@@ -113,7 +115,7 @@ static void seed_family(family *f, const char *name, char *scen_list,
     f->jobs = xalloc(cap * sizeof *f->jobs);
     for (char *sc = strtok(scen_list, ","); sc; sc = strtok(NULL, ","))
         for (unsigned long s = s0; s <= s1; s++)
-            add_job(f, cap, sc, s, RM_LEG_UNKNOWN, physics);
+            add_job(f, cap, sc, s, leg, physics);
 }
 
 static void push_item(void *ctx, const item *it)
@@ -412,6 +414,15 @@ static void print_family(const family *f, int show_scenarios)
            ratio(c[C_FOUND_FL_TRUE], c[C_FOUND_FL]), c[C_FOUND_FL],
            c[C_CALF_FOUND], a.sessions, c[C_OUTSIDE], c[C_PLACED], c[C_TP],
            c[C_DET], c[C_PEAKS]);
+    printf("live hold agreement (updates at 10/s inside matched holds, "
+           "once placed live: %ld of %ld): line %.3f, place within 2 cm "
+           "%.3f, both %.3f; flagged provisional %.3f; line once its "
+           "flag is clear %.3f (%ld)\n", c[C_LIVE_N],
+           c[C_LIVE_ALL], ratio(c[C_LIVE_LINE], c[C_LIVE_N]),
+           ratio(c[C_LIVE_POS], c[C_LIVE_N]),
+           ratio(c[C_LIVE_BOTH], c[C_LIVE_N]),
+           ratio(c[C_LIVE_PROV], c[C_LIVE_N]),
+           ratio(c[C_LIVE_EST_LINE], c[C_LIVE_EST_N]), c[C_LIVE_EST_N]);
     if (a.failed)
         printf("%ld session(s) failed to run\n", a.failed);
     print_confusion("hold line", a.hold_line, lines);
@@ -435,6 +446,8 @@ static void print_family(const family *f, int show_scenarios)
     worst_counts(f, C_DET, C_DET_HIT, "missed detectable peaks");
     worst_counts(f, C_PEAKS, C_PEAKS_TRUE, "false peaks");
     worst_counts(f, C_OUTSIDE, -1, "positions outside 0..length");
+    worst_counts(f, C_LIVE_N, C_LIVE_LINE, "live updates off the hold's line");
+    worst_counts(f, C_LIVE_N, C_LIVE_POS, "live updates over 2 cm off the hold");
     printf("\n");
 }
 
@@ -484,7 +497,8 @@ static int usage(void)
 {
     fprintf(stderr, "usage: accuracy [--family original|tuning|heldout|all] "
                     "[--seeds A-B] [--scenarios a,b] [--physics LIST]\n"
-                    "                [--stress-s S] [--jobs N] [--check] "
+                    "                [--leg left|right] [--stress-s S] "
+                    "[--jobs N] [--check] "
                     "[-v]\n");
     return 2;
 }
@@ -502,6 +516,7 @@ int main(int argc, char **argv)
     unsigned long s0 = 1, s1 = 3;
     char scen[256] = "basic,holds,clean,noisy,stress";
     const char *which = "original", *physics = NULL;
+    rm_leg leg = RM_LEG_UNKNOWN;
     int check = argc == 1, jobs = 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--seeds") && i + 1 < argc) {
@@ -513,6 +528,9 @@ int main(int argc, char **argv)
             snprintf(scen, sizeof scen, "%s", argv[++i]);
         } else if (!strcmp(argv[i], "--family") && i + 1 < argc) {
             which = argv[++i];
+        } else if (!strcmp(argv[i], "--leg") && i + 1 < argc) {
+            if (rm_leg_parse(argv[++i], &leg) != RM_OK)
+                return usage();
         } else if (!strcmp(argv[i], "--physics") && i + 1 < argc) {
             physics = argv[++i];
         } else if (!strcmp(argv[i], "--stress-s") && i + 1 < argc) {
@@ -540,7 +558,7 @@ int main(int argc, char **argv)
         family f = { 0 };
         snprintf(title, sizeof title, "%s physics, scenarios %s, seeds "
                  "%lu-%lu", physics ? physics : "original", scen, s0, s1);
-        seed_family(&f, title, scen, s0, s1, physics);
+        seed_family(&f, title, scen, s0, s1, physics, leg);
         bad |= run_family(&f, jobs);
         print_family(&f, 1);
         if (check)

@@ -25,6 +25,12 @@ enum {
     C_TP, C_TP_HIT, C_DET, C_DET_HIT, C_PEAKS, C_PEAKS_TRUE,
     C_CLEAN_HOLDS, C_CALF_FOUND,
     C_PLACED, C_OUTSIDE,          /* reported positions; outside 0..length */
+    /* Live updates (live.c) during matched truth holds: all; with a live
+     * place; of those, the matched hold's line; its place within 2 cm;
+     * both; flagged provisional. */
+    C_LIVE_ALL, C_LIVE_N, C_LIVE_LINE, C_LIVE_POS, C_LIVE_BOTH, C_LIVE_PROV,
+    /* Of those, with rm_live's line flag clear: count, line agrees. */
+    C_LIVE_EST_N, C_LIVE_EST_LINE,
     C_COUNT
 };
 

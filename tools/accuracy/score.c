@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "accuracy.h"
+#include "live.h"
 
 static double jnum(json_object *o, const char *k)
 {
@@ -94,7 +95,9 @@ static json_object *truth_of(rm_sim *sim)
     return tr;
 }
 
-static rm_engine *run_engine(rm_sim *sim)
+/* The engine over the whole session, pushed as a live view would see it
+ * (live.c logs rm_live after each block). */
+static rm_engine *run_engine(rm_sim *sim, live_log *lg)
 {
     rm_engine *eng = NULL;
     rm_error err = { 0, "" };
@@ -107,7 +110,8 @@ static rm_engine *run_engine(rm_sim *sim)
         size_t got = 0;
         if (rm_sim_read(sim, buf, 4096, &got) != RM_OK || got == 0)
             break;
-        if (rm_engine_push(eng, buf, got) != RM_OK) {
+        if (live_push(eng, buf, got, rm_sim_get_meta(sim)->desc.rate_hz,
+                      lg) != RM_OK) {
             fprintf(stderr, "accuracy: push: %s\n", rm_engine_errmsg(eng));
             break;
         }
@@ -127,6 +131,7 @@ typedef struct ctx {
     void (*emit)(void *, const item *);
     void *ectx;
     int verbose;
+    const live_log *live;
 } ctx;
 
 static void put(ctx *c, int metric, double err, double t_s)
@@ -174,6 +179,7 @@ static void score_holds(ctx *c, const rm_summary *s, json_object *tr,
         used[bj] = 1;
         n[C_MATCHED]++;
         const rm_hold *d = &s->holds[bj];
+        live_score_hold(c->live, ts, te, d, n);
         put(c, M_START, fabs(d->start_s - ts), ts);
         put(c, M_DUR, fabs(d->duration_s - jnum(h, "duration_s")), ts);
         double pe = fabs(d->position_cm - jnum(h, "position_cm"));
@@ -352,9 +358,11 @@ void score_session(const job *jb, uint32_t index, double stress_s,
         res->failed = 1;
         return;
     }
-    rm_engine *eng = run_engine(sim);
+    live_log lg = { 0 };
+    rm_engine *eng = run_engine(sim, &lg);
     json_object *tr = eng ? truth_of(sim) : NULL;
     if (!tr) {
+        live_log_free(&lg);
         res->failed = 1;
         rm_engine_free(eng);
         rm_sim_free(sim);
@@ -365,7 +373,7 @@ void score_session(const job *jb, uint32_t index, double stress_s,
              jb->physics ? jstr(tr, "physics") : "original");
     rm_engine_config cfg;
     rm_engine_config_default(&cfg);
-    ctx c = { jb, index, res, emit, ectx, verbose };
+    ctx c = { jb, index, res, emit, ectx, verbose, &lg };
     json_object *calf;
     if (s->calf_found && json_object_object_get_ex(tr, "calf", &calf)) {
         res->c[C_CALF_FOUND] = 1;
@@ -383,6 +391,7 @@ void score_session(const job *jb, uint32_t index, double stress_s,
     score_flinches(&c, s, tr);
     score_peaks(&c, s, tr, cfg.peak_min_passes);
     json_object_put(tr);
+    live_log_free(&lg);
     rm_engine_free(eng);
     rm_sim_free(sim);
 }

@@ -1,0 +1,134 @@
+/*
+ * The live view against the final report (issue 13, "Live"): during the
+ * report's holds, rm_live's line is the hold's, and rm_live.provisional
+ * flags the place until the calf is found and the line until the
+ * session has shown its lines. Sessions of the tuning family
+ * (tools/accuracy/families.h: the `holds` scenario of its first four
+ * combinations, right leg), pushed a tenth of a second at a time.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "rollmap.h"
+
+typedef struct upd {
+    double t_s, position_cm;
+    rm_line line;
+    uint32_t prov;
+} upd;
+
+typedef struct run {
+    upd *u;
+    size_t n;
+    rm_engine *e;
+} run;
+
+static void run_session(uint64_t seed, const char *physics, run *r)
+{
+    rm_sim_options o = { .seed = seed, .leg = RM_LEG_RIGHT,
+                         .physics = physics };
+    rm_sim *sim = NULL;
+    ck_assert_int_eq(rm_sim_new("holds", &o, &sim, NULL), RM_OK);
+    ck_assert_int_eq(rm_engine_new(rm_sim_get_meta(sim), NULL, NULL, &r->e,
+                                   NULL), RM_OK);
+    size_t blk = (size_t)(rm_sim_get_meta(sim)->desc.rate_hz / 10), cap = 0;
+    rm_frame buf[64];
+    ck_assert(blk >= 1 && blk <= 64);
+    r->u = NULL;
+    r->n = 0;
+    for (;;) {
+        size_t got = 0;
+        ck_assert_int_eq(rm_sim_read(sim, buf, blk, &got), RM_OK);
+        if (!got)
+            break;
+        ck_assert_int_eq(rm_engine_push(r->e, buf, got), RM_OK);
+        if (r->n == cap) {
+            cap = cap ? 2 * cap : 4096;
+            r->u = realloc(r->u, cap * sizeof *r->u);
+            ck_assert_ptr_nonnull(r->u);
+        }
+        rm_live lv;
+        rm_engine_live_state(r->e, &lv);
+        r->u[r->n++] = (upd){ lv.time_s, lv.position_cm, lv.line,
+                              lv.provisional };
+    }
+    ck_assert_int_eq(rm_engine_finish(r->e), RM_OK);
+    rm_sim_free(sim);
+}
+
+static const char *const combos[] = {
+    "line-lean,foot-power,breath",
+    "line-shift,foot-gauss,tp-subtle",
+    "line-both,foot-groove,foot-skew,flinch-partial",
+    "line-shift,calf-vary,turn-short,pass-partial",
+};
+
+START_TEST(test_live_line_during_holds_is_the_reports)
+{
+    long n = 0, ok = 0, n_est = 0, ok_est = 0;
+    for (int i = 0; i < 4; i++) {
+        run r;
+        /* Session 6 i + 1 of the family: the holds scenario. */
+        run_session(10000u + 6u * (unsigned)i + 1u, combos[i], &r);
+        const rm_summary *s = rm_engine_summary(r.e);
+        ck_assert(s->n_holds >= 3);
+        for (size_t h = 0; h < s->n_holds; h++)
+            for (size_t k = 0; k < r.n; k++) {
+                const upd *u = &r.u[k];
+                if (u->t_s < s->holds[h].start_s ||
+                    u->t_s > s->holds[h].end_s || isnan(u->position_cm))
+                    continue;
+                n++;
+                ok += u->line == s->holds[h].line;
+                if (!(u->prov & RM_LIVE_PROV_LINE)) {
+                    n_est++;
+                    ok_est += u->line == s->holds[h].line;
+                }
+            }
+        free(r.u);
+        rm_engine_free(r.e);
+    }
+    /* Once the line cue is established (flag clear): 0.9 (issue 13);
+     * all updates with a place, flagged or not: 0.85 (measured 0.998 and
+     * 0.899; the tick's own lean, before: 0.27 on the tuning family). */
+    ck_assert(n_est > 1000);
+    ck_assert_msg(ok_est >= 0.9 * n_est, "established live line agrees in "
+                  "%ld of %ld", ok_est, n_est);
+    ck_assert_msg(ok >= 0.85 * n, "live line agrees in %ld of %ld", ok, n);
+}
+END_TEST
+
+START_TEST(test_live_flags_provisional_until_found)
+{
+    run r;
+    run_session(10007u, combos[1], &r);
+    ck_assert_uint_eq(r.u[0].prov, RM_LIVE_PROV_PLACE | RM_LIVE_PROV_LINE);
+    int placed = 0;
+    for (size_t k = 0; k < r.n; k++) {
+        /* The place is flagged exactly while the calf is not found. */
+        ck_assert_int_eq(!!(r.u[k].prov & RM_LIVE_PROV_PLACE),
+                         isnan(r.u[k].position_cm));
+        placed |= !isnan(r.u[k].position_cm);
+    }
+    ck_assert(placed);
+    /* The session has rolled its lines by its end. */
+    ck_assert_uint_eq(r.u[r.n - 1].prov & RM_LIVE_PROV_LINE, 0);
+    rm_live lv;
+    rm_engine_live_state(NULL, &lv);
+    ck_assert_uint_eq(lv.provisional, RM_LIVE_PROV_PLACE | RM_LIVE_PROV_LINE);
+    free(r.u);
+    rm_engine_free(r.e);
+}
+END_TEST
+
+Suite *engine_live_suite(void)
+{
+    Suite *s = suite_create("engine_live");
+    TCase *tc = tcase_create("live");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_live_line_during_holds_is_the_reports);
+    tcase_add_test(tc, test_live_flags_provisional_until_found);
+    suite_add_tcase(s, tc);
+    return s;
+}
