@@ -20,3 +20,6 @@ CHECK_PROGRAMS += $(ACCURACY_BIN)
 .PHONY: accuracy
 accuracy: $(ACCURACY_BIN)
 	$(ACCURACY_BIN) --family all --seeds $(ACCURACY_SEEDS) --jobs $(ACCURACY_JOBS)
+
+# Header dependencies (accuracy.h, families.h, live.h), as for the library.
+-include $(ACCURACY_OBJ:.o=.d)
