@@ -38,7 +38,7 @@ rollmap help | => record replay report info sim trend tag sessions ports calibra
 rollmap help s| => sessions sim
 rollmap sim | => basic holds clean noisy stress short
 rollmap sim st| => stress
-rollmap sim --| => --output --truth --seed --duration --leg --physics --list-physics --force --quiet --json --help
+rollmap sim --| => --output --truth --seed --duration --leg --physics --list-physics --person --day --force --quiet --json --help
 rollmap sim --j| => --json
 rollmap sim --leg | => left right
 rollmap sim -l r| => right
@@ -49,7 +49,7 @@ rollmap record --sim=sh| => --sim=short
 rollmap record --q| => --quiet
 rollmap report -f | => text json csv svg html
 rollmap report --format = s| => svg
-rollmap trend --format | => text json
+rollmap trend --format | => text json svg html
 rollmap report | => sub calf.wav
 rollmap info c| => calf.wav
 rollmap sim --truth | => sub truth.json
