@@ -180,6 +180,24 @@ rm_status rm_engine_summarise(rm_engine *e);
 rm_line_rule rm_engine_line_rule(const rm_engine *e);
 /* peak_groups.c: candidates -> rm_peak list (after placement). */
 rm_status rm_peaks_finish(rm_engine *e);
+/* A candidate placed on the calf, with the line of the spot under it. */
+typedef struct rm_placed_cand {
+    double x;                 /* cm from the ankle end */
+    rm_line line;
+    const rm_peak_cand *c;
+} rm_placed_cand;
+/* What grouping judges candidates against: the placed passes (lines,
+ * from_cm, to_cm), the calf's length and the two peak settings. */
+typedef struct rm_peak_frame {
+    const rm_pass *passes;
+    size_t n_passes;
+    double length_cm;
+    double min_passes, min_rise;   /* peak_min_passes, peak_min_rise */
+} rm_peak_frame;
+/* The grouping stage on plain data: placed candidates (v is reordered)
+ * -> peaks in *out (allocated, rm_free; NULL when none), *n_out. */
+rm_status rm_peaks_group(const rm_peak_frame *f, rm_placed_cand *v,
+                         size_t nv, rm_peak **out, size_t *n_out);
 /* guidance.c */
 rm_status rm_guidance_build(rm_engine *e);
 /* Calf position of an encoder distance inside a stretch during [t0_s,

@@ -27,6 +27,9 @@
 /* A spot's echo lies about a bump-width along on the other side of the
  * footprint (cm; see rm_peaks_finish's own-line rule). */
 #define WEAK_ECHO_CM 4.0
+/* A side spot is seen "from its own line" when this many passes of that
+ * line show it (resolve_echoes, group_peak). */
+#define WEAK_OWN_PASSES 2
 /* The far edge of a bump's flanks (5 cm, peaks.c) and half a strong
  * spot's blur beyond it (cm). */
 #define WEAK_NEAR_CM 6.5
@@ -93,11 +96,7 @@ static rm_line spot_line(rm_line pass_line, double u, rm_leg leg)
     }
 }
 
-typedef struct placed {
-    double x;
-    rm_line line;
-    const rm_peak_cand *c;
-} placed;
+typedef rm_placed_cand placed;
 
 static int cmp_placed(const void *a, const void *b)
 {
@@ -122,17 +121,17 @@ static int cmp_placed(const void *a, const void *b)
  * a spot on `line`, weighted: any line for a middle spot; for a side's
  * spot its own line and the middle one (MIDDLE_PASS_WEIGHT each; turned
  * the other way the spot goes to the unloaded edge). */
-static double passes_over(const rm_engine *e, double x, rm_line line,
+static double passes_over(const rm_peak_frame *e, double x, rm_line line,
                           int own_only)
 {
     double n = 0.0;
     for (size_t i = 0; i < e->n_passes; i++) {
-        rm_line pl = e->passes_v[i].line;
+        rm_line pl = e->passes[i].line;
         if (line != RM_LINE_MIDDLE && pl != line && pl != RM_LINE_MIDDLE)
             continue;
         if (own_only && pl != line)
             continue;
-        double a = e->passes_v[i].from_cm, b = e->passes_v[i].to_cm;
+        double a = e->passes[i].from_cm, b = e->passes[i].to_cm;
         if (!isfinite(a) || !isfinite(b))
             continue;
         double lo = a < b ? a : b, hi = a < b ? b : a;
@@ -171,35 +170,88 @@ static size_t place_candidates(const rm_engine *e, placed *v)
 /* What a group of candidates (v[i..j-1], one line) adds up to. */
 typedef struct group {
     unsigned distinct, distinct_own; /* passes it showed on (own line) */
+    unsigned distinct_mid;           /* ... on middle-line passes */
     double sx, sw;                   /* rise-weighted position sum, weights */
     double skpa, srise;              /* pressure and rise sums */
+    unsigned members;                /* candidates in those sums */
 } group;
 
-static group group_sums(const rm_engine *e, const placed *v, size_t i,
+static group group_sums(const rm_peak_frame *e, const placed *v, size_t i,
                         size_t j, char *seen)
 {
-    group g = { 0, 0, 0, 0, 0, 0 };
+    group g = { 0, 0, 0, 0, 0, 0, 0, 0 };
     memset(seen, 0, e->n_passes + 1);
     for (size_t k = i; k < j; k++) {
         int pi = v[k].c->pass;
         if (pi >= 0 && (size_t)pi < e->n_passes && !seen[pi]) {
             seen[pi] = 1;
             g.distinct++;
-            g.distinct_own += e->passes_v[pi].line == v[i].line;
+            g.distinct_own += e->passes[pi].line == v[i].line;
+            g.distinct_mid += e->passes[pi].line == RM_LINE_MIDDLE;
         }
         double w = v[k].c->rise;
         g.sx += w * v[k].x;
         g.sw += w;
         g.skpa += v[k].c->kpa;
         g.srise += v[k].c->rise;
+        g.members++;
     }
     return g;
 }
 
-/* The group v[i..j-1] as a peak in *pk when it recurred on enough of the
- * passes over it; returns 0 when it did not. */
-static int group_peak(const rm_engine *e, const placed *v, size_t i,
-                      size_t j, const group *g, int weak, rm_peak *pk)
+/* First of w[0..nw-1] (sorted by line, then place) at or after (line,
+ * x): a binary search, so the support below costs log n per group. */
+static size_t lower_bound(const placed *w, size_t nw, rm_line line, double x)
+{
+    size_t lo = 0, hi = nw;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w[mid].line < line || (w[mid].line == line && w[mid].x < x))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/*
+ * A strong group that did not recur on enough passes, with the weak
+ * candidates of its line within GROUP_CM of its place (w[0..nw-1],
+ * sorted) on passes it did not show on: a spot that stands out past
+ * peak_min_rise on one pass (the spot under a cell's middle, a heavier
+ * pass) stands out by less on the others, and grouped by tier the two
+ * halves each fell short. Adds those passes to *g (seen[] holds the
+ * group's own); returns how many. The group is then judged as a weak
+ * spot: most of the passes over it, and several; its mean rise, with
+ * the weak showings in it, is what its score and confidence see.
+ */
+static unsigned weak_support(const rm_peak_frame *e, const placed *w, size_t nw,
+                             rm_line line, double x, char *seen, group *g)
+{
+    unsigned added = 0;
+    for (size_t k = lower_bound(w, nw, line, x - GROUP_CM);
+         k < nw && w[k].line == line && w[k].x <= x + GROUP_CM; k++) {
+        int pi = w[k].c->pass;
+        if (pi < 0 || (size_t)pi >= e->n_passes || seen[pi])
+            continue;
+        seen[pi] = 1;
+        g->distinct++;
+        g->distinct_own += e->passes[pi].line == line;
+        g->distinct_mid += e->passes[pi].line == RM_LINE_MIDDLE;
+        /* Its pressure and rise join the means (the place stays the
+         * strong bump's). */
+        g->skpa += w[k].c->kpa;
+        g->srise += w[k].c->rise;
+        g->members++;
+        added++;
+    }
+    return added;
+}
+
+/* The group starting at v[i] (sums in *g) as a peak in *pk when it
+ * recurred on enough of the passes over it; returns 0 when it did not. */
+static int group_peak(const rm_peak_frame *e, const placed *v, size_t i,
+                      const group *g, int weak, rm_peak *pk)
 {
     double x = g->sw > 0 ? g->sx / g->sw : v[i].x;
     double over = passes_over(e, x, v[i].line, 0);
@@ -216,47 +268,70 @@ static int group_peak(const rm_engine *e, const placed *v, size_t i,
      * (what this rule bought: docs/engine.md, tuning log). */
     int own_ok = v[i].line == RM_LINE_MIDDLE || g->distinct_own > 0 ||
                  passes_over(e, x, v[i].line, 1) < 1.0;
-    if (!((double)g->distinct >= e->cfg.peak_min_passes &&
+    if (!((double)g->distinct >= e->min_passes &&
           2 * g->distinct >= over && own_ok))
         return 0;
     /* A weak spot (peaks.c) stands out of the flanks by little, as a
      * footprint's own unevenness can once in a while: it must show on
-     * most of the passes over it, and on several. */
-    if (weak && ((double)g->distinct < WEAK_SHARE * over ||
-                 (double)g->distinct < WEAK_MIN_PASSES))
+     * most of the passes over it, and on several; or, for a side spot,
+     * on every pass of its own line over it, and on at least
+     * WEAK_OWN_PASSES of them. Its own line brings a side spot under
+     * the loaded middle of the contact, where it shows best; rolled
+     * flat it lies toward the edge and a weak one often does not show,
+     * so a line rolled twice over it could never give the three passes
+     * (middle passes count half, passes_over). */
+    int all_own = v[i].line != RM_LINE_MIDDLE &&
+                  g->distinct_own >= WEAK_OWN_PASSES &&
+                  (double)g->distinct_own >= passes_over(e, x, v[i].line, 1);
+    if (weak && !all_own &&
+        ((double)g->distinct < WEAK_SHARE * over ||
+         (double)g->distinct < WEAK_MIN_PASSES))
         return 0;
     pk->position_cm = x;
-    pk->position_frac = x / e->al.length_cm;
+    pk->position_frac = x / e->length_cm;
     pk->line = v[i].line;
     pk->zone = rm_zone_at(pk->position_frac, pk->line);
-    pk->pressure_kpa = g->skpa / (double)(j - i);
+    pk->pressure_kpa = g->skpa / (double)g->members;
     pk->passes = g->distinct;
     /* Raw score: how often it shows x how far it stands out. */
     double rec = over > 0 ? (double)g->distinct / over : 1.0;
     pk->score = zone_weight(pk->zone) * (rec > 1 ? 1 : rec) *
-                (g->srise / (double)(j - i));
-    pk->confidence = rm_conf_peak(g->srise / (double)(j - i),
-                                  e->cfg.peak_min_rise, g->distinct, over,
-                                  e->cfg.peak_min_passes);
+                (g->srise / (double)g->members);
+    pk->confidence = rm_conf_peak(g->srise / (double)g->members,
+                                  e->min_rise, g->distinct, over,
+                                  e->min_passes);
     return 1;
 }
 
+/* What resolve_echoes needs to know of a peak besides its record. */
+#define TIER_WEAK 1u  /* weak candidates only (peaks.c) */
+#define TIER_BOTH 2u  /* a side spot seen on WEAK_OWN_PASSES passes of its
+                         own line and on a middle pass */
+
 /* Echoes along a line (RESOLVE_CM) and one spot labelled on two lines
  * (MERGE_CM): only the one with the higher score (recurrence x rise)
- * stays. Compacts out[] in place; returns how many are kept. */
-static size_t resolve_echoes(rm_peak *out, unsigned char *weak, size_t n)
+ * stays. Compacts out[] and tier[] in place; returns how many are
+ * kept. */
+static size_t resolve_echoes(rm_peak *out, unsigned char *tier, size_t n)
 {
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
-        int drop = 0;
+        int drop = 0, wi = tier[i] & TIER_WEAK;
         for (size_t j = 0; j < n && !drop; j++) {
             if (j == i)
                 continue;
+            int wj = tier[j] & TIER_WEAK;
             double d = fabs(out[j].position_cm - out[i].position_cm);
             /* A weak side spot near a strong one of the other side is
-             * that spot's echo on the far side of the footprint. */
-            if (weak[i] && !weak[j] && d <= WEAK_ECHO_CM &&
-                out[i].line != out[j].line &&
+             * that spot's echo on the far side of the footprint, unless
+             * it showed both where its own line brings it under the
+             * loaded middle (WEAK_OWN_PASSES passes of that line) and
+             * where rolling flat puts it toward its side (a middle
+             * pass): an echo comes from one way of lying on the roller,
+             * a spot in the leg shows from both (docs/engine.md, tuning
+             * log). */
+            if (wi && !wj && !(tier[i] & TIER_BOTH) &&
+                d <= WEAK_ECHO_CM && out[i].line != out[j].line &&
                 out[i].line != RM_LINE_MIDDLE &&
                 out[j].line != RM_LINE_MIDDLE) {
                 drop = 1;
@@ -264,7 +339,7 @@ static size_t resolve_echoes(rm_peak *out, unsigned char *weak, size_t n)
             }
             /* A weak spot whose flanks held a strong one of its line: the
              * strong bump bent the base it was measured against. */
-            if (weak[i] && !weak[j] && out[i].line == out[j].line &&
+            if (wi && !wj && out[i].line == out[j].line &&
                 d <= WEAK_NEAR_CM) {
                 drop = 1;
                 continue;
@@ -272,41 +347,41 @@ static size_t resolve_echoes(rm_peak *out, unsigned char *weak, size_t n)
             if (out[j].line == out[i].line ? d > RESOLVE_CM : d > MERGE_CM)
                 continue;
             /* A spot of strong candidates wins over a weak one. */
-            if (weak[j] != weak[i])
-                drop = weak[i];
+            if (wj != wi)
+                drop = wi;
             else if (out[j].score > out[i].score ||
                      (out[j].score == out[i].score && j < i))
                 drop = 1;
         }
         if (!drop) {
-            weak[kept] = weak[i];
+            tier[kept] = tier[i];
             out[kept++] = out[i];
         }
     }
     return kept;
 }
 
-rm_status rm_peaks_finish(rm_engine *e)
+rm_status rm_peaks_group(const rm_peak_frame *e, rm_placed_cand *v,
+                         size_t nv, rm_peak **out_p, size_t *n_out)
 {
-    const rm_peak_tracker *p = &e->peaks_tr;
-    e->n_peaks = 0;
-    if (!e->al.found || p->n == 0)
+    *out_p = NULL;
+    *n_out = 0;
+    if (nv == 0)
         return RM_OK;
-    placed *v = rm_calloc(p->n, sizeof *v);
-    rm_peak *out = rm_calloc(p->n, sizeof *out);
+    rm_peak *out = rm_calloc(nv, sizeof *out);
     char *seen = rm_calloc(e->n_passes + 1, 1);
-    unsigned char *tier = rm_calloc(p->n, 1);
-    if (!v || !out || !seen || !tier) {
-        rm_free(v);
+    unsigned char *tier = rm_calloc(nv, 1);
+    if (!out || !seen || !tier) {
         rm_free(out);
         rm_free(seen);
         rm_free(tier);
         return RM_ERR_NOMEM;
     }
-    size_t nv = place_candidates(e, v);
+    size_t n_peaks = 0;
     /* Strong candidates first, then weak ones, each sorted by line and
      * place and grouped on its own: weak bumps never join or split a
-     * group of strong ones. */
+     * group of strong ones (a strong group short of passes may count
+     * them, weak_support). */
     size_t ns = 0;
     for (size_t k = 0; k < nv; k++)
         if (!v[k].c->weak) {
@@ -325,22 +400,52 @@ rm_status rm_peaks_finish(rm_engine *e)
                v[j].x - v[i].x <= GROUP_CM)
             j++;
         group g = group_sums(e, v, i, j, seen);
-        rm_peak *pk = &out[e->n_peaks];
+        rm_peak *pk = &out[n_peaks];
         int weak = i >= ns;
-        if (group_peak(e, v, i, j, &g, weak, pk)) {
-            tier[e->n_peaks++] = (unsigned char)weak;
+        int ok = group_peak(e, v, i, &g, weak, pk);
+        if (!ok && !weak) {
+            double x = g.sw > 0 ? g.sx / g.sw : v[i].x;
+            if (weak_support(e, v + ns, nv - ns, v[i].line, x, seen, &g)) {
+                weak = 1;
+                ok = group_peak(e, v, i, &g, weak, pk);
+            }
+        }
+        if (ok) {
+            /* Seen from its own line and rolled flat (resolve_echoes). */
+            int both = v[i].line != RM_LINE_MIDDLE &&
+                       g.distinct_own >= WEAK_OWN_PASSES &&
+                       g.distinct_mid > 0;
+            tier[n_peaks++] = (unsigned char)((weak ? TIER_WEAK : 0u) |
+                                           (both ? TIER_BOTH : 0u));
             if (pk->score > best_score)
                 best_score = pk->score;
         }
         i = j;
     }
-    e->n_peaks = resolve_echoes(out, tier, e->n_peaks);
+    n_peaks = resolve_echoes(out, tier, n_peaks);
     /* Scores 0..1 relative to the strongest spot of the session. */
-    for (size_t i = 0; i < e->n_peaks; i++)
+    for (size_t i = 0; i < n_peaks; i++)
         out[i].score = best_score > 0 ? out[i].score / best_score : 0.0;
-    rm_free(v);
     rm_free(seen);
     rm_free(tier);
-    e->peaks_v = out;
+    *out_p = out;
+    *n_out = n_peaks;
     return RM_OK;
+}
+
+rm_status rm_peaks_finish(rm_engine *e)
+{
+    const rm_peak_tracker *p = &e->peaks_tr;
+    e->n_peaks = 0;
+    if (!e->al.found || p->n == 0)
+        return RM_OK;
+    placed *v = rm_calloc(p->n, sizeof *v);
+    if (!v)
+        return RM_ERR_NOMEM;
+    size_t nv = place_candidates(e, v);
+    rm_peak_frame f = { e->passes_v, e->n_passes, e->al.length_cm,
+                        e->cfg.peak_min_passes, e->cfg.peak_min_rise };
+    rm_status st = rm_peaks_group(&f, v, nv, &e->peaks_v, &e->n_peaks);
+    rm_free(v);
+    return st;
 }

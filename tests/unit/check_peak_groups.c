@@ -1,0 +1,222 @@
+/*
+ * Grouping of placed peak candidates into peaks (lib/engine/
+ * peak_groups.c, rm_peaks_group) on hand-built sessions: a 40 cm calf,
+ * every pass rolled end to end (2-38 cm), candidates put straight on the
+ * calf with the line of their spot, as place_candidates would hand them.
+ */
+#include <check.h>
+#include <math.h>
+#include <string.h>
+
+#include "engine/engine_priv.h"
+
+#define MAX_PASSES 16
+#define MAX_CANDS 64
+/* Rises of a strong candidate (over peak_min_rise, 0.06) and of a weak
+ * one (over half of it, peaks.c). */
+#define STRONG 0.09
+#define WEAK 0.04
+
+typedef struct session {
+    rm_pass passes[MAX_PASSES];
+    size_t n_passes;
+    rm_peak_cand cand[MAX_CANDS];
+    rm_placed_cand placed[MAX_CANDS];
+    size_t n_cands;
+    rm_peak *peaks;
+    size_t n_peaks;
+} session;
+
+/* A pass over the whole calf on `line`; returns its index. */
+static int add_pass(session *s, rm_line line)
+{
+    rm_pass *p = &s->passes[s->n_passes];
+    memset(p, 0, sizeof *p);
+    p->from_cm = 2.0;
+    p->to_cm = 38.0;
+    p->direction = 1;
+    p->line = line;
+    return (int)s->n_passes++;
+}
+
+/* A candidate of pass `pass` at x cm, read as a spot of `line`. */
+static void add_cand(session *s, int pass, double x, rm_line line,
+                     double rise)
+{
+    rm_peak_cand *c = &s->cand[s->n_cands];
+    memset(c, 0, sizeof *c);
+    c->pass = pass;
+    c->rise = (float)rise;
+    c->kpa = 40.0f;
+    c->weak = rise < 0.06;
+    s->placed[s->n_cands].x = x;
+    s->placed[s->n_cands].line = line;
+    s->placed[s->n_cands].c = c;
+    s->n_cands++;
+}
+
+static void group(session *s)
+{
+    rm_engine_config cfg;
+    rm_engine_config_default(&cfg);
+    rm_peak_frame f = { s->passes, s->n_passes, 40.0, cfg.peak_min_passes,
+                        cfg.peak_min_rise };
+    ck_assert_int_eq(rm_peaks_group(&f, s->placed, s->n_cands, &s->peaks,
+                                    &s->n_peaks), RM_OK);
+}
+
+/* The peak of `line` within 1 cm of x, or NULL. */
+static const rm_peak *peak_near(const session *s, rm_line line, double x)
+{
+    for (size_t i = 0; i < s->n_peaks; i++)
+        if (s->peaks[i].line == line && fabs(s->peaks[i].position_cm - x) <= 1)
+            return &s->peaks[i];
+    return NULL;
+}
+
+static void done(session *s)
+{
+    rm_free(s->peaks);
+}
+
+/* A strong medial spot at 20 cm on the three medial passes, and two
+ * middle passes over it. */
+static void strong_medial_spot(session *s, int *mid0, int *mid1)
+{
+    for (int k = 0; k < 3; k++)
+        add_cand(s, add_pass(s, RM_LINE_MEDIAL), 20.0, RM_LINE_MEDIAL,
+                 STRONG);
+    *mid0 = add_pass(s, RM_LINE_MIDDLE);
+    *mid1 = add_pass(s, RM_LINE_MIDDLE);
+}
+
+/* A weak lateral spot 2.5 cm from a strong medial one, seen on both
+ * lateral passes (under the loaded middle) and on both middle passes
+ * (toward its side): a spot in the leg, not the medial spot's echo,
+ * which comes from one way of lying on the roller. */
+START_TEST(test_peak_groups_weak_spot_seen_both_ways_is_not_an_echo)
+{
+    session s = { 0 };
+    int m0, m1;
+    strong_medial_spot(&s, &m0, &m1);
+    int l0 = add_pass(&s, RM_LINE_LATERAL), l1 = add_pass(&s, RM_LINE_LATERAL);
+    add_cand(&s, l0, 22.5, RM_LINE_LATERAL, WEAK);
+    add_cand(&s, l1, 22.4, RM_LINE_LATERAL, WEAK);
+    add_cand(&s, m0, 22.6, RM_LINE_LATERAL, WEAK);
+    add_cand(&s, m1, 22.5, RM_LINE_LATERAL, WEAK);
+    group(&s);
+    ck_assert_ptr_nonnull(peak_near(&s, RM_LINE_MEDIAL, 20.0));
+    const rm_peak *lat = peak_near(&s, RM_LINE_LATERAL, 22.5);
+    ck_assert_ptr_nonnull(lat);
+    ck_assert_uint_eq(lat->passes, 4);
+    ck_assert(lat->confidence < RM_CONFIDENCE_LOW);
+    done(&s);
+}
+END_TEST
+
+/* The same weak lateral bump seen only on the lateral passes is the
+ * medial spot's echo and goes. */
+START_TEST(test_peak_groups_weak_spot_seen_one_way_near_strong_is_echo)
+{
+    session s = { 0 };
+    int m0, m1;
+    strong_medial_spot(&s, &m0, &m1);
+    int l[3];
+    for (int k = 0; k < 3; k++) {
+        l[k] = add_pass(&s, RM_LINE_LATERAL);
+        add_cand(&s, l[k], 22.5, RM_LINE_LATERAL, WEAK);
+    }
+    group(&s);
+    ck_assert_ptr_nonnull(peak_near(&s, RM_LINE_MEDIAL, 20.0));
+    ck_assert_ptr_null(peak_near(&s, RM_LINE_LATERAL, 22.5));
+    ck_assert_uint_eq(s.n_peaks, 1);
+    done(&s);
+}
+END_TEST
+
+/* A spot over peak_min_rise on one medial pass and weakly on the other
+ * two: grouped by tier, one strong showing and two weak ones each fell
+ * short; together they are a spot on all three passes. */
+START_TEST(test_peak_groups_strong_spot_counts_weak_showings)
+{
+    session s = { 0 };
+    int p0 = add_pass(&s, RM_LINE_MEDIAL), p1 = add_pass(&s, RM_LINE_MEDIAL),
+        p2 = add_pass(&s, RM_LINE_MEDIAL);
+    add_cand(&s, p0, 15.0, RM_LINE_MEDIAL, STRONG);
+    add_cand(&s, p1, 15.4, RM_LINE_MEDIAL, WEAK);
+    add_cand(&s, p2, 14.7, RM_LINE_MEDIAL, WEAK);
+    group(&s);
+    ck_assert_uint_eq(s.n_peaks, 1);
+    const rm_peak *pk = peak_near(&s, RM_LINE_MEDIAL, 15.0);
+    ck_assert_ptr_nonnull(pk);
+    ck_assert_uint_eq(pk->passes, 3);
+    /* Its mean rise counts the weak showings: under peak_min_rise, so
+     * the reports call it uncertain. */
+    ck_assert(pk->confidence < RM_CONFIDENCE_LOW);
+    done(&s);
+}
+END_TEST
+
+/* One strong showing with nothing on the other passes is no spot. */
+START_TEST(test_peak_groups_single_strong_showing_alone_is_no_spot)
+{
+    session s = { 0 };
+    int p0 = add_pass(&s, RM_LINE_MEDIAL);
+    add_pass(&s, RM_LINE_MEDIAL);
+    add_pass(&s, RM_LINE_MEDIAL);
+    add_cand(&s, p0, 15.0, RM_LINE_MEDIAL, STRONG);
+    /* A weak bump of another pass 3 cm away is not this spot. */
+    add_cand(&s, 1, 18.0, RM_LINE_MEDIAL, WEAK);
+    group(&s);
+    ck_assert_uint_eq(s.n_peaks, 0);
+    done(&s);
+}
+END_TEST
+
+/* A weak lateral spot on both lateral passes over it, which rolling
+ * flat (two middle passes) did not show: its own line was rolled only
+ * twice, so three passes could never be had. */
+START_TEST(test_peak_groups_weak_spot_on_every_own_pass)
+{
+    session s = { 0 };
+    add_pass(&s, RM_LINE_MIDDLE);
+    add_pass(&s, RM_LINE_MIDDLE);
+    add_cand(&s, add_pass(&s, RM_LINE_LATERAL), 25.0, RM_LINE_LATERAL, WEAK);
+    add_cand(&s, add_pass(&s, RM_LINE_LATERAL), 25.3, RM_LINE_LATERAL, WEAK);
+    group(&s);
+    ck_assert_uint_eq(s.n_peaks, 1);
+    ck_assert_ptr_nonnull(peak_near(&s, RM_LINE_LATERAL, 25.1));
+    done(&s);
+}
+END_TEST
+
+/* ... but on two of three lateral passes it is not on every one. */
+START_TEST(test_peak_groups_weak_spot_missing_an_own_pass_is_dropped)
+{
+    session s = { 0 };
+    add_pass(&s, RM_LINE_MIDDLE);
+    add_pass(&s, RM_LINE_MIDDLE);
+    add_cand(&s, add_pass(&s, RM_LINE_LATERAL), 25.0, RM_LINE_LATERAL, WEAK);
+    add_cand(&s, add_pass(&s, RM_LINE_LATERAL), 25.3, RM_LINE_LATERAL, WEAK);
+    add_pass(&s, RM_LINE_LATERAL);
+    group(&s);
+    ck_assert_uint_eq(s.n_peaks, 0);
+    done(&s);
+}
+END_TEST
+
+Suite *peak_groups_suite(void)
+{
+    Suite *s = suite_create("peak_groups");
+    TCase *tc = tcase_create("grouping");
+    tcase_add_test(tc, test_peak_groups_weak_spot_seen_both_ways_is_not_an_echo);
+    tcase_add_test(tc,
+                   test_peak_groups_weak_spot_seen_one_way_near_strong_is_echo);
+    tcase_add_test(tc, test_peak_groups_strong_spot_counts_weak_showings);
+    tcase_add_test(tc, test_peak_groups_single_strong_showing_alone_is_no_spot);
+    tcase_add_test(tc, test_peak_groups_weak_spot_on_every_own_pass);
+    tcase_add_test(tc,
+                   test_peak_groups_weak_spot_missing_an_own_pass_is_dropped);
+    suite_add_tcase(s, tc);
+    return s;
+}
