@@ -265,8 +265,14 @@ static int group_peak(const rm_peak_frame *e, const placed *v, size_t i,
      * an echo of a medial spot reads exactly like a lateral spot, and
      * recurs on every middle pass; on the lateral line itself the
      * medial spot goes to the unloaded edge and neither shows
-     * (what this rule bought: docs/engine.md, tuning log). */
-    int own_ok = v[i].line == RM_LINE_MIDDLE || g->distinct_own > 0 ||
+     * (what this rule bought: docs/engine.md, tuning log). A middle
+     * spot likewise must show on a middle pass when one rolled over
+     * it: a medial or lateral pass puts it toward the unloaded side,
+     * past TURNED_U, where the other side's spot at the unloaded edge
+     * reads too (only its inner part is under load, so it reads well
+     * inside the edge); rolled flat, a middle spot lies under the
+     * loaded middle. */
+    int own_ok = g->distinct_own > 0 ||
                  passes_over(e, x, v[i].line, 1) < 1.0;
     if (!((double)g->distinct >= e->min_passes &&
           2 * g->distinct >= over && own_ok))

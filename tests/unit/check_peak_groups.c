@@ -205,6 +205,39 @@ START_TEST(test_peak_groups_weak_spot_missing_an_own_pass_is_dropped)
 }
 END_TEST
 
+/* Read as a middle spot from the far side of three medial passes
+ * (where a lateral spot at the unloaded edge reads too) but never on the
+ * two middle passes over it: no middle spot. */
+START_TEST(test_peak_groups_middle_spot_must_show_on_a_middle_pass)
+{
+    session s = { 0 };
+    for (int k = 0; k < 3; k++)
+        add_cand(&s, add_pass(&s, RM_LINE_MEDIAL), 18.0, RM_LINE_MIDDLE,
+                 STRONG);
+    add_pass(&s, RM_LINE_MIDDLE);
+    add_pass(&s, RM_LINE_MIDDLE);
+    group(&s);
+    ck_assert_uint_eq(s.n_peaks, 0);
+    done(&s);
+}
+END_TEST
+
+/* ... and is one when a middle pass shows it as well. */
+START_TEST(test_peak_groups_middle_spot_shown_on_a_middle_pass)
+{
+    session s = { 0 };
+    for (int k = 0; k < 3; k++)
+        add_cand(&s, add_pass(&s, RM_LINE_MEDIAL), 18.0, RM_LINE_MIDDLE,
+                 STRONG);
+    add_cand(&s, add_pass(&s, RM_LINE_MIDDLE), 18.2, RM_LINE_MIDDLE, STRONG);
+    add_pass(&s, RM_LINE_MIDDLE);
+    group(&s);
+    ck_assert_uint_eq(s.n_peaks, 1);
+    ck_assert_ptr_nonnull(peak_near(&s, RM_LINE_MIDDLE, 18.0));
+    done(&s);
+}
+END_TEST
+
 Suite *peak_groups_suite(void)
 {
     Suite *s = suite_create("peak_groups");
@@ -217,6 +250,8 @@ Suite *peak_groups_suite(void)
     tcase_add_test(tc, test_peak_groups_weak_spot_on_every_own_pass);
     tcase_add_test(tc,
                    test_peak_groups_weak_spot_missing_an_own_pass_is_dropped);
+    tcase_add_test(tc, test_peak_groups_middle_spot_must_show_on_a_middle_pass);
+    tcase_add_test(tc, test_peak_groups_middle_spot_shown_on_a_middle_pass);
     suite_add_tcase(s, tc);
     return s;
 }
