@@ -208,12 +208,17 @@ END_TEST
 /* Read as a middle spot from the far side of three medial passes
  * (where a lateral spot at the unloaded edge reads too) but never on the
  * two middle passes over it: no middle spot. */
+static void middle_spot_from_medial_passes(session *s)
+{
+    for (int k = 0; k < 3; k++)
+        add_cand(s, add_pass(s, RM_LINE_MEDIAL), 18.0, RM_LINE_MIDDLE,
+                 STRONG);
+}
+
 START_TEST(test_peak_groups_middle_spot_must_show_on_a_middle_pass)
 {
     session s = { 0 };
-    for (int k = 0; k < 3; k++)
-        add_cand(&s, add_pass(&s, RM_LINE_MEDIAL), 18.0, RM_LINE_MIDDLE,
-                 STRONG);
+    middle_spot_from_medial_passes(&s);
     add_pass(&s, RM_LINE_MIDDLE);
     add_pass(&s, RM_LINE_MIDDLE);
     group(&s);
@@ -226,9 +231,7 @@ END_TEST
 START_TEST(test_peak_groups_middle_spot_shown_on_a_middle_pass)
 {
     session s = { 0 };
-    for (int k = 0; k < 3; k++)
-        add_cand(&s, add_pass(&s, RM_LINE_MEDIAL), 18.0, RM_LINE_MIDDLE,
-                 STRONG);
+    middle_spot_from_medial_passes(&s);
     add_cand(&s, add_pass(&s, RM_LINE_MIDDLE), 18.2, RM_LINE_MIDDLE, STRONG);
     add_pass(&s, RM_LINE_MIDDLE);
     group(&s);
