@@ -45,9 +45,16 @@
  * cells carrying little rise steeply in relative terms as the footprint
  * widens onto them. Weak candidates form peaks apart from the strong
  * ones and must recur more consistently (peak_groups.c).
+ * The floors sit a little under the faintest spot worth finding: one
+ * raising its cell by 10 % (the simulator's "detectable"), under a cell
+ * carrying a fifth to a quarter of the load, moves 0.02-0.025 of the
+ * load (0.4 x peak_min_rise = 0.024). Floors of exactly 10 % and 0.03
+ * let such a spot, measured through a pass's noise, clear them on only
+ * some of its passes, short of the recurrence the grouping asks
+ * (docs/engine.md, tuning log).
  */
-#define WEAK_RISE 0.5
-#define WEAK_REL 0.10
+#define WEAK_RISE 0.4
+#define WEAK_REL 0.09
 #define WEAK_MIN_BASE 0.3
 /* Half the width of strip one spot presses on (mm). */
 #define SPOT_HALF_MM 10.0

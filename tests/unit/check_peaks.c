@@ -151,9 +151,9 @@ START_TEST(test_peaks_bump_rise_and_place)
 }
 END_TEST
 
-/* A bump under peak_min_rise (0.06) but from half of it up, on a cell
- * it lifts by far more than WEAK_REL of its own share, is kept as a weak
- * candidate; one under half of peak_min_rise is not kept at all. */
+/* A bump under peak_min_rise (0.06) but from 0.4 of it (0.024) up, on a
+ * cell it lifts by far more than WEAK_REL of its own share, is kept as a
+ * weak candidate; one under 0.4 of peak_min_rise is not kept at all. */
 START_TEST(test_peaks_weak_bump_kept_as_weak)
 {
     fixture f;
@@ -162,6 +162,17 @@ START_TEST(test_peaks_weak_bump_kept_as_weak)
     roll(&f, PASS_B0, PASS_B1, &k, NULL, -1, 0);
     ck_assert_uint_eq(f.p->n, 1);
     ck_assert_double_eq_tol(f.p->c[0].rise, 0.035, 1e-5);
+    ck_assert_int_eq(f.p->c[0].weak, 1);
+    tracker_free(&f);
+
+    /* The faintest spot worth finding: 10 % of a cell carrying a
+     * quarter of the load is 0.025 of the load (under half of
+     * peak_min_rise, so the old floor of 0.03 lost it). */
+    tracker_new(&f);
+    k.height = 0.026;
+    roll(&f, PASS_B0, PASS_B1, &k, NULL, -1, 0);
+    ck_assert_uint_eq(f.p->n, 1);
+    ck_assert_double_eq_tol(f.p->c[0].rise, 0.026, 1e-5);
     ck_assert_int_eq(f.p->c[0].weak, 1);
     tracker_free(&f);
 
