@@ -21,8 +21,11 @@
 /* Peaks of one spot on different passes fall within this (cm). */
 #define GROUP_CM 2.0
 /* A spot of weak candidates only (peaks.c) must show on this share of
- * the passes over it, and on this many. */
-#define WEAK_SHARE 0.6
+ * the passes over it, and on this many: three passes in four, since the
+ * weak floors sit just under the faintest spot worth finding, where a
+ * footprint's own unevenness also shows now and then; consistency
+ * across passes, not the height on one, tells them apart. */
+#define WEAK_SHARE 0.75
 #define WEAK_MIN_PASSES 3
 /* A spot's echo lies about a bump-width along on the other side of the
  * footprint (cm; see rm_peaks_finish's own-line rule). */

@@ -205,6 +205,24 @@ START_TEST(test_peak_groups_weak_spot_missing_an_own_pass_is_dropped)
 }
 END_TEST
 
+/* A weak lateral spot on three of four lateral passes, two middle
+ * passes not showing it: 3 of the 5 passes over it (middle ones count
+ * half), under three in four. */
+START_TEST(test_peak_groups_weak_spot_on_three_of_five_is_dropped)
+{
+    session s = { 0 };
+    add_pass(&s, RM_LINE_MIDDLE);
+    add_pass(&s, RM_LINE_MIDDLE);
+    for (int k = 0; k < 3; k++)
+        add_cand(&s, add_pass(&s, RM_LINE_LATERAL), 25.0 + 0.2 * k,
+                 RM_LINE_LATERAL, WEAK);
+    add_pass(&s, RM_LINE_LATERAL);
+    group(&s);
+    ck_assert_uint_eq(s.n_peaks, 0);
+    done(&s);
+}
+END_TEST
+
 /* Read as a middle spot from the far side of three medial passes
  * (where a lateral spot at the unloaded edge reads too) but never on the
  * two middle passes over it: no middle spot. */
@@ -253,6 +271,7 @@ Suite *peak_groups_suite(void)
     tcase_add_test(tc, test_peak_groups_weak_spot_on_every_own_pass);
     tcase_add_test(tc,
                    test_peak_groups_weak_spot_missing_an_own_pass_is_dropped);
+    tcase_add_test(tc, test_peak_groups_weak_spot_on_three_of_five_is_dropped);
     tcase_add_test(tc, test_peak_groups_middle_spot_must_show_on_a_middle_pass);
     tcase_add_test(tc, test_peak_groups_middle_spot_shown_on_a_middle_pass);
     suite_add_tcase(s, tc);
