@@ -300,23 +300,38 @@ static double best_offset(const fit_prof *p, int dir, const fit_tmpl *T,
      * (those past k_in are zero and only feed the ignored offsets). */
     double smt[TMPL_CAP + TMPL_PAD], stt[TMPL_CAP + TMPL_PAD];
     int n_grp = (n_a + TMPL_PAD - 1) / TMPL_PAD * TMPL_PAD;
-    for (int i = 0; i < n_grp; i++)
-        smt[i] = stt[i] = 0.0;
-    for (int j = 0; j < p->nb; j++) {
-        double nm = p->nm[j], n = p->n[j];
-        if (!(n > 0))
-            continue;
-        const double *t = T->t + j + 1, *t2 = T->t2 + j + 1;
-        for (int i = 0; i < n_grp; i += TMPL_PAD) {
-            smt[i] += nm * t[i];
-            smt[i + 1] += nm * t[i + 1];
-            smt[i + 2] += nm * t[i + 2];
-            smt[i + 3] += nm * t[i + 3];
-            stt[i] += n * t2[i];
-            stt[i + 1] += n * t2[i + 1];
-            stt[i + 2] += n * t2[i + 2];
-            stt[i + 3] += n * t2[i + 3];
+    /* The bins with ticks (empty ones add nothing). */
+    int jj[RM_SBINS], n_j = 0;
+    for (int j = 0; j < p->nb; j++)
+        if (p->n[j] > 0)
+            jj[n_j++] = j;
+    /* Four offsets at a time, their sums in registers over the bins in
+     * calf order: the same additions in the same order as summing bin by
+     * bin into smt[] and stt[], without storing the sums at every bin. */
+    for (int i = 0; i < n_grp; i += TMPL_PAD) {
+        double m0 = 0.0, m1 = 0.0, m2 = 0.0, m3 = 0.0;
+        double q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0;
+        for (int k = 0; k < n_j; k++) {
+            int j = jj[k];
+            double nm = p->nm[j], n = p->n[j];
+            const double *t = T->t + j + 1 + i, *t2 = T->t2 + j + 1 + i;
+            m0 += nm * t[0];
+            m1 += nm * t[1];
+            m2 += nm * t[2];
+            m3 += nm * t[3];
+            q0 += n * t2[0];
+            q1 += n * t2[1];
+            q2 += n * t2[2];
+            q3 += n * t2[3];
         }
+        smt[i] = m0;
+        smt[i + 1] = m1;
+        smt[i + 2] = m2;
+        smt[i + 3] = m3;
+        stt[i] = q0;
+        stt[i + 1] = q1;
+        stt[i + 2] = q2;
+        stt[i + 3] = q3;
     }
     /* No bin of a searched offset lies off the calf: no penalty term. */
     for (int i = 0; i < n_a; i++) {
