@@ -45,6 +45,9 @@ double rm_align_template(double x)
 #define L_MIN_CM 22.0
 #define L_MAX_CM 48.0
 #define L_STEP_CM 0.5
+/* Lengths searched, (L_MAX_CM - L_MIN_CM) / L_STEP_CM + 1 (change it with
+ * them): L_MIN_CM + l * L_STEP_CM, l = 0..N_LEN-1. */
+#define N_LEN 53
 /* Offsets are tried on the profile bins' own grid (0.5 cm): every bin of
  * every tried offset then falls on one grid of calf places per length,
  * so the template is evaluated once per length, not once per bin and
@@ -152,6 +155,57 @@ static void tmpl_build(fit_tmpl *T, double len)
 }
 
 /*
+ * The templates of the N_LEN searched lengths, each built on first use and
+ * kept (rm_align_tmpls_new): the fit at a session's finish, and the live
+ * view's at every stretch end, all search these lengths, and a template
+ * depends on its length alone. Rebuilding all of them at every fit was a
+ * fifth of the engine fuzz target's instructions (docs/robustness.md).
+ * Bounded: N_LEN x ~2.2 kB = 118 kB. Not shared: the engine owns one, and
+ * an engine is used by one thread at a time (docs/api.md), so no lock.
+ */
+struct rm_align_tmpls {
+    unsigned char ready[N_LEN];
+    fit_tmpl t[N_LEN];
+};
+
+rm_align_tmpls *rm_align_tmpls_new(void)
+{
+    /* Not zeroed (calloc would clear 118 kB per engine, most of it never
+     * read): tmpl_build() clears each template it builds. */
+    rm_align_tmpls *c = rm_realloc_array(NULL, 1, sizeof *c);
+    if (c)
+        memset(c->ready, 0, sizeof c->ready);
+    return c;
+}
+
+void rm_align_tmpls_free(rm_align_tmpls *c)
+{
+    rm_free(c);
+}
+
+/* The template of length len: c's when len is one of the searched lengths
+ * (exactly: the vote's L_MIN_CM + l * L_STEP_CM, or a length rounded to
+ * that grid), else built into *scratch. The same tmpl_build() either way,
+ * so the fit's numbers do not depend on the cache. */
+static const fit_tmpl *tmpl_get(rm_align_tmpls *c, double len,
+                                fit_tmpl *scratch)
+{
+    double l = (len - L_MIN_CM) / L_STEP_CM;
+    if (c && l >= 0.0 && l < (double)N_LEN) {
+        int i = (int)l;
+        if (L_MIN_CM + i * L_STEP_CM == len) {
+            if (!c->ready[i]) {
+                tmpl_build(&c->t[i], len);
+                c->ready[i] = 1;
+            }
+            return &c->t[i];
+        }
+    }
+    tmpl_build(scratch, len);
+    return scratch;
+}
+
+/*
  * One stretch's width profile as the fit reads it, in calf order for one
  * encoder direction (dir > 0: bin bmin first): per bin its tick count n,
  * n * m and n * m^2, m the bin's mean width (mm); empty bins weigh 0.
@@ -246,23 +300,38 @@ static double best_offset(const fit_prof *p, int dir, const fit_tmpl *T,
      * (those past k_in are zero and only feed the ignored offsets). */
     double smt[TMPL_CAP + TMPL_PAD], stt[TMPL_CAP + TMPL_PAD];
     int n_grp = (n_a + TMPL_PAD - 1) / TMPL_PAD * TMPL_PAD;
-    for (int i = 0; i < n_grp; i++)
-        smt[i] = stt[i] = 0.0;
-    for (int j = 0; j < p->nb; j++) {
-        double nm = p->nm[j], n = p->n[j];
-        if (!(n > 0))
-            continue;
-        const double *t = T->t + j + 1, *t2 = T->t2 + j + 1;
-        for (int i = 0; i < n_grp; i += TMPL_PAD) {
-            smt[i] += nm * t[i];
-            smt[i + 1] += nm * t[i + 1];
-            smt[i + 2] += nm * t[i + 2];
-            smt[i + 3] += nm * t[i + 3];
-            stt[i] += n * t2[i];
-            stt[i + 1] += n * t2[i + 1];
-            stt[i + 2] += n * t2[i + 2];
-            stt[i + 3] += n * t2[i + 3];
+    /* The bins with ticks (empty ones add nothing). */
+    int jj[RM_SBINS], n_j = 0;
+    for (int j = 0; j < p->nb; j++)
+        if (p->n[j] > 0)
+            jj[n_j++] = j;
+    /* Four offsets at a time, their sums in registers over the bins in
+     * calf order: the same additions in the same order as summing bin by
+     * bin into smt[] and stt[], without storing the sums at every bin. */
+    for (int i = 0; i < n_grp; i += TMPL_PAD) {
+        double m0 = 0.0, m1 = 0.0, m2 = 0.0, m3 = 0.0;
+        double q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0;
+        for (int k = 0; k < n_j; k++) {
+            int j = jj[k];
+            double nm = p->nm[j], n = p->n[j];
+            const double *t = T->t + j + 1 + i, *t2 = T->t2 + j + 1 + i;
+            m0 += nm * t[0];
+            m1 += nm * t[1];
+            m2 += nm * t[2];
+            m3 += nm * t[3];
+            q0 += n * t2[0];
+            q1 += n * t2[1];
+            q2 += n * t2[2];
+            q3 += n * t2[3];
         }
+        smt[i] = m0;
+        smt[i + 1] = m1;
+        smt[i + 2] = m2;
+        smt[i + 3] = m3;
+        stt[i] = q0;
+        stt[i + 1] = q1;
+        stt[i + 2] = q2;
+        stt[i + 3] = q3;
     }
     /* No bin of a searched offset lies off the calf: no penalty term. */
     for (int i = 0; i < n_a; i++) {
@@ -307,8 +376,8 @@ static void stretch_views(rm_stretch *st, size_t n_st, const double *gains,
 
 /* Every stretch of at least place_span_cm placed on the template at
  * out->length_cm, then refined on the others (twice); out->gain set. */
-static rm_status place_all(rm_stretch *st, size_t n_st, double place_span_cm,
-                           rm_align *out)
+static rm_status place_all(rm_align_tmpls *c, rm_stretch *st, size_t n_st,
+                           double place_span_cm, rm_align *out)
 {
     for (size_t k = 0; k < n_st; k++)
         st[k].placed = 0;
@@ -321,7 +390,7 @@ static rm_status place_all(rm_stretch *st, size_t n_st, double place_span_cm,
         rm_free(pt);
         return RM_ERR_NOMEM;
     }
-    tmpl_build(pt, out->length_cm);
+    const fit_tmpl *T = tmpl_get(c, out->length_cm, pt);
     double gsum = 0, gw = 0;
     for (size_t k = 0; k < n_st; k++) {
         rm_stretch *s = &st[k];
@@ -329,7 +398,7 @@ static rm_status place_all(rm_stretch *st, size_t n_st, double place_span_cm,
             continue;
         double a, g;
         prof_build(pp, s, out->dir);
-        s->fit_cost = best_offset(pp, out->dir, pt, &a, &g);
+        s->fit_cost = best_offset(pp, out->dir, T, &a, &g);
         if (!isfinite(s->fit_cost) || g <= 0)
             continue;
         s->placed = 1;
@@ -384,48 +453,50 @@ static size_t pick_voters(const rm_stretch *st, size_t n_st,
 
 /* Orientation and length: each voter takes its best offset for every
  * candidate; the pair with the least total cost wins (*dir 0: none). */
-static rm_status vote_shape(const rm_stretch *st, const size_t *voters,
-                            size_t n_vote, int *dir_out, double *len_out)
+static rm_status vote_shape(rm_align_tmpls *c, const rm_stretch *st,
+                            const size_t *voters, size_t n_vote, int *dir_out,
+                            double *len_out)
 {
-    /* Each voter's profile in both directions and the template of every
-     * length searched, built once: the search below only reads them. */
-    int n_len = (int)floor((L_MAX_CM - L_MIN_CM) / L_STEP_CM + 1e-9) + 1;
+    /* Each voter's profile in both directions, built once, and the
+     * template of every length searched (c's, or this call's own when the
+     * caller keeps none): the search below only reads them. */
     fit_prof *vp = rm_calloc(2 * n_vote, sizeof *vp);
-    fit_tmpl *tm = rm_calloc((size_t)n_len, sizeof *tm);
-    if (!vp || !tm) {
+    rm_align_tmpls *own = c ? NULL : rm_align_tmpls_new();
+    if (!vp || (!c && !own)) {
         rm_free(vp);
-        rm_free(tm);
+        rm_align_tmpls_free(own);
         return RM_ERR_NOMEM;
     }
+    if (!c)
+        c = own;
     for (size_t j = 0; j < n_vote; j++) {
         prof_build(&vp[2 * j], &st[voters[j]], -1);
         prof_build(&vp[2 * j + 1], &st[voters[j]], 1);
     }
-    for (int l = 0; l < n_len; l++)
-        tmpl_build(&tm[l], L_MIN_CM + l * L_STEP_CM);
+    fit_tmpl scratch; /* unused: every length searched is one of c's */
     double best = INFINITY;
     *dir_out = 0;
     *len_out = 0;
     for (int dir = -1; dir <= 1; dir += 2) {
-        for (int l = 0; l < n_len; l++) {
+        for (int l = 0; l < N_LEN; l++) {
+            const fit_tmpl *T = tmpl_get(c, L_MIN_CM + l * L_STEP_CM, &scratch);
             /* Costs are sums of squares (>= 0): once the total passes
              * the best so far, the remaining voters cannot bring it
              * back, so they are not scored. */
             double total = 0;
             for (size_t j = 0; j < n_vote && total < best; j++) {
                 double a;
-                total += best_offset(&vp[2 * j + (dir > 0)], dir, &tm[l], &a,
-                                     NULL);
+                total += best_offset(&vp[2 * j + (dir > 0)], dir, T, &a, NULL);
             }
             if (total < best) {
                 best = total;
                 *dir_out = dir;
-                *len_out = tm[l].len_cm;
+                *len_out = T->len_cm;
             }
         }
     }
     rm_free(vp);
-    rm_free(tm);
+    rm_align_tmpls_free(own);
     if (!isfinite(best))
         *dir_out = 0;
     return RM_OK;
@@ -446,8 +517,8 @@ static rm_status vote_shape(const rm_stretch *st, const size_t *voters,
  * Example: vote 44.5 cm, placed stretches reach 1.2-33.0 cm: extent
  * 32.3 cm (bin edges), placed again at 32.5 cm.
  */
-static rm_status relength(rm_stretch *st, size_t n_st, double place_span_cm,
-                          rm_align *out)
+static rm_status relength(rm_align_tmpls *c, rm_stretch *st, size_t n_st,
+                          double place_span_cm, rm_align *out)
 {
     rm_pview *v = rm_calloc(n_st, sizeof *v);
     double *gains = rm_calloc(n_st, sizeof *gains);
@@ -467,13 +538,14 @@ static rm_status relength(rm_stretch *st, size_t n_st, double place_span_cm,
     if (len >= L_MIN_CM && len <= L_MAX_CM &&
         fabs(len - out->length_cm) > RELENGTH_CM) {
         out->length_cm = len;
-        return place_all(st, n_st, place_span_cm, out);
+        return place_all(c, st, n_st, place_span_cm, out);
     }
     return RM_OK;
 }
 
-rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
-                       double place_span_cm, rm_align *out)
+rm_status rm_align_fit(rm_align_tmpls *c, rm_stretch *st, size_t n_st,
+                       double min_span_cm, double place_span_cm,
+                       rm_align *out)
 {
     memset(out, 0, sizeof *out);
     out->dir = 1;
@@ -485,16 +557,16 @@ rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
         return RM_OK;
     int dir;
     double len;
-    rm_status rc = vote_shape(st, voters, n_vote, &dir, &len);
+    rm_status rc = vote_shape(c, st, voters, n_vote, &dir, &len);
     if (rc != RM_OK || dir == 0)
         return rc;
     out->found = 1;
     out->dir = dir;
     out->length_cm = len;
-    rc = place_all(st, n_st, place_span_cm, out);
+    rc = place_all(c, st, n_st, place_span_cm, out);
     if (rc != RM_OK)
         return rc;
-    return relength(st, n_st, place_span_cm, out);
+    return relength(c, st, n_st, place_span_cm, out);
 }
 
 /*
@@ -547,8 +619,8 @@ double rm_align_pos(const rm_align *a, const rm_stretch *s, double enc_cm)
     return rm_calf_x(&m, a->dir, enc_cm);
 }
 
-rm_status rm_align_place_one(const rm_stretch *s, const rm_align *al,
-                             double *offset_cm)
+rm_status rm_align_place_one(rm_align_tmpls *c, const rm_stretch *s,
+                             const rm_align *al, double *offset_cm)
 {
     *offset_cm = NAN;
     if (!al->found || !s->wsum || s->bmax < s->bmin)
@@ -557,12 +629,12 @@ rm_status rm_align_place_one(const rm_stretch *s, const rm_align *al,
      * streaming, where an allocation and its zeroing cost as much as the
      * fit itself. */
     fit_prof p;
-    fit_tmpl T;
+    fit_tmpl scratch;
     prof_build(&p, s, al->dir);
-    tmpl_build(&T, al->length_cm);
+    const fit_tmpl *T = tmpl_get(c, al->length_cm, &scratch);
     double a;
-    double c = best_offset(&p, al->dir, &T, &a, NULL);
-    if (isfinite(c))
+    double cost = best_offset(&p, al->dir, T, &a, NULL);
+    if (isfinite(cost))
         *offset_cm = a;
     return RM_OK;
 }

@@ -686,5 +686,16 @@ void rm_engine_free(rm_engine *e)
     rm_free(e->passes);
     rm_free(e->flinches);
     rm_free(e->map);
+    rm_align_tmpls_free(e->tmpls);
     rm_free(e);
+}
+
+rm_align_tmpls *rm_engine_tmpls(rm_engine *e)
+{
+    /* Made at the first fit (the live view's or the finish's), not in
+     * rm_engine_new: an engine that is never finished never pays for it.
+     * Out of memory it stays NULL and each fit builds its own. */
+    if (!e->tmpls)
+        e->tmpls = rm_align_tmpls_new();
+    return e->tmpls;
 }

@@ -226,10 +226,19 @@ rm_status rm_drift_place_abs(rm_placing *p, const rm_placing *anchors,
 /* Template width (relative, 1 = widest) at fraction x of ankle->knee. */
 double rm_align_template(double x);
 
+/* The fit's width templates, one per calf length it searches, built on
+ * first use and kept (align.c; ~118 kB). One owner, one thread at a time:
+ * the engine keeps one (rm_engine_tmpls). NULL when out of memory. */
+typedef struct rm_align_tmpls rm_align_tmpls;
+rm_align_tmpls *rm_align_tmpls_new(void);
+void rm_align_tmpls_free(rm_align_tmpls *c);
+
 /* Fit orientation, length and every stretch's offset. Stretches whose
- * placement cannot be found keep placed = 0. */
-rm_status rm_align_fit(rm_stretch *st, size_t n_st, double min_span_cm,
-                       double place_span_cm, rm_align *out);
+ * placement cannot be found keep placed = 0. c: templates to reuse, or
+ * NULL (the call builds its own; the results are the same). */
+rm_status rm_align_fit(rm_align_tmpls *c, rm_stretch *st, size_t n_st,
+                       double min_span_cm, double place_span_cm,
+                       rm_align *out);
 
 /* The rolled extent of the views + margin_cm becomes the calf: the
  * returned shift is to be added to every offset; sets al->length_cm. */
@@ -238,8 +247,8 @@ double rm_align_ends(const rm_pview *v, size_t n, double margin_cm,
 
 /* Provisional: the best template offset of one stretch for a known
  * orientation and length (NAN if it does not fit). */
-rm_status rm_align_place_one(const rm_stretch *s, const rm_align *al,
-                             double *offset_cm);
+rm_status rm_align_place_one(rm_align_tmpls *c, const rm_stretch *s,
+                             const rm_align *al, double *offset_cm);
 
 /* Map an encoder distance in stretch k to calf cm (NAN if not placed). */
 double rm_align_pos(const rm_align *a, const rm_stretch *s, double enc_cm);

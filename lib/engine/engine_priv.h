@@ -125,6 +125,7 @@ struct rm_engine {
     float cur_k[RM_SBINS];    /* peak-cell kPa summed per bin */
     rm_stretch *st;
     size_t n_st, cap_st;
+    rm_align_tmpls *tmpls;    /* the calf fit's templates: rm_engine_tmpls */
 
     /* Detectors. */
     rm_hold_tracker holds_tr;
@@ -163,6 +164,11 @@ struct rm_engine {
 };
 
 void rm_engine_reset_stream(rm_engine *e);
+
+/* The engine's calf-fit templates (align.c), made at its first fit and
+ * kept until rm_engine_free; NULL when out of memory (each fit then builds
+ * its own). */
+rm_align_tmpls *rm_engine_tmpls(rm_engine *e);
 /* samples.c: hand the kept frames of tick t to on_sample, placed. */
 void rm_samples_emit(rm_engine *e, const rm_tick *t);
 /* live.c: the live view after each tick, and the provisional alignment

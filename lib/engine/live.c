@@ -29,7 +29,8 @@ static void provisional_fit(rm_engine *e)
      * visible change: keep the provisional alignment. */
     if (e->prov.found && e->n_st > PROV_REFITS)
         return;
-    if (e->n_st == 0 || rm_align_fit(e->st, e->n_st, RM_ALIGN_MIN_SPAN_CM,
+    if (e->n_st == 0 || rm_align_fit(rm_engine_tmpls(e), e->st, e->n_st,
+                                     RM_ALIGN_MIN_SPAN_CM,
                                      RM_PLACE_MIN_SPAN_CM, &al) != RM_OK)
         return;
     if (al.found)
@@ -54,7 +55,8 @@ static void provisional_place(rm_engine *e, const rm_tick *t)
          * of the calf to find its ends. */
         rm_align al;
         if (span >= PROV_ALONE_CM &&
-            rm_align_fit(&s, 1, PROV_ALONE_CM, PROV_ALONE_CM, &al) == RM_OK &&
+            rm_align_fit(rm_engine_tmpls(e), &s, 1, PROV_ALONE_CM,
+                         PROV_ALONE_CM, &al) == RM_OK &&
             al.found && s.placed) {
             e->prov = al;
             e->prov_offset = s.offset_cm;
@@ -62,7 +64,9 @@ static void provisional_place(rm_engine *e, const rm_tick *t)
         return;
     }
     double off;
-    if (rm_align_place_one(&s, &e->prov, &off) == RM_OK && isfinite(off))
+    if (rm_align_place_one(rm_engine_tmpls(e), &s, &e->prov, &off) ==
+            RM_OK &&
+        isfinite(off))
         e->prov_offset = off;
 }
 

@@ -128,7 +128,8 @@ static rm_status build_map(rm_engine *e, const rm_line_rule *rule)
 /* The recorded stretches and passes placed on the calf. */
 static rm_status place_all(rm_engine *e, const rm_line_rule *rule)
 {
-    rm_status st = rm_align_fit(e->st, e->n_st, RM_ALIGN_MIN_SPAN_CM,
+    rm_status st = rm_align_fit(rm_engine_tmpls(e), e->st, e->n_st,
+                                RM_ALIGN_MIN_SPAN_CM,
                                 RM_PLACE_MIN_SPAN_CM, &e->al);
     rm_layout lay = layout_of(e);
     if (st == RM_OK)

@@ -73,7 +73,7 @@ START_TEST(test_align_place_one_finds_a_template_stretch_offset)
         rm_align al = { .found = 1, .dir = dir,
                         .length_cm = 38.0 };
         double off = NAN;
-        ck_assert_int_eq(rm_align_place_one(&y.s, &al, &off), RM_OK);
+        ck_assert_int_eq(rm_align_place_one(NULL, &y.s, &al, &off), RM_OK);
         ck_assert_msg(fabs(off - 7.3) < 0.3, "dir %d: offset %.2f", dir, off);
     }
 }
@@ -85,12 +85,12 @@ START_TEST(test_align_place_one_without_fit_is_nan)
     synth_make(&y, 38.0, 0.0, 0.0, 38.0, 1, mid_width);
     rm_align al = { .found = 0, .dir = 1, .length_cm = 38.0 };
     double off = 0.0;
-    ck_assert_int_eq(rm_align_place_one(&y.s, &al, &off), RM_OK);
+    ck_assert_int_eq(rm_align_place_one(NULL, &y.s, &al, &off), RM_OK);
     ck_assert(isnan(off));
     /* A length past anything searched fits nowhere: NAN, not a crash. */
     al.found = 1;
     al.length_cm = 1e6;
-    ck_assert_int_eq(rm_align_place_one(&y.s, &al, &off), RM_OK);
+    ck_assert_int_eq(rm_align_place_one(NULL, &y.s, &al, &off), RM_OK);
     ck_assert(isnan(off));
 }
 END_TEST
@@ -106,7 +106,7 @@ START_TEST(test_align_fit_finds_orientation_and_length)
         st[k] = y[k].s;
     }
     rm_align al;
-    ck_assert_int_eq(rm_align_fit(st, 4, 12.0, 5.0, &al), RM_OK);
+    ck_assert_int_eq(rm_align_fit(NULL, st, 4, 12.0, 5.0, &al), RM_OK);
     ck_assert(al.found);
     ck_assert_int_eq(al.dir, -1);
     ck_assert_msg(fabs(al.length_cm - 36.0) <= 1.5, "length %.1f",
@@ -168,7 +168,7 @@ START_TEST(test_align_fit_length_follows_the_rolled_extent)
         st[k] = y[k].s;
     }
     rm_align al;
-    ck_assert_int_eq(rm_align_fit(st, 6, 12.0, 5.0, &al), RM_OK);
+    ck_assert_int_eq(rm_align_fit(NULL, st, 6, 12.0, 5.0, &al), RM_OK);
     ck_assert(al.found);
     ck_assert_int_eq(al.dir, 1);
     ck_assert_msg(fabs(al.length_cm - len) <= 1.0, "length %.1f",
@@ -179,6 +179,68 @@ START_TEST(test_align_fit_length_follows_the_rolled_extent)
         double d = (st[k].offset_cm - st[0].offset_cm) - 0.2 * (k % 3);
         ck_assert_msg(fabs(d) < 0.75, "stretch %d off by %.2f", k, d);
     }
+}
+END_TEST
+
+/* The engine keeps the fit's templates between fits (rm_engine_tmpls):
+ * fits and placements through a cache, cold or warm, must give the very
+ * doubles a fit that builds its own templates gives. Lengths on the
+ * searched grid come from the cache, others (0.3 cm past the fit's) are
+ * built apart. */
+static void fit_set(synth *y, rm_stretch *st, double len, double shift,
+                    int dir)
+{
+    for (int k = 0; k < 5; k++) {
+        double x0 = shift + 0.3 * k;
+        synth_make(&y[k], len, x0, x0, len - 0.4 * (k % 2), dir,
+                   k < 3 ? mid_width : side_width);
+        st[k] = y[k].s;
+    }
+}
+
+START_TEST(test_align_template_cache_changes_no_bit)
+{
+    rm_align_tmpls *c = rm_align_tmpls_new();
+    ck_assert_ptr_nonnull(c);
+    const double lens[] = { 36.0, 31.5, 44.0 };
+    for (int round = 0; round < 2; round++) { /* cold, then warm */
+        for (int i = 0; i < 3; i++) {
+            synth ya[5], yb[5];
+            rm_stretch a[5], b[5];
+            int dir = i == 1 ? -1 : 1;
+            fit_set(ya, a, lens[i], 0.1 * i, dir);
+            fit_set(yb, b, lens[i], 0.1 * i, dir);
+            rm_align al_a, al_b;
+            ck_assert_int_eq(rm_align_fit(NULL, a, 5, 12.0, 5.0, &al_a),
+                             RM_OK);
+            ck_assert_int_eq(rm_align_fit(c, b, 5, 12.0, 5.0, &al_b), RM_OK);
+            ck_assert(al_a.found);
+            ck_assert_mem_eq(&al_a, &al_b, sizeof al_a);
+            for (int k = 0; k < 5; k++) {
+                ck_assert_int_eq(a[k].placed, b[k].placed);
+                ck_assert_mem_eq(&a[k].offset_cm, &b[k].offset_cm,
+                                 sizeof(double));
+                ck_assert_mem_eq(&a[k].fit_cost, &b[k].fit_cost,
+                                 sizeof(double));
+                ck_assert_mem_eq(&a[k].gain, &b[k].gain, sizeof(double));
+            }
+            /* One stretch placed alone at the fit's length (on the grid)
+             * and 0.3 cm longer (off it). */
+            for (int g = 0; g < 2; g++) {
+                rm_align al = al_a;
+                if (g)
+                    al.length_cm += 0.3;
+                double off_a = NAN, off_b = NAN;
+                ck_assert_int_eq(rm_align_place_one(NULL, &a[1], &al, &off_a),
+                                 RM_OK);
+                ck_assert_int_eq(rm_align_place_one(c, &b[1], &al, &off_b),
+                                 RM_OK);
+                ck_assert_msg(isfinite(off_a), "length %.1f", al.length_cm);
+                ck_assert_mem_eq(&off_a, &off_b, sizeof off_a);
+            }
+        }
+    }
+    rm_align_tmpls_free(c);
 }
 END_TEST
 
@@ -217,6 +279,7 @@ Suite *align_suite(void)
     tcase_add_test(tc, test_align_place_one_without_fit_is_nan);
     tcase_add_test(tc, test_align_fit_finds_orientation_and_length);
     tcase_add_test(tc, test_align_fit_length_follows_the_rolled_extent);
+    tcase_add_test(tc, test_align_template_cache_changes_no_bit);
     suite_add_tcase(s, tc);
     tc = tcase_create("refine");
     tcase_add_test(tc,
