@@ -28,6 +28,16 @@
 /* A pass or hold whose own cue names another line than the one it was
  * given (its stretch's) keeps this share of its confidence. */
 #define LINE_DISAGREE 0.7
+/* Lines by the CoP: a CoP this far from its line's boundary, in units
+ * of its group centre's distance to that boundary, is clear (half-way
+ * from the centre to the boundary) ... */
+#define COP_CLEAR_MARGIN 0.5
+/* ... x this when the session showed two CoP groups (which one is the
+ * middle line is judged from the gap or the strip's middle) ... */
+#define COP_TWO_GROUPS 0.7
+/* ... and x this when it showed one (where its middle line lies is then
+ * a guess: below RM_CONFIDENCE_LOW). */
+#define COP_ONE_GROUP 0.45
 /* Stillness beyond hold_min_s, as a share of it, that makes a hold
  * unmistakable: a pause of 5-5.5 s differs from a 5 s hold by nothing
  * but its length. */
@@ -99,6 +109,38 @@ double rm_conf_peak(double mean_rise, double min_rise, double shown,
            rm_conf_term(shown - min_passes, PEAK_CLEAR_PASSES);
 }
 
+/*
+ * A line named by the session's CoP groups (rm_line_from_cop): how far
+ * the CoP lies inside its line, in units of its group centre's distance
+ * to the boundary it is nearest, and seconds of CoP behind it.
+ * Example: groups 20 mm apart (boundaries 10 mm from each centre), a
+ * pass 3 mm inside the middle line's boundary (0.3 of 10 mm: 0.6 of
+ * clear) over 1.5 s: 0.76 x 0.85 = 0.65.
+ */
+double rm_conf_cop_line(double cop_mm, const rm_line_rule *rule,
+                        double cop_s)
+{
+    if (!isfinite(cop_mm) || !rule->cop_on || rule->cop_unknown)
+        return 0.0;
+    double lo = rule->cop_lo_mm, hi = rule->cop_hi_mm;
+    double d_lo = cop_mm - lo, d_hi = hi - cop_mm;
+    double margin;
+    if (d_lo < 0)
+        margin = -d_lo / rule->cop_lo_gap_mm;
+    else if (d_hi < 0)
+        margin = -d_hi / rule->cop_hi_gap_mm;
+    else
+        margin = d_lo < d_hi ? d_lo / rule->cop_lo_gap_mm
+                             : d_hi / rule->cop_hi_gap_mm;
+    double c = rm_conf_term(margin, COP_CLEAR_MARGIN) *
+               rm_conf_term(cop_s, LINE_CLEAR_S);
+    if (rule->cop_groups == 2)
+        c *= COP_TWO_GROUPS;
+    else if (rule->cop_groups < 2)
+        c *= COP_ONE_GROUP;
+    return c;
+}
+
 /* The lean a pass's line came from (rm_pass_line), its ticks in s, and
  * whether its own lean alone names the same line. */
 static double pass_line_conf(const rm_pass_rec *passes, size_t n,
@@ -107,6 +149,8 @@ static double pass_line_conf(const rm_pass_rec *passes, size_t n,
 {
     if (line == RM_LINE_UNKNOWN)
         return 0.0;
+    if (rule->cop_on && r->n_cop > 0 && isfinite(r->cop_mm))
+        return rm_conf_cop_line(r->cop_mm, rule, r->n_cop / rule->tick_hz);
     rm_lean l = rm_stretch_lean(passes, n, r->stretch);
     double k = 2.0 * rule->tick_hz;
     int own_ok = r->n_skew > 0 && isfinite(r->skew);
@@ -132,6 +176,8 @@ static double hold_line_conf(const rm_pass_rec *passes, size_t n,
 {
     if (line == RM_LINE_UNKNOWN)
         return 0.0;
+    if (rule->cop_on && isfinite(h->cop_mm))
+        return rm_conf_cop_line(h->cop_mm, rule, h->pub.duration_s);
     rm_lean l = rm_stretch_lean(passes, n, h->stretch);
     int own_ok = h->n_skew > 0 && isfinite(h->skew);
     rm_line own = own_ok ? rm_line_from_skew(h->skew, rule->leg,

@@ -40,21 +40,42 @@ typedef struct rm_line_rule {
     int cop_on;               /* 1: lines by the CoP shift, not the lean */
     double cop_lo_mm;         /* CoP below this: the low-cell side line */
     double cop_hi_mm;         /* above this: the high-cell side line */
+    int cop_groups;           /* lines the CoP showed (1..3; 0: none) */
+    double cop_lo_gap_mm;     /* a group centre's distance to cop_lo_mm */
+    double cop_hi_gap_mm;     /* ... and to cop_hi_mm */
+    int cop_unknown;          /* 1: too little rolling to name any line */
 } rm_line_rule;
 
 /* Which cue names the lines this session and where its middle line lies:
  * sets rule->cop_on, cop_lo_mm and cop_hi_mm from the passes. */
 void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule);
-/* 1 when the lean names the session's lines: lean_side of the lean_all
- * rolling ticks lean past line_skew (rm_lines_fit; live.c keeps the two
- * sums as passes end). */
-int rm_lines_lean_session(double lean_all, double lean_side);
+/* The session's lean ticks: all of them, and those past line_skew
+ * toward high and toward low cells (rm_lines_fit; live_lines.c keeps the
+ * same sums as passes end). */
+typedef struct rm_lean_shares {
+    double all, high, low;
+} rm_lean_shares;
+/* Add a pass's lean (mean skew over n ticks) to the shares. */
+void rm_lean_shares_add(rm_lean_shares *sh, double skew, double n,
+                        double line_skew);
+/* 1 when the lean names the session's lines given how many groups the
+ * CoP showed (rm_lines_fit): enough lean ticks past line_skew, unless
+ * they lean nearly all one way while the CoP shows three lines. */
+int rm_lines_lean_session(const rm_lean_shares *sh, int cop_groups,
+                          double tick_hz);
 /* The CoP part of rm_lines_fit from prefix sums of (CoP, weight) items in
  * CoP order: w[i], s[i], q[i] the weight, weight x CoP and weight x CoP^2
  * of items [0, i), i = 0..m (m >= 1); sets cop_on, cop_lo_mm, cop_hi_mm
  * and returns how many groups (lines) it found, 1..3. O(m log m). */
 int rm_lines_cop_rule(const double *w, const double *s, const double *q,
                       size_t m, rm_line_rule *rule);
+/* Settle which cue names the lines once the CoP rule is fitted (k groups
+ * from n_cop passes): clears cop_on when the lean decides, sets
+ * cop_unknown when neither cue can name a line. one_sided_test 0: a
+ * one-sided lean still names the lines (the live view: see
+ * live_lines.c). */
+void rm_lines_choose(rm_line_rule *rule, const rm_lean_shares *sh, int k,
+                     size_t n_cop, int one_sided_test);
 /* The line of a mean CoP under a fitted rule (UNKNOWN: NAN or no leg). */
 rm_line rm_line_from_cop(double cop_mm, const rm_line_rule *rule);
 
@@ -177,6 +198,10 @@ double rm_conf_term(double evidence, double clear);
  * of ticks behind it; agrees 0 when the finding's own cue names another
  * line. 0 for a NAN lean. */
 double rm_conf_line(double lean, double boundary, double lean_s, int agrees);
+/* A line named by the session's CoP groups (rule fitted, cop_on): mean
+ * CoP cop_mm over cop_s seconds. 0 when the rule names no line. */
+double rm_conf_cop_line(double cop_mm, const rm_line_rule *rule,
+                        double cop_s);
 /* A hold (duration, mean force, position filled in). */
 double rm_conf_hold(const rm_hold *h, double hold_min_s, double contact_n);
 /* A peak: its mean rise against min_rise, shown on `shown` of `over`

@@ -16,17 +16,35 @@
 #define LINE_PRIOR_S 2.0
 #define HOLD_OWN_LINE_S 3.0
 /* Share of the rolling's ticks leaning past line_skew above which the
- * lean names the session's lines. */
+ * lean names the session's lines ... */
 #define LEAN_SESSION_SHARE 0.35
-/* CoP groups: at least this far apart (a side line's shift is 15-30 mm
- * in the simulator family, the resting place creeps 1-3 mm) ... */
-#define COP_MIN_SEP_MM 9.0
+/* ... when they add up to this much rolling (s): a few ticks of a narrow
+ * footprint (rev A's Achilles) lean past it by the cell grid alone ... */
+#define LEAN_SESSION_MIN_S 2.0
+/* ... and do not lean nearly all one way (the minority side under this
+ * share of them) while the CoP shows three lines: a session rolled on
+ * both sides leans both ways (the original physics: the minority side
+ * carries >= 23 % on seeds 1-100), a skewed footprint (the bigger
+ * medial head) leans one way on every line. */
+#define LEAN_ONE_SIDED 0.15
+/* One-sided says something only after this much leaning rolling (s): a
+ * session (or the live view of one) that has rolled one side so far may
+ * roll the other later. */
+#define LEAN_ONE_SIDED_MIN_S 20.0
+/* CoP groups: at least this far apart. The smallest side line in the
+ * simulator family moves the CoP ~6 mm (a lean of 25 % of a 25 mm
+ * half-width with the leg's resting place fixed; a shift is 15-30 mm);
+ * the resting place creeping 1-3 mm is kept out by the spread test ... */
+#define COP_MIN_SEP_MM 5.0
 /* ... each tight (pooled sd under this share of the gap) ... */
 #define COP_MAX_SPREAD 0.25
 /* ... and carrying this share of the CoP ticks. */
 #define COP_MIN_SHARE 0.03
 /* Two groups wider apart than this are the two sides. */
 #define COP_SIDES_MM 32.0
+/* One CoP group from fewer passes than this says nothing about where
+ * the session's middle line lies: with no lean to go by, no line. */
+#define COP_MIN_PASSES 3
 
 rm_lean rm_stretch_lean(const rm_pass_rec *passes, size_t n, int stretch)
 {
@@ -135,9 +153,38 @@ rm_line rm_hold_line(const rm_pass_rec *passes, size_t n,
     return rm_hold_line_by(&l, h->cop_mm, h->pub.line, rule);
 }
 
-int rm_lines_lean_session(double lean_all, double lean_side)
+void rm_lean_shares_add(rm_lean_shares *sh, double skew, double n,
+                        double line_skew)
 {
-    return lean_all > 0 && lean_side >= LEAN_SESSION_SHARE * lean_all;
+    if (!(n > 0) || !isfinite(skew))
+        return;
+    sh->all += n;
+    if (skew >= line_skew)
+        sh->high += n;
+    else if (skew <= -line_skew)
+        sh->low += n;
+}
+
+int rm_lines_lean_session(const rm_lean_shares *sh, int cop_groups,
+                          double tick_hz)
+{
+    double side = sh->high + sh->low;
+    if (!(sh->all > 0) || side < LEAN_SESSION_SHARE * sh->all ||
+        side < LEAN_SESSION_MIN_S * tick_hz)
+        return 0;
+    double minority = sh->high < sh->low ? sh->high : sh->low;
+    return !(cop_groups == 3 && side >= LEAN_ONE_SIDED_MIN_S * tick_hz &&
+             minority < LEAN_ONE_SIDED * side);
+}
+
+void rm_lines_choose(rm_line_rule *rule, const rm_lean_shares *sh, int k,
+                     size_t n_cop, int one_sided_test)
+{
+    if (rm_lines_lean_session(sh, one_sided_test ? k : 0, rule->tick_hz)) {
+        rule->cop_on = 0;
+        return;
+    }
+    rule->cop_unknown = rule->cop_on && k == 1 && n_cop < COP_MIN_PASSES;
 }
 
 /* ---- the centre-of-pressure cue ---- */
@@ -273,28 +320,29 @@ static int pick_k(const prefix *p, size_t m, size_t cut[4], double c[3])
  * Two ways a turned leg shows on the strip: the footprint leans, or it
  * rolls sideways (the whole footprint moves toward the loaded side). The
  * lean needs no reference; the shift needs the session's own middle line,
- * since where the leg rests on the strip is the person's. When a fair
- * share of the rolling leans past line_skew the lean names the lines (a
- * leaning session's CoP also moves with the lean, the same way). Else
- * the passes' mean CoPs are grouped (rm_lines_cop_rule).
+ * since where the leg rests on the strip is the person's. The passes'
+ * mean CoPs are grouped (rm_lines_cop_rule); then when a fair share of
+ * the rolling leans past line_skew, both ways, the lean names the lines
+ * (a leaning session's CoP also moves with the lean, the same way, but
+ * where each placement lands somewhere else it says nothing), else the
+ * CoP groups do (rm_lines_choose).
  */
 void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
 {
     rule->cop_on = 0;
     rule->cop_lo_mm = rule->cop_hi_mm = NAN;
-    double lean_all = 0.0, lean_side = 0.0;
+    rule->cop_groups = 0;
+    rule->cop_lo_gap_mm = rule->cop_hi_gap_mm = NAN;
+    rule->cop_unknown = 0;
+    rm_lean_shares sh = { 0.0, 0.0, 0.0 };
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         const rm_pass_rec *r = &passes[i];
-        if (r->n_skew > 0 && isfinite(r->skew)) {
-            lean_all += r->n_skew;
-            if (fabs(r->skew) >= rule->line_skew)
-                lean_side += r->n_skew;
-        }
+        rm_lean_shares_add(&sh, r->skew, r->n_skew, rule->line_skew);
         if (r->n_cop > 0 && isfinite(r->cop_mm))
             m++;
     }
-    if (m < 1 || rm_lines_lean_session(lean_all, lean_side))
+    if (m < 1)
         return;
     cop_item *it = rm_calloc(m, sizeof *it);
     double *buf = rm_calloc(3 * (m + 1), sizeof *buf);
@@ -314,9 +362,10 @@ void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
         sx[i + 1] = sx[i] + it[i].w * it[i].x;
         q[i + 1] = q[i] + it[i].w * it[i].x * it[i].x;
     }
-    rm_lines_cop_rule(w, sx, q, m, rule);
+    int k = rm_lines_cop_rule(w, sx, q, m, rule);
     rm_free(it);
     rm_free(buf);
+    rm_lines_choose(rule, &sh, k, m, 1);
 }
 
 /*
@@ -354,12 +403,15 @@ int rm_lines_cop_rule(const double *w, const double *s, const double *q,
     rule->cop_on = 1;
     rule->cop_lo_mm = mid - lo_gap / 2;
     rule->cop_hi_mm = mid + hi_gap / 2;
+    rule->cop_groups = k;
+    rule->cop_lo_gap_mm = lo_gap / 2;
+    rule->cop_hi_gap_mm = hi_gap / 2;
     return k;
 }
 
 rm_line rm_line_from_cop(double cop_mm, const rm_line_rule *rule)
 {
-    if (!isfinite(cop_mm) || !rule->cop_on)
+    if (!isfinite(cop_mm) || !rule->cop_on || rule->cop_unknown)
         return RM_LINE_UNKNOWN;
     /* rm_line_from_skew's sides: + toward high cells. */
     double side = cop_mm > rule->cop_hi_mm ? 1.0

@@ -10,17 +10,20 @@
 #include "finish.h"
 
 /* CoP histogram bins across the strip: rev A (240 mm) 0.94 mm a bin,
- * a tenth of the 9 mm the groups must lie apart, so grouping whole bins
+ * a fifth of the 5 mm the groups must lie apart and under the passes'
+ * spread about their line's CoP (1-1.5 mm), so grouping whole bins
  * splits the passes as grouping the passes themselves does. */
 #define RM_LIVE_COP_BINS 256
 
 typedef struct rm_live_lines {
     rm_line_rule rule;        /* the rule fitted on the passes so far */
-    double lean_all, lean_side;  /* rolling ticks with a lean; past
-                                    line_skew (rm_lines_lean_session) */
+    rm_lean_shares lean_sh;   /* rolling ticks with a lean; past
+                                 line_skew (rm_lines_lean_session) */
     double cop_ticks;         /* rolling ticks with a CoP */
     size_t n_cop;             /* passes with a CoP */
     int groups;               /* CoP groups the rule found (0: lean) */
+    int one_sided;            /* the CoP names the lines only because the
+                                 rolling so far leaned one way */
     double bin0_mm, bin_mm;   /* CoP of bin 0's low edge; bin width */
     /* Per bin: passes' weight (CoP ticks), weight x CoP, weight x CoP^2. */
     double w[RM_LIVE_COP_BINS], s[RM_LIVE_COP_BINS], q[RM_LIVE_COP_BINS];

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/finish.h"
+#include "engine/live_lines.h"
 
 static const rm_line_rule RULE = { .leg = RM_LEG_RIGHT, .line_skew = 0.14,
                                    .tick_hz = 50.0 };
@@ -145,6 +146,137 @@ START_TEST(test_a_leaning_session_keeps_the_lean)
     rm_lines_fit(p, 4, &r);
     ck_assert_int_eq(r.cop_on, 0);
     ck_assert_int_eq(rm_pass_line(p, 4, &p[1], &r), RM_LINE_LATERAL);
+}
+END_TEST
+
+START_TEST(test_cop_groups_6_mm_apart_are_lines)
+{
+    /* A leg resting still, turned onto its sides by a lean that also
+     * moves the CoP 6-7 mm (a narrow footprint; a Gaussian one whose lean
+     * the skewness does not show): three groups 6-7 mm apart, each
+     * within 1 mm. Under the 9 mm the rule once asked, all middle. */
+    const double cop[6] = { 100.0, 101.0, 107.0, 108.0, 114.0, 115.0 };
+    rm_pass_rec p[6];
+    cop_passes(p, cop, 6);
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(p, 6, &r);
+    ck_assert_int_eq(r.cop_on, 1);
+    ck_assert_int_eq(r.cop_groups, 3);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[0], &r), RM_LINE_MEDIAL);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[3], &r), RM_LINE_MIDDLE);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[5], &r), RM_LINE_LATERAL);
+}
+END_TEST
+
+START_TEST(test_one_sided_lean_with_three_cop_groups_takes_the_cop)
+{
+    /* A skewed footprint (the medial head) leans 0.2 the same way on
+     * every line, 40 s of it, while the CoP shows three lines 20 mm
+     * apart: the lean is the footprint's, the CoP names the lines. */
+    const double cop[6] = { 90.0, 91.0, 110.0, 111.0, 130.0, 131.0 };
+    rm_pass_rec p[6];
+    cop_passes(p, cop, 6);
+    for (int i = 0; i < 6; i++) {
+        p[i].skew = 0.2;
+        p[i].n_skew = p[i].w_skew = 400;
+    }
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(p, 6, &r);
+    ck_assert_int_eq(r.cop_on, 1);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[0], &r), RM_LINE_MEDIAL);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[2], &r), RM_LINE_MIDDLE);
+    /* Leaning both ways (the minority side 1/3 of it): the lean. */
+    p[0].skew = p[1].skew = -0.2;
+    r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(p, 6, &r);
+    ck_assert_int_eq(r.cop_on, 0);
+    /* One way but under 20 s of it (5 s): too little to call the lean a
+     * footprint's; it names the lines. */
+    for (int i = 0; i < 6; i++) {
+        p[i].skew = 0.2;
+        p[i].n_skew = p[i].w_skew = 40;
+    }
+    r = RULE;
+    rm_lines_fit(p, 6, &r);
+    ck_assert_int_eq(r.cop_on, 0);
+}
+END_TEST
+
+START_TEST(test_one_pass_with_no_lean_names_no_line)
+{
+    /* The short scenario: one 8 s pass of a narrow footprint (no lean
+     * votes). One CoP group from one pass says nothing about where the
+     * session's middle line lies: unknown, confidence 0. */
+    const double cop[1] = { 120.0 };
+    rm_pass_rec p[1];
+    cop_passes(p, cop, 1);
+    p[0].n_skew = p[0].w_skew = 0;
+    p[0].skew = NAN;
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(p, 1, &r);
+    ck_assert_int_eq(rm_pass_line(p, 1, &p[0], &r), RM_LINE_UNKNOWN);
+    ck_assert_double_eq(rm_conf_cop_line(120.0, &r, 8.0), 0.0);
+    /* Two lean ticks past line_skew (the cell grid) do not make it a
+     * leaning session either. */
+    p[0].skew = 3.0;
+    p[0].n_skew = p[0].w_skew = 2;
+    r = RULE;
+    rm_lines_fit(p, 1, &r);
+    ck_assert_int_eq(rm_pass_line(p, 1, &p[0], &r), RM_LINE_UNKNOWN);
+}
+END_TEST
+
+START_TEST(test_cop_line_confidence_follows_its_margin_and_groups)
+{
+    /* Groups 20 mm apart: boundaries at 100 and 120 mm, 10 mm from each
+     * centre. 3 mm inside the middle line over 1.5 s: 0.76 x 0.85. */
+    rm_line_rule r = RULE;
+    r.cop_on = 1;
+    r.cop_lo_mm = 100.0;
+    r.cop_hi_mm = 120.0;
+    r.cop_lo_gap_mm = r.cop_hi_gap_mm = 10.0;
+    r.cop_groups = 3;
+    ck_assert_double_eq_tol(rm_conf_cop_line(103.0, &r, 1.5), 0.76 * 0.85,
+                            1e-9);
+    /* At a group centre over 2 s: sure; just past a boundary: not. */
+    ck_assert_double_eq_tol(rm_conf_cop_line(130.0, &r, 2.0), 1.0, 1e-12);
+    ck_assert(rm_conf_cop_line(120.5, &r, 5.0) < RM_CONFIDENCE_LOW);
+    /* One group: where the middle lies is a guess. */
+    r.cop_groups = 1;
+    ck_assert(rm_conf_cop_line(110.0, &r, 5.0) < RM_CONFIDENCE_LOW);
+    r.cop_on = 0;
+    ck_assert_double_eq(rm_conf_cop_line(110.0, &r, 5.0), 0.0);
+}
+END_TEST
+
+START_TEST(test_live_line_is_provisional_until_three_cop_groups)
+{
+    /* Live, the CoP rule on the passes so far: two groups (a random
+     * placement of a leaning session looks the same) stay provisional,
+     * three do not. */
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_live_lines ll;
+    rm_live_lines_init(&ll, &r, 12, 20.0);
+    const double cop[6] = { 90.0, 110.0, 91.0, 111.0, 130.0, 131.0 };
+    rm_pass_rec p[6];
+    cop_passes(p, cop, 6);
+    for (int i = 0; i < 6; i++)
+        p[i].n_cop = 300;
+    for (int i = 0; i < 4; i++)
+        rm_live_lines_pass(&ll, &p[i]);
+    rm_live_lines_refit(&ll, 100.0);
+    ck_assert_int_eq(ll.groups, 2);
+    ck_assert_int_eq(rm_live_lines_provisional(&ll, 0, 0, NAN), 1);
+    for (int i = 4; i < 6; i++)
+        rm_live_lines_pass(&ll, &p[i]);
+    rm_live_lines_refit(&ll, 200.0);
+    ck_assert_int_eq(ll.groups, 3);
+    ck_assert_int_eq(rm_live_lines_provisional(&ll, 0, 0, NAN), 0);
 }
 END_TEST
 
@@ -565,6 +697,11 @@ Suite *finish_suite(void)
     tcase_add_test(
         tc, test_two_cop_groups_middle_nearer_the_strip_middle_one_group_middle);
     tcase_add_test(tc, test_a_leaning_session_keeps_the_lean);
+    tcase_add_test(tc, test_cop_groups_6_mm_apart_are_lines);
+    tcase_add_test(tc, test_one_sided_lean_with_three_cop_groups_takes_the_cop);
+    tcase_add_test(tc, test_one_pass_with_no_lean_names_no_line);
+    tcase_add_test(tc, test_cop_line_confidence_follows_its_margin_and_groups);
+    tcase_add_test(tc, test_live_line_is_provisional_until_three_cop_groups);
     suite_add_tcase(s, tc);
     tc = tcase_create("placement");
     tcase_add_test(tc, test_place_uses_the_pass_under_way_then_its_neighbours);

@@ -423,6 +423,16 @@ static void print_family(const family *f, int show_scenarios)
            ratio(c[C_LIVE_BOTH], c[C_LIVE_N]),
            ratio(c[C_LIVE_PROV], c[C_LIVE_N]),
            ratio(c[C_LIVE_EST_LINE], c[C_LIVE_EST_N]), c[C_LIVE_EST_N]);
+    /* h.line and p.line count an unknown line as a wrong one; beside
+     * them, what the engine named and what it stated (not marked
+     * uncertain), so that "I cannot tell" reads apart from a wrong line. */
+    printf("pass lines named %ld of %ld, right %.3f where named; stated "
+           "(confidence >= %.1f) %ld, right %.3f; hold lines stated %ld of "
+           "%ld, right %.3f\n", c[C_PLINE_NAMED], c[C_PLINE_N],
+           ratio(c[C_PLINE_NAMED_OK], c[C_PLINE_NAMED]), RM_CONFIDENCE_LOW,
+           c[C_PLINE_SURE], ratio(c[C_PLINE_SURE_OK], c[C_PLINE_SURE]),
+           c[C_LINE_SURE], c[C_LINE_N],
+           ratio(c[C_LINE_SURE_OK], c[C_LINE_SURE]));
     if (a.failed)
         printf("%ld session(s) failed to run\n", a.failed);
     print_confusion("hold line", a.hold_line, lines);

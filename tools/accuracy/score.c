@@ -187,6 +187,10 @@ static void score_holds(ctx *c, const rm_summary *s, json_object *tr,
         int fl = line_idx(rm_line_name(d->line));
         n[C_LINE_N]++;
         n[C_LINE_OK] += fl == tl;
+        if (d->line_confidence >= RM_CONFIDENCE_LOW) {
+            n[C_LINE_SURE]++;
+            n[C_LINE_SURE_OK] += fl == tl;
+        }
         if (tl < 3)
             c->res->hold_line[tl][fl]++;
         int ft = tech_idx(rm_technique_name(d->technique));
@@ -241,6 +245,14 @@ static void score_passes(ctx *c, const rm_summary *s, json_object *tr)
         int tl = line_idx(jstr(p, "line")), fl = line_idx(rm_line_name(bp->line));
         c->res->c[C_PLINE_N]++;
         c->res->c[C_PLINE_OK] += tl == fl;
+        if (bp->line != RM_LINE_UNKNOWN) {
+            c->res->c[C_PLINE_NAMED]++;
+            c->res->c[C_PLINE_NAMED_OK] += tl == fl;
+        }
+        if (bp->line_confidence >= RM_CONFIDENCE_LOW) {
+            c->res->c[C_PLINE_SURE]++;
+            c->res->c[C_PLINE_SURE_OK] += tl == fl;
+        }
         if (tl < 3)
             c->res->pass_line[tl][fl]++;
     }
