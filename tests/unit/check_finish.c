@@ -415,6 +415,48 @@ START_TEST(test_partial_turn_is_dropped_from_both_sweeps_at_it)
 }
 END_TEST
 
+/* Tuning seed 10018 (basic, turn-short + pass-partial), as placed: the
+ * first stretch rolls up from 2.2 cm, turns short at 26.96 (22 % of the
+ * calf from the knee), turns at 5.09, rolls up to 31.5 and back; a
+ * second stretch rolls 2.5 -> 30.59. Both partial-turn ends at 26.7-27
+ * lie 4.5 cm below where the same stretch reached and lose their knee
+ * mark; the ankle turn 2.9 cm above the stretch's lowest reach (under a
+ * tenth of the 31.7 cm calf: the turning band and a few % of slip) keeps
+ * its own, as do the other stretch's ends. Before, the partial turns
+ * stayed turning points and, with the session's other partial turns,
+ * made the calf 6.6 cm short. */
+START_TEST(test_turn_its_own_stretch_rolled_past_is_no_calf_end)
+{
+    rm_pass_rec p[5];
+    for (int i = 0; i < 5; i++)
+        p[i] = pass_rec(i < 4 ? 0 : 1, 0, 1, i, i + 1, 0, 0, 0, 0);
+    rm_sweep sw[5];
+    sw[0] = sweep_of(2.20, 26.96, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    sw[1] = sweep_of(26.71, 5.09, 0, 0, RM_END_KNEE, RM_END_ANKLE);
+    sw[2] = sweep_of(5.26, 31.50, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    sw[3] = sweep_of(31.27, 21.93, 0, 0, RM_END_KNEE, RM_END_NONE);
+    sw[4] = sweep_of(2.50, 30.59, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    for (int k = 0; k < 5; k++)
+        sw[k].first = sw[k].last = (size_t)k;
+    ck_assert_uint_eq(rm_sweeps_drop_passed(p, sw, 5, 31.70), 2);
+    ck_assert_int_eq(sw[0].end[0], RM_END_ANKLE);
+    ck_assert_int_eq(sw[0].end[1], RM_END_NONE);
+    ck_assert_int_eq(sw[1].end[0], RM_END_NONE);
+    ck_assert_int_eq(sw[1].end[1], RM_END_ANKLE);
+    ck_assert_int_eq(sw[2].end[1], RM_END_KNEE);
+    ck_assert_int_eq(sw[3].end[0], RM_END_KNEE);
+    ck_assert_int_eq(sw[4].end[0], RM_END_ANKLE);
+    ck_assert_int_eq(sw[4].end[1], RM_END_KNEE);
+    /* Original `noisy` seed 15: on a 40.5 cm calf a slipping encoder put
+     * two true knee turns of one stretch 3.4 cm apart; both stay. */
+    sw[0] = sweep_of(6.00, 40.02, 0, 0, RM_END_NONE, RM_END_KNEE);
+    sw[1] = sweep_of(39.87, 3.29, 0, 0, RM_END_KNEE, RM_END_ANKLE);
+    sw[2] = sweep_of(3.29, 36.58, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    sw[3] = sweep_of(36.49, 0.29, 0, 0, RM_END_KNEE, RM_END_ANKLE);
+    ck_assert_uint_eq(rm_sweeps_drop_passed(p, sw, 4, 40.5), 0);
+}
+END_TEST
+
 START_TEST(test_slipped_sweep_is_stretched_and_offset_one_moved)
 {
     rm_turns tp = { .ankle_cm = 0.5, .knee_cm = 37.5 };
@@ -578,6 +620,7 @@ Suite *finish_suite(void)
     tcase_add_test(tc, test_slipped_sweep_is_stretched_and_offset_one_moved);
     tcase_add_test(tc, test_partial_pass_is_not_pinned_onto_the_calf_end);
     tcase_add_test(tc, test_partial_turn_is_dropped_from_both_sweeps_at_it);
+    tcase_add_test(tc, test_turn_its_own_stretch_rolled_past_is_no_calf_end);
     tcase_add_test(tc, test_sweeps_turning_twice_at_one_end_all_count);
     tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
     suite_add_tcase(s, tc);
