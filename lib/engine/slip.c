@@ -68,6 +68,9 @@
 #define PARTIAL_CM 3.0
 /* A pass with fewer used bins than this has no width profile to place. */
 #define PASS_MIN_BINS 4
+/* The most a slipping sleeve shortens a sweep, as a share of its span
+ * (a few % a pass; original `noisy` up to 6 %). */
+#define SLIP_MAX 0.1
 /* A marked end its own stretch rolled more than this share of the length
  * beyond (toward the same calf end) is no calf end: partial passes turn
  * 12-25 % of the length from an end; true turns lie within the turning
@@ -245,7 +248,13 @@ static double turn_x(const rm_turns *tp, rm_turn_end end)
  * the turning point by it and drags the short sweep along
  * (rm_sweeps_carry): a whole stretch 6-7 cm off. (A stretch whose widths
  * matched a few cm off has the right span, one end inside and the other
- * outside: it keeps both.) Returns how many ends were dropped.
+ * outside: it keeps both.) A sweep short by more than a sleeve slips
+ * (SLIP_MAX of the spacing) with neither end that far inside turned short
+ * at one end of a stretch placed off by about as much, and which end is
+ * not told by where it lies: it loses both marks (stretched onto the
+ * turning points it was stretched 10-25 %, and its span shortened the
+ * calf through the full sweeps' mean span), its neighbours keep theirs.
+ * Returns how many ends were dropped.
  */
 size_t rm_sweeps_drop_partial(rm_sweep *sw, size_t n, const rm_turns *tp)
 {
@@ -262,7 +271,14 @@ size_t rm_sweeps_drop_partial(rm_sweep *sw, size_t n, const rm_turns *tp)
             in[j] = w->end[j] == RM_END_ANKLE ? x[j] - tp->ankle_cm
                                                : tp->knee_cm - x[j];
         int j = in[0] >= in[1] ? 0 : 1;
-        if (in[j] > PARTIAL_CM) {
+        if (in[j] <= PARTIAL_CM &&
+            fabs(w->x1 - w->x0) < (1.0 - SLIP_MAX) * spacing) {
+            /* Short by more than any slip, yet neither end clearly
+             * inside: no full sweep, and no telling which end turned
+             * short. Neither pins it; its neighbours keep theirs. */
+            w->end[0] = w->end[1] = RM_END_NONE;
+            dropped += 2;
+        } else if (in[j] > PARTIAL_CM) {
             rm_turn_end e = w->end[j];
             w->end[j] = RM_END_NONE;
             dropped++;

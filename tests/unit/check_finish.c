@@ -457,6 +457,35 @@ START_TEST(test_turn_its_own_stretch_rolled_past_is_no_calf_end)
 }
 END_TEST
 
+/* Tuning seed 10163 (holds, turn-short + pass-partial): a medial
+ * stretch placed 3.6 cm low by its widths rolls up to a knee turn
+ * (33.4), down to a partial turn (4.0: 23 % of the calf from the ankle,
+ * placed near the ankle's turning point) and up again. Its down sweep
+ * spans 29.3 cm against turning points 34.0 apart: 14 % short, more than
+ * a sleeve slips, yet neither end lies 3 cm inside. Stretched onto both
+ * turning points (a 16 % stretch) it pulled the mean full-sweep span and
+ * the calf 5 cm short; it now pins nothing, and the sweeps either side
+ * keep their marks. A sweep 6 % short (slip) is still stretched. */
+START_TEST(test_sweep_short_beyond_slip_with_no_end_inside_pins_nothing)
+{
+    rm_turns tp = { .ankle_cm = 2.16, .knee_cm = 36.13 };
+    rm_sweep sw[4];
+    sw[0] = sweep_of(11.03, 33.40, 0, 0, RM_END_NONE, RM_END_KNEE);
+    sw[1] = sweep_of(33.36, 4.02, 0, 0, RM_END_KNEE, RM_END_ANKLE);
+    sw[2] = sweep_of(4.19, 33.87, 0, 0, RM_END_ANKLE, RM_END_NONE);
+    sw[3] = sweep_of(2.9, 34.4, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    ck_assert_uint_eq(rm_sweeps_drop_partial(sw, 4, &tp), 2);
+    ck_assert_int_eq(sw[1].end[0], RM_END_NONE);
+    ck_assert_int_eq(sw[1].end[1], RM_END_NONE);
+    ck_assert_int_eq(sw[0].end[1], RM_END_KNEE);
+    ck_assert_int_eq(sw[2].end[0], RM_END_ANKLE);
+    ck_assert_int_eq(sw[3].end[0], RM_END_ANKLE);
+    ck_assert_int_eq(sw[3].end[1], RM_END_KNEE);
+    rm_calf_pos map;
+    ck_assert_int_eq(rm_sweep_target(&sw[1], &tp, 1, &map), 0);
+}
+END_TEST
+
 START_TEST(test_slipped_sweep_is_stretched_and_offset_one_moved)
 {
     rm_turns tp = { .ankle_cm = 0.5, .knee_cm = 37.5 };
@@ -621,6 +650,8 @@ Suite *finish_suite(void)
     tcase_add_test(tc, test_partial_pass_is_not_pinned_onto_the_calf_end);
     tcase_add_test(tc, test_partial_turn_is_dropped_from_both_sweeps_at_it);
     tcase_add_test(tc, test_turn_its_own_stretch_rolled_past_is_no_calf_end);
+    tcase_add_test(tc,
+                   test_sweep_short_beyond_slip_with_no_end_inside_pins_nothing);
     tcase_add_test(tc, test_sweeps_turning_twice_at_one_end_all_count);
     tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
     suite_add_tcase(s, tc);
