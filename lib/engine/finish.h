@@ -143,6 +143,11 @@ void rm_sweeps_mark_turns(const rm_layout *lay, rm_sweep *sw, size_t n);
  * (toward the same calf end) unmarked; returns how many. */
 size_t rm_sweeps_drop_passed(const rm_pass_rec *passes, rm_sweep *sw,
                              size_t n, double length_cm);
+/* Marked ends more than PASSED_SHARE of the length inside the outermost
+ * group at their end (partial turns) unmarked, when that group has turns
+ * of two stretches or more; returns how many. scratch: 2 n doubles. */
+size_t rm_sweeps_drop_inner(const rm_pass_rec *passes, rm_sweep *sw,
+                            size_t n, double length_cm, double *scratch);
 /* 0 when fewer than two turns at either end; else fills *out. Sorts
  * scratch (2 n doubles). */
 int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,

@@ -13,6 +13,8 @@
  *   4. rm_sweeps_mark_turns  reversals inside a stretch turned too;
  *      rm_sweeps_drop_passed ends their own stretch rolled well past are
  *                            none (partial passes, put-downs)
+ *      rm_sweeps_drop_inner  nor are groups of turns well inside the
+ *                            outermost group at their end
  *   5. rm_turns_measure      median turning points -> the calf's ends
  *   6. rm_sweep_target       each sweep onto them: stretched when its span
  *                            disagrees, moved when both ends miss alike
@@ -350,6 +352,86 @@ size_t rm_sweeps_drop_passed(const rm_pass_rec *passes, rm_sweep *sw,
     return dropped;
 }
 
+/* How far out toward end e a place x lies (larger: nearer that end). */
+static double outward(rm_turn_end e, double x)
+{
+    return e == RM_END_ANKLE ? -x : x;
+}
+
+/* The innermost outwardness of the outermost group of marked ends at e
+ * (consecutive ends, outermost first, no more than gap apart), and
+ * whether that group has turns of two stretches or more. -INFINITY when
+ * no end is marked e. Sorts scratch (one double per marked end). */
+static double outer_group(const rm_pass_rec *passes, const rm_sweep *sw,
+                          size_t n, rm_turn_end e, double gap,
+                          double *scratch, int *two_stretches)
+{
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (sw[k].end[0] == e)
+            scratch[m++] = -outward(e, sw[k].x0);
+        if (sw[k].end[1] == e)
+            scratch[m++] = -outward(e, sw[k].x1);
+    }
+    *two_stretches = 0;
+    if (m == 0)
+        return -INFINITY;
+    qsort(scratch, m, sizeof *scratch, cmp_dbl); /* outermost first */
+    size_t i = 1;
+    while (i < m && scratch[i] - scratch[i - 1] <= gap)
+        i++;
+    double cut = -scratch[i - 1];
+    int first = -1;
+    for (size_t k = 0; k < n && !*two_stretches; k++) {
+        double x[2] = { sw[k].x0, sw[k].x1 };
+        for (int j = 0; j < 2; j++) {
+            if (sw[k].end[j] != e || outward(e, x[j]) < cut)
+                continue;
+            int st = passes[sw[k].first].stretch;
+            if (first < 0)
+                first = st;
+            else if (st != first)
+                *two_stretches = 1;
+        }
+    }
+    return cut;
+}
+
+/*
+ * Turns at one end that lie in a group more than PASSED_SHARE of the
+ * length inside the outermost group are partial turns (12-25 % of the
+ * length from the end), however many: several partial passes in a
+ * session can outnumber the turns at the end and take the median
+ * (tuning seed 10058: four of seven knee marks 5 cm inside). The
+ * outermost group must hold turns of two stretches or more, so that one
+ * stretch placed a few cm out by its widths does not make it. Returns
+ * how many ends were unmarked; scratch: 2 n doubles.
+ */
+size_t rm_sweeps_drop_inner(const rm_pass_rec *passes, rm_sweep *sw,
+                            size_t n, double len, double *scratch)
+{
+    size_t dropped = 0;
+    double gap = PASSED_SHARE * len;
+    for (int e = RM_END_ANKLE; e <= RM_END_KNEE; e++) {
+        int two;
+        double cut = outer_group(passes, sw, n, (rm_turn_end)e, gap,
+                                 scratch, &two);
+        if (!two)
+            continue;
+        for (size_t k = 0; k < n; k++) {
+            double x[2] = { sw[k].x0, sw[k].x1 };
+            for (int j = 0; j < 2; j++) {
+                if (sw[k].end[j] == (rm_turn_end)e &&
+                    outward((rm_turn_end)e, x[j]) < cut) {
+                    sw[k].end[j] = RM_END_NONE;
+                    dropped++;
+                }
+            }
+        }
+    }
+    return dropped;
+}
+
 /*
  * Target places t0, t1 of a sweep's ends (NAN: free) and, for a sweep
  * whose span agrees with the turning points' spacing, the move that
@@ -602,6 +684,7 @@ rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule)
     rm_sweeps_mark_ends(sw, n, lay->al->length_cm);
     rm_sweeps_mark_turns(lay, sw, n);
     rm_sweeps_drop_passed(lay->passes, sw, n, lay->al->length_cm);
+    rm_sweeps_drop_inner(lay->passes, sw, n, lay->al->length_cm, scratch);
     rm_turns tp;
     int have = rm_turns_measure(sw, n, scratch, &tp);
     if (have && rm_sweeps_drop_partial(sw, n, &tp))

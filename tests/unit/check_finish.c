@@ -486,6 +486,49 @@ START_TEST(test_sweep_short_beyond_slip_with_no_end_inside_pins_nothing)
 }
 END_TEST
 
+/* Tuning seed 10058 (stress, pass-partial), as placed on a 29.5 cm
+ * calf: of seven knee marks, four (24.1-24.5, two stretches' partial
+ * passes) lie 4 cm inside the three of the turns at the end (28.5-29.5,
+ * two stretches) and made the knee's median turning point: a stretch
+ * with a hold was moved 5 cm down onto it. They are unmarked; the ankle
+ * marks (one group) stay. An outer group of one stretch alone (it may be
+ * placed a few cm out) unmarks nothing. */
+START_TEST(test_turns_well_inside_the_outer_group_are_partial)
+{
+    rm_pass_rec p[8];
+    for (int i = 0; i < 8; i++)
+        p[i] = pass_rec(i / 2, 0, 1, i, i + 1, 0, 0, 0, 0);
+    rm_sweep sw[8];
+    sw[0] = sweep_of(0.00, 28.63, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    sw[1] = sweep_of(28.50, 4.65, 0, 0, RM_END_KNEE, RM_END_NONE);
+    sw[2] = sweep_of(8.50, 24.34, 0, 0, RM_END_NONE, RM_END_KNEE);
+    sw[3] = sweep_of(24.12, 0.25, 0, 0, RM_END_KNEE, RM_END_ANKLE);
+    sw[4] = sweep_of(6.52, 29.49, 0, 0, RM_END_NONE, RM_END_KNEE);
+    sw[5] = sweep_of(26.42, 0.31, 0, 0, RM_END_NONE, RM_END_ANKLE);
+    sw[6] = sweep_of(8.14, 24.51, 0, 0, RM_END_NONE, RM_END_KNEE);
+    sw[7] = sweep_of(24.26, 3.83, 0, 0, RM_END_KNEE, RM_END_NONE);
+    for (int k = 0; k < 8; k++)
+        sw[k].first = sw[k].last = (size_t)k;
+    double scratch[16];
+    ck_assert_uint_eq(rm_sweeps_drop_inner(p, sw, 8, 29.52, scratch), 4);
+    ck_assert_int_eq(sw[2].end[1], RM_END_NONE);
+    ck_assert_int_eq(sw[3].end[0], RM_END_NONE);
+    ck_assert_int_eq(sw[6].end[1], RM_END_NONE);
+    ck_assert_int_eq(sw[7].end[0], RM_END_NONE);
+    ck_assert_int_eq(sw[0].end[1], RM_END_KNEE);
+    ck_assert_int_eq(sw[1].end[0], RM_END_KNEE);
+    ck_assert_int_eq(sw[4].end[1], RM_END_KNEE);
+    ck_assert_int_eq(sw[0].end[0], RM_END_ANKLE);
+    ck_assert_int_eq(sw[3].end[1], RM_END_ANKLE);
+    ck_assert_int_eq(sw[5].end[1], RM_END_ANKLE);
+    /* Without the first stretch's turns the outer group is one stretch. */
+    sw[0].end[1] = sw[1].end[0] = RM_END_NONE;
+    sw[2].end[1] = sw[6].end[1] = RM_END_KNEE;
+    sw[3].end[0] = sw[7].end[0] = RM_END_KNEE;
+    ck_assert_uint_eq(rm_sweeps_drop_inner(p, sw, 8, 29.52, scratch), 0);
+}
+END_TEST
+
 START_TEST(test_slipped_sweep_is_stretched_and_offset_one_moved)
 {
     rm_turns tp = { .ankle_cm = 0.5, .knee_cm = 37.5 };
@@ -652,6 +695,7 @@ Suite *finish_suite(void)
     tcase_add_test(tc, test_turn_its_own_stretch_rolled_past_is_no_calf_end);
     tcase_add_test(tc,
                    test_sweep_short_beyond_slip_with_no_end_inside_pins_nothing);
+    tcase_add_test(tc, test_turns_well_inside_the_outer_group_are_partial);
     tcase_add_test(tc, test_sweeps_turning_twice_at_one_end_all_count);
     tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
     suite_add_tcase(s, tc);
