@@ -80,6 +80,13 @@
  * (original `noisy`: 3-3.5 cm between two turns at one end of a 40 cm
  * calf, so a fixed 3 cm unmarked true turns). */
 #define PASSED_SHARE 0.1
+/* Drift a slipping sleeve may put between two places of one stretch, as
+ * a share of the path rolled between them: a typical pass slips a few %,
+ * of either sign, so the drift grows more slowly than the largest slip
+ * (original `noisy`: up to 6 % a pass; tuning seed 10021, noisy: a
+ * true turn read 4.3 cm above the put-down it was 1.3 cm from, after
+ * 66 cm of rolling). */
+#define SLIP_DRIFT 0.02
 
 static int pass_dir(const rm_pass_rec *r)
 {
@@ -297,20 +304,50 @@ size_t rm_sweeps_drop_partial(rm_sweep *sw, size_t n, const rm_turns *tp)
     return dropped;
 }
 
-/* The marked ends of the run of sweeps [k0, k1) (one stretch, reaching
- * lo..hi) that the run rolled more than PASSED_SHARE x len beyond,
- * toward the end they are marked with, unmarked. */
-static size_t unmark_passed(rm_sweep *sw, size_t k0, size_t k1, double lo,
-                            double hi, double len)
+/* How far out toward end e a place x lies (larger: nearer that end). */
+static double outward(rm_turn_end e, double x)
+{
+    return e == RM_END_ANKLE ? -x : x;
+}
+
+/* Path length rolled from the start of sweep k0 to end j of sweep k. */
+static double path_at(const rm_sweep *sw, size_t k0, size_t k, int j)
+{
+    double s = 0.0;
+    for (size_t q = k0; q < k; q++)
+        s += fabs(sw[q].x1 - sw[q].x0);
+    return s + (j ? fabs(sw[k].x1 - sw[k].x0) : 0.0);
+}
+
+/* 1 when the run of sweeps [k0, k1) reached farther toward end e than
+ * place x (end j of sweep k) by more than PASSED_SHARE x len plus the
+ * drift a slipping sleeve may have put between the two (SLIP_DRIFT of
+ * the path rolled between them). */
+static int passed_beyond(const rm_sweep *sw, size_t k0, size_t k1, size_t k,
+                         int j, rm_turn_end e, double len)
+{
+    double x = j ? sw[k].x1 : sw[k].x0, s = path_at(sw, k0, k, j);
+    for (size_t q = k0; q < k1; q++) {
+        for (int i = 0; i < 2; i++) {
+            double beyond = outward(e, i ? sw[q].x1 : sw[q].x0) -
+                            outward(e, x);
+            double drift = SLIP_DRIFT * fabs(path_at(sw, k0, q, i) - s);
+            if (beyond > PASSED_SHARE * len + drift)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* The marked ends of the run of sweeps [k0, k1) (one stretch) that the
+ * run rolled well past (passed_beyond), unmarked. */
+static size_t unmark_passed(rm_sweep *sw, size_t k0, size_t k1, double len)
 {
     size_t dropped = 0;
     for (size_t k = k0; k < k1; k++) {
-        double x[2] = { sw[k].x0, sw[k].x1 };
         for (int j = 0; j < 2; j++) {
-            double beyond = sw[k].end[j] == RM_END_ANKLE ? x[j] - lo
-                            : sw[k].end[j] == RM_END_KNEE ? hi - x[j]
-                                                          : 0.0;
-            if (beyond > PASSED_SHARE * len) {
+            rm_turn_end e = sw[k].end[j];
+            if (e != RM_END_NONE && passed_beyond(sw, k0, k1, k, j, e, len)) {
                 sw[k].end[j] = RM_END_NONE;
                 dropped++;
             }
@@ -323,9 +360,10 @@ static size_t unmark_passed(rm_sweep *sw, size_t k0, size_t k1, double lo,
  * A turn its own stretch rolled well past is no calf end. Within a
  * stretch the encoder is continuous (slip aside: a few % of a pass), so
  * when the same stretch reached more than PASSED_SHARE of the length
- * beyond a marked end toward that calf end, the roller turned short there
- * (a partial pass, 12-25 % of the length from the end) or was put down or
- * lifted off inside the calf. This needs no turning points: a partial turn is
+ * beyond a marked end toward that calf end, plus SLIP_DRIFT of the path
+ * rolled between the two, the roller turned short there (a partial pass,
+ * 12-25 % of the length from the end) or was put down or lifted off
+ * inside the calf. This needs no turning points: a partial turn is
  * found before it can pull their medians inward (two partial passes in
  * one stretch made half a session's turns; tuning seed 10018: calf
  * 6.6 cm short) and however the stretch was placed. Returns how many
@@ -340,22 +378,13 @@ size_t rm_sweeps_drop_passed(const rm_pass_rec *passes, rm_sweep *sw,
     size_t dropped = 0, k0 = 0;
     while (k0 < n) {
         int stretch = passes[sw[k0].first].stretch;
-        double lo = INFINITY, hi = -INFINITY;
         size_t k1 = k0;
-        for (; k1 < n && passes[sw[k1].first].stretch == stretch; k1++) {
-            lo = fmin(lo, fmin(sw[k1].x0, sw[k1].x1));
-            hi = fmax(hi, fmax(sw[k1].x0, sw[k1].x1));
-        }
-        dropped += unmark_passed(sw, k0, k1, lo, hi, len);
+        while (k1 < n && passes[sw[k1].first].stretch == stretch)
+            k1++;
+        dropped += unmark_passed(sw, k0, k1, len);
         k0 = k1;
     }
     return dropped;
-}
-
-/* How far out toward end e a place x lies (larger: nearer that end). */
-static double outward(rm_turn_end e, double x)
-{
-    return e == RM_END_ANKLE ? -x : x;
 }
 
 /* The innermost outwardness of the outermost group of marked ends at e

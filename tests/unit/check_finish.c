@@ -454,6 +454,17 @@ START_TEST(test_turn_its_own_stretch_rolled_past_is_no_calf_end)
     sw[2] = sweep_of(3.29, 36.58, 0, 0, RM_END_ANKLE, RM_END_KNEE);
     sw[3] = sweep_of(36.49, 0.29, 0, 0, RM_END_KNEE, RM_END_ANKLE);
     ck_assert_uint_eq(rm_sweeps_drop_passed(p, sw, 4, 40.5), 0);
+    /* Tuning seed 10021 (noisy, turn-short + pass-partial): put down at
+     * 0.0, up past a hold to 35.3, down to a true ankle turn read at 4.34
+     * (truth: 1.3 cm above the put-down; 4-6 % slips over the 66 cm
+     * rolled between), up again. 4.34 cm is past a tenth of the 43 cm
+     * calf, not past that plus 2 % of the path: the turn keeps its mark. */
+    sw[0] = sweep_of(0.00, 35.30, 0, 0, RM_END_ANKLE, RM_END_NONE);
+    sw[1] = sweep_of(35.19, 4.34, 0, 0, RM_END_NONE, RM_END_ANKLE);
+    sw[2] = sweep_of(4.51, 39.28, 0, 0, RM_END_ANKLE, RM_END_NONE);
+    ck_assert_uint_eq(rm_sweeps_drop_passed(p, sw, 3, 43.0), 0);
+    ck_assert_int_eq(sw[1].end[1], RM_END_ANKLE);
+    ck_assert_int_eq(sw[2].end[0], RM_END_ANKLE);
 }
 END_TEST
 
