@@ -310,47 +310,61 @@ static double outward(rm_turn_end e, double x)
     return e == RM_END_ANKLE ? -x : x;
 }
 
-/* Path length rolled from the start of sweep k0 to end j of sweep k. */
-static double path_at(const rm_sweep *sw, size_t k0, size_t k, int j)
+/* A place along one stretch: where it lies toward an end, and the path
+ * rolled to it from the stretch's first sweep. */
+typedef struct path_pt {
+    double out, s;
+} path_pt;
+
+/* End j of sweep k (its path start s0) as a path_pt toward end e. */
+static path_pt pt_of(const rm_sweep *w, int j, double s0, rm_turn_end e)
 {
-    double s = 0.0;
-    for (size_t q = k0; q < k; q++)
-        s += fabs(sw[q].x1 - sw[q].x0);
-    return s + (j ? fabs(sw[k].x1 - sw[k].x0) : 0.0);
+    double span = fabs(w->x1 - w->x0);
+    return (path_pt){ outward(e, j ? w->x1 : w->x0), s0 + (j ? span : 0.0) };
 }
 
-/* 1 when the run of sweeps [k0, k1) reached farther toward end e than
- * place x (end j of sweep k) by more than PASSED_SHARE x len plus the
- * drift a slipping sleeve may have put between the two (SLIP_DRIFT of
- * the path rolled between them). */
-static int passed_beyond(const rm_sweep *sw, size_t k0, size_t k1, size_t k,
-                         int j, rm_turn_end e, double len)
+/* Unmarks end j of sweep w (marked e) when some place of the stretch
+ * reached more than limit beyond it plus SLIP_DRIFT of the path in
+ * between: *best is the largest out - SLIP_DRIFT x path distance over
+ * the places on one side, kept as out + sign x SLIP_DRIFT x s. */
+static size_t unmark_if_passed(rm_sweep *w, int j, rm_turn_end e,
+                               path_pt p, double *best, double sign,
+                               double limit)
 {
-    double x = j ? sw[k].x1 : sw[k].x0, s = path_at(sw, k0, k, j);
-    for (size_t q = k0; q < k1; q++) {
-        for (int i = 0; i < 2; i++) {
-            double beyond = outward(e, i ? sw[q].x1 : sw[q].x0) -
-                            outward(e, x);
-            double drift = SLIP_DRIFT * fabs(path_at(sw, k0, q, i) - s);
-            if (beyond > PASSED_SHARE * len + drift)
-                return 1;
-        }
-    }
-    return 0;
+    *best = fmax(*best, p.out + sign * SLIP_DRIFT * p.s);
+    if (w->end[j] != e || *best - sign * SLIP_DRIFT * p.s - p.out <= limit)
+        return 0;
+    w->end[j] = RM_END_NONE;
+    return 1;
 }
 
-/* The marked ends of the run of sweeps [k0, k1) (one stretch) that the
- * run rolled well past (passed_beyond), unmarked. */
+/*
+ * The marked ends of the run of sweeps [k0, k1) (one stretch) that the
+ * run reached more than PASSED_SHARE x len beyond toward their end, plus
+ * SLIP_DRIFT of the path rolled between the two, unmarked. One pass
+ * forward (places rolled before) and one backward (after) per end, each
+ * keeping the best reach so far: linear in the sweeps.
+ */
 static size_t unmark_passed(rm_sweep *sw, size_t k0, size_t k1, double len)
 {
     size_t dropped = 0;
-    for (size_t k = k0; k < k1; k++) {
-        for (int j = 0; j < 2; j++) {
-            rm_turn_end e = sw[k].end[j];
-            if (e != RM_END_NONE && passed_beyond(sw, k0, k1, k, j, e, len)) {
-                sw[k].end[j] = RM_END_NONE;
-                dropped++;
-            }
+    double limit = PASSED_SHARE * len;
+    for (int e = RM_END_ANKLE; e <= RM_END_KNEE; e++) {
+        double best = -INFINITY, s0 = 0.0;
+        for (size_t k = k0; k < k1; k++) {
+            for (int j = 0; j < 2; j++)
+                dropped += unmark_if_passed(&sw[k], j, (rm_turn_end)e,
+                                            pt_of(&sw[k], j, s0, e), &best,
+                                            1.0, limit);
+            s0 += fabs(sw[k].x1 - sw[k].x0);
+        }
+        best = -INFINITY;
+        for (size_t k = k1; k-- > k0;) {
+            s0 -= fabs(sw[k].x1 - sw[k].x0);
+            for (int j = 2; j-- > 0;)
+                dropped += unmark_if_passed(&sw[k], j, (rm_turn_end)e,
+                                            pt_of(&sw[k], j, s0, e), &best,
+                                            -1.0, limit);
         }
     }
     return dropped;
