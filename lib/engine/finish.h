@@ -160,6 +160,15 @@ size_t rm_sweeps_build(const rm_pass_rec *passes, size_t n, rm_sweep *sw);
 void rm_sweeps_place(const rm_layout *lay, rm_sweep *sw, size_t n);
 void rm_sweeps_mark_ends(rm_sweep *sw, size_t n, double length_cm);
 void rm_sweeps_mark_turns(const rm_layout *lay, rm_sweep *sw, size_t n);
+/* Marked ends their own stretch rolled more than PARTIAL_CM beyond
+ * (toward the same calf end) unmarked; returns how many. */
+size_t rm_sweeps_drop_passed(const rm_pass_rec *passes, rm_sweep *sw,
+                             size_t n, double length_cm);
+/* Marked ends more than PASSED_SHARE of the length inside the outermost
+ * group at their end (partial turns) unmarked, when that group has turns
+ * of two stretches or more; returns how many. scratch: 2 n doubles. */
+size_t rm_sweeps_drop_inner(const rm_pass_rec *passes, rm_sweep *sw,
+                            size_t n, double length_cm, double *scratch);
 /* 0 when fewer than two turns at either end; else fills *out. Sorts
  * scratch (2 n doubles). */
 int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,

@@ -10,7 +10,11 @@
  *   1. rm_sweeps_build       passes -> sweeps
  *   2. rm_sweeps_place       each sweep's placed ends (x0, x1)
  *   3. rm_sweeps_mark_ends   ends near a calf end turned there
- *   4. rm_sweeps_mark_turns  reversals inside a stretch turned too
+ *   4. rm_sweeps_mark_turns  reversals inside a stretch turned too;
+ *      rm_sweeps_drop_passed ends their own stretch rolled well past are
+ *                            none (partial passes, put-downs)
+ *      rm_sweeps_drop_inner  nor are groups of turns well inside the
+ *                            outermost group at their end
  *   5. rm_turns_measure      median turning points -> the calf's ends
  *   6. rm_sweep_target       each sweep onto them: stretched when its span
  *                            disagrees, moved when both ends miss alike
@@ -66,6 +70,23 @@
 #define PARTIAL_CM 3.0
 /* A pass with fewer used bins than this has no width profile to place. */
 #define PASS_MIN_BINS 4
+/* The most a slipping sleeve shortens a sweep, as a share of its span
+ * (a few % a pass; original `noisy` up to 6 %). */
+#define SLIP_MAX 0.1
+/* A marked end its own stretch rolled more than this share of the length
+ * beyond (toward the same calf end) is no calf end: partial passes turn
+ * 12-25 % of the length from an end; true turns lie within the turning
+ * band (1-3 cm) and the encoder drifts a few % of every pass in between
+ * (original `noisy`: 3-3.5 cm between two turns at one end of a 40 cm
+ * calf, so a fixed 3 cm unmarked true turns). */
+#define PASSED_SHARE 0.1
+/* Drift a slipping sleeve may put between two places of one stretch, as
+ * a share of the path rolled between them: a typical pass slips a few %,
+ * of either sign, so the drift grows more slowly than the largest slip
+ * (original `noisy`: up to 6 % a pass; tuning seed 10021, noisy: a
+ * true turn read 4.3 cm above the put-down it was 1.3 cm from, after
+ * 66 cm of rolling). */
+#define SLIP_DRIFT 0.02
 
 static int pass_dir(const rm_pass_rec *r)
 {
@@ -236,7 +257,13 @@ static double turn_x(const rm_turns *tp, rm_turn_end end)
  * the turning point by it and drags the short sweep along
  * (rm_sweeps_carry): a whole stretch 6-7 cm off. (A stretch whose widths
  * matched a few cm off has the right span, one end inside and the other
- * outside: it keeps both.) Returns how many ends were dropped.
+ * outside: it keeps both.) A sweep short by more than a sleeve slips
+ * (SLIP_MAX of the spacing) with neither end that far inside turned short
+ * at one end of a stretch placed off by about as much, and which end is
+ * not told by where it lies: it loses both marks (stretched onto the
+ * turning points it was stretched 10-25 %, and its span shortened the
+ * calf through the full sweeps' mean span), its neighbours keep theirs.
+ * Returns how many ends were dropped.
  */
 size_t rm_sweeps_drop_partial(rm_sweep *sw, size_t n, const rm_turns *tp)
 {
@@ -253,7 +280,14 @@ size_t rm_sweeps_drop_partial(rm_sweep *sw, size_t n, const rm_turns *tp)
             in[j] = w->end[j] == RM_END_ANKLE ? x[j] - tp->ankle_cm
                                                : tp->knee_cm - x[j];
         int j = in[0] >= in[1] ? 0 : 1;
-        if (in[j] > PARTIAL_CM) {
+        if (in[j] <= PARTIAL_CM &&
+            fabs(w->x1 - w->x0) < (1.0 - SLIP_MAX) * spacing) {
+            /* Short by more than any slip, yet neither end clearly
+             * inside: no full sweep, and no telling which end turned
+             * short. Neither pins it; its neighbours keep theirs. */
+            w->end[0] = w->end[1] = RM_END_NONE;
+            dropped += 2;
+        } else if (in[j] > PARTIAL_CM) {
             rm_turn_end e = w->end[j];
             w->end[j] = RM_END_NONE;
             dropped++;
@@ -265,6 +299,177 @@ size_t rm_sweeps_drop_partial(rm_sweep *sw, size_t n, const rm_turns *tp)
             double nx = nb ? (nj == 0 ? nb->x0 : nb->x1) : NAN;
             if (nb && nb->end[nj] == e && fabs(nx - x[j]) <= TURN_JOIN_CM)
                 nb->end[nj] = RM_END_NONE;
+        }
+    }
+    return dropped;
+}
+
+/* How far out toward end e a place x lies (larger: nearer that end). */
+static double outward(rm_turn_end e, double x)
+{
+    return e == RM_END_ANKLE ? -x : x;
+}
+
+/* A place along one stretch: where it lies toward an end, and the path
+ * rolled to it from the stretch's first sweep. */
+typedef struct path_pt {
+    double out, s;
+} path_pt;
+
+/* End j of sweep k (its path start s0) as a path_pt toward end e. */
+static path_pt pt_of(const rm_sweep *w, int j, double s0, rm_turn_end e)
+{
+    double span = fabs(w->x1 - w->x0);
+    return (path_pt){ outward(e, j ? w->x1 : w->x0), s0 + (j ? span : 0.0) };
+}
+
+/* Unmarks end j of sweep w (marked e) when some place of the stretch
+ * reached more than limit beyond it plus SLIP_DRIFT of the path in
+ * between: *best is the largest out - SLIP_DRIFT x path distance over
+ * the places on one side, kept as out + sign x SLIP_DRIFT x s. */
+static size_t unmark_if_passed(rm_sweep *w, int j, rm_turn_end e,
+                               path_pt p, double *best, double sign,
+                               double limit)
+{
+    *best = fmax(*best, p.out + sign * SLIP_DRIFT * p.s);
+    if (w->end[j] != e || *best - sign * SLIP_DRIFT * p.s - p.out <= limit)
+        return 0;
+    w->end[j] = RM_END_NONE;
+    return 1;
+}
+
+/*
+ * The marked ends of the run of sweeps [k0, k1) (one stretch) that the
+ * run reached more than PASSED_SHARE x len beyond toward their end, plus
+ * SLIP_DRIFT of the path rolled between the two, unmarked. One pass
+ * forward (places rolled before) and one backward (after) per end, each
+ * keeping the best reach so far: linear in the sweeps.
+ */
+static size_t unmark_passed(rm_sweep *sw, size_t k0, size_t k1, double len)
+{
+    size_t dropped = 0;
+    double limit = PASSED_SHARE * len;
+    for (int e = RM_END_ANKLE; e <= RM_END_KNEE; e++) {
+        double best = -INFINITY, s0 = 0.0;
+        for (size_t k = k0; k < k1; k++) {
+            for (int j = 0; j < 2; j++)
+                dropped += unmark_if_passed(&sw[k], j, (rm_turn_end)e,
+                                            pt_of(&sw[k], j, s0, e), &best,
+                                            1.0, limit);
+            s0 += fabs(sw[k].x1 - sw[k].x0);
+        }
+        best = -INFINITY;
+        for (size_t k = k1; k-- > k0;) {
+            s0 -= fabs(sw[k].x1 - sw[k].x0);
+            for (int j = 2; j-- > 0;)
+                dropped += unmark_if_passed(&sw[k], j, (rm_turn_end)e,
+                                            pt_of(&sw[k], j, s0, e), &best,
+                                            -1.0, limit);
+        }
+    }
+    return dropped;
+}
+
+/*
+ * A turn its own stretch rolled well past is no calf end. Within a
+ * stretch the encoder is continuous (slip aside: a few % of a pass), so
+ * when the same stretch reached more than PASSED_SHARE of the length
+ * beyond a marked end toward that calf end, plus SLIP_DRIFT of the path
+ * rolled between the two, the roller turned short there (a partial pass,
+ * 12-25 % of the length from the end) or was put down or lifted off
+ * inside the calf. This needs no turning points: a partial turn is
+ * found before it can pull their medians inward (two partial passes in
+ * one stretch made half a session's turns; tuning seed 10018: calf
+ * 6.6 cm short) and however the stretch was placed. Returns how many
+ * ends were unmarked.
+ * Example: on a 32 cm calf a stretch rolls 2 -> 31 cm, turns at 27 cm,
+ * rolls down, turns, rolls up to 31.5 cm: the turn at 27 lies 4.5 cm
+ * (> 3.2) below the stretch's highest reach and is no knee turn.
+ */
+size_t rm_sweeps_drop_passed(const rm_pass_rec *passes, rm_sweep *sw,
+                             size_t n, double len)
+{
+    size_t dropped = 0, k0 = 0;
+    while (k0 < n) {
+        int stretch = passes[sw[k0].first].stretch;
+        size_t k1 = k0;
+        while (k1 < n && passes[sw[k1].first].stretch == stretch)
+            k1++;
+        dropped += unmark_passed(sw, k0, k1, len);
+        k0 = k1;
+    }
+    return dropped;
+}
+
+/* The innermost outwardness of the outermost group of marked ends at e
+ * (consecutive ends, outermost first, no more than gap apart), and
+ * whether that group has turns of two stretches or more. -INFINITY when
+ * no end is marked e. Sorts scratch (one double per marked end). */
+static double outer_group(const rm_pass_rec *passes, const rm_sweep *sw,
+                          size_t n, rm_turn_end e, double gap,
+                          double *scratch, int *two_stretches)
+{
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (sw[k].end[0] == e)
+            scratch[m++] = -outward(e, sw[k].x0);
+        if (sw[k].end[1] == e)
+            scratch[m++] = -outward(e, sw[k].x1);
+    }
+    *two_stretches = 0;
+    if (m == 0)
+        return -INFINITY;
+    qsort(scratch, m, sizeof *scratch, cmp_dbl); /* outermost first */
+    size_t i = 1;
+    while (i < m && scratch[i] - scratch[i - 1] <= gap)
+        i++;
+    double cut = -scratch[i - 1];
+    int first = -1;
+    for (size_t k = 0; k < n && !*two_stretches; k++) {
+        double x[2] = { sw[k].x0, sw[k].x1 };
+        for (int j = 0; j < 2; j++) {
+            if (sw[k].end[j] != e || outward(e, x[j]) < cut)
+                continue;
+            int st = passes[sw[k].first].stretch;
+            if (first < 0)
+                first = st;
+            else if (st != first)
+                *two_stretches = 1;
+        }
+    }
+    return cut;
+}
+
+/*
+ * Turns at one end that lie in a group more than PASSED_SHARE of the
+ * length inside the outermost group are partial turns (12-25 % of the
+ * length from the end), however many: several partial passes in a
+ * session can outnumber the turns at the end and take the median
+ * (tuning seed 10058: four of seven knee marks 5 cm inside). The
+ * outermost group must hold turns of two stretches or more, so that one
+ * stretch placed a few cm out by its widths does not make it. Returns
+ * how many ends were unmarked; scratch: 2 n doubles.
+ */
+size_t rm_sweeps_drop_inner(const rm_pass_rec *passes, rm_sweep *sw,
+                            size_t n, double len, double *scratch)
+{
+    size_t dropped = 0;
+    double gap = PASSED_SHARE * len;
+    for (int e = RM_END_ANKLE; e <= RM_END_KNEE; e++) {
+        int two;
+        double cut = outer_group(passes, sw, n, (rm_turn_end)e, gap,
+                                 scratch, &two);
+        if (!two)
+            continue;
+        for (size_t k = 0; k < n; k++) {
+            double x[2] = { sw[k].x0, sw[k].x1 };
+            for (int j = 0; j < 2; j++) {
+                if (sw[k].end[j] == (rm_turn_end)e &&
+                    outward((rm_turn_end)e, x[j]) < cut) {
+                    sw[k].end[j] = RM_END_NONE;
+                    dropped++;
+                }
+            }
         }
     }
     return dropped;
@@ -521,6 +726,8 @@ rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule)
     rm_sweeps_place(lay, sw, n);
     rm_sweeps_mark_ends(sw, n, lay->al->length_cm);
     rm_sweeps_mark_turns(lay, sw, n);
+    rm_sweeps_drop_passed(lay->passes, sw, n, lay->al->length_cm);
+    rm_sweeps_drop_inner(lay->passes, sw, n, lay->al->length_cm, scratch);
     rm_turns tp;
     int have = rm_turns_measure(sw, n, scratch, &tp);
     if (have && rm_sweeps_drop_partial(sw, n, &tp))

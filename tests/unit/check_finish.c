@@ -547,6 +547,131 @@ START_TEST(test_partial_turn_is_dropped_from_both_sweeps_at_it)
 }
 END_TEST
 
+/* Tuning seed 10018 (basic, turn-short + pass-partial), as placed: the
+ * first stretch rolls up from 2.2 cm, turns short at 26.96 (22 % of the
+ * calf from the knee), turns at 5.09, rolls up to 31.5 and back; a
+ * second stretch rolls 2.5 -> 30.59. Both partial-turn ends at 26.7-27
+ * lie 4.5 cm below where the same stretch reached and lose their knee
+ * mark; the ankle turn 2.9 cm above the stretch's lowest reach (under a
+ * tenth of the 31.7 cm calf: the turning band and a few % of slip) keeps
+ * its own, as do the other stretch's ends. Before, the partial turns
+ * stayed turning points and, with the session's other partial turns,
+ * made the calf 6.6 cm short. */
+START_TEST(test_turn_its_own_stretch_rolled_past_is_no_calf_end)
+{
+    rm_pass_rec p[5];
+    for (int i = 0; i < 5; i++)
+        p[i] = pass_rec(i < 4 ? 0 : 1, 0, 1, i, i + 1, 0, 0, 0, 0);
+    rm_sweep sw[5];
+    sw[0] = sweep_of(2.20, 26.96, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    sw[1] = sweep_of(26.71, 5.09, 0, 0, RM_END_KNEE, RM_END_ANKLE);
+    sw[2] = sweep_of(5.26, 31.50, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    sw[3] = sweep_of(31.27, 21.93, 0, 0, RM_END_KNEE, RM_END_NONE);
+    sw[4] = sweep_of(2.50, 30.59, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    for (int k = 0; k < 5; k++)
+        sw[k].first = sw[k].last = (size_t)k;
+    ck_assert_uint_eq(rm_sweeps_drop_passed(p, sw, 5, 31.70), 2);
+    ck_assert_int_eq(sw[0].end[0], RM_END_ANKLE);
+    ck_assert_int_eq(sw[0].end[1], RM_END_NONE);
+    ck_assert_int_eq(sw[1].end[0], RM_END_NONE);
+    ck_assert_int_eq(sw[1].end[1], RM_END_ANKLE);
+    ck_assert_int_eq(sw[2].end[1], RM_END_KNEE);
+    ck_assert_int_eq(sw[3].end[0], RM_END_KNEE);
+    ck_assert_int_eq(sw[4].end[0], RM_END_ANKLE);
+    ck_assert_int_eq(sw[4].end[1], RM_END_KNEE);
+    /* Original `noisy` seed 15: on a 40.5 cm calf a slipping encoder put
+     * two true knee turns of one stretch 3.4 cm apart; both stay. */
+    sw[0] = sweep_of(6.00, 40.02, 0, 0, RM_END_NONE, RM_END_KNEE);
+    sw[1] = sweep_of(39.87, 3.29, 0, 0, RM_END_KNEE, RM_END_ANKLE);
+    sw[2] = sweep_of(3.29, 36.58, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    sw[3] = sweep_of(36.49, 0.29, 0, 0, RM_END_KNEE, RM_END_ANKLE);
+    ck_assert_uint_eq(rm_sweeps_drop_passed(p, sw, 4, 40.5), 0);
+    /* Tuning seed 10021 (noisy, turn-short + pass-partial): put down at
+     * 0.0, up past a hold to 35.3, down to a true ankle turn read at 4.34
+     * (truth: 1.3 cm above the put-down; 4-6 % slips over the 66 cm
+     * rolled between), up again. 4.34 cm is past a tenth of the 43 cm
+     * calf, not past that plus 2 % of the path: the turn keeps its mark. */
+    sw[0] = sweep_of(0.00, 35.30, 0, 0, RM_END_ANKLE, RM_END_NONE);
+    sw[1] = sweep_of(35.19, 4.34, 0, 0, RM_END_NONE, RM_END_ANKLE);
+    sw[2] = sweep_of(4.51, 39.28, 0, 0, RM_END_ANKLE, RM_END_NONE);
+    ck_assert_uint_eq(rm_sweeps_drop_passed(p, sw, 3, 43.0), 0);
+    ck_assert_int_eq(sw[1].end[1], RM_END_ANKLE);
+    ck_assert_int_eq(sw[2].end[0], RM_END_ANKLE);
+}
+END_TEST
+
+/* Tuning seed 10163 (holds, turn-short + pass-partial): a medial
+ * stretch placed 3.6 cm low by its widths rolls up to a knee turn
+ * (33.4), down to a partial turn (4.0: 23 % of the calf from the ankle,
+ * placed near the ankle's turning point) and up again. Its down sweep
+ * spans 29.3 cm against turning points 34.0 apart: 14 % short, more than
+ * a sleeve slips, yet neither end lies 3 cm inside. Stretched onto both
+ * turning points (a 16 % stretch) it pulled the mean full-sweep span and
+ * the calf 5 cm short; it now pins nothing, and the sweeps either side
+ * keep their marks. A sweep 6 % short (slip) is still stretched. */
+START_TEST(test_sweep_short_beyond_slip_with_no_end_inside_pins_nothing)
+{
+    rm_turns tp = { .ankle_cm = 2.16, .knee_cm = 36.13 };
+    rm_sweep sw[4];
+    sw[0] = sweep_of(11.03, 33.40, 0, 0, RM_END_NONE, RM_END_KNEE);
+    sw[1] = sweep_of(33.36, 4.02, 0, 0, RM_END_KNEE, RM_END_ANKLE);
+    sw[2] = sweep_of(4.19, 33.87, 0, 0, RM_END_ANKLE, RM_END_NONE);
+    sw[3] = sweep_of(2.9, 34.4, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    ck_assert_uint_eq(rm_sweeps_drop_partial(sw, 4, &tp), 2);
+    ck_assert_int_eq(sw[1].end[0], RM_END_NONE);
+    ck_assert_int_eq(sw[1].end[1], RM_END_NONE);
+    ck_assert_int_eq(sw[0].end[1], RM_END_KNEE);
+    ck_assert_int_eq(sw[2].end[0], RM_END_ANKLE);
+    ck_assert_int_eq(sw[3].end[0], RM_END_ANKLE);
+    ck_assert_int_eq(sw[3].end[1], RM_END_KNEE);
+    rm_calf_pos map;
+    ck_assert_int_eq(rm_sweep_target(&sw[1], &tp, 1, &map), 0);
+}
+END_TEST
+
+/* Tuning seed 10058 (stress, pass-partial), as placed on a 29.5 cm
+ * calf: of seven knee marks, four (24.1-24.5, two stretches' partial
+ * passes) lie 4 cm inside the three of the turns at the end (28.5-29.5,
+ * two stretches) and made the knee's median turning point: a stretch
+ * with a hold was moved 5 cm down onto it. They are unmarked; the ankle
+ * marks (one group) stay. An outer group of one stretch alone (it may be
+ * placed a few cm out) unmarks nothing. */
+START_TEST(test_turns_well_inside_the_outer_group_are_partial)
+{
+    rm_pass_rec p[8];
+    for (int i = 0; i < 8; i++)
+        p[i] = pass_rec(i / 2, 0, 1, i, i + 1, 0, 0, 0, 0);
+    rm_sweep sw[8];
+    sw[0] = sweep_of(0.00, 28.63, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    sw[1] = sweep_of(28.50, 4.65, 0, 0, RM_END_KNEE, RM_END_NONE);
+    sw[2] = sweep_of(8.50, 24.34, 0, 0, RM_END_NONE, RM_END_KNEE);
+    sw[3] = sweep_of(24.12, 0.25, 0, 0, RM_END_KNEE, RM_END_ANKLE);
+    sw[4] = sweep_of(6.52, 29.49, 0, 0, RM_END_NONE, RM_END_KNEE);
+    sw[5] = sweep_of(26.42, 0.31, 0, 0, RM_END_NONE, RM_END_ANKLE);
+    sw[6] = sweep_of(8.14, 24.51, 0, 0, RM_END_NONE, RM_END_KNEE);
+    sw[7] = sweep_of(24.26, 3.83, 0, 0, RM_END_KNEE, RM_END_NONE);
+    for (int k = 0; k < 8; k++)
+        sw[k].first = sw[k].last = (size_t)k;
+    double scratch[16];
+    ck_assert_uint_eq(rm_sweeps_drop_inner(p, sw, 8, 29.52, scratch), 4);
+    ck_assert_int_eq(sw[2].end[1], RM_END_NONE);
+    ck_assert_int_eq(sw[3].end[0], RM_END_NONE);
+    ck_assert_int_eq(sw[6].end[1], RM_END_NONE);
+    ck_assert_int_eq(sw[7].end[0], RM_END_NONE);
+    ck_assert_int_eq(sw[0].end[1], RM_END_KNEE);
+    ck_assert_int_eq(sw[1].end[0], RM_END_KNEE);
+    ck_assert_int_eq(sw[4].end[1], RM_END_KNEE);
+    ck_assert_int_eq(sw[0].end[0], RM_END_ANKLE);
+    ck_assert_int_eq(sw[3].end[1], RM_END_ANKLE);
+    ck_assert_int_eq(sw[5].end[1], RM_END_ANKLE);
+    /* Without the first stretch's turns the outer group is one stretch. */
+    sw[0].end[1] = sw[1].end[0] = RM_END_NONE;
+    sw[2].end[1] = sw[6].end[1] = RM_END_KNEE;
+    sw[3].end[0] = sw[7].end[0] = RM_END_KNEE;
+    ck_assert_uint_eq(rm_sweeps_drop_inner(p, sw, 8, 29.52, scratch), 0);
+}
+END_TEST
+
 START_TEST(test_slipped_sweep_is_stretched_and_offset_one_moved)
 {
     rm_turns tp = { .ankle_cm = 0.5, .knee_cm = 37.5 };
@@ -715,6 +840,10 @@ Suite *finish_suite(void)
     tcase_add_test(tc, test_slipped_sweep_is_stretched_and_offset_one_moved);
     tcase_add_test(tc, test_partial_pass_is_not_pinned_onto_the_calf_end);
     tcase_add_test(tc, test_partial_turn_is_dropped_from_both_sweeps_at_it);
+    tcase_add_test(tc, test_turn_its_own_stretch_rolled_past_is_no_calf_end);
+    tcase_add_test(tc,
+                   test_sweep_short_beyond_slip_with_no_end_inside_pins_nothing);
+    tcase_add_test(tc, test_turns_well_inside_the_outer_group_are_partial);
     tcase_add_test(tc, test_sweeps_turning_twice_at_one_end_all_count);
     tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
     suite_add_tcase(s, tc);
