@@ -316,6 +316,7 @@ static int group_peak(const rm_peak_frame *e, const placed *v, size_t i,
 #define TIER_WEAK 1u  /* weak candidates only (peaks.c) */
 #define TIER_BOTH 2u  /* a side spot seen on WEAK_OWN_PASSES passes of its
                          own line and on a middle pass */
+#define TIER_STACK 4u /* from the stacked profiles (peak_stack.c) */
 
 /* Echoes along a line (RESOLVE_CM) and one spot labelled on two lines
  * (MERGE_CM): only the one with the higher score (recurrence x rise)
@@ -331,6 +332,15 @@ static size_t resolve_echoes(rm_peak *out, unsigned char *tier, size_t n)
                 continue;
             int wj = tier[j] & TIER_WEAK;
             double d = fabs(out[j].position_cm - out[i].position_cm);
+            /* A stacked spot never hides a spot of the candidates, and
+             * adds one only where none of its line lies. */
+            if ((tier[j] & TIER_STACK) && !(tier[i] & TIER_STACK))
+                continue;
+            if ((tier[i] & TIER_STACK) && !(tier[j] & TIER_STACK) &&
+                out[i].line == out[j].line && d <= RESOLVE_CM) {
+                drop = 1;
+                continue;
+            }
             /* A weak side spot near a strong one of the other side is
              * that spot's echo on the far side of the footprint, unless
              * it showed both where its own line brings it under the
@@ -339,7 +349,7 @@ static size_t resolve_echoes(rm_peak *out, unsigned char *tier, size_t n)
              * pass): an echo comes from one way of lying on the roller,
              * a spot in the leg shows from both (docs/engine.md, tuning
              * log). */
-            if (wi && !wj && !(tier[i] & TIER_BOTH) &&
+            if (wi && !wj && !(tier[i] & (TIER_BOTH | TIER_STACK)) &&
                 d <= WEAK_ECHO_CM && out[i].line != out[j].line &&
                 out[i].line != RM_LINE_MIDDLE &&
                 out[j].line != RM_LINE_MIDDLE) {
@@ -349,7 +359,7 @@ static size_t resolve_echoes(rm_peak *out, unsigned char *tier, size_t n)
             /* A weak spot whose flanks held a strong one of its line: the
              * strong bump bent the base it was measured against. */
             if (wi && !wj && out[i].line == out[j].line &&
-                d <= WEAK_NEAR_CM) {
+                d <= WEAK_NEAR_CM && !(tier[i] & TIER_STACK)) {
                 drop = 1;
                 continue;
             }
@@ -375,11 +385,12 @@ rm_status rm_peaks_group(const rm_peak_frame *e, rm_placed_cand *v,
 {
     *out_p = NULL;
     *n_out = 0;
-    if (nv == 0)
+    size_t ns_in = e->stacked ? e->n_stacked : 0;
+    if (nv + ns_in == 0)
         return RM_OK;
-    rm_peak *out = rm_calloc(nv, sizeof *out);
+    rm_peak *out = rm_calloc(nv + ns_in, sizeof *out);
     char *seen = rm_calloc(e->n_passes + 1, 1);
-    unsigned char *tier = rm_calloc(nv, 1);
+    unsigned char *tier = rm_calloc(nv + ns_in, 1);
     if (!out || !seen || !tier) {
         rm_free(out);
         rm_free(seen);
@@ -431,6 +442,12 @@ rm_status rm_peaks_group(const rm_peak_frame *e, rm_placed_cand *v,
         }
         i = j;
     }
+    for (size_t k = 0; k < ns_in; k++) {
+        out[n_peaks] = e->stacked[k];
+        tier[n_peaks++] = TIER_WEAK | TIER_STACK;
+        if (e->stacked[k].score > best_score)
+            best_score = e->stacked[k].score;
+    }
     n_peaks = resolve_echoes(out, tier, n_peaks);
     /* Scores 0..1 relative to the strongest spot of the session. */
     for (size_t i = 0; i < n_peaks; i++)
@@ -442,19 +459,68 @@ rm_status rm_peaks_group(const rm_peak_frame *e, rm_placed_cand *v,
     return RM_OK;
 }
 
+/* Every pass's rows (peaks.c) placed on the calf (w, returns how many);
+ * rows that cannot be placed are left out. */
+static size_t place_rows(const rm_engine *e, rm_placed_row *w)
+{
+    const rm_peak_tracker *p = &e->peaks_tr;
+    size_t nw = 0;
+    for (size_t i = 0; i < p->n_rows; i++) {
+        int pi = p->rows[i].pass;
+        if (pi < 0 || (size_t)pi >= e->n_passes)
+            continue;
+        const rm_pass_rec *pr = &e->passes[pi];
+        double x = rm_engine_place(e, pr->stretch, p->rows[i].enc_cm,
+                                   pr->pub.start_s, pr->pub.end_s);
+        if (!isfinite(x))
+            continue;
+        w[nw].x = x;
+        w[nw].row = &p->rows[i];
+        nw++;
+    }
+    return nw;
+}
+
+/* The stacked spots of the session (peak_stack.c) in *out, *n. */
+static rm_status stacked_spots(const rm_engine *e, const rm_peak_frame *f,
+                               rm_peak **out, size_t *n)
+{
+    const rm_peak_tracker *p = &e->peaks_tr;
+    *out = NULL;
+    *n = 0;
+    if (p->n_rows == 0)
+        return RM_OK;
+    rm_placed_row *w = rm_calloc(p->n_rows, sizeof *w);
+    if (!w)
+        return RM_ERR_NOMEM;
+    size_t nw = place_rows(e, w);
+    rm_status st = rm_peaks_stack(f, e->meta.leg, w, nw, out, n);
+    rm_free(w);
+    return st;
+}
+
 rm_status rm_peaks_finish(rm_engine *e)
 {
     const rm_peak_tracker *p = &e->peaks_tr;
     e->n_peaks = 0;
-    if (!e->al.found || p->n == 0)
+    if (!e->al.found || (p->n == 0 && p->n_rows == 0))
         return RM_OK;
-    placed *v = rm_calloc(p->n, sizeof *v);
-    if (!v)
-        return RM_ERR_NOMEM;
-    size_t nv = place_candidates(e, v);
     rm_peak_frame f = { e->passes_v, e->n_passes, e->al.length_cm,
-                        e->cfg.peak_min_passes, e->cfg.peak_min_rise };
-    rm_status st = rm_peaks_group(&f, v, nv, &e->peaks_v, &e->n_peaks);
+                        e->cfg.peak_min_passes, e->cfg.peak_min_rise,
+                        NULL, 0 };
+    rm_peak *stacked = NULL;
+    rm_status st = stacked_spots(e, &f, &stacked, &f.n_stacked);
+    if (st != RM_OK)
+        return st;
+    f.stacked = stacked;
+    placed *v = rm_calloc(p->n ? p->n : 1, sizeof *v);
+    if (!v) {
+        rm_free(stacked);
+        return RM_ERR_NOMEM;
+    }
+    size_t nv = place_candidates(e, v);
+    st = rm_peaks_group(&f, v, nv, &e->peaks_v, &e->n_peaks);
     rm_free(v);
+    rm_free(stacked);
     return st;
 }
