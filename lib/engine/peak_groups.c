@@ -316,7 +316,6 @@ static int group_peak(const rm_peak_frame *e, const placed *v, size_t i,
 #define TIER_WEAK 1u  /* weak candidates only (peaks.c) */
 #define TIER_BOTH 2u  /* a side spot seen on WEAK_OWN_PASSES passes of its
                          own line and on a middle pass */
-#define TIER_STACK 4u /* from the stacked profiles (peak_stack.c) */
 
 /* Echoes along a line (RESOLVE_CM) and one spot labelled on two lines
  * (MERGE_CM): only the one with the higher score (recurrence x rise)
@@ -332,15 +331,6 @@ static size_t resolve_echoes(rm_peak *out, unsigned char *tier, size_t n)
                 continue;
             int wj = tier[j] & TIER_WEAK;
             double d = fabs(out[j].position_cm - out[i].position_cm);
-            /* A stacked spot never hides a spot of the candidates, and
-             * adds one only where none of its line lies. */
-            if ((tier[j] & TIER_STACK) && !(tier[i] & TIER_STACK))
-                continue;
-            if ((tier[i] & TIER_STACK) && !(tier[j] & TIER_STACK) &&
-                out[i].line == out[j].line && d <= RESOLVE_CM) {
-                drop = 1;
-                continue;
-            }
             /* A weak side spot near a strong one of the other side is
              * that spot's echo on the far side of the footprint, unless
              * it showed both where its own line brings it under the
@@ -349,7 +339,7 @@ static size_t resolve_echoes(rm_peak *out, unsigned char *tier, size_t n)
              * pass): an echo comes from one way of lying on the roller,
              * a spot in the leg shows from both (docs/engine.md, tuning
              * log). */
-            if (wi && !wj && !(tier[i] & (TIER_BOTH | TIER_STACK)) &&
+            if (wi && !wj && !(tier[i] & TIER_BOTH) &&
                 d <= WEAK_ECHO_CM && out[i].line != out[j].line &&
                 out[i].line != RM_LINE_MIDDLE &&
                 out[j].line != RM_LINE_MIDDLE) {
@@ -359,7 +349,7 @@ static size_t resolve_echoes(rm_peak *out, unsigned char *tier, size_t n)
             /* A weak spot whose flanks held a strong one of its line: the
              * strong bump bent the base it was measured against. */
             if (wi && !wj && out[i].line == out[j].line &&
-                d <= WEAK_NEAR_CM && !(tier[i] & TIER_STACK)) {
+                d <= WEAK_NEAR_CM) {
                 drop = 1;
                 continue;
             }
@@ -378,6 +368,36 @@ static size_t resolve_echoes(rm_peak *out, unsigned char *tier, size_t n)
         }
     }
     return kept;
+}
+
+/* The stacked spots (peak_stack.c) added to out[0..n-1], the peaks the
+ * candidates left: each only where no peak of its line lies within
+ * RESOLVE_CM (it never hides one), the higher of two stacked spots of a
+ * line closer than that. The same-line WEAK_NEAR_CM rule and the
+ * cross-line echo rule of weak spots do not apply: a stacked spot passed
+ * its own echo test against the stacked profile and showed on its own
+ * line's passes. Returns the new count; *best_score grows with them. */
+static size_t add_stacked(rm_peak *out, size_t n, const rm_peak *st,
+                          size_t n_st, double *best_score)
+{
+    size_t base = n;
+    for (size_t k = 0; k < n_st; k++) {
+        int drop = 0;
+        for (size_t j = 0; j < base && !drop; j++)
+            drop = out[j].line == st[k].line &&
+                   fabs(out[j].position_cm - st[k].position_cm) <= RESOLVE_CM;
+        for (size_t q = 0; q < n_st && !drop; q++)
+            drop = q != k && st[q].line == st[k].line &&
+                   fabs(st[q].position_cm - st[k].position_cm) <= RESOLVE_CM &&
+                   (st[q].score > st[k].score ||
+                    (st[q].score == st[k].score && q < k));
+        if (drop)
+            continue;
+        out[n++] = st[k];
+        if (st[k].score > *best_score)
+            *best_score = st[k].score;
+    }
+    return n;
 }
 
 rm_status rm_peaks_group(const rm_peak_frame *e, rm_placed_cand *v,
@@ -442,13 +462,9 @@ rm_status rm_peaks_group(const rm_peak_frame *e, rm_placed_cand *v,
         }
         i = j;
     }
-    for (size_t k = 0; k < ns_in; k++) {
-        out[n_peaks] = e->stacked[k];
-        tier[n_peaks++] = TIER_WEAK | TIER_STACK;
-        if (e->stacked[k].score > best_score)
-            best_score = e->stacked[k].score;
-    }
     n_peaks = resolve_echoes(out, tier, n_peaks);
+    if (ns_in)
+        n_peaks = add_stacked(out, n_peaks, e->stacked, ns_in, &best_score);
     /* Scores 0..1 relative to the strongest spot of the session. */
     for (size_t i = 0; i < n_peaks; i++)
         out[i].score = best_score > 0 ? out[i].score / best_score : 0.0;
