@@ -185,6 +185,51 @@ START_TEST(test_peak_stack_spots_join_the_groups)
 }
 END_TEST
 
+/* A weak group 4 cm from a strong peak of its line is dropped as its
+ * echo (WEAK_NEAR_CM); a stacked spot 1 cm from that dropped group is
+ * judged against the peaks that stay, so it is added. */
+START_TEST(test_peak_stack_spot_beside_a_dropped_weak_peak_is_added)
+{
+    static stack_session s;
+    memset(&s, 0, sizeof s);
+    for (int i = 0; i < 4; i++)
+        medial_pass(&s, NULL, NULL, 0);
+    rm_peak st;
+    memset(&st, 0, sizeof st);
+    st.position_cm = 20.0;
+    st.line = RM_LINE_MEDIAL;
+    st.score = 0.02;
+    rm_peak_cand c[8];
+    rm_placed_cand v[8];
+    memset(c, 0, sizeof c);
+    for (int i = 0; i < 8; i++) {
+        int strong = i < 4;
+        c[i].pass = i % 4;
+        c[i].rise = strong ? 0.12f : 0.04f;
+        c[i].weak = !strong;
+        c[i].kpa = 40.0f;
+        v[i].x = strong ? 15.0 : 19.0;
+        v[i].line = RM_LINE_MEDIAL;
+        v[i].c = &c[i];
+    }
+    rm_peak_frame f = frame(&s);
+    rm_peak *out = NULL;
+    size_t n = 0;
+    /* Without the stacked spot: the weak group is the strong one's
+     * echo. */
+    ck_assert_int_eq(rm_peaks_group(&f, v, 8, &out, &n), RM_OK);
+    ck_assert_uint_eq(n, 1);
+    rm_free(out);
+    f.stacked = &st;
+    f.n_stacked = 1;
+    ck_assert_int_eq(rm_peaks_group(&f, v, 8, &out, &n), RM_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_ptr_nonnull(near(out, n, RM_LINE_MEDIAL, 15.0));
+    ck_assert_ptr_nonnull(near(out, n, RM_LINE_MEDIAL, 20.0));
+    rm_free(out);
+}
+END_TEST
+
 Suite *peak_stack_suite(void)
 {
     Suite *s = suite_create("peak_stack");
@@ -193,6 +238,8 @@ Suite *peak_stack_suite(void)
     tcase_add_test(tc, test_peak_stack_one_pass_bump_is_no_spot);
     tcase_add_test(tc, test_peak_stack_echo_of_a_stronger_place_is_dropped);
     tcase_add_test(tc, test_peak_stack_spots_join_the_groups);
+    tcase_add_test(tc,
+                   test_peak_stack_spot_beside_a_dropped_weak_peak_is_added);
     suite_add_tcase(s, tc);
     return s;
 }
