@@ -15,7 +15,8 @@
  * do not: a spot 4.5-6.5 cm from a strong one of its line (the weak
  * tier drops every bump there, WEAK_NEAR_CM, since echoes lie there
  * too), and a side spot where the other side has one (the weak tier's
- * echo rule).
+ * echo rule). Only bins whose flanks the pass nearly covered are
+ * stacked (peaks.c), and only the side lines (stack_lines).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -195,7 +196,8 @@ static size_t line_peaks(const rm_peak_frame *f, rm_line line,
         /* Not an echo of a stronger place 3.5-7.5 cm along. */
         double parent = 0.0;
         for (int d = STACK_ECHO_FROM_BINS; d <= STACK_ECHO_TO_BINS; d++) {
-            double lo = mean_at(f, sl, ng, g - d), hi = mean_at(f, sl, ng, g + d);
+            double lo = mean_at(f, sl, ng, g - d);
+            double hi = mean_at(f, sl, ng, g + d);
             if (lo > parent)
                 parent = lo;
             if (hi > parent)
