@@ -39,6 +39,22 @@ typedef struct rm_peak_cand {
                                  relative to its base (peaks.c) */
 } rm_peak_cand;
 
+/* Bands across the footprint (half-widths from its centre) whose bumps a
+ * pass keeps for stacking: < -0.45, -0.45..-0.25, -0.25..0.25,
+ * 0.25..0.45, > 0.45: the boundaries spot_line (peak_groups.c) judges a
+ * spot's line by. */
+#define RM_PEAK_BANDS 5
+/* No rise measured (a bin seen from one flank, or no cell in the band). */
+#define RM_ROW_NONE INT16_MIN
+/* One bin of one pass, kept for stacking: the largest rise per band in
+ * 1e-4 of the load (RM_ROW_NONE when none) and its pressure in 0.1 kPa. */
+typedef struct rm_peak_row {
+    int pass;
+    float enc_cm;
+    int16_t rise[RM_PEAK_BANDS];
+    uint16_t kpa[RM_PEAK_BANDS];
+} rm_peak_row;
+
 typedef struct rm_peak_tracker {
     double min_rise;
     double enc0_cm;
@@ -55,6 +71,13 @@ typedef struct rm_peak_tracker {
     float csum[RM_SBINS], hsum[RM_SBINS]; /* footprint centre, half (mm) */
     float best[RM_SBINS];     /* pass end: the largest cell rise per bin */
     unsigned char best_cell[RM_SBINS];
+    /* Pass end: per bin, the largest rise of a spot centred in each band
+     * across the footprint (RM_PEAK_BANDS, peaks.c) and its pressure,
+     * kept as rows for the stacked profiles at finish (peak_stack.c). */
+    float band[RM_SBINS][RM_PEAK_BANDS];
+    float band_kpa[RM_SBINS][RM_PEAK_BANDS];
+    rm_peak_row *rows;
+    size_t n_rows, cap_rows;
     double pitch_mm;
     int bmin, bmax;
     rm_peak_cand *c;
@@ -199,7 +222,21 @@ typedef struct rm_peak_frame {
     size_t n_passes;
     double length_cm;
     double min_passes, min_rise;   /* peak_min_passes, peak_min_rise */
+    /* Spots of the stacked profiles (peak_stack.c), added where no
+     * other peak of their line lies; none when NULL. */
+    const rm_peak *stacked;
+    size_t n_stacked;
 } rm_peak_frame;
+/* A pass's row (peaks.c) placed on the calf. */
+typedef struct rm_placed_row {
+    double x;                 /* cm from the ankle end */
+    const rm_peak_row *row;
+} rm_placed_row;
+/* The stacked profiles on plain data: placed rows of the passes of f
+ * -> spots in *out (allocated, rm_free; NULL when none), *n_out. */
+rm_status rm_peaks_stack(const rm_peak_frame *f, rm_leg leg,
+                         const rm_placed_row *rows, size_t n_rows,
+                         rm_peak **out, size_t *n_out);
 /* The grouping stage on plain data: placed candidates (v is reordered)
  * -> peaks in *out (allocated, rm_free; NULL when none), *n_out. */
 rm_status rm_peaks_group(const rm_peak_frame *f, rm_placed_cand *v,

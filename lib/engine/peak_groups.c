@@ -370,16 +370,47 @@ static size_t resolve_echoes(rm_peak *out, unsigned char *tier, size_t n)
     return kept;
 }
 
+/* The stacked spots (peak_stack.c) added to out[0..n-1], the peaks the
+ * candidates left: each only where no peak of its line lies within
+ * RESOLVE_CM (it never hides one), the higher of two stacked spots of a
+ * line closer than that. The same-line WEAK_NEAR_CM rule and the
+ * cross-line echo rule of weak spots do not apply: a stacked spot passed
+ * its own echo test against the stacked profile and showed on its own
+ * line's passes. Returns the new count; *best_score grows with them. */
+static size_t add_stacked(rm_peak *out, size_t n, const rm_peak *st,
+                          size_t n_st, double *best_score)
+{
+    size_t base = n;
+    for (size_t k = 0; k < n_st; k++) {
+        int drop = 0;
+        for (size_t j = 0; j < base && !drop; j++)
+            drop = out[j].line == st[k].line &&
+                   fabs(out[j].position_cm - st[k].position_cm) <= RESOLVE_CM;
+        for (size_t q = 0; q < n_st && !drop; q++)
+            drop = q != k && st[q].line == st[k].line &&
+                   fabs(st[q].position_cm - st[k].position_cm) <= RESOLVE_CM &&
+                   (st[q].score > st[k].score ||
+                    (st[q].score == st[k].score && q < k));
+        if (drop)
+            continue;
+        out[n++] = st[k];
+        if (st[k].score > *best_score)
+            *best_score = st[k].score;
+    }
+    return n;
+}
+
 rm_status rm_peaks_group(const rm_peak_frame *e, rm_placed_cand *v,
                          size_t nv, rm_peak **out_p, size_t *n_out)
 {
     *out_p = NULL;
     *n_out = 0;
-    if (nv == 0)
+    size_t ns_in = e->stacked ? e->n_stacked : 0;
+    if (nv + ns_in == 0)
         return RM_OK;
-    rm_peak *out = rm_calloc(nv, sizeof *out);
+    rm_peak *out = rm_calloc(nv + ns_in, sizeof *out);
     char *seen = rm_calloc(e->n_passes + 1, 1);
-    unsigned char *tier = rm_calloc(nv, 1);
+    unsigned char *tier = rm_calloc(nv + ns_in, 1);
     if (!out || !seen || !tier) {
         rm_free(out);
         rm_free(seen);
@@ -432,6 +463,8 @@ rm_status rm_peaks_group(const rm_peak_frame *e, rm_placed_cand *v,
         i = j;
     }
     n_peaks = resolve_echoes(out, tier, n_peaks);
+    if (ns_in)
+        n_peaks = add_stacked(out, n_peaks, e->stacked, ns_in, &best_score);
     /* Scores 0..1 relative to the strongest spot of the session. */
     for (size_t i = 0; i < n_peaks; i++)
         out[i].score = best_score > 0 ? out[i].score / best_score : 0.0;
@@ -442,19 +475,68 @@ rm_status rm_peaks_group(const rm_peak_frame *e, rm_placed_cand *v,
     return RM_OK;
 }
 
+/* Every pass's rows (peaks.c) placed on the calf (w, returns how many);
+ * rows that cannot be placed are left out. */
+static size_t place_rows(const rm_engine *e, rm_placed_row *w)
+{
+    const rm_peak_tracker *p = &e->peaks_tr;
+    size_t nw = 0;
+    for (size_t i = 0; i < p->n_rows; i++) {
+        int pi = p->rows[i].pass;
+        if (pi < 0 || (size_t)pi >= e->n_passes)
+            continue;
+        const rm_pass_rec *pr = &e->passes[pi];
+        double x = rm_engine_place(e, pr->stretch, p->rows[i].enc_cm,
+                                   pr->pub.start_s, pr->pub.end_s);
+        if (!isfinite(x))
+            continue;
+        w[nw].x = x;
+        w[nw].row = &p->rows[i];
+        nw++;
+    }
+    return nw;
+}
+
+/* The stacked spots of the session (peak_stack.c) in *out, *n. */
+static rm_status stacked_spots(const rm_engine *e, const rm_peak_frame *f,
+                               rm_peak **out, size_t *n)
+{
+    const rm_peak_tracker *p = &e->peaks_tr;
+    *out = NULL;
+    *n = 0;
+    if (p->n_rows == 0)
+        return RM_OK;
+    rm_placed_row *w = rm_calloc(p->n_rows, sizeof *w);
+    if (!w)
+        return RM_ERR_NOMEM;
+    size_t nw = place_rows(e, w);
+    rm_status st = rm_peaks_stack(f, e->meta.leg, w, nw, out, n);
+    rm_free(w);
+    return st;
+}
+
 rm_status rm_peaks_finish(rm_engine *e)
 {
     const rm_peak_tracker *p = &e->peaks_tr;
     e->n_peaks = 0;
-    if (!e->al.found || p->n == 0)
+    if (!e->al.found || (p->n == 0 && p->n_rows == 0))
         return RM_OK;
-    placed *v = rm_calloc(p->n, sizeof *v);
-    if (!v)
-        return RM_ERR_NOMEM;
-    size_t nv = place_candidates(e, v);
     rm_peak_frame f = { e->passes_v, e->n_passes, e->al.length_cm,
-                        e->cfg.peak_min_passes, e->cfg.peak_min_rise };
-    rm_status st = rm_peaks_group(&f, v, nv, &e->peaks_v, &e->n_peaks);
+                        e->cfg.peak_min_passes, e->cfg.peak_min_rise,
+                        NULL, 0 };
+    rm_peak *stacked = NULL;
+    rm_status st = stacked_spots(e, &f, &stacked, &f.n_stacked);
+    if (st != RM_OK)
+        return st;
+    f.stacked = stacked;
+    placed *v = rm_calloc(p->n ? p->n : 1, sizeof *v);
+    if (!v) {
+        rm_free(stacked);
+        return RM_ERR_NOMEM;
+    }
+    size_t nv = place_candidates(e, v);
+    st = rm_peaks_group(&f, v, nv, &e->peaks_v, &e->n_peaks);
     rm_free(v);
+    rm_free(stacked);
     return st;
 }

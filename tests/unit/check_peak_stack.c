@@ -1,0 +1,245 @@
+/*
+ * Stacked peak profiles (lib/engine/peak_stack.c, rm_peaks_stack, and
+ * how rm_peaks_group adds their spots) on hand-built sessions: a 40 cm
+ * calf, a left leg, every pass rolled end to end (2-38 cm), one row per
+ * 0.5 cm with a rise in the band its line reads a medial spot in.
+ */
+#include <check.h>
+#include <math.h>
+#include <string.h>
+
+#include "engine/engine_priv.h"
+
+#define MAX_PASSES 8
+#define MAX_ROWS (MAX_PASSES * 80)
+
+typedef struct stack_session {
+    rm_pass passes[MAX_PASSES];
+    size_t n_passes;
+    rm_peak_row rows[MAX_ROWS];
+    rm_placed_row placed[MAX_ROWS];
+    size_t n_rows;
+    rm_peak *peaks;
+    size_t n_peaks;
+} stack_session;
+
+/* A medial pass over 2-38 cm with a bump of `rise` (fraction of the
+ * load) at each of spots[0..n-1] (1 cm wide), nothing elsewhere. */
+static void medial_pass(stack_session *s, const double *spots,
+                        const double *rise, int n)
+{
+    int pi = (int)s->n_passes;
+    rm_pass *p = &s->passes[s->n_passes++];
+    memset(p, 0, sizeof *p);
+    p->from_cm = 2.0;
+    p->to_cm = 38.0;
+    p->direction = 1;
+    p->line = RM_LINE_MEDIAL;
+    for (double x = 4.75; x < 36.0; x += 0.5) {
+        rm_peak_row *r = &s->rows[s->n_rows];
+        r->pass = pi;
+        r->enc_cm = (float)x;
+        double v = 0.0;
+        for (int k = 0; k < n; k++)
+            if (fabs(x - spots[k]) < 0.6)
+                v = rise[k] * (1.0 - fabs(x - spots[k]));
+        for (int b = 0; b < RM_PEAK_BANDS; b++) {
+            r->rise[b] = (int16_t)lrint((b == 2 ? v : 0.0) * 1e4);
+            r->kpa[b] = 400;
+        }
+        s->placed[s->n_rows].x = x;
+        s->placed[s->n_rows].row = r;
+        s->n_rows++;
+    }
+}
+
+static rm_peak_frame frame(const stack_session *s)
+{
+    rm_engine_config cfg;
+    rm_engine_config_default(&cfg);
+    rm_peak_frame f = { s->passes, s->n_passes, 40.0, cfg.peak_min_passes,
+                        cfg.peak_min_rise, NULL, 0 };
+    return f;
+}
+
+static void stack(stack_session *s)
+{
+    rm_peak_frame f = frame(s);
+    ck_assert_int_eq(rm_peaks_stack(&f, RM_LEG_LEFT, s->placed, s->n_rows,
+                                    &s->peaks, &s->n_peaks),
+                     RM_OK);
+}
+
+static const rm_peak *near(const rm_peak *pk, size_t n, rm_line line,
+                           double x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (pk[i].line == line && fabs(pk[i].position_cm - x) <= 1.0)
+            return &pk[i];
+    return NULL;
+}
+
+/* A bump of 0.0375 of the load (the mean of a 0.05 spot over its two
+ * bins), under peak_min_rise but shown on every pass, is a stacked spot,
+ * with a confidence under 0.5. */
+START_TEST(test_peak_stack_recurring_bump_is_a_spot)
+{
+    static stack_session s;
+    memset(&s, 0, sizeof s);
+    double x[1] = { 20.0 }, r[1] = { 0.05 };
+    for (int i = 0; i < 4; i++)
+        medial_pass(&s, x, r, 1);
+    stack(&s);
+    const rm_peak *pk = near(s.peaks, s.n_peaks, RM_LINE_MEDIAL, 20.0);
+    ck_assert_ptr_nonnull(pk);
+    ck_assert_uint_eq(pk->passes, 4);
+    ck_assert(pk->confidence >= 0.0 && pk->confidence < 0.5);
+    ck_assert(fabs(pk->pressure_kpa - 40.0) < 1e-6);
+    rm_free(s.peaks);
+}
+END_TEST
+
+/* A bump on one pass in four is noise, however high. */
+START_TEST(test_peak_stack_one_pass_bump_is_no_spot)
+{
+    static stack_session s;
+    memset(&s, 0, sizeof s);
+    double x[1] = { 20.0 }, r[1] = { 0.2 }, zero[1] = { 0.0 };
+    medial_pass(&s, x, r, 1);
+    for (int i = 0; i < 3; i++)
+        medial_pass(&s, x, zero, 1);
+    stack(&s);
+    ck_assert_uint_eq(s.n_peaks, 0);
+    rm_free(s.peaks);
+}
+END_TEST
+
+/* A bump 5 cm from one 2.7 times its height is its echo; one 5 cm from
+ * a spot of its own height is a spot. */
+START_TEST(test_peak_stack_echo_of_a_stronger_place_is_dropped)
+{
+    static stack_session s;
+    memset(&s, 0, sizeof s);
+    double x[2] = { 15.0, 20.0 }, echo[2] = { 0.16, 0.06 },
+           pair[2] = { 0.08, 0.06 };
+    for (int i = 0; i < 4; i++)
+        medial_pass(&s, x, echo, 2);
+    stack(&s);
+    ck_assert_ptr_nonnull(near(s.peaks, s.n_peaks, RM_LINE_MEDIAL, 15.0));
+    ck_assert_ptr_null(near(s.peaks, s.n_peaks, RM_LINE_MEDIAL, 20.0));
+    rm_free(s.peaks);
+
+    memset(&s, 0, sizeof s);
+    for (int i = 0; i < 4; i++)
+        medial_pass(&s, x, pair, 2);
+    stack(&s);
+    ck_assert_ptr_nonnull(near(s.peaks, s.n_peaks, RM_LINE_MEDIAL, 20.0));
+    rm_free(s.peaks);
+}
+END_TEST
+
+/* Grouping adds a stacked spot 5 cm from a strong peak of its line
+ * (where a weak one would be dropped as that peak's echo), but not one
+ * within RESOLVE_CM of a peak of its line, and a stacked spot never
+ * hides a peak of the candidates. */
+START_TEST(test_peak_stack_spots_join_the_groups)
+{
+    static stack_session s;
+    memset(&s, 0, sizeof s);
+    for (int i = 0; i < 4; i++)
+        medial_pass(&s, NULL, NULL, 0);
+    rm_peak st[2];
+    memset(st, 0, sizeof st);
+    st[0].position_cm = 20.0;
+    st[0].line = RM_LINE_MEDIAL;
+    st[0].score = 0.02;
+    st[1] = st[0];
+    st[1].position_cm = 16.5;
+    rm_peak_cand c[4];
+    rm_placed_cand v[4];
+    memset(c, 0, sizeof c);
+    for (int i = 0; i < 4; i++) {
+        c[i].pass = i;
+        c[i].rise = 0.12f;
+        c[i].kpa = 40.0f;
+        v[i].x = 15.0;
+        v[i].line = RM_LINE_MEDIAL;
+        v[i].c = &c[i];
+    }
+    rm_peak_frame f = frame(&s);
+    f.stacked = st;
+    f.n_stacked = 1;
+    rm_peak *out = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(rm_peaks_group(&f, v, 4, &out, &n), RM_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_ptr_nonnull(near(out, n, RM_LINE_MEDIAL, 15.0));
+    ck_assert_ptr_nonnull(near(out, n, RM_LINE_MEDIAL, 20.0));
+    rm_free(out);
+
+    f.stacked = &st[1];
+    ck_assert_int_eq(rm_peaks_group(&f, v, 4, &out, &n), RM_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_ptr_nonnull(near(out, n, RM_LINE_MEDIAL, 15.0));
+    rm_free(out);
+}
+END_TEST
+
+/* A weak group 4 cm from a strong peak of its line is dropped as its
+ * echo (WEAK_NEAR_CM); a stacked spot 1 cm from that dropped group is
+ * judged against the peaks that stay, so it is added. */
+START_TEST(test_peak_stack_spot_beside_a_dropped_weak_peak_is_added)
+{
+    static stack_session s;
+    memset(&s, 0, sizeof s);
+    for (int i = 0; i < 4; i++)
+        medial_pass(&s, NULL, NULL, 0);
+    rm_peak st;
+    memset(&st, 0, sizeof st);
+    st.position_cm = 20.0;
+    st.line = RM_LINE_MEDIAL;
+    st.score = 0.02;
+    rm_peak_cand c[8];
+    rm_placed_cand v[8];
+    memset(c, 0, sizeof c);
+    for (int i = 0; i < 8; i++) {
+        int strong = i < 4;
+        c[i].pass = i % 4;
+        c[i].rise = strong ? 0.12f : 0.04f;
+        c[i].weak = !strong;
+        c[i].kpa = 40.0f;
+        v[i].x = strong ? 15.0 : 19.0;
+        v[i].line = RM_LINE_MEDIAL;
+        v[i].c = &c[i];
+    }
+    rm_peak_frame f = frame(&s);
+    rm_peak *out = NULL;
+    size_t n = 0;
+    /* Without the stacked spot: the weak group is the strong one's
+     * echo. */
+    ck_assert_int_eq(rm_peaks_group(&f, v, 8, &out, &n), RM_OK);
+    ck_assert_uint_eq(n, 1);
+    rm_free(out);
+    f.stacked = &st;
+    f.n_stacked = 1;
+    ck_assert_int_eq(rm_peaks_group(&f, v, 8, &out, &n), RM_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_ptr_nonnull(near(out, n, RM_LINE_MEDIAL, 15.0));
+    ck_assert_ptr_nonnull(near(out, n, RM_LINE_MEDIAL, 20.0));
+    rm_free(out);
+}
+END_TEST
+
+Suite *peak_stack_suite(void)
+{
+    Suite *s = suite_create("peak_stack");
+    TCase *tc = tcase_create("stack");
+    tcase_add_test(tc, test_peak_stack_recurring_bump_is_a_spot);
+    tcase_add_test(tc, test_peak_stack_one_pass_bump_is_no_spot);
+    tcase_add_test(tc, test_peak_stack_echo_of_a_stronger_place_is_dropped);
+    tcase_add_test(tc, test_peak_stack_spots_join_the_groups);
+    tcase_add_test(tc,
+                   test_peak_stack_spot_beside_a_dropped_weak_peak_is_added);
+    suite_add_tcase(s, tc);
+    return s;
+}
