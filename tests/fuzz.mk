@@ -14,6 +14,7 @@
 #                     where the last stopped; FUZZ_STATE/runs.log keeps a
 #                     line per run, and `make fuzz-tally` adds them up.
 #                     On a shared machine: nice -n 19 make fuzz-long.
+#                     FUZZ_LONG_TARGETS='engine session': only those.
 #   make fuzz-cov     line/region/function coverage (llvm-cov) of each
 #                     target's FUZZ_STATE corpus + seeds + crashes
 # Every run: 1 s per input, 256 MB (tests/fuzz/run).
@@ -24,6 +25,7 @@ FUZZ_DIR     := $(BUILD)/tests/fuzz
 FUZZ_TIME    ?= 60
 FUZZ_SEED    ?= 0
 FUZZ_LONG_TIME ?= 3600
+FUZZ_LONG_TARGETS ?= $(FUZZ_TARGETS)
 FUZZ_STATE   ?= $(HOME)/.cache/rollmap-fuzz
 FUZZ_BUILD   := $(BUILD)/libfuzzer
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -91,7 +93,7 @@ fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=10 FUZZ_SEED=1
 
 fuzz-long: fuzz-build
-	@for t in $(FUZZ_TARGETS); do \
+	@for t in $(FUZZ_LONG_TARGETS); do \
 	    FUZZ_WORK='$(FUZZ_STATE)'/$$t \
 	        tests/fuzz/run $(FUZZ_BUILD) $$t $(FUZZ_LONG_TIME) 0 || exit 1; \
 	done
