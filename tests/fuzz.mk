@@ -14,6 +14,7 @@
 #                     where the last stopped; FUZZ_STATE/runs.log keeps a
 #                     line per run, and `make fuzz-tally` adds them up.
 #                     On a shared machine: nice -n 19 make fuzz-long.
+#                     FUZZ_LONG_TARGETS='engine session': only those.
 #   make fuzz-cov     line/region/function coverage (llvm-cov) of each
 #                     target's FUZZ_STATE corpus + seeds + crashes
 # Every run: 1 s per input, 256 MB (tests/fuzz/run).
@@ -24,6 +25,7 @@ FUZZ_DIR     := $(BUILD)/tests/fuzz
 FUZZ_TIME    ?= 60
 FUZZ_SEED    ?= 0
 FUZZ_LONG_TIME ?= 3600
+FUZZ_LONG_TARGETS ?= $(FUZZ_TARGETS)
 FUZZ_STATE   ?= $(HOME)/.cache/rollmap-fuzz
 FUZZ_BUILD   := $(BUILD)/libfuzzer
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -58,14 +60,29 @@ fuzz-bins: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
 fuzz-build:
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
-	    CFLAGS='-O1 -g' FUZZ_ENGINE_CFLAGS=-fno-sanitize-coverage=trace-cmp \
+	    CFLAGS='-O1 -g' FUZZ_ENGINE_CFLAGS='$(FUZZ_ENGINE_FLAGS)' \
 	    CFLAGS_EXTRA='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' fuzz-bins
 
-# The engine's numeric loops (grid searches over offsets and lengths) keep
-# edge coverage but not compare tracing: the tracing hooks were 45 % of
-# fuzz_engine's time, and the engine's branches test measured values
-# against thresholds, not magic numbers a fuzzer could solve for.
+# lib/engine/ in the fuzz build (docs/robustness.md, "Fuzzing limits,
+# speed and campaign"):
+# - edge coverage but not compare tracing: the tracing hooks were 45 % of
+#   fuzz_engine's time, and the engine's branches test measured values
+#   against thresholds, not magic numbers a fuzzer could solve for;
+# - -O2 and no UBSan alignment or pointer-overflow checks, so the fit's
+#   grid search (align.c, best_offset) is vectorised as in the release
+#   build: those checks put a branch on every load and kept it scalar.
+#   Neither can fire there: lib/engine never casts a byte buffer to a
+#   wider type (only qsort comparators read their own double arrays), and
+#   a pointer that wraps the address space is only a bug when it is
+#   used, which ASan (still on) reports. The rest of UBSan stays on.
+FUZZ_ENGINE_FLAGS := -fno-sanitize-coverage=trace-cmp -O2 \
+                     -fno-sanitize=alignment,pointer-overflow
 $(BUILD)/lib/engine/%.o: ALL_CFLAGS += $(FUZZ_ENGINE_CFLAGS)
+# make tracks files, not flags: a fuzz build made before these flags
+# changed rebuilds its engine objects.
+ifneq ($(FUZZ_ENGINE_CFLAGS),)
+$(filter $(BUILD)/lib/engine/%,$(LIB_OBJ)): tests/fuzz.mk
+endif
 
 fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
@@ -76,7 +93,7 @@ fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=10 FUZZ_SEED=1
 
 fuzz-long: fuzz-build
-	@for t in $(FUZZ_TARGETS); do \
+	@for t in $(FUZZ_LONG_TARGETS); do \
 	    FUZZ_WORK='$(FUZZ_STATE)'/$$t \
 	        tests/fuzz/run $(FUZZ_BUILD) $$t $(FUZZ_LONG_TIME) 0 || exit 1; \
 	done
