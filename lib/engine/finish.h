@@ -72,8 +72,8 @@ int rm_lines_cop_rule(const double *w, const double *s, const double *q,
 /* Settle which cue names the lines once the CoP rule is fitted (k groups
  * from n_cop passes): clears cop_on when the lean decides, sets
  * cop_unknown when neither cue can name a line. one_sided_test 0: a
- * one-sided lean still names the lines (the live view: see
- * live_lines.c). */
+ * one-sided lean still names the lines (what the rule was before; both
+ * callers test). */
 void rm_lines_choose(rm_line_rule *rule, const rm_lean_shares *sh, int k,
                      size_t n_cop, int one_sided_test);
 /* The line of a mean CoP under a fitted rule (UNKNOWN: NAN or no leg). */

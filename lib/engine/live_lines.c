@@ -90,12 +90,11 @@ static void fit(rm_live_lines *ll, rm_line_rule *r)
         m++;
     }
     int k = rm_lines_cop_rule(ll->pw, ll->ps, ll->pq, m, r);
-    /* Not the one-sided test (rm_lines_lean_session with k groups): a
-     * session that has rolled one side so far mostly rolls the other
-     * later, and live it fired on the original physics far more often
-     * than the report does (never on seeds 1-100): seeds 1-100, line
-     * once its flag is clear 0.806 -> 0.786 with it (flagged when it
-     * fired). Its few sessions change line at finish. */
+    /* The report's rule, one-sided test included. A session that has
+     * rolled one side so far may roll the other later (then the lean
+     * names its lines): such CoP lines are flagged provisional
+     * (rm_live_lines_provisional; docs/engine.md, "Lines across the
+     * physics family"). */
     rm_lines_choose(r, &ll->lean_sh, k, ll->n_cop, 1);
     ll->groups = r->cop_on ? k : 0;
     ll->one_sided = r->cop_on &&
