@@ -546,20 +546,27 @@ static int strongest_bumps(const rm_peak_tracker *p, bump *order)
     return n_order;
 }
 
-/* Room for one more candidate; 0 (p->oom set) when there is none. */
-static int cand_room(rm_peak_tracker *p)
+/* Room for one more element in an array of *cap (doubling from
+ * `first`); 0 (p->oom set) when there is none. */
+static int grow_room(rm_peak_tracker *p, void **arr, size_t *cap, size_t n,
+                     size_t first, size_t elem)
 {
-    if (p->n < p->cap)
+    if (n < *cap)
         return 1;
-    size_t nc = p->cap ? p->cap * 2 : 32;
-    void *np = rm_realloc_array(p->c, nc, sizeof *p->c);
+    size_t nc = *cap ? *cap * 2 : first;
+    void *np = rm_realloc_array(*arr, nc, elem);
     if (!np) {
         p->oom = 1;
         return 0;
     }
-    p->c = np;
-    p->cap = nc;
+    *arr = np;
+    *cap = nc;
     return 1;
+}
+
+static int cand_room(rm_peak_tracker *p)
+{
+    return grow_room(p, (void **)&p->c, &p->cap, p->n, 32, sizeof *p->c);
 }
 
 /* Across the strip, half-widths from the footprint's centre: the
@@ -584,20 +591,10 @@ static float spot_u(const rm_peak_tracker *p, const full_fits *ff,
                     : 0.0f;
 }
 
-/* Room for one more row; 0 (p->oom set) when there is none. */
 static int row_room(rm_peak_tracker *p)
 {
-    if (p->n_rows < p->cap_rows)
-        return 1;
-    size_t nc = p->cap_rows ? p->cap_rows * 2 : 256;
-    void *np = rm_realloc_array(p->rows, nc, sizeof *p->rows);
-    if (!np) {
-        p->oom = 1;
-        return 0;
-    }
-    p->rows = np;
-    p->cap_rows = nc;
-    return 1;
+    return grow_room(p, (void **)&p->rows, &p->cap_rows, p->n_rows, 256,
+                     sizeof *p->rows);
 }
 
 static int16_t rise_q(float r)
