@@ -379,6 +379,20 @@ static void peaks_section(struct tw *w, const rm_summary *s)
          "tendon ends reads tender without being a knot.");
 }
 
+/* "3 up, 2 down"; passes placed on no calf (its ends never found) have
+ * no direction along it either, and are counted as such. */
+static void pass_directions(char *buf, size_t size, const rm_line_passes *lp)
+{
+    size_t undirected = lp->count - lp->up - lp->down;
+    if (undirected == lp->count)
+        snprintf(buf, size, "direction unknown");
+    else if (undirected)
+        snprintf(buf, size, "%zu up, %zu down, %zu unknown", lp->up,
+                 lp->down, undirected);
+    else
+        snprintf(buf, size, "%zu up, %zu down", lp->up, lp->down);
+}
+
 static void passes_section(struct tw *w, const rm_summary *s)
 {
     FILE *f = w->f;
@@ -406,10 +420,11 @@ static void passes_section(struct tw *w, const rm_summary *s)
         char tail[48] = "";
         if (unsure)
             snprintf(tail, sizeof tail, ", %zu uncertain", unsure);
-        fprintf(f, "  %-8s %3zu (%zu up, %zu down%s)  mean %s cm/s, "
-                   "fastest %s cm/s\n",
-                rm_line_name((rm_line)l), lp.count, lp.up, lp.down, tail,
-                mean, pk);
+        char dir[64];
+        pass_directions(dir, sizeof dir, &lp);
+        fprintf(f, "  %-8s %3zu (%s%s)  mean %s cm/s, fastest %s cm/s\n",
+                l == RM_LINE_UNKNOWN ? "no line" : rm_line_name((rm_line)l),
+                lp.count, dir, tail, mean, pk);
     }
     wrap(f, "  ", 2,
          "Common advice is slow rolling, about 2.5 cm (an inch) per "

@@ -179,6 +179,12 @@ if not d["calf"]["found"]:
     assert d["calf"]["length_cm"] is None
     assert all(h["position_cm"] is None for h in d["holds"])
 PYEOF
+    # With no calf a pass has neither a line nor a direction along it:
+    # the text says so instead of "unknown 1 (0 up, 0 down)".
+    expect 0 "$ROLLMAP" report "$tmp/short.wav"
+    grep -Eq '^  no line +1 \(direction unknown\)' "$tmp/out" ||
+        bad "short session's pass line: $(grep -A1 '^Passes' "$tmp/out")"
+    grep -q '0 up, 0 down' "$tmp/out" && bad "short session: '0 up, 0 down'"
 fi
 
 # --- trend -------------------------------------------------------------

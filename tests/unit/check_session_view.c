@@ -177,6 +177,9 @@ Suite *session_view_suite(void)
     Suite *s = suite_create("session_view");
     TCase *tc = tcase_create("view");
     tcase_add_checked_fixture(tc, make_tmpdir, remove_tmpdir);
+    /* 32 cells x 5000 frames of checks per view: seconds under the
+     * sanitizers on a loaded machine, past Check's default 4 s. */
+    tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_session_view_holds_the_frames_read_copies,
                         0, 3);
     suite_add_tcase(s, tc);
