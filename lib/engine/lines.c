@@ -470,7 +470,10 @@ static void fit_lean_cop(const rm_pass_rec *passes, size_t n,
  * the rolling leans past line_skew, both ways, the lean names the lines
  * (a leaning session's CoP also moves with the lean, the same way, but
  * where each placement lands somewhere else it says nothing), else the
- * CoP groups do (rm_lines_choose).
+ * CoP groups do (rm_lines_choose). Each pass's CoP is first shrunk toward
+ * its stretch's (rm_pass_cop). When the lean names the lines, the CoPs
+ * of the passes it names clearly may still name those it cannot
+ * (fit_lean_cop).
  */
 void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
 {
