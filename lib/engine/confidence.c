@@ -158,8 +158,7 @@ static double pass_line_conf(const rm_pass_rec *passes, size_t n,
     if (rule->cop_on && isfinite(cop))
         return rm_conf_cop_line(cop, rule, c.n / rule->tick_hz);
     double lean = rm_pass_lean(&l, r->skew, r->n_skew, rule->tick_hz);
-    if (rule->lean_cop_on && isfinite(cop) &&
-        rm_lean_ambiguous(lean, rule->line_skew)) {
+    if (rm_lean_cop_names(rule, lean, cop)) {
         rm_line_rule v = rm_lean_cop_view(rule);
         return rm_conf_cop_line(cop, &v, c.n / rule->tick_hz);
     }

@@ -50,6 +50,7 @@ typedef struct rm_line_rule {
      * centres (CoP mm) toward low cells, middle, toward high cells. */
     int lean_cop_on;
     double lean_cop_mm[3];
+    double lean_cop_sd_mm;    /* their pooled spread */
 } rm_line_rule;
 
 /* Which cue names the lines this session and where its middle line lies:
@@ -122,6 +123,10 @@ double rm_pass_cop(const rm_cop_sum *st, double cop_mm, double n_cop,
 /* 1 when a pass's lean is too near line_skew (or missing) to name its
  * line where the session's CoP can (rule->lean_cop_on). */
 int rm_lean_ambiguous(double lean, double line_skew);
+/* 1 when the lean-named CoP groups name the line of a pass (or hold)
+ * with this lean and CoP: on, the lean cannot tell, and the CoP lies
+ * within the groups' reach of a centre. */
+int rm_lean_cop_names(const rm_line_rule *rule, double lean, double cop_mm);
 /* The rule by which the CoP names such a pass: boundaries half-way
  * between the lean_cop_mm centres (rm_line_from_cop and
  * rm_conf_cop_line read it like the CoP rule of a shifting session). */

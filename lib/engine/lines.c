@@ -58,6 +58,10 @@
  * lean barely shows a side line (a flat power-law one) or leans on the
  * middle line (the bigger medial head) sit there. */
 #define LEAN_AMBIGUOUS 0.35
+/* ... provided its CoP lies within this many pooled spreads of a group
+ * centre: a placement landing elsewhere (the original physics) can put
+ * a pass between the groups, and there its CoP names nothing. */
+#define LEAN_COP_REACH 4.0
 
 /* The first of a stretch's passes (n if none). Passes are kept in time
  * order, so by stretch: a binary search finds it (callers loop over
@@ -170,13 +174,21 @@ rm_line_rule rm_lean_cop_view(const rm_line_rule *rule)
     return v;
 }
 
+int rm_lean_cop_names(const rm_line_rule *rule, double lean, double cop_mm)
+{
+    if (!rule->lean_cop_on || !isfinite(cop_mm) ||
+        !rm_lean_ambiguous(lean, rule->line_skew))
+        return 0;
+    double d = INFINITY;
+    for (int i = 0; i < 3; i++)
+        d = fmin(d, fabs(cop_mm - rule->lean_cop_mm[i]));
+    return d <= LEAN_COP_REACH * rule->lean_cop_sd_mm;
+}
+
 /* A leaning session's pass or hold whose lean cannot tell: the line of
- * its CoP among the lean-named passes' CoP groups (UNKNOWN when the
- * session has none or the CoP is missing). */
+ * its CoP among the lean-named passes' CoP groups. */
 static rm_line line_by_lean_cop(double cop_mm, const rm_line_rule *rule)
 {
-    if (!rule->lean_cop_on || !isfinite(cop_mm))
-        return RM_LINE_UNKNOWN;
     rm_line_rule v = rm_lean_cop_view(rule);
     return rm_line_from_cop(cop_mm, &v);
 }
@@ -189,8 +201,7 @@ rm_line rm_pass_line_by(const rm_lean *st, const rm_cop_sum *st_cop,
     if (rule->cop_on && isfinite(cop))
         return rm_line_from_cop(cop, rule);
     double lean = rm_pass_lean(st, skew, n_skew, rule->tick_hz);
-    if (rule->lean_cop_on && isfinite(cop) &&
-        rm_lean_ambiguous(lean, rule->line_skew))
+    if (rm_lean_cop_names(rule, lean, cop))
         return line_by_lean_cop(cop, rule);
     return rm_line_from_skew(lean, rule->leg, rule->line_skew);
 }
@@ -219,7 +230,9 @@ rm_line rm_hold_line_by(const rm_lean *st, double cop_mm, rm_line own,
     if (!rm_hold_line_is_own(st, cop_mm, rule))
         return rm_line_from_skew(st->sum / st->weight, rule->leg,
                                  rule->line_skew);
-    return own == RM_LINE_UNKNOWN ? line_by_lean_cop(cop_mm, rule) : own;
+    return own == RM_LINE_UNKNOWN && rm_lean_cop_names(rule, NAN, cop_mm)
+               ? line_by_lean_cop(cop_mm, rule)
+               : own;
 }
 
 rm_line rm_hold_line(const rm_pass_rec *passes, size_t n,
@@ -397,8 +410,8 @@ static int pick_k(const prefix *p, size_t m, size_t cut[4], double c[3])
 /* 1 when the lean-named passes' CoPs make three groups in the lines'
  * order, each at least COP_MIN_SEP_MM from the next and with a pooled
  * spread under COP_MAX_SPREAD of each gap (the CoP rule's own tests);
- * their centres into c. */
-static int lean_cop_groups(const rm_lean_cop *g, double c[3])
+ * their centres into c, the pooled spread into sd. */
+static int lean_cop_groups(const rm_lean_cop *g, double c[3], double *sd)
 {
     double w = 0.0, sse = 0.0;
     for (int i = 0; i < 3; i++) {
@@ -408,10 +421,10 @@ static int lean_cop_groups(const rm_lean_cop *g, double c[3])
         w += g->w[i];
         sse += g->q[i] - g->s[i] * c[i];
     }
-    double sd = sqrt(sse > 0 ? sse / w : 0.0);
+    *sd = sqrt(sse > 0 ? sse / w : 0.0);
     for (int i = 1; i < 3; i++)
         if (c[i] - c[i - 1] < COP_MIN_SEP_MM ||
-            sd > COP_MAX_SPREAD * (c[i] - c[i - 1]))
+            *sd > COP_MAX_SPREAD * (c[i] - c[i - 1]))
             return 0;
     return 1;
 }
@@ -430,7 +443,8 @@ void rm_lean_cop_add(rm_lean_cop *lc, double lean, double cop_mm,
 
 void rm_lean_cop_rule(const rm_lean_cop *lc, rm_line_rule *rule)
 {
-    rule->lean_cop_on = lean_cop_groups(lc, rule->lean_cop_mm);
+    rule->lean_cop_on =
+        lean_cop_groups(lc, rule->lean_cop_mm, &rule->lean_cop_sd_mm);
 }
 
 /*

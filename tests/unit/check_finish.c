@@ -318,6 +318,13 @@ START_TEST(test_a_lean_that_cannot_tell_goes_by_the_lean_named_cop)
     ck_assert(rm_conf_cop_line(119.8, &v, 2.0) >= RM_CONFIDENCE_LOW);
     /* A clear lean keeps its own line whatever its CoP. */
     ck_assert_int_eq(rm_pass_line(p, 7, &p[1], &r), RM_LINE_MIDDLE);
+    /* So does one whose CoP lies between the groups, far beyond their
+     * spread (0.25 mm): a placement of its own, its CoP names nothing.
+     * At 116 mm it is nearer the lateral centre but stays middle. */
+    ck_assert_double_eq_tol(r.lean_cop_sd_mm, 0.25, 1e-9);
+    p[6].cop_mm = 116.0;
+    ck_assert_int_eq(rm_pass_line(p, 7, &p[6], &r), RM_LINE_MIDDLE);
+    p[6].cop_mm = 119.8;
     /* A hold in that placement with no lean of its own (and under 3 s of
      * rolling around it): unknown by the lean, lateral by the CoP. */
     rm_hold_rec h;
