@@ -141,27 +141,30 @@ double rm_conf_cop_line(double cop_mm, const rm_line_rule *rule,
     return c;
 }
 
-/* The lean a pass's line came from (rm_pass_line), its ticks in s, and
- * whether its own lean alone names the same line. */
+/* The cue a pass's line came from (rm_pass_line): the CoP shrunk toward
+ * its stretch's, with the stretch's CoP seconds behind it; else the lean
+ * so shrunk, with its ticks, and whether its own lean alone names the
+ * same line; else, where that lean cannot tell, the CoP among the
+ * lean-named passes' CoP groups. */
 static double pass_line_conf(const rm_pass_rec *passes, size_t n,
                              const rm_pass_rec *r, const rm_line_rule *rule,
                              rm_line line)
 {
     if (line == RM_LINE_UNKNOWN)
         return 0.0;
-    if (rule->cop_on && r->n_cop > 0 && isfinite(r->cop_mm))
-        return rm_conf_cop_line(r->cop_mm, rule, r->n_cop / rule->tick_hz);
     rm_lean l = rm_stretch_lean(passes, n, r->stretch);
-    double k = 2.0 * rule->tick_hz;
+    rm_cop_sum c = rm_stretch_cop(passes, n, r->stretch);
+    double cop = rm_pass_cop(&c, r->cop_mm, r->n_cop, rule->tick_hz);
+    if (rule->cop_on && isfinite(cop))
+        return rm_conf_cop_line(cop, rule, c.n / rule->tick_hz);
+    double lean = rm_pass_lean(&l, r->skew, r->n_skew, rule->tick_hz);
+    if (rm_lean_cop_names(rule, lean, cop)) {
+        rm_line_rule v = rm_lean_cop_view(rule);
+        return rm_conf_cop_line(cop, &v, c.n / rule->tick_hz);
+    }
     int own_ok = r->n_skew > 0 && isfinite(r->skew);
-    double own_n = own_ok ? r->n_skew : 0.0;
-    double lean = NAN;
-    if (l.weight > 0)
-        lean = ((own_ok ? r->skew * own_n : 0.0) + k * l.sum / l.weight) /
-               (own_n + k);
-    else if (own_ok)
-        lean = r->skew;
-    double ticks = own_n + (l.weight > 0 ? l.ticks : 0.0);
+    double ticks = (own_ok ? r->n_skew : 0.0) +
+                   (l.weight > 0 ? l.ticks : 0.0);
     int agrees = !own_ok ||
                  rm_line_from_skew(r->skew, rule->leg, rule->line_skew) ==
                      line;
@@ -169,7 +172,8 @@ static double pass_line_conf(const rm_pass_rec *passes, size_t n,
 }
 
 /* A hold's: its stretch's rolling when that named the line, else its
- * own lean. */
+ * own lean, else (no lean of its own) its CoP among the lean-named
+ * passes' CoP groups. */
 static double hold_line_conf(const rm_pass_rec *passes, size_t n,
                              const rm_hold_rec *h, const rm_line_rule *rule,
                              rm_line line)
@@ -189,9 +193,11 @@ static double hold_line_conf(const rm_pass_rec *passes, size_t n,
         return rm_conf_line(l.sum / l.weight, rule->line_skew,
                             l.ticks / rule->tick_hz,
                             !own_ok || own == line);
-    return own_ok ? rm_conf_line(h->skew, rule->line_skew,
-                                 h->n_skew / rule->tick_hz, 1)
-                  : 0.0;
+    if (own_ok)
+        return rm_conf_line(h->skew, rule->line_skew,
+                            h->n_skew / rule->tick_hz, 1);
+    rm_line_rule v = rm_lean_cop_view(rule);
+    return rm_conf_cop_line(h->cop_mm, &v, h->pub.duration_s);
 }
 
 void rm_confidence_finish(rm_engine *e, const rm_line_rule *rule)

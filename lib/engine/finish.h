@@ -44,6 +44,13 @@ typedef struct rm_line_rule {
     double cop_lo_gap_mm;     /* a group centre's distance to cop_lo_mm */
     double cop_hi_gap_mm;     /* ... and to cop_hi_mm */
     int cop_unknown;          /* 1: too little rolling to name any line */
+    /* The lean names the lines, but where a pass's lean sits too near
+     * line_skew to tell, its CoP does when the passes the lean names
+     * clearly show three tight CoP groups in the lines' order: their
+     * centres (CoP mm) toward low cells, middle, toward high cells. */
+    int lean_cop_on;
+    double lean_cop_mm[3];
+    double lean_cop_sd_mm;    /* their pooled spread */
 } rm_line_rule;
 
 /* Which cue names the lines this session and where its middle line lies:
@@ -63,6 +70,18 @@ void rm_lean_shares_add(rm_lean_shares *sh, double skew, double n,
  * they lean nearly all one way while the CoP shows three lines. */
 int rm_lines_lean_session(const rm_lean_shares *sh, int cop_groups,
                           double tick_hz);
+/* The lean-named passes' CoPs per line (toward low cells, middle,
+ * toward high cells): weight (CoP ticks), weight x CoP, weight x CoP^2. */
+typedef struct rm_lean_cop {
+    double w[3], s[3], q[3];
+} rm_lean_cop;
+/* Add a pass by its lean (rm_pass_lean) and CoP (rm_pass_cop); passes
+ * whose lean cannot tell (rm_lean_ambiguous) add nothing. */
+void rm_lean_cop_add(rm_lean_cop *lc, double lean, double cop_mm,
+                     double n_cop, double line_skew);
+/* Set rule->lean_cop_on and lean_cop_mm from the sums: on when they make
+ * three tight groups in the lines' order (the CoP rule's tests). */
+void rm_lean_cop_rule(const rm_lean_cop *lc, rm_line_rule *rule);
 /* The CoP part of rm_lines_fit from prefix sums of (CoP, weight) items in
  * CoP order: w[i], s[i], q[i] the weight, weight x CoP and weight x CoP^2
  * of items [0, i), i = 0..m (m >= 1); sets cop_on, cop_lo_mm, cop_hi_mm
@@ -84,11 +103,34 @@ rm_line rm_line_from_cop(double cop_mm, const rm_line_rule *rule);
 typedef struct rm_lean {
     double sum, weight, ticks;
 } rm_lean;
+/* Their CoP: sum of mean CoP x CoP ticks, and those ticks. */
+typedef struct rm_cop_sum {
+    double sum, n;
+} rm_cop_sum;
 
 rm_lean rm_stretch_lean(const rm_pass_rec *passes, size_t n, int stretch);
+rm_cop_sum rm_stretch_cop(const rm_pass_rec *passes, size_t n, int stretch);
 /* The line of all rolling in a stretch (RM_LINE_UNKNOWN without lean). */
 rm_line rm_stretch_line(const rm_pass_rec *passes, size_t n, int stretch,
                         const rm_line_rule *rule);
+/* A pass's lean (skew over n_skew ticks) shrunk toward its stretch's
+ * (NAN with neither), and its mean CoP (over n_cop ticks) shrunk toward
+ * its stretch's (NAN without its own). */
+double rm_pass_lean(const rm_lean *st, double skew, double n_skew,
+                    double tick_hz);
+double rm_pass_cop(const rm_cop_sum *st, double cop_mm, double n_cop,
+                   double tick_hz);
+/* 1 when a pass's lean is too near line_skew (or missing) to name its
+ * line where the session's CoP can (rule->lean_cop_on). */
+int rm_lean_ambiguous(double lean, double line_skew);
+/* 1 when the lean-named CoP groups name the line of a pass (or hold)
+ * with this lean and CoP: on, the lean cannot tell, and the CoP lies
+ * within the groups' reach of a centre. */
+int rm_lean_cop_names(const rm_line_rule *rule, double lean, double cop_mm);
+/* The rule by which the CoP names such a pass: boundaries half-way
+ * between the lean_cop_mm centres (rm_line_from_cop and
+ * rm_conf_cop_line read it like the CoP rule of a shifting session). */
+rm_line_rule rm_lean_cop_view(const rm_line_rule *rule);
 /* A pass's line: its own lean shrunk toward its stretch's. */
 rm_line rm_pass_line(const rm_pass_rec *passes, size_t n,
                      const rm_pass_rec *p, const rm_line_rule *rule);
@@ -99,8 +141,9 @@ rm_line rm_hold_line(const rm_pass_rec *passes, size_t n,
 /* The same two rules given the stretch's lean (the live view's so far):
  * a pass's own lean (skew over n_skew ticks) and mean CoP (over n_cop);
  * a hold's mean CoP and the line of its own lean. */
-rm_line rm_pass_line_by(const rm_lean *st, double skew, double n_skew,
-                        double cop_mm, double n_cop, const rm_line_rule *rule);
+rm_line rm_pass_line_by(const rm_lean *st, const rm_cop_sum *st_cop,
+                        double skew, double n_skew, double cop_mm,
+                        double n_cop, const rm_line_rule *rule);
 rm_line rm_hold_line_by(const rm_lean *st, double cop_mm, rm_line own,
                         const rm_line_rule *rule);
 /* 1 when rm_hold_line_by() falls back to the hold's own lean: no CoP rule

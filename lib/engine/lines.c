@@ -6,7 +6,10 @@
  * 20 mm cells barely show the lean) borrows from its neighbours. A hold
  * sits still, so the cell grid biases its lean the same way for its whole
  * length: it takes the line of the rolling around it when there is
- * enough of it, else its own.
+ * enough of it, else its own. A pass's mean CoP is shrunk toward its
+ * stretch's the same way (COP_PRIOR_S): where a line shows as a CoP
+ * offset, the offset follows the footprint's local width and shape along
+ * the calf, and a short pass over one part of it strays from its line's.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -45,13 +48,28 @@
 /* One CoP group from fewer passes than this says nothing about where
  * the session's middle line lies: with no lean to go by, no line. */
 #define COP_MIN_PASSES 3
+/* A pass's mean CoP is shrunk toward its stretch's with the weight of
+ * this much CoP (s): tuning family, random combinations of tuning seeds
+ * 10300-10399 and original seeds 1-100 (docs/engine.md, "Lines that
+ * hold when variants stack"). */
+#define COP_PRIOR_S 4.0
+/* A lean within this share of line_skew of it names no line where the
+ * session's CoP can (rm_line_rule.lean_cop_on): the footprints whose
+ * lean barely shows a side line (a flat power-law one) or leans on the
+ * middle line (the bigger medial head) sit there. */
+#define LEAN_AMBIGUOUS 0.35
+/* ... provided its CoP lies within this many pooled spreads of a group
+ * centre: a placement landing elsewhere (the original physics) can put
+ * a pass between the groups, and there its CoP names nothing. */
+#define LEAN_COP_REACH 4.0
 
-rm_lean rm_stretch_lean(const rm_pass_rec *passes, size_t n, int stretch)
+/* The first of a stretch's passes (n if none). Passes are kept in time
+ * order, so by stretch: a binary search finds it (callers loop over
+ * passes and stretches, and a scan of all passes here made that
+ * quadratic). */
+static size_t first_of_stretch(const rm_pass_rec *passes, size_t n,
+                               int stretch)
 {
-    rm_lean l = { 0.0, 0.0, 0.0 };
-    /* Passes are kept in time order, so by stretch: a binary search finds
-     * the stretch's first one (callers loop over passes and stretches,
-     * and a scan of all passes here made that quadratic). */
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -60,7 +78,14 @@ rm_lean rm_stretch_lean(const rm_pass_rec *passes, size_t n, int stretch)
         else
             hi = mid;
     }
-    for (size_t i = lo; i < n && passes[i].stretch == stretch; i++) {
+    return lo;
+}
+
+rm_lean rm_stretch_lean(const rm_pass_rec *passes, size_t n, int stretch)
+{
+    rm_lean l = { 0.0, 0.0, 0.0 };
+    for (size_t i = first_of_stretch(passes, n, stretch);
+         i < n && passes[i].stretch == stretch; i++) {
         const rm_pass_rec *r = &passes[i];
         if (!(r->w_skew > 0) || !isfinite(r->skew))
             continue;
@@ -71,24 +96,25 @@ rm_lean rm_stretch_lean(const rm_pass_rec *passes, size_t n, int stretch)
     return l;
 }
 
-/* The mean CoP of a stretch's passes (NAN if none). */
-static double stretch_cop(const rm_pass_rec *passes, size_t n, int stretch)
+rm_cop_sum rm_stretch_cop(const rm_pass_rec *passes, size_t n, int stretch)
 {
-    double s = 0.0, w = 0.0;
-    for (size_t i = 0; i < n; i++)
-        if (passes[i].stretch == stretch && passes[i].n_cop > 0 &&
-            isfinite(passes[i].cop_mm)) {
-            s += passes[i].cop_mm * passes[i].n_cop;
-            w += passes[i].n_cop;
+    rm_cop_sum c = { 0.0, 0.0 };
+    for (size_t i = first_of_stretch(passes, n, stretch);
+         i < n && passes[i].stretch == stretch; i++)
+        if (passes[i].n_cop > 0 && isfinite(passes[i].cop_mm)) {
+            c.sum += passes[i].cop_mm * passes[i].n_cop;
+            c.n += passes[i].n_cop;
         }
-    return w > 0 ? s / w : NAN;
+    return c;
 }
 
 rm_line rm_stretch_line(const rm_pass_rec *passes, size_t n, int stretch,
                         const rm_line_rule *rule)
 {
-    if (rule->cop_on)
-        return rm_line_from_cop(stretch_cop(passes, n, stretch), rule);
+    if (rule->cop_on) {
+        rm_cop_sum c = rm_stretch_cop(passes, n, stretch);
+        return rm_line_from_cop(c.n > 0 ? c.sum / c.n : NAN, rule);
+    }
     rm_lean l = rm_stretch_lean(passes, n, stretch);
     return l.weight > 0 ? rm_line_from_skew(l.sum / l.weight, rule->leg,
                                             rule->line_skew)
@@ -100,30 +126,93 @@ rm_line rm_stretch_line(const rm_pass_rec *passes, size_t n, int stretch,
  * of 25 ticks leaning 0.05 at 50 ticks/s (prior 100 ticks): (0.05 x 25 +
  * 100 x 0.20) / 125 = 0.17, the stretch's line.
  */
-rm_line rm_pass_line_by(const rm_lean *st, double skew, double n_skew,
-                        double cop_mm, double n_cop, const rm_line_rule *rule)
+double rm_pass_lean(const rm_lean *st, double skew, double n_skew,
+                    double tick_hz)
 {
-    if (rule->cop_on && n_cop > 0 && isfinite(cop_mm))
-        return rm_line_from_cop(cop_mm, rule);
-    double k = LINE_PRIOR_S * rule->tick_hz;
+    double k = LINE_PRIOR_S * tick_hz;
     int own_ok = n_skew > 0 && isfinite(skew);
     double own = own_ok ? skew * n_skew : 0;
     double own_n = own_ok ? n_skew : 0;
-    double lean = NAN;
     if (st->weight > 0 && own_n + k > 0)
-        lean = (own + k * st->sum / st->weight) / (own_n + k);
-    else if (own_n > 0)
-        lean = own / own_n;
+        return (own + k * st->sum / st->weight) / (own_n + k);
+    return own_n > 0 ? own / own_n : NAN;
+}
+
+/*
+ * Example: a 1 s pass at 80 ticks/s, CoP 112 mm, in a stretch whose
+ * passes average 104 mm (prior 4 s: 320 ticks): (112 x 80 + 104 x 320) /
+ * 400 = 105.6 mm.
+ */
+double rm_pass_cop(const rm_cop_sum *st, double cop_mm, double n_cop,
+                   double tick_hz)
+{
+    if (!(n_cop > 0) || !isfinite(cop_mm))
+        return NAN;
+    if (!(st->n > 0))
+        return cop_mm;
+    double k = COP_PRIOR_S * tick_hz;
+    return (cop_mm * n_cop + k * st->sum / st->n) / (n_cop + k);
+}
+
+int rm_lean_ambiguous(double lean, double line_skew)
+{
+    return !isfinite(lean) ||
+           fabs(fabs(lean) - line_skew) < LEAN_AMBIGUOUS * line_skew;
+}
+
+rm_line_rule rm_lean_cop_view(const rm_line_rule *rule)
+{
+    rm_line_rule v = *rule;
+    const double *c = rule->lean_cop_mm;
+    v.cop_on = rule->lean_cop_on;
+    v.cop_unknown = 0;
+    v.cop_groups = 3;
+    v.cop_lo_mm = (c[0] + c[1]) / 2;
+    v.cop_hi_mm = (c[1] + c[2]) / 2;
+    v.cop_lo_gap_mm = (c[1] - c[0]) / 2;
+    v.cop_hi_gap_mm = (c[2] - c[1]) / 2;
+    return v;
+}
+
+int rm_lean_cop_names(const rm_line_rule *rule, double lean, double cop_mm)
+{
+    if (!rule->lean_cop_on || !isfinite(cop_mm) ||
+        !rm_lean_ambiguous(lean, rule->line_skew))
+        return 0;
+    double d = INFINITY;
+    for (int i = 0; i < 3; i++)
+        d = fmin(d, fabs(cop_mm - rule->lean_cop_mm[i]));
+    return d <= LEAN_COP_REACH * rule->lean_cop_sd_mm;
+}
+
+/* A leaning session's pass or hold whose lean cannot tell: the line of
+ * its CoP among the lean-named passes' CoP groups. */
+static rm_line line_by_lean_cop(double cop_mm, const rm_line_rule *rule)
+{
+    rm_line_rule v = rm_lean_cop_view(rule);
+    return rm_line_from_cop(cop_mm, &v);
+}
+
+rm_line rm_pass_line_by(const rm_lean *st, const rm_cop_sum *st_cop,
+                        double skew, double n_skew, double cop_mm,
+                        double n_cop, const rm_line_rule *rule)
+{
+    double cop = rm_pass_cop(st_cop, cop_mm, n_cop, rule->tick_hz);
+    if (rule->cop_on && isfinite(cop))
+        return rm_line_from_cop(cop, rule);
+    double lean = rm_pass_lean(st, skew, n_skew, rule->tick_hz);
+    if (rm_lean_cop_names(rule, lean, cop))
+        return line_by_lean_cop(cop, rule);
     return rm_line_from_skew(lean, rule->leg, rule->line_skew);
 }
 
 rm_line rm_pass_line(const rm_pass_rec *passes, size_t n,
                      const rm_pass_rec *r, const rm_line_rule *rule)
 {
-    if (rule->cop_on && r->n_cop > 0 && isfinite(r->cop_mm))
-        return rm_line_from_cop(r->cop_mm, rule);
     rm_lean l = rm_stretch_lean(passes, n, r->stretch);
-    return rm_pass_line_by(&l, r->skew, r->n_skew, r->cop_mm, r->n_cop, rule);
+    rm_cop_sum c = rm_stretch_cop(passes, n, r->stretch);
+    return rm_pass_line_by(&l, &c, r->skew, r->n_skew, r->cop_mm, r->n_cop,
+                           rule);
 }
 
 int rm_hold_line_is_own(const rm_lean *st, double cop_mm,
@@ -141,7 +230,9 @@ rm_line rm_hold_line_by(const rm_lean *st, double cop_mm, rm_line own,
     if (!rm_hold_line_is_own(st, cop_mm, rule))
         return rm_line_from_skew(st->sum / st->weight, rule->leg,
                                  rule->line_skew);
-    return own;
+    return own == RM_LINE_UNKNOWN && rm_lean_cop_names(rule, NAN, cop_mm)
+               ? line_by_lean_cop(cop_mm, rule)
+               : own;
 }
 
 rm_line rm_hold_line(const rm_pass_rec *passes, size_t n,
@@ -316,6 +407,74 @@ static int pick_k(const prefix *p, size_t m, size_t cut[4], double c[3])
     return 1;
 }
 
+/* 1 when the lean-named passes' CoPs make three groups in the lines'
+ * order, each at least COP_MIN_SEP_MM from the next and with a pooled
+ * spread under COP_MAX_SPREAD of each gap (the CoP rule's own tests);
+ * their centres into c, the pooled spread into sd. */
+static int lean_cop_groups(const rm_lean_cop *g, double c[3], double *sd)
+{
+    double w = 0.0, sse = 0.0;
+    for (int i = 0; i < 3; i++) {
+        if (!(g->w[i] > 0))
+            return 0;
+        c[i] = g->s[i] / g->w[i];
+        w += g->w[i];
+        sse += g->q[i] - g->s[i] * c[i];
+    }
+    *sd = sqrt(sse > 0 ? sse / w : 0.0);
+    for (int i = 1; i < 3; i++)
+        if (c[i] - c[i - 1] < COP_MIN_SEP_MM ||
+            *sd > COP_MAX_SPREAD * (c[i] - c[i - 1]))
+            return 0;
+    return 1;
+}
+
+void rm_lean_cop_add(rm_lean_cop *lc, double lean, double cop_mm,
+                     double n_cop, double line_skew)
+{
+    if (!isfinite(cop_mm) || !(n_cop > 0) ||
+        rm_lean_ambiguous(lean, line_skew))
+        return;
+    int i = fabs(lean) < line_skew ? 1 : lean > 0 ? 2 : 0;
+    lc->w[i] += n_cop;
+    lc->s[i] += n_cop * cop_mm;
+    lc->q[i] += n_cop * cop_mm * cop_mm;
+}
+
+void rm_lean_cop_rule(const rm_lean_cop *lc, rm_line_rule *rule)
+{
+    rule->lean_cop_on =
+        lean_cop_groups(lc, rule->lean_cop_mm, &rule->lean_cop_sd_mm);
+}
+
+/*
+ * In a leaning session, is the CoP a cue too? Where the leg's resting
+ * place is the session's, the passes whose lean clearly names a line
+ * show that line's CoP, and the lines' CoPs lie apart in the lines'
+ * order; where every placement lands elsewhere, one line's placements
+ * scatter and the groups are not tight. Passes (and holds without a
+ * lean) whose lean cannot tell then go by their CoP.
+ */
+static void fit_lean_cop(const rm_pass_rec *passes, size_t n,
+                         rm_line_rule *rule)
+{
+    rm_lean_cop lc = { { 0.0 }, { 0.0 }, { 0.0 } };
+    rm_lean l = { 0.0, 0.0, 0.0 };
+    rm_cop_sum c = { 0.0, 0.0 };
+    for (size_t i = 0; i < n; i++) {
+        const rm_pass_rec *r = &passes[i];
+        if (i == 0 || r->stretch != passes[i - 1].stretch) {
+            l = rm_stretch_lean(passes, n, r->stretch);
+            c = rm_stretch_cop(passes, n, r->stretch);
+        }
+        rm_lean_cop_add(&lc,
+                        rm_pass_lean(&l, r->skew, r->n_skew, rule->tick_hz),
+                        rm_pass_cop(&c, r->cop_mm, r->n_cop, rule->tick_hz),
+                        r->n_cop, rule->line_skew);
+    }
+    rm_lean_cop_rule(&lc, rule);
+}
+
 /*
  * Two ways a turned leg shows on the strip: the footprint leans, or it
  * rolls sideways (the whole footprint moves toward the loaded side). The
@@ -325,12 +484,16 @@ static int pick_k(const prefix *p, size_t m, size_t cut[4], double c[3])
  * the rolling leans past line_skew, both ways, the lean names the lines
  * (a leaning session's CoP also moves with the lean, the same way, but
  * where each placement lands somewhere else it says nothing), else the
- * CoP groups do (rm_lines_choose).
+ * CoP groups do (rm_lines_choose). Each pass's CoP is first shrunk toward
+ * its stretch's (rm_pass_cop). When the lean names the lines, the CoPs
+ * of the passes it names clearly may still name those it cannot
+ * (fit_lean_cop).
  */
 void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
 {
     rule->cop_on = 0;
     rule->cop_lo_mm = rule->cop_hi_mm = NAN;
+    rule->lean_cop_on = 0;
     rule->cop_groups = 0;
     rule->cop_lo_gap_mm = rule->cop_hi_gap_mm = NAN;
     rule->cop_unknown = 0;
@@ -352,9 +515,15 @@ void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
         return;
     }
     m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (passes[i].n_cop > 0 && isfinite(passes[i].cop_mm))
-            it[m++] = (cop_item){ passes[i].cop_mm, passes[i].n_cop };
+    rm_cop_sum c = { 0.0, 0.0 };
+    for (size_t i = 0; i < n; i++) {
+        const rm_pass_rec *r = &passes[i];
+        if (i == 0 || r->stretch != passes[i - 1].stretch)
+            c = rm_stretch_cop(passes, n, r->stretch);
+        double cop = rm_pass_cop(&c, r->cop_mm, r->n_cop, rule->tick_hz);
+        if (isfinite(cop))
+            it[m++] = (cop_item){ cop, r->n_cop };
+    }
     qsort(it, m, sizeof *it, cmp_item);
     double *w = buf, *sx = buf + m + 1, *q = buf + 2 * (m + 1);
     for (size_t i = 0; i < m; i++) {
@@ -366,6 +535,8 @@ void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
     rm_free(it);
     rm_free(buf);
     rm_lines_choose(rule, &sh, k, m, 1);
+    if (!rule->cop_on)
+        fit_lean_cop(passes, n, rule);
 }
 
 /*

@@ -32,8 +32,11 @@ typedef struct rm_live_lines {
         pq[RM_LIVE_COP_BINS + 1];
     int dirty;                /* passes came since the last refit */
     double next_fit_s;        /* no refit before this session time */
-    int stretch;              /* the stretch `lean` sums */
+    int stretch;              /* the stretch `lean` and `cop` sum */
     rm_lean lean;             /* its passes' lean so far */
+    rm_cop_sum cop;           /* and their CoP */
+    rm_lean_cop lean_cop;     /* lean-named passes' CoPs per line
+                                 (rm_lean_cop_rule) */
 } rm_live_lines;
 
 /* Start with no passes; `rule` carries leg, line_skew, tick_hz and the

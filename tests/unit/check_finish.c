@@ -71,13 +71,14 @@ START_TEST(test_hold_takes_the_line_of_enough_rolling_else_its_own)
 }
 END_TEST
 
-/* Passes of stretch 0 with no lean and a mean CoP of cop[i] mm over
- * 100 ticks each. */
+/* Passes with no lean and a mean CoP of cop[i] mm over 100 ticks each,
+ * each a placement (stretch) of its own: the leg is turned onto a line
+ * for a placement. */
 static void cop_passes(rm_pass_rec *p, const double *cop, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        p[i] = pass_rec(0, 0, 30, (double)i * 10, (double)i * 10 + 9, 0.02,
-                        100, 0, 0);
+        p[i] = pass_rec((int)i, 0, 30, (double)i * 10, (double)i * 10 + 9,
+                        0.02, 100, 0, 0);
         p[i].cop_mm = cop[i];
         p[i].n_cop = 100;
     }
@@ -250,6 +251,126 @@ START_TEST(test_cop_line_confidence_follows_its_margin_and_groups)
     ck_assert(rm_conf_cop_line(110.0, &r, 5.0) < RM_CONFIDENCE_LOW);
     r.cop_on = 0;
     ck_assert_double_eq(rm_conf_cop_line(110.0, &r, 5.0), 0.0);
+}
+END_TEST
+
+START_TEST(test_a_short_pass_takes_the_cop_of_its_stretch)
+{
+    /* A shifting session: lines at 107, 130 and 150 mm (right leg: high
+     * cells lateral). A short pass (0.8 s) of a lateral placement strays
+     * to 138 mm (the footprint's shape where it rolled): alone it lies
+     * past the lateral boundary (~140 mm), middle; shrunk toward its
+     * placement's CoP (prior 4 s = 200 ticks) it is lateral. */
+    const double cop[7] = { 108.0, 130.0, 152.0, 150.0, 138.0, 107.0, 131.0 };
+    rm_pass_rec p[7];
+    cop_passes(p, cop, 7);
+    const int stretch[7] = { 0, 1, 2, 2, 2, 3, 4 };
+    for (int i = 0; i < 7; i++)
+        p[i].stretch = stretch[i];
+    p[4].n_cop = 40;
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(p, 7, &r);
+    ck_assert_int_eq(r.cop_on, 1);
+    ck_assert_int_eq(r.cop_groups, 3);
+    rm_cop_sum c = rm_stretch_cop(p, 7, 2);
+    ck_assert_double_eq_tol(c.sum / c.n, 35720.0 / 240.0, 1e-9);
+    ck_assert_double_eq_tol(rm_pass_cop(&c, 138.0, 40.0, r.tick_hz),
+                            (138.0 * 40 + 35720.0 / 240.0 * 200) / 240,
+                            1e-9);
+    ck_assert_int_eq(rm_pass_line(p, 7, &p[4], &r), RM_LINE_LATERAL);
+    ck_assert_int_eq(rm_pass_line(p, 7, &p[1], &r), RM_LINE_MIDDLE);
+    ck_assert_int_eq(rm_pass_line(p, 7, &p[5], &r), RM_LINE_MEDIAL);
+}
+END_TEST
+
+/* A leaning session (right leg): lateral placements lean +0.3 at CoP
+ * lat_mm[], middle ones 0 at 110 / 109.5 mm, medial ones -0.3 at 100 /
+ * 99.5 mm; then a placement whose pass leans 0.13 (just under
+ * line_skew 0.14: it cannot tell) at 119.8 mm. 100 ticks a pass. */
+static void leaning_session(rm_pass_rec *p, const double lat_mm[2])
+{
+    const double skew[7] = { 0.3, 0.0, -0.3, 0.3, 0.0, -0.3, 0.13 };
+    const double cop[7] = { lat_mm[0], 110.0, 100.0, lat_mm[1],
+                            109.5, 99.5, 119.8 };
+    cop_passes(p, cop, 7);
+    for (int i = 0; i < 7; i++)
+        p[i].skew = skew[i];
+}
+
+START_TEST(test_a_lean_that_cannot_tell_goes_by_the_lean_named_cop)
+{
+    const double lat[2] = { 120.0, 120.5 };
+    rm_pass_rec p[7];
+    leaning_session(p, lat);
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    ck_assert_int_eq(rm_pass_line(p, 7, &p[6], &r), RM_LINE_MIDDLE);
+    rm_lines_fit(p, 7, &r);
+    ck_assert_int_eq(r.cop_on, 0);
+    ck_assert_int_eq(r.lean_cop_on, 1);
+    ck_assert_double_eq_tol(r.lean_cop_mm[0], 99.75, 1e-9);
+    ck_assert_double_eq_tol(r.lean_cop_mm[2], 120.25, 1e-9);
+    /* The lean-named CoPs lie 10 mm apart within 0.25 mm: the pass whose
+     * lean cannot tell is on the lateral line's CoP, and sure of it. */
+    ck_assert_int_eq(rm_pass_line(p, 7, &p[6], &r), RM_LINE_LATERAL);
+    rm_line_rule v = rm_lean_cop_view(&r);
+    ck_assert(rm_conf_cop_line(119.8, &v, 2.0) >= RM_CONFIDENCE_LOW);
+    /* A clear lean keeps its own line whatever its CoP. */
+    ck_assert_int_eq(rm_pass_line(p, 7, &p[1], &r), RM_LINE_MIDDLE);
+    /* So does one whose CoP lies between the groups, far beyond their
+     * spread (0.25 mm): a placement of its own, its CoP names nothing.
+     * At 116 mm it is nearer the lateral centre but stays middle. */
+    ck_assert_double_eq_tol(r.lean_cop_sd_mm, 0.25, 1e-9);
+    p[6].cop_mm = 116.0;
+    ck_assert_int_eq(rm_pass_line(p, 7, &p[6], &r), RM_LINE_MIDDLE);
+    p[6].cop_mm = 119.8;
+    /* A hold in that placement with no lean of its own (and under 3 s of
+     * rolling around it): unknown by the lean, lateral by the CoP. */
+    rm_hold_rec h;
+    memset(&h, 0, sizeof h);
+    h.stretch = 6;
+    h.cop_mm = 120.0;
+    h.pub.line = RM_LINE_UNKNOWN;
+    ck_assert_int_eq(rm_hold_line(p, 7, &h, &r), RM_LINE_LATERAL);
+}
+END_TEST
+
+START_TEST(test_scattered_lean_named_cops_leave_the_lean)
+{
+    /* Every placement landing elsewhere (the original physics): the two
+     * lateral placements' CoPs lie 30 mm apart, the lean-named groups are
+     * not tight, and the pass that cannot tell keeps its lean's line. */
+    const double lat[2] = { 120.0, 90.0 };
+    rm_pass_rec p[7];
+    leaning_session(p, lat);
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(p, 7, &r);
+    ck_assert_int_eq(r.cop_on, 0);
+    ck_assert_int_eq(r.lean_cop_on, 0);
+    ck_assert_int_eq(rm_pass_line(p, 7, &p[6], &r), RM_LINE_MIDDLE);
+}
+END_TEST
+
+START_TEST(test_live_lines_use_the_lean_named_cop_too)
+{
+    const double lat[2] = { 120.0, 120.5 };
+    rm_pass_rec p[7];
+    leaning_session(p, lat);
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_live_lines ll;
+    rm_live_lines_init(&ll, &r, 12, 20.0);
+    for (int i = 0; i < 6; i++)
+        rm_live_lines_pass(&ll, &p[i]);
+    rm_live_lines_refit(&ll, 100.0);
+    ck_assert_int_eq(ll.rule.cop_on, 0);
+    ck_assert_int_eq(ll.rule.lean_cop_on, 1);
+    /* The pass under way in a new placement, leaning 0.13 at 119.8 mm. */
+    rm_lean own = { 0.13 * 100, 100, 100 };
+    ck_assert_int_eq(rm_live_lines_rolling(&ll, 6, &own, 119.8 * 100, 100),
+                     RM_LINE_LATERAL);
 }
 END_TEST
 
@@ -826,6 +947,10 @@ Suite *finish_suite(void)
     tcase_add_test(tc, test_one_sided_lean_with_three_cop_groups_takes_the_cop);
     tcase_add_test(tc, test_one_pass_with_no_lean_names_no_line);
     tcase_add_test(tc, test_cop_line_confidence_follows_its_margin_and_groups);
+    tcase_add_test(tc, test_a_short_pass_takes_the_cop_of_its_stretch);
+    tcase_add_test(tc, test_a_lean_that_cannot_tell_goes_by_the_lean_named_cop);
+    tcase_add_test(tc, test_scattered_lean_named_cops_leave_the_lean);
+    tcase_add_test(tc, test_live_lines_use_the_lean_named_cop_too);
     tcase_add_test(tc, test_live_line_is_provisional_until_three_cop_groups);
     suite_add_tcase(s, tc);
     tc = tcase_create("placement");
