@@ -157,18 +157,23 @@ void rm_live_turns_tick(rm_live_turns *lt, int stretch, double enc_cm,
 {
     if (stretch != lt->stretch)
         return;
-    lt->path += fabs(enc_cm - lt->last_enc);
+    double step = enc_cm - lt->last_enc;
+    lt->path += step < 0.0 ? -step : step;
     lt->last_enc = enc_cm;
-    lt->reach_up = fmax(lt->reach_up, enc_cm + SLIP_DRIFT * lt->path);
-    lt->reach_down = fmax(lt->reach_down, -enc_cm + SLIP_DRIFT * lt->path);
+    double drift = SLIP_DRIFT * lt->path;
+    if (enc_cm + drift > lt->reach_up)
+        lt->reach_up = enc_cm + drift;
+    if (-enc_cm + drift > lt->reach_down)
+        lt->reach_down = -enc_cm + drift;
     if (v->calf_dir == 0)
         return;
     for (int e = RM_END_ANKLE; e <= RM_END_KNEE; e++) {
         rm_live_anchor *a = &lt->anchor[e];
+        if (!a->set)
+            continue;
         int s = outward_sign((rm_turn_end)e, v->calf_dir);
-        if (a->set && s * (enc_cm - a->enc) -
-                              SLIP_DRIFT * (lt->path - a->path) >
-                          PASSED_SHARE * v->length_cm)
+        if (s * (enc_cm - a->enc) - SLIP_DRIFT * (lt->path - a->path) >
+            PASSED_SHARE * v->length_cm)
             a->set = 0;
     }
 }
@@ -220,8 +225,10 @@ void rm_live_turns_placed(rm_live_turns *lt, int stretch,
                           const rm_turn_view *v)
 {
     if (stretch != lt->stretch || v->calf_dir == 0 ||
-        !isfinite(v->offset_cm) || lt->turns_here > 0)
-        return;
+        !isfinite(v->offset_cm) || lt->turns_here > 0 ||
+        (lt->put_judged && v->offset_cm == lt->put_offset))
+        return; /* judged on this very placement already */
+    lt->put_offset = v->offset_cm;
     rm_turn_end end = put_end(lt, v);
     if (end == lt->put_at)
         return;

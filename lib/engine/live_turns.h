@@ -39,6 +39,7 @@ typedef struct rm_live_turns {
     double put_enc;           /* where the stretch's first pass began */
     rm_turn_end put_at;       /* the calf end it lies at as last placed */
     int put_judged;           /* placed once (put_at judged) */
+    double put_offset;        /* the placement it was last judged on */
     int put_counted;          /* it counted as a turn at an end */
     int turns_here;           /* turns recorded in this stretch */
     double path, last_enc;    /* encoder path rolled; the latest place */
