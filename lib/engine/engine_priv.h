@@ -10,6 +10,7 @@
 #include "engine_internal.h"
 #include "glitch.h"
 #include "live_lines.h"
+#include "live_turns.h"
 #include "typical.h"
 
 /* A roll is over when the roller has stood still this long (s): longer
@@ -172,6 +173,7 @@ struct rm_engine {
     double prov_offset, prov_next_t;
     int live_pos;             /* provisional placement wanted (default 1) */
     rm_live_lines live_lines; /* the line rule on the passes so far */
+    rm_live_turns live_turns; /* the turns so far: the report's frame */
     /* Results. */
     rm_live live;
     rm_align al;

@@ -86,14 +86,42 @@ void rm_live_init(rm_engine *e)
     e->live_pos = 1;
     e->live.position_cm = e->live.position_frac = NAN;
     e->live.provisional = RM_LIVE_PROV_PLACE | RM_LIVE_PROV_LINE;
+    rm_live_turns_init(&e->live_turns);
     rm_line_rule r = rm_engine_line_rule(e);
     rm_live_lines_init(&e->live_lines, &r, e->meta.desc.cells,
                        e->meta.desc.pitch_mm);
 }
 
+/* How the live view places a turn of the stretch under way. */
+static rm_turn_view turn_view(const rm_engine *e)
+{
+    return (rm_turn_view){ .calf_dir = e->prov.found ? e->prov.dir : 0,
+                           .length_cm = e->prov.length_cm,
+                           .offset_cm = e->prov_offset,
+                           .enc0_cm = e->cur.enc0_cm };
+}
+
 void rm_live_pass_end(rm_engine *e, const rm_pass_rec *pr)
 {
     rm_live_lines_pass(&e->live_lines, pr);
+    rm_turn_view v = turn_view(e);
+    rm_live_turns_pass(&e->live_turns, pr->stretch, pr->enc_from, pr->enc_to,
+                       &v);
+}
+
+/* A movement under way the other way from the last pass, long enough to
+ * be a pass: the turn is recorded now, not when that pass ends (a hold
+ * that follows it is placed from it). */
+static void live_turn_watch(rm_engine *e, const rm_tick *t)
+{
+    const rm_pass_tracker *p = &e->passes_tr;
+    rm_live_turns *lt = &e->live_turns;
+    rm_turn_view v = turn_view(e);
+    rm_live_turns_tick(lt, t->stretch, t->enc_cm, &v);
+    if (p->dir != 0 && p->stretch == t->stretch &&
+        fabs(t->enc_cm - p->anchor_p) >= e->cfg.pass_min_cm)
+        rm_live_turns_moving(lt, t->stretch, p->dir, p->anchor_p, &v);
+    rm_live_turns_placed(lt, t->stretch, &v);
 }
 
 /* The hold under way: the roller has come to rest in this stretch
@@ -144,6 +172,27 @@ static double live_place(const rm_engine *e, double enc_cm)
     return x < 0.0 ? 0.0 : x > e->prov.length_cm ? e->prov.length_cm : x;
 }
 
+/* The place of encoder distance enc_cm in the stretch of tick t: from
+ * the stretch's latest turn at a calf end when it has one (the report's
+ * frame), else by the provisional template alignment. *len: the calf
+ * length that place is in; *anchored: 1 for the former. */
+static double live_position(rm_engine *e, const rm_tick *t, double enc_cm,
+                            double *len, int *anchored)
+{
+    const rm_live_turns *lt = &e->live_turns;
+    double length = rm_live_turns_length(lt, e->prov.length_cm);
+    double x = e->prov.found ? rm_live_turns_place(lt, t->stretch, enc_cm,
+                                                   e->prov.dir, length)
+                             : NAN;
+    *anchored = isfinite(x);
+    if (*anchored) {
+        *len = fmax(length, x);
+        return x;
+    }
+    *len = e->prov.length_cm;
+    return live_place(e, enc_cm);
+}
+
 /* The live view after tick t. */
 void rm_live_tick(rm_engine *e, const rm_tick *t)
 {
@@ -155,17 +204,21 @@ void rm_live_tick(rm_engine *e, const rm_tick *t)
     lv->hold_s = t->contact ? rm_holds_current_s(&e->holds_tr) : 0.0;
     lv->line = t->contact ? live_line(e, t) : RM_LINE_UNKNOWN;
     lv->position_cm = lv->position_frac = NAN;
+    int anchored = 0;
     if (t->contact && e->live_pos) {
         provisional_place(e, t);
+        live_turn_watch(e, t);
         /* A resting roller at its run's mean place, as the report will
          * place the hold (a flexing foot nudges it by millimetres). */
         const rm_hold_tracker *h = resting(e, t);
-        lv->position_cm = live_place(e, h ? h->sum_pos / (double)h->n
-                                          : t->enc_cm);
-        lv->position_frac = lv->position_cm / e->prov.length_cm;
+        double len;
+        lv->position_cm = live_position(e, t, h ? h->sum_pos / (double)h->n
+                                                : t->enc_cm,
+                                        &len, &anchored);
+        lv->position_frac = lv->position_cm / len;
     }
     lv->provisional = 0;
-    if (!e->prov.found || !isfinite(lv->position_cm))
+    if (!anchored || !rm_live_turns_firm(&e->live_turns, t->stretch))
         lv->provisional |= RM_LIVE_PROV_PLACE;
     const rm_hold_tracker *h = t->contact ? resting(e, t) : NULL;
     if (rm_live_lines_provisional(&e->live_lines, t->stretch, h != NULL,

@@ -1,8 +1,9 @@
 /*
  * The live view against the final report (issue 13, "Live"): during the
- * report's holds, rm_live's line is the hold's, and rm_live.provisional
- * flags the place until the calf is found and the line until the
- * session has shown its lines. Sessions of the tuning family
+ * report's holds, rm_live's line and place are the hold's, and
+ * rm_live.provisional flags the place until it rests on a turn or
+ * put-down at a calf end and the line until the session has shown its
+ * lines. Sessions of the tuning family
  * (tools/accuracy/families.h: the `holds` scenario of its first four
  * combinations, right leg), pushed a tenth of a second at a time.
  */
@@ -99,19 +100,57 @@ START_TEST(test_live_line_during_holds_is_the_reports)
 }
 END_TEST
 
+START_TEST(test_live_place_during_holds_is_the_reports)
+{
+    long n = 0, ok = 0, n_firm = 0, ok_firm = 0;
+    for (int i = 0; i < 4; i++) {
+        run r;
+        run_session(10000u + 6u * (unsigned)i + 1u, combos[i], &r);
+        const rm_summary *s = rm_engine_summary(r.e);
+        for (size_t h = 0; h < s->n_holds; h++)
+            for (size_t k = 0; k < r.n; k++) {
+                const upd *u = &r.u[k];
+                if (u->t_s < s->holds[h].start_s ||
+                    u->t_s > s->holds[h].end_s || isnan(u->position_cm))
+                    continue;
+                int in = fabs(u->position_cm - s->holds[h].position_cm) <= 2.0;
+                n++;
+                ok += in;
+                if (!(u->prov & RM_LIVE_PROV_PLACE)) {
+                    n_firm++;
+                    ok_firm += in;
+                }
+            }
+        free(r.u);
+        rm_engine_free(r.e);
+    }
+    /* Issue 13: 90 % within 2 cm once the place is established (flag
+     * clear), and it must be clear on most updates, not kept set.
+     * Measured: clear on 5,602 of 8,283, agreeing 0.998; all 0.843. The
+     * template frame before: clear whenever placed, agreeing 0.805. */
+    ck_assert_msg(n_firm >= n / 2, "place flag clear on %ld of %ld", n_firm,
+                  n);
+    ck_assert_msg(ok_firm >= 0.9 * n_firm, "established live place agrees "
+                  "in %ld of %ld", ok_firm, n_firm);
+    ck_assert_msg(ok >= 0.8 * n, "live place agrees in %ld of %ld", ok, n);
+}
+END_TEST
+
 START_TEST(test_live_flags_provisional_until_found)
 {
     run r;
     run_session(10007u, combos[1], &r);
     ck_assert_uint_eq(r.u[0].prov, RM_LIVE_PROV_PLACE | RM_LIVE_PROV_LINE);
-    int placed = 0;
+    int placed = 0, firm = 0;
     for (size_t k = 0; k < r.n; k++) {
-        /* The place is flagged exactly while the calf is not found. */
-        ck_assert_int_eq(!!(r.u[k].prov & RM_LIVE_PROV_PLACE),
-                         isnan(r.u[k].position_cm));
+        /* No place is always flagged; a place is flagged until it rests
+         * on a turn or put-down at a calf end (live_turns.c). */
+        if (isnan(r.u[k].position_cm))
+            ck_assert(r.u[k].prov & RM_LIVE_PROV_PLACE);
         placed |= !isnan(r.u[k].position_cm);
+        firm |= !(r.u[k].prov & RM_LIVE_PROV_PLACE);
     }
-    ck_assert(placed);
+    ck_assert(placed && firm);
     /* The session has rolled its lines by its end. */
     ck_assert_uint_eq(r.u[r.n - 1].prov & RM_LIVE_PROV_LINE, 0);
     rm_live lv;
@@ -128,6 +167,7 @@ Suite *engine_live_suite(void)
     TCase *tc = tcase_create("live");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_live_line_during_holds_is_the_reports);
+    tcase_add_test(tc, test_live_place_during_holds_is_the_reports);
     tcase_add_test(tc, test_live_flags_provisional_until_found);
     suite_add_tcase(s, tc);
     return s;

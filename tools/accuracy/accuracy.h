@@ -31,6 +31,9 @@ enum {
     C_LIVE_ALL, C_LIVE_N, C_LIVE_LINE, C_LIVE_POS, C_LIVE_BOTH, C_LIVE_PROV,
     /* Of those, with rm_live's line flag clear: count, line agrees. */
     C_LIVE_EST_N, C_LIVE_EST_LINE,
+    /* Of those, with rm_live's place flag clear: count, place within
+     * 2 cm. */
+    C_LIVE_PEST_N, C_LIVE_PEST_POS,
     /* Pass lines the engine named (not unknown), right; stated (line
      * confidence >= RM_CONFIDENCE_LOW), right; the same for hold lines. */
     C_PLINE_NAMED, C_PLINE_NAMED_OK, C_PLINE_SURE, C_PLINE_SURE_OK,

@@ -4,7 +4,8 @@
  * update rate; `rollmap record` draws about as often) and rm_live is read
  * after each block; after finish, every live update inside a truth hold
  * that score.c matched to a reported hold is compared with that hold: the
- * same line, and a place within LIVE_POS_CM of the hold's.
+ * same line, and a place within LIVE_POS_CM of the hold's; each also over
+ * the updates whose rm_live flag for it is clear.
  */
 #include <math.h>
 #include <stdio.h>
@@ -70,6 +71,10 @@ void live_score_hold(const live_log *lg, double ts, double te,
         if (!(u->provisional & RM_LIVE_PROV_LINE)) {
             c[C_LIVE_EST_N]++;
             c[C_LIVE_EST_LINE] += line_ok;
+        }
+        if (!(u->provisional & RM_LIVE_PROV_PLACE)) {
+            c[C_LIVE_PEST_N]++;
+            c[C_LIVE_PEST_POS] += pos_ok;
         }
     }
 }
