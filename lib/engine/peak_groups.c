@@ -46,7 +46,7 @@
  * adjacent lines at one place along the calf, 1.5-3 cm apart across
  * it, would press on one strip of the footprint. Measured on the tuning
  * family: every middle peak reported (20) lay within 2 cm of a planted
- * side spot, 16 of them within 2.7 cm of a side peak. */
+ * side spot, 16 of them within 2.5 cm of a side peak. */
 #define MIDDLE_BESIDE_SIDE_CM 2.5
 
 rm_zone rm_zone_at(double frac, rm_line line)
