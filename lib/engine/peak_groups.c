@@ -36,6 +36,18 @@
 /* The far edge of a bump's flanks (5 cm, peaks.c) and half a strong
  * spot's blur beyond it (cm). */
 #define WEAK_NEAR_CM 6.5
+/* A middle-line peak this close along the calf to a medial or lateral
+ * one is that side spot read off its line (cm): rolled flat, a side
+ * spot can read nearer the footprint's centre than SIDE_U (a narrow or
+ * soft-edged footprint, a leg resting off the strip's middle), and on
+ * the other side's passes it lies toward the unloaded edge, where a
+ * middle spot reads too (TURNED_U); its own line's passes, which bring
+ * it under the loaded middle, are what tell its line. Two spots of
+ * adjacent lines at one place along the calf, 1.5-3 cm apart across
+ * it, would press on one strip of the footprint. Measured on the tuning
+ * family: every middle peak reported (20) lay within 2 cm of a planted
+ * side spot, 16 of them within 2.5 cm of a side peak. */
+#define MIDDLE_BESIDE_SIDE_CM 2.5
 
 rm_zone rm_zone_at(double frac, rm_line line)
 {
@@ -400,6 +412,26 @@ static size_t add_stacked(rm_peak *out, size_t n, const rm_peak *st,
     return n;
 }
 
+/* Drops each middle-line peak of out[0..n-1] within
+ * MIDDLE_BESIDE_SIDE_CM of a medial or lateral one (the side spot read
+ * off its line); returns how many are kept. */
+static size_t drop_middle_beside_side(rm_peak *out, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        int drop = 0;
+        if (out[i].line == RM_LINE_MIDDLE)
+            for (size_t j = 0; j < n && !drop; j++)
+                drop = (out[j].line == RM_LINE_MEDIAL ||
+                        out[j].line == RM_LINE_LATERAL) &&
+                       fabs(out[j].position_cm - out[i].position_cm) <=
+                           MIDDLE_BESIDE_SIDE_CM;
+        if (!drop)
+            out[kept++] = out[i];
+    }
+    return kept;
+}
+
 rm_status rm_peaks_group(const rm_peak_frame *e, rm_placed_cand *v,
                          size_t nv, rm_peak **out_p, size_t *n_out)
 {
@@ -465,6 +497,15 @@ rm_status rm_peaks_group(const rm_peak_frame *e, rm_placed_cand *v,
     n_peaks = resolve_echoes(out, tier, n_peaks);
     if (ns_in)
         n_peaks = add_stacked(out, n_peaks, e->stacked, ns_in, &best_score);
+    size_t before = n_peaks;
+    n_peaks = drop_middle_beside_side(out, n_peaks);
+    if (n_peaks < before) {
+        /* The strongest may have gone with them. */
+        best_score = 0.0;
+        for (size_t i = 0; i < n_peaks; i++)
+            if (out[i].score > best_score)
+                best_score = out[i].score;
+    }
     /* Scores 0..1 relative to the strongest spot of the session. */
     for (size_t i = 0; i < n_peaks; i++)
         out[i].score = best_score > 0 ? out[i].score / best_score : 0.0;

@@ -30,8 +30,16 @@
  * as fractions of peak_min_rise. */
 #define STACK_RISE 0.5
 #define STACK_SHOW 0.3
-/* Share of the (weighted) passes over a stacked spot that must show it. */
-#define STACK_SHARE 0.75
+/* Share of the (weighted) passes over a stacked spot that must show it,
+ * and of its own line's passes. Over all the passes three in five: a
+ * faint spot (tp-subtle, rising 10-20 %) shows on most passes but not
+ * three in four, while what recurs without a spot (echoes, a footprint's
+ * unevenness) is judged by the echo test and the own-line share. On its
+ * own line, which brings a spot under the loaded middle of the contact,
+ * three in four. (Tuning family, stacked maxima against the planted
+ * spots: docs/engine.md, "Stacked spots on sparse lines".) */
+#define STACK_SHARE 0.6
+#define STACK_OWN_SHARE 0.75
 /* A strong spot leaves an echo a bump-width or two along its line:
  * it takes load from the cells around it, whose shares dip, and a dip in
  * a flank lowers the base of the place 4-7 cm away. Echoes stand a
@@ -39,8 +47,14 @@
  * 0.21-0.5 for most), spots near another mostly over half. */
 #define STACK_ECHO_RATIO 0.5
 #define STACK_ECHO_FROM_BINS 7
-#define STACK_OWN_PASSES 2
 #define STACK_ECHO_TO_BINS 15
+/* Passes of a spot's own line over it that must be stacked: one. A line
+ * rolled once over a spot (short or partial passes, a line rolled twice
+ * with one pass turning short of the spot) still puts it under the
+ * loaded middle once, and every own pass must then show it
+ * (STACK_OWN_SHARE); with two asked, such spots could never be found
+ * from the mean however clearly every pass showed them. */
+#define STACK_OWN_PASSES 1
 /* A stacked maximum hides the smaller ones within this (bins). */
 #define STACK_SUPPRESS_BINS 3
 /* How much a pass of one line tells of a spot of another: a side spot
@@ -183,7 +197,7 @@ static size_t line_peaks(const rm_peak_frame *f, rm_line line,
          * contact, must show it: rolled flat, a side spot's place is also
          * where the other side's spot leaves its echo (peak_groups.c). */
         if (sl->own[g] < STACK_OWN_PASSES ||
-            sl->own_shown[g] < STACK_SHARE * sl->own[g])
+            sl->own_shown[g] < STACK_OWN_SHARE * sl->own[g])
             continue;
         int is_max = 1;
         for (int d = -STACK_SUPPRESS_BINS; d <= STACK_SUPPRESS_BINS; d++) {

@@ -259,6 +259,38 @@ START_TEST(test_peak_groups_middle_spot_shown_on_a_middle_pass)
 }
 END_TEST
 
+/* A middle group 1.5 cm along from a medial spot is that spot read off
+ * its line (rolled flat, nearer the centre than SIDE_U): only the
+ * medial peak is reported. One 5 cm along is a spot of its own. */
+START_TEST(test_peak_groups_middle_beside_a_side_spot_is_that_spot)
+{
+    for (int far = 0; far <= 1; far++) {
+        session s = { 0 };
+        int m0, m1;
+        strong_medial_spot(&s, &m0, &m1);
+        (void)m0;
+        (void)m1;
+        double x = far ? 25.0 : 21.5;
+        /* Shown on every pass over it (the medial passes read it toward
+         * their unloaded side). */
+        for (int pi = 0; pi < (int)s.n_passes; pi++)
+            add_cand(&s, pi, x + 0.1 * pi, RM_LINE_MIDDLE, STRONG);
+        group(&s);
+        ck_assert_ptr_nonnull(peak_near(&s, RM_LINE_MEDIAL, 20.0));
+        if (far)
+            ck_assert_ptr_nonnull(peak_near(&s, RM_LINE_MIDDLE, x));
+        else
+            ck_assert_ptr_null(peak_near(&s, RM_LINE_MIDDLE, x));
+        /* Scores stay relative to the strongest spot reported. */
+        double best = 0.0;
+        for (size_t i = 0; i < s.n_peaks; i++)
+            best = s.peaks[i].score > best ? s.peaks[i].score : best;
+        ck_assert(fabs(best - 1.0) < 1e-9);
+        done(&s);
+    }
+}
+END_TEST
+
 Suite *peak_groups_suite(void)
 {
     Suite *s = suite_create("peak_groups");
@@ -274,6 +306,7 @@ Suite *peak_groups_suite(void)
     tcase_add_test(tc, test_peak_groups_weak_spot_on_three_of_five_is_dropped);
     tcase_add_test(tc, test_peak_groups_middle_spot_must_show_on_a_middle_pass);
     tcase_add_test(tc, test_peak_groups_middle_spot_shown_on_a_middle_pass);
+    tcase_add_test(tc, test_peak_groups_middle_beside_a_side_spot_is_that_spot);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -10,7 +10,7 @@
 
 #include "engine/engine_priv.h"
 
-#define MAX_PASSES 8
+#define MAX_PASSES 12
 #define MAX_ROWS (MAX_PASSES * 80)
 
 typedef struct stack_session {
@@ -23,18 +23,22 @@ typedef struct stack_session {
     size_t n_peaks;
 } stack_session;
 
-/* A medial pass over 2-38 cm with a bump of `rise` (fraction of the
- * load) at each of spots[0..n-1] (1 cm wide), nothing elsewhere. */
-static void medial_pass(stack_session *s, const double *spots,
-                        const double *rise, int n)
+/* A pass on `line` over 2-38 cm with a bump of `rise` (fraction of the
+ * load) at each of spots[0..n-1] (1 cm wide), nothing elsewhere, in the
+ * band where that pass shows a medial spot: the middle of the
+ * footprint on a medial pass, toward the medial side (band 3) on a
+ * middle one. */
+static void line_pass(stack_session *s, rm_line line, const double *spots,
+                      const double *rise, int n)
 {
     int pi = (int)s->n_passes;
+    int band = line == RM_LINE_MIDDLE ? 3 : 2;
     rm_pass *p = &s->passes[s->n_passes++];
     memset(p, 0, sizeof *p);
     p->from_cm = 2.0;
     p->to_cm = 38.0;
     p->direction = 1;
-    p->line = RM_LINE_MEDIAL;
+    p->line = line;
     for (double x = 4.75; x < 36.0; x += 0.5) {
         rm_peak_row *r = &s->rows[s->n_rows];
         r->pass = pi;
@@ -44,13 +48,19 @@ static void medial_pass(stack_session *s, const double *spots,
             if (fabs(x - spots[k]) < 0.6)
                 v = rise[k] * (1.0 - fabs(x - spots[k]));
         for (int b = 0; b < RM_PEAK_BANDS; b++) {
-            r->rise[b] = (int16_t)lrint((b == 2 ? v : 0.0) * 1e4);
+            r->rise[b] = (int16_t)lrint((b == band ? v : 0.0) * 1e4);
             r->kpa[b] = 400;
         }
         s->placed[s->n_rows].x = x;
         s->placed[s->n_rows].row = r;
         s->n_rows++;
     }
+}
+
+static void medial_pass(stack_session *s, const double *spots,
+                        const double *rise, int n)
+{
+    line_pass(s, RM_LINE_MEDIAL, spots, rise, n);
 }
 
 static rm_peak_frame frame(const stack_session *s)
@@ -134,6 +144,64 @@ START_TEST(test_peak_stack_echo_of_a_stronger_place_is_dropped)
         medial_pass(&s, x, pair, 2);
     stack(&s);
     ck_assert_ptr_nonnull(near(s.peaks, s.n_peaks, RM_LINE_MEDIAL, 20.0));
+    rm_free(s.peaks);
+}
+END_TEST
+
+/* A medial spot whose line was rolled over it once, and shown on that
+ * pass and on the three middle passes over it, is a stacked spot: every
+ * own pass showed it (STACK_OWN_PASSES 1; with two asked it could never
+ * be found). */
+START_TEST(test_peak_stack_spot_on_a_line_rolled_once)
+{
+    static stack_session s;
+    memset(&s, 0, sizeof s);
+    double x[1] = { 20.0 }, r[1] = { 0.06 };
+    line_pass(&s, RM_LINE_MEDIAL, x, r, 1);
+    for (int i = 0; i < 3; i++)
+        line_pass(&s, RM_LINE_MIDDLE, x, r, 1);
+    stack(&s);
+    const rm_peak *pk = near(s.peaks, s.n_peaks, RM_LINE_MEDIAL, 20.0);
+    ck_assert_ptr_nonnull(pk);
+    ck_assert_uint_eq(pk->passes, 4);
+    rm_free(s.peaks);
+
+    /* ... but not when that one own pass did not show it. */
+    memset(&s, 0, sizeof s);
+    line_pass(&s, RM_LINE_MEDIAL, NULL, NULL, 0);
+    for (int i = 0; i < 3; i++)
+        line_pass(&s, RM_LINE_MIDDLE, x, r, 1);
+    stack(&s);
+    ck_assert_ptr_null(near(s.peaks, s.n_peaks, RM_LINE_MEDIAL, 20.0));
+    rm_free(s.peaks);
+}
+END_TEST
+
+/* A spot on all four medial passes and on one of five middle passes
+ * (middle passes count half: 4.5 of 6.5, 0.69) is a stacked spot; with
+ * none of the middle passes showing it (4 of 6.5, 0.62) too; its own
+ * line showing it on two of four is not. */
+START_TEST(test_peak_stack_spot_on_three_in_five_of_the_passes)
+{
+    static stack_session s;
+    double x[1] = { 20.0 }, r[1] = { 0.08 };
+    for (int mid_shown = 1; mid_shown >= 0; mid_shown--) {
+        memset(&s, 0, sizeof s);
+        for (int i = 0; i < 4; i++)
+            line_pass(&s, RM_LINE_MEDIAL, x, r, 1);
+        for (int i = 0; i < 5; i++)
+            line_pass(&s, RM_LINE_MIDDLE, x, r, i < mid_shown);
+        stack(&s);
+        ck_assert_ptr_nonnull(near(s.peaks, s.n_peaks, RM_LINE_MEDIAL, 20.0));
+        rm_free(s.peaks);
+    }
+    memset(&s, 0, sizeof s);
+    for (int i = 0; i < 4; i++)
+        line_pass(&s, RM_LINE_MEDIAL, x, r, i < 2);
+    for (int i = 0; i < 2; i++)
+        line_pass(&s, RM_LINE_MIDDLE, x, r, 1);
+    stack(&s);
+    ck_assert_ptr_null(near(s.peaks, s.n_peaks, RM_LINE_MEDIAL, 20.0));
     rm_free(s.peaks);
 }
 END_TEST
@@ -237,6 +305,8 @@ Suite *peak_stack_suite(void)
     tcase_add_test(tc, test_peak_stack_recurring_bump_is_a_spot);
     tcase_add_test(tc, test_peak_stack_one_pass_bump_is_no_spot);
     tcase_add_test(tc, test_peak_stack_echo_of_a_stronger_place_is_dropped);
+    tcase_add_test(tc, test_peak_stack_spot_on_a_line_rolled_once);
+    tcase_add_test(tc, test_peak_stack_spot_on_three_in_five_of_the_passes);
     tcase_add_test(tc, test_peak_stack_spots_join_the_groups);
     tcase_add_test(tc,
                    test_peak_stack_spot_beside_a_dropped_weak_peak_is_added);
