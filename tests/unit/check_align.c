@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -301,6 +302,59 @@ START_TEST(test_align_kept_voter_costs_change_no_bit)
 }
 END_TEST
 
+/* The template table is one per process, built by the first fit of any
+ * engine (pthread_once): engines whose first fits run at the same moment
+ * on separate threads (each test runs in a fresh process, so the table
+ * is not built yet) get the very doubles a fit alone gets. */
+typedef struct fit_job {
+    synth y[5];
+    rm_stretch st[5];
+    rm_align al;
+    rm_status rc;
+    pthread_barrier_t *go;
+} fit_job;
+
+static void *fit_job_run(void *arg)
+{
+    fit_job *j = arg;
+    pthread_barrier_wait(j->go);
+    rm_align_tmpls *c = rm_align_tmpls_new();
+    j->rc = c ? rm_align_fit(c, j->st, 5, 12.0, 5.0, &j->al) : RM_ERR_NOMEM;
+    rm_align_tmpls_free(c);
+    return NULL;
+}
+
+START_TEST(test_align_first_fits_on_threads_agree)
+{
+    enum { THREADS = 4 };
+    static fit_job jobs[THREADS + 1];
+    pthread_barrier_t go;
+    ck_assert_int_eq(pthread_barrier_init(&go, NULL, THREADS), 0);
+    for (int i = 0; i <= THREADS; i++) {
+        fit_set(jobs[i].y, jobs[i].st, 35.5, 0.2, 1);
+        jobs[i].go = &go;
+    }
+    pthread_t th[THREADS];
+    for (int i = 0; i < THREADS; i++)
+        ck_assert_int_eq(pthread_create(&th[i], NULL, fit_job_run, &jobs[i]),
+                         0);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(th[i], NULL);
+    pthread_barrier_destroy(&go);
+    fit_job *alone = &jobs[THREADS];
+    ck_assert_int_eq(rm_align_fit(NULL, alone->st, 5, 12.0, 5.0, &alone->al),
+                     RM_OK);
+    ck_assert(alone->al.found);
+    for (int i = 0; i < THREADS; i++) {
+        ck_assert_int_eq(jobs[i].rc, RM_OK);
+        ck_assert_mem_eq(&jobs[i].al, &alone->al, sizeof alone->al);
+        for (int k = 0; k < 5; k++)
+            ck_assert_mem_eq(&jobs[i].st[k].offset_cm,
+                             &alone->st[k].offset_cm, sizeof(double));
+    }
+}
+END_TEST
+
 /* The sub-step refinement every grid search shares: the vertex of the
  * parabola through three grid scores, of the kind asked for, within the
  * limit; otherwise the grid point stays. */
@@ -338,6 +392,7 @@ Suite *align_suite(void)
     tcase_add_test(tc, test_align_fit_length_follows_the_rolled_extent);
     tcase_add_test(tc, test_align_template_cache_changes_no_bit);
     tcase_add_test(tc, test_align_kept_voter_costs_change_no_bit);
+    tcase_add_test(tc, test_align_first_fits_on_threads_agree);
     suite_add_tcase(s, tc);
     tc = tcase_create("refine");
     tcase_add_test(tc,
