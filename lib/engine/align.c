@@ -8,6 +8,7 @@
  * and, for the live view's provisional places, when a stretch ends.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,26 +156,78 @@ static void tmpl_build(fit_tmpl *T, double len)
 }
 
 /*
- * The templates of the N_LEN searched lengths, each built on first use and
- * kept (rm_align_tmpls_new): the fit at a session's finish, and the live
- * view's at every stretch end, all search these lengths, and a template
- * depends on its length alone. Rebuilding all of them at every fit was a
- * fifth of the engine fuzz target's instructions (docs/robustness.md).
- * Bounded: N_LEN x ~2.2 kB = 118 kB. Not shared: the engine owns one, and
- * an engine is used by one thread at a time (docs/api.md), so no lock.
+ * The templates of the N_LEN searched lengths, built once per process on
+ * first use and only read after (pthread_once: engines on other threads
+ * wait for the one building it, then share it). A template depends on
+ * its length alone, so every engine's fits read the same numbers they
+ * built for themselves before; building them per engine was 8 % of the
+ * engine fuzz target's instructions (docs/robustness.md). 118 kB, in the
+ * library's only process-wide table (docs/api.md, "Threads").
  */
+static fit_tmpl grid_tmpls[N_LEN];
+static pthread_once_t grid_tmpls_once = PTHREAD_ONCE_INIT;
+
+static void grid_tmpls_build(void)
+{
+    for (int l = 0; l < N_LEN; l++)
+        tmpl_build(&grid_tmpls[l], L_MIN_CM + l * L_STEP_CM);
+}
+
+/* The template of length len: the shared table's when len is one of the
+ * searched lengths (exactly: the vote's L_MIN_CM + l * L_STEP_CM, or a
+ * length rounded to that grid), else built into *scratch. The same
+ * tmpl_build() either way. */
+static const fit_tmpl *tmpl_get(double len, fit_tmpl *scratch)
+{
+    double l = (len - L_MIN_CM) / L_STEP_CM;
+    if (l >= 0.0 && l < (double)N_LEN) {
+        int i = (int)l;
+        if (L_MIN_CM + i * L_STEP_CM == len) {
+            pthread_once(&grid_tmpls_once, grid_tmpls_build);
+            return &grid_tmpls[i];
+        }
+    }
+    tmpl_build(scratch, len);
+    return scratch;
+}
+
+/*
+ * A voter's costs, kept between fits. The live view refits at every
+ * stretch end on all stretches so far; the voters are mostly the same
+ * finished stretches each time, and a finished stretch's profile never
+ * changes, so its best_offset() cost for each (direction, length) is the
+ * same double every time: it is computed once and looked up after. A
+ * slot is recognised by the profile itself (bin range, widths and tick
+ * counts, bit for bit), not by the stretch's index or address, so a
+ * slot can never answer for other numbers (an engine that starts over,
+ * a freed stretch whose memory is reused).
+ */
+typedef struct voter_costs {
+    int used;                      /* holds a profile */
+    int bmin, bmax;
+    float wsum[RM_SBINS], n[RM_SBINS]; /* bins bmin..bmax */
+    unsigned char have[2][N_LEN];  /* [dir > 0][length]: cost computed */
+    double cost[2][N_LEN];
+} voter_costs;
+
+/* One owner, one thread at a time (the engine: rm_engine_tmpls). VOTERS
+ * slots: a fit's voters always find one (slots not voting in this fit
+ * are the ones replaced). ~30 kB. */
 struct rm_align_tmpls {
-    unsigned char ready[N_LEN];
-    fit_tmpl t[N_LEN];
+    voter_costs v[VOTERS];
+    unsigned long scored;          /* costs computed (unit tests) */
 };
 
 rm_align_tmpls *rm_align_tmpls_new(void)
 {
-    /* Not zeroed (calloc would clear 118 kB per engine, most of it never
-     * read): tmpl_build() clears each template it builds. */
+    /* Not zeroed (30 kB, most never read): a slot's profile and costs
+     * are written when it is taken. */
     rm_align_tmpls *c = rm_realloc_array(NULL, 1, sizeof *c);
-    if (c)
-        memset(c->ready, 0, sizeof c->ready);
+    if (c) {
+        for (int k = 0; k < VOTERS; k++)
+            c->v[k].used = 0;
+        c->scored = 0;
+    }
     return c;
 }
 
@@ -183,26 +236,68 @@ void rm_align_tmpls_free(rm_align_tmpls *c)
     rm_free(c);
 }
 
-/* The template of length len: c's when len is one of the searched lengths
- * (exactly: the vote's L_MIN_CM + l * L_STEP_CM, or a length rounded to
- * that grid), else built into *scratch. The same tmpl_build() either way,
- * so the fit's numbers do not depend on the cache. */
-static const fit_tmpl *tmpl_get(rm_align_tmpls *c, double len,
-                                fit_tmpl *scratch)
+unsigned long rm_align_tmpls_scored(const rm_align_tmpls *c)
 {
-    double l = (len - L_MIN_CM) / L_STEP_CM;
-    if (c && l >= 0.0 && l < (double)N_LEN) {
-        int i = (int)l;
-        if (L_MIN_CM + i * L_STEP_CM == len) {
-            if (!c->ready[i]) {
-                tmpl_build(&c->t[i], len);
-                c->ready[i] = 1;
+    return c ? c->scored : 0;
+}
+
+/* Whether slot v holds stretch s's profile, bit for bit. */
+static int costs_match(const voter_costs *v, const rm_stretch *s)
+{
+    if (!v->used || v->bmin != s->bmin || v->bmax != s->bmax)
+        return 0;
+    size_t nb = (size_t)(s->bmax - s->bmin + 1);
+    return memcmp(v->wsum, s->wsum, nb * sizeof *s->wsum) == 0 &&
+           memcmp(v->n, s->n, nb * sizeof *s->n) == 0;
+}
+
+/* Whether s's costs can be kept: a profile of at most RM_SBINS bins. */
+static int costs_keepable(const rm_stretch *s)
+{
+    return s->wsum && s->n && s->bmax >= s->bmin &&
+           s->bmax - s->bmin + 1 <= RM_SBINS;
+}
+
+/* Slot v now holds s's profile, no costs yet. */
+static void costs_take(voter_costs *v, const rm_stretch *s)
+{
+    size_t nb = (size_t)(s->bmax - s->bmin + 1);
+    v->used = 1;
+    v->bmin = s->bmin;
+    v->bmax = s->bmax;
+    memcpy(v->wsum, s->wsum, nb * sizeof *s->wsum);
+    memcpy(v->n, s->n, nb * sizeof *s->n);
+    memset(v->have, 0, sizeof v->have);
+}
+
+/* Each voter's slot in c (kept[j], NULL when its costs cannot be kept):
+ * first the slots already holding a voter's profile, then free ones (or
+ * ones no voter of this fit holds) for the rest. */
+static void costs_assign(rm_align_tmpls *c, const rm_stretch *st,
+                         const size_t *voters, size_t n_vote,
+                         voter_costs **kept)
+{
+    unsigned char taken[VOTERS] = { 0 };
+    for (size_t j = 0; j < n_vote; j++) {
+        kept[j] = NULL;
+        if (!c || !costs_keepable(&st[voters[j]]))
+            continue;
+        for (int k = 0; k < VOTERS && !kept[j]; k++)
+            if (!taken[k] && costs_match(&c->v[k], &st[voters[j]])) {
+                taken[k] = 1;
+                kept[j] = &c->v[k];
             }
-            return &c->t[i];
-        }
     }
-    tmpl_build(scratch, len);
-    return scratch;
+    for (size_t j = 0; j < n_vote; j++) {
+        if (kept[j] || !c || !costs_keepable(&st[voters[j]]))
+            continue;
+        for (int k = 0; k < VOTERS && !kept[j]; k++)
+            if (!taken[k]) {
+                taken[k] = 1;
+                kept[j] = &c->v[k];
+                costs_take(kept[j], &st[voters[j]]);
+            }
+    }
 }
 
 /*
@@ -283,7 +378,9 @@ static double cost_at(const fit_prof *p, const fit_tmpl *T, int i,
 }
 
 /*
- * Best offset of one stretch for (dir, len); INFINITY if it cannot fit.
+ * Best offset of one stretch for (dir, len) into *a_out (NULL: the cost
+ * alone), and its gain into *g_out (NULL: not wanted); returns its cost,
+ * INFINITY if it cannot fit.
  * Every searched offset keeps the whole stretch on the calf, so the grid
  * is two correlations of the profile with the template table (bin by
  * bin, each offset's sums in the same order); the parabola through the
@@ -347,6 +444,10 @@ static double best_offset(const fit_prof *p, int dir, const fit_tmpl *T,
             best_i = i;
             best_g = stt[i];
         }
+    if (g_out)
+        *g_out = best_g;
+    if (!a_out)
+        return best; /* the vote needs the cost alone */
     double best_a = lo + (double)best_i * A_STEP_CM;
     /* Parabolic refinement around the grid minimum; beyond the grid's
      * ends the neighbour has bins off the calf and is scored apart. */
@@ -355,8 +456,6 @@ static double best_offset(const fit_prof *p, int dir, const fit_tmpl *T,
                                  : cost_at(p, T, best_i + 1, NULL);
     best_a += rm_vertex_offset(cm, best, cp, 0, 1.0) * A_STEP_CM;
     *a_out = best_a;
-    if (g_out)
-        *g_out = best_g;
     return best;
 }
 
@@ -376,29 +475,27 @@ static void stretch_views(rm_stretch *st, size_t n_st, const double *gains,
 
 /* Every stretch of at least place_span_cm placed on the template at
  * out->length_cm, then refined on the others (twice); out->gain set. */
-static rm_status place_all(rm_align_tmpls *c, rm_stretch *st, size_t n_st,
-                           double place_span_cm, rm_align *out)
+static rm_status place_all(rm_stretch *st, size_t n_st, double place_span_cm,
+                           rm_align *out)
 {
     for (size_t k = 0; k < n_st; k++)
         st[k].placed = 0;
     double *gains = rm_calloc(n_st ? n_st : 1, sizeof *gains);
-    fit_prof *pp = rm_calloc(1, sizeof *pp);
-    fit_tmpl *pt = rm_calloc(1, sizeof *pt);
-    if (!gains || !pp || !pt) {
-        rm_free(gains);
-        rm_free(pp);
-        rm_free(pt);
+    if (!gains)
         return RM_ERR_NOMEM;
-    }
-    const fit_tmpl *T = tmpl_get(c, out->length_cm, pt);
+    /* On the stack (~7 kB), as in rm_align_place_one(): allocating and
+     * clearing them cost more than the placing at every live refit. */
+    fit_prof pp;
+    fit_tmpl scratch;
+    const fit_tmpl *T = tmpl_get(out->length_cm, &scratch);
     double gsum = 0, gw = 0;
     for (size_t k = 0; k < n_st; k++) {
         rm_stretch *s = &st[k];
         if (stretch_span(s) < place_span_cm)
             continue;
         double a, g;
-        prof_build(pp, s, out->dir);
-        s->fit_cost = best_offset(pp, out->dir, T, &a, &g);
+        prof_build(&pp, s, out->dir);
+        s->fit_cost = best_offset(&pp, out->dir, T, &a, &g);
         if (!isfinite(s->fit_cost) || g <= 0)
             continue;
         s->placed = 1;
@@ -407,8 +504,6 @@ static rm_status place_all(rm_align_tmpls *c, rm_stretch *st, size_t n_st,
         gsum += g * stretch_span(s);
         gw += stretch_span(s);
     }
-    rm_free(pp);
-    rm_free(pt);
     out->gain = gw > 0 ? gsum / gw : 0;
     for (size_t k = 0; k < n_st; k++)
         st[k].gain = gains[k];
@@ -451,52 +546,72 @@ static size_t pick_voters(const rm_stretch *st, size_t n_st,
     return n_vote;
 }
 
+/* The voters of one fit: their stretches, kept costs and profiles. */
+typedef struct vote {
+    const rm_stretch *st;
+    const size_t *voters;
+    voter_costs *kept[VOTERS];   /* NULL: not kept, computed every time */
+    rm_align_tmpls *c;
+    fit_prof *vp;                /* [2 j + (dir > 0)], built when needed */
+    unsigned char built[2 * VOTERS];
+} vote;
+
+/* Voter j's best_offset() cost for (dir, length l): the kept one, or
+ * computed (and kept). */
+static double voter_cost(vote *v, size_t j, int dir, int l)
+{
+    int d = dir > 0;
+    voter_costs *kc = v->kept[j];
+    if (kc && kc->have[d][l])
+        return kc->cost[d][l];
+    fit_prof *p = &v->vp[2 * j + (size_t)d];
+    if (!v->built[2 * j + (size_t)d]) {
+        prof_build(p, &v->st[v->voters[j]], dir);
+        v->built[2 * j + (size_t)d] = 1;
+    }
+    fit_tmpl scratch; /* unused: every length searched is in the table */
+    double cost = best_offset(p, dir,
+                              tmpl_get(L_MIN_CM + l * L_STEP_CM, &scratch),
+                              NULL, NULL);
+    if (kc) {
+        kc->cost[d][l] = cost;
+        kc->have[d][l] = 1;
+        v->c->scored++;
+    }
+    return cost;
+}
+
 /* Orientation and length: each voter takes its best offset for every
  * candidate; the pair with the least total cost wins (*dir 0: none). */
 static rm_status vote_shape(rm_align_tmpls *c, const rm_stretch *st,
                             const size_t *voters, size_t n_vote, int *dir_out,
                             double *len_out)
 {
-    /* Each voter's profile in both directions, built once, and the
-     * template of every length searched (c's, or this call's own when the
-     * caller keeps none): the search below only reads them. */
-    fit_prof *vp = rm_calloc(2 * n_vote, sizeof *vp);
-    rm_align_tmpls *own = c ? NULL : rm_align_tmpls_new();
-    if (!vp || (!c && !own)) {
-        rm_free(vp);
-        rm_align_tmpls_free(own);
+    vote v = { .st = st, .voters = voters, .c = c };
+    /* Not zeroed: prof_build() writes every bin best_offset() reads. */
+    v.vp = rm_realloc_array(NULL, 2 * n_vote, sizeof *v.vp);
+    if (!v.vp)
         return RM_ERR_NOMEM;
-    }
-    if (!c)
-        c = own;
-    for (size_t j = 0; j < n_vote; j++) {
-        prof_build(&vp[2 * j], &st[voters[j]], -1);
-        prof_build(&vp[2 * j + 1], &st[voters[j]], 1);
-    }
-    fit_tmpl scratch; /* unused: every length searched is one of c's */
+    costs_assign(c, st, voters, n_vote, v.kept);
     double best = INFINITY;
     *dir_out = 0;
     *len_out = 0;
     for (int dir = -1; dir <= 1; dir += 2) {
         for (int l = 0; l < N_LEN; l++) {
-            const fit_tmpl *T = tmpl_get(c, L_MIN_CM + l * L_STEP_CM, &scratch);
             /* Costs are sums of squares (>= 0): once the total passes
              * the best so far, the remaining voters cannot bring it
              * back, so they are not scored. */
             double total = 0;
-            for (size_t j = 0; j < n_vote && total < best; j++) {
-                double a;
-                total += best_offset(&vp[2 * j + (dir > 0)], dir, T, &a, NULL);
-            }
+            for (size_t j = 0; j < n_vote && total < best; j++)
+                total += voter_cost(&v, j, dir, l);
             if (total < best) {
                 best = total;
                 *dir_out = dir;
-                *len_out = T->len_cm;
+                *len_out = L_MIN_CM + l * L_STEP_CM;
             }
         }
     }
-    rm_free(vp);
-    rm_align_tmpls_free(own);
+    rm_free(v.vp);
     if (!isfinite(best))
         *dir_out = 0;
     return RM_OK;
@@ -517,8 +632,8 @@ static rm_status vote_shape(rm_align_tmpls *c, const rm_stretch *st,
  * Example: vote 44.5 cm, placed stretches reach 1.2-33.0 cm: extent
  * 32.3 cm (bin edges), placed again at 32.5 cm.
  */
-static rm_status relength(rm_align_tmpls *c, rm_stretch *st, size_t n_st,
-                          double place_span_cm, rm_align *out)
+static rm_status relength(rm_stretch *st, size_t n_st, double place_span_cm,
+                          rm_align *out)
 {
     rm_pview *v = rm_calloc(n_st, sizeof *v);
     double *gains = rm_calloc(n_st, sizeof *gains);
@@ -538,7 +653,7 @@ static rm_status relength(rm_align_tmpls *c, rm_stretch *st, size_t n_st,
     if (len >= L_MIN_CM && len <= L_MAX_CM &&
         fabs(len - out->length_cm) > RELENGTH_CM) {
         out->length_cm = len;
-        return place_all(c, st, n_st, place_span_cm, out);
+        return place_all(st, n_st, place_span_cm, out);
     }
     return RM_OK;
 }
@@ -563,10 +678,10 @@ rm_status rm_align_fit(rm_align_tmpls *c, rm_stretch *st, size_t n_st,
     out->found = 1;
     out->dir = dir;
     out->length_cm = len;
-    rc = place_all(c, st, n_st, place_span_cm, out);
+    rc = place_all(st, n_st, place_span_cm, out);
     if (rc != RM_OK)
         return rc;
-    return relength(c, st, n_st, place_span_cm, out);
+    return relength(st, n_st, place_span_cm, out);
 }
 
 /*
@@ -622,6 +737,7 @@ double rm_align_pos(const rm_align *a, const rm_stretch *s, double enc_cm)
 rm_status rm_align_place_one(rm_align_tmpls *c, const rm_stretch *s,
                              const rm_align *al, double *offset_cm)
 {
+    (void)c; /* the templates are the process's (tmpl_get) */
     *offset_cm = NAN;
     if (!al->found || !s->wsum || s->bmax < s->bmin)
         return RM_OK;
@@ -631,7 +747,7 @@ rm_status rm_align_place_one(rm_align_tmpls *c, const rm_stretch *s,
     fit_prof p;
     fit_tmpl scratch;
     prof_build(&p, s, al->dir);
-    const fit_tmpl *T = tmpl_get(c, al->length_cm, &scratch);
+    const fit_tmpl *T = tmpl_get(al->length_cm, &scratch);
     double a;
     double cost = best_offset(&p, al->dir, T, &a, NULL);
     if (isfinite(cost))

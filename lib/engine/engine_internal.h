@@ -226,12 +226,18 @@ rm_status rm_drift_place_abs(rm_placing *p, const rm_placing *anchors,
 /* Template width (relative, 1 = widest) at fraction x of ankle->knee. */
 double rm_align_template(double x);
 
-/* The fit's width templates, one per calf length it searches, built on
- * first use and kept (align.c; ~118 kB). One owner, one thread at a time:
- * the engine keeps one (rm_engine_tmpls). NULL when out of memory. */
+/* What the fit keeps between fits (align.c; ~30 kB): each voting
+ * stretch's costs for every orientation and length, recognised by its
+ * profile (the width templates themselves are one table per process).
+ * One owner, one thread at a time: the engine keeps one
+ * (rm_engine_tmpls). NULL when out of memory; a fit without one gives the
+ * same results. */
 typedef struct rm_align_tmpls rm_align_tmpls;
 rm_align_tmpls *rm_align_tmpls_new(void);
 void rm_align_tmpls_free(rm_align_tmpls *c);
+/* Voter costs computed into c so far (tests: a refit on the same
+ * stretches computes none). */
+unsigned long rm_align_tmpls_scored(const rm_align_tmpls *c);
 
 /* Fit orientation, length and every stretch's offset. Stretches whose
  * placement cannot be found keep placed = 0. c: templates to reuse, or

@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,6 +245,116 @@ START_TEST(test_align_template_cache_changes_no_bit)
 }
 END_TEST
 
+/* The live view refits at every stretch end on all stretches so far, and
+ * the fit keeps each voter's costs (align.c, voter_costs): refits through
+ * a cache, stretch by stretch past VOTERS (the shortest voters are then
+ * replaced), must give the very doubles a fit without one gives; a refit
+ * on the same stretches computes no cost again; and a stretch whose
+ * widths change in the same memory is scored afresh, not answered from
+ * its old costs. */
+static void refit_pair(rm_align_tmpls *c, rm_stretch *a, rm_stretch *b,
+                       size_t n)
+{
+    rm_align al_a, al_b;
+    ck_assert_int_eq(rm_align_fit(NULL, a, n, 12.0, 5.0, &al_a), RM_OK);
+    ck_assert_int_eq(rm_align_fit(c, b, n, 12.0, 5.0, &al_b), RM_OK);
+    ck_assert_mem_eq(&al_a, &al_b, sizeof al_a);
+    for (size_t k = 0; k < n; k++) {
+        ck_assert_int_eq(a[k].placed, b[k].placed);
+        ck_assert_mem_eq(&a[k].offset_cm, &b[k].offset_cm, sizeof(double));
+        ck_assert_mem_eq(&a[k].fit_cost, &b[k].fit_cost, sizeof(double));
+        ck_assert_mem_eq(&a[k].gain, &b[k].gain, sizeof(double));
+    }
+}
+
+START_TEST(test_align_kept_voter_costs_change_no_bit)
+{
+    enum { N = 16 };
+    static synth ya[N], yb[N];
+    rm_stretch a[N], b[N];
+    for (int k = 0; k < N; k++) {
+        /* spans 13-35 cm, in no order, some from each end */
+        double span = 13.0 + (double)((k * 7) % N) * 1.4;
+        double x_lo = k % 3 ? 0.4 : 37.0 - span;
+        for (int i = 0; i < 2; i++)
+            synth_make(i ? &yb[k] : &ya[k], 37.0, x_lo, x_lo, x_lo + span,
+                       -1, k % 2 ? mid_width : side_width);
+        a[k] = ya[k].s;
+        b[k] = yb[k].s;
+    }
+    rm_align_tmpls *c = rm_align_tmpls_new();
+    ck_assert_ptr_nonnull(c);
+    for (size_t n = 1; n <= N; n++)
+        refit_pair(c, a, b, n);
+    unsigned long scored = rm_align_tmpls_scored(c);
+    ck_assert_uint_gt(scored, 0);
+    refit_pair(c, a, b, N); /* the same stretches: nothing new to score */
+    ck_assert_uint_eq(rm_align_tmpls_scored(c), scored);
+    /* Widths changed where they lie (an engine reusing freed memory): */
+    for (int k = 0; k < N; k++)
+        for (int j = 0; j <= b[k].bmax - b[k].bmin; j++) {
+            ya[k].w[j] *= j % 2 ? 1.3f : 0.8f;
+            yb[k].w[j] *= j % 2 ? 1.3f : 0.8f;
+        }
+    refit_pair(c, a, b, N);
+    ck_assert_uint_gt(rm_align_tmpls_scored(c), scored);
+    rm_align_tmpls_free(c);
+}
+END_TEST
+
+/* The template table is one per process, built by the first fit of any
+ * engine (pthread_once): engines whose first fits run at the same moment
+ * on separate threads (each test runs in a fresh process, so the table
+ * is not built yet) get the very doubles a fit alone gets. */
+typedef struct fit_job {
+    synth y[5];
+    rm_stretch st[5];
+    rm_align al;
+    rm_status rc;
+    pthread_barrier_t *go;
+} fit_job;
+
+static void *fit_job_run(void *arg)
+{
+    fit_job *j = arg;
+    pthread_barrier_wait(j->go);
+    rm_align_tmpls *c = rm_align_tmpls_new();
+    j->rc = c ? rm_align_fit(c, j->st, 5, 12.0, 5.0, &j->al) : RM_ERR_NOMEM;
+    rm_align_tmpls_free(c);
+    return NULL;
+}
+
+START_TEST(test_align_first_fits_on_threads_agree)
+{
+    enum { THREADS = 4 };
+    static fit_job jobs[THREADS + 1];
+    pthread_barrier_t go;
+    ck_assert_int_eq(pthread_barrier_init(&go, NULL, THREADS), 0);
+    for (int i = 0; i <= THREADS; i++) {
+        fit_set(jobs[i].y, jobs[i].st, 35.5, 0.2, 1);
+        jobs[i].go = &go;
+    }
+    pthread_t th[THREADS];
+    for (int i = 0; i < THREADS; i++)
+        ck_assert_int_eq(pthread_create(&th[i], NULL, fit_job_run, &jobs[i]),
+                         0);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(th[i], NULL);
+    pthread_barrier_destroy(&go);
+    fit_job *alone = &jobs[THREADS];
+    ck_assert_int_eq(rm_align_fit(NULL, alone->st, 5, 12.0, 5.0, &alone->al),
+                     RM_OK);
+    ck_assert(alone->al.found);
+    for (int i = 0; i < THREADS; i++) {
+        ck_assert_int_eq(jobs[i].rc, RM_OK);
+        ck_assert_mem_eq(&jobs[i].al, &alone->al, sizeof alone->al);
+        for (int k = 0; k < 5; k++)
+            ck_assert_mem_eq(&jobs[i].st[k].offset_cm,
+                             &alone->st[k].offset_cm, sizeof(double));
+    }
+}
+END_TEST
+
 /* The sub-step refinement every grid search shares: the vertex of the
  * parabola through three grid scores, of the kind asked for, within the
  * limit; otherwise the grid point stays. */
@@ -280,6 +391,8 @@ Suite *align_suite(void)
     tcase_add_test(tc, test_align_fit_finds_orientation_and_length);
     tcase_add_test(tc, test_align_fit_length_follows_the_rolled_extent);
     tcase_add_test(tc, test_align_template_cache_changes_no_bit);
+    tcase_add_test(tc, test_align_kept_voter_costs_change_no_bit);
+    tcase_add_test(tc, test_align_first_fits_on_threads_agree);
     suite_add_tcase(s, tc);
     tc = tcase_create("refine");
     tcase_add_test(tc,
