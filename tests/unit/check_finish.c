@@ -664,11 +664,48 @@ START_TEST(test_turns_well_inside_the_outer_group_are_partial)
     ck_assert_int_eq(sw[0].end[0], RM_END_ANKLE);
     ck_assert_int_eq(sw[3].end[1], RM_END_ANKLE);
     ck_assert_int_eq(sw[5].end[1], RM_END_ANKLE);
-    /* Without the first stretch's turns the outer group is one stretch. */
+    /* Without the first stretch's turns the outer group is one stretch,
+     * placed 4 cm out by its widths (it never rolled below 4.3): it
+     * spans no more than the others. */
     sw[0].end[1] = sw[1].end[0] = RM_END_NONE;
     sw[2].end[1] = sw[6].end[1] = RM_END_KNEE;
     sw[3].end[0] = sw[7].end[0] = RM_END_KNEE;
+    sw[5] = sweep_of(26.42, 4.31, 0, 0, RM_END_NONE, RM_END_NONE);
+    sw[5].first = sw[5].last = 5;
     ck_assert_uint_eq(rm_sweeps_drop_inner(p, sw, 8, 29.52, scratch), 0);
+}
+END_TEST
+
+/* Tuning seed 10271: two stretches turn 6-7 cm below the knee, twice
+ * each; one stretch rolls from the ankle to the real turn. Its own
+ * encoder spans 32.4 cm against the inner turns' 26.4 from the ankle's
+ * turning point, so the lone outer turn is the calf end. */
+START_TEST(test_lone_outer_turn_backed_by_its_own_span_is_the_end)
+{
+    rm_pass_rec p[6];
+    int st[6] = { 0, 0, 1, 1, 2, 2 };
+    for (int i = 0; i < 6; i++)
+        p[i] = pass_rec(st[i], 0, 1, i, i + 1, 0, 0, 0, 0);
+    rm_sweep sw[6];
+    sw[0] = sweep_of(0.00, 27.09, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    sw[1] = sweep_of(26.98, 0.74, 0, 0, RM_END_KNEE, RM_END_ANKLE);
+    sw[2] = sweep_of(0.13, 28.87, 0, 0, RM_END_ANKLE, RM_END_NONE);
+    sw[3] = sweep_of(32.53, 6.80, 0, 0, RM_END_KNEE, RM_END_NONE);
+    sw[4] = sweep_of(0.68, 25.97, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    sw[5] = sweep_of(25.74, 1.82, 0, 0, RM_END_KNEE, RM_END_ANKLE);
+    for (int k = 0; k < 6; k++)
+        sw[k].first = sw[k].last = (size_t)k;
+    double scratch[12];
+    ck_assert_uint_eq(rm_sweeps_drop_inner(p, sw, 6, 32.63, scratch), 4);
+    ck_assert_int_eq(sw[3].end[0], RM_END_KNEE);
+    ck_assert_int_eq(sw[0].end[1], RM_END_NONE);
+    ck_assert_int_eq(sw[5].end[0], RM_END_NONE);
+    ck_assert_int_eq(sw[0].end[0], RM_END_ANKLE);
+    /* The same stretch 4 cm out, rolled from 4.1 only: no proof. */
+    sw[0].end[1] = sw[1].end[0] = sw[4].end[1] = sw[5].end[0] = RM_END_KNEE;
+    sw[2] = sweep_of(4.13, 28.87, 0, 0, RM_END_NONE, RM_END_NONE);
+    sw[2].first = sw[2].last = 2;
+    ck_assert_uint_eq(rm_sweeps_drop_inner(p, sw, 6, 32.63, scratch), 0);
 }
 END_TEST
 
@@ -844,6 +881,7 @@ Suite *finish_suite(void)
     tcase_add_test(tc,
                    test_sweep_short_beyond_slip_with_no_end_inside_pins_nothing);
     tcase_add_test(tc, test_turns_well_inside_the_outer_group_are_partial);
+    tcase_add_test(tc, test_lone_outer_turn_backed_by_its_own_span_is_the_end);
     tcase_add_test(tc, test_sweeps_turning_twice_at_one_end_all_count);
     tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
     suite_add_tcase(s, tc);
