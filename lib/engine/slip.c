@@ -772,8 +772,24 @@ static void refit_sweeps(rm_layout *lay, rm_sweep *sw, size_t n,
     }
 }
 
+void rm_sweeps_mark_pinned(rm_pass_rec *passes, const rm_sweep *sw,
+                           size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        const rm_sweep *w = &sw[k];
+        int pin = w->end[0] != RM_END_NONE || w->end[1] != RM_END_NONE ||
+                  w->fix != RM_SWEEP_KEPT;
+        int stretch = passes[w->first].stretch;
+        for (size_t i = w->first; i <= w->last; i++)
+            if (passes[i].stretch == stretch)
+                passes[i].pinned = pin;
+    }
+}
+
 rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule)
 {
+    for (size_t i = 0; i < lay->n_passes; i++)
+        lay->passes[i].pinned = 0;
     if (!lay->al->found || lay->n_passes == 0)
         return RM_OK;
     rm_sweep *sw = rm_calloc(lay->n_passes, sizeof *sw);
@@ -796,6 +812,7 @@ rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule)
     if (have)
         refit_sweeps(lay, sw, n, &tp);
     rm_sweeps_carry(lay, sw, n);
+    rm_sweeps_mark_pinned(lay->passes, sw, n);
     rm_status st = rm_sweeps_replace_loose(lay, sw, n, rule);
     rm_free(sw);
     rm_free(scratch);

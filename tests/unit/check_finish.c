@@ -709,6 +709,30 @@ START_TEST(test_lone_outer_turn_backed_by_its_own_span_is_the_end)
 }
 END_TEST
 
+/* A pass is pinned when its sweep turned at a calf end or moved with
+ * one; a stretch of its own with no turn rests on its widths alone. */
+START_TEST(test_passes_pinned_by_a_turn_or_a_carried_sweep)
+{
+    rm_pass_rec p[4];
+    int st[4] = { 0, 0, 1, 2 };
+    for (int i = 0; i < 4; i++)
+        p[i] = pass_rec(st[i], 0, 1, i, i + 1, 0, 0, 0, 0);
+    rm_sweep sw[4];
+    sw[0] = sweep_of(0.5, 30.0, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    sw[1] = sweep_of(30.0, 12.0, 0, 0, RM_END_NONE, RM_END_NONE);
+    sw[1].fix = RM_SWEEP_CARRIED;
+    sw[2] = sweep_of(8.0, 20.0, 0, 0, RM_END_NONE, RM_END_NONE);
+    sw[3] = sweep_of(20.0, 31.0, 0, 0, RM_END_NONE, RM_END_KNEE);
+    for (int k = 0; k < 4; k++)
+        sw[k].first = sw[k].last = (size_t)k;
+    rm_sweeps_mark_pinned(p, sw, 4);
+    ck_assert_int_eq(p[0].pinned, 1);
+    ck_assert_int_eq(p[1].pinned, 1);
+    ck_assert_int_eq(p[2].pinned, 0);
+    ck_assert_int_eq(p[3].pinned, 1);
+}
+END_TEST
+
 START_TEST(test_slipped_sweep_is_stretched_and_offset_one_moved)
 {
     rm_turns tp = { .ankle_cm = 0.5, .knee_cm = 37.5 };
@@ -831,13 +855,19 @@ START_TEST(test_confidence_terms_follow_their_evidence)
     h.duration_s = 6.0;
     h.mean_force_n = 150.0;
     h.position_cm = 12.0;
-    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0), 0.70, 1e-9);
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1), 0.70, 1e-9);
     h.duration_s = 5.2;
-    ck_assert(rm_conf_hold(&h, 5.0, 20.0) < RM_CONFIDENCE_LOW);
+    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 1) < RM_CONFIDENCE_LOW);
     h.duration_s = 40.0;
-    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0), 1.0, 1e-12);
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1), 1.0, 1e-12);
+    /* Placed by its stretch's widths alone (no turn pinned it): a long
+     * heavy hold keeps 0.7, a 6 s one is uncertain. */
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 0), 0.70, 1e-9);
+    h.duration_s = 6.0;
+    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 0) < RM_CONFIDENCE_LOW);
+    h.duration_s = 40.0;
     h.position_cm = NAN;
-    ck_assert(rm_conf_hold(&h, 5.0, 20.0) < RM_CONFIDENCE_LOW);
+    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 1) < RM_CONFIDENCE_LOW);
 
     /* Peaks: rise 0.09 vs 0.06, 3 of 4 passes, min 2: 0.38; a clear
      * one (rise 0.15, 6 of 6) is sure. */
@@ -882,6 +912,7 @@ Suite *finish_suite(void)
                    test_sweep_short_beyond_slip_with_no_end_inside_pins_nothing);
     tcase_add_test(tc, test_turns_well_inside_the_outer_group_are_partial);
     tcase_add_test(tc, test_lone_outer_turn_backed_by_its_own_span_is_the_end);
+    tcase_add_test(tc, test_passes_pinned_by_a_turn_or_a_carried_sweep);
     tcase_add_test(tc, test_sweeps_turning_twice_at_one_end_all_count);
     tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
     suite_add_tcase(s, tc);
