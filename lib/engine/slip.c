@@ -446,32 +446,6 @@ static double outer_group(const rm_pass_rec *passes, const rm_sweep *sw,
     return cut;
 }
 
-/* The outermost mark at e of a stretch other than the one that holds the
- * outermost mark (as outward(e, x)); -INFINITY when no other stretch has
- * one. Two passes over the sweeps. */
-static double second_stretch_reach(const rm_pass_rec *passes,
-                                   const rm_sweep *sw, size_t n,
-                                   rm_turn_end e)
-{
-    double best = -INFINITY, second = -INFINITY;
-    int best_st = -1;
-    for (int round = 0; round < 2; round++)
-        for (size_t k = 0; k < n; k++)
-            for (int j = 0; j < 2; j++) {
-                if (sw[k].end[j] != e)
-                    continue;
-                double o = outward(e, j ? sw[k].x1 : sw[k].x0);
-                int st = passes[sw[k].first].stretch;
-                if (round == 0 && o > best) {
-                    best = o;
-                    best_st = st;
-                } else if (round == 1 && st != best_st && o > second) {
-                    second = o;
-                }
-            }
-    return second;
-}
-
 /* Median place of the ends marked e (NAN when none). Sorts scratch. */
 static double marked_median(const rm_sweep *sw, size_t n, rm_turn_end e,
                             double *scratch)
@@ -531,17 +505,8 @@ static int lone_group_backed(const rm_pass_rec *passes, const rm_sweep *sw,
  * session can outnumber the turns at the end and take the median
  * (tuning seed 10058: four of seven knee marks 5 cm inside). The
  * outermost group must hold turns of two stretches or more, so that one
- * stretch placed a few cm out by its widths does not make it (or one
- * stretch whose own span proves it: lone_group_backed). Marks more than
- * PASSED_SHARE of the length inside the outermost mark of the second
- * stretch are partial too, however the marks between chain them into
- * one group: put-downs and lift-offs anywhere near an end (`lift-
- * elsewhere`) fill the gap that set a partial group apart (tuning seed
- * 10133: knee marks 31.5, 31.7, 32.1, 32.3 of two stretches turning
- * short, 33.6 and 34.6 of a lift-off and a put-down, 36.2 and 36.9 of
- * two lift-offs at the end; the median put the first stretch's holds
- * 2.5 cm high). Returns how many ends were unmarked; scratch: 2 n
- * doubles.
+ * stretch placed a few cm out by its widths does not make it. Returns
+ * how many ends were unmarked; scratch: 2 n doubles.
  */
 size_t rm_sweeps_drop_inner(const rm_pass_rec *passes, rm_sweep *sw,
                             size_t n, double len, double *scratch)
@@ -554,11 +519,8 @@ size_t rm_sweeps_drop_inner(const rm_pass_rec *passes, rm_sweep *sw,
         double cut = outer_group(passes, sw, n, (rm_turn_end)e, gap,
                                  scratch, &two, &lone, &next_out);
         double outer_out = isfinite(cut) ? -scratch[0] : -INFINITY;
-        if (two)
-            cut = fmax(cut, second_stretch_reach(passes, sw, n,
-                                                 (rm_turn_end)e) - gap);
-        else if (!lone_group_backed(passes, sw, n, (rm_turn_end)e, lone,
-                                    outer_out, next_out, len, scratch))
+        if (!two && !lone_group_backed(passes, sw, n, (rm_turn_end)e, lone,
+                                       outer_out, next_out, len, scratch))
             continue;
         for (size_t k = 0; k < n; k++) {
             double x[2] = { sw[k].x0, sw[k].x1 };

@@ -676,43 +676,6 @@ START_TEST(test_turns_well_inside_the_outer_group_are_partial)
 }
 END_TEST
 
-/* Tuning seed 10133: partial knee turns at 31.5-32.3 (two stretches),
- * chained to the end's turns by a lift-off at 33.6 and a put-down at
- * 34.6; two stretches lifted off at 36.2 and 36.9. The partial turns
- * lie more than a tenth of the length inside the second stretch's
- * outermost mark. */
-START_TEST(test_partial_turns_chained_to_the_end_by_put_downs_are_partial)
-{
-    rm_pass_rec p[10];
-    int st[10] = { 0, 0, 1, 2, 3, 4, 6, 6, 7, 7 };
-    for (int i = 0; i < 10; i++)
-        p[i] = pass_rec(st[i], 0, 1, i, i + 1, 0, 0, 0, 0);
-    rm_sweep sw[9];
-    sw[0] = sweep_of(3.20, 32.27, 0, 0, RM_END_NONE, RM_END_KNEE);
-    sw[1] = sweep_of(32.08, 14.36, 0, 0, RM_END_KNEE, RM_END_NONE);
-    sw[2] = sweep_of(34.61, 1.53, 0, 0, RM_END_KNEE, RM_END_ANKLE);
-    sw[3] = sweep_of(11.90, 36.85, 0, 0, RM_END_NONE, RM_END_KNEE);
-    sw[4] = sweep_of(0.00, 33.64, 0, 0, RM_END_ANKLE, RM_END_KNEE);
-    sw[5] = sweep_of(23.90, 0.40, 0, 0, RM_END_NONE, RM_END_ANKLE);
-    sw[6] = sweep_of(14.32, 31.66, 0, 0, RM_END_NONE, RM_END_KNEE);
-    sw[7] = sweep_of(31.46, 11.35, 0, 0, RM_END_KNEE, RM_END_NONE);
-    sw[8] = sweep_of(4.03, 36.19, 0, 0, RM_END_NONE, RM_END_KNEE);
-    size_t first[9] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
-    for (int k = 0; k < 9; k++)
-        sw[k].first = sw[k].last = first[k];
-    double scratch[18];
-    ck_assert_uint_eq(rm_sweeps_drop_inner(p, sw, 9, 36.53, scratch), 4);
-    ck_assert_int_eq(sw[0].end[1], RM_END_NONE);
-    ck_assert_int_eq(sw[1].end[0], RM_END_NONE);
-    ck_assert_int_eq(sw[6].end[1], RM_END_NONE);
-    ck_assert_int_eq(sw[7].end[0], RM_END_NONE);
-    ck_assert_int_eq(sw[4].end[1], RM_END_KNEE);
-    ck_assert_int_eq(sw[2].end[0], RM_END_KNEE);
-    ck_assert_int_eq(sw[2].end[1], RM_END_ANKLE);
-    ck_assert_int_eq(sw[5].end[1], RM_END_ANKLE);
-}
-END_TEST
-
 /* Tuning seed 10271: two stretches turn 6-7 cm below the knee, twice
  * each; one stretch rolls from the ankle to the real turn. Its own
  * encoder spans 32.4 cm against the inner turns' 26.4 from the ankle's
@@ -949,7 +912,6 @@ Suite *finish_suite(void)
                    test_sweep_short_beyond_slip_with_no_end_inside_pins_nothing);
     tcase_add_test(tc, test_turns_well_inside_the_outer_group_are_partial);
     tcase_add_test(tc, test_lone_outer_turn_backed_by_its_own_span_is_the_end);
-    tcase_add_test(tc, test_partial_turns_chained_to_the_end_by_put_downs_are_partial);
     tcase_add_test(tc, test_passes_pinned_by_a_turn_or_a_carried_sweep);
     tcase_add_test(tc, test_sweeps_turning_twice_at_one_end_all_count);
     tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
