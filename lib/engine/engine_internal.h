@@ -318,6 +318,8 @@ typedef struct rm_pass_rec {
     float *wsum, *n;
     int placed;
     rm_calf_pos map;          /* its place on the calf (pivot: enc cm) */
+    int pinned;               /* slip.c: its sweep turned at a calf end or
+                               * moved with one (else: widths alone) */
 } rm_pass_rec;
 
 #define RM_SPEED_RING 64

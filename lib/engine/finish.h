@@ -225,6 +225,10 @@ size_t rm_sweeps_drop_partial(rm_sweep *sw, size_t n, const rm_turns *tp);
 int rm_sweep_target(const rm_sweep *w, const rm_turns *tp, int dir,
                     rm_calf_pos *map);
 void rm_sweeps_carry(rm_layout *lay, rm_sweep *sw, size_t n);
+/* Each pass's `pinned`: its sweep has a calf-end turn or was moved with
+ * a neighbour that has one (after rm_sweeps_carry). */
+void rm_sweeps_mark_pinned(rm_pass_rec *passes, const rm_sweep *sw,
+                           size_t n);
 rm_status rm_sweeps_replace_loose(rm_layout *lay, const rm_sweep *sw,
                                   size_t n, const rm_line_rule *rule);
 /* Encoder slip corrected by the sweeps' turning points (slip.c). */
@@ -254,8 +258,10 @@ double rm_conf_line(double lean, double boundary, double lean_s, int agrees);
  * CoP cop_mm over cop_s seconds. 0 when the rule names no line. */
 double rm_conf_cop_line(double cop_mm, const rm_line_rule *rule,
                         double cop_s);
-/* A hold (duration, mean force, position filled in). */
-double rm_conf_hold(const rm_hold *h, double hold_min_s, double contact_n);
+/* A hold (duration, mean force, position filled in); pinned: a turn at
+ * a calf end pinned its stretch (else its place rests on widths alone). */
+double rm_conf_hold(const rm_hold *h, double hold_min_s, double contact_n,
+                    int pinned);
 /* A peak: its mean rise against min_rise, shown on `shown` of `over`
  * passes over it. */
 double rm_conf_peak(double mean_rise, double min_rise, double shown,

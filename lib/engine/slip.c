@@ -407,7 +407,8 @@ size_t rm_sweeps_drop_passed(const rm_pass_rec *passes, rm_sweep *sw,
  * no end is marked e. Sorts scratch (one double per marked end). */
 static double outer_group(const rm_pass_rec *passes, const rm_sweep *sw,
                           size_t n, rm_turn_end e, double gap,
-                          double *scratch, int *two_stretches)
+                          double *scratch, int *two_stretches, int *lone,
+                          double *next_out)
 {
     size_t m = 0;
     for (size_t k = 0; k < n; k++) {
@@ -417,6 +418,8 @@ static double outer_group(const rm_pass_rec *passes, const rm_sweep *sw,
             scratch[m++] = -outward(e, sw[k].x1);
     }
     *two_stretches = 0;
+    *lone = -1;
+    *next_out = -INFINITY;
     if (m == 0)
         return -INFINITY;
     qsort(scratch, m, sizeof *scratch, cmp_dbl); /* outermost first */
@@ -424,6 +427,8 @@ static double outer_group(const rm_pass_rec *passes, const rm_sweep *sw,
     while (i < m && scratch[i] - scratch[i - 1] <= gap)
         i++;
     double cut = -scratch[i - 1];
+    if (i < m)
+        *next_out = -scratch[i];
     int first = -1;
     for (size_t k = 0; k < n && !*two_stretches; k++) {
         double x[2] = { sw[k].x0, sw[k].x1 };
@@ -437,7 +442,60 @@ static double outer_group(const rm_pass_rec *passes, const rm_sweep *sw,
                 *two_stretches = 1;
         }
     }
+    *lone = *two_stretches ? -1 : first;
     return cut;
+}
+
+/* Median place of the ends marked e (NAN when none). Sorts scratch. */
+static double marked_median(const rm_sweep *sw, size_t n, rm_turn_end e,
+                            double *scratch)
+{
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        for (int j = 0; j < 2; j++)
+            if (sw[k].end[j] == e)
+                scratch[m++] = j ? sw[k].x1 : sw[k].x0;
+    return m ? median_of(scratch, m) : NAN;
+}
+
+/* The farthest stretch st reached toward end e (as outward(e, x)). */
+static double stretch_reach(const rm_pass_rec *passes, const rm_sweep *sw,
+                            size_t n, int st, rm_turn_end e)
+{
+    double best = -INFINITY;
+    for (size_t k = 0; k < n; k++)
+        if (passes[sw[k].first].stretch == st)
+            best = fmax(best, fmax(outward(e, sw[k].x0),
+                                   outward(e, sw[k].x1)));
+    return best;
+}
+
+/*
+ * An outermost group at end e made by one stretch alone (outer_out, the
+ * outwardness of its outermost turn) is the calf end all the same when
+ * that stretch's own encoder proves the calf reaches it: from the
+ * farthest it rolled toward the other end to this turn it spans more
+ * than the inner group (next_out) lies from the other end's usual
+ * turning point, by more than PASSED_SHARE of the length. A stretch
+ * placed a few cm out by its widths moves both its ends alike and shows
+ * no such span; only turning short of the end (the inner group) does.
+ * Tuning seed 10271: knee turns at 27.1, 27.0, 26.0, 25.7 (two stretches
+ * turning 6-7 cm short) and one at 32.5 of a stretch that rolled from
+ * 0.1: the calf came out 10 cm short.
+ */
+static int lone_group_backed(const rm_pass_rec *passes, const rm_sweep *sw,
+                             size_t n, rm_turn_end e, int lone,
+                             double outer_out, double next_out, double len,
+                             double *scratch)
+{
+    rm_turn_end other = e == RM_END_ANKLE ? RM_END_KNEE : RM_END_ANKLE;
+    double opp = marked_median(sw, n, other, scratch);
+    if (lone < 0 || !isfinite(next_out) || !isfinite(opp))
+        return 0;
+    double own_span =
+        outer_out + stretch_reach(passes, sw, n, lone, other);
+    double inner_span = next_out + outward(other, opp);
+    return own_span > inner_span + PASSED_SHARE * len;
 }
 
 /*
@@ -456,10 +514,13 @@ size_t rm_sweeps_drop_inner(const rm_pass_rec *passes, rm_sweep *sw,
     size_t dropped = 0;
     double gap = PASSED_SHARE * len;
     for (int e = RM_END_ANKLE; e <= RM_END_KNEE; e++) {
-        int two;
+        int two, lone;
+        double next_out;
         double cut = outer_group(passes, sw, n, (rm_turn_end)e, gap,
-                                 scratch, &two);
-        if (!two)
+                                 scratch, &two, &lone, &next_out);
+        double outer_out = isfinite(cut) ? -scratch[0] : -INFINITY;
+        if (!two && !lone_group_backed(passes, sw, n, (rm_turn_end)e, lone,
+                                       outer_out, next_out, len, scratch))
             continue;
         for (size_t k = 0; k < n; k++) {
             double x[2] = { sw[k].x0, sw[k].x1 };
@@ -711,8 +772,24 @@ static void refit_sweeps(rm_layout *lay, rm_sweep *sw, size_t n,
     }
 }
 
+void rm_sweeps_mark_pinned(rm_pass_rec *passes, const rm_sweep *sw,
+                           size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        const rm_sweep *w = &sw[k];
+        int pin = w->end[0] != RM_END_NONE || w->end[1] != RM_END_NONE ||
+                  w->fix != RM_SWEEP_KEPT;
+        int stretch = passes[w->first].stretch;
+        for (size_t i = w->first; i <= w->last; i++)
+            if (passes[i].stretch == stretch)
+                passes[i].pinned = pin;
+    }
+}
+
 rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule)
 {
+    for (size_t i = 0; i < lay->n_passes; i++)
+        lay->passes[i].pinned = 0;
     if (!lay->al->found || lay->n_passes == 0)
         return RM_OK;
     rm_sweep *sw = rm_calloc(lay->n_passes, sizeof *sw);
@@ -735,6 +812,7 @@ rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule)
     if (have)
         refit_sweeps(lay, sw, n, &tp);
     rm_sweeps_carry(lay, sw, n);
+    rm_sweeps_mark_pinned(lay->passes, sw, n);
     rm_status st = rm_sweeps_replace_loose(lay, sw, n, rule);
     rm_free(sw);
     rm_free(scratch);

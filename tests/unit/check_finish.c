@@ -785,11 +785,72 @@ START_TEST(test_turns_well_inside_the_outer_group_are_partial)
     ck_assert_int_eq(sw[0].end[0], RM_END_ANKLE);
     ck_assert_int_eq(sw[3].end[1], RM_END_ANKLE);
     ck_assert_int_eq(sw[5].end[1], RM_END_ANKLE);
-    /* Without the first stretch's turns the outer group is one stretch. */
+    /* Without the first stretch's turns the outer group is one stretch,
+     * placed 4 cm out by its widths (it never rolled below 4.3): it
+     * spans no more than the others. */
     sw[0].end[1] = sw[1].end[0] = RM_END_NONE;
     sw[2].end[1] = sw[6].end[1] = RM_END_KNEE;
     sw[3].end[0] = sw[7].end[0] = RM_END_KNEE;
+    sw[5] = sweep_of(26.42, 4.31, 0, 0, RM_END_NONE, RM_END_NONE);
+    sw[5].first = sw[5].last = 5;
     ck_assert_uint_eq(rm_sweeps_drop_inner(p, sw, 8, 29.52, scratch), 0);
+}
+END_TEST
+
+/* Tuning seed 10271: two stretches turn 6-7 cm below the knee, twice
+ * each; one stretch rolls from the ankle to the real turn. Its own
+ * encoder spans 32.4 cm against the inner turns' 26.4 from the ankle's
+ * turning point, so the lone outer turn is the calf end. */
+START_TEST(test_lone_outer_turn_backed_by_its_own_span_is_the_end)
+{
+    rm_pass_rec p[6];
+    int st[6] = { 0, 0, 1, 1, 2, 2 };
+    for (int i = 0; i < 6; i++)
+        p[i] = pass_rec(st[i], 0, 1, i, i + 1, 0, 0, 0, 0);
+    rm_sweep sw[6];
+    sw[0] = sweep_of(0.00, 27.09, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    sw[1] = sweep_of(26.98, 0.74, 0, 0, RM_END_KNEE, RM_END_ANKLE);
+    sw[2] = sweep_of(0.13, 28.87, 0, 0, RM_END_ANKLE, RM_END_NONE);
+    sw[3] = sweep_of(32.53, 6.80, 0, 0, RM_END_KNEE, RM_END_NONE);
+    sw[4] = sweep_of(0.68, 25.97, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    sw[5] = sweep_of(25.74, 1.82, 0, 0, RM_END_KNEE, RM_END_ANKLE);
+    for (int k = 0; k < 6; k++)
+        sw[k].first = sw[k].last = (size_t)k;
+    double scratch[12];
+    ck_assert_uint_eq(rm_sweeps_drop_inner(p, sw, 6, 32.63, scratch), 4);
+    ck_assert_int_eq(sw[3].end[0], RM_END_KNEE);
+    ck_assert_int_eq(sw[0].end[1], RM_END_NONE);
+    ck_assert_int_eq(sw[5].end[0], RM_END_NONE);
+    ck_assert_int_eq(sw[0].end[0], RM_END_ANKLE);
+    /* The same stretch 4 cm out, rolled from 4.1 only: no proof. */
+    sw[0].end[1] = sw[1].end[0] = sw[4].end[1] = sw[5].end[0] = RM_END_KNEE;
+    sw[2] = sweep_of(4.13, 28.87, 0, 0, RM_END_NONE, RM_END_NONE);
+    sw[2].first = sw[2].last = 2;
+    ck_assert_uint_eq(rm_sweeps_drop_inner(p, sw, 6, 32.63, scratch), 0);
+}
+END_TEST
+
+/* A pass is pinned when its sweep turned at a calf end or moved with
+ * one; a stretch of its own with no turn rests on its widths alone. */
+START_TEST(test_passes_pinned_by_a_turn_or_a_carried_sweep)
+{
+    rm_pass_rec p[4];
+    int st[4] = { 0, 0, 1, 2 };
+    for (int i = 0; i < 4; i++)
+        p[i] = pass_rec(st[i], 0, 1, i, i + 1, 0, 0, 0, 0);
+    rm_sweep sw[4];
+    sw[0] = sweep_of(0.5, 30.0, 0, 0, RM_END_ANKLE, RM_END_KNEE);
+    sw[1] = sweep_of(30.0, 12.0, 0, 0, RM_END_NONE, RM_END_NONE);
+    sw[1].fix = RM_SWEEP_CARRIED;
+    sw[2] = sweep_of(8.0, 20.0, 0, 0, RM_END_NONE, RM_END_NONE);
+    sw[3] = sweep_of(20.0, 31.0, 0, 0, RM_END_NONE, RM_END_KNEE);
+    for (int k = 0; k < 4; k++)
+        sw[k].first = sw[k].last = (size_t)k;
+    rm_sweeps_mark_pinned(p, sw, 4);
+    ck_assert_int_eq(p[0].pinned, 1);
+    ck_assert_int_eq(p[1].pinned, 1);
+    ck_assert_int_eq(p[2].pinned, 0);
+    ck_assert_int_eq(p[3].pinned, 1);
 }
 END_TEST
 
@@ -915,13 +976,19 @@ START_TEST(test_confidence_terms_follow_their_evidence)
     h.duration_s = 6.0;
     h.mean_force_n = 150.0;
     h.position_cm = 12.0;
-    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0), 0.70, 1e-9);
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1), 0.70, 1e-9);
     h.duration_s = 5.2;
-    ck_assert(rm_conf_hold(&h, 5.0, 20.0) < RM_CONFIDENCE_LOW);
+    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 1) < RM_CONFIDENCE_LOW);
     h.duration_s = 40.0;
-    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0), 1.0, 1e-12);
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1), 1.0, 1e-12);
+    /* Placed by its stretch's widths alone (no turn pinned it): a long
+     * heavy hold keeps 0.7, a 6 s one is uncertain. */
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 0), 0.70, 1e-9);
+    h.duration_s = 6.0;
+    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 0) < RM_CONFIDENCE_LOW);
+    h.duration_s = 40.0;
     h.position_cm = NAN;
-    ck_assert(rm_conf_hold(&h, 5.0, 20.0) < RM_CONFIDENCE_LOW);
+    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 1) < RM_CONFIDENCE_LOW);
 
     /* Peaks: rise 0.09 vs 0.06, 3 of 4 passes, min 2: 0.38; a clear
      * one (rise 0.15, 6 of 6) is sure. */
@@ -969,6 +1036,8 @@ Suite *finish_suite(void)
     tcase_add_test(tc,
                    test_sweep_short_beyond_slip_with_no_end_inside_pins_nothing);
     tcase_add_test(tc, test_turns_well_inside_the_outer_group_are_partial);
+    tcase_add_test(tc, test_lone_outer_turn_backed_by_its_own_span_is_the_end);
+    tcase_add_test(tc, test_passes_pinned_by_a_turn_or_a_carried_sweep);
     tcase_add_test(tc, test_sweeps_turning_twice_at_one_end_all_count);
     tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
     suite_add_tcase(s, tc);
