@@ -19,12 +19,6 @@
  * 2,100 offsets x 192 bins per call. */
 #define MAX_LEN_CM (2.0 * RM_SBINS * RM_BIN_CM)
 
-/* Widths as they would read at the session's usual load. */
-static double width_scale(const rm_placing *p)
-{
-    return p->gain > 0 ? 1.0 / p->gain : 1.0;
-}
-
 static double bin_e(int b)
 {
     return ((double)(b - RM_SBIN0) + 0.5) * RM_BIN_CM;
@@ -44,7 +38,6 @@ static void build(const rm_placing *r, size_t n, int dir, double x0, int nb,
     for (size_t k = 0; k < n; k++) {
         if (!r[k].placed)
             continue;
-        double ws = width_scale(&r[k]);
         for (int b = r[k].bmin; b <= r[k].bmax; b++) {
             double w = r[k].n[b - r[k].bmin];
             if (w <= 0)
@@ -53,7 +46,7 @@ static void build(const rm_placing *r, size_t n, int dir, double x0, int nb,
             int j = rm_index((x - x0) / RM_BIN_CM, nb);
             if (j < 0)
                 continue;
-            sum[j] += ws * r[k].wsum[b - r[k].bmin];
+            sum[j] += r[k].wsum[b - r[k].bmin];
             cnt[j] += w;
         }
     }
@@ -96,7 +89,6 @@ rm_status rm_drift_place_abs(rm_placing *p, const rm_placing *anchors,
         return RM_ERR_NOMEM;
     }
     build(anchors, na, dir, x0, nb, prof, cnt);
-    double ws = width_scale(p);
     double best = INFINITY, best_a = p->a;
     for (double a = -0.05 * len_cm; a <= 1.05 * len_cm; a += A_STEP) {
         double smm = 0, w = 0, smt = 0, stt = 0, sxx = 0, miss = 0;
@@ -112,7 +104,7 @@ rm_status rm_drift_place_abs(rm_placing *p, const rm_placing *anchors,
                 ok = max_miss > 0;
                 continue;
             }
-            double m = ws * p->wsum[b - p->bmin] / n;
+            double m = p->wsum[b - p->bmin] / n;
             double d = m - t;
             smm += n * d * d;
             smt += n * m * t;

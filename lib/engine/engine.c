@@ -133,7 +133,6 @@ static void stretch_begin(rm_engine *e, const rm_tick *t)
     memset(e->cur_w, 0, sizeof e->cur_w);
     memset(e->cur_n, 0, sizeof e->cur_n);
     memset(e->cur_k, 0, sizeof e->cur_k);
-    memset(e->cur_f, 0, sizeof e->cur_f);
 }
 
 static void stretch_add(rm_engine *e, const rm_tick *t)
@@ -147,7 +146,6 @@ static void stretch_add(rm_engine *e, const rm_tick *t)
     /* The map's pressure; its line is the stretch's (a placement keeps
      * its line), decided at finish. */
     e->cur_k[b] += (float)t->peak_kpa;
-    e->cur_f[b] += (float)t->force_n;
     if (b < e->cur.bmin)
         e->cur.bmin = b;
     if (b > e->cur.bmax)
@@ -158,26 +156,23 @@ static void stretch_add(rm_engine *e, const rm_tick *t)
 static void stretch_end(rm_engine *e)
 {
     rm_stretch s = e->cur;
-    s.wsum = s.n = s.ksum = s.fsum = NULL;
+    s.wsum = s.n = s.ksum = NULL;
     if (s.bmax >= s.bmin) {
-        /* Only the used bins: 16 bytes each, a few hundred per stretch. */
+        /* Only the used bins: 12 bytes each, a few hundred per stretch. */
         size_t nb = (size_t)(s.bmax - s.bmin + 1);
         s.wsum = rm_calloc(nb, sizeof *s.wsum);
         s.n = rm_calloc(nb, sizeof *s.n);
         s.ksum = rm_calloc(nb, sizeof *s.ksum);
-        s.fsum = rm_calloc(nb, sizeof *s.fsum);
-        if (!s.wsum || !s.n || !s.ksum || !s.fsum) {
+        if (!s.wsum || !s.n || !s.ksum) {
             rm_free(s.wsum);
             rm_free(s.n);
             rm_free(s.ksum);
-            rm_free(s.fsum);
             e->oom = 1;
             return;
         }
         memcpy(s.wsum, e->cur_w + s.bmin, nb * sizeof *s.wsum);
         memcpy(s.n, e->cur_n + s.bmin, nb * sizeof *s.n);
         memcpy(s.ksum, e->cur_k + s.bmin, nb * sizeof *s.ksum);
-        memcpy(s.fsum, e->cur_f + s.bmin, nb * sizeof *s.fsum);
     }
     size_t kept = e->n_st;
     PUSH(e, st, n_st, cap_st, s);
@@ -185,7 +180,6 @@ static void stretch_end(rm_engine *e)
         rm_free(s.wsum);
         rm_free(s.n);
         rm_free(s.ksum);
-        rm_free(s.fsum);
     }
 }
 
@@ -677,7 +671,6 @@ void rm_engine_free(rm_engine *e)
         rm_free(e->st[k].wsum);
         rm_free(e->st[k].n);
         rm_free(e->st[k].ksum);
-        rm_free(e->st[k].fsum);
     }
     rm_free(e->st);
     for (size_t i = 0; i < e->n_passes; i++) {

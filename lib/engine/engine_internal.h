@@ -168,15 +168,11 @@ typedef struct rm_stretch {
     float *wsum;             /* width sum per bin (mm), bmin..bmax */
     float *n;                /* ticks per bin */
     float *ksum;             /* peak-cell kPa summed per bin (ticks: n) */
-    float *fsum;             /* load (N) summed per bin (ticks: n); NULL
-                                when not kept (live views, tests) */
     /* results */
     int placed;              /* offset found */
     double offset_cm;        /* calf position of enc0 */
     double fit_cost;
     double gain;             /* width gain against the template */
-    double load_gain;        /* its widths over those at the session's
-                                usual load (width_load.c; 0 or 1: none) */
 } rm_stretch;
 
 /* Contact may reach a little past the calf's ends (heel cord, knee
@@ -215,8 +211,6 @@ typedef struct rm_placing {
     const float *wsum, *n;
     double pivot_e;
     double a, s;
-    double gain;  /* widths read this much wider than at the session's
-                     usual load (its stretch's load_gain; 0 or 1: as read) */
     double cost;
     int placed;
 } rm_placing;

@@ -147,7 +147,6 @@ struct rm_engine {
     rm_stretch cur;
     float cur_w[RM_SBINS], cur_n[RM_SBINS];
     float cur_k[RM_SBINS];    /* peak-cell kPa summed per bin */
-    float cur_f[RM_SBINS];    /* contact load (N) summed per bin */
     rm_stretch *st;
     size_t n_st, cap_st;
     rm_align_tmpls *tmpls;    /* the calf fit's templates: rm_engine_tmpls */

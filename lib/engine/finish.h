@@ -158,21 +158,6 @@ int rm_hold_line_is_own(const rm_lean *st, double cop_mm,
  * same stretch, else the stretch (NAN if none is placed). */
 double rm_layout_place(const rm_layout *lay, int stretch, double enc_cm,
                        double t0_s, double t1_s);
-/* ---- width_load.c ---- */
-
-/* Stretch s's load (N): the mean of its bins' mean loads (each bin once,
- * so a hold's ticks do not stand for the put-down); NAN without loads. */
-double rm_stretch_load(const rm_stretch *s);
-/* How much wider s reads than at the session's usual load (1 when no
- * width-load relation was found or none was fitted). */
-double rm_stretch_width_gain(const rm_stretch *s);
-/* The session's width-load relation from the anchors (anchor[k] != 0),
- * each against the other anchors of its line: sets every stretch's
- * load_gain (1 + slope x (its load / the anchors' median - 1), or 1 when
- * the slope is not clearly above the scatter) and *slope. */
-rm_status rm_width_load_fit(rm_layout *lay, const rm_line_rule *rule,
-                            const char *anchor, double *slope);
-
 /* Short stretches onto the anchors' widths, every pass onto its stretch,
  * then the rolled extent of the anchors + end_margin_cm becomes the calf:
  * the origin moves to its ankle end and al->length_cm is set. */

@@ -50,7 +50,6 @@ static void provisional_place(rm_engine *e, const rm_tick *t)
     s.wsum = e->cur_w + s.bmin;
     s.n = e->cur_n + s.bmin;
     s.ksum = NULL;
-    s.fsum = NULL;
     if (!e->prov.found) {
         /* Nothing placed yet: this stretch alone, once it shows enough
          * of the calf to find its ends. */

@@ -7,8 +7,6 @@
  */
 #include <math.h>
 
-#include <string.h>
-
 #include "finish.h"
 
 /* Anchors rolled at least this share of the provisional length. */
@@ -100,8 +98,7 @@ static rm_placing stretch_placing(const rm_stretch *s)
 {
     return (rm_placing){ .bmin = s->bmin, .bmax = s->bmax, .wsum = s->wsum,
                          .n = s->n, .pivot_e = 0, .a = s->offset_cm,
-                         .s = 1.0, .gain = rm_stretch_width_gain(s),
-                         .placed = s->placed };
+                         .s = 1.0, .placed = s->placed };
 }
 
 /* Marks the anchors (anchor[k] = 1) and returns how many there are. */
@@ -196,71 +193,6 @@ static double calf_ends(const rm_layout *lay, const char *anchor,
     return lo;
 }
 
-
-#include <stdio.h>
-#include <stdlib.h>
-/* TEMP measurement: within-calf-bin slope of log width on log load over
- * the anchors' bins (weight 1 per stretch bin, and weight n). */
-static void wl_debug(const rm_layout *lay, const char *anchor)
-{
-    if (!getenv("RM_WL_DEBUG"))
-        return;
-    enum { NJ = 200 };
-    static double P[NJ], C[NJ];
-    memset(P, 0, sizeof P);
-    memset(C, 0, sizeof C);
-    int dir = lay->al->dir;
-    for (size_t k = 0; k < lay->n_st; k++) {
-        const rm_stretch *s = &lay->st[k];
-        if (!anchor[k] || !s->fsum)
-            continue;
-        rm_calf_pos m = { s->offset_cm, 1.0, 0.0 };
-        for (int b = s->bmin; b <= s->bmax; b++) {
-            double n = s->n[b - s->bmin];
-            int j = (int)floor(rm_calf_x(&m, dir, rm_bin_enc_cm(b)) / RM_BIN_CM);
-            if (n < 1 || j < 0 || j >= NJ)
-                continue;
-            P[j] += s->wsum[b - s->bmin] / n;
-            C[j] += 1;
-        }
-    }
-    double L[64], G[64];
-    int na = 0;
-    for (size_t k = 0; k < lay->n_st && na < 64; k++) {
-        const rm_stretch *s = &lay->st[k];
-        if (!anchor[k] || !s->fsum)
-            continue;
-        rm_calf_pos m = { s->offset_cm, 1.0, 0.0 };
-        double sw = 0, sp = 0, sl = 0, nb = 0;
-        for (int b = s->bmin; b <= s->bmax; b++) {
-            double n = s->n[b - s->bmin];
-            int j = (int)floor(rm_calf_x(&m, dir, rm_bin_enc_cm(b)) / RM_BIN_CM);
-            if (n < 1 || j < 0 || j >= NJ)
-                continue;
-            double w = s->wsum[b - s->bmin] / n;
-            sl += s->fsum[b - s->bmin] / n;
-            nb += 1;
-            if (C[j] < 2)
-                continue;
-            sw += w;
-            sp += (P[j] - w) / (C[j] - 1);
-        }
-        if (nb < 1 || sp <= 0)
-            continue;
-        L[na] = sl / nb;
-        G[na] = sw / sp;
-        na++;
-    }
-    double ls[64];
-    for (int i = 0; i < na; i++) ls[i] = L[i];
-    for (int i = 1; i < na; i++) for (int q = i; q > 0 && ls[q-1] > ls[q]; q--) { double t = ls[q]; ls[q] = ls[q-1]; ls[q-1] = t; }
-    double L0 = na ? ls[na / 2] : 1;
-    fprintf(stderr, "WLS na %d", na);
-    for (int i = 0; i < na; i++)
-        fprintf(stderr, " %.2f:%.3f", L[i] / L0, G[i]);
-    fprintf(stderr, "\n");
-}
-
 rm_status rm_place_passes(rm_layout *lay, const rm_line_rule *rule,
                           double end_margin_cm)
 {
@@ -268,14 +200,6 @@ rm_status rm_place_passes(rm_layout *lay, const rm_line_rule *rule,
     if (!anchor)
         return RM_ERR_NOMEM;
     size_t n_anchor = mark_anchors(lay, anchor);
-    double slope;
-    rm_status wl = rm_width_load_fit(lay, rule, anchor, &slope);
-    if (getenv("RM_WL_DEBUG"))
-        fprintf(stderr, "WLFIT %.3f\n", slope);
-    if (wl != RM_OK) {
-        rm_free(anchor);
-        return wl;
-    }
     if (n_anchor > 0) {
         rm_status st = place_short(lay, rule, anchor);
         if (st != RM_OK) {
@@ -284,6 +208,7 @@ rm_status rm_place_passes(rm_layout *lay, const rm_line_rule *rule,
         }
     }
     double lo = calf_ends(lay, anchor, n_anchor, end_margin_cm);
+    rm_free(anchor);
     int dir = lay->al->dir;
     /* Passes start where their stretch now is, pivot at their middle. */
     for (size_t i = 0; i < lay->n_passes; i++) {
@@ -296,7 +221,5 @@ rm_status rm_place_passes(rm_layout *lay, const rm_line_rule *rule,
     }
     for (size_t k = 0; k < lay->n_st; k++)
         lay->st[k].offset_cm -= lo;
-    wl_debug(lay, anchor);
-    rm_free(anchor);
     return RM_OK;
 }

@@ -673,7 +673,6 @@ static rm_placing pass_placing(const rm_layout *lay, size_t i)
     return (rm_placing){ .bmin = r->bmin, .bmax = r->bmax, .wsum = r->wsum,
                          .n = r->n, .pivot_e = r->map.pivot_cm - enc0,
                          .a = r->map.a_cm, .s = r->map.scale,
-                         .gain = rm_stretch_width_gain(&lay->st[r->stretch]),
                          .placed = r->placed && r->wsum &&
                                    r->bmax - r->bmin >= PASS_MIN_BINS };
 }
@@ -685,8 +684,7 @@ static rm_status loose_move(rm_layout *lay, size_t k, const rm_placing *refs,
     rm_stretch *st = &lay->st[k];
     rm_placing p = { .bmin = st->bmin, .bmax = st->bmax, .wsum = st->wsum,
                      .n = st->n, .pivot_e = 0.0, .a = st->offset_cm,
-                     .s = 1.0, .gain = rm_stretch_width_gain(st),
-                     .placed = 0 };
+                     .s = 1.0, .placed = 0 };
     *move = NAN;
     rm_status rc = rm_drift_place_abs(&p, refs, m, lay->al->dir,
                                       lay->al->length_cm, 0, LOOSE_MISS);
