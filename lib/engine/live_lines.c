@@ -167,8 +167,10 @@ static int lean_may_decide(const rm_live_lines *ll)
  * or a hold's line rests on its own lean, which the report replaces by
  * its stretch's rolling, mostly still to come (36 %, against 89 %), or
  * on a stretch lean so far that lies near line_skew (within the band
- * where the report calls a lean ambiguous, rm_lean_ambiguous): the
- * stretch's rolling still to come moves it across as often as not.
+ * where the report calls a lean ambiguous, rm_lean_ambiguous), where
+ * the stretch's rolling still to come often moves it across (such lines
+ * agreed with the report's 81 % of the time on the tuning family, 73 %
+ * on the original physics, against 96-97 % further from line_skew).
  */
 int rm_live_lines_provisional(const rm_live_lines *ll, int stretch,
                               int resting, double cop_mm)
