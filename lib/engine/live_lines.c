@@ -170,7 +170,7 @@ static int lean_may_decide(const rm_live_lines *ll)
  * where the report calls a lean ambiguous, rm_lean_ambiguous), where
  * the stretch's rolling still to come often moves it across (such lines
  * agreed with the report's 81 % of the time on the tuning family, 73 %
- * on the original physics, against 96-97 % further from line_skew).
+ * on the original physics, against 95-97 % further from line_skew).
  */
 int rm_live_lines_provisional(const rm_live_lines *ll, int stretch,
                               int resting, double cop_mm)
