@@ -733,9 +733,11 @@ typedef enum rm_live_provisional {
     RM_LIVE_PROV_PLACE = 1,
     /** The line may still change: too little rolling yet to tell how
      *  this session shows its lines (the lean or the sideways shift),
-     *  one line rolled so far (where its middle line is: a guess), or a
-     *  hold named by its own lean while the report will use its
-     *  stretch's rolling (docs/engine.md). */
+     *  one line rolled so far (where its middle line is: a guess), the
+     *  lean still able to take the lines from the CoP, or a hold named
+     *  by its own lean, or by its stretch's lean so far near the line
+     *  boundary, while the report will use its stretch's whole rolling
+     *  (docs/engine.md). */
     RM_LIVE_PROV_LINE = 2,
 } rm_live_provisional;
 

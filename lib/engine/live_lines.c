@@ -20,6 +20,14 @@
  * ticks, whichever cue names the lines) has been seen: 10 passes of 2 s,
  * enough to show the middle line and a side one. */
 #define ESTABLISHED_S 20.0
+/* The CoP names the lines only while under 35 % of the rolling leans
+ * past line_skew (rm_lines_lean_session): from this share on, more
+ * rolling on a side line can still hand the session to the lean. On
+ * the original physics (seeds 1-100: the lean names every session's
+ * lines) the CoP lines shown with 15-35 % leaning agreed with the
+ * report's 43 % of the time; on the tuning family 99.9 %
+ * (docs/engine.md, "The live line's flag", session 7). */
+#define LEAN_UNSETTLED_SHARE 0.15
 
 void rm_live_lines_init(rm_live_lines *ll, const rm_line_rule *rule,
                         unsigned cells, double pitch_mm)
@@ -140,13 +148,29 @@ static rm_cop_sum stretch_cop(const rm_live_lines *ll, int stretch)
     return stretch == ll->stretch ? ll->cop : (rm_cop_sum){ 0.0, 0.0 };
 }
 
+/* 1 while the share of the rolling so far that leans past line_skew
+ * could still reach the lean's 35 % and take the lines from the CoP. */
+static int lean_may_decide(const rm_live_lines *ll)
+{
+    const rm_lean_shares *sh = &ll->lean_sh;
+    return sh->all > 0 &&
+           sh->high + sh->low >= LEAN_UNSETTLED_SHARE * sh->all;
+}
+
 /*
  * Provisional: too little rolling yet; or the CoP names the lines but has
- * shown one group so far (where the session's middle line lies is then a
- * guess: on the tuning family such lines agreed with the report's 24 %
- * of the time, against 85 % with two groups and 100 % with three); or a
- * hold's line rests on its own lean, which the report replaces by its
- * stretch's rolling, mostly still to come (36 %, against 89 %).
+ * shown under three groups so far (where the session's middle line lies
+ * is then a guess: on the tuning family such lines agreed with the
+ * report's 24 % of the time with one group, 85 % with two, 100 % with
+ * three), or names them only because the lean has gone one way so far,
+ * or while enough of the rolling leans that the lean may yet name them;
+ * or a hold's line rests on its own lean, which the report replaces by
+ * its stretch's rolling, mostly still to come (36 %, against 89 %), or
+ * on a stretch lean so far that lies near line_skew (within the band
+ * where the report calls a lean ambiguous, rm_lean_ambiguous), where
+ * the stretch's rolling still to come often moves it across (such lines
+ * agreed with the report's 81 % of the time on the tuning family, 73 %
+ * on the original physics, against 95-97 % further from line_skew).
  */
 int rm_live_lines_provisional(const rm_live_lines *ll, int stretch,
                               int resting, double cop_mm)
@@ -155,9 +179,12 @@ int rm_live_lines_provisional(const rm_live_lines *ll, int stretch,
     if (seen < ESTABLISHED_S * ll->rule.tick_hz)
         return 1;
     if (ll->rule.cop_on)
-        return ll->groups < 3 || ll->one_sided;
+        return ll->groups < 3 || ll->one_sided || lean_may_decide(ll);
+    if (!resting)
+        return 0;
     rm_lean l = stretch_lean(ll, stretch);
-    return resting && rm_hold_line_is_own(&l, cop_mm, &ll->rule);
+    return rm_hold_line_is_own(&l, cop_mm, &ll->rule) ||
+           rm_lean_ambiguous(l.sum / l.weight, ll->rule.line_skew);
 }
 
 rm_line rm_live_lines_hold(const rm_live_lines *ll, int stretch,

@@ -401,6 +401,73 @@ START_TEST(test_live_line_is_provisional_until_three_cop_groups)
 }
 END_TEST
 
+START_TEST(test_live_cop_line_is_provisional_while_the_lean_may_decide)
+{
+    /* Three tight CoP groups over 36 s of CoP: clear while nothing leans.
+     * With one pass in six leaning past line_skew (17 % of the rolling:
+     * under the 35 % at which the lean names the lines, over the 15 % from
+     * which more rolling on a side line may still get there) the CoP still
+     * names the lines, provisionally. */
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    const double cop[6] = { 90.0, 110.0, 130.0, 91.0, 111.0, 131.0 };
+    rm_pass_rec p[6];
+    cop_passes(p, cop, 6);
+    for (int i = 0; i < 6; i++)
+        p[i].n_cop = 300;
+    for (int leaning = 0; leaning <= 1; leaning++) {
+        p[2].skew = leaning ? 0.30 : 0.02;
+        rm_live_lines ll;
+        rm_live_lines_init(&ll, &r, 12, 20.0);
+        for (int i = 0; i < 6; i++)
+            rm_live_lines_pass(&ll, &p[i]);
+        rm_live_lines_refit(&ll, 100.0);
+        ck_assert_int_eq(ll.rule.cop_on, 1);
+        ck_assert_int_eq(ll.groups, 3);
+        ck_assert_int_eq(ll.one_sided, 0);
+        ck_assert_int_eq(rm_live_lines_provisional(&ll, 0, 1, 110.5),
+                         leaning);
+    }
+}
+END_TEST
+
+START_TEST(test_live_hold_line_is_provisional_on_an_ambiguous_stretch_lean)
+{
+    /* A leaning session (six placements of 6 s each, both sides and the
+     * middle), then a hold in a seventh whose 4 s of rolling so far lean
+     * 0.16: past line_skew (0.14) but within the report's ambiguous band
+     * (0.35 x 0.14) of it, where the stretch's rolling still to come
+     * decides its line. Leaning 0.30 it is clear. */
+    const double skew[6] = { 0.3, 0.0, -0.3, 0.3, 0.0, -0.3 };
+    const double cop[7] = { 120.0, 110.0, 100.0, 90.0, 125.0, 105.0,
+                            115.0 };
+    rm_pass_rec p[7];
+    cop_passes(p, cop, 7);
+    for (int i = 0; i < 6; i++) {
+        p[i].skew = skew[i];
+        p[i].n_skew = p[i].w_skew = 300;
+    }
+    p[6].n_skew = p[6].w_skew = 200;
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    const double held[2] = { 0.16, 0.30 };
+    for (int k = 0; k < 2; k++) {
+        p[6].skew = held[k];
+        rm_live_lines ll;
+        rm_live_lines_init(&ll, &r, 12, 20.0);
+        for (int i = 0; i < 7; i++)
+            rm_live_lines_pass(&ll, &p[i]);
+        rm_live_lines_refit(&ll, 100.0);
+        ck_assert_int_eq(ll.rule.cop_on, 0);
+        ck_assert_int_eq(rm_live_lines_hold(&ll, 6, NAN, RM_LINE_MIDDLE),
+                         RM_LINE_LATERAL);
+        ck_assert_int_eq(rm_live_lines_provisional(&ll, 6, 1, NAN), k == 0);
+        /* Rolling, the pass's line is not the hold's: not flagged. */
+        ck_assert_int_eq(rm_live_lines_provisional(&ll, 6, 0, NAN), 0);
+    }
+}
+END_TEST
+
 /* ---- placement.c ---- */
 
 /* Widths and tick counts of a stretch over bins RM_SBIN0 .. + nb - 1. */
@@ -1019,6 +1086,10 @@ Suite *finish_suite(void)
     tcase_add_test(tc, test_scattered_lean_named_cops_leave_the_lean);
     tcase_add_test(tc, test_live_lines_use_the_lean_named_cop_too);
     tcase_add_test(tc, test_live_line_is_provisional_until_three_cop_groups);
+    tcase_add_test(tc,
+                   test_live_cop_line_is_provisional_while_the_lean_may_decide);
+    tcase_add_test(
+        tc, test_live_hold_line_is_provisional_on_an_ambiguous_stretch_lean);
     suite_add_tcase(s, tc);
     tc = tcase_create("placement");
     tcase_add_test(tc, test_place_uses_the_pass_under_way_then_its_neighbours);

@@ -417,13 +417,14 @@ static void print_family(const family *f, int show_scenarios)
     printf("live hold agreement (updates at 10/s inside matched holds, "
            "once placed live: %ld of %ld): line %.3f, place within 2 cm "
            "%.3f, both %.3f; flagged provisional %.3f; line once its "
-           "flag is clear %.3f (%ld); place once its flag is clear %.3f "
-           "(%ld; place flagged %.3f)\n", c[C_LIVE_N],
+           "flag is clear %.3f (%ld; line flagged %.3f); place once its "
+           "flag is clear %.3f (%ld; place flagged %.3f)\n", c[C_LIVE_N],
            c[C_LIVE_ALL], ratio(c[C_LIVE_LINE], c[C_LIVE_N]),
            ratio(c[C_LIVE_POS], c[C_LIVE_N]),
            ratio(c[C_LIVE_BOTH], c[C_LIVE_N]),
            ratio(c[C_LIVE_PROV], c[C_LIVE_N]),
            ratio(c[C_LIVE_EST_LINE], c[C_LIVE_EST_N]), c[C_LIVE_EST_N],
+           1.0 - ratio(c[C_LIVE_EST_N], c[C_LIVE_N]),
            ratio(c[C_LIVE_PEST_POS], c[C_LIVE_PEST_N]), c[C_LIVE_PEST_N],
            1.0 - ratio(c[C_LIVE_PEST_N], c[C_LIVE_N]));
     /* h.line and p.line count an unknown line as a wrong one; beside
