@@ -26,7 +26,7 @@
  * the original physics (seeds 1-100: the lean names every session's
  * lines) the CoP lines shown with 15-35 % leaning agreed with the
  * report's 43 % of the time; on the tuning family 99.9 %
- * (docs/engine.md, "The live line's flag", session 7). */
+ * (docs/engine.md, "The live line's flag", session 6). */
 #define LEAN_UNSETTLED_SHARE 0.15
 
 void rm_live_lines_init(rm_live_lines *ll, const rm_line_rule *rule,
