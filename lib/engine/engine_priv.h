@@ -228,6 +228,12 @@ typedef struct rm_peak_frame {
      * other peak of their line lies; none when NULL. */
     const rm_peak *stacked;
     size_t n_stacked;
+    /* The side lines' stacked mean rise and the highest mean 3.5-7.5 cm
+     * along it, per STACK_BIN_CM bin (rm_peaks_stack_profile; NAN where
+     * none): prof[(2 * li + k) * prof_ng + g], li 0 medial, 1 lateral,
+     * k 0 mean, 1 that highest. None when NULL. */
+    const float *prof;
+    int prof_ng;
 } rm_peak_frame;
 /* A pass's row (peaks.c) placed on the calf. */
 typedef struct rm_placed_row {
@@ -239,6 +245,16 @@ typedef struct rm_placed_row {
 rm_status rm_peaks_stack(const rm_peak_frame *f, rm_leg leg,
                          const rm_placed_row *rows, size_t n_rows,
                          rm_peak **out, size_t *n_out);
+/* The stacked profiles' grid (cm). */
+#define RM_STACK_BIN_CM 0.5
+/* Bins of the stacked grid over a calf of length_cm, and the same as
+ * rm_peaks_stack with each side line's mean and echo parent written to
+ * prof (4 x that many floats, layout of rm_peak_frame.prof) when not
+ * NULL. */
+int rm_peaks_stack_bins(double length_cm);
+rm_status rm_peaks_stack_profile(const rm_peak_frame *f, rm_leg leg,
+                                 const rm_placed_row *rows, size_t n_rows,
+                                 rm_peak **out, size_t *n_out, float *prof);
 /* The grouping stage on plain data: placed candidates (v is reordered)
  * -> peaks in *out (allocated, rm_free; NULL when none), *n_out. */
 rm_status rm_peaks_group(const rm_peak_frame *f, rm_placed_cand *v,

@@ -382,6 +382,67 @@ static size_t resolve_echoes(rm_peak *out, unsigned char *tier, size_t n)
     return kept;
 }
 
+/* A side peak that stands, in its line's mean over the session's passes
+ * (peak_stack.c), under this share of the highest place 3.5-7.5 cm along
+ * the line is that place's echo: a strong spot takes load from the cells
+ * around it, and its dips lower the base of the place 4-7 cm away on
+ * every pass over both, so the echo recurs as a spot would. One pass may
+ * show it past the floors (its flanks fitted on a dip); the mean over
+ * the line's passes weighs it against its parent. Echoes stand a fifth
+ * to half as high as their spot, planted spots beside another mostly
+ * over half (the stacked spots' own test, STACK_ECHO_RATIO 0.5); peaks
+ * of candidates showed on single passes as well, so they go only well
+ * under that (tuning family: 0.2 / 0.25 / 0.3 / 0.4, docs/engine.md). */
+#define ECHO_MEAN_RATIO 0.3
+/* Only an uncertain peak (confidence under this: its mean rise under
+ * peak_min_rise, or shown on few of the passes over it) is judged so: an
+ * echo a fifth to half as high as its spot mostly stays under
+ * peak_min_rise, while two real spots 4-7 cm apart on one line (the
+ * gastrocnemius heads) both rise past it. */
+#define ECHO_UNSURE_CONF 0.5
+/* The stacked mean is read at its highest within this of a peak's
+ * place (bins of RM_STACK_BIN_CM): a peak's place is its candidates'
+ * mean, the mean's maximum may lie a bin or two off. */
+#define ECHO_NEAR_BINS 2
+
+/* Is peak pk, of a side line, the echo of a place along its line by the
+ * stacked profile of f (ECHO_MEAN_RATIO)? No when there is none. */
+static int stacked_echo(const rm_peak_frame *f, const rm_peak *pk)
+{
+    if (!f->prof || f->prof_ng <= 0 || pk->confidence >= ECHO_UNSURE_CONF ||
+        (pk->line != RM_LINE_MEDIAL && pk->line != RM_LINE_LATERAL))
+        return 0;
+    int ng = f->prof_ng, li = pk->line == RM_LINE_MEDIAL ? 0 : 1;
+    const float *mean = f->prof + 2 * li * ng, *parent = mean + ng;
+    int g0 = (int)floor(pk->position_cm / RM_STACK_BIN_CM);
+    double best = NAN, best_parent = NAN;
+    for (int g = g0 - ECHO_NEAR_BINS; g <= g0 + ECHO_NEAR_BINS; g++) {
+        if (g < 0 || g >= ng || !isfinite(mean[g]))
+            continue;
+        if (!(mean[g] <= best)) {
+            best = mean[g];
+            best_parent = parent[g];
+        }
+    }
+    return isfinite(best) && best_parent > 0 &&
+           best < ECHO_MEAN_RATIO * best_parent;
+}
+
+/* Drops from out[0..n-1] (and tier[]) the side peaks that are echoes by
+ * the stacked profile (stacked_echo); returns how many are kept. */
+static size_t drop_stacked_echoes(const rm_peak_frame *f, rm_peak *out,
+                                  unsigned char *tier, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (stacked_echo(f, &out[i]))
+            continue;
+        tier[kept] = tier[i];
+        out[kept++] = out[i];
+    }
+    return kept;
+}
+
 /* The stacked spots (peak_stack.c) added to out[0..n-1], the peaks the
  * candidates left: each only where no peak of its line lies within
  * RESOLVE_CM (it never hides one), the higher of two stacked spots of a
@@ -494,6 +555,7 @@ rm_status rm_peaks_group(const rm_peak_frame *e, rm_placed_cand *v,
         }
         i = j;
     }
+    n_peaks = drop_stacked_echoes(e, out, tier, n_peaks);
     n_peaks = resolve_echoes(out, tier, n_peaks);
     if (ns_in)
         n_peaks = add_stacked(out, n_peaks, e->stacked, ns_in, &best_score);
@@ -538,9 +600,10 @@ static size_t place_rows(const rm_engine *e, rm_placed_row *w)
     return nw;
 }
 
-/* The stacked spots of the session (peak_stack.c) in *out, *n. */
+/* The stacked spots of the session (peak_stack.c) in *out, *n, and the
+ * side lines' profiles in prof (rm_peak_frame.prof). */
 static rm_status stacked_spots(const rm_engine *e, const rm_peak_frame *f,
-                               rm_peak **out, size_t *n)
+                               rm_peak **out, size_t *n, float *prof)
 {
     const rm_peak_tracker *p = &e->peaks_tr;
     *out = NULL;
@@ -551,7 +614,7 @@ static rm_status stacked_spots(const rm_engine *e, const rm_peak_frame *f,
     if (!w)
         return RM_ERR_NOMEM;
     size_t nw = place_rows(e, w);
-    rm_status st = rm_peaks_stack(f, e->meta.leg, w, nw, out, n);
+    rm_status st = rm_peaks_stack_profile(f, e->meta.leg, w, nw, out, n, prof);
     rm_free(w);
     return st;
 }
@@ -564,20 +627,29 @@ rm_status rm_peaks_finish(rm_engine *e)
         return RM_OK;
     rm_peak_frame f = { e->passes_v, e->n_passes, e->al.length_cm,
                         e->cfg.peak_min_passes, e->cfg.peak_min_rise,
-                        NULL, 0 };
+                        NULL, 0, NULL, 0 };
     rm_peak *stacked = NULL;
-    rm_status st = stacked_spots(e, &f, &stacked, &f.n_stacked);
-    if (st != RM_OK)
+    f.prof_ng = rm_peaks_stack_bins(f.length_cm);
+    float *prof = rm_calloc(4 * (size_t)f.prof_ng + 1, sizeof *prof);
+    if (!prof)
+        return RM_ERR_NOMEM;
+    rm_status st = stacked_spots(e, &f, &stacked, &f.n_stacked, prof);
+    if (st != RM_OK) {
+        rm_free(prof);
         return st;
+    }
     f.stacked = stacked;
+    f.prof = prof;
     placed *v = rm_calloc(p->n ? p->n : 1, sizeof *v);
     if (!v) {
         rm_free(stacked);
+        rm_free(prof);
         return RM_ERR_NOMEM;
     }
     size_t nv = place_candidates(e, v);
     st = rm_peaks_group(&f, v, nv, &e->peaks_v, &e->n_peaks);
     rm_free(v);
     rm_free(stacked);
+    rm_free(prof);
     return st;
 }

@@ -25,7 +25,7 @@
 #include "engine_priv.h"
 
 /* The grid the passes are stacked on (cm). */
-#define STACK_BIN_CM 0.5
+#define STACK_BIN_CM RM_STACK_BIN_CM
 /* A stacked spot's mean rise, and a pass's rise counted as showing it,
  * as fractions of peak_min_rise. */
 #define STACK_RISE 0.5
@@ -183,6 +183,35 @@ static double mean_at(const rm_peak_frame *f, const stack_line *sl, int ng,
     return sl->s[g] / sl->w[g];
 }
 
+/* The highest mean rise 3.5-7.5 cm along the line from bin g (0 when
+ * none): the place whose echo g could be. */
+static double echo_parent(const rm_peak_frame *f, const stack_line *sl,
+                          int ng, int g)
+{
+    double parent = 0.0;
+    for (int d = STACK_ECHO_FROM_BINS; d <= STACK_ECHO_TO_BINS; d++) {
+        double lo = mean_at(f, sl, ng, g - d);
+        double hi = mean_at(f, sl, ng, g + d);
+        if (lo > parent)
+            parent = lo;
+        if (hi > parent)
+            parent = hi;
+    }
+    return parent;
+}
+
+/* The line's mean and echo parent per bin into prof[0..ng-1] and
+ * prof[ng..2ng-1] (NAN where no mean). */
+static void keep_profile(const rm_peak_frame *f, const stack_line *sl, int ng,
+                         float *prof)
+{
+    for (int g = 0; g < ng; g++) {
+        double m = mean_at(f, sl, ng, g);
+        prof[g] = (float)m;
+        prof[ng + g] = isfinite(m) ? (float)echo_parent(f, sl, ng, g) : NAN;
+    }
+}
+
 /* The maxima of one line's mean rise as peaks appended to out[]. */
 static size_t line_peaks(const rm_peak_frame *f, rm_line line,
                          const stack_line *sl, int ng, rm_peak *out,
@@ -208,16 +237,7 @@ static size_t line_peaks(const rm_peak_frame *f, rm_line line,
         if (!is_max)
             continue;
         /* Not an echo of a stronger place 3.5-7.5 cm along. */
-        double parent = 0.0;
-        for (int d = STACK_ECHO_FROM_BINS; d <= STACK_ECHO_TO_BINS; d++) {
-            double lo = mean_at(f, sl, ng, g - d);
-            double hi = mean_at(f, sl, ng, g + d);
-            if (lo > parent)
-                parent = lo;
-            if (hi > parent)
-                parent = hi;
-        }
-        if (m < STACK_ECHO_RATIO * parent)
+        if (m < STACK_ECHO_RATIO * echo_parent(f, sl, ng, g))
             continue;
         double off = rm_vertex_offset(mean_at(f, sl, ng, g - 1), m,
                                       mean_at(f, sl, ng, g + 1), 1, 0.5);
@@ -237,16 +257,31 @@ static size_t line_peaks(const rm_peak_frame *f, rm_line line,
     return n_out;
 }
 
+int rm_peaks_stack_bins(double length_cm)
+{
+    return length_cm > 0 ? (int)ceil(length_cm / STACK_BIN_CM) : 0;
+}
+
 rm_status rm_peaks_stack(const rm_peak_frame *f, rm_leg leg,
                          const rm_placed_row *rows, size_t n_rows,
                          rm_peak **out_p, size_t *n_out)
 {
+    return rm_peaks_stack_profile(f, leg, rows, n_rows, out_p, n_out, NULL);
+}
+
+rm_status rm_peaks_stack_profile(const rm_peak_frame *f, rm_leg leg,
+                                 const rm_placed_row *rows, size_t n_rows,
+                                 rm_peak **out_p, size_t *n_out, float *prof)
+{
     *out_p = NULL;
     *n_out = 0;
+    int ng = rm_peaks_stack_bins(f->length_cm);
+    if (prof)
+        for (int k = 0; k < 4 * ng; k++)
+            prof[k] = NAN;
     /* Leg unknown: the sides cannot be told apart. */
-    if (n_rows == 0 || !(f->length_cm > 0) || leg == RM_LEG_UNKNOWN)
+    if (n_rows == 0 || ng == 0 || leg == RM_LEG_UNKNOWN)
         return RM_OK;
-    int ng = (int)ceil(f->length_cm / STACK_BIN_CM);
     /* Per line: four sums, a count and the last pass, per bin. */
     double *d = rm_calloc((size_t)ng * 4, sizeof *d);
     unsigned *n = rm_calloc((size_t)ng * 3, sizeof *n);
@@ -270,6 +305,8 @@ rm_status rm_peaks_stack(const rm_peak_frame *f, rm_leg leg,
         stack_line sl = { d, d + ng, d + 2 * ng, d + 3 * ng, n, n + ng,
                           n + 2 * ng, last };
         add_rows(f, leg, line, rows, n_rows, ng, &sl);
+        if (prof)
+            keep_profile(f, &sl, ng, prof + 2 * li * ng);
         np = line_peaks(f, line, &sl, ng, out, np, cap);
     }
     rm_free(d);

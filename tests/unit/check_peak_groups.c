@@ -60,7 +60,7 @@ static void group(session *s)
     rm_engine_config cfg;
     rm_engine_config_default(&cfg);
     rm_peak_frame f = { s->passes, s->n_passes, 40.0, cfg.peak_min_passes,
-                        cfg.peak_min_rise, NULL, 0 };
+                        cfg.peak_min_rise, NULL, 0, NULL, 0 };
     ck_assert_int_eq(rm_peaks_group(&f, s->placed, s->n_cands, &s->peaks,
                                     &s->n_peaks), RM_OK);
 }

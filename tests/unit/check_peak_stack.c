@@ -68,7 +68,7 @@ static rm_peak_frame frame(const stack_session *s)
     rm_engine_config cfg;
     rm_engine_config_default(&cfg);
     rm_peak_frame f = { s->passes, s->n_passes, 40.0, cfg.peak_min_passes,
-                        cfg.peak_min_rise, NULL, 0 };
+                        cfg.peak_min_rise, NULL, 0, NULL, 0 };
     return f;
 }
 
@@ -298,6 +298,64 @@ START_TEST(test_peak_stack_spot_beside_a_dropped_weak_peak_is_added)
 }
 END_TEST
 
+/* Four candidates at 20.5 cm on four medial passes, weak (0.03 of the
+ * load) or strong (0.12), in v[0..3]. */
+static void cands_at(rm_peak_cand *c, rm_placed_cand *v, float rise)
+{
+    memset(c, 0, 4 * sizeof *c);
+    for (int i = 0; i < 4; i++) {
+        c[i].pass = i;
+        c[i].rise = rise;
+        c[i].weak = rise < 0.06f;
+        c[i].kpa = 40.0f;
+        v[i].x = 20.5;
+        v[i].line = RM_LINE_MEDIAL;
+        v[i].c = &c[i];
+    }
+}
+
+/* A weak peak 5.5 cm from a place its line's stacked mean shows 15 times
+ * as high is that place's echo and is dropped; without the profile it
+ * stays, and so does a sure peak (strong candidates) there. */
+START_TEST(test_peak_stack_uncertain_peak_under_a_stacked_parent_is_an_echo)
+{
+    static stack_session s;
+    memset(&s, 0, sizeof s);
+    double x[2] = { 15.0, 20.5 }, r[2] = { 0.3, 0.02 };
+    for (int i = 0; i < 4; i++)
+        medial_pass(&s, x, r, 2);
+    rm_peak_frame f = frame(&s);
+    int ng = rm_peaks_stack_bins(f.length_cm);
+    static float prof[4 * 200];
+    ck_assert_int_le(4 * ng, 4 * 200);
+    rm_peak *st = NULL;
+    size_t n_st = 0;
+    ck_assert_int_eq(rm_peaks_stack_profile(&f, RM_LEG_LEFT, s.placed,
+                                            s.n_rows, &st, &n_st, prof),
+                     RM_OK);
+    rm_free(st);
+    rm_peak_cand c[4];
+    rm_placed_cand v[4];
+    rm_peak *out = NULL;
+    size_t n = 0;
+    cands_at(c, v, 0.03f);
+    ck_assert_int_eq(rm_peaks_group(&f, v, 4, &out, &n), RM_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert(out[0].confidence < 0.5);
+    rm_free(out);
+    f.prof = prof;
+    f.prof_ng = ng;
+    ck_assert_int_eq(rm_peaks_group(&f, v, 4, &out, &n), RM_OK);
+    ck_assert_uint_eq(n, 0);
+    rm_free(out);
+    cands_at(c, v, 0.12f);
+    ck_assert_int_eq(rm_peaks_group(&f, v, 4, &out, &n), RM_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert(out[0].confidence >= 0.5);
+    rm_free(out);
+}
+END_TEST
+
 Suite *peak_stack_suite(void)
 {
     Suite *s = suite_create("peak_stack");
@@ -310,6 +368,8 @@ Suite *peak_stack_suite(void)
     tcase_add_test(tc, test_peak_stack_spots_join_the_groups);
     tcase_add_test(tc,
                    test_peak_stack_spot_beside_a_dropped_weak_peak_is_added);
+    tcase_add_test(
+        tc, test_peak_stack_uncertain_peak_under_a_stacked_parent_is_an_echo);
     suite_add_tcase(s, tc);
     return s;
 }
