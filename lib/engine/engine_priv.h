@@ -201,6 +201,11 @@ void rm_samples_emit(rm_engine *e, const rm_tick *t);
 void rm_live_init(rm_engine *e);
 void rm_live_tick(rm_engine *e, const rm_tick *t);
 void rm_live_stretch_end(rm_engine *e);
+/* live.c: calf cm of encoder distance enc_cm in tick t's stretch as the
+ * live view places it (NAN: not placed), for first-pass samples; *len:
+ * the calf length that place is in. */
+double rm_live_place_at(rm_engine *e, const rm_tick *t, double enc_cm,
+                        double *len);
 /* live.c: a pass just ended (its lean and CoP join the live line rule). */
 void rm_live_pass_end(rm_engine *e, const rm_pass_rec *pr);
 void rm_engine_flush_tick(rm_engine *e);

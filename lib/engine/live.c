@@ -193,6 +193,14 @@ static double live_position(rm_engine *e, const rm_tick *t, double enc_cm,
     return live_place(e, enc_cm);
 }
 
+double rm_live_place_at(rm_engine *e, const rm_tick *t, double enc_cm,
+                        double *len)
+{
+    int anchored;
+    *len = e->prov.length_cm;
+    return e->live_pos ? live_position(e, t, enc_cm, len, &anchored) : NAN;
+}
+
 /* The live view after tick t. */
 void rm_live_tick(rm_engine *e, const rm_tick *t)
 {

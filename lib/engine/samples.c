@@ -12,23 +12,26 @@ void rm_samples_emit(rm_engine *e, const rm_tick *t)
 {
     rm_line line = RM_LINE_UNKNOWN;
     /* Place the tick's last frame and move the others by their encoder
-     * difference at the same scale (one search per tick, not per frame). */
-    double x_ref = NAN, enc_ref = t->enc_cm;
+     * difference at the same scale (one search per tick, not per frame):
+     * finally after finish, else as the live view places it (its frame,
+     * its clamp), so a first-pass sample and rm_live agree. */
+    double x_ref = NAN, enc_ref = t->enc_cm, len = e->al.length_cm;
     if (t->contact && e->finished)
         x_ref = rm_engine_place(e, t->stretch, enc_ref, t->t_s, t->t_s);
-    else if (t->contact && isfinite(e->prov_offset))
-        x_ref = e->prov_offset + e->prov.dir * (enc_ref - e->cur.enc0_cm);
-    /* Final alignment after finish, provisional before: the direction
-     * must be the one x_ref came from (al.dir is 0 until finish). */
-    const rm_align *al = e->finished ? &e->al : &e->prov;
-    double len = al->length_cm;
+    else if (t->contact)
+        x_ref = rm_live_place_at(e, t, enc_ref, &len);
+    /* The direction must be the one x_ref came from (al.dir is 0 until
+     * finish). */
+    int dir = e->finished ? e->al.dir : e->prov.dir;
     for (size_t i = 0; i < e->n_buf; i++) {
         rm_sample *smp = &e->buf[i];
         smp->in_contact = t->contact;
         smp->position_cm = smp->position_frac = NAN;
         smp->line = RM_LINE_UNKNOWN;
         if (t->contact) {
-            double x = x_ref + al->dir * (e->buf_dist[i] - enc_ref);
+            double x = x_ref + dir * (e->buf_dist[i] - enc_ref);
+            if (!e->finished && isfinite(x))
+                x = x < 0.0 ? 0.0 : x > len ? len : x;
             if (isfinite(x)) {
                 smp->position_cm = x;
                 smp->position_frac = x / len;
