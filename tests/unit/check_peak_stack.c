@@ -148,6 +148,25 @@ START_TEST(test_peak_stack_echo_of_a_stronger_place_is_dropped)
 }
 END_TEST
 
+/* Whether a medial spot at 20 cm rising `rise` is stacked from `med`
+ * medial passes, the first `med_shown` of them showing it, and `mid`
+ * middle passes, the first `mid_shown` showing it. */
+static int medial_spot_stacked(double rise, int med, int med_shown, int mid,
+                               int mid_shown)
+{
+    static stack_session s;
+    memset(&s, 0, sizeof s);
+    double x[1] = { 20.0 }, r[1] = { rise };
+    for (int i = 0; i < med; i++)
+        line_pass(&s, RM_LINE_MEDIAL, x, r, i < med_shown);
+    for (int i = 0; i < mid; i++)
+        line_pass(&s, RM_LINE_MIDDLE, x, r, i < mid_shown);
+    stack(&s);
+    int found = near(s.peaks, s.n_peaks, RM_LINE_MEDIAL, 20.0) != NULL;
+    rm_free(s.peaks);
+    return found;
+}
+
 /* A medial spot whose line was rolled over it once, and shown on that
  * pass and on the three middle passes over it, is a stacked spot: every
  * own pass showed it (STACK_OWN_PASSES 1; with two asked it could never
@@ -167,13 +186,7 @@ START_TEST(test_peak_stack_spot_on_a_line_rolled_once)
     rm_free(s.peaks);
 
     /* ... but not when that one own pass did not show it. */
-    memset(&s, 0, sizeof s);
-    line_pass(&s, RM_LINE_MEDIAL, NULL, NULL, 0);
-    for (int i = 0; i < 3; i++)
-        line_pass(&s, RM_LINE_MIDDLE, x, r, 1);
-    stack(&s);
-    ck_assert_ptr_null(near(s.peaks, s.n_peaks, RM_LINE_MEDIAL, 20.0));
-    rm_free(s.peaks);
+    ck_assert(!medial_spot_stacked(0.06, 1, 0, 3, 3));
 }
 END_TEST
 
@@ -183,26 +196,9 @@ END_TEST
  * line showing it on two of four is not. */
 START_TEST(test_peak_stack_spot_on_three_in_five_of_the_passes)
 {
-    static stack_session s;
-    double x[1] = { 20.0 }, r[1] = { 0.08 };
-    for (int mid_shown = 1; mid_shown >= 0; mid_shown--) {
-        memset(&s, 0, sizeof s);
-        for (int i = 0; i < 4; i++)
-            line_pass(&s, RM_LINE_MEDIAL, x, r, 1);
-        for (int i = 0; i < 5; i++)
-            line_pass(&s, RM_LINE_MIDDLE, x, r, i < mid_shown);
-        stack(&s);
-        ck_assert_ptr_nonnull(near(s.peaks, s.n_peaks, RM_LINE_MEDIAL, 20.0));
-        rm_free(s.peaks);
-    }
-    memset(&s, 0, sizeof s);
-    for (int i = 0; i < 4; i++)
-        line_pass(&s, RM_LINE_MEDIAL, x, r, i < 2);
-    for (int i = 0; i < 2; i++)
-        line_pass(&s, RM_LINE_MIDDLE, x, r, 1);
-    stack(&s);
-    ck_assert_ptr_null(near(s.peaks, s.n_peaks, RM_LINE_MEDIAL, 20.0));
-    rm_free(s.peaks);
+    for (int mid_shown = 1; mid_shown >= 0; mid_shown--)
+        ck_assert(medial_spot_stacked(0.08, 4, 4, 5, mid_shown));
+    ck_assert(!medial_spot_stacked(0.08, 4, 2, 2, 2));
 }
 END_TEST
 
