@@ -3,13 +3,14 @@
  * on each (through the public API only), scores the findings against the
  * simulator's truth and prints the tables (docs/engine.md, "Accuracy").
  *
- *   accuracy [--family original|tuning|heldout|all] [--seeds A-B]
+ *   accuracy [--family original|tuning|pool|heldout|all] [--seeds A-B]
  *            [--scenarios a,b,...] [--physics LIST] [--stress-s S]
  *            [--leg left|right] [--jobs N] [--check] [-v]
  *
  * original: the scenarios (default basic,holds,clean,noisy,stress) over
- * the seeds with no physics variant (or --physics LIST); tuning and
- * heldout: the families declared in families.h; all: the three in turn.
+ * the seeds with no physics variant (or --physics LIST); tuning, pool
+ * and heldout: the families declared in families.h; all: the four in
+ * turn.
  * --leg: the original family's sessions on that leg (default: the
  * seed's), to rerun one session of a declared family. --jobs N forks N
  * workers (make accuracy: 2, one per core). stress
@@ -509,7 +510,7 @@ static int check_bounds(const family *f)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: accuracy [--family original|tuning|heldout|all] "
+    fprintf(stderr, "usage: accuracy [--family original|tuning|pool|heldout|all] "
                     "[--seeds A-B] [--scenarios a,b] [--physics LIST]\n"
                     "                [--leg left|right] [--stress-s S] "
                     "[--jobs N] [--check] "
@@ -561,7 +562,7 @@ int main(int argc, char **argv)
     }
     int all = !strcmp(which, "all");
     if (!all && strcmp(which, "original") && strcmp(which, "tuning") &&
-        strcmp(which, "heldout"))
+        strcmp(which, "heldout") && strcmp(which, "pool"))
         return usage();
     if (check)
         which = "original";
@@ -583,6 +584,17 @@ int main(int argc, char **argv)
         family f = { 0 };
         declared_family(&f, "tuning family (tools/accuracy/families.h)",
                         tuning_combos, TUNING_SEED_BASE);
+        bad |= run_family(&f, jobs);
+        print_family(&f, 1);
+        family_free(&f);
+    }
+    if (!check && (all || !strcmp(which, "pool"))) {
+        family f = { 0 };
+        char pool_scen[] = POOL_SCENARIOS;
+        seed_family(&f, "random pool (tools/accuracy/families.h; tuning "
+                    "data)", pool_scen, POOL_SEED_BASE,
+                    POOL_SEED_BASE + POOL_SEEDS - 1, POOL_PHYSICS,
+                    RM_LEG_UNKNOWN);
         bad |= run_family(&f, jobs);
         print_family(&f, 1);
         family_free(&f);

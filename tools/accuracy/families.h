@@ -55,4 +55,15 @@ static const char *const heldout_combos[FAMILY_COMBOS] = {
 };
 #define HELDOUT_SEED_BASE 70000u
 
+/* The random pool: more tuning data from the generator behind the
+ * families' `random` combinations (one line model, one footprint shape,
+ * every other variant with chance 1/2), on seeds outside both families.
+ * The declared tuning combinations are easier than what `random` stacks;
+ * the pool shows the engine the stacks before the held-out family does.
+ * Added in session 7, before any engine change measured on it. */
+#define POOL_PHYSICS "random"
+#define POOL_SCENARIOS "basic,holds,noisy,stress"
+#define POOL_SEED_BASE 20000u
+#define POOL_SEEDS 60u
+
 #endif /* ROLLMAP_TOOLS_ACCURACY_FAMILIES_H */
