@@ -169,7 +169,36 @@ typedef struct rm_session_meta {
     /* Added in session format 1.1 (fields only ever appended): */
     char person[RM_PERSON_MAX];  /**< who was rolled (a name or an id),
                                       UTF-8, NUL-terminated; "" unknown */
+    /* Added in session format 1.2 (same library 0.2, soname .1): */
+    double calf_length_cm;       /**< the calf measured with a tape, ankle
+                                      (malleolus) to knee crease, cm; 0 not
+                                      measured, else RM_CALF_LENGTH_MIN_CM
+                                      ..RM_CALF_LENGTH_MAX_CM; stored to
+                                      the millimetre. The engine's calf
+                                      frame uses it (docs/engine.md,
+                                      "A measured calf length").
+                                      @since 0.2 */
 } rm_session_meta;
+
+/** Plausible measured calf lengths (cm, ankle to knee crease), inclusive:
+ *  adults' calves are 30-45 cm; the range leaves room for children and
+ *  for tall people without taking a wrong unit (mm, inches) for one. */
+#define RM_CALF_LENGTH_MIN_CM 15.0
+#define RM_CALF_LENGTH_MAX_CM 60.0
+
+/**
+ * Parse a measured calf length in cm ("36.5"; as the CLI's --calf-length
+ * takes it): a decimal number within RM_CALF_LENGTH_MIN_CM..MAX_CM,
+ * rounded to the millimetre it is stored with.
+ * @return RM_OK, or RM_ERR_ARG for anything else (then *out is unchanged).
+ * @since 0.2
+ */
+RM_API rm_status rm_calf_length_parse(const char *text, double *out);
+/**
+ * 1 when @p cm may be stored as rm_session_meta.calf_length_cm: 0 (not
+ * measured) or within RM_CALF_LENGTH_MIN_CM..MAX_CM. @since 0.2
+ */
+RM_API int rm_calf_length_valid(double cm);
 
 /** Leg name "left"/"right"/"unknown" (static text). @since 0.1 */
 RM_API const char *rm_leg_name(rm_leg leg);
@@ -269,7 +298,7 @@ RM_API rm_status rm_session_open(const char *path, rm_session **out,
  * kill at any moment leaves either the old or the new file, complete.
  * The file is validated first (rm_session_open()).
  * @param path  an existing session file (not a symbolic link).
- * @param meta  the new metadata; written as format 1.1.
+ * @param meta  the new metadata; written as format 1.2.
  * @param err   optional, filled on failure (names the file).
  * @return RM_ERR_FORMAT / RM_ERR_UNSUPPORTED for a file that is not a
  *         valid session, RM_ERR_ARG if @p meta's descriptor differs from
@@ -665,6 +694,21 @@ typedef struct rm_engine_config {
 /** Fill @p cfg with the documented defaults (all fields). @since 0.1 */
 RM_API void rm_engine_config_default(rm_engine_config *cfg);
 
+/**
+ * Where the calf frame's ends come from (rm_summary.calf_frame;
+ * docs/engine.md, "A measured calf length").
+ * @since 0.2
+ */
+typedef enum rm_calf_frame {
+    /** From the rolling: half a turning band beyond where it usually
+     *  turned (or its reach, when no turns were found). */
+    RM_CALF_FRAME_TURNS    = 0,
+    /** From the session's measured calf length
+     *  (rm_session_meta.calf_length_cm), split equally beyond the
+     *  turning points; a guidance line says when it had to be clamped. */
+    RM_CALF_FRAME_MEASURED = 1,
+} rm_calf_frame;
+
 /** Everything found in a session; owned by the engine. @since 0.1 */
 typedef struct rm_summary {
     double duration_s;            /**< session length, s */
@@ -699,6 +743,9 @@ typedef struct rm_summary {
                                        none given, no band shown.
                                        @since 0.2 */
     double hold_advice_max_s;     /**< upper end of that band. @since 0.2 */
+    rm_calf_frame calf_frame;     /**< where the calf's ends (and so every
+                                       position's origin) come from.
+                                       @since 0.2 */
 } rm_summary;
 
 /**

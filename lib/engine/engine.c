@@ -31,6 +31,10 @@ rm_status rm_engine_new(const rm_session_meta *meta,
     char why[160];
     if (rm_descriptor_check(&meta->desc, why, sizeof why) != RM_OK)
         return rm_error_set(err, RM_ERR_FORMAT, "engine: descriptor: %s", why);
+    if (!rm_calf_length_valid(meta->calf_length_cm))
+        return rm_error_set(err, RM_ERR_ARG, "engine: calf length %g cm is "
+                            "outside %g..%g cm", meta->calf_length_cm,
+                            RM_CALF_LENGTH_MIN_CM, RM_CALF_LENGTH_MAX_CM);
     rm_engine_config defaults;
     if (!cfg) {
         rm_engine_config_default(&defaults);

@@ -16,6 +16,7 @@
 #ifndef ROLLMAP_ENGINE_FINISH_H
 #define ROLLMAP_ENGINE_FINISH_H
 
+#include "calf_frame.h"
 #include "engine_internal.h"
 
 /* The records the stages place: they move stretch offsets, pass
@@ -194,8 +195,10 @@ typedef struct rm_sweep {
 /* The usual turning points and the calf they make. */
 typedef struct rm_turns {
     double ankle_cm, knee_cm; /* median turning points (after span check) */
-    double length_cm;         /* the calf: a half band beyond each */
+    double length_cm;         /* the calf: a pad beyond each */
     double shift_cm;          /* the new origin, in current calf cm */
+    rm_calf_pad pad;          /* that pad, and whether a measured length
+                                 set it (calf_frame.h) */
 } rm_turns;
 
 /* The steps of rm_fix_slip(), in order (exposed for the tests). */
@@ -216,6 +219,9 @@ size_t rm_sweeps_drop_inner(const rm_pass_rec *passes, rm_sweep *sw,
  * scratch (2 n doubles). */
 int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
                      rm_turns *out);
+/* The ends of *tp (length, shift, pad) again, from a measured calf length
+ * (cm; 0: half the turning band, as rm_turns_measure sets them). */
+void rm_turns_use_length(rm_turns *tp, double measured_cm);
 /* Ends of sweeps that turned well short of the turning points (partial
  * passes) unmarked; returns how many. */
 size_t rm_sweeps_drop_partial(rm_sweep *sw, size_t n, const rm_turns *tp);
@@ -232,7 +238,8 @@ void rm_sweeps_mark_pinned(rm_pass_rec *passes, const rm_sweep *sw,
 rm_status rm_sweeps_replace_loose(rm_layout *lay, const rm_sweep *sw,
                                   size_t n, const rm_line_rule *rule);
 /* Encoder slip corrected by the sweeps' turning points (slip.c). */
-rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule);
+rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule,
+                      double measured_cm, rm_calf_pad *frame);
 
 /* ---- coverage.c ---- */
 

@@ -181,6 +181,21 @@ static void flinch_caution(rm_engine *e)
         NAN, f->line);
 }
 
+/* A measured calf length that could not be used as given: the frame
+ * kept the turns' spacing (tape shorter than it) or the most pad a side
+ * allows (tape much longer), or no turning points were found at all. */
+static void frame_notes(rm_engine *e)
+{
+    const rm_calf_pad *p = &e->calf_pad;
+    if (!(p->measured_cm > 0.0) || !e->sum.calf_found)
+        return;
+    if (!p->measured)
+        add_v(e, RM_GUIDE_INFO, "calf_length_unused", p->measured_cm);
+    else if (p->excess_cm != 0.0)
+        add(e, RM_GUIDE_ADVICE, "calf_length_clamped", 0, p->measured_cm,
+            e->sum.calf_length_cm, p->excess_cm, RM_LINE_UNKNOWN);
+}
+
 rm_status rm_guidance_build(rm_engine *e)
 {
     e->n_guide = 0;
@@ -188,6 +203,7 @@ rm_status rm_guidance_build(rm_engine *e)
     e->sum.hold_advice_min_s = e->cfg.hold_advice_min_s;
     e->sum.hold_advice_max_s = e->cfg.hold_advice_max_s;
     thin_input(e);
+    frame_notes(e);
     if (e->sum.contact_s > 0.0) {
         holds_advice(e);
         speed_advice(e);

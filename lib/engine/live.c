@@ -87,6 +87,7 @@ void rm_live_init(rm_engine *e)
     e->live.position_cm = e->live.position_frac = NAN;
     e->live.provisional = RM_LIVE_PROV_PLACE | RM_LIVE_PROV_LINE;
     rm_live_turns_init(&e->live_turns);
+    e->live_turns.measured_cm = e->meta.calf_length_cm;
     rm_line_rule r = rm_engine_line_rule(e);
     rm_live_lines_init(&e->live_lines, &r, e->meta.desc.cells,
                        e->meta.desc.pitch_mm);

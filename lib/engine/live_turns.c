@@ -18,9 +18,8 @@
 #define TURN_FAR 0.25
 /* As slip.c: a put-down this close to a calf end (cm) is at that end. */
 #define TURN_END_CM 3.0
-/* As slip.c: the calf's ends lie half this band beyond the usual turning
- * points. */
-#define TURN_BAND_CM 1.0
+/* As slip.c: the calf's ends lie a pad beyond the usual turning points,
+ * half RM_TURN_BAND_CM or what a measured length leaves (calf_frame.h). */
 /* As slip.c: a sweep this much short of the spacing turned short. */
 #define PARTIAL_CM 3.0
 /* As slip.c: an anchor the stretch rolled this share of the length
@@ -33,17 +32,37 @@ void rm_live_turns_init(rm_live_turns *lt)
     *lt = (rm_live_turns){ .stretch = -1, .sweep_start = RM_END_NONE };
 }
 
+/* The pad beyond each usual turning point, as slip.c's: half the band,
+ * or what a measured length leaves once a full sweep measured the
+ * spacing (before, the spacing is a guess: half the band). */
+static double pad_of(const rm_live_turns *lt)
+{
+    if (lt->measured_cm > 0.0 && lt->n_full > 0)
+        return rm_calf_pad_of(lt->span_sum / (double)lt->n_full,
+                              lt->measured_cm).pad_cm;
+    return 0.5 * RM_TURN_BAND_CM;
+}
+
 double rm_live_turns_length(const rm_live_turns *lt, double fallback_cm)
 {
+    if (lt->measured_cm > 0.0) {
+        /* The measured length, clamped by the spacing as the report's. */
+        if (lt->n_full == 0)
+            return lt->measured_cm;
+        double pad = pad_of(lt);
+        return lt->span_sum / (double)lt->n_full + pad + pad;
+    }
     return lt->n_full > 0
-               ? lt->span_sum / (double)lt->n_full + TURN_BAND_CM
+               ? lt->span_sum / (double)lt->n_full + RM_TURN_BAND_CM
                : fallback_cm;
 }
 
 /* The turning points' spacing: the calf less a turning band. */
 static double spacing_of(const rm_live_turns *lt, double length_cm)
 {
-    return rm_live_turns_length(lt, length_cm) - TURN_BAND_CM;
+    if (lt->measured_cm > 0.0 && lt->n_full > 0)
+        return lt->span_sum / (double)lt->n_full;
+    return rm_live_turns_length(lt, length_cm) - RM_TURN_BAND_CM;
 }
 
 /* +1 when larger encoder places lie toward calf end e. */
@@ -274,8 +293,8 @@ double rm_live_turns_place(const rm_live_turns *lt, int stretch,
     const rm_live_anchor *a = latest(lt);
     if (stretch != lt->stretch || !a || calf_dir == 0)
         return NAN;
-    double half = 0.5 * TURN_BAND_CM;
-    double at = a == &lt->anchor[RM_END_ANKLE] ? half : length_cm - half;
+    double pad = pad_of(lt);
+    double at = a == &lt->anchor[RM_END_ANKLE] ? pad : length_cm - pad;
     double x = at + calf_dir * (enc_cm - a->enc);
     /* Without a full sweep the length is the template's guess, often
      * short (the first stretch's fit): the roller may lie beyond it. */

@@ -24,6 +24,10 @@ typedef struct rm_live_anchor {
 } rm_live_anchor;
 
 typedef struct rm_live_turns {
+    /* The session's measured calf length (cm; 0: none), set after
+     * rm_live_turns_init(): the ends lie where it puts them, as the
+     * report's (calf_frame.h). */
+    double measured_cm;
     /* The session so far. */
     long n_turns[2];          /* turns marked at the ankle, at the knee */
     double span_sum;          /* encoder spans of the full sweeps */
@@ -84,7 +88,9 @@ void rm_live_turns_moving(rm_live_turns *lt, int stretch, int dir,
 void rm_live_turns_placed(rm_live_turns *lt, int stretch,
                           const rm_turn_view *v);
 /* The calf's length (cm) so far: the full sweeps' mean encoder span (the
- * turning points' spacing) and a turning band, else fallback_cm. */
+ * turning points' spacing) and a turning band, else fallback_cm; with a
+ * measured length, that length (clamped by the spacing as the report's,
+ * rm_calf_pad_of). */
 double rm_live_turns_length(const rm_live_turns *lt, double fallback_cm);
 /* Where the report will put encoder place enc_cm of `stretch`, from the
  * stretch's latest anchor (cm from the ankle end of a calf length_cm

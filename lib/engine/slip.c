@@ -58,12 +58,11 @@
  * from their mean encoder span (instead of the extent of the anchors). */
 #define FULL_SWEEPS_MIN 3
 #define SPAN_AGREE_CM 0.5
-/* People turn within about a centimetre of the calf's ends, a little
- * differently each time: the median turning point lies half that band
- * inside the end. The farthest reach of the rolling is no measure of the
- * end: it is set by the turn that went farthest and by the stretch whose
- * encoder slipped most. */
-#define TURN_BAND_CM 1.0
+/* The calf's ends lie a pad beyond the usual turning points: half the
+ * band people turn in (RM_TURN_BAND_CM), or what a measured calf length
+ * leaves (calf_frame.h). The farthest reach of the rolling is no measure
+ * of the end: it is set by the turn that went farthest and by the stretch
+ * whose encoder slipped most. */
 /* A sweep short of the turning points' spacing by this much (cm), one end
  * this far inside its turning point, turned short there (a partial
  * pass): more than a slipping sleeve's few % and the band people turn in. */
@@ -185,8 +184,9 @@ static double median_of(double *v, size_t n)
 }
 
 /*
- * The calf's ends: half the turning band (TURN_BAND_CM) beyond the usual
- * turning points. The turning points' spacing is measured through
+ * The calf's ends: half the turning band (RM_TURN_BAND_CM) beyond the
+ * usual turning points (rm_turns_use_length puts them where a measured
+ * length says). The turning points' spacing is measured through
  * placements that carry each stretch's accumulated slip; every sweep that
  * turned at both ends measured the calf on its own. When their mean
  * encoder span (slips of either sign average out) differs from the
@@ -226,7 +226,6 @@ int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
             n_full++;
         }
     }
-    double pad_lo = 0.5 * TURN_BAND_CM, pad_hi = 0.5 * TURN_BAND_CM;
     if (n_full >= FULL_SWEEPS_MIN &&
         fabs(span_sum / (double)n_full - (knee - ankle)) > SPAN_AGREE_CM) {
         double mid = 0.5 * (ankle + knee);
@@ -236,9 +235,19 @@ int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
     }
     out->ankle_cm = ankle;
     out->knee_cm = knee;
-    out->length_cm = knee - ankle + pad_lo + pad_hi;
-    out->shift_cm = ankle - pad_lo;
+    rm_turns_use_length(out, 0.0);
     return 1;
+}
+
+/* The calf's ends a pad beyond the turning points: half the turning band,
+ * or with a measured length (measured_cm > 0) that length's difference to
+ * their spacing, half at each end (calf_frame.h). */
+void rm_turns_use_length(rm_turns *tp, double measured_cm)
+{
+    tp->pad = rm_calf_pad_of(tp->knee_cm - tp->ankle_cm, measured_cm);
+    double pad = tp->pad.pad_cm;
+    tp->length_cm = tp->knee_cm - tp->ankle_cm + pad + pad;
+    tp->shift_cm = tp->ankle_cm - pad;
 }
 
 static double turn_x(const rm_turns *tp, rm_turn_end end)
@@ -786,8 +795,12 @@ void rm_sweeps_mark_pinned(rm_pass_rec *passes, const rm_sweep *sw,
     }
 }
 
-rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule)
+rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule,
+                      double measured_cm, rm_calf_pad *frame)
 {
+    /* Until the turning points are measured the frame is the rolling's
+     * reach (Alignment step 5): a measured length is not used. */
+    *frame = (rm_calf_pad){ .pad_cm = NAN, .measured_cm = measured_cm };
     for (size_t i = 0; i < lay->n_passes; i++)
         lay->passes[i].pinned = 0;
     if (!lay->al->found || lay->n_passes == 0)
@@ -809,8 +822,13 @@ rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule)
     int have = rm_turns_measure(sw, n, scratch, &tp);
     if (have && rm_sweeps_drop_partial(sw, n, &tp))
         have = rm_turns_measure(sw, n, scratch, &tp);
-    if (have)
+    if (have) {
+        if (measured_cm > 0.0)
+            rm_turns_use_length(&tp, measured_cm);
+        *frame = tp.pad;
+        frame->measured_cm = measured_cm;
         refit_sweeps(lay, sw, n, &tp);
+    }
     rm_sweeps_carry(lay, sw, n);
     rm_sweeps_mark_pinned(lay->passes, sw, n);
     rm_status st = rm_sweeps_replace_loose(lay, sw, n, rule);

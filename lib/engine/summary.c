@@ -135,7 +135,7 @@ static rm_status place_all(rm_engine *e, const rm_line_rule *rule)
     if (st == RM_OK)
         st = rm_place_passes(&lay, rule, e->cfg.end_margin_cm);
     if (st == RM_OK)
-        st = rm_fix_slip(&lay, rule);
+        st = rm_fix_slip(&lay, rule, e->meta.calf_length_cm, &e->calf_pad);
     return st;
 }
 
@@ -157,6 +157,8 @@ rm_status rm_engine_summarise(rm_engine *e)
     s->calf_found = e->al.found;
     s->calf_length_cm = e->al.found ? e->al.length_cm : NAN;
     s->contact_s = e->contact_s;
+    s->calf_frame = e->calf_pad.measured ? RM_CALF_FRAME_MEASURED
+                                         : RM_CALF_FRAME_TURNS;
 
     st = place_holds(e, &rule);
     if (st == RM_OK)

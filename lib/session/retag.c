@@ -178,6 +178,8 @@ static rm_status verify(const char *tmp, const rm_session_meta *want,
                m->start_unix_us == want->start_unix_us &&
                strcmp(m->notes, want->notes) == 0 &&
                strcmp(m->person, want->person) == 0 &&
+               rm_calf_length_mm(m->calf_length_cm) ==
+                   rm_calf_length_mm(want->calf_length_cm) &&
                rm_session_frame_count(s) == frames;
     rm_session_close(s);
     return same ? RM_OK
@@ -284,6 +286,11 @@ rm_status rm_session_rewrite_meta(const char *path,
 {
     if (!path || !meta)
         return rm_error_set(err, RM_ERR_ARG, "rewrite metadata: bad argument");
+    if (!rm_calf_length_valid(meta->calf_length_cm))
+        return rm_error_set(err, RM_ERR_ARG,
+                            "%s: calf length %g cm is outside %g..%g cm",
+                            path, meta->calf_length_cm,
+                            RM_CALF_LENGTH_MIN_CM, RM_CALF_LENGTH_MAX_CM);
     struct stat sb;
     if (lstat(path, &sb) != 0)
         return rm_error_set(err, RM_ERR_IO, "%s: %s", path, strerror(errno));

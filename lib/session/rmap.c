@@ -221,6 +221,7 @@ rm_status rm_rmap_decode(const uint8_t *buf, size_t len, rm_session_meta *m,
     /* p + fw + sn + notes .. + ext: 1.0 reserved the area, 1.1 made it
      * records (rmap_ext.c); a 1.0 file's area is never interpreted. */
     if (minor >= 1)
-        return rm_rmap_ext_decode(p + fw + sn + notes, ext, m, why, why_len);
+        return rm_rmap_ext_decode(p + fw + sn + notes, ext, minor, m, why,
+                                  why_len);
     return RM_OK;
 }

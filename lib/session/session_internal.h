@@ -13,7 +13,7 @@
 
 /* Format version this library writes and the newest major it reads. */
 #define RM_SESSION_VERSION_MAJOR 1u
-#define RM_SESSION_VERSION_MINOR 1u
+#define RM_SESSION_VERSION_MINOR 2u
 
 /* Size of the fixed part of the 'rmap' chunk (offsets 0..55). */
 #define RM_RMAP_FIXED_LEN 56u
@@ -38,11 +38,16 @@ size_t rm_rmap_encoded_len(const rm_session_meta *m);
 size_t rm_rmap_encode(const rm_session_meta *m, uint8_t *buf, size_t cap);
 
 /* Extension area (format 1.1, rmap_ext.c): bytes it takes for @p m,
- * writing it at @p p, and reading it back (unknown records skipped). */
+ * writing it at @p p, and reading it back (unknown records skipped; a
+ * record newer than the file's minor version too). */
 uint32_t rm_rmap_ext_len(const rm_session_meta *m);
 void rm_rmap_ext_encode(const rm_session_meta *m, uint8_t *p);
-rm_status rm_rmap_ext_decode(const uint8_t *p, size_t len,
+rm_status rm_rmap_ext_decode(const uint8_t *p, size_t len, unsigned minor,
                              rm_session_meta *m, char *why, size_t why_len);
+
+/* The measured calf length as stored (format 1.2, calf_length.c): whole
+ * mm, 0 for none or for a value rm_calf_length_valid() refuses. */
+uint16_t rm_calf_length_mm(double cm);
 
 /* Decode and validate a chunk read from an untrusted file. On failure
  * returns RM_ERR_FORMAT or RM_ERR_UNSUPPORTED with the reason in @p why. */

@@ -140,6 +140,11 @@ static rm_status check_meta(const char *path, const rm_session_meta *meta,
     if (!memchr(meta->notes, '\0', sizeof meta->notes))
         return rm_error_set(err, RM_ERR_ARG, "%s: notes not NUL-terminated",
                             path);
+    if (!rm_calf_length_valid(meta->calf_length_cm))
+        return rm_error_set(err, RM_ERR_ARG,
+                            "%s: calf length %g cm is outside %g..%g cm",
+                            path, meta->calf_length_cm,
+                            RM_CALF_LENGTH_MIN_CM, RM_CALF_LENGTH_MAX_CM);
     return RM_OK;
 }
 
