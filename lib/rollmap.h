@@ -460,6 +460,13 @@ typedef struct rm_sim_options {
                                 @since 0.2 */
     uint32_t day;          /**< with @c person: days since the person's
                                 first session, 0..3650. @since 0.2 */
+    int measured_length;   /**< non-zero: the session carries the calf's
+                                length as a tape measures it
+                                (rm_session_meta.calf_length_cm): the
+                                truth's ankle-to-knee-crease length plus a
+                                reading error uniform in +-0.5 cm, drawn on
+                                a stream of its own (nothing else draws
+                                differently), to the mm. @since 0.2 */
 } rm_sim_options;
 
 /** Names of the built-in scenarios, NULL-terminated. @since 0.1 */

@@ -4,6 +4,7 @@
  * writer, the link's virtual board and the engine's accuracy tests.
  */
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "sim_internal.h"
@@ -76,6 +77,24 @@ static void make_meta(rm_sim *sim, sim_rng *r, rm_leg leg)
         (int64_t)(sim_unit(r) * 365.0 * 86400.0) * 1000000LL;
     snprintf(m->notes, sizeof m->notes, "simulated: %s seed %llu",
              sim->par.name, (unsigned long long)sim->seed);
+}
+
+/* A physiotherapist's tape, ankle (malleolus) to knee crease: the
+ * planned calf within +-SIM_TAPE_ERR_CM, read to the mm, on a stream of
+ * its own so no other draw moves. */
+#define SIM_TAPE_ERR_CM 0.5
+static void tape_measure(rm_sim *sim)
+{
+    sim_rng r;
+    sim_rng_seed(&r, sim->seed ^ 0x7461706500000000ull); /* "tape" */
+    double cm = sim->calf_len_cm +
+                sim_uniform(&r, -SIM_TAPE_ERR_CM, SIM_TAPE_ERR_CM);
+    cm = round(cm * 10.0) / 10.0;
+    if (cm < RM_CALF_LENGTH_MIN_CM)
+        cm = RM_CALF_LENGTH_MIN_CM;
+    if (cm > RM_CALF_LENGTH_MAX_CM)
+        cm = RM_CALF_LENGTH_MAX_CM;
+    sim->meta.calf_length_cm = cm;
 }
 
 static void free_contents(rm_sim *sim)
@@ -188,6 +207,8 @@ rm_status rm_sim_new(const char *scenario, const rm_sim_options *opt,
     }
     if (!strcmp(par->name, "noisy"))
         sim->time0_us = (uint32_t)(4294967296.0 - sim->duration_s * 0.5e6);
+    if (o.measured_length)
+        tape_measure(sim);
     /* clock-skew: frames come rate_err off the nominal period, as the
      * board's clock (the truth's time base) measures it. */
     sim->frame_dt = 1.0 / sim->meta.desc.rate_hz;

@@ -5,7 +5,8 @@
  *
  *   accuracy [--family original|tuning|pool|heldout|all] [--seeds A-B]
  *            [--scenarios a,b,...] [--physics LIST] [--stress-s S]
- *            [--leg left|right] [--jobs N] [--check] [-v]
+ *            [--leg left|right] [--measured-length] [--jobs N]
+ *            [--check] [-v]
  *
  * original: the scenarios (default basic,holds,clean,noisy,stress) over
  * the seeds with no physics variant (or --physics LIST); tuning, pool
@@ -15,6 +16,10 @@
  * seed's), to rerun one session of a declared family. --jobs N forks N
  * workers (make accuracy: 2, one per core). stress
  * sessions last --stress-s seconds (default 300; 0: the scenario's own).
+ * --measured-length: every session carries the calf's length as a tape
+ * measures it (the truth's within +-0.5 cm; rm_sim_options), so the
+ * engine's frame comes from it (docs/engine.md, "A measured calf
+ * length"); the same sessions otherwise.
  *
  * With --check (or no arguments, as make check runs it) it runs the
  * original family on seeds 1-3 and exits 1 when a loose regression bound
@@ -78,12 +83,16 @@ typedef struct family {
     size_t n_items, cap_items;
 } family;
 
+/* --measured-length: every job's session carries a taped calf length. */
+static int measured_length;
+
 static void add_job(family *f, size_t cap, const char *scen, uint64_t seed,
                     rm_leg leg, const char *physics)
 {
     if (f->n_jobs >= cap)
         return;
     job *j = &f->jobs[f->n_jobs++];
+    j->measured = measured_length;
     j->scenario = scen;
     j->seed = seed;
     j->leg = leg;
@@ -513,7 +522,7 @@ static int usage(void)
     fprintf(stderr, "usage: accuracy [--family original|tuning|pool|heldout|all] "
                     "[--seeds A-B] [--scenarios a,b] [--physics LIST]\n"
                     "                [--leg left|right] [--stress-s S] "
-                    "[--jobs N] [--check] "
+                    "[--measured-length] [--jobs N] [--check] "
                     "[-v]\n");
     return 2;
 }
@@ -552,6 +561,8 @@ int main(int argc, char **argv)
             stress_s = atof(argv[++i]);
         } else if (!strcmp(argv[i], "--jobs") && i + 1 < argc) {
             jobs = atoi(argv[++i]);
+        } else if (!strcmp(argv[i], "--measured-length")) {
+            measured_length = 1;
         } else if (!strcmp(argv[i], "--check")) {
             check = 1;
         } else if (!strcmp(argv[i], "-v")) {

@@ -67,6 +67,8 @@ typedef struct job {
     uint64_t seed;
     rm_leg leg;              /* RM_LEG_UNKNOWN: from the seed */
     const char *physics;     /* NULL: the original */
+    int measured;            /* 1: the session carries a taped calf length
+                                (--measured-length) */
 } job;
 
 /* Run one job; fill *res and push its items through emit(). */

@@ -360,7 +360,8 @@ void score_session(const job *jb, uint32_t index, double stress_s,
     memset(res, 0, sizeof *res);
     res->job = index;
     rm_sim_options opt = { .seed = jb->seed, .leg = jb->leg,
-                           .physics = jb->physics };
+                           .physics = jb->physics,
+                           .measured_length = jb->measured };
     if (!strcmp(jb->scenario, "stress"))
         opt.duration_s = stress_s;
     rm_sim *sim = NULL;
