@@ -207,6 +207,21 @@ int cli_parse_double(const char *cmd, const char *opt, const char *text,
     return 0;
 }
 
+int cli_parse_calf_length(const char *cmd, const char *text, int allow_clear,
+                          double *out)
+{
+    if (allow_clear && !*text) {
+        *out = 0.0;
+        return 0;
+    }
+    if (rm_calf_length_parse(text, out) == RM_OK)
+        return 0;
+    cli_usage_error(cmd, "--calf-length: '%s' is not a calf length in cm "
+                    "(%g..%g, e.g. 36.5)%s", text, RM_CALF_LENGTH_MIN_CM,
+                    RM_CALF_LENGTH_MAX_CM, allow_clear ? "; '' clears it" : "");
+    return -1;
+}
+
 int cli_parse_u64(const char *cmd, const char *opt, const char *text,
                   uint64_t *out)
 {

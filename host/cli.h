@@ -86,6 +86,13 @@ int cli_parse_double(const char *cmd, const char *opt, const char *text,
 int cli_parse_u64(const char *cmd, const char *opt, const char *text,
                   uint64_t *out);
 
+/* --calf-length CM: a tape's ankle-to-knee-crease length in cm
+ * (rm_calf_length_parse: RM_CALF_LENGTH_MIN_CM..MAX_CM, to the mm); with
+ * allow_clear, '' clears it (*out = 0). 0 on success, -1 (and a usage
+ * message). */
+int cli_parse_calf_length(const char *cmd, const char *text, int allow_clear,
+                          double *out);
+
 /* Print text to a stream with control characters escaped (\xNN). */
 void cli_put_safe(FILE *f, const char *text);
 

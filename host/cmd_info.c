@@ -118,6 +118,13 @@ static json_object *clean_string(const char *text)
     return j;
 }
 
+/* A calf length as written (0.1 cm), so JSON says 36.5, not 36.499999. */
+static const char *calf_text(double cm, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%.1f", cm);
+    return buf;
+}
+
 static void put_field(const char *label, const char *value)
 {
     printf("%-12s ", label);
@@ -149,6 +156,10 @@ static void print_text(const char *path, const rm_session_meta *m,
     put_field("start:", buf);
     put_field("notes:", m->notes);
     put_field("person:", m->person);
+    if (m->calf_length_cm > 0.0)
+        printf("%-12s %.1f cm\n", "calf length:", m->calf_length_cm);
+    else
+        put_field("calf length:", "not measured");
     printf("%-12s %" PRIu64 "\n", "frames:", frames);
     printf("%-12s %.3f s\n", "duration:", duration_s);
     printf("%-12s %" PRIu64 "\n", "dropped:", dropped);
@@ -205,6 +216,14 @@ static int print_json(const char *path, const rm_session_meta *m,
                                                : NULL);
     json_object_object_add(o, "notes", clean_string(m->notes));
     json_object_object_add(o, "person", clean_string(m->person));
+    /* Format 1.2: the taped calf length, to the mm; null: not measured. */
+    json_object_object_add(o, "calf_length_cm",
+                           m->calf_length_cm > 0.0
+                               ? json_object_new_double_s(
+                                     m->calf_length_cm,
+                                     calf_text(m->calf_length_cm, buf,
+                                               sizeof buf))
+                               : NULL);
     json_object_object_add(o, "frames", json_object_new_int64((int64_t)frames));
     json_object_object_add(o, "duration_s", json_object_new_double(duration_s));
     json_object_object_add(o, "dropped_frames",

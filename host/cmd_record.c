@@ -38,7 +38,7 @@ static void help(void)
         "Usage: rollmap record [-p PORT | --sim[=SCENARIO]] [-o FILE.wav]\n"
         "                      [--leg left|right] [--duration SEC]\n"
         "                      [--notes TEXT] [--person NAME] [--force]\n"
-        "                      [--quiet] [--json]\n"
+        "                      [--calf-length CM] [--quiet] [--json]\n"
         "\n"
         "Record a session from the roller into a .wav session file, with a\n"
         "live view, until Ctrl-C, --duration, or the board going away. The\n"
@@ -63,6 +63,9 @@ static void help(void)
         "                       (default: until Ctrl-C)\n"
         "      --notes TEXT     free text stored in the file\n"
         "      --person NAME    who is rolling (a name or an id)\n"
+        "      --calf-length CM the calf measured with a tape, ankle to knee\n"
+        "                       crease, cm (15..60, to the mm): the report\n"
+        "                       then measures positions from the ankle by it\n"
         "      --force          overwrite an existing output file\n"
         "  -q, --quiet          nothing on stdout: no live view, no report\n"
         "                       (the status lines stay on stderr)\n"
@@ -92,7 +95,8 @@ static void help(void)
 
 enum {
     OPT_SIM = 256, OPT_SEED, OPT_SPEED, OPT_NO_REALTIME, OPT_LEG,
-    OPT_DURATION, OPT_NOTES, OPT_PERSON, OPT_FORCE, OPT_BAUD, OPT_PLAIN,
+    OPT_DURATION, OPT_NOTES, OPT_PERSON, OPT_CALF_LENGTH, OPT_FORCE, OPT_BAUD,
+    OPT_PLAIN,
     OPT_BOOT_WAIT, OPT_LATENCY_LOG, OPT_JSON,
 };
 
@@ -109,6 +113,7 @@ typedef struct record_args {
     double duration_s;      /* 0: until stopped */
     const char *notes;
     const char *person;
+    double calf_length_cm;  /* --calf-length; 0: not measured */
     int force;
     liveview_mode view;
     uint64_t baud;
@@ -131,6 +136,7 @@ static int parse(int argc, char **argv, record_args *a)
         { "duration", required_argument, NULL, OPT_DURATION },
         { "notes", required_argument, NULL, OPT_NOTES },
         { "person", required_argument, NULL, OPT_PERSON },
+        { "calf-length", required_argument, NULL, OPT_CALF_LENGTH },
         { "force", no_argument, NULL, OPT_FORCE },
         { "quiet", no_argument, NULL, 'q' },
         { "plain", no_argument, NULL, OPT_PLAIN },
@@ -184,6 +190,10 @@ static int parse(int argc, char **argv, record_args *a)
                 return cli_usage_error(CMD, "--person: longer than %d bytes",
                                        RM_PERSON_MAX - 1);
             a->person = optarg;
+            break;
+        case OPT_CALF_LENGTH:
+            if (cli_parse_calf_length(CMD, optarg, 0, &a->calf_length_cm))
+                return EXIT_USAGE;
             break;
         case OPT_FORCE: a->force = 1; break;
         case 'q': a->view = LIVEVIEW_OFF; a->quiet = 1; break;
@@ -542,6 +552,7 @@ int cmd_record(int argc, char **argv)
         snprintf(meta.notes, sizeof meta.notes, "%s", a.notes);
     if (a.person)
         snprintf(meta.person, sizeof meta.person, "%s", a.person);
+    meta.calf_length_cm = a.calf_length_cm;
 
     rm_recorder_options ro = { .write_flags = a.force ? RM_WRITE_OVERWRITE : 0 };
     rm_recorder *rec = NULL;

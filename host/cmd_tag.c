@@ -1,5 +1,6 @@
 /*
- * rollmap tag: correct a recorded session's leg, notes or person (a
+ * rollmap tag: correct a recorded session's leg, notes, person or
+ * measured calf length (a
  * session recorded without --leg, say) by rewriting its metadata chunk;
  * the frames are not touched. Crash safety lives in the library
  * (rm_session_rewrite_meta).
@@ -17,8 +18,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: rollmap tag FILE.wav [--leg left|right|unknown]\n"
-            "                   [--notes TEXT] [--person NAME] [--quiet]\n"
-            "                   [--json]\n"
+            "                   [--notes TEXT] [--person NAME]\n"
+            "                   [--calf-length CM] [--quiet] [--json]\n"
             "\n"
             "Change what a session file says about itself; the recorded\n"
             "frames stay as they are. The file is rewritten beside itself\n"
@@ -33,16 +34,22 @@ static void usage(FILE *f)
             "      --person NAME  who was rolled, a name or an id (up to\n"
             "                     %d bytes; '' clears it); 'rollmap\n"
             "                     sessions' and 'trend' group by it\n"
+            "      --calf-length CM  the calf measured with a tape, ankle\n"
+            "                     to knee crease, in cm (%g..%g, to the\n"
+            "                     mm; '' clears it): positions are then\n"
+            "                     measured in that frame\n"
             "  -q, --quiet        nothing on standard output\n"
             "      --json         one JSON object on standard output: file,\n"
             "                     frames, dropped, duration_s, leg, errors\n"
             "  -h, --help         show this help and exit\n"
             "\n"
             "Example: rollmap tag calf.wav --leg left --person anna\n"
+            "         rollmap tag calf.wav --calf-length 36.5\n"
             "\n"
             "Exit status: 0 success, 1 runtime failure, 2 usage error,\n"
             "3 invalid session file.\n",
-            RM_NOTES_MAX - 1, RM_PERSON_MAX - 1);
+            RM_NOTES_MAX - 1, RM_PERSON_MAX - 1, RM_CALF_LENGTH_MIN_CM,
+            RM_CALF_LENGTH_MAX_CM);
 }
 
 /* --json's frames, dropped and duration need every frame read once
@@ -65,7 +72,7 @@ static rm_status read_span(rm_session *s, cli_summary *sum)
     return st;
 }
 
-enum { OPT_LEG = 256, OPT_NOTES, OPT_PERSON, OPT_JSON };
+enum { OPT_LEG = 256, OPT_NOTES, OPT_PERSON, OPT_CALF_LENGTH, OPT_JSON };
 
 /* A person is a name: printable text on one line. */
 static int has_control(const char *s)
@@ -82,12 +89,15 @@ int cmd_tag(int argc, char **argv)
         { "leg", required_argument, NULL, OPT_LEG },
         { "notes", required_argument, NULL, OPT_NOTES },
         { "person", required_argument, NULL, OPT_PERSON },
+        { "calf-length", required_argument, NULL, OPT_CALF_LENGTH },
         { "quiet", no_argument, NULL, 'q' },
         { "json", no_argument, NULL, OPT_JSON },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const char *leg_arg = NULL, *notes = NULL, *person = NULL;
+    int calf_given = 0;
+    double calf_cm = 0.0;
     rm_leg leg = RM_LEG_UNKNOWN;
     int c, quiet = 0, json = 0;
     optind = 1;
@@ -117,6 +127,11 @@ int cmd_tag(int argc, char **argv)
                 return cli_usage_error(CMD, "--person: control characters "
                                        "are not allowed in a name");
             break;
+        case OPT_CALF_LENGTH:
+            if (cli_parse_calf_length(CMD, optarg, 1, &calf_cm))
+                return EXIT_USAGE;
+            calf_given = 1;
+            break;
         case 'h':
             usage(stdout);
             return EXIT_OK;
@@ -129,9 +144,9 @@ int cmd_tag(int argc, char **argv)
     if (argc - optind > 1)
         return cli_usage_error(CMD, "one session file at a time (got %d)",
                                argc - optind);
-    if (!leg_arg && !notes && !person)
-        return cli_usage_error(CMD, "nothing to change: give --leg, --notes "
-                               "or --person");
+    if (!leg_arg && !notes && !person && !calf_given)
+        return cli_usage_error(CMD, "nothing to change: give --leg, --notes, "
+                               "--person or --calf-length");
     const char *path = argv[optind];
 
     rm_session *s = NULL;
@@ -155,6 +170,8 @@ int cmd_tag(int argc, char **argv)
         snprintf(meta.notes, sizeof meta.notes, "%s", notes);
     if (person)
         snprintf(meta.person, sizeof meta.person, "%s", person);
+    if (calf_given)
+        meta.calf_length_cm = calf_cm;
 
     st = rm_session_rewrite_meta(path, &meta, &err);
     if (st != RM_OK) {
@@ -173,6 +190,8 @@ int cmd_tag(int argc, char **argv)
         fputs(", person ", stdout);
         cli_put_safe(stdout, meta.person);
     }
+    if (meta.calf_length_cm > 0.0)
+        printf(", calf length %.1f cm", meta.calf_length_cm);
     fputc('\n', stdout);
     return EXIT_OK;
 }

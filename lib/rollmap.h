@@ -1518,8 +1518,13 @@ RM_API rm_status rm_report_format_parse(const char *name,
 /** Format name ("text", ...), or "unknown". @since 0.1 */
 RM_API const char *rm_report_format_name(rm_report_format fmt);
 
-/** Version of the JSON report schema (docs/report-schema.md). */
-#define RM_REPORT_SCHEMA_VERSION "1.1"
+/** Newest version of the JSON report schema this library writes
+ *  (docs/report-schema.md). A report states the oldest version that has
+ *  all of its fields: "1.2" only where the calf frame fields are (a
+ *  session with a measured calf length), "1.1" otherwise. */
+#define RM_REPORT_SCHEMA_VERSION "1.2"
+/** The schema of reports without 1.2's fields. @since 0.2 */
+#define RM_REPORT_SCHEMA_VERSION_1_1 "1.1"
 
 /**
  * Write the report of a finished session (text, JSON, SVG or HTML; the

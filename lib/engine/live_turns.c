@@ -304,6 +304,10 @@ double rm_live_turns_place(const rm_live_turns *lt, int stretch,
 int rm_live_turns_firm(const rm_live_turns *lt, int stretch)
 {
     const rm_live_anchor *a = latest(lt);
-    return stretch == lt->stretch && a &&
+    /* With a measured length the ankle end lies a pad below the ankle
+     * turns that only the spacing tells (calf_frame.h): firm once a full
+     * sweep measured it. */
+    int pad_known = lt->n_full > 0 || !(lt->measured_cm > 0.0);
+    return stretch == lt->stretch && a && pad_known &&
            (a == &lt->anchor[RM_END_ANKLE] || lt->n_full > 0);
 }

@@ -101,7 +101,8 @@ double rm_live_turns_place(const rm_live_turns *lt, int stretch,
 /* 1 when rm_live_turns_place() rests on what the report's place will:
  * an anchor at the ankle (the report's origin), or one at the knee once
  * a full sweep has measured the spacing (before, it is the template's
- * length). */
+ * length); with a measured length either only after a full sweep (the
+ * pad at the ankle end rests on the spacing too). */
 int rm_live_turns_firm(const rm_live_turns *lt, int stretch);
 
 #endif /* ROLLMAP_ENGINE_LIVE_TURNS_H */

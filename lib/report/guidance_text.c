@@ -134,6 +134,26 @@ static size_t other_words(const rm_guidance *g, words *w)
             "%llu sudden lift-off%s (flinch): the pressure may have been too "
             "much. Ease off on that spot.", n, plural(g->count, "s"));
     }
+    if (!strcmp(g->code, "calf_length_clamped")) {
+        const char *m = num(w->a, sizeof w->a, g->value[0], 1);
+        const char *used = num(w->b, sizeof w->b, g->value[1], 1);
+        if (g->value[2] < 0.0)
+            return (size_t)snprintf(w->buf, w->cap,
+                "The measured calf length (%s cm) is shorter than the "
+                "rolling spanned, so the calf is taken as %s cm with its ends "
+                "where the rolling turned. Check the measurement (ankle bone "
+                "to knee crease).", m, used);
+        return (size_t)snprintf(w->buf, w->cap,
+            "The measured calf length (%s cm) is much longer than the "
+            "rolling spanned, so the calf is taken as %s cm. Roll from just "
+            "above the heel to just below the knee, or check the "
+            "measurement.", m, used);
+    }
+    if (!strcmp(g->code, "calf_length_unused"))
+        return (size_t)snprintf(w->buf, w->cap,
+            "The measured calf length (%s cm) was not used: the rolling "
+            "showed no clear turns at both ends of the calf to set it on.",
+            num(w->a, sizeof w->a, g->value[0], 1));
     if (!strcmp(g->code, "safety"))
         return (size_t)snprintf(w->buf, w->cap, "%s", rm_report_safety_text);
     return (size_t)snprintf(w->buf, w->cap, "%s", "");

@@ -116,7 +116,14 @@ static void session_table(FILE *f, const rm_summary *s,
     }
     if (s->calf_found && isfinite(s->calf_length_cm)) {
         rm_fmt_fixed(a, sizeof a, s->calf_length_cm, 1, "?");
+        double m;
+        const char *frame = rm_words_frame(s, meta, &m);
         snprintf(buf, sizeof buf, "%s cm, ankle to knee", a);
+        if (frame) {
+            rm_fmt_fixed(b, sizeof b, m, 1, "?");
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+                     "; %s (measured %s cm)", frame, b);
+        }
         row_kv(f, "Calf", buf, sizeof buf);
     } else {
         row_kv(f, "Calf",

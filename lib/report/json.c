@@ -68,7 +68,16 @@ static void session_obj(rm_json_writer *w, const rm_summary *s,
     rm_json_object_close(w);
 }
 
-static void calf_obj(rm_json_writer *w, const rm_summary *s)
+/* Schema 1.2's frame fields, only where the session carries a measured
+ * length (rm_words_frame): every other report stays a 1.1 document. */
+static int has_frame(const rm_summary *s, const rm_session_meta *meta)
+{
+    double m;
+    return rm_words_frame(s, meta, &m) != NULL;
+}
+
+static void calf_obj(rm_json_writer *w, const rm_summary *s,
+                     const rm_session_meta *meta)
 {
     rm_json_object_open(w, "calf");
     rm_json_bool(w, "found", s->calf_found != 0);
@@ -76,6 +85,13 @@ static void calf_obj(rm_json_writer *w, const rm_summary *s)
         num(w, "length_cm", s->calf_length_cm, 2);
     else
         rm_json_null(w, "length_cm");
+    double m;
+    if (rm_words_frame(s, meta, &m)) {
+        rm_json_string(w, "frame", s->calf_frame == RM_CALF_FRAME_MEASURED
+                                       ? "measured_length"
+                                       : "turns");
+        num(w, "measured_length_cm", m, 2);
+    }
     rm_json_object_close(w);
 }
 
@@ -234,10 +250,12 @@ rm_status rm_report_json(const rm_summary *s, const rm_session_meta *meta,
     rm_json_init(&w, out);
     snprintf(gen, sizeof gen, "rollmap %s", rm_version_string());
     rm_json_object_open(&w, NULL);
-    rm_json_string(&w, "version", RM_REPORT_SCHEMA_VERSION);
+    rm_json_string(&w, "version", has_frame(s, meta)
+                                      ? RM_REPORT_SCHEMA_VERSION
+                                      : RM_REPORT_SCHEMA_VERSION_1_1);
     rm_json_string(&w, "generator", gen);
     session_obj(&w, s, meta);
-    calf_obj(&w, s);
+    calf_obj(&w, s, meta);
     passes_arr(&w, s);
     holds_arr(&w, s);
     flinches_arr(&w, s);

@@ -46,6 +46,19 @@ const char *rm_words_line_short(rm_line line)
     }
 }
 
+const char *rm_words_frame(const rm_summary *s, const rm_session_meta *meta,
+                           double *measured_cm)
+{
+    *measured_cm = meta && meta->calf_length_cm > 0.0 ? meta->calf_length_cm
+                                                      : NAN;
+    if (s->calf_frame == RM_CALF_FRAME_MEASURED)
+        return "from the measured calf length";
+    if (isfinite(*measured_cm))
+        return "from where the rolling turned (the measured length was "
+               "not used)";
+    return NULL;
+}
+
 const char *rm_words_leg(rm_leg leg)
 {
     switch (leg) {
@@ -245,6 +258,14 @@ static void session_section(struct tw *w, const rm_summary *s,
     if (s->calf_found && isfinite(s->calf_length_cm)) {
         rm_fmt_fixed(a, sizeof a, s->calf_length_cm, 1, "-");
         fprintf(f, "  Length      %s cm, ankle to knee\n", a);
+        double m;
+        const char *frame = rm_words_frame(s, meta, &m);
+        if (frame) {
+            char line[200];
+            rm_fmt_fixed(a, sizeof a, m, 1, "?");
+            snprintf(line, sizeof line, "%s (measured %s cm)", frame, a);
+            wrap(f, "  Frame       ", 14, line);
+        }
     } else {
         wrap(f, "  ", 2,
              "The ends of the calf (ankle and knee) were not found, so "

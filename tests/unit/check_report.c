@@ -138,7 +138,7 @@ START_TEST(test_json_parses_back_with_schema_fields)
     char *text = render(&fx.s, &fx.meta, RM_REPORT_JSON);
     json_object *root = json_tokener_parse(text);
     ck_assert_ptr_nonnull(root);
-    ck_assert_str_eq(get_str(root, "version"), RM_REPORT_SCHEMA_VERSION);
+    ck_assert_str_eq(get_str(root, "version"), RM_REPORT_SCHEMA_VERSION_1_1);
     char gen[64];
     snprintf(gen, sizeof gen, "rollmap %s", rm_version_string());
     ck_assert_str_eq(get_str(root, "generator"), gen);
