@@ -644,6 +644,51 @@ START_TEST(test_turning_points_and_full_sweeps_measure_the_calf)
 }
 END_TEST
 
+START_TEST(test_measured_length_splits_equally_beyond_the_turns)
+{
+    /* No cue tells the ends apart, so L - D goes half to each end:
+     * turning points 2.0 and 33.0 (D 31), a tape's 35 cm: pad 2 a side,
+     * origin 2 cm below the ankle turns. */
+    rm_calf_pad p = rm_calf_pad_of(31.0, 35.0);
+    ck_assert(p.measured);
+    ck_assert_double_eq_tol(p.pad_cm, 2.0, 1e-12);
+    ck_assert_double_eq(p.excess_cm, 0.0);
+    rm_sweep sw[2];
+    sw[0] = sweep_of(2.0, 33.0, 0.0, 31.0, RM_END_ANKLE, RM_END_KNEE);
+    sw[1] = sweep_of(33.0, 2.0, 31.0, 0.0, RM_END_KNEE, RM_END_ANKLE);
+    double scratch[4];
+    rm_turns tp;
+    ck_assert_int_eq(rm_turns_measure(sw, 2, scratch, &tp), 1);
+    ck_assert(!tp.pad.measured);
+    ck_assert_double_eq_tol(tp.length_cm, 32.0, 1e-12); /* half a band */
+    rm_turns_use_length(&tp, 35.0);
+    ck_assert(tp.pad.measured);
+    ck_assert_double_eq_tol(tp.length_cm, 35.0, 1e-12);
+    ck_assert_double_eq_tol(tp.shift_cm, 0.0, 1e-12);
+    ck_assert_double_eq_tol(tp.ankle_cm, 2.0, 1e-12); /* the turns stay */
+    ck_assert_double_eq_tol(tp.knee_cm, 33.0, 1e-12);
+    /* A tape shorter than the rolling spanned: the calf is the spacing,
+     * never shorter, and the excess says by how much the tape was. */
+    rm_turns_use_length(&tp, 30.0);
+    ck_assert_double_eq_tol(tp.pad.pad_cm, 0.0, 1e-12);
+    ck_assert_double_eq_tol(tp.length_cm, 31.0, 1e-12);
+    ck_assert_double_eq_tol(tp.shift_cm, 2.0, 1e-12);
+    ck_assert_double_eq_tol(tp.pad.excess_cm, -1.0, 1e-12);
+    /* Far longer than the turns could fall short: RM_CALF_PAD_MAX_CM a
+     * side. */
+    rm_turns_use_length(&tp, 31.0 + 2.0 * RM_CALF_PAD_MAX_CM + 4.0);
+    ck_assert_double_eq_tol(tp.pad.pad_cm, RM_CALF_PAD_MAX_CM, 1e-12);
+    ck_assert_double_eq_tol(tp.length_cm, 31.0 + 2.0 * RM_CALF_PAD_MAX_CM,
+                            1e-12);
+    ck_assert_double_eq_tol(tp.pad.excess_cm, 4.0, 1e-12);
+    /* 0: back to half a band, as without a tape. */
+    rm_turns_use_length(&tp, 0.0);
+    ck_assert(!tp.pad.measured);
+    ck_assert_double_eq_tol(tp.length_cm, 32.0, 1e-12);
+    ck_assert_double_eq_tol(tp.shift_cm, 1.5, 1e-12);
+}
+END_TEST
+
 START_TEST(test_sweeps_turning_twice_at_one_end_all_count)
 {
     /* Two sweeps that turned at the ankle at both ends and one at the
@@ -1109,6 +1154,7 @@ Suite *finish_suite(void)
     tcase_add_test(tc, test_turns_well_inside_the_outer_group_are_partial);
     tcase_add_test(tc, test_lone_outer_turn_backed_by_its_own_span_is_the_end);
     tcase_add_test(tc, test_passes_pinned_by_a_turn_or_a_carried_sweep);
+    tcase_add_test(tc, test_measured_length_splits_equally_beyond_the_turns);
     tcase_add_test(tc, test_sweeps_turning_twice_at_one_end_all_count);
     tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
     suite_add_tcase(s, tc);

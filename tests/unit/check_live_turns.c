@@ -134,6 +134,36 @@ START_TEST(test_a_short_sweep_from_the_other_end_turned_short)
 }
 END_TEST
 
+START_TEST(test_measured_length_places_as_the_report)
+{
+    /* A tape's 35 cm; the rolling turns 31 cm apart (each end 2 cm
+     * short, turn-short): once a full sweep measured the spacing, the
+     * calf is 35 cm and the ankle turn lies 2 cm up, as slip.c puts it
+     * (rm_calf_pad_of). Before, the place is flagged: the pad is not
+     * known yet. */
+    rm_live_turns lt;
+    rm_live_turns_init(&lt);
+    lt.measured_cm = 35.0;
+    rm_turn_view v = view(1.0);
+    roll(&lt, 0, 0.0, 12.0, &v);
+    ck_assert_double_eq_tol(rm_live_turns_length(&lt, 34.0), 35.0, 1e-9);
+    ck_assert(!rm_live_turns_firm(&lt, 0));
+    roll(&lt, 0, 12.0, 31.0, &v);
+    roll(&lt, 0, 31.0, 20.0, &v);
+    double len = rm_live_turns_length(&lt, 34.0);
+    ck_assert_double_eq_tol(len, 35.0, 1e-9);
+    /* 11 cm below the knee turn, which lies 2 cm below the knee end. */
+    ck_assert_double_eq_tol(rm_live_turns_place(&lt, 0, 20.0, 1, len), 22.0,
+                            1e-9);
+    ck_assert(rm_live_turns_firm(&lt, 0));
+    /* A tape shorter than the spacing: the calf is the spacing. */
+    lt.measured_cm = 29.0;
+    ck_assert_double_eq_tol(rm_live_turns_length(&lt, 34.0), 31.0, 1e-9);
+    ck_assert_double_eq_tol(rm_live_turns_place(&lt, 0, 20.0, 1, 31.0), 20.0,
+                            1e-9);
+}
+END_TEST
+
 Suite *live_turns_suite(void)
 {
     Suite *s = suite_create("live_turns");
@@ -144,6 +174,7 @@ Suite *live_turns_suite(void)
     tcase_add_test(tc, test_knee_anchor_without_a_full_sweep_is_provisional);
     tcase_add_test(tc, test_a_turn_rolled_well_past_is_dropped);
     tcase_add_test(tc, test_a_short_sweep_from_the_other_end_turned_short);
+    tcase_add_test(tc, test_measured_length_places_as_the_report);
     suite_add_tcase(s, tc);
     return s;
 }

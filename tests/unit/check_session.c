@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -572,6 +573,171 @@ START_TEST(test_session_open_skips_fields_of_newer_minor_version)
 }
 END_TEST
 
+/* ---- the measured calf length (format 1.2, extension record 2) ---------- */
+
+/* The chunk of meta_for(12) with a calf length, and where its extension
+ * area begins. */
+static uint8_t *encode_calf(rm_session_meta *m, double cm, size_t *len,
+                            size_t *ext_at)
+{
+    meta_for(m, 12);
+    m->calf_length_cm = cm;
+    *ext_at = RM_RMAP_FIXED_LEN + 8 * 12 + strlen(m->desc.firmware) +
+              strlen(m->desc.serial) + strlen(m->notes);
+    return encode(m, len);
+}
+
+static double open_calf(const char *path, const uint8_t *chunk, size_t len)
+{
+    write_riff(path, 15, 32, 80, chunk, len, 2);
+    rm_session *s;
+    rm_error e;
+    ck_assert_msg(rm_session_open(path, &s, &e) == RM_OK, "%s", e.msg);
+    double cm = rm_session_get_meta(s)->calf_length_cm;
+    rm_session_close(s);
+    return cm;
+}
+
+START_TEST(test_calf_length_record_bytes_as_documented)
+{
+    /* docs/session-format.md: 36.5 cm is 02 00 02 00 6d 01; 36.54 is
+     * stored to the mm. */
+    rm_session_meta m;
+    size_t len, at;
+    uint8_t *chunk = encode_calf(&m, 36.54, &len, &at);
+    ck_assert_uint_eq(chunk[6] | chunk[7] << 8, 2);       /* version 1.2 */
+    ck_assert_uint_eq(chunk[54] | chunk[55] << 8, 6);     /* ext_len */
+    ck_assert_mem_eq(chunk + at, "\x02\x00\x02\x00\x6d\x01", 6);
+    ck_assert_double_eq(open_calf(tmp_path("c.wav"), chunk, len), 36.5);
+    free(chunk);
+    /* With the person: person first (tag order), 14 bytes. */
+    meta_for(&m, 12);
+    m.calf_length_cm = 36.5;
+    strcpy(m.person, "anna");
+    chunk = encode(&m, &len);
+    ck_assert_uint_eq(chunk[54] | chunk[55] << 8, 14);
+    ck_assert_mem_eq(chunk + at, "\x01\x00\x04\x00" "anna"
+                                 "\x02\x00\x02\x00\x6d\x01", 14);
+    free(chunk);
+    /* Not measured: no record at all (a 1.1 file's bytes but the minor). */
+    meta_for(&m, 12);
+    chunk = encode(&m, &len);
+    ck_assert_uint_eq(chunk[54] | chunk[55] << 8, 0);
+    ck_assert_double_eq(open_calf(tmp_path("n.wav"), chunk, len), 0.0);
+    free(chunk);
+}
+END_TEST
+
+START_TEST(test_calf_length_record_refused_when_corrupt)
+{
+    rm_session_meta m;
+    size_t len, at;
+    uint8_t *chunk = encode_calf(&m, 36.5, &len, &at);
+    const char *path = tmp_path("bad.wav");
+    /* 80 mm: not a calf. */
+    le16(chunk + at + 4, 80);
+    reseal(chunk, len);
+    write_riff(path, 15, 32, 80, chunk, len, 2);
+    expect_refused(path, RM_ERR_FORMAT, "calf length record");
+    /* 601 mm and 0 mm likewise. */
+    le16(chunk + at + 4, 601);
+    reseal(chunk, len);
+    write_riff(path, 15, 32, 80, chunk, len, 2);
+    expect_refused(path, RM_ERR_FORMAT, "150..600 mm");
+    le16(chunk + at + 4, 0);
+    reseal(chunk, len);
+    write_riff(path, 15, 32, 80, chunk, len, 2);
+    expect_refused(path, RM_ERR_FORMAT, "calf length record");
+    /* The bounds themselves are lengths. */
+    le16(chunk + at + 4, 150);
+    reseal(chunk, len);
+    ck_assert_double_eq(open_calf(path, chunk, len), 15.0);
+    le16(chunk + at + 4, 600);
+    reseal(chunk, len);
+    ck_assert_double_eq(open_calf(path, chunk, len), 60.0);
+    free(chunk);
+}
+END_TEST
+
+START_TEST(test_calf_length_record_only_from_1_2)
+{
+    /* A tag 2 in a file that says 1.1 cannot be the calf length (1.1
+     * writers did not know it): skipped as an unknown tag, like a 1.1
+     * reader skips it in a 1.2 file. */
+    rm_session_meta m;
+    size_t len, at;
+    uint8_t *chunk = encode_calf(&m, 36.5, &len, &at);
+    le16(chunk + 6, 1);
+    reseal(chunk, len);
+    ck_assert_double_eq(open_calf(tmp_path("v11.wav"), chunk, len), 0.0);
+    /* Even a value no 1.2 reader accepts. */
+    le16(chunk + at + 4, 7);
+    reseal(chunk, len);
+    ck_assert_double_eq(open_calf(tmp_path("v11.wav"), chunk, len), 0.0);
+    free(chunk);
+}
+END_TEST
+
+START_TEST(test_calf_length_written_rewritten_and_refused)
+{
+    rm_session_meta m;
+    meta_for(&m, 12);
+    m.calf_length_cm = 12.0; /* a child's shin at most; or a typo */
+    rm_session_writer *w = NULL;
+    rm_error e;
+    const char *path = tmp_path("w.wav");
+    ck_assert_int_eq(rm_session_writer_new(path, &m, 0, &w, &e), RM_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(e.msg, "calf length"));
+    ck_assert_int_eq(access(path, F_OK), -1);
+    m.calf_length_cm = 41.25;
+    ck_assert_msg(rm_session_writer_new(path, &m, 0, &w, &e) == RM_OK, "%s",
+                  e.msg);
+    ck_assert_int_eq(rm_session_writer_close(w), RM_OK);
+    rm_session *s;
+    ck_assert_int_eq(rm_session_open(path, &s, &e), RM_OK);
+    rm_session_meta got = *rm_session_get_meta(s);
+    rm_session_close(s);
+    ck_assert_double_eq(got.calf_length_cm, 41.3); /* lround(412.5) */
+    /* Rewritten: changed, then cleared (0: the record goes). */
+    got.calf_length_cm = 38.0;
+    ck_assert_msg(rm_session_rewrite_meta(path, &got, &e) == RM_OK, "%s",
+                  e.msg);
+    ck_assert_int_eq(rm_session_open(path, &s, &e), RM_OK);
+    ck_assert_double_eq(rm_session_get_meta(s)->calf_length_cm, 38.0);
+    rm_session_close(s);
+    got.calf_length_cm = 0.0;
+    ck_assert_int_eq(rm_session_rewrite_meta(path, &got, &e), RM_OK);
+    ck_assert_int_eq(rm_session_open(path, &s, &e), RM_OK);
+    ck_assert_double_eq(rm_session_get_meta(s)->calf_length_cm, 0.0);
+    rm_session_close(s);
+    got.calf_length_cm = 75.0;
+    ck_assert_int_eq(rm_session_rewrite_meta(path, &got, &e), RM_ERR_ARG);
+}
+END_TEST
+
+START_TEST(test_calf_length_parse)
+{
+    double cm = -1.0;
+    ck_assert_int_eq(rm_calf_length_parse("36.5", &cm), RM_OK);
+    ck_assert_double_eq(cm, 36.5);
+    ck_assert_int_eq(rm_calf_length_parse("36.54", &cm), RM_OK);
+    ck_assert_double_eq(cm, 36.5);
+    ck_assert_int_eq(rm_calf_length_parse("15", &cm), RM_OK);
+    ck_assert_double_eq(cm, 15.0);
+    ck_assert_int_eq(rm_calf_length_parse("60.0", &cm), RM_OK);
+    const char *bad[] = { "", ".", "14.9", "60.1", "365", "36,5", "-36",
+                          "36.5cm", "3e1", " 36", "nan", "0", "36..5" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cm = -1.0;
+        ck_assert_msg(rm_calf_length_parse(bad[i], &cm) == RM_ERR_ARG &&
+                          cm == -1.0, "'%s' parsed", bad[i]);
+    }
+    ck_assert(rm_calf_length_valid(0.0));
+    ck_assert(!rm_calf_length_valid(NAN));
+    ck_assert(!rm_calf_length_valid(-20.0));
+}
+END_TEST
+
 START_TEST(test_session_truncated_file_reads_what_is_there)
 {
     const char *path = tmp_path("full.wav");
@@ -838,6 +1004,15 @@ Suite *session_suite(void)
     tcase_add_test(tc, test_session_open_skips_fields_of_newer_minor_version);
     tcase_add_test(tc, test_session_truncated_file_reads_what_is_there);
     tcase_add_test(tc, test_session_open_survives_random_header_corruption);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("calf_length");
+    tcase_add_checked_fixture(tc, make_tmpdir, remove_tmpdir);
+    tcase_add_test(tc, test_calf_length_record_bytes_as_documented);
+    tcase_add_test(tc, test_calf_length_record_refused_when_corrupt);
+    tcase_add_test(tc, test_calf_length_record_only_from_1_2);
+    tcase_add_test(tc, test_calf_length_written_rewritten_and_refused);
+    tcase_add_test(tc, test_calf_length_parse);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("crash");
