@@ -20,7 +20,8 @@ static void help(void)
     printf("Usage: rollmap sim [SCENARIO] -o FILE.wav [--truth FILE.json]\n"
            "                   [--seed N] [--duration SEC] [--leg left|right]\n"
            "                   [--physics NAME[,NAME...]|random] [--force]\n"
-           "                   [--person ID [--day K]] [--quiet] [--json]\n"
+           "                   [--person ID [--day K]] [--measured-length]\n"
+           "                   [--quiet] [--json]\n"
            "       rollmap sim --list-physics\n"
            "\n"
            "Simulate a foam-rolling session on a model calf and record it as\n"
@@ -56,6 +57,10 @@ static void help(void)
            "                          the date is K days after day 0's and each\n"
            "                          spot fades, stays or appears by a fixed\n"
            "                          rule (docs/simulator.md)\n"
+           "      --measured-length   store the calf's length as a tape would\n"
+           "                          measure it: the truth's plus a reading\n"
+           "                          error within +-0.5 cm (from the seed),\n"
+           "                          as 'record --calf-length' stores it\n"
            "  -f, --force             overwrite existing files\n"
            "  -q, --quiet             no summary line on stderr\n"
            "      --json              at the end, one JSON object on stdout:\n"
@@ -153,6 +158,7 @@ int cmd_sim(int argc, char **argv)
         { "list-physics", no_argument,   NULL, 'L' },
         { "person",   required_argument, NULL, 'P' },
         { "day",      required_argument, NULL, 'D' },
+        { "measured-length", no_argument, NULL, 'M' },
         { "force",    no_argument,       NULL, 'f' },
         { "quiet",    no_argument,       NULL, 'q' },
         { "json",     no_argument,       NULL, 'J' },
@@ -200,6 +206,7 @@ int cmd_sim(int argc, char **argv)
             o.day = (uint32_t)day;
             have_day = 1;
             break;
+        case 'M': o.measured_length = 1; break;
         case 'f': force = 1; break;
         case 'q': quiet = 1; break;
         case 'J': json = 1; break;

@@ -117,13 +117,11 @@ static void session_table(FILE *f, const rm_summary *s,
     if (s->calf_found && isfinite(s->calf_length_cm)) {
         rm_fmt_fixed(a, sizeof a, s->calf_length_cm, 1, "?");
         double m;
-        const char *frame = rm_words_frame(s, meta, &m);
+        char frame[160];
         snprintf(buf, sizeof buf, "%s cm, ankle to knee", a);
-        if (frame) {
-            rm_fmt_fixed(b, sizeof b, m, 1, "?");
-            snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
-                     "; %s (measured %s cm)", frame, b);
-        }
+        if (rm_words_frame(s, meta, &m, frame, sizeof frame))
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "; %s",
+                     frame);
         row_kv(f, "Calf", buf, sizeof buf);
     } else {
         row_kv(f, "Calf",

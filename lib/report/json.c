@@ -73,7 +73,8 @@ static void session_obj(rm_json_writer *w, const rm_summary *s,
 static int has_frame(const rm_summary *s, const rm_session_meta *meta)
 {
     double m;
-    return rm_words_frame(s, meta, &m) != NULL;
+    char buf[160];
+    return rm_words_frame(s, meta, &m, buf, sizeof buf) != NULL;
 }
 
 static void calf_obj(rm_json_writer *w, const rm_summary *s,
@@ -86,7 +87,8 @@ static void calf_obj(rm_json_writer *w, const rm_summary *s,
     else
         rm_json_null(w, "length_cm");
     double m;
-    if (rm_words_frame(s, meta, &m)) {
+    char buf[160];
+    if (rm_words_frame(s, meta, &m, buf, sizeof buf)) {
         rm_json_string(w, "frame", s->calf_frame == RM_CALF_FRAME_MEASURED
                                        ? "measured_length"
                                        : "turns");

@@ -47,16 +47,25 @@ const char *rm_words_line_short(rm_line line)
 }
 
 const char *rm_words_frame(const rm_summary *s, const rm_session_meta *meta,
-                           double *measured_cm)
+                           double *measured_cm, char *buf, size_t cap)
 {
     *measured_cm = meta && meta->calf_length_cm > 0.0 ? meta->calf_length_cm
                                                       : NAN;
-    if (s->calf_frame == RM_CALF_FRAME_MEASURED)
-        return "from the measured calf length";
-    if (isfinite(*measured_cm))
-        return "from where the rolling turned (the measured length was "
-               "not used)";
-    return NULL;
+    if (s->calf_frame != RM_CALF_FRAME_MEASURED && !isfinite(*measured_cm))
+        return NULL;
+    char cm[32];
+    rm_fmt_fixed(cm, sizeof cm, *measured_cm, 1, "?");
+    if (s->calf_frame != RM_CALF_FRAME_MEASURED) {
+        snprintf(buf, cap, "from where the rolling turned (the measured %s "
+                 "cm was not used)", cm);
+        return buf;
+    }
+    int clamped = 0;
+    for (size_t i = 0; s->guidance && i < s->n_guidance; i++)
+        clamped |= !strcmp(s->guidance[i].code, "calf_length_clamped");
+    snprintf(buf, cap, "from the measured calf length, %s cm%s", cm,
+             clamped ? ", clamped to the rolling (see the guidance)" : "");
+    return buf;
 }
 
 const char *rm_words_leg(rm_leg leg)
@@ -259,13 +268,9 @@ static void session_section(struct tw *w, const rm_summary *s,
         rm_fmt_fixed(a, sizeof a, s->calf_length_cm, 1, "-");
         fprintf(f, "  Length      %s cm, ankle to knee\n", a);
         double m;
-        const char *frame = rm_words_frame(s, meta, &m);
-        if (frame) {
-            char line[200];
-            rm_fmt_fixed(a, sizeof a, m, 1, "?");
-            snprintf(line, sizeof line, "%s (measured %s cm)", frame, a);
+        char line[200];
+        if (rm_words_frame(s, meta, &m, line, sizeof line))
             wrap(f, "  Frame       ", 14, line);
-        }
     } else {
         wrap(f, "  ", 2,
              "The ends of the calf (ankle and knee) were not found, so "
