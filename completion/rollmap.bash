@@ -122,7 +122,7 @@ _rollmap()
     fi
     case $cmd in
     sim)   COMPREPLY=($(compgen -W "$(_rollmap_scenarios "$prog")" -- "$cur")) ;;
-    report|info|replay|trend) _rollmap_files .wav ;;
+    report|info|replay|trend|tag) _rollmap_files .wav ;;
     esac
     return 0
 }
