@@ -38,9 +38,11 @@ typedef struct rm_session_meta {
     int64_t start_unix_us;
     char notes[1024];
     char person[64];
+    double calf_length_cm;
 } rm_session_meta;
 
 const char *rm_leg_name(rm_leg leg);
+int rm_calf_length_valid(double cm);
 rm_status rm_leg_parse(const char *name, rm_leg *out);
 
 typedef struct rm_session_writer rm_session_writer;
@@ -83,6 +85,7 @@ typedef struct rm_sim_options {
     const char *physics;
     const char *person;
     uint32_t day;
+    int measured_length;
 } rm_sim_options;
 const char *const *rm_sim_scenarios(void);
 const char *const *rm_sim_physics_list(void);

@@ -1,7 +1,10 @@
 """Session metadata: rm_session_meta <-> a plain dict.
 
 The dict has the keys descriptor, calibration, leg, start, notes (the
-issue's names), person (format 1.1; "" when not said) plus start_unix_us (exact) and format_version. Converting
+issue's names), person (format 1.1; "" when not said), calf_length_cm
+(format 1.2: the calf measured with a tape, ankle to knee crease, in cm
+to the mm; None when not measured) plus start_unix_us (exact) and
+format_version. Converting
 a file's metadata to a dict and back gives the same bytes: floats are
 float32 in the file and round-trip exactly through Python floats, notes
 keep undecodable bytes as surrogates (surrogateescape).
@@ -40,6 +43,8 @@ def to_dict(m):
         "start_unix_us": us,
         "notes": _cstr(m.notes),
         "person": _cstr(m.person),
+        "calf_length_cm": (float(m.calf_length_cm)
+                           if m.calf_length_cm > 0 else None),
     }
 
 
@@ -92,7 +97,20 @@ def from_dict(meta):
     m.start_unix_us = _start_us(meta)
     _put_str(m.notes, meta.get("notes", ""), 1024, "notes")
     _put_str(m.person, meta.get("person", ""), 64, "person")
+    m.calf_length_cm = _calf_length(meta.get("calf_length_cm"))
     return m
+
+
+def _calf_length(cm):
+    """None (not measured) or a length the library stores: 15..60 cm,
+    rounded to the mm as the file keeps it."""
+    if cm is None:
+        return 0.0
+    cm = round(float(cm), 1)
+    if not lib.rm_calf_length_valid(cm) or cm == 0:
+        raise ValueError("calf_length_cm: %r is not None or 15..60 cm"
+                         % (cm,))
+    return cm
 
 
 def rev_a(**changes):

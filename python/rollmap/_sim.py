@@ -40,7 +40,8 @@ def physics_variants():
     return _names(lib.rm_sim_physics_list())
 
 
-def _sim_options(seed, duration_s, leg, physics, person=None, day=0):
+def _sim_options(seed, duration_s, leg, physics, person=None, day=0,
+                 measured_length=False):
     """rm_sim_options, and what must stay alive while they are used."""
     o = ffi.new("rm_sim_options *")
     o.seed = seed
@@ -56,12 +57,13 @@ def _sim_options(seed, duration_s, leg, physics, person=None, day=0):
     if not 0 <= day <= 3650:
         raise ValueError("day: %r is outside 0..3650" % (day,))
     o.day = day
+    o.measured_length = 1 if measured_length else 0
     return o, keep
 
 
 def sim(scenario="basic", seed=1, *, duration_s=None, duration=None,
         leg=None, physics=None, person=None, day=0, path=None,
-        overwrite=False):
+        overwrite=False, measured_length=False):
     """Simulate a session (as `rollmap sim`): returns (Session, truth
     dict). With path the session is written there (the same file
     `rollmap sim` writes) and opened; without, it is kept in memory.
@@ -70,9 +72,13 @@ def sim(scenario="basic", seed=1, *, duration_s=None, duration=None,
     names or "random" (default: the original model); person (an id) and
     day: that person's session on that day (the calf and spots from the
     id, spots fading, staying or appearing by day; "One person over
-    days"). Truth format: docs/simulator.md."""
+    days"); measured_length: the session carries the calf's length as a
+    tape measures it (the truth's within +-0.5 cm, meta
+    "calf_length_cm"; `rollmap sim --measured-length`). Truth format:
+    docs/simulator.md."""
     o, keep = _sim_options(seed, duration_s if duration_s is not None
-                           else duration, leg, physics, person, day)
+                           else duration, leg, physics, person, day,
+                           measured_length)
     h = ffi.new("rm_sim **")
     err = ffi.new("rm_error *")
     check_err(lib.rm_sim_new(scenario.encode(), o, h, err), err)

@@ -169,3 +169,29 @@ def test_closed_session_refuses_reads(basic):
     assert f.n > 0                    # arrays outlive the handle
     with pytest.raises(ValueError):
         s.frames()
+
+
+def test_calf_length_round_trips_and_is_checked(cli, tmp_path):
+    """Format 1.2's measured calf length: to the mm, None when not
+    measured, refused outside 15..60 cm; the CLI reads what Python
+    wrote."""
+    n = 100
+    frames = {"cells": np.zeros((n, 12), dtype=np.int32),
+              "encoder": np.zeros(n, dtype=np.int32),
+              "time_us": np.arange(n, dtype=np.uint32) * 12500,
+              "seq": np.arange(n, dtype=np.uint32)}
+    meta = rollmap.rev_a(leg="left", calf_length_cm=36.54)
+    rollmap.write(tmp_path / "m.wav", meta, frames)
+    s = rollmap.open(tmp_path / "m.wav")
+    assert s.meta["calf_length_cm"] == 36.5
+    info = cli_json(cli, "info", "--json", str(tmp_path / "m.wav"))
+    assert info["calf_length_cm"] == 36.5
+    plain = rollmap.rev_a(leg="left")
+    assert plain["calf_length_cm"] is None
+    rollmap.write(tmp_path / "p.wav", plain, frames)
+    assert rollmap.open(tmp_path / "p.wav").meta["calf_length_cm"] is None
+    for bad in (12.0, 60.5, float("nan"), -30.0):
+        with pytest.raises(ValueError, match="calf_length_cm"):
+            rollmap.write(tmp_path / "bad.wav", dict(meta, calf_length_cm=bad),
+                          frames)
+    assert not (tmp_path / "bad.wav").exists()

@@ -84,3 +84,13 @@ def test_record_with_physics(tmp_path):
     n = sum(e.n for e in rec if e.kind == "frames")
     mem, _ = rollmap.sim("short", seed=3, physics=names[0])
     assert n == len(mem)
+
+
+def test_sim_measured_length_is_the_truths_within_the_tape():
+    s, t = rollmap.sim("short", seed=3, measured_length=True)
+    assert abs(s.meta["calf_length_cm"] - t["calf"]["length_cm"]) <= 0.55
+    plain, _ = rollmap.sim("short", seed=3)
+    assert plain.meta["calf_length_cm"] is None
+    # Only the length differs: the frames are the same.
+    for a, b in zip(s.frames(), plain.frames()):
+        assert np.array_equal(a, b)
