@@ -218,7 +218,8 @@ int cli_parse_calf_length(const char *cmd, const char *text, int allow_clear,
         return 0;
     cli_usage_error(cmd, "--calf-length: '%s' is not a calf length in cm "
                     "(%g..%g, e.g. 36.5)%s", text, RM_CALF_LENGTH_MIN_CM,
-                    RM_CALF_LENGTH_MAX_CM, allow_clear ? "; '' clears it" : "");
+                    RM_CALF_LENGTH_MAX_CM,
+                    allow_clear ? "; '' clears it" : "");
     return -1;
 }
 

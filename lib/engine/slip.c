@@ -58,11 +58,6 @@
  * from their mean encoder span (instead of the extent of the anchors). */
 #define FULL_SWEEPS_MIN 3
 #define SPAN_AGREE_CM 0.5
-/* The calf's ends lie a pad beyond the usual turning points: half the
- * band people turn in (RM_TURN_BAND_CM), or what a measured calf length
- * leaves (calf_frame.h). The farthest reach of the rolling is no measure
- * of the end: it is set by the turn that went farthest and by the stretch
- * whose encoder slipped most. */
 /* A sweep short of the turning points' spacing by this much (cm), one end
  * this far inside its turning point, turned short there (a partial
  * pass): more than a slipping sleeve's few % and the band people turn in. */
@@ -184,10 +179,13 @@ static double median_of(double *v, size_t n)
 }
 
 /*
- * The calf's ends: half the turning band (RM_TURN_BAND_CM) beyond the
- * usual turning points (rm_turns_use_length puts them where a measured
- * length says). The turning points' spacing is measured through
- * placements that carry each stretch's accumulated slip; every sweep that
+ * The calf's ends: half the turning band (RM_TURN_BAND_CM, calf_frame.h)
+ * beyond the usual turning points (rm_turns_use_length puts them where a
+ * measured length says). The farthest reach of the rolling is no measure
+ * of an end: it is set by the turn that went farthest and by the stretch
+ * whose encoder slipped most. The turning points' spacing is measured
+ * through placements that carry each stretch's accumulated slip; every
+ * sweep that
  * turned at both ends measured the calf on its own. When their mean
  * encoder span (slips of either sign average out) differs from the
  * spacing by more than SPAN_AGREE_CM, it replaces it, about the same
