@@ -38,7 +38,7 @@ rollmap help | => record replay report info sim trend tag sessions ports calibra
 rollmap help s| => sessions sim
 rollmap sim | => basic holds clean noisy stress short
 rollmap sim st| => stress
-rollmap sim --| => --output --truth --seed --duration --leg --physics --list-physics --person --day --force --quiet --json --help
+rollmap sim --| => --output --truth --seed --duration --leg --physics --list-physics --person --day --measured-length --force --quiet --json --help
 rollmap sim --j| => --json
 rollmap sim --leg | => left right
 rollmap sim -l r| => right
@@ -47,6 +47,9 @@ rollmap record --sim = | => basic holds clean noisy stress short
 rollmap record --sim = n| => noisy
 rollmap record --sim=sh| => --sim=short
 rollmap record --q| => --quiet
+rollmap record --calf| => --calf-length
+rollmap tag --calf| => --calf-length
+rollmap tag c| => calf.wav
 rollmap report -f | => text json csv svg html
 rollmap report --format = s| => svg
 rollmap trend --format | => text json svg html
