@@ -571,6 +571,7 @@ void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
     rule->lean_cop_on = 0;
     rule->cop_groups = 0;
     rule->cop_lo_gap_mm = rule->cop_hi_gap_mm = NAN;
+    rule->cop_mid_guessed = 0;
     rule->cop_unknown = 0;
     rm_lean_shares sh = { 0.0, 0.0, 0.0 };
     size_t m = 0;
@@ -629,6 +630,7 @@ int rm_lines_cop_rule(const double *w, const double *s, const double *q,
     size_t cut[4];
     double c[3];
     int k = pick_k(&p, m, cut, c);
+    rule->cop_mid_guessed = 0;
     double mid, lo_gap, hi_gap;
     if (k == 3) {
         mid = c[1];
@@ -638,6 +640,7 @@ int rm_lines_cop_rule(const double *w, const double *s, const double *q,
         mid = (c[0] + c[1]) / 2;
         lo_gap = hi_gap = (c[1] - c[0]) / 2;
     } else if (k == 2) {
+        rule->cop_mid_guessed = 1;
         int low_mid = fabs(c[0] - rule->strip_mid_mm) <=
                       fabs(c[1] - rule->strip_mid_mm);
         mid = low_mid ? c[0] : c[1];

@@ -125,6 +125,21 @@ START_TEST(test_two_cop_groups_middle_nearer_the_strip_middle_one_group_middle)
     rm_lines_fit(p, 5, &r);
     ck_assert_int_eq(rm_pass_line(p, 5, &p[0], &r), RM_LINE_MEDIAL);
     ck_assert_int_eq(rm_pass_line(p, 5, &p[3], &r), RM_LINE_MIDDLE);
+    /* Which one is the middle is the strip's middle's guess (the leg
+     * rests anywhere within +-25 mm of it): not stated, even at a group
+     * centre over 5 s. */
+    ck_assert_int_eq(r.cop_groups, 2);
+    ck_assert_int_eq(r.cop_mid_guessed, 1);
+    ck_assert(rm_conf_cop_line(95.0, &r, 5.0) < RM_CONFIDENCE_LOW);
+    /* Two groups 40 mm apart are both sides: stated at a centre. */
+    const double sides[5] = { 90.0, 91.0, 89.5, 130.0, 131.0 };
+    cop_passes(p, sides, 5);
+    r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(p, 5, &r);
+    ck_assert_int_eq(r.cop_mid_guessed, 0);
+    ck_assert_int_eq(rm_pass_line(p, 5, &p[3], &r), RM_LINE_LATERAL);
+    ck_assert(rm_conf_cop_line(90.2, &r, 5.0) >= RM_CONFIDENCE_LOW);
     /* Three passes at one place (drift 2 mm): all middle. */
     const double one[3] = { 120.0, 121.0, 122.0 };
     cop_passes(p, one, 3);
