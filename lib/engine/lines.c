@@ -74,8 +74,11 @@
 /* ... each group holds at least this many stretches ... */
 #define RECUR_MIN_STRETCHES 2
 /* ... their pooled spread (stretch means) is under this share of the
- * smaller gap ... */
-#define RECUR_MAX_SPREAD 0.1
+ * smaller gap (shifting sessions: 0.01-0.08, the creep against 25-40 mm
+ * gaps; the original physics, whose placements land anywhere in +-30
+ * mm: never under 0.08 on 1,300 sessions of tuning seeds 1-400; see
+ * docs/engine.md, "Placements that recur") ... */
+#define RECUR_MAX_SPREAD 0.06
 /* ... and the two gaps are alike (smaller over larger at least this): a
  * leg turned by the same amount onto either side moves the contact as
  * far either way. */
