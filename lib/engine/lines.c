@@ -542,6 +542,7 @@ static int fit_recurrent_cop(const rm_pass_rec *passes, size_t n,
     rule->cop_on = 1;
     rule->cop_unknown = 0;
     rule->cop_groups = 3;
+    rule->cop_mid_guessed = 0;
     rule->cop_lo_mm = (c[0] + c[1]) / 2;
     rule->cop_hi_mm = (c[1] + c[2]) / 2;
     rule->cop_lo_gap_mm = lo / 2;
@@ -563,9 +564,10 @@ out:
  * (a leaning session's CoP also moves with the lean, the same way, but
  * where each placement lands somewhere else it says nothing), else the
  * CoP groups do (rm_lines_choose). Each pass's CoP is first shrunk toward
- * its stretch's (rm_pass_cop). When the lean names the lines, the CoPs
- * of the passes it names clearly may still name those it cannot
- * (fit_lean_cop).
+ * its stretch's (rm_pass_cop). When the lean would name the lines but the
+ * placements recur on three CoP places, those places do
+ * (fit_recurrent_cop); else the CoPs of the passes the lean names clearly
+ * may still name those it cannot (fit_lean_cop).
  */
 void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
 {
