@@ -32,9 +32,16 @@
  * of its group centre's distance to that boundary, is clear (half-way
  * from the centre to the boundary) ... */
 #define COP_CLEAR_MARGIN 0.5
-/* ... x this when the session showed two CoP groups (which one is the
- * middle line is judged from the gap or the strip's middle) ... */
+/* ... x this when the session showed two CoP groups wider apart than
+ * one side's shift (both sides) ... */
 #define COP_TWO_GROUPS 0.7
+/* ... and x this when they lie closer (the middle line and one side):
+ * which one is the middle is then judged from the strip's middle, but
+ * the leg rests anywhere within +-25 mm of it, as far as the gap; and a
+ * session that rolled all three lines may show only two groups when its
+ * CoP barely moves with the line (a Gaussian footprint). Below
+ * RM_CONFIDENCE_LOW like one group. */
+#define COP_TWO_GUESSED 0.45
 /* ... and x this when it showed one (where its middle line lies is then
  * a guess: below RM_CONFIDENCE_LOW). */
 #define COP_ONE_GROUP 0.45
@@ -143,7 +150,7 @@ double rm_conf_cop_line(double cop_mm, const rm_line_rule *rule,
     double c = rm_conf_term(margin, COP_CLEAR_MARGIN) *
                rm_conf_term(cop_s, LINE_CLEAR_S);
     if (rule->cop_groups == 2)
-        c *= COP_TWO_GROUPS;
+        c *= rule->cop_mid_guessed ? COP_TWO_GUESSED : COP_TWO_GROUPS;
     else if (rule->cop_groups < 2)
         c *= COP_ONE_GROUP;
     return c;

@@ -42,6 +42,8 @@ typedef struct rm_line_rule {
     double cop_lo_mm;         /* CoP below this: the low-cell side line */
     double cop_hi_mm;         /* above this: the high-cell side line */
     int cop_groups;           /* lines the CoP showed (1..3; 0: none) */
+    int cop_mid_guessed;      /* two groups, the middle one chosen by the
+                                 strip's middle (rm_lines_cop_rule) */
     double cop_lo_gap_mm;     /* a group centre's distance to cop_lo_mm */
     double cop_hi_gap_mm;     /* ... and to cop_hi_mm */
     int cop_unknown;          /* 1: too little rolling to name any line */

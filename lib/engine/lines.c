@@ -62,6 +62,27 @@
  * centre: a placement landing elsewhere (the original physics) can put
  * a pass between the groups, and there its CoP names nothing. */
 #define LEAN_COP_REACH 4.0
+/* A leaning session's lines go to its CoP when its placements (stretches)
+ * recur on three CoP places: where the leg's resting place is the
+ * session's, every placement on one line lands on that line's CoP
+ * (within the resting place's 1-3 mm creep), whatever the lean says; where
+ * each placement lands somewhere else (the original physics), three
+ * groups of two or more placements each as tight as that, spaced like the
+ * lines, come by chance only rarely. A stretch counts with this much CoP
+ * (s) ... */
+#define RECUR_MIN_S 2.0
+/* ... each group holds at least this many stretches ... */
+#define RECUR_MIN_STRETCHES 2
+/* ... their pooled spread (stretch means) is under this share of the
+ * smaller gap (shifting sessions: 0.01-0.08, the creep against 25-40 mm
+ * gaps; the original physics, whose placements land anywhere in +-30
+ * mm: never under 0.08 on 1,300 sessions of tuning seeds 1-400; see
+ * docs/engine.md, "Placements that recur") ... */
+#define RECUR_MAX_SPREAD 0.06
+/* ... and the two gaps are alike (smaller over larger at least this): a
+ * leg turned by the same amount onto either side moves the contact as
+ * far either way. */
+#define RECUR_MIN_SYMMETRY 0.7
 
 /* The first of a stretch's passes (n if none). Passes are kept in time
  * order, so by stretch: a binary search finds it (callers loop over
@@ -476,6 +497,64 @@ static void fit_lean_cop(const rm_pass_rec *passes, size_t n,
 }
 
 /*
+ * A leaning session whose placements recur on three CoP places
+ * (RECUR_*): its lines are those places', named as a shifting session's
+ * three CoP groups are. Returns 1 when it set the rule.
+ */
+static int fit_recurrent_cop(const rm_pass_rec *passes, size_t n,
+                             rm_line_rule *rule)
+{
+    cop_item *it = rm_calloc(n + 1, sizeof *it);
+    double *buf = rm_calloc(3 * (n + 1), sizeof *buf);
+    int ok = 0;
+    if (!it || !buf)
+        goto out;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && passes[i].stretch == passes[i - 1].stretch)
+            continue;
+        rm_cop_sum c = rm_stretch_cop(passes, n, passes[i].stretch);
+        if (c.n >= RECUR_MIN_S * rule->tick_hz)
+            it[m++] = (cop_item){ c.sum / c.n, c.n };
+    }
+    if (m < 3 * RECUR_MIN_STRETCHES)
+        goto out;
+    qsort(it, m, sizeof *it, cmp_item);
+    double *w = buf, *sx = buf + m + 1, *q = buf + 2 * (m + 1);
+    for (size_t i = 0; i < m; i++) {
+        w[i + 1] = w[i] + it[i].w;
+        sx[i + 1] = sx[i] + it[i].w * it[i].x;
+        q[i + 1] = q[i] + it[i].w * it[i].x * it[i].x;
+    }
+    prefix p = { w, sx, q };
+    size_t cut[4];
+    double sse = best_split(&p, m, 3, cut), c[3];
+    for (int g = 0; g < 3; g++) {
+        if (cut[g + 1] - cut[g] < RECUR_MIN_STRETCHES)
+            goto out;
+        c[g] = seg_mean(&p, cut[g], cut[g + 1]);
+    }
+    double lo = c[1] - c[0], hi = c[2] - c[1];
+    double gmin = fmin(lo, hi), sd = sqrt(sse / w[m]);
+    if (gmin < COP_MIN_SEP_MM || sd > RECUR_MAX_SPREAD * gmin ||
+        gmin < RECUR_MIN_SYMMETRY * fmax(lo, hi))
+        goto out;
+    rule->cop_on = 1;
+    rule->cop_unknown = 0;
+    rule->cop_groups = 3;
+    rule->cop_mid_guessed = 0;
+    rule->cop_lo_mm = (c[0] + c[1]) / 2;
+    rule->cop_hi_mm = (c[1] + c[2]) / 2;
+    rule->cop_lo_gap_mm = lo / 2;
+    rule->cop_hi_gap_mm = hi / 2;
+    ok = 1;
+out:
+    rm_free(it);
+    rm_free(buf);
+    return ok;
+}
+
+/*
  * Two ways a turned leg shows on the strip: the footprint leans, or it
  * rolls sideways (the whole footprint moves toward the loaded side). The
  * lean needs no reference; the shift needs the session's own middle line,
@@ -485,9 +564,10 @@ static void fit_lean_cop(const rm_pass_rec *passes, size_t n,
  * (a leaning session's CoP also moves with the lean, the same way, but
  * where each placement lands somewhere else it says nothing), else the
  * CoP groups do (rm_lines_choose). Each pass's CoP is first shrunk toward
- * its stretch's (rm_pass_cop). When the lean names the lines, the CoPs
- * of the passes it names clearly may still name those it cannot
- * (fit_lean_cop).
+ * its stretch's (rm_pass_cop). When the lean would name the lines but the
+ * placements recur on three CoP places, those places do
+ * (fit_recurrent_cop); else the CoPs of the passes the lean names clearly
+ * may still name those it cannot (fit_lean_cop).
  */
 void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
 {
@@ -496,6 +576,7 @@ void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
     rule->lean_cop_on = 0;
     rule->cop_groups = 0;
     rule->cop_lo_gap_mm = rule->cop_hi_gap_mm = NAN;
+    rule->cop_mid_guessed = 0;
     rule->cop_unknown = 0;
     rm_lean_shares sh = { 0.0, 0.0, 0.0 };
     size_t m = 0;
@@ -535,7 +616,7 @@ void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
     rm_free(it);
     rm_free(buf);
     rm_lines_choose(rule, &sh, k, m, 1);
-    if (!rule->cop_on)
+    if (!rule->cop_on && !fit_recurrent_cop(passes, n, rule))
         fit_lean_cop(passes, n, rule);
 }
 
@@ -554,6 +635,7 @@ int rm_lines_cop_rule(const double *w, const double *s, const double *q,
     size_t cut[4];
     double c[3];
     int k = pick_k(&p, m, cut, c);
+    rule->cop_mid_guessed = 0;
     double mid, lo_gap, hi_gap;
     if (k == 3) {
         mid = c[1];
@@ -563,6 +645,7 @@ int rm_lines_cop_rule(const double *w, const double *s, const double *q,
         mid = (c[0] + c[1]) / 2;
         lo_gap = hi_gap = (c[1] - c[0]) / 2;
     } else if (k == 2) {
+        rule->cop_mid_guessed = 1;
         int low_mid = fabs(c[0] - rule->strip_mid_mm) <=
                       fabs(c[1] - rule->strip_mid_mm);
         mid = low_mid ? c[0] : c[1];

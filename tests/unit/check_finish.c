@@ -125,6 +125,21 @@ START_TEST(test_two_cop_groups_middle_nearer_the_strip_middle_one_group_middle)
     rm_lines_fit(p, 5, &r);
     ck_assert_int_eq(rm_pass_line(p, 5, &p[0], &r), RM_LINE_MEDIAL);
     ck_assert_int_eq(rm_pass_line(p, 5, &p[3], &r), RM_LINE_MIDDLE);
+    /* Which one is the middle is the strip's middle's guess (the leg
+     * rests anywhere within +-25 mm of it): not stated, even at a group
+     * centre over 5 s. */
+    ck_assert_int_eq(r.cop_groups, 2);
+    ck_assert_int_eq(r.cop_mid_guessed, 1);
+    ck_assert(rm_conf_cop_line(95.0, &r, 5.0) < RM_CONFIDENCE_LOW);
+    /* Two groups 40 mm apart are both sides: stated at a centre. */
+    const double sides[5] = { 90.0, 91.0, 89.5, 130.0, 131.0 };
+    cop_passes(p, sides, 5);
+    r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(p, 5, &r);
+    ck_assert_int_eq(r.cop_mid_guessed, 0);
+    ck_assert_int_eq(rm_pass_line(p, 5, &p[3], &r), RM_LINE_LATERAL);
+    ck_assert(rm_conf_cop_line(90.2, &r, 5.0) >= RM_CONFIDENCE_LOW);
     /* Three passes at one place (drift 2 mm): all middle. */
     const double one[3] = { 120.0, 121.0, 122.0 };
     cop_passes(p, one, 3);
@@ -174,11 +189,14 @@ START_TEST(test_one_sided_lean_with_three_cop_groups_takes_the_cop)
 {
     /* A skewed footprint (the medial head) leans 0.2 the same way on
      * every line, 40 s of it, while the CoP shows three lines 20 mm
-     * apart: the lean is the footprint's, the CoP names the lines. */
+     * apart: the lean is the footprint's, the CoP names the lines. One
+     * placement a line (two passes each), so the placements do not
+     * recur (test_recurring_placements_name_the_lines_not_the_lean). */
     const double cop[6] = { 90.0, 91.0, 110.0, 111.0, 130.0, 131.0 };
     rm_pass_rec p[6];
     cop_passes(p, cop, 6);
     for (int i = 0; i < 6; i++) {
+        p[i].stretch = i / 2;
         p[i].skew = 0.2;
         p[i].n_skew = p[i].w_skew = 400;
     }
@@ -285,14 +303,17 @@ START_TEST(test_a_short_pass_takes_the_cop_of_its_stretch)
 END_TEST
 
 /* A leaning session (right leg): lateral placements lean +0.3 at CoP
- * lat_mm[], middle ones 0 at 110 / 109.5 mm, medial ones -0.3 at 100 /
+ * lat_mm[], middle ones 0 at 106 / 105.5 mm, medial ones -0.3 at 100 /
  * 99.5 mm; then a placement whose pass leans 0.13 (just under
- * line_skew 0.14: it cannot tell) at 119.8 mm. 100 ticks a pass. */
+ * line_skew 0.14: it cannot tell) at 119.8 mm. 100 ticks a pass. The
+ * middle line's CoP lies nearer the medial one's (6 mm against 14): the
+ * gaps are too unlike for the placements' recurrence alone to name the
+ * lines (RECUR_MIN_SYMMETRY in lines.c), so the lean does. */
 static void leaning_session(rm_pass_rec *p, const double lat_mm[2])
 {
     const double skew[7] = { 0.3, 0.0, -0.3, 0.3, 0.0, -0.3, 0.13 };
-    const double cop[7] = { lat_mm[0], 110.0, 100.0, lat_mm[1],
-                            109.5, 99.5, 119.8 };
+    const double cop[7] = { lat_mm[0], 106.0, 100.0, lat_mm[1],
+                            105.5, 99.5, 119.8 };
     cop_passes(p, cop, 7);
     for (int i = 0; i < 7; i++)
         p[i].skew = skew[i];
@@ -350,6 +371,63 @@ START_TEST(test_scattered_lean_named_cops_leave_the_lean)
     ck_assert_int_eq(r.cop_on, 0);
     ck_assert_int_eq(r.lean_cop_on, 0);
     ck_assert_int_eq(rm_pass_line(p, 7, &p[6], &r), RM_LINE_MIDDLE);
+}
+END_TEST
+
+START_TEST(test_recurring_placements_name_the_lines_not_the_lean)
+{
+    /* A resting place of the session's: six placements, two a line, land
+     * on three CoP places 20 mm apart within 0.5 mm, while the footprint
+     * leans the wrong way (a Gaussian footprint's lean flips): the
+     * placements name the lines, as in a shifting session (right leg:
+     * medial at low cells). */
+    const double cop[6] = { 90.0, 110.0, 130.0, 90.5, 110.5, 130.5 };
+    const double skew[6] = { 0.3, 0.0, -0.3, 0.3, 0.0, -0.3 };
+    rm_pass_rec p[6];
+    cop_passes(p, cop, 6);
+    for (int i = 0; i < 6; i++)
+        p[i].skew = skew[i];
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(p, 6, &r);
+    ck_assert_int_eq(r.cop_on, 1);
+    ck_assert_int_eq(r.cop_groups, 3);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[0], &r), RM_LINE_MEDIAL);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[4], &r), RM_LINE_MIDDLE);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[5], &r), RM_LINE_LATERAL);
+    /* Placements landing where they will (the original physics): the
+     * same three places, but each pair 6 mm apart (spread 3 mm, over a
+     * tenth of the 20-mm gaps): the lean names the lines. */
+    const double loose[6] = { 90.0, 110.0, 130.0, 96.0, 116.0, 136.0 };
+    cop_passes(p, loose, 6);
+    for (int i = 0; i < 6; i++)
+        p[i].skew = skew[i];
+    r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(p, 6, &r);
+    ck_assert_int_eq(r.cop_on, 0);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[0], &r), RM_LINE_LATERAL);
+    /* Tight but one gap twice the other (10 and 20 mm): the lean. */
+    const double uneven[6] = { 90.0, 100.0, 120.0, 90.5, 100.5, 120.5 };
+    cop_passes(p, uneven, 6);
+    for (int i = 0; i < 6; i++)
+        p[i].skew = skew[i];
+    r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(p, 6, &r);
+    ck_assert_int_eq(r.cop_on, 0);
+    /* One placement a line (three stretches): nothing recurs, the lean. */
+    cop_passes(p, cop, 6);
+    for (int i = 0; i < 6; i++) {
+        p[i].skew = skew[i];
+        p[i].stretch = i % 3;
+    }
+    /* (stretches must run in time order: pair passes 0/3, 1/4, 2/5) */
+    rm_pass_rec q[6] = { p[0], p[3], p[1], p[4], p[2], p[5] };
+    r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(q, 6, &r);
+    ck_assert_int_eq(r.cop_on, 0);
 }
 END_TEST
 
@@ -1129,6 +1207,7 @@ Suite *finish_suite(void)
     tcase_add_test(tc, test_a_short_pass_takes_the_cop_of_its_stretch);
     tcase_add_test(tc, test_a_lean_that_cannot_tell_goes_by_the_lean_named_cop);
     tcase_add_test(tc, test_scattered_lean_named_cops_leave_the_lean);
+    tcase_add_test(tc, test_recurring_placements_name_the_lines_not_the_lean);
     tcase_add_test(tc, test_live_lines_use_the_lean_named_cop_too);
     tcase_add_test(tc, test_live_line_is_provisional_until_three_cop_groups);
     tcase_add_test(tc,
