@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for the session metadata codec alone: rm_rmap_decode()
  * on the bytes of an untrusted 'rmap' chunk (docs/session-format.md).
- * Whatever it accepts must have terminated strings and a valid leg, and
+ * Whatever it accepts must have terminated strings, a valid leg and calf
+ * length, and
  * must encode and decode again to the same metadata. The first input byte
  * picks the mode: odd means "repair the CRC-32 first", so the fuzzer gets
  * past the checksum into the field checks (a CRC is no obstacle to an
@@ -55,7 +56,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         !memchr(m.desc.firmware, '\0', sizeof m.desc.firmware) ||
         !memchr(m.desc.serial, '\0', sizeof m.desc.serial) ||
         m.desc.cells < 1 || m.desc.cells > RM_MAX_CELLS ||
-        (unsigned)m.leg > RM_LEG_RIGHT)
+        (unsigned)m.leg > RM_LEG_RIGHT ||
+        !memchr(m.person, '\0', sizeof m.person) ||
+        !rm_calf_length_valid(m.calf_length_cm))
         abort();
     /* Round trip: what was accepted is what gets written back. */
     size_t len = rm_rmap_encoded_len(&m);
@@ -69,6 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (again.leg != m.leg || again.start_unix_us != m.start_unix_us ||
         strcmp(again.notes, m.notes) != 0 ||
+        strcmp(again.person, m.person) != 0 ||
+        again.calf_length_cm != m.calf_length_cm ||
         memcmp(&again.desc, &m.desc, sizeof m.desc) != 0)
         abort();
     free(buf);
