@@ -18,10 +18,10 @@ typedef struct run {
     json_object *truth;
 } run;
 
-static const rm_summary *run_session(run *r, const char *scenario,
-                                     uint64_t seed)
+static const rm_summary *run_opts(run *r, const char *scenario,
+                                  const rm_sim_options *o)
 {
-    rm_sim_options opt = { .seed = seed };
+    rm_sim_options opt = *o;
     rm_error err = { 0, "" };
     ck_assert_int_eq(rm_sim_new(scenario, &opt, &r->sim, &err), RM_OK);
     ck_assert_int_eq(rm_engine_new(rm_sim_get_meta(r->sim), NULL, NULL,
@@ -48,6 +48,13 @@ static const rm_summary *run_session(run *r, const char *scenario,
     free(text);
     ck_assert_ptr_nonnull(r->truth);
     return rm_engine_summary(r->eng);
+}
+
+static const rm_summary *run_session(run *r, const char *scenario,
+                                     uint64_t seed)
+{
+    rm_sim_options opt = { .seed = seed };
+    return run_opts(r, scenario, &opt);
 }
 
 static void run_free(run *r)
@@ -90,11 +97,53 @@ START_TEST(test_engine_slipping_anchor_does_not_stretch_the_calf)
 }
 END_TEST
 
+/* turn-short holds seed 20105: every turn 1-3 cm inside the heel and
+ * the knee crease, so the turns' frame makes the 39.6 cm calf 36.8 and
+ * puts every hold 1.1-1.7 cm toward the ankle. With the taped length
+ * (39.9: the truth +0.3) the calf is that long, the difference split at
+ * both ends, and the holds land within 0.6 cm. */
+START_TEST(test_engine_measured_length_sets_the_frame)
+{
+    rm_sim_options o = { .seed = 20105, .physics = "turn-short" };
+    run plain, meas;
+    const rm_summary *p = run_opts(&plain, "holds", &o);
+    o.measured_length = 1;
+    const rm_summary *m = run_opts(&meas, "holds", &o);
+    double tape = rm_sim_get_meta(meas.sim)->calf_length_cm;
+    json_object *calf = NULL, *holds = NULL;
+    ck_assert(json_object_object_get_ex(meas.truth, "calf", &calf));
+    ck_assert(json_object_object_get_ex(meas.truth, "holds", &holds));
+    ck_assert_double_eq_tol(tape, jnum(calf, "length_cm"), 0.5);
+    ck_assert_int_eq(p->calf_frame, RM_CALF_FRAME_TURNS);
+    ck_assert_int_eq(m->calf_frame, RM_CALF_FRAME_MEASURED);
+    ck_assert_double_eq_tol(m->calf_length_cm, tape, 1e-9);
+    ck_assert_double_lt(p->calf_length_cm, jnum(calf, "length_cm") - 2.0);
+    size_t n = json_object_array_length(holds);
+    ck_assert_uint_eq(m->n_holds, n);
+    ck_assert_uint_eq(p->n_holds, n);
+    double err_p = 0.0, err_m = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double truth = jnum(json_object_array_get_idx(holds, i),
+                            "position_cm");
+        ck_assert_double_eq_tol(m->holds[i].position_cm, truth, 0.75);
+        err_p += fabs(p->holds[i].position_cm - truth);
+        err_m += fabs(m->holds[i].position_cm - truth);
+    }
+    ck_assert_double_lt(err_m, 0.4 * err_p);
+    /* Only the frame moved: the same holds, on the same lines. */
+    for (size_t i = 0; i < n; i++)
+        ck_assert_int_eq(m->holds[i].line, p->holds[i].line);
+    run_free(&plain);
+    run_free(&meas);
+}
+END_TEST
+
 Suite *engine_slip_suite(void)
 {
     Suite *s = suite_create("engine_slip");
     TCase *tc = tcase_create("slip");
     tcase_add_test(tc, test_engine_slipping_anchor_does_not_stretch_the_calf);
+    tcase_add_test(tc, test_engine_measured_length_sets_the_frame);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
