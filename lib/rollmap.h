@@ -711,8 +711,9 @@ typedef enum rm_calf_frame {
      *  turned (or its reach, when no turns were found). */
     RM_CALF_FRAME_TURNS    = 0,
     /** From the session's measured calf length
-     *  (rm_session_meta.calf_length_cm), split equally beyond the
-     *  turning points; a guidance line says when it had to be clamped. */
+     *  (rm_session_meta.calf_length_cm): its difference to the turning
+     *  points' spacing (or to the reach) split equally beyond them; a
+     *  guidance line says when it had to be clamped. */
     RM_CALF_FRAME_MEASURED = 1,
 } rm_calf_frame;
 

@@ -183,7 +183,7 @@ static void flinch_caution(rm_engine *e)
 
 /* A measured calf length that could not be used as given: the frame
  * kept the turns' spacing (tape shorter than it) or the most pad a side
- * allows (tape much longer), or no turning points were found at all. */
+ * allows (tape much longer), or there was no pass to set it on. */
 static void frame_notes(rm_engine *e)
 {
     const rm_calf_pad *p = &e->calf_pad;

@@ -779,6 +779,26 @@ static void refit_sweeps(rm_layout *lay, rm_sweep *sw, size_t n,
     }
 }
 
+/* No usual turning points (too few turns at an end): the calf is what
+ * the rolling reached (Alignment step 5). A measured length is put
+ * about the same middle, the difference split equally at the ends as
+ * beyond turning points (calf_frame.h), the reach standing in for their
+ * spacing. */
+static void reach_use_length(rm_layout *lay, rm_sweep *sw, size_t n,
+                             double measured_cm, rm_calf_pad *frame)
+{
+    *frame = rm_calf_pad_of(lay->al->length_cm, measured_cm);
+    double pad = frame->pad_cm;
+    lay->al->length_cm += pad + pad;
+    if (pad == 0.0)
+        return;
+    rm_layout_shift(lay, -pad);
+    for (size_t k = 0; k < n; k++) {
+        sw[k].x0 += pad;
+        sw[k].x1 += pad;
+    }
+}
+
 void rm_sweeps_mark_pinned(rm_pass_rec *passes, const rm_sweep *sw,
                            size_t n)
 {
@@ -796,8 +816,8 @@ void rm_sweeps_mark_pinned(rm_pass_rec *passes, const rm_sweep *sw,
 rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule,
                       double measured_cm, rm_calf_pad *frame)
 {
-    /* Until the turning points are measured the frame is the rolling's
-     * reach (Alignment step 5): a measured length is not used. */
+    /* Without passes the frame is the rolling's reach (Alignment step
+     * 5) and a measured length is not used. */
     *frame = (rm_calf_pad){ .pad_cm = NAN, .measured_cm = measured_cm };
     for (size_t i = 0; i < lay->n_passes; i++)
         lay->passes[i].pinned = 0;
@@ -826,6 +846,8 @@ rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule,
         *frame = tp.pad;
         frame->measured_cm = measured_cm;
         refit_sweeps(lay, sw, n, &tp);
+    } else if (measured_cm > 0.0) {
+        reach_use_length(lay, sw, n, measured_cm, frame);
     }
     rm_sweeps_carry(lay, sw, n);
     rm_sweeps_mark_pinned(lay->passes, sw, n);

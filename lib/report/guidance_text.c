@@ -151,8 +151,8 @@ static size_t other_words(const rm_guidance *g, words *w)
     }
     if (!strcmp(g->code, "calf_length_unused"))
         return (size_t)snprintf(w->buf, w->cap,
-            "The measured calf length (%s cm) was not used: the rolling "
-            "showed no clear turns at both ends of the calf to set it on.",
+            "The measured calf length (%s cm) was not used: no roll along "
+            "the calf to set it on.",
             num(w->a, sizeof w->a, g->value[0], 1));
     if (!strcmp(g->code, "safety"))
         return (size_t)snprintf(w->buf, w->cap, "%s", rm_report_safety_text);
