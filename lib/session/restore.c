@@ -81,6 +81,9 @@ rm_status rm_session_restore(const char *stripped, const char *donor,
      * audio tool kept). */
     meta.leg = RM_LEG_UNKNOWN;
     meta.start_unix_us = 0;
+    /* The donor's calf was measured, not this session's (it may be
+     * another person's): a wrong length would move every place. */
+    meta.calf_length_cm = 0.0;
     const char *kept = sf_get_string(sf, SF_STR_COMMENT);
     snprintf(meta.notes, sizeof meta.notes,
              "board metadata restored from another session of serial %s%s%s",

@@ -101,5 +101,14 @@ expect 0 "tag short" -- "$R" tag "$tmp/short.wav" --calf-length 20 --quiet &&
     [ "$(json "$tmp/o" '[g["code"] for g in d["guidance"] if g["code"].startswith("calf_")], d["calf"]["length_cm"] > 20')" = "['calf_length_clamped'] True" ] ||
     fail "short tape: $(grep -o '"calf":{[^}]*}' "$tmp/o")"
 
+# 5. restored metadata: the donor's length is not this session's.
+if command -v sox >"$tmp/which" 2>&1; then
+    sox "$tmp/m.wav" "$tmp/stripped.wav" || fail "sox"
+    expect 0 "restore from a measured donor" -- "$R" info "$tmp/stripped.wav" \
+        --restore-from "$tmp/m.wav" -o "$tmp/fixed.wav" &&
+        expect 0 "info restored" -- "$R" info "$tmp/fixed.wav" &&
+        has "$tmp/o" "^calf length: *not measured$" "restored length"
+fi
+
 [ $fails -eq 0 ] && echo "calf length: ok"
 exit $((fails > 0))
