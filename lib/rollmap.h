@@ -184,6 +184,8 @@ typedef struct rm_session_meta {
  *  adults' calves are 30-45 cm; the range leaves room for children and
  *  for tall people without taking a wrong unit (mm, inches) for one. */
 #define RM_CALF_LENGTH_MIN_CM 15.0
+/** The longest plausible measured calf length (cm); see
+ *  RM_CALF_LENGTH_MIN_CM. */
 #define RM_CALF_LENGTH_MAX_CM 60.0
 
 /**
