@@ -53,6 +53,23 @@
 /* ... and x this when it showed one (where its middle line lies is then
  * a guess: below RM_CONFIDENCE_LOW). */
 #define COP_ONE_GROUP 0.45
+/* ... or, when smaller, a term on how the placements (stretches with
+ * PLACE_MIN_S of CoP) of one line group scatter, against how one
+ * placement's passes scatter about its mean (B / W: between- over
+ * within-placement sd).
+ * CoP groups are lines only where the leg's resting place is the
+ * session's: then a line's placements land on its CoP within the slow
+ * creep a placement's own passes show too (B / W up to about 1.5); where
+ * each placement lands anywhere in +-30 mm (the original line model)
+ * and the footprint's lean does not show (a Gaussian one), the groups
+ * are placements, B a few mm against W's 1-2 mm (B / W 3 and more), and
+ * the lines they name are right about 2 times in 5. Clear at
+ * PLACE_SCATTER_NEAR, CONF_FLOOR at PLACE_SCATTER_FAR; 1 where no line
+ * group has two placements (nothing to compare). Measured in session 7
+ * (s8-calib; docs/engine.md "Calibrated confidence"). */
+#define PLACE_MIN_S 2.0
+#define PLACE_SCATTER_NEAR 1.5
+#define PLACE_SCATTER_FAR 3.0
 /* Stillness beyond hold_min_s, as a share of it, that makes a hold
  * unmistakable: a pause of 5-5.5 s differs from a 5 s hold by nothing
  * but its length. */
@@ -141,6 +158,18 @@ double rm_conf_peak(double mean_rise, double min_rise, double shown,
 double rm_conf_cop_line(double cop_mm, const rm_line_rule *rule,
                         double cop_s)
 {
+    return rm_conf_cop_line_placed(cop_mm, rule, cop_s, 1.0);
+}
+
+/* The groups' own doubt (COP_TWO_*, COP_ONE_GROUP) and the placements'
+ * scatter (place_term) say one thing, that the groups may not be the
+ * lines, and such lines are still right about 2 times in 5: the smaller
+ * of the two applies, not their product (which put them at 0.2 while
+ * they were right 0.39 of the time; measured with product and smaller
+ * on the random pool and tuning-data sessions of seeds 30001-30060). */
+double rm_conf_cop_line_placed(double cop_mm, const rm_line_rule *rule,
+                               double cop_s, double place_term)
+{
     if (!isfinite(cop_mm) || !rule->cop_on || rule->cop_unknown)
         return 0.0;
     double lo = rule->cop_lo_mm, hi = rule->cop_hi_mm;
@@ -155,11 +184,65 @@ double rm_conf_cop_line(double cop_mm, const rm_line_rule *rule,
                              : d_hi / rule->cop_hi_gap_mm;
     double c = rm_conf_term(margin, COP_CLEAR_MARGIN) *
                rm_conf_term(cop_s, LINE_CLEAR_S);
-    if (rule->cop_groups == 2)
-        c *= rule->cop_mid_guessed ? COP_TWO_GUESSED : COP_TWO_GROUPS;
-    else if (rule->cop_groups < 2)
-        c *= COP_ONE_GROUP;
-    return c;
+    double groups = rule->cop_groups == 3 ? 1.0
+                    : rule->cop_groups == 2
+                        ? (rule->cop_mid_guessed ? COP_TWO_GUESSED
+                                                 : COP_TWO_GROUPS)
+                        : COP_ONE_GROUP;
+    return c * fmin(groups, place_term);
+}
+
+/*
+ * B / W of the session's CoP line groups (PLACE_*): the pooled sd of the
+ * placements' mean CoPs about their line group's mean, over the pooled
+ * sd of the passes' CoPs about their placement's mean. NAN when no group
+ * has two placements or no placement two passes.
+ */
+double rm_cop_place_scatter(const rm_pass_rec *passes, size_t n,
+                            const rm_line_rule *rule)
+{
+    if (!rule->cop_on || rule->cop_unknown)
+        return NAN;
+    double s[3] = { 0 }, q[3] = { 0 }, wss = 0.0, wdf = 0.0;
+    int cnt[3] = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && passes[i].stretch == passes[i - 1].stretch)
+            continue;
+        rm_cop_sum c = rm_stretch_cop(passes, n, passes[i].stretch);
+        if (c.n < PLACE_MIN_S * rule->tick_hz)
+            continue;
+        double x = c.sum / c.n;
+        int np = 0;
+        for (size_t j = i; j < n && passes[j].stretch == passes[i].stretch;
+             j++)
+            if (passes[j].n_cop > 0 && isfinite(passes[j].cop_mm)) {
+                wss += (passes[j].cop_mm - x) * (passes[j].cop_mm - x);
+                np++;
+            }
+        wdf += np > 1 ? np - 1 : 0;
+        int g = x < rule->cop_lo_mm ? 0 : x > rule->cop_hi_mm ? 2 : 1;
+        cnt[g]++;
+        s[g] += x;
+        q[g] += x * x;
+    }
+    double bss = 0.0, bdf = 0.0;
+    for (int g = 0; g < 3; g++)
+        if (cnt[g] >= 2) {
+            bss += q[g] - s[g] * s[g] / cnt[g];
+            bdf += cnt[g] - 1;
+        }
+    if (!(bdf > 0) || !(wdf > 0) || !(wss > 0))
+        return NAN;
+    return sqrt(fmax(bss, 0.0) / bdf) / sqrt(wss / wdf);
+}
+
+/* Example: B / W 1.2: 1; 2.25: 0.7; 3.5: 0.4; NAN: 1. */
+double rm_conf_place_scatter(double bw)
+{
+    if (!isfinite(bw))
+        return 1.0;
+    return rm_conf_term(PLACE_SCATTER_FAR - bw,
+                        PLACE_SCATTER_FAR - PLACE_SCATTER_NEAR);
 }
 
 /* The cue a pass's line came from (rm_pass_line): the CoP shrunk toward
@@ -168,7 +251,7 @@ double rm_conf_cop_line(double cop_mm, const rm_line_rule *rule,
  * among the lean-named passes' CoP groups. */
 double rm_pass_line_conf(const rm_pass_rec *passes, size_t n,
                          const rm_pass_rec *r, const rm_line_rule *rule,
-                         rm_line line)
+                         rm_line line, double place_term)
 {
     if (line == RM_LINE_UNKNOWN)
         return 0.0;
@@ -176,7 +259,8 @@ double rm_pass_line_conf(const rm_pass_rec *passes, size_t n,
     rm_cop_sum c = rm_stretch_cop(passes, n, r->stretch);
     double cop = rm_pass_cop(&c, r->cop_mm, r->n_cop, rule->tick_hz);
     if (rule->cop_on && isfinite(cop))
-        return rm_conf_cop_line(cop, rule, c.n / rule->tick_hz);
+        return rm_conf_cop_line_placed(cop, rule, c.n / rule->tick_hz,
+                                       place_term);
     double lean = rm_pass_lean(&l, r->skew, r->n_skew, rule->tick_hz);
     if (rm_lean_cop_names(rule, lean, cop)) {
         rm_line_rule v = rm_lean_cop_view(rule);
@@ -193,12 +277,13 @@ double rm_pass_line_conf(const rm_pass_rec *passes, size_t n,
  * own) its CoP among the lean-named passes' CoP groups. */
 double rm_hold_line_conf(const rm_pass_rec *passes, size_t n,
                          const rm_hold_rec *h, const rm_line_rule *rule,
-                         rm_line line)
+                         rm_line line, double place_term)
 {
     if (line == RM_LINE_UNKNOWN)
         return 0.0;
     if (rule->cop_on && isfinite(h->cop_mm))
-        return rm_conf_cop_line(h->cop_mm, rule, h->pub.duration_s);
+        return rm_conf_cop_line_placed(h->cop_mm, rule, h->pub.duration_s,
+                                       place_term);
     rm_lean l = rm_stretch_lean(passes, n, h->stretch);
     if (l.weight > 0 &&
         rm_line_from_skew(l.sum / l.weight, rule->leg, rule->line_skew) ==
@@ -223,16 +308,18 @@ static int stretch_pinned(const rm_pass_rec *passes, size_t n, int stretch)
 
 void rm_confidence_finish(rm_engine *e, const rm_line_rule *rule)
 {
+    double place = rm_conf_place_scatter(
+        rm_cop_place_scatter(e->passes, e->n_passes, rule));
     for (size_t i = 0; e->passes_v && i < e->n_passes; i++)
         e->passes_v[i].line_confidence =
             rm_pass_line_conf(e->passes, e->n_passes, &e->passes[i], rule,
-                           e->passes_v[i].line);
+                              e->passes_v[i].line, place);
     for (size_t i = 0; e->holds_v && i < e->n_holds; i++) {
         rm_hold *h = &e->holds_v[i];
         h->confidence = rm_conf_hold(
             h, e->cfg.hold_min_s, e->cfg.contact_force_n,
             stretch_pinned(e->passes, e->n_passes, e->holds[i].stretch));
-        h->line_confidence = rm_hold_line_conf(e->passes, e->n_passes,
-                                               &e->holds[i], rule, h->line);
+        h->line_confidence = rm_hold_line_conf(
+            e->passes, e->n_passes, &e->holds[i], rule, h->line, place);
     }
 }
