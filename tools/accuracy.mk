@@ -8,7 +8,7 @@
 # with loose regression bounds.
 ACCURACY_BIN := $(BUILD)/tools/accuracy/accuracy
 ACCURACY_OBJ := $(BUILD)/tools/accuracy/accuracy.o $(BUILD)/tools/accuracy/score.o \
-                $(BUILD)/tools/accuracy/live.o
+                $(BUILD)/tools/accuracy/live.o $(BUILD)/tools/accuracy/calib.o
 ACCURACY_SEEDS ?= 1000-1049
 ACCURACY_JOBS ?= 2
 
@@ -21,5 +21,5 @@ CHECK_PROGRAMS += $(ACCURACY_BIN)
 accuracy: $(ACCURACY_BIN)
 	$(ACCURACY_BIN) --family all --seeds $(ACCURACY_SEEDS) --jobs $(ACCURACY_JOBS)
 
-# Header dependencies (accuracy.h, families.h, live.h), as for the library.
+# Header dependencies (accuracy.h, calib.h, families.h, live.h), as for the library.
 -include $(ACCURACY_OBJ:.o=.d)

@@ -25,9 +25,17 @@
 /* Lean ticks (s) that make a line's cue settled: ~3 cm of rolling at the
  * usual speed, more than the short sweeps over the narrow lower calf. */
 #define LINE_CLEAR_S 2.0
-/* A pass or hold whose own cue names another line than the one it was
- * given (its stretch's) keeps this share of its confidence. */
-#define LINE_DISAGREE 0.7
+/* A pass or hold whose own lean names another line than its stretch's
+ * rolling (which gave it its line) loses nothing for that: a leg changes
+ * line only by a lift-off, so the stretch's rolling is the evidence, and
+ * a pass's own lean already enters the lean that is judged (shrunk
+ * toward its stretch's: counting it again counted it twice), while a
+ * hold's own lean is a static footprint under other load (rocking, a
+ * flexing foot), not the rolling one. Measured (session 7, s8-calib):
+ * such passes were right 0.94 / 0.78 / 0.97 (tuning / pool / original
+ * 1-100) at a stated 0.53 / 0.51 / 0.47 (x 0.7 then), such holds 1.00 /
+ * 0.91 / 1.00 at 0.66 / 0.63 / 0.68: as often right as those whose own
+ * lean agreed. */
 /* Lines by the CoP: a CoP this far from its line's boundary, in units
  * of its group centre's distance to that boundary, is clear (half-way
  * from the centre to the boundary) ... */
@@ -45,6 +53,23 @@
 /* ... and x this when it showed one (where its middle line lies is then
  * a guess: below RM_CONFIDENCE_LOW). */
 #define COP_ONE_GROUP 0.45
+/* ... or, when smaller, a term on how the placements (stretches with
+ * PLACE_MIN_S of CoP) of one line group scatter, against how one
+ * placement's passes scatter about its mean (B / W: between- over
+ * within-placement sd).
+ * CoP groups are lines only where the leg's resting place is the
+ * session's: then a line's placements land on its CoP within the slow
+ * creep a placement's own passes show too (B / W up to about 1.5); where
+ * each placement lands anywhere in +-30 mm (the original line model)
+ * and the footprint's lean does not show (a Gaussian one), the groups
+ * are placements, B a few mm against W's 1-2 mm (B / W 3 and more), and
+ * the lines they name are right about 2 times in 5. Clear at
+ * PLACE_SCATTER_NEAR, CONF_FLOOR at PLACE_SCATTER_FAR; 1 where no line
+ * group has two placements (nothing to compare). Measured in session 7
+ * (s8-calib; docs/engine.md "Calibrated confidence"). */
+#define PLACE_MIN_S 2.0
+#define PLACE_SCATTER_NEAR 1.5
+#define PLACE_SCATTER_FAR 3.0
 /* Stillness beyond hold_min_s, as a share of it, that makes a hold
  * unmistakable: a pause of 5-5.5 s differs from a 5 s hold by nothing
  * but its length. */
@@ -79,18 +104,16 @@ double rm_conf_term(double evidence, double clear)
 
 /*
  * Example: lean 0.21, boundary 0.14 (margin 0.5: clear), 1 s of lean
- * ticks (0.5 of clear): 1.0 x 0.7 = 0.70; the same with its own lean on
- * another line: 0.49, uncertain.
+ * ticks (0.5 of clear): 1.0 x 0.7 = 0.70.
  */
-double rm_conf_line(double lean, double boundary, double lean_s, int agrees)
+double rm_conf_line(double lean, double boundary, double lean_s)
 {
     if (!isfinite(lean))
         return 0.0;
     double margin = boundary > 0 ? fabs(fabs(lean) - boundary) / boundary
                                  : fabs(lean);
-    double c = rm_conf_term(margin, LINE_CLEAR_MARGIN) *
-               rm_conf_term(lean_s, LINE_CLEAR_S);
-    return agrees ? c : c * LINE_DISAGREE;
+    return rm_conf_term(margin, LINE_CLEAR_MARGIN) *
+           rm_conf_term(lean_s, LINE_CLEAR_S);
 }
 
 /* Example: 6.0 s (min 5 s: 0.2 over, half of clear), 150 N (contact
@@ -135,6 +158,18 @@ double rm_conf_peak(double mean_rise, double min_rise, double shown,
 double rm_conf_cop_line(double cop_mm, const rm_line_rule *rule,
                         double cop_s)
 {
+    return rm_conf_cop_line_placed(cop_mm, rule, cop_s, 1.0);
+}
+
+/* The groups' own doubt (COP_TWO_*, COP_ONE_GROUP) and the placements'
+ * scatter (place_term) say one thing, that the groups may not be the
+ * lines, and such lines are still right about 2 times in 5: the smaller
+ * of the two applies, not their product (which put them at 0.2 while
+ * they were right 0.39 of the time; measured with product and smaller
+ * on the random pool and tuning-data sessions of seeds 30001-30060). */
+double rm_conf_cop_line_placed(double cop_mm, const rm_line_rule *rule,
+                               double cop_s, double place_term)
+{
     if (!isfinite(cop_mm) || !rule->cop_on || rule->cop_unknown)
         return 0.0;
     double lo = rule->cop_lo_mm, hi = rule->cop_hi_mm;
@@ -149,21 +184,74 @@ double rm_conf_cop_line(double cop_mm, const rm_line_rule *rule,
                              : d_hi / rule->cop_hi_gap_mm;
     double c = rm_conf_term(margin, COP_CLEAR_MARGIN) *
                rm_conf_term(cop_s, LINE_CLEAR_S);
-    if (rule->cop_groups == 2)
-        c *= rule->cop_mid_guessed ? COP_TWO_GUESSED : COP_TWO_GROUPS;
-    else if (rule->cop_groups < 2)
-        c *= COP_ONE_GROUP;
-    return c;
+    double groups = rule->cop_groups == 3 ? 1.0
+                    : rule->cop_groups == 2
+                        ? (rule->cop_mid_guessed ? COP_TWO_GUESSED
+                                                 : COP_TWO_GROUPS)
+                        : COP_ONE_GROUP;
+    return c * fmin(groups, place_term);
+}
+
+/*
+ * B / W of the session's CoP line groups (PLACE_*): the pooled sd of the
+ * placements' mean CoPs about their line group's mean, over the pooled
+ * sd of the passes' CoPs about their placement's mean. NAN when no group
+ * has two placements or no placement two passes.
+ */
+double rm_cop_place_scatter(const rm_pass_rec *passes, size_t n,
+                            const rm_line_rule *rule)
+{
+    if (!rule->cop_on || rule->cop_unknown)
+        return NAN;
+    double s[3] = { 0 }, q[3] = { 0 }, wss = 0.0, wdf = 0.0;
+    int cnt[3] = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && passes[i].stretch == passes[i - 1].stretch)
+            continue;
+        rm_cop_sum c = rm_stretch_cop(passes, n, passes[i].stretch);
+        if (c.n < PLACE_MIN_S * rule->tick_hz)
+            continue;
+        double x = c.sum / c.n;
+        int np = 0;
+        for (size_t j = i; j < n && passes[j].stretch == passes[i].stretch;
+             j++)
+            if (passes[j].n_cop > 0 && isfinite(passes[j].cop_mm)) {
+                wss += (passes[j].cop_mm - x) * (passes[j].cop_mm - x);
+                np++;
+            }
+        wdf += np > 1 ? np - 1 : 0;
+        int g = x < rule->cop_lo_mm ? 0 : x > rule->cop_hi_mm ? 2 : 1;
+        cnt[g]++;
+        s[g] += x;
+        q[g] += x * x;
+    }
+    double bss = 0.0, bdf = 0.0;
+    for (int g = 0; g < 3; g++)
+        if (cnt[g] >= 2) {
+            bss += q[g] - s[g] * s[g] / cnt[g];
+            bdf += cnt[g] - 1;
+        }
+    if (!(bdf > 0) || !(wdf > 0) || !(wss > 0))
+        return NAN;
+    return sqrt(fmax(bss, 0.0) / bdf) / sqrt(wss / wdf);
+}
+
+/* Example: B / W 1.2: 1; 2.25: 0.7; 3.5: 0.4; NAN: 1. */
+double rm_conf_place_scatter(double bw)
+{
+    if (!isfinite(bw))
+        return 1.0;
+    return rm_conf_term(PLACE_SCATTER_FAR - bw,
+                        PLACE_SCATTER_FAR - PLACE_SCATTER_NEAR);
 }
 
 /* The cue a pass's line came from (rm_pass_line): the CoP shrunk toward
  * its stretch's, with the stretch's CoP seconds behind it; else the lean
- * so shrunk, with its ticks, and whether its own lean alone names the
- * same line; else, where that lean cannot tell, the CoP among the
- * lean-named passes' CoP groups. */
-static double pass_line_conf(const rm_pass_rec *passes, size_t n,
-                             const rm_pass_rec *r, const rm_line_rule *rule,
-                             rm_line line)
+ * so shrunk, with its ticks; else, where that lean cannot tell, the CoP
+ * among the lean-named passes' CoP groups. */
+double rm_pass_line_conf(const rm_pass_rec *passes, size_t n,
+                         const rm_pass_rec *r, const rm_line_rule *rule,
+                         rm_line line, double place_term)
 {
     if (line == RM_LINE_UNKNOWN)
         return 0.0;
@@ -171,7 +259,8 @@ static double pass_line_conf(const rm_pass_rec *passes, size_t n,
     rm_cop_sum c = rm_stretch_cop(passes, n, r->stretch);
     double cop = rm_pass_cop(&c, r->cop_mm, r->n_cop, rule->tick_hz);
     if (rule->cop_on && isfinite(cop))
-        return rm_conf_cop_line(cop, rule, c.n / rule->tick_hz);
+        return rm_conf_cop_line_placed(cop, rule, c.n / rule->tick_hz,
+                                       place_term);
     double lean = rm_pass_lean(&l, r->skew, r->n_skew, rule->tick_hz);
     if (rm_lean_cop_names(rule, lean, cop)) {
         rm_line_rule v = rm_lean_cop_view(rule);
@@ -180,37 +269,30 @@ static double pass_line_conf(const rm_pass_rec *passes, size_t n,
     int own_ok = r->n_skew > 0 && isfinite(r->skew);
     double ticks = (own_ok ? r->n_skew : 0.0) +
                    (l.weight > 0 ? l.ticks : 0.0);
-    int agrees = !own_ok ||
-                 rm_line_from_skew(r->skew, rule->leg, rule->line_skew) ==
-                     line;
-    return rm_conf_line(lean, rule->line_skew, ticks / rule->tick_hz, agrees);
+    return rm_conf_line(lean, rule->line_skew, ticks / rule->tick_hz);
 }
 
-/* A hold's: its stretch's rolling when that named the line, else its
- * own lean, else (no lean of its own) its CoP among the lean-named
- * passes' CoP groups. */
-static double hold_line_conf(const rm_pass_rec *passes, size_t n,
-                             const rm_hold_rec *h, const rm_line_rule *rule,
-                             rm_line line)
+/* A hold's: its stretch's rolling when that named the line (whatever
+ * the hold's own lean names), else its own lean, else (no lean of its
+ * own) its CoP among the lean-named passes' CoP groups. */
+double rm_hold_line_conf(const rm_pass_rec *passes, size_t n,
+                         const rm_hold_rec *h, const rm_line_rule *rule,
+                         rm_line line, double place_term)
 {
     if (line == RM_LINE_UNKNOWN)
         return 0.0;
     if (rule->cop_on && isfinite(h->cop_mm))
-        return rm_conf_cop_line(h->cop_mm, rule, h->pub.duration_s);
+        return rm_conf_cop_line_placed(h->cop_mm, rule, h->pub.duration_s,
+                                       place_term);
     rm_lean l = rm_stretch_lean(passes, n, h->stretch);
-    int own_ok = h->n_skew > 0 && isfinite(h->skew);
-    rm_line own = own_ok ? rm_line_from_skew(h->skew, rule->leg,
-                                             rule->line_skew)
-                         : RM_LINE_UNKNOWN;
     if (l.weight > 0 &&
         rm_line_from_skew(l.sum / l.weight, rule->leg, rule->line_skew) ==
             line)
         return rm_conf_line(l.sum / l.weight, rule->line_skew,
-                            l.ticks / rule->tick_hz,
-                            !own_ok || own == line);
-    if (own_ok)
+                            l.ticks / rule->tick_hz);
+    if (h->n_skew > 0 && isfinite(h->skew))
         return rm_conf_line(h->skew, rule->line_skew,
-                            h->n_skew / rule->tick_hz, 1);
+                            h->n_skew / rule->tick_hz);
     rm_line_rule v = rm_lean_cop_view(rule);
     return rm_conf_cop_line(h->cop_mm, &v, h->pub.duration_s);
 }
@@ -226,16 +308,18 @@ static int stretch_pinned(const rm_pass_rec *passes, size_t n, int stretch)
 
 void rm_confidence_finish(rm_engine *e, const rm_line_rule *rule)
 {
+    double place = rm_conf_place_scatter(
+        rm_cop_place_scatter(e->passes, e->n_passes, rule));
     for (size_t i = 0; e->passes_v && i < e->n_passes; i++)
         e->passes_v[i].line_confidence =
-            pass_line_conf(e->passes, e->n_passes, &e->passes[i], rule,
-                           e->passes_v[i].line);
+            rm_pass_line_conf(e->passes, e->n_passes, &e->passes[i], rule,
+                              e->passes_v[i].line, place);
     for (size_t i = 0; e->holds_v && i < e->n_holds; i++) {
         rm_hold *h = &e->holds_v[i];
         h->confidence = rm_conf_hold(
             h, e->cfg.hold_min_s, e->cfg.contact_force_n,
             stretch_pinned(e->passes, e->n_passes, e->holds[i].stretch));
-        h->line_confidence = hold_line_conf(e->passes, e->n_passes,
-                                            &e->holds[i], rule, h->line);
+        h->line_confidence = rm_hold_line_conf(
+            e->passes, e->n_passes, &e->holds[i], rule, h->line, place);
     }
 }

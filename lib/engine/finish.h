@@ -260,13 +260,16 @@ void rm_line_coverage(const rm_pass *passes, size_t n, double length_cm,
  * linearly to 1 at `clear` and beyond. */
 double rm_conf_term(double evidence, double clear);
 /* A line from a lean (`boundary` the middle/side threshold) with lean_s
- * of ticks behind it; agrees 0 when the finding's own cue names another
- * line. 0 for a NAN lean. */
-double rm_conf_line(double lean, double boundary, double lean_s, int agrees);
+ * of ticks behind it. 0 for a NAN lean. */
+double rm_conf_line(double lean, double boundary, double lean_s);
 /* A line named by the session's CoP groups (rule fitted, cop_on): mean
  * CoP cop_mm over cop_s seconds. 0 when the rule names no line. */
 double rm_conf_cop_line(double cop_mm, const rm_line_rule *rule,
                         double cop_s);
+/* The same with the placements' term (rm_conf_place_scatter): the
+ * smaller of it and the groups' own share applies. */
+double rm_conf_cop_line_placed(double cop_mm, const rm_line_rule *rule,
+                               double cop_s, double place_term);
 /* A hold (duration, mean force, position filled in); pinned: a turn at
  * a calf end pinned its stretch (else its place rests on widths alone). */
 double rm_conf_hold(const rm_hold *h, double hold_min_s, double contact_n,
@@ -275,6 +278,22 @@ double rm_conf_hold(const rm_hold *h, double hold_min_s, double contact_n,
  * passes over it. */
 double rm_conf_peak(double mean_rise, double min_rise, double shown,
                     double over, double min_passes);
+/* How the placements of the session's CoP line groups scatter against
+ * how a placement's passes do (between- over within-placement sd; NAN
+ * when nothing to compare), and the confidence term it gives a line the
+ * CoP groups named (1 when NAN). */
+double rm_cop_place_scatter(const rm_pass_rec *passes, size_t n,
+                            const rm_line_rule *rule);
+double rm_conf_place_scatter(double bw);
+/* The confidence of a pass's (a hold's) line `line`, from the cue that
+ * named it (rm_pass_line, rm_hold_line); place_term scales a line named
+ * by the session's CoP groups (rm_conf_place_scatter). */
+double rm_pass_line_conf(const rm_pass_rec *passes, size_t n,
+                         const rm_pass_rec *r, const rm_line_rule *rule,
+                         rm_line line, double place_term);
+double rm_hold_line_conf(const rm_pass_rec *passes, size_t n,
+                         const rm_hold_rec *h, const rm_line_rule *rule,
+                         rm_line line, double place_term);
 /* Every placed hold's and pass's confidences (after their lines). */
 void rm_confidence_finish(rm_engine *e, const rm_line_rule *rule);
 

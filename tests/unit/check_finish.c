@@ -1151,13 +1151,13 @@ START_TEST(test_confidence_terms_follow_their_evidence)
     ck_assert_double_eq_tol(rm_conf_term(-1.0, 1.0), 0.4, 1e-12);
     ck_assert_double_eq_tol(rm_conf_term(NAN, 1.0), 0.4, 1e-12);
 
-    /* Lines: lean 0.21 vs 0.14, 1 s of ticks: 0.70; disagreeing 0.49. */
-    ck_assert_double_eq_tol(rm_conf_line(0.21, 0.14, 1.0, 1), 0.70, 1e-9);
-    ck_assert_double_eq_tol(rm_conf_line(-0.21, 0.14, 1.0, 0), 0.49, 1e-9);
-    ck_assert(rm_conf_line(0.15, 0.14, 5.0, 1) < RM_CONFIDENCE_LOW);
-    ck_assert(rm_conf_line(0.0, 0.14, 5.0, 1) > 0.95);
-    ck_assert(rm_conf_line(0.30, 0.14, 5.0, 1) > 0.95);
-    ck_assert_double_eq(rm_conf_line(NAN, 0.14, 5.0, 1), 0.0);
+    /* Lines: lean 0.21 vs 0.14, 1 s of ticks: 0.70, either side. */
+    ck_assert_double_eq_tol(rm_conf_line(0.21, 0.14, 1.0), 0.70, 1e-9);
+    ck_assert_double_eq_tol(rm_conf_line(-0.21, 0.14, 1.0), 0.70, 1e-9);
+    ck_assert(rm_conf_line(0.15, 0.14, 5.0) < RM_CONFIDENCE_LOW);
+    ck_assert(rm_conf_line(0.0, 0.14, 5.0) > 0.95);
+    ck_assert(rm_conf_line(0.30, 0.14, 5.0) > 0.95);
+    ck_assert_double_eq(rm_conf_line(NAN, 0.14, 5.0), 0.0);
 
     /* Holds: 6 s at 150 N, placed: 0.70; a 5.2 s pause-like one is
      * uncertain, so is one that could not be placed; a long one is sure. */
@@ -1187,6 +1187,114 @@ START_TEST(test_confidence_terms_follow_their_evidence)
     ck_assert_double_eq_tol(rm_conf_peak(0.15, 0.06, 6, 6, 2), 1.0, 1e-12);
     ck_assert(rm_conf_peak(0.15, 0.06, 6, 6, 2) >
               rm_conf_peak(0.15, 0.06, 6, 11, 2));
+}
+END_TEST
+
+/* A line comes from the stretch's rolling; the finding's own lean naming
+ * another line takes nothing off its confidence (docs/engine.md,
+ * "Calibrated confidence"): such passes and holds were measured as often
+ * right as the others. */
+START_TEST(test_own_lean_against_the_stretch_costs_no_confidence)
+{
+    /* A stretch rolling 0.30 (lateral on a right leg) for 10 s; a hold in
+     * it whose static footprint leans -0.30 (medial). */
+    rm_pass_rec p[2] = { pass_rec(0, 0, 30, 0, 10, 0.30, 500, 0, 0),
+                         pass_rec(0, 30, 26, 10, 11, -0.30, 10, 0, 0) };
+    rm_hold_rec h;
+    memset(&h, 0, sizeof h);
+    h.stretch = 0;
+    h.skew = -0.30;
+    h.n_skew = 500;
+    h.cop_mm = NAN;
+    rm_line hl = rm_hold_line(p, 2, &h, &RULE);
+    ck_assert_int_eq(hl, RM_LINE_LATERAL);
+    rm_lean l = rm_stretch_lean(p, 2, 0);
+    double want = rm_conf_line(l.sum / l.weight, 0.14, l.ticks / 50.0);
+    ck_assert(want > 0.95);
+    ck_assert_double_eq_tol(rm_hold_line_conf(p, 2, &h, &RULE, hl, 1.0), want,
+                            1e-12);
+    /* The short pass leaning medial alone is lateral by its stretch: its
+     * confidence is its shrunk lean's, no share taken off. */
+    rm_line pl = rm_pass_line(p, 2, &p[1], &RULE);
+    ck_assert_int_eq(pl, RM_LINE_LATERAL);
+    double lean = rm_pass_lean(&l, p[1].skew, p[1].n_skew, 50.0);
+    ck_assert_double_eq_tol(rm_pass_line_conf(p, 2, &p[1], &RULE, pl, 1.0),
+                            rm_conf_line(lean, 0.14, 520.0 / 50.0), 1e-12);
+    ck_assert(rm_pass_line_conf(p, 2, &p[1], &RULE, pl, 1.0) > 0.95);
+}
+END_TEST
+
+/* Six placements (stretches) of three passes each, two on each line
+ * group: placement k's mean CoP mean[k], its passes 1 mm either side and
+ * on it (each 100 ticks). */
+static void placed_cops(rm_pass_rec p[18], const double mean[6])
+{
+    static const double off[3] = { -1.0, 1.0, 0.0 };
+    for (int k = 0; k < 6; k++)
+        for (int j = 0; j < 3; j++) {
+            double t = (double)(3 * k + j) * 10;
+            rm_pass_rec *r = &p[3 * k + j];
+            *r = pass_rec(k, 0, 30, t, t + 9, 0.02, 100, 0, 0);
+            r->cop_mm = mean[k] + off[j];
+            r->n_cop = 100;
+        }
+}
+
+/* CoP groups name lines only where a line's placements land on one spot
+ * (the leg's resting place, creeping as a placement's own passes do);
+ * where they scatter several times as much, the groups are placements
+ * and their lines are stated uncertain (docs/engine.md, "Calibrated
+ * confidence"). */
+START_TEST(test_cop_lines_whose_placements_scatter_are_uncertain)
+{
+    rm_line_rule r = RULE;
+    r.cop_on = 1;
+    r.cop_groups = 3;
+    r.cop_lo_mm = 109.0;
+    r.cop_hi_mm = 139.0;
+    r.cop_lo_gap_mm = r.cop_hi_gap_mm = 15.0;
+    rm_pass_rec p[18];
+    /* Resting place: a line's placements 0.5 mm apart, W = 1 mm. */
+    static const double rest[6] = { 94.0, 94.5, 124.0, 124.5, 154.0, 154.5 };
+    placed_cops(p, rest);
+    double bw = rm_cop_place_scatter(p, 18, &r);
+    ck_assert_double_eq_tol(bw, sqrt(0.125), 1e-9);
+    double place = rm_conf_place_scatter(bw);
+    ck_assert_double_eq_tol(place, 1.0, 1e-12);
+    rm_line l = rm_pass_line(p, 18, &p[2], &r);
+    ck_assert(rm_pass_line_conf(p, 18, &p[2], &r, l, place) >= 0.95);
+    /* Placements landing anywhere: 8 mm apart on one line (B 5.66 mm
+     * against W 1 mm): the same lines, uncertain. */
+    static const double scat[6] = { 90.0, 98.0, 120.0, 128.0, 150.0, 158.0 };
+    placed_cops(p, scat);
+    bw = rm_cop_place_scatter(p, 18, &r);
+    ck_assert_double_eq_tol(bw, sqrt(32.0), 1e-9);
+    place = rm_conf_place_scatter(bw);
+    ck_assert_double_eq_tol(place, 0.4, 1e-12);
+    l = rm_pass_line(p, 18, &p[2], &r);
+    ck_assert_int_ne(l, RM_LINE_UNKNOWN);
+    ck_assert(rm_pass_line_conf(p, 18, &p[2], &r, l, place) <
+              RM_CONFIDENCE_LOW);
+    /* The term: clear up to B / W 1.5, the floor from 3; nothing to
+     * compare, nothing taken. */
+    ck_assert_double_eq_tol(rm_conf_place_scatter(1.2), 1.0, 1e-12);
+    ck_assert_double_eq_tol(rm_conf_place_scatter(2.25), 0.7, 1e-12);
+    ck_assert_double_eq_tol(rm_conf_place_scatter(3.5), 0.4, 1e-12);
+    ck_assert_double_eq_tol(rm_conf_place_scatter(NAN), 1.0, 1e-12);
+    /* One placement a line (the first three): no B, no term. */
+    static const double one[6] = { 94.0, 124.0, 154.0, 94.0, 124.0, 154.0 };
+    placed_cops(p, one);
+    ck_assert(isnan(rm_cop_place_scatter(p, 9, &r)));
+    ck_assert_double_eq_tol(rm_cop_place_scatter(p, 18, &r), 0.0, 1e-12);
+    /* Two groups with a guessed middle (x 0.45) and scattered placements
+     * (0.4): the smaller applies, not the product. */
+    r.cop_groups = 2;
+    r.cop_mid_guessed = 1;
+    double base = rm_conf_cop_line(124.0, &r, 5.0) / 0.45;
+    ck_assert_double_eq_tol(rm_conf_cop_line_placed(124.0, &r, 5.0, 0.4),
+                            base * 0.4, 1e-12);
+    ck_assert_double_eq_tol(rm_conf_cop_line_placed(124.0, &r, 5.0, 0.9),
+                            base * 0.45, 1e-12);
 }
 END_TEST
 
@@ -1243,6 +1351,8 @@ Suite *finish_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("confidence");
     tcase_add_test(tc, test_confidence_terms_follow_their_evidence);
+    tcase_add_test(tc, test_own_lean_against_the_stretch_costs_no_confidence);
+    tcase_add_test(tc, test_cop_lines_whose_placements_scatter_are_uncertain);
     suite_add_tcase(s, tc);
     return s;
 }

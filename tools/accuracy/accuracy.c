@@ -6,7 +6,7 @@
  *   accuracy [--family original|tuning|pool|heldout|all] [--seeds A-B]
  *            [--scenarios a,b,...] [--physics LIST] [--stress-s S]
  *            [--leg left|right] [--measured-length] [--jobs N]
- *            [--check] [-v]
+ *            [--conf-dump FILE] [--check] [-v]
  *
  * original: the scenarios (default basic,holds,clean,noisy,stress) over
  * the seeds with no physics variant (or --physics LIST); tuning, pool
@@ -20,6 +20,10 @@
  * measures it (the truth's within +-0.5 cm; rm_sim_options), so the
  * engine's frame comes from it (docs/engine.md, "A measured calf
  * length"); the same sessions otherwise.
+ *
+ * --conf-dump FILE appends one line per scored finding (kind scenario
+ * seed physics confidence right) for a closer look at the confidence
+ * table.
  *
  * With --check (or no arguments, as make check runs it) it runs the
  * original family on seeds 1-3 and exits 1 when a loose regression bound
@@ -178,7 +182,7 @@ static int run_family(family *f, int n_workers)
             perror("accuracy: tmpfile");
             return 1;
         }
-        fflush(stdout);
+        fflush(NULL);
         pid[w] = fork();
         if (pid[w] < 0) {
             perror("accuracy: fork");
@@ -236,6 +240,7 @@ typedef struct agg {
     long c[C_COUNT];
     long hold_line[3][4], pass_line[3][4], tech[3][4];
     long sessions, failed;
+    calib cal;
     double *m[M_COUNT];
     size_t n[M_COUNT];
 } agg;
@@ -254,6 +259,7 @@ static void aggregate(const family *f, const char *scen, agg *a)
         a->failed += r->failed;
         for (int k = 0; k < C_COUNT; k++)
             a->c[k] += r->c[k];
+        calib_sum(&a->cal, &r->cal);
         for (int x = 0; x < 3; x++)
             for (int y = 0; y < 4; y++) {
                 a->hold_line[x][y] += r->hold_line[x][y];
@@ -449,6 +455,7 @@ static void print_family(const family *f, int show_scenarios)
            ratio(c[C_LINE_SURE_OK], c[C_LINE_SURE]));
     if (a.failed)
         printf("%ld session(s) failed to run\n", a.failed);
+    calib_print(&a.cal);
     print_confusion("hold line", a.hold_line, lines);
     print_confusion("pass line", a.pass_line, lines);
     print_confusion("technique", a.tech, techs);
@@ -522,8 +529,8 @@ static int usage(void)
     fprintf(stderr, "usage: accuracy [--family original|tuning|pool|heldout|all] "
                     "[--seeds A-B] [--scenarios a,b] [--physics LIST]\n"
                     "                [--leg left|right] [--stress-s S] "
-                    "[--measured-length] [--jobs N] [--check] "
-                    "[-v]\n");
+                    "[--measured-length] [--jobs N]\n"
+                    "                [--conf-dump FILE] [--check] [-v]\n");
     return 2;
 }
 
@@ -563,6 +570,14 @@ int main(int argc, char **argv)
             jobs = atoi(argv[++i]);
         } else if (!strcmp(argv[i], "--measured-length")) {
             measured_length = 1;
+        } else if (!strcmp(argv[i], "--conf-dump") && i + 1 < argc) {
+            static char dump_buf[8192];
+            conf_dump = fopen(argv[++i], "a");
+            if (!conf_dump) {
+                perror(argv[i]);
+                return 2;
+            }
+            setvbuf(conf_dump, dump_buf, _IOLBF, sizeof dump_buf);
         } else if (!strcmp(argv[i], "--check")) {
             check = 1;
         } else if (!strcmp(argv[i], "-v")) {

@@ -7,7 +7,9 @@
 #define ROLLMAP_TOOLS_ACCURACY_H
 
 #include <stdint.h>
+#include <stdio.h>
 
+#include "calib.h"
 #include "rollmap.h"
 
 /* Per-session counters. */
@@ -58,6 +60,7 @@ typedef struct result {
     int failed;
     long c[C_COUNT];
     long hold_line[3][4], pass_line[3][4], tech[3][4];
+    calib cal;               /* confidence against right (calib.c) */
     uint32_t n_items;
     char physics[400];       /* the variants the session ran with */
 } result;
@@ -70,6 +73,10 @@ typedef struct job {
     int measured;            /* 1: the session carries a taped calf length
                                 (--measured-length) */
 } job;
+
+/* --conf-dump: every scored finding's confidence, one line each (score.c;
+ * opened for appending, line-buffered, shared by the workers). */
+extern FILE *conf_dump;
 
 /* Run one job; fill *res and push its items through emit(). */
 void score_session(const job *jb, uint32_t index, double stress_s,

@@ -141,6 +141,22 @@ static void put(ctx *c, int metric, double err, double t_s)
     c->res->n_items++;
 }
 
+FILE *conf_dump;
+
+/* Count a finding in the calibration table and, with --conf-dump, write
+ * it as a line: kind scenario seed physics confidence right. */
+static void cal(ctx *c, int kind, double conf, int right)
+{
+    static const char *const kname[K_COUNT] = { "hline", "pline", "hpos1",
+                                                "hpos2", "peak" };
+    calib_add(&c->res->cal, kind, conf, right);
+    if (conf_dump)
+        fprintf(conf_dump, "%s %s %llu %s %.4f %d\n", kname[kind],
+                c->jb->scenario, (unsigned long long)c->jb->seed,
+                c->res->physics[0] ? c->res->physics : "original", conf,
+                right != 0);
+}
+
 static void score_holds(ctx *c, const rm_summary *s, json_object *tr,
                         char *used)
 {
@@ -184,9 +200,12 @@ static void score_holds(ctx *c, const rm_summary *s, json_object *tr,
         put(c, M_DUR, fabs(d->duration_s - jnum(h, "duration_s")), ts);
         double pe = fabs(d->position_cm - jnum(h, "position_cm"));
         put(c, M_POS, isfinite(pe) ? pe : 99.0, ts);
+        cal(c, K_HPOS1, d->confidence, pe <= 1.0);
+        cal(c, K_HPOS2, d->confidence, pe <= 2.0);
         int fl = line_idx(rm_line_name(d->line));
         n[C_LINE_N]++;
         n[C_LINE_OK] += fl == tl;
+        cal(c, K_HLINE, d->line_confidence, fl == tl);
         if (d->line_confidence >= RM_CONFIDENCE_LOW) {
             n[C_LINE_SURE]++;
             n[C_LINE_SURE_OK] += fl == tl;
@@ -211,6 +230,12 @@ static void score_holds(ctx *c, const rm_summary *s, json_object *tr,
                    rm_technique_name(d->technique), jstr(h, "technique"),
                    d->flexes, (int)jnum(h, "flexes"));
     }
+    /* A reported hold no truth hold matched is wrong wherever it is. */
+    for (size_t j = 0; j < s->n_holds; j++)
+        if (!used[j]) {
+            cal(c, K_HPOS1, s->holds[j].confidence, 0);
+            cal(c, K_HPOS2, s->holds[j].confidence, 0);
+        }
     /* Pauses (not holds) that a reported, unmatched hold covers. */
     json_object *tp = jarr(tr, "pauses");
     n[C_PAUSES] += (long)jlen(tp);
@@ -249,6 +274,7 @@ static void score_passes(ctx *c, const rm_summary *s, json_object *tr)
             c->res->c[C_PLINE_NAMED]++;
             c->res->c[C_PLINE_NAMED_OK] += tl == fl;
         }
+        cal(c, K_PLINE, bp->line_confidence, tl == fl);
         if (bp->line_confidence >= RM_CONFIDENCE_LOW) {
             c->res->c[C_PLINE_SURE]++;
             c->res->c[C_PLINE_SURE_OK] += tl == fl;
@@ -317,6 +343,7 @@ static void score_peaks(ctx *c, const rm_summary *s, json_object *tr,
         for (size_t i = 0; i < jlen(tt); i++)
             hit |= peak_hits(&s->peaks[j], AT(tt, i));
         n[C_PEAKS_TRUE] += hit;
+        cal(c, K_PEAK, s->peaks[j].confidence, hit);
         if (c->verbose && !hit)
             printf("  %s %llu: extra peak %.1f cm %s (%u passes)\n",
                    c->jb->scenario, (unsigned long long)c->jb->seed,
