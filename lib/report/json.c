@@ -69,12 +69,12 @@ static void session_obj(rm_json_writer *w, const rm_summary *s,
 }
 
 /* Schema 1.2's frame fields, only where the session carries a measured
- * length (rm_words_frame): every other report stays a 1.1 document. */
+ * length or its frame came from one: every other report stays a 1.1
+ * document. */
 static int has_frame(const rm_summary *s, const rm_session_meta *meta)
 {
-    double m;
-    char buf[160];
-    return rm_words_frame(s, meta, &m, buf, sizeof buf) != NULL;
+    return s->calf_frame == RM_CALF_FRAME_MEASURED ||
+           (meta && meta->calf_length_cm > 0.0);
 }
 
 static void calf_obj(rm_json_writer *w, const rm_summary *s,
@@ -86,13 +86,13 @@ static void calf_obj(rm_json_writer *w, const rm_summary *s,
         num(w, "length_cm", s->calf_length_cm, 2);
     else
         rm_json_null(w, "length_cm");
-    double m;
-    char buf[160];
-    if (rm_words_frame(s, meta, &m, buf, sizeof buf)) {
+    if (has_frame(s, meta)) {
         rm_json_string(w, "frame", s->calf_frame == RM_CALF_FRAME_MEASURED
                                        ? "measured_length"
                                        : "turns");
-        num(w, "measured_length_cm", m, 2);
+        num(w, "measured_length_cm",
+            meta && meta->calf_length_cm > 0.0 ? meta->calf_length_cm : NAN,
+            2);
     }
     rm_json_object_close(w);
 }

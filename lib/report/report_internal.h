@@ -54,12 +54,9 @@ const char *rm_words_technique(rm_technique t);
 const char *rm_words_line(rm_line line);
 const char *rm_words_line_short(rm_line line);
 const char *rm_words_leg(rm_leg leg);
-/* Where the calf frame came from, in words, into buf (text.c), for a
- * session that carries a measured calf length or whose frame came from
- * one; NULL otherwise, and then the reports say nothing of the frame, as
- * before format 1.2 (and schema 1.2): a session without a measured
- * length reports byte for byte as it did. *measured_cm: the length, NAN
- * when unknown. */
+/* Where the calf frame came from, in words, into buf (text.c): the
+ * measured calf length, or the turns (and then how to measure it).
+ * *measured_cm: the length, NAN when unknown. Never NULL. */
 const char *rm_words_frame(const rm_summary *s, const rm_session_meta *meta,
                            double *measured_cm, char *buf, size_t cap);
 const char *rm_words_zone(rm_zone z);

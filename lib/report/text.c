@@ -51,8 +51,14 @@ const char *rm_words_frame(const rm_summary *s, const rm_session_meta *meta,
 {
     *measured_cm = meta && meta->calf_length_cm > 0.0 ? meta->calf_length_cm
                                                       : NAN;
-    if (s->calf_frame != RM_CALF_FRAME_MEASURED && !isfinite(*measured_cm))
-        return NULL;
+    /* Said every time: people often turn 1-3 cm short of the heel and
+     * the knee crease, and nothing in the rolling tells by how much. */
+    if (s->calf_frame != RM_CALF_FRAME_MEASURED && !isfinite(*measured_cm)) {
+        snprintf(buf, cap, "from where the rolling turned, often 1-3 cm "
+                 "short of the ankle bone and the knee crease (no measured "
+                 "length: rollmap tag FILE --calf-length CM)");
+        return buf;
+    }
     char cm[32];
     rm_fmt_fixed(cm, sizeof cm, *measured_cm, 1, "?");
     if (s->calf_frame != RM_CALF_FRAME_MEASURED) {
