@@ -134,6 +134,28 @@ START_TEST(test_peak_groups_weak_spot_seen_one_way_near_strong_is_echo)
 }
 END_TEST
 
+/* The same weak lateral bump at the medial spot's own place (0.3 cm
+ * along) is no echo: there the medial spot makes the lateral cells dip,
+ * and the echo lies beside the dip. It is a second spot at the same
+ * height and stays. */
+START_TEST(test_peak_groups_weak_spot_at_strong_ones_place_is_not_echo)
+{
+    session s = { 0 };
+    int m0, m1;
+    strong_medial_spot(&s, &m0, &m1);
+    for (int k = 0; k < 3; k++)
+        add_cand(&s, add_pass(&s, RM_LINE_LATERAL), 20.3, RM_LINE_LATERAL,
+                 WEAK);
+    group(&s);
+    ck_assert_ptr_nonnull(peak_near(&s, RM_LINE_MEDIAL, 20.0));
+    const rm_peak *lat = peak_near(&s, RM_LINE_LATERAL, 20.3);
+    ck_assert_ptr_nonnull(lat);
+    ck_assert(lat->confidence < RM_CONFIDENCE_LOW);
+    ck_assert_uint_eq(s.n_peaks, 2);
+    done(&s);
+}
+END_TEST
+
 /* A spot over peak_min_rise on one medial pass and weakly on the other
  * two: grouped by tier, one strong showing and two weak ones each fell
  * short; together they are a spot on all three passes. */
@@ -341,6 +363,8 @@ Suite *peak_groups_suite(void)
     tcase_add_test(tc, test_peak_groups_weak_spot_seen_both_ways_is_not_an_echo);
     tcase_add_test(tc,
                    test_peak_groups_weak_spot_seen_one_way_near_strong_is_echo);
+    tcase_add_test(tc,
+                   test_peak_groups_weak_spot_at_strong_ones_place_is_not_echo);
     tcase_add_test(tc, test_peak_groups_strong_spot_counts_weak_showings);
     tcase_add_test(tc, test_peak_groups_single_strong_showing_alone_is_no_spot);
     tcase_add_test(tc, test_peak_groups_weak_spot_on_every_own_pass);
