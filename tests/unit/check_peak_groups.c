@@ -134,6 +134,28 @@ START_TEST(test_peak_groups_weak_spot_seen_one_way_near_strong_is_echo)
 }
 END_TEST
 
+/* The same weak lateral bump at the medial spot's own place (0.3 cm
+ * along) is no echo: there the medial spot makes the lateral cells dip,
+ * and the echo lies beside the dip. It is a second spot at the same
+ * height and stays. */
+START_TEST(test_peak_groups_weak_spot_at_strong_ones_place_is_not_echo)
+{
+    session s = { 0 };
+    int m0, m1;
+    strong_medial_spot(&s, &m0, &m1);
+    for (int k = 0; k < 3; k++)
+        add_cand(&s, add_pass(&s, RM_LINE_LATERAL), 20.3, RM_LINE_LATERAL,
+                 WEAK);
+    group(&s);
+    ck_assert_ptr_nonnull(peak_near(&s, RM_LINE_MEDIAL, 20.0));
+    const rm_peak *lat = peak_near(&s, RM_LINE_LATERAL, 20.3);
+    ck_assert_ptr_nonnull(lat);
+    ck_assert(lat->confidence < RM_CONFIDENCE_LOW);
+    ck_assert_uint_eq(s.n_peaks, 2);
+    done(&s);
+}
+END_TEST
+
 /* A spot over peak_min_rise on one medial pass and weakly on the other
  * two: grouped by tier, one strong showing and two weak ones each fell
  * short; together they are a spot on all three passes. */
@@ -291,6 +313,49 @@ START_TEST(test_peak_groups_middle_beside_a_side_spot_is_that_spot)
 }
 END_TEST
 
+/* One medial spot placed 14.0-14.8 cm on three passes and 16.1-16.5 cm
+ * on the other three (each pass placed with its own slip): grouped from
+ * the first within GROUP_CM it splits in two, each half on three of six
+ * passes, and an echo 3 cm along on all six outscored both. Shown on
+ * none of the same passes, the halves are one spot. */
+START_TEST(test_peak_groups_scattered_spot_is_one_spot)
+{
+    session s = { 0 };
+    static const double x[6] = { 14.0, 14.4, 14.8, 16.1, 16.3, 16.5 };
+    for (int k = 0; k < 6; k++) {
+        int p = add_pass(&s, RM_LINE_MEDIAL);
+        add_cand(&s, p, x[k], RM_LINE_MEDIAL, STRONG);
+        add_cand(&s, p, 18.3, RM_LINE_MEDIAL, 0.07);
+    }
+    group(&s);
+    ck_assert_uint_eq(s.n_peaks, 1);
+    const rm_peak *pk = peak_near(&s, RM_LINE_MEDIAL, 15.35);
+    ck_assert_ptr_nonnull(pk);
+    ck_assert_uint_eq(pk->passes, 6);
+    done(&s);
+}
+END_TEST
+
+/* A spot at 13.6-14.8 cm (centre 14.2) and its echo at 15.9 cm, 1.7 cm
+ * from that centre, on the same four passes are two groups, not one
+ * spot between them: the spot stays where it is and the echo goes
+ * (RESOLVE_CM). */
+START_TEST(test_peak_groups_echo_on_the_same_passes_is_not_joined)
+{
+    session s = { 0 };
+    for (int k = 0; k < 4; k++) {
+        int p = add_pass(&s, RM_LINE_MEDIAL);
+        add_cand(&s, p, 13.6 + 0.4 * k, RM_LINE_MEDIAL, STRONG);
+        add_cand(&s, p, 15.9, RM_LINE_MEDIAL, 0.07);
+    }
+    group(&s);
+    ck_assert_uint_eq(s.n_peaks, 1);
+    ck_assert(fabs(s.peaks[0].position_cm - 14.2) < 0.01);
+    ck_assert_uint_eq(s.peaks[0].passes, 4);
+    done(&s);
+}
+END_TEST
+
 Suite *peak_groups_suite(void)
 {
     Suite *s = suite_create("peak_groups");
@@ -298,6 +363,8 @@ Suite *peak_groups_suite(void)
     tcase_add_test(tc, test_peak_groups_weak_spot_seen_both_ways_is_not_an_echo);
     tcase_add_test(tc,
                    test_peak_groups_weak_spot_seen_one_way_near_strong_is_echo);
+    tcase_add_test(tc,
+                   test_peak_groups_weak_spot_at_strong_ones_place_is_not_echo);
     tcase_add_test(tc, test_peak_groups_strong_spot_counts_weak_showings);
     tcase_add_test(tc, test_peak_groups_single_strong_showing_alone_is_no_spot);
     tcase_add_test(tc, test_peak_groups_weak_spot_on_every_own_pass);
@@ -307,6 +374,8 @@ Suite *peak_groups_suite(void)
     tcase_add_test(tc, test_peak_groups_middle_spot_must_show_on_a_middle_pass);
     tcase_add_test(tc, test_peak_groups_middle_spot_shown_on_a_middle_pass);
     tcase_add_test(tc, test_peak_groups_middle_beside_a_side_spot_is_that_spot);
+    tcase_add_test(tc, test_peak_groups_scattered_spot_is_one_spot);
+    tcase_add_test(tc, test_peak_groups_echo_on_the_same_passes_is_not_joined);
     suite_add_tcase(s, tc);
     return s;
 }
