@@ -316,6 +316,21 @@ typedef struct prefix {
     const double *w, *s, *q;
 } prefix;
 
+/* Sort m items by CoP and fill buf (3 (m + 1) doubles) with their
+ * prefix sums: weight, weight x CoP, weight x CoP^2 of items [0, i). */
+static prefix prefix_sums(cop_item *it, size_t m, double *buf)
+{
+    qsort(it, m, sizeof *it, cmp_item);
+    double *w = buf, *sx = buf + m + 1, *q = buf + 2 * (m + 1);
+    w[0] = sx[0] = q[0] = 0.0;
+    for (size_t i = 0; i < m; i++) {
+        w[i + 1] = w[i] + it[i].w;
+        sx[i + 1] = sx[i] + it[i].w * it[i].x;
+        q[i + 1] = q[i] + it[i].w * it[i].x * it[i].x;
+    }
+    return (prefix){ w, sx, q };
+}
+
 static double seg_sse(const prefix *p, size_t i, size_t j)
 {
     double w = p->w[j] - p->w[i], s = p->s[j] - p->s[i];
@@ -519,14 +534,7 @@ static int fit_recurrent_cop(const rm_pass_rec *passes, size_t n,
     }
     if (m < 3 * RECUR_MIN_STRETCHES)
         goto out;
-    qsort(it, m, sizeof *it, cmp_item);
-    double *w = buf, *sx = buf + m + 1, *q = buf + 2 * (m + 1);
-    for (size_t i = 0; i < m; i++) {
-        w[i + 1] = w[i] + it[i].w;
-        sx[i + 1] = sx[i] + it[i].w * it[i].x;
-        q[i + 1] = q[i] + it[i].w * it[i].x * it[i].x;
-    }
-    prefix p = { w, sx, q };
+    prefix p = prefix_sums(it, m, buf);
     size_t cut[4];
     double sse = best_split(&p, m, 3, cut), c[3];
     for (int g = 0; g < 3; g++) {
@@ -535,7 +543,7 @@ static int fit_recurrent_cop(const rm_pass_rec *passes, size_t n,
         c[g] = seg_mean(&p, cut[g], cut[g + 1]);
     }
     double lo = c[1] - c[0], hi = c[2] - c[1];
-    double gmin = fmin(lo, hi), sd = sqrt(sse / w[m]);
+    double gmin = fmin(lo, hi), sd = sqrt(sse / p.w[m]);
     if (gmin < COP_MIN_SEP_MM || sd > RECUR_MAX_SPREAD * gmin ||
         gmin < RECUR_MIN_SYMMETRY * fmax(lo, hi))
         goto out;
@@ -605,14 +613,8 @@ void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
         if (isfinite(cop))
             it[m++] = (cop_item){ cop, r->n_cop };
     }
-    qsort(it, m, sizeof *it, cmp_item);
-    double *w = buf, *sx = buf + m + 1, *q = buf + 2 * (m + 1);
-    for (size_t i = 0; i < m; i++) {
-        w[i + 1] = w[i] + it[i].w;
-        sx[i + 1] = sx[i] + it[i].w * it[i].x;
-        q[i + 1] = q[i] + it[i].w * it[i].x * it[i].x;
-    }
-    int k = rm_lines_cop_rule(w, sx, q, m, rule);
+    prefix p = prefix_sums(it, m, buf);
+    int k = rm_lines_cop_rule(p.w, p.s, p.q, m, rule);
     rm_free(it);
     rm_free(buf);
     rm_lines_choose(rule, &sh, k, m, 1);
