@@ -1192,19 +1192,21 @@ END_TEST
 
 /* A reported peak's confidence is the measured share of such peaks on a
  * planted spot (docs/engine.md, "Peak confidence"): the session's
- * strongest spot shown on every pass over it 0.97 (right 0.94-0.99 in
- * the top bin); one a fifth as strong, on some passes, 0.46 (peaks with
- * a relative score under 0.3 were right 0.33-0.42); higher with either
- * piece of evidence, and never the old product's 0.06. */
+ * strongest spot shown on every pass over it 0.93 (peaks in the top bin
+ * right 0.88-0.95 on the tuning data); one a tenth as strong, on some
+ * passes, 0.45 (peaks with a relative score under 0.3 were right 0.33);
+ * higher with either piece of evidence, and never the old product's
+ * 0.06. */
 START_TEST(test_peak_stated_confidence_follows_measured_rates)
 {
     ck_assert_double_eq_tol(rm_conf_peak_stated(1.0, 1),
-                            1.0 / (1.0 + exp(-3.531)), 1e-12);
-    ck_assert_double_eq_tol(rm_conf_peak_stated(0.2, 0),
-                            1.0 / (1.0 + exp(0.1538)), 1e-12);
-    ck_assert(rm_conf_peak_stated(1.0, 1) > 0.95);
-    ck_assert(rm_conf_peak_stated(0.2, 0) < RM_CONFIDENCE_LOW);
-    ck_assert(rm_conf_peak_stated(0.6, 1) >= RM_CONFIDENCE_LOW);
+                            1.0 / (1.0 + exp(-2.540)), 1e-12);
+    ck_assert_double_eq_tol(rm_conf_peak_stated(0.1, 0),
+                            1.0 / (1.0 + exp(0.1867)), 1e-12);
+    ck_assert(rm_conf_peak_stated(1.0, 1) > 0.9);
+    ck_assert(rm_conf_peak_stated(0.1, 0) < RM_CONFIDENCE_LOW);
+    ck_assert(rm_conf_peak_stated(0.5, 0) >= RM_CONFIDENCE_LOW);
+    ck_assert(rm_conf_peak_stated(0.5, 1) < 0.9);
     /* Ordered by both pieces of evidence. */
     for (double r = 0.0; r < 1.0; r += 0.05) {
         ck_assert(rm_conf_peak_stated(r + 0.05, 0) >

@@ -179,7 +179,7 @@ START_TEST(test_peak_groups_strong_spot_counts_weak_showings)
     /* Its mean rise counts the weak showings (under peak_min_rise: its
      * strength, rm_conf_peak, is low), but it is the session's only spot
      * and showed on every pass over it: such peaks lie on a spot about
-     * 0.97 of the time (docs/engine.md, "Peak confidence"). */
+     * 0.93 of the time (docs/engine.md, "Peak confidence"). */
     ck_assert_double_eq_tol(pk->score, 1.0, 1e-12);
     ck_assert_double_eq_tol(pk->confidence, rm_conf_peak_stated(1.0, 1),
                             1e-12);
