@@ -612,10 +612,11 @@ typedef struct rm_peak {
     uint32_t passes;              /**< passes over the spot showing it */
     double score;                 /**< 0..1, zone-weighted */
     /* Added in 0.2 (soname librollmap.so.1): */
-    double confidence;            /**< 0..1, from its rise against
-                                       peak_min_rise, the share of passes
-                                       over it that showed it and how many
-                                       did (docs/engine.md, "Confidence") */
+    double confidence;            /**< 0..1, the measured share of such
+                                       peaks on a real spot, from its score
+                                       against the session's strongest and
+                                       whether every pass over it showed it
+                                       (docs/engine.md, "Peak confidence") */
 } rm_peak;
 
 /** How much a guidance line asks of the reader. @since 0.1 */

@@ -133,9 +133,12 @@ double rm_conf_hold(const rm_hold *h, double hold_min_s, double contact_n,
     return pinned ? c : c * HOLD_WIDTHS_ONLY;
 }
 
-/* Example: mean rise 0.09 (min 0.06: 0.5 over, half of clear), shown on
- * 3 of 4 passes over it (share 0.75: 0.25 over the half) and 3 passes
- * (min 2): 0.7 x 0.775 x 0.7 = 0.38, uncertain. */
+/* A peak's strength, the grouping's internal score (peak_groups.c reads
+ * it to judge echoes, ECHO_UNSURE_CONF); the confidence a peak is
+ * reported with is rm_conf_peak_stated's. Example: mean rise 0.09 (min
+ * 0.06: 0.5 over, half of clear), shown on 3 of 4 passes over it (share
+ * 0.75: 0.25 over the half) and 3 passes (min 2): 0.7 x 0.775 x 0.7 =
+ * 0.38. */
 double rm_conf_peak(double mean_rise, double min_rise, double shown,
                     double over, double min_passes)
 {
@@ -145,6 +148,51 @@ double rm_conf_peak(double mean_rise, double min_rise, double shown,
     return rm_conf_term(rise, PEAK_CLEAR_RISE) *
            rm_conf_term(share - 0.5, PEAK_CLEAR_SHARE) *
            rm_conf_term(shown - min_passes, PEAK_CLEAR_PASSES);
+}
+
+/*
+ * A reported peak's confidence: the share of such peaks that lie on a
+ * planted spot, logistic in two pieces of evidence that ordered them on
+ * every tuning set (session 7, s8-peakconf; docs/engine.md "Peak
+ * confidence"):
+ *
+ * - its score against the session's strongest spot (rel, 0..1; the
+ *   score is zone weight x share of passes showing it x mean rise): an
+ *   echo or a footprint's unevenness stands a fraction as high as the
+ *   spots of the same leg under the same load and roller, whatever the
+ *   physics' absolute rise (right 0.33 under 0.3, 0.70 at 0.3-0.5, 0.83-
+ *   0.89 above, tuning family + random pool; 0.42 / 0.71 / 0.95-0.99 on
+ *   the original physics);
+ * - it showed on every pass over it (right 0.89 against 0.72 on the
+ *   tuning sets, 0.98 against 0.80 on the original physics): a spot in
+ *   the leg presses on every pass that rolls over it, noise on some.
+ *
+ * The three multiplied terms of rm_conf_peak (rise, share, passes, each
+ * 0.4 at its threshold) barely ordered the peaks found (every bin right
+ * 0.7-0.9) and reached 0.06 for peaks right 4 times in 5: every peak
+ * reported has already passed each of those thresholds, and the number
+ * of passes added nothing once these two were known (coefficient 0.1 on
+ * its log). Fitted (maximum likelihood) on the peaks of the tuning
+ * family and the random pool, the two sets of physics other than the
+ * original: fitted on original seeds 1-100 as well, the 1,835 peaks of
+ * the original physics (right 0.95) lifted every peak and over-stated
+ * the random physics (seeds 20060-20119, not fitted: ECE 0.114 against
+ * 0.065).
+ */
+#define PEAK_CAL_BASE (-0.420)
+#define PEAK_CAL_REL 2.333
+#define PEAK_CAL_EVERY 0.627
+
+/* Example: the session's strongest spot, shown on every pass over it:
+ * 1 / (1 + exp(-(-0.420 + 2.333 + 0.627))) = 0.93; a spot a tenth as
+ * strong on some of the passes: 0.45, uncertain. */
+double rm_conf_peak_stated(double rel_score, int every_pass)
+{
+    double rel = isfinite(rel_score) ? rel_score : 0.0;
+    rel = rel < 0 ? 0 : rel > 1 ? 1 : rel;
+    double z = PEAK_CAL_BASE + PEAK_CAL_REL * rel +
+               (every_pass ? PEAK_CAL_EVERY : 0.0);
+    return 1.0 / (1.0 + exp(-z));
 }
 
 /*

@@ -274,10 +274,14 @@ double rm_conf_cop_line_placed(double cop_mm, const rm_line_rule *rule,
  * a calf end pinned its stretch (else its place rests on widths alone). */
 double rm_conf_hold(const rm_hold *h, double hold_min_s, double contact_n,
                     int pinned);
-/* A peak: its mean rise against min_rise, shown on `shown` of `over`
+/* A peak's strength (the grouping's internal score, not what is
+ * reported): its mean rise against min_rise, shown on `shown` of `over`
  * passes over it. */
 double rm_conf_peak(double mean_rise, double min_rise, double shown,
                     double over, double min_passes);
+/* A reported peak's confidence: its score relative to the session's
+ * strongest spot (0..1) and whether every pass over it showed it. */
+double rm_conf_peak_stated(double rel_score, int every_pass);
 /* How the placements of the session's CoP line groups scatter against
  * how a placement's passes do (between- over within-placement sd; NAN
  * when nothing to compare), and the confidence term it gives a line the

@@ -452,8 +452,10 @@ static size_t resolve_echoes(rm_peak *out, unsigned char *tier, size_t n)
  * of candidates showed on single passes as well, so they go only well
  * under that (tuning family: 0.2 / 0.25 / 0.3 / 0.4, docs/engine.md). */
 #define ECHO_MEAN_RATIO 0.3
-/* Only an uncertain peak (confidence under this: its mean rise under
- * peak_min_rise, or shown on few of the passes over it) is judged so: an
+/* Only an uncertain peak (strength, rm_conf_peak, under this: its mean
+ * rise under peak_min_rise, or shown on few of the passes over it; the
+ * strength, not the confidence reported, which is set after the
+ * grouping, rm_conf_peak_stated) is judged so: an
  * echo a fifth to half as high as its spot mostly stays under
  * peak_min_rise, while two real spots 4-7 cm apart on one line (the
  * gastrocnemius heads) both rise past it. */
@@ -624,9 +626,16 @@ rm_status rm_peaks_group(const rm_peak_frame *e, rm_placed_cand *v,
             if (out[i].score > best_score)
                 best_score = out[i].score;
     }
-    /* Scores 0..1 relative to the strongest spot of the session. */
-    for (size_t i = 0; i < n_peaks; i++)
+    /* Scores 0..1 relative to the strongest spot of the session; the
+     * confidence reported from it (until here the peaks carried their
+     * strength, rm_conf_peak, which the echo rule reads). */
+    for (size_t i = 0; i < n_peaks; i++) {
         out[i].score = best_score > 0 ? out[i].score / best_score : 0.0;
+        out[i].confidence = rm_conf_peak_stated(
+            out[i].score,
+            (double)out[i].passes >=
+                passes_over(e, out[i].position_cm, out[i].line, 0));
+    }
     rm_free(seen);
     rm_free(tier);
     *out_p = out;

@@ -337,7 +337,12 @@ START_TEST(test_peak_stack_uncertain_peak_under_a_stacked_parent_is_an_echo)
     cands_at(c, v, 0.03f);
     ck_assert_int_eq(rm_peaks_group(&f, v, 4, &out, &n), RM_OK);
     ck_assert_uint_eq(n, 1);
-    ck_assert(out[0].confidence < 0.5);
+    /* The echo rule reads the peak's strength (rm_conf_peak: its rise
+     * under peak_min_rise), not the confidence it is reported with: as
+     * the session's only spot, shown on every pass, that is 0.93 and
+     * would have spared the echo below. */
+    ck_assert(rm_conf_peak(0.03, f.min_rise, 4, 4, f.min_passes) < 0.5);
+    ck_assert(out[0].confidence >= 0.5);
     rm_free(out);
     f.prof = prof;
     f.prof_ng = ng;
