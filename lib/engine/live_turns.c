@@ -6,7 +6,8 @@
  * within TURN_FAR of the length from it (rm_sweeps_mark_turns), a
  * put-down within TURN_END_CM of an end is at that end
  * (rm_sweeps_mark_ends), a sweep that fell PARTIAL_CM short of the
- * spacing did not turn at its far end (rm_sweeps_drop_partial), and a
+ * spacing (or, with a measured length, the tape less PAD_PLAUSIBLE_CM a
+ * side) did not turn at its far end (rm_sweeps_drop_partial), and a
  * turn its own stretch rolled well past is none (rm_sweeps_drop_passed).
  */
 #include <math.h>
@@ -108,6 +109,13 @@ static rm_turn_end turn_end(const rm_live_turns *lt, double te, int moved,
     int from_other = lt->sweep_start != RM_END_NONE &&
                      lt->sweep_start != end;
     if (from_other && lt->n_full > 0 && swept < spacing - PARTIAL_CM)
+        return RM_END_NONE;
+    /* With a measured length a sweep between the ends spans it less at
+     * most PAD_PLAUSIBLE_CM a side: one shorter turned short of this end
+     * (rm_sweeps_drop_partial will find it so from the session's turns),
+     * the first full sweep too, which the spacing cannot judge yet. */
+    if (from_other && lt->measured_cm > 0.0 &&
+        swept < lt->measured_cm - 2.0 * PAD_PLAUSIBLE_CM)
         return RM_END_NONE;
     if (passed_by(lt, end, v->calf_dir, te) > PASSED_SHARE * v->length_cm)
         return RM_END_NONE;
