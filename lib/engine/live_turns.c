@@ -27,16 +27,15 @@
  * beyond, plus SLIP_DRIFT of the path in between, is no calf end. */
 #define PASSED_SHARE 0.1
 #define SLIP_DRIFT 0.02
-/* With a measured length, the most a live pad may be and still say how
- * short the person turned (cm): people turn 0-3 cm short of the heel and
- * the knee crease (calf_frame.h), and the pad is the mean of the two
- * ends' shortfalls. A larger one says the full sweeps so far fell short
- * of the turning points (a partial sweep the live view could not tell,
- * or a slipping sleeve), and the report, which takes the whole
- * session's turning points, will place the ends elsewhere: the live
- * place then agreed with the report's 0.46 of the time on the tuning
- * family (0.54 on the random pool), against 0.93 (0.94) at 3 cm or
- * less (docs/engine.md, "The live pad against the report's"). */
+/* With a measured length, the most a sweep between the ends may fall
+ * short of it at each end (cm): people turn 0-3 cm short of the heel and
+ * the knee crease (calf_frame.h). A shorter "full" sweep turned short of
+ * an end (a partial pass; the report drops it by the session's turns),
+ * and its span would put the live ends elsewhere than the report's:
+ * counted, the live place agreed with the report's 0.46 of the time on
+ * the tuning family (0.54 on the random pool) where it left a pad over
+ * 3 cm, against 0.93 (0.94) elsewhere (docs/engine.md, "The live pad
+ * against the report's"). */
 #define PAD_PLAUSIBLE_CM 3.0
 
 void rm_live_turns_init(rm_live_turns *lt)
@@ -325,10 +324,9 @@ int rm_live_turns_firm(const rm_live_turns *lt, int stretch)
     const rm_live_anchor *a = latest(lt);
     /* With a measured length the ankle end lies a pad below the ankle
      * turns that only the spacing tells (calf_frame.h): firm once a full
-     * sweep measured it, and only while that spacing leaves a pad people
-     * can turn short by (PAD_PLAUSIBLE_CM). */
-    int pad_known = !(lt->measured_cm > 0.0) ||
-                    (lt->n_full > 0 && pad_of(lt) <= PAD_PLAUSIBLE_CM);
+     * sweep measured it (turn_end counts none that leaves a pad beyond
+     * PAD_PLAUSIBLE_CM). */
+    int pad_known = lt->n_full > 0 || !(lt->measured_cm > 0.0);
     return stretch == lt->stretch && a && pad_known &&
            (a == &lt->anchor[RM_END_ANKLE] || lt->n_full > 0);
 }

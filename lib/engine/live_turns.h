@@ -102,8 +102,7 @@ double rm_live_turns_place(const rm_live_turns *lt, int stretch,
  * an anchor at the ankle (the report's origin), or one at the knee once
  * a full sweep has measured the spacing (before, it is the template's
  * length); with a measured length either only after a full sweep (the
- * pad at the ankle end rests on the spacing too), and only while that
- * pad is one people turn short by (at most 3 cm a side). */
+ * pad at the ankle end rests on the spacing too). */
 int rm_live_turns_firm(const rm_live_turns *lt, int stretch);
 
 #endif /* ROLLMAP_ENGINE_LIVE_TURNS_H */

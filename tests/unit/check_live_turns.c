@@ -164,36 +164,6 @@ START_TEST(test_measured_length_places_as_the_report)
 }
 END_TEST
 
-START_TEST(test_a_pad_beyond_turning_short_is_provisional)
-{
-    /* The same rolling, 31 cm between the turns. A 37 cm tape leaves 3
-     * cm a side: a person who turned 3 cm short at each end (the most
-     * people do), the place firm. A 40 cm tape leaves 4.5 cm a side,
-     * more than anyone turns short: the full sweep so far fell short of
-     * the turning points the report will find, so the place (still the
-     * report's rule on what the stream saw) is flagged. */
-    rm_live_turns lt;
-    rm_live_turns_init(&lt);
-    lt.measured_cm = 37.0;
-    rm_turn_view v = view(1.0);
-    roll(&lt, 0, 0.0, 12.0, &v);
-    roll(&lt, 0, 12.0, 31.0, &v);
-    roll(&lt, 0, 31.0, 20.0, &v);
-    ck_assert(rm_live_turns_firm(&lt, 0));
-    lt.measured_cm = 37.4;
-    ck_assert(!rm_live_turns_firm(&lt, 0));
-    lt.measured_cm = 40.0;
-    double len = rm_live_turns_length(&lt, 34.0);
-    ck_assert_double_eq_tol(len, 40.0, 1e-9);
-    ck_assert_double_eq_tol(rm_live_turns_place(&lt, 0, 20.0, 1, len), 24.5,
-                            1e-9);
-    ck_assert(!rm_live_turns_firm(&lt, 0));
-    /* Without a tape the pad is half the band whatever the spacing. */
-    lt.measured_cm = 0.0;
-    ck_assert(rm_live_turns_firm(&lt, 0));
-}
-END_TEST
-
 START_TEST(test_a_sweep_far_short_of_the_tape_is_no_full_sweep)
 {
     /* A 40 cm tape and a sweep from the heel that turned 31 cm up: a
@@ -236,7 +206,6 @@ Suite *live_turns_suite(void)
     tcase_add_test(tc, test_a_turn_rolled_well_past_is_dropped);
     tcase_add_test(tc, test_a_short_sweep_from_the_other_end_turned_short);
     tcase_add_test(tc, test_measured_length_places_as_the_report);
-    tcase_add_test(tc, test_a_pad_beyond_turning_short_is_provisional);
     tcase_add_test(tc, test_a_sweep_far_short_of_the_tape_is_no_full_sweep);
     suite_add_tcase(s, tc);
     return s;
