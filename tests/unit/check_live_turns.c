@@ -164,6 +164,37 @@ START_TEST(test_measured_length_places_as_the_report)
 }
 END_TEST
 
+START_TEST(test_a_sweep_far_short_of_the_tape_is_no_full_sweep)
+{
+    /* A 40 cm tape and a sweep from the heel that turned 31 cm up: a
+     * full sweep spans the tape less at most 3 cm a side, so this one
+     * turned short of the knee (a partial pass), as slip.c's
+     * rm_sweeps_drop_partial will find from the other turns. It is no
+     * knee turn: no full sweep, the knee's place not taken from it, the
+     * ankle put-down still the anchor and flagged (the pad unknown). */
+    rm_live_turns lt;
+    rm_live_turns_init(&lt);
+    lt.measured_cm = 40.0;
+    rm_turn_view v = view(1.0);
+    roll(&lt, 0, 0.0, 12.0, &v);
+    roll(&lt, 0, 12.0, 31.0, &v);
+    roll(&lt, 0, 31.0, 20.0, &v);
+    ck_assert_int_eq(lt.n_full, 0);
+    ck_assert_int_eq(lt.n_turns[RM_END_KNEE], 0);
+    ck_assert_double_eq_tol(rm_live_turns_place(&lt, 0, 20.0, 1, 40.0), 20.5,
+                            1e-9);
+    ck_assert(!rm_live_turns_firm(&lt, 0));
+    /* A 37 cm tape: 31 cm is 3 cm short a side, a full sweep. */
+    rm_live_turns_init(&lt);
+    lt.measured_cm = 37.0;
+    roll(&lt, 0, 0.0, 12.0, &v);
+    roll(&lt, 0, 12.0, 31.0, &v);
+    roll(&lt, 0, 31.0, 20.0, &v);
+    ck_assert_int_eq(lt.n_full, 1);
+    ck_assert(rm_live_turns_firm(&lt, 0));
+}
+END_TEST
+
 Suite *live_turns_suite(void)
 {
     Suite *s = suite_create("live_turns");
@@ -175,6 +206,7 @@ Suite *live_turns_suite(void)
     tcase_add_test(tc, test_a_turn_rolled_well_past_is_dropped);
     tcase_add_test(tc, test_a_short_sweep_from_the_other_end_turned_short);
     tcase_add_test(tc, test_measured_length_places_as_the_report);
+    tcase_add_test(tc, test_a_sweep_far_short_of_the_tape_is_no_full_sweep);
     suite_add_tcase(s, tc);
     return s;
 }
