@@ -233,45 +233,6 @@ static size_t group_end(const placed *v, size_t i, size_t end)
     return j;
 }
 
-/*
- * The group v[i..j-1] (sums in *g, its passes marked in seen[]) with the
- * next groups of its line that are the same spot scattered: returns the
- * new end, *g and seen[] updated. One spot's candidates scatter along
- * the calf from pass to pass (each pass placed with its own slip and
- * frame error, up to 5 % of the way from where it turned: 1-1.5 cm
- * mid-calf), so grouped from the first one within GROUP_CM a spot can
- * split in two, each half with part of its passes: then neither recurs
- * enough, or an echo 3 cm along with all of them wins the RESOLVE_CM
- * choice. A spot shows once a pass, and its echo shows on the passes
- * the spot shows on, so the next group of the line whose centre lies
- * within GROUP_CM of this one's, on passes this one did not show on,
- * is the same spot, and joins it (random pool: detectable recall /
- * precision 0.716 / 0.799 -> 0.728 / 0.801; 1.5 / 2.5 cm: 0.715 /
- * 0.797, 0.725 / 0.793; docs/engine.md).
- */
-static size_t join_scattered(const rm_peak_frame *e, const placed *v,
-                             size_t i, size_t j, size_t end, char *seen,
-                             group *g)
-{
-    while (j < end && v[j].line == v[i].line) {
-        size_t k = group_end(v, j, end);
-        double x = g->sw > 0 ? g->sx / g->sw : v[i].x, sx = 0.0, sw = 0.0;
-        int fresh = 1;
-        for (size_t q = j; q < k && fresh; q++) {
-            int pi = v[q].c->pass;
-            fresh = pi >= 0 && (size_t)pi < e->n_passes && !seen[pi];
-            sx += v[q].c->rise * v[q].x;
-            sw += v[q].c->rise;
-        }
-        double xn = sw > 0 ? sx / sw : v[j].x;
-        if (!fresh || xn - x > GROUP_CM)
-            break;
-        *g = group_sums(e, v, i, k, seen);
-        j = k;
-    }
-    return j;
-}
-
 /* First of w[0..nw-1] (sorted by line, then place) at or after (line,
  * x): a binary search, so the support below costs log n per group. */
 static size_t lower_bound(const placed *w, size_t nw, rm_line line, double x)
@@ -587,10 +548,9 @@ rm_status rm_peaks_group(const rm_peak_frame *e, rm_placed_cand *v,
     double best_score = 0.0;
     for (size_t i = 0; i < nv;) {
         /* One group: same line and tier, each within GROUP_CM of the
-         * first, and the same spot's scattered showings beyond. */
+         * first. */
         size_t end = i < ns ? ns : nv, j = group_end(v, i, end);
         group g = group_sums(e, v, i, j, seen);
-        j = join_scattered(e, v, i, j, end, seen, &g);
         rm_peak *pk = &out[n_peaks];
         int weak = i >= ns;
         int ok = group_peak(e, v, i, &g, weak, pk);

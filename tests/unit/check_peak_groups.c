@@ -321,29 +321,6 @@ START_TEST(test_peak_groups_middle_beside_a_side_spot_is_that_spot)
 }
 END_TEST
 
-/* One medial spot placed 14.0-14.8 cm on three passes and 16.1-16.5 cm
- * on the other three (each pass placed with its own slip): grouped from
- * the first within GROUP_CM it splits in two, each half on three of six
- * passes, and an echo 3 cm along on all six outscored both. Shown on
- * none of the same passes, the halves are one spot. */
-START_TEST(test_peak_groups_scattered_spot_is_one_spot)
-{
-    session s = { 0 };
-    static const double x[6] = { 14.0, 14.4, 14.8, 16.1, 16.3, 16.5 };
-    for (int k = 0; k < 6; k++) {
-        int p = add_pass(&s, RM_LINE_MEDIAL);
-        add_cand(&s, p, x[k], RM_LINE_MEDIAL, STRONG);
-        add_cand(&s, p, 18.3, RM_LINE_MEDIAL, 0.07);
-    }
-    group(&s);
-    ck_assert_uint_eq(s.n_peaks, 1);
-    const rm_peak *pk = peak_near(&s, RM_LINE_MEDIAL, 15.35);
-    ck_assert_ptr_nonnull(pk);
-    ck_assert_uint_eq(pk->passes, 6);
-    done(&s);
-}
-END_TEST
-
 /* A spot at 13.6-14.8 cm (centre 14.2) and its echo at 15.9 cm, 1.7 cm
  * from that centre, on the same four passes are two groups, not one
  * spot between them: the spot stays where it is and the echo goes
@@ -382,7 +359,6 @@ Suite *peak_groups_suite(void)
     tcase_add_test(tc, test_peak_groups_middle_spot_must_show_on_a_middle_pass);
     tcase_add_test(tc, test_peak_groups_middle_spot_shown_on_a_middle_pass);
     tcase_add_test(tc, test_peak_groups_middle_beside_a_side_spot_is_that_spot);
-    tcase_add_test(tc, test_peak_groups_scattered_spot_is_one_spot);
     tcase_add_test(tc, test_peak_groups_echo_on_the_same_passes_is_not_joined);
     suite_add_tcase(s, tc);
     return s;
