@@ -374,6 +374,20 @@ START_TEST(test_scattered_lean_named_cops_leave_the_lean)
 }
 END_TEST
 
+/* Six passes at these CoPs leaning so, the lines fitted about a strip
+ * middle of 110 mm (the recurring-placements tests). */
+static rm_line_rule fit_leaning_cops(rm_pass_rec *p, const double *cop,
+                                     const double *skew)
+{
+    cop_passes(p, cop, 6);
+    for (int i = 0; i < 6; i++)
+        p[i].skew = skew[i];
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(p, 6, &r);
+    return r;
+}
+
 START_TEST(test_recurring_placements_name_the_lines_not_the_lean)
 {
     /* A resting place of the session's: six placements, two a line, land
@@ -384,12 +398,7 @@ START_TEST(test_recurring_placements_name_the_lines_not_the_lean)
     const double cop[6] = { 90.0, 110.0, 130.0, 90.5, 110.5, 130.5 };
     const double skew[6] = { 0.3, 0.0, -0.3, 0.3, 0.0, -0.3 };
     rm_pass_rec p[6];
-    cop_passes(p, cop, 6);
-    for (int i = 0; i < 6; i++)
-        p[i].skew = skew[i];
-    rm_line_rule r = RULE;
-    r.strip_mid_mm = 110.0;
-    rm_lines_fit(p, 6, &r);
+    rm_line_rule r = fit_leaning_cops(p, cop, skew);
     ck_assert_int_eq(r.cop_on, 1);
     ck_assert_int_eq(r.cop_groups, 3);
     ck_assert_int_eq(rm_pass_line(p, 6, &p[0], &r), RM_LINE_MEDIAL);
@@ -399,22 +408,12 @@ START_TEST(test_recurring_placements_name_the_lines_not_the_lean)
      * same three places, but each pair 6 mm apart (spread 3 mm, over a
      * tenth of the 20-mm gaps): the lean names the lines. */
     const double loose[6] = { 90.0, 110.0, 130.0, 96.0, 116.0, 136.0 };
-    cop_passes(p, loose, 6);
-    for (int i = 0; i < 6; i++)
-        p[i].skew = skew[i];
-    r = RULE;
-    r.strip_mid_mm = 110.0;
-    rm_lines_fit(p, 6, &r);
+    r = fit_leaning_cops(p, loose, skew);
     ck_assert_int_eq(r.cop_on, 0);
     ck_assert_int_eq(rm_pass_line(p, 6, &p[0], &r), RM_LINE_LATERAL);
     /* Tight but one gap twice the other (10 and 20 mm): the lean. */
     const double uneven[6] = { 90.0, 100.0, 120.0, 90.5, 100.5, 120.5 };
-    cop_passes(p, uneven, 6);
-    for (int i = 0; i < 6; i++)
-        p[i].skew = skew[i];
-    r = RULE;
-    r.strip_mid_mm = 110.0;
-    rm_lines_fit(p, 6, &r);
+    r = fit_leaning_cops(p, uneven, skew);
     ck_assert_int_eq(r.cop_on, 0);
     /* One placement a line (three stretches): nothing recurs, the lean. */
     cop_passes(p, cop, 6);

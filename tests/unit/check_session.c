@@ -628,32 +628,36 @@ START_TEST(test_calf_length_record_bytes_as_documented)
 }
 END_TEST
 
+/* The calf length record's value (at byte `at` of the chunk) set to mm,
+ * the chunk's checksum made good again. */
+static void set_calf_mm(uint8_t *chunk, size_t len, size_t at, uint16_t mm)
+{
+    le16(chunk + at + 4, mm);
+    reseal(chunk, len);
+}
+
 START_TEST(test_calf_length_record_refused_when_corrupt)
 {
     rm_session_meta m;
     size_t len, at;
     uint8_t *chunk = encode_calf(&m, 36.5, &len, &at);
     const char *path = tmp_path("bad.wav");
-    /* 80 mm: not a calf. */
-    le16(chunk + at + 4, 80);
-    reseal(chunk, len);
-    write_riff(path, 15, 32, 80, chunk, len, 2);
-    expect_refused(path, RM_ERR_FORMAT, "calf length record");
-    /* 601 mm and 0 mm likewise. */
-    le16(chunk + at + 4, 601);
-    reseal(chunk, len);
-    write_riff(path, 15, 32, 80, chunk, len, 2);
-    expect_refused(path, RM_ERR_FORMAT, "150..600 mm");
-    le16(chunk + at + 4, 0);
-    reseal(chunk, len);
-    write_riff(path, 15, 32, 80, chunk, len, 2);
-    expect_refused(path, RM_ERR_FORMAT, "calf length record");
+    /* 80 mm: not a calf; 601 mm and 0 mm likewise. */
+    static const struct {
+        uint16_t mm;
+        const char *msg;
+    } bad[] = { { 80, "calf length record" },
+                { 601, "150..600 mm" },
+                { 0, "calf length record" } };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        set_calf_mm(chunk, len, at, bad[k].mm);
+        write_riff(path, 15, 32, 80, chunk, len, 2);
+        expect_refused(path, RM_ERR_FORMAT, bad[k].msg);
+    }
     /* The bounds themselves are lengths. */
-    le16(chunk + at + 4, 150);
-    reseal(chunk, len);
+    set_calf_mm(chunk, len, at, 150);
     ck_assert_double_eq(open_calf(path, chunk, len), 15.0);
-    le16(chunk + at + 4, 600);
-    reseal(chunk, len);
+    set_calf_mm(chunk, len, at, 600);
     ck_assert_double_eq(open_calf(path, chunk, len), 60.0);
     free(chunk);
 }
@@ -671,8 +675,7 @@ START_TEST(test_calf_length_record_only_from_1_2)
     reseal(chunk, len);
     ck_assert_double_eq(open_calf(tmp_path("v11.wav"), chunk, len), 0.0);
     /* Even a value no 1.2 reader accepts. */
-    le16(chunk + at + 4, 7);
-    reseal(chunk, len);
+    set_calf_mm(chunk, len, at, 7);
     ck_assert_double_eq(open_calf(tmp_path("v11.wav"), chunk, len), 0.0);
     free(chunk);
 }
