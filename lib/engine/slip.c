@@ -185,11 +185,10 @@ static double median_of(double *v, size_t n)
  * of an end: it is set by the turn that went farthest and by the stretch
  * whose encoder slipped most. The turning points' spacing is measured
  * through placements that carry each stretch's accumulated slip; every
- * sweep that
- * turned at both ends measured the calf on its own. When their mean
- * encoder span (slips of either sign average out) differs from the
- * spacing by more than SPAN_AGREE_CM, it replaces it, about the same
- * middle.
+ * sweep that turned at both ends measured the calf on its own. When
+ * their mean encoder span (slips of either sign average out) differs
+ * from the spacing by more than SPAN_AGREE_CM, it replaces it, about the
+ * same middle.
  * Example: turning points 1.0 and 37.5, mean span of the full sweeps
  * 35.5 cm: the turning points move to 1.5 and 37.0, the ends 0.5 beyond
  * them: length 36.5 cm, origin at 1.0.
