@@ -279,10 +279,10 @@ static void session_section(struct tw *w, const rm_summary *s,
             rm_text_wrap(f, "  Frame       ", 14, line);
     } else {
         rm_text_wrap(f, "  ", 2,
-             "The ends of the calf (ankle and knee) were not found, so "
-             "positions along the calf are unknown and shown as '-'. "
-             "Rolling the whole calf from ankle to knee a few times lets "
-             "rollmap place them.");
+                     "The ends of the calf (ankle and knee) were not found, "
+                     "so positions along the calf are unknown and shown as "
+                     "'-'. Rolling the whole calf from ankle to knee a few "
+                     "times lets rollmap place them.");
     }
 }
 
@@ -346,10 +346,11 @@ static void holds_section(struct tw *w, const rm_summary *s)
                 pct, line, force, kpa, kpk, tech);
     }
     if (unsure)
-        rm_text_wrap(f, "  ", 2, "? uncertain, the evidence lying near the "
-                         "engine's threshold: after the number, the hold "
-                         "may have been a pause; after the line, the "
-                         "roller may have been on another line.");
+        rm_text_wrap(f, "  ", 2,
+                     "? uncertain, the evidence lying near the engine's "
+                     "threshold: after the number, the hold may have been "
+                     "a pause; after the line, the roller may have been on "
+                     "another line.");
 }
 
 /* Display order for peaks: by zone from ankle to knee, then by score. */
@@ -404,11 +405,13 @@ static void peaks_section(struct tw *w, const rm_summary *s)
     }
     rm_free(order);
     if (unsure)
-        rm_text_wrap(f, "  ", 2, "(uncertain): it stood out little, or on few of "
-                         "the passes over it.");
+        rm_text_wrap(f, "  ", 2,
+                     "(uncertain): it stood out little, or on few of the "
+                     "passes over it.");
     rm_text_wrap(f, "  ", 2,
-         "Scores weigh the Achilles and below-knee zones down: tissue near "
-         "tendon ends reads tender without being a knot.");
+                 "Scores weigh the Achilles and below-knee zones down: "
+                 "tissue near tendon ends reads tender without being a "
+                 "knot.");
 }
 
 /* "3 up, 2 down"; passes placed on no calf (its ends never found) have
@@ -459,8 +462,8 @@ static void passes_section(struct tw *w, const rm_summary *s)
                 lp.count, dir, tail, mean, pk);
     }
     rm_text_wrap(f, "  ", 2,
-         "Common advice is slow rolling, about 2.5 cm (an inch) per "
-         "second.");
+                 "Common advice is slow rolling, about 2.5 cm (an inch) per "
+                 "second.");
 }
 
 static void coverage_section(struct tw *w, const rm_summary *s)
