@@ -126,6 +126,18 @@ rm_line rm_stretch_line(const rm_pass_rec *passes, size_t n, int stretch,
 /* A stretch's mean shape (rm_pass_rec.shape): sum, weight and the
  * lean ticks behind it. */
 rm_lean rm_stretch_shape(const rm_pass_rec *passes, size_t n, int stretch);
+/* A stretch as the tilt rule sees it: its lean sums, mean shape and the
+ * lean ticks behind it. */
+typedef struct rm_tilt_stretch {
+    rm_lean lean;
+    double shape, ticks;
+} rm_tilt_stretch;
+/* 1 (and *out) when a stretch has enough rolling for the tilt rule. */
+int rm_tilt_stretch_of(const rm_lean *lean, const rm_lean *shape,
+                       double tick_hz, rm_tilt_stretch *out);
+/* The tilt rule from m such stretches (rm_lines_fit; the live view):
+ * sets rule->tilt_on, tilt_cut, tilt_zero and tilt_gap. */
+void rm_tilt_fit(const rm_tilt_stretch *st, size_t m, rm_line_rule *rule);
 /* The line of a stretch by its shape and lean (rule->tilt_on), UNKNOWN
  * where the tilt rule does not name it (off, or too little rolling). */
 rm_line rm_tilt_line(const rm_lean *lean, const rm_lean *shape,

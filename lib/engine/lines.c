@@ -130,19 +130,29 @@ static size_t first_of_stretch(const rm_pass_rec *passes, size_t n,
     return lo;
 }
 
-rm_lean rm_stretch_lean(const rm_pass_rec *passes, size_t n, int stretch)
+/* A stretch's passes' lean (shape 0) or shape (1): weighted sum,
+ * weights, and the lean ticks behind them. */
+static rm_lean stretch_sum(const rm_pass_rec *passes, size_t n, int stretch,
+                           int shape)
 {
     rm_lean l = { 0.0, 0.0, 0.0 };
     for (size_t i = first_of_stretch(passes, n, stretch);
          i < n && passes[i].stretch == stretch; i++) {
         const rm_pass_rec *r = &passes[i];
-        if (!(r->w_skew > 0) || !isfinite(r->skew))
+        double v = shape ? r->shape : r->skew;
+        double w = shape ? r->w_shape : r->w_skew;
+        if (!(w > 0) || !isfinite(v))
             continue;
-        l.sum += r->skew * r->w_skew;
-        l.weight += r->w_skew;
+        l.sum += v * w;
+        l.weight += w;
         l.ticks += r->n_skew;
     }
     return l;
+}
+
+rm_lean rm_stretch_lean(const rm_pass_rec *passes, size_t n, int stretch)
+{
+    return stretch_sum(passes, n, stretch, 0);
 }
 
 rm_cop_sum rm_stretch_cop(const rm_pass_rec *passes, size_t n, int stretch)
@@ -159,17 +169,7 @@ rm_cop_sum rm_stretch_cop(const rm_pass_rec *passes, size_t n, int stretch)
 
 rm_lean rm_stretch_shape(const rm_pass_rec *passes, size_t n, int stretch)
 {
-    rm_lean s = { 0.0, 0.0, 0.0 };
-    for (size_t i = first_of_stretch(passes, n, stretch);
-         i < n && passes[i].stretch == stretch; i++) {
-        const rm_pass_rec *r = &passes[i];
-        if (!(r->w_shape > 0) || !isfinite(r->shape))
-            continue;
-        s.sum += r->shape * r->w_shape;
-        s.weight += r->w_shape;
-        s.ticks += r->n_skew;
-    }
-    return s;
+    return stretch_sum(passes, n, stretch, 1);
 }
 
 /*
@@ -180,12 +180,13 @@ rm_lean rm_stretch_shape(const rm_pass_rec *passes, size_t n, int stretch)
 rm_line rm_tilt_line(const rm_lean *lean, const rm_lean *shape,
                      const rm_line_rule *rule)
 {
-    if (!rule->tilt_on || !(lean->weight > 0) || !(shape->weight > 0) ||
-        shape->ticks < TILT_MIN_S * rule->tick_hz)
+    rm_tilt_stretch t;
+    if (!rule->tilt_on ||
+        !rm_tilt_stretch_of(lean, shape, rule->tick_hz, &t))
         return RM_LINE_UNKNOWN;
-    if (shape->sum / shape->weight >= rule->tilt_cut)
+    if (t.shape >= rule->tilt_cut)
         return RM_LINE_MIDDLE;
-    double side = lean->sum / lean->weight >= rule->tilt_zero ? 1.0 : -1.0;
+    double side = t.lean.sum / t.lean.weight >= rule->tilt_zero ? 1.0 : -1.0;
     return rm_line_from_skew(side, rule->leg, 0.5);
 }
 
@@ -646,26 +647,20 @@ out:
  * A leaning session whose placements split by shape into untilted and
  * tilted ones (TILT_*): the untilted are the middle line, and the tilted
  * lie on the side their lean takes from the untilted ones' mean lean.
+ * st: the stretches with TILT_MIN_S of lean and a shape (m of them).
  * Sets rule->tilt_on and its cut, zero and gap.
  */
-static void fit_tilt(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
+void rm_tilt_fit(const rm_tilt_stretch *st, size_t m, rm_line_rule *rule)
 {
-    cop_item *it = rm_calloc(n + 1, sizeof *it);
-    double *buf = rm_calloc(3 * (n + 1), sizeof *buf);
+    rule->tilt_on = 0;
+    if (m < 3)
+        return;
+    cop_item *it = rm_calloc(m, sizeof *it);
+    double *buf = rm_calloc(3 * (m + 1), sizeof *buf);
     if (!it || !buf)
         goto out;
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && passes[i].stretch == passes[i - 1].stretch)
-            continue;
-        rm_lean l = rm_stretch_lean(passes, n, passes[i].stretch);
-        rm_lean s = rm_stretch_shape(passes, n, passes[i].stretch);
-        if (l.weight > 0 && s.weight > 0 &&
-            s.ticks >= TILT_MIN_S * rule->tick_hz)
-            it[m++] = (cop_item){ s.sum / s.weight, s.ticks };
-    }
-    if (m < 3)
-        goto out;
+    for (size_t i = 0; i < m; i++)
+        it[i] = (cop_item){ st[i].shape, st[i].ticks };
     prefix p = prefix_sums(it, m, buf);
     size_t cut[4] = { 0, 1, m, m };
     double sse = best_split(&p, m, 2, cut);
@@ -678,22 +673,16 @@ static void fit_tilt(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
         goto out;
     double tilt_cut = (it[cut[1] - 1].x + it[cut[1]].x) / 2;
     double zs = 0.0, zq = 0.0, zw = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && passes[i].stretch == passes[i - 1].stretch)
-            continue;
-        rm_lean l = rm_stretch_lean(passes, n, passes[i].stretch);
-        rm_lean s = rm_stretch_shape(passes, n, passes[i].stretch);
-        if (l.weight > 0 && s.weight > 0 &&
-            s.ticks >= TILT_MIN_S * rule->tick_hz &&
-            s.sum / s.weight >= tilt_cut) {
-            zs += l.sum;
-            zq += l.sum * l.sum / l.weight;
-            zw += l.weight;
+    for (size_t i = 0; i < m; i++)
+        if (st[i].shape >= tilt_cut) {
+            zs += st[i].lean.sum;
+            zq += st[i].lean.sum * st[i].lean.sum / st[i].lean.weight;
+            zw += st[i].lean.weight;
         }
-    }
     double zero = zw > 0 ? zs / zw : NAN;
     if (!(fabs(zero) <= TILT_MAX_ZERO * rule->line_skew) ||
-        !(sqrt(zq / zw - zero * zero) <= TILT_MID_SD * rule->line_skew))
+        !(sqrt(fmax(zq / zw - zero * zero, 0.0)) <=
+          TILT_MID_SD * rule->line_skew))
         goto out;
     rule->tilt_on = 1;
     rule->tilt_cut = tilt_cut;
@@ -702,6 +691,34 @@ static void fit_tilt(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
 out:
     rm_free(it);
     rm_free(buf);
+}
+
+int rm_tilt_stretch_of(const rm_lean *lean, const rm_lean *shape,
+                       double tick_hz, rm_tilt_stretch *out)
+{
+    if (!(lean->weight > 0) || !(shape->weight > 0) ||
+        shape->ticks < TILT_MIN_S * tick_hz)
+        return 0;
+    *out = (rm_tilt_stretch){ *lean, shape->sum / shape->weight,
+                              shape->ticks };
+    return 1;
+}
+
+static void fit_tilt(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
+{
+    rm_tilt_stretch *st = rm_calloc(n + 1, sizeof *st);
+    if (!st)
+        return;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && passes[i].stretch == passes[i - 1].stretch)
+            continue;
+        rm_lean l = rm_stretch_lean(passes, n, passes[i].stretch);
+        rm_lean s = rm_stretch_shape(passes, n, passes[i].stretch);
+        m += (size_t)rm_tilt_stretch_of(&l, &s, rule->tick_hz, &st[m]);
+    }
+    rm_tilt_fit(st, m, rule);
+    rm_free(st);
 }
 
 /*
