@@ -485,6 +485,19 @@ START_TEST(test_untilted_placements_are_the_middle_whatever_their_lean)
     const double far[6] = { 0.62, 0.80, 0.63, 0.61, 0.81, 0.62 };
     r = fit_shapes(p, skew, far);
     ck_assert_int_eq(r.tilt_on, 0);
+    /* Live, the same rule on the stretches so far: a hold in the last
+     * (lateral) placement, whose own lean (+0.09) reads middle. */
+    fit_shapes(p, skew, shape);
+    rm_line_rule lr = RULE;
+    lr.strip_mid_mm = 110.0;
+    rm_live_lines ll;
+    rm_live_lines_init(&ll, &lr, 12, 20.0);
+    for (int i = 0; i < 6; i++)
+        rm_live_lines_pass(&ll, &p[i]);
+    rm_live_lines_refit(&ll, 100.0);
+    ck_assert_int_eq(ll.rule.tilt_on, 1);
+    ck_assert_int_eq(rm_live_lines_hold(&ll, 5, NAN, RM_LINE_MIDDLE),
+                     RM_LINE_LATERAL);
 }
 END_TEST
 
