@@ -430,6 +430,17 @@ START_TEST(test_recurring_placements_name_the_lines_not_the_lean)
 }
 END_TEST
 
+/* The live lines after passes p[0..n) (strip middle 110 mm), refitted. */
+static void live_after(rm_live_lines *ll, const rm_pass_rec *p, int n)
+{
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_live_lines_init(ll, &r, 12, 20.0);
+    for (int i = 0; i < n; i++)
+        rm_live_lines_pass(ll, &p[i]);
+    rm_live_lines_refit(ll, 100.0);
+}
+
 /* Six placements, one pass each (medial, middle, lateral twice; right
  * leg: medial at low cells), leaning so with these shapes. */
 static rm_line_rule fit_shapes(rm_pass_rec *p, const double *skew,
@@ -488,13 +499,8 @@ START_TEST(test_untilted_placements_are_the_middle_whatever_their_lean)
     /* Live, the same rule on the stretches so far: a hold in the last
      * (lateral) placement, whose own lean (+0.09) reads middle. */
     fit_shapes(p, skew, shape);
-    rm_line_rule lr = RULE;
-    lr.strip_mid_mm = 110.0;
     rm_live_lines ll;
-    rm_live_lines_init(&ll, &lr, 12, 20.0);
-    for (int i = 0; i < 6; i++)
-        rm_live_lines_pass(&ll, &p[i]);
-    rm_live_lines_refit(&ll, 100.0);
+    live_after(&ll, p, 6);
     ck_assert_int_eq(ll.rule.tilt_on, 1);
     ck_assert_int_eq(rm_live_lines_hold(&ll, 5, NAN, RM_LINE_MIDDLE),
                      RM_LINE_LATERAL);
@@ -506,13 +512,8 @@ START_TEST(test_live_lines_use_the_lean_named_cop_too)
     const double lat[2] = { 120.0, 120.5 };
     rm_pass_rec p[7];
     leaning_session(p, lat);
-    rm_line_rule r = RULE;
-    r.strip_mid_mm = 110.0;
     rm_live_lines ll;
-    rm_live_lines_init(&ll, &r, 12, 20.0);
-    for (int i = 0; i < 6; i++)
-        rm_live_lines_pass(&ll, &p[i]);
-    rm_live_lines_refit(&ll, 100.0);
+    live_after(&ll, p, 6);
     ck_assert_int_eq(ll.rule.cop_on, 0);
     ck_assert_int_eq(ll.rule.lean_cop_on, 1);
     /* The pass under way in a new placement, leaning 0.13 at 119.8 mm. */
