@@ -299,8 +299,8 @@ double rm_conf_place_scatter(double bw)
  * (clear at LINE_CLEAR_MARGIN) and, for a side line, how far the lean
  * lies from the untilted stretches' (in line_skew, likewise), x the
  * stretch's seconds of lean. Example: gap 0.06, shape 0.02 from the cut
- * (0.67 half-gaps: clear), lean 0.2 line_skew from the zero (0.4 of
- * clear), 3 s: 0.4 x 1 -> 0.64 after the floor.
+ * (0.67 half-gaps), lean 0.2 line_skew from the zero: the smaller, 0.2,
+ * is 0.4 of clear: 0.4 + 0.6 x 0.4 = 0.64; x 1 for 3 s: 0.64.
  */
 static double tilt_line_conf(const rm_pass_rec *passes, size_t n,
                              int stretch, const rm_line_rule *rule,

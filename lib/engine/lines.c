@@ -89,7 +89,8 @@
  * against its edges' (rm_pass_rec.shape: 0.60-0.65 on a side line, 0.65-
  * 0.80 on the middle, whatever the footprint), while a footprint that
  * leans the same way on every line (the bigger medial head) or whose
- * lean is weak (a flat one) moves the lean's zero, not the shape. A
+ * lean is weak (a flat one) moves the lean's zero far more than the
+ * shape. A
  * stretch counts with this much lean (s) ... */
 #define TILT_MIN_S 1.0
 /* ... the two shape groups (least squares, stretch means weighted by
