@@ -293,6 +293,34 @@ double rm_conf_place_scatter(double bw)
                         PLACE_SCATTER_FAR - PLACE_SCATTER_NEAR);
 }
 
+/*
+ * A line the tilt rule named from its stretch's shape and lean: how far
+ * the shape lies from the cut in units of half the two groups' gap
+ * (clear at LINE_CLEAR_MARGIN) and, for a side line, how far the lean
+ * lies from the untilted stretches' (in line_skew, likewise), x the
+ * stretch's seconds of lean. Example: gap 0.06, shape 0.02 from the cut
+ * (0.67 half-gaps), lean 0.2 line_skew from the zero: the smaller, 0.2,
+ * is 0.4 of clear: 0.4 + 0.6 x 0.4 = 0.64; x 1 for 3 s: 0.64.
+ */
+static double tilt_line_conf(const rm_pass_rec *passes, size_t n,
+                             int stretch, const rm_line_rule *rule,
+                             rm_line line, int *named)
+{
+    rm_lean l = rm_stretch_lean(passes, n, stretch);
+    rm_lean s = rm_stretch_shape(passes, n, stretch);
+    *named = rm_tilt_line(&l, &s, rule) == line && line != RM_LINE_UNKNOWN;
+    if (!*named)
+        return 0.0;
+    double shape = fabs(s.sum / s.weight - rule->tilt_cut) /
+                   (rule->tilt_gap / 2);
+    double lean = line == RM_LINE_MIDDLE
+                      ? INFINITY
+                      : fabs(l.sum / l.weight - rule->tilt_zero) /
+                            rule->line_skew;
+    return rm_conf_term(fmin(shape, lean), LINE_CLEAR_MARGIN) *
+           rm_conf_term(s.ticks / rule->tick_hz, LINE_CLEAR_S);
+}
+
 /* The cue a pass's line came from (rm_pass_line): the CoP shrunk toward
  * its stretch's, with the stretch's CoP seconds behind it; else the lean
  * so shrunk, with its ticks; else, where that lean cannot tell, the CoP
@@ -303,6 +331,10 @@ double rm_pass_line_conf(const rm_pass_rec *passes, size_t n,
 {
     if (line == RM_LINE_UNKNOWN)
         return 0.0;
+    int by_tilt;
+    double tc = tilt_line_conf(passes, n, r->stretch, rule, line, &by_tilt);
+    if (by_tilt)
+        return tc;
     rm_lean l = rm_stretch_lean(passes, n, r->stretch);
     rm_cop_sum c = rm_stretch_cop(passes, n, r->stretch);
     double cop = rm_pass_cop(&c, r->cop_mm, r->n_cop, rule->tick_hz);
@@ -332,6 +364,10 @@ double rm_hold_line_conf(const rm_pass_rec *passes, size_t n,
     if (rule->cop_on && isfinite(h->cop_mm))
         return rm_conf_cop_line_placed(h->cop_mm, rule, h->pub.duration_s,
                                        place_term);
+    int by_tilt;
+    double tc = tilt_line_conf(passes, n, h->stretch, rule, line, &by_tilt);
+    if (by_tilt)
+        return tc;
     rm_lean l = rm_stretch_lean(passes, n, h->stretch);
     if (l.weight > 0 &&
         rm_line_from_skew(l.sum / l.weight, rule->leg, rule->line_skew) ==

@@ -54,6 +54,13 @@ typedef struct rm_line_rule {
     int lean_cop_on;
     double lean_cop_mm[3];
     double lean_cop_sd_mm;    /* their pooled spread */
+    /* The lean names the lines, and the session's placements (stretches)
+     * fall into untilted footprints (shape at or above tilt_cut: the
+     * middle line) and tilted ones, whose side is their lean's side of
+     * the untilted ones' mean lean (tilt_zero), not of 0; tilt_gap: the
+     * two shape groups' distance (rm_lines_fit). */
+    int tilt_on;
+    double tilt_cut, tilt_zero, tilt_gap;
 } rm_line_rule;
 
 /* Which cue names the lines this session and where its middle line lies:
@@ -116,6 +123,25 @@ rm_cop_sum rm_stretch_cop(const rm_pass_rec *passes, size_t n, int stretch);
 /* The line of all rolling in a stretch (RM_LINE_UNKNOWN without lean). */
 rm_line rm_stretch_line(const rm_pass_rec *passes, size_t n, int stretch,
                         const rm_line_rule *rule);
+/* A stretch's mean shape (rm_pass_rec.shape): sum, weight and the
+ * lean ticks behind it. */
+rm_lean rm_stretch_shape(const rm_pass_rec *passes, size_t n, int stretch);
+/* A stretch as the tilt rule sees it: its lean sums, mean shape and the
+ * lean ticks behind it. */
+typedef struct rm_tilt_stretch {
+    rm_lean lean;
+    double shape, ticks;
+} rm_tilt_stretch;
+/* 1 (and *out) when a stretch has enough rolling for the tilt rule. */
+int rm_tilt_stretch_of(const rm_lean *lean, const rm_lean *shape,
+                       double tick_hz, rm_tilt_stretch *out);
+/* The tilt rule from m such stretches (rm_lines_fit; the live view):
+ * sets rule->tilt_on, tilt_cut, tilt_zero and tilt_gap. */
+void rm_tilt_fit(const rm_tilt_stretch *st, size_t m, rm_line_rule *rule);
+/* The line of a stretch by its shape and lean (rule->tilt_on), UNKNOWN
+ * where the tilt rule does not name it (off, or too little rolling). */
+rm_line rm_tilt_line(const rm_lean *lean, const rm_lean *shape,
+                     const rm_line_rule *rule);
 /* A pass's lean (skew over n_skew ticks) shrunk toward its stretch's
  * (NAN with neither), and its mean CoP (over n_cop ticks) shrunk toward
  * its stretch's (NAN without its own). */

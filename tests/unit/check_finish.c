@@ -430,18 +430,90 @@ START_TEST(test_recurring_placements_name_the_lines_not_the_lean)
 }
 END_TEST
 
+/* The live lines after passes p[0..n) (strip middle 110 mm), refitted. */
+static void live_after(rm_live_lines *ll, const rm_pass_rec *p, int n)
+{
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_live_lines_init(ll, &r, 12, 20.0);
+    for (int i = 0; i < n; i++)
+        rm_live_lines_pass(ll, &p[i]);
+    rm_live_lines_refit(ll, 100.0);
+}
+
+/* Six placements, one pass each (medial, middle, lateral twice; right
+ * leg: medial at low cells), leaning so with these shapes. */
+static rm_line_rule fit_shapes(rm_pass_rec *p, const double *skew,
+                               const double *shape)
+{
+    const double cop[6] = { 95.0, 118.0, 104.0, 131.0, 110.0, 87.0 };
+    cop_passes(p, cop, 6);
+    for (int i = 0; i < 6; i++) {
+        p[i].skew = skew[i];
+        p[i].shape = shape[i];
+        p[i].w_shape = shape[i] > 0 ? 100.0 : 0.0;
+    }
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(p, 6, &r);
+    return r;
+}
+
+START_TEST(test_untilted_placements_are_the_middle_whatever_their_lean)
+{
+    /* A footprint that leans medially on every line (the bigger medial
+     * head): the middle line leans -0.21, past line_skew, and the
+     * lateral +0.09, under it. The placements' shapes split into untilted
+     * (0.70-0.71: the middle) and tilted (0.61-0.63); the tilted lie on
+     * either side of the untilted ones' lean. */
+    const double skew[6] = { -0.40, -0.20, 0.10, -0.38, -0.22, 0.08 };
+    const double shape[6] = { 0.62, 0.70, 0.63, 0.61, 0.71, 0.62 };
+    const double none[6] = { 0 };
+    rm_pass_rec p[6];
+    rm_line_rule r = fit_shapes(p, skew, none);
+    ck_assert_int_eq(r.tilt_on, 0);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[1], &r), RM_LINE_MEDIAL);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[2], &r), RM_LINE_MIDDLE);
+    r = fit_shapes(p, skew, shape);
+    ck_assert_int_eq(r.cop_on, 0);
+    ck_assert_int_eq(r.tilt_on, 1);
+    ck_assert_double_eq_tol(r.tilt_cut, 0.665, 1e-9);
+    ck_assert_double_eq_tol(r.tilt_zero, -0.21, 1e-9);
+    for (int i = 0; i < 6; i++)
+        ck_assert_int_eq(rm_pass_line(p, 6, &p[i], &r),
+                         i % 3 == 0   ? RM_LINE_MEDIAL
+                         : i % 3 == 1 ? RM_LINE_MIDDLE
+                                      : RM_LINE_LATERAL);
+    ck_assert_int_eq(rm_stretch_line(p, 6, 2, &r), RM_LINE_LATERAL);
+    ck_assert(rm_pass_line_conf(p, 6, &p[1], &r, RM_LINE_MIDDLE, 1.0) >
+              0.9);
+    /* The untilted placements lean as far apart as two lines (-0.20 and
+     * +0.20): a side line's shape taken for the middle's; the lean. */
+    const double apart[6] = { -0.40, -0.20, 0.10, -0.38, 0.20, 0.08 };
+    r = fit_shapes(p, apart, shape);
+    ck_assert_int_eq(r.tilt_on, 0);
+    /* Shapes 0.18 apart: not a tilt (a grooved footprint); the lean. */
+    const double far[6] = { 0.62, 0.80, 0.63, 0.61, 0.81, 0.62 };
+    r = fit_shapes(p, skew, far);
+    ck_assert_int_eq(r.tilt_on, 0);
+    /* Live, the same rule on the stretches so far: a hold in the last
+     * (lateral) placement, whose own lean (+0.09) reads middle. */
+    fit_shapes(p, skew, shape);
+    rm_live_lines ll;
+    live_after(&ll, p, 6);
+    ck_assert_int_eq(ll.rule.tilt_on, 1);
+    ck_assert_int_eq(rm_live_lines_hold(&ll, 5, NAN, RM_LINE_MIDDLE),
+                     RM_LINE_LATERAL);
+}
+END_TEST
+
 START_TEST(test_live_lines_use_the_lean_named_cop_too)
 {
     const double lat[2] = { 120.0, 120.5 };
     rm_pass_rec p[7];
     leaning_session(p, lat);
-    rm_line_rule r = RULE;
-    r.strip_mid_mm = 110.0;
     rm_live_lines ll;
-    rm_live_lines_init(&ll, &r, 12, 20.0);
-    for (int i = 0; i < 6; i++)
-        rm_live_lines_pass(&ll, &p[i]);
-    rm_live_lines_refit(&ll, 100.0);
+    live_after(&ll, p, 6);
     ck_assert_int_eq(ll.rule.cop_on, 0);
     ck_assert_int_eq(ll.rule.lean_cop_on, 1);
     /* The pass under way in a new placement, leaning 0.13 at 119.8 mm. */
@@ -1396,6 +1468,8 @@ Suite *finish_suite(void)
     tcase_add_test(tc, test_a_lean_that_cannot_tell_goes_by_the_lean_named_cop);
     tcase_add_test(tc, test_scattered_lean_named_cops_leave_the_lean);
     tcase_add_test(tc, test_recurring_placements_name_the_lines_not_the_lean);
+    tcase_add_test(tc,
+                   test_untilted_placements_are_the_middle_whatever_their_lean);
     tcase_add_test(tc, test_live_lines_use_the_lean_named_cop_too);
     tcase_add_test(tc, test_live_line_is_provisional_until_three_cop_groups);
     tcase_add_test(tc,
