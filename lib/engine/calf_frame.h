@@ -7,6 +7,8 @@
 #ifndef ROLLMAP_ENGINE_CALF_FRAME_H
 #define ROLLMAP_ENGINE_CALF_FRAME_H
 
+#include <stddef.h>
+
 /* People turn within about a centimetre of the calf's ends, a little
  * differently each time: the median turning point lies half that band
  * inside the end (docs/engine.md, Alignment step 5). */
@@ -29,6 +31,16 @@ typedef struct rm_calf_pad {
      * RM_CALF_PAD_MAX_CM a side allows. */
     double excess_cm;
 } rm_calf_pad;
+
+/* What the report's frame rests on, for the holds' confidence
+ * (confidence.c): the usual turning points, and the sweeps that turned
+ * at both calf ends, each a measure of the calf on its own (slip.c). */
+typedef struct rm_frame_cues {
+    int turns;          /* 1: the turning points set the frame (else the
+                         * rolling's reach) */
+    size_t n_full;      /* sweeps turning at both ends */
+    double full_sd_cm;  /* sd of their encoder spans (NAN under 2) */
+} rm_frame_cues;
 
 /*
  * The pad at each end for turning points spacing_cm apart. Without a

@@ -1158,26 +1158,22 @@ START_TEST(test_confidence_terms_follow_their_evidence)
     ck_assert(rm_conf_line(0.30, 0.14, 5.0) > 0.95);
     ck_assert_double_eq(rm_conf_line(NAN, 0.14, 5.0), 0.0);
 
-    /* Holds: 6 s at 150 N, placed: 0.70; a 5.2 s pause-like one is
-     * uncertain, so is one that could not be placed; a long one is sure. */
+    /* Holds: 6 s at 150 N with a sure place: 0.70; a 5.2 s pause-like
+     * one is uncertain; a long heavy one states its place's confidence;
+     * one that could not be placed is not within 2 cm of anything: 0. */
     rm_hold h;
     memset(&h, 0, sizeof h);
     h.duration_s = 6.0;
     h.mean_force_n = 150.0;
     h.position_cm = 12.0;
-    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1), 0.70, 1e-9);
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1.0), 0.70, 1e-9);
     h.duration_s = 5.2;
-    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 1) < RM_CONFIDENCE_LOW);
+    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 1.0) < RM_CONFIDENCE_LOW);
     h.duration_s = 40.0;
-    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1), 1.0, 1e-12);
-    /* Placed by its stretch's widths alone (no turn pinned it): a long
-     * heavy hold keeps 0.7, a 6 s one is uncertain. */
-    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 0), 0.70, 1e-9);
-    h.duration_s = 6.0;
-    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 0) < RM_CONFIDENCE_LOW);
-    h.duration_s = 40.0;
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1.0), 1.0, 1e-12);
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 0.83), 0.83, 1e-12);
     h.position_cm = NAN;
-    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 1) < RM_CONFIDENCE_LOW);
+    ck_assert_double_eq(rm_conf_hold(&h, 5.0, 20.0, 1.0), 0.0);
 
     /* Peaks: rise 0.09 vs 0.06, 3 of 4 passes, min 2: 0.38; a clear
      * one (rise 0.15, 6 of 6) is sure. */
@@ -1218,6 +1214,99 @@ START_TEST(test_peak_stated_confidence_follows_measured_rates)
     ck_assert_double_eq_tol(rm_conf_peak_stated(NAN, 0),
                             rm_conf_peak_stated(0.0, 0), 1e-12);
     ck_assert(rm_conf_peak_stated(0.0, 0) > 0.25);
+}
+END_TEST
+
+/* A hold's place is stated as the measured share of such holds within
+ * 2 cm of where they were (docs/engine.md, "Hold confidence"): a turn
+ * pinning its stretch, many sweeps from end to end and little scatter
+ * in their spans raise it, a measured length too; the worked examples of
+ * confidence.c; and each cue moves it the way the measurements did. */
+START_TEST(test_hold_place_confidence_follows_measured_rates)
+{
+    rm_frame_cues f = { .turns = 1, .n_full = 8, .full_sd_cm = 0.5 };
+    double z = 0.434 + 1.533 + 3.448 - 1.367 * 0.5;
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0),
+                            1.0 / (1.0 + exp(-z)), 1e-12);
+    ck_assert(rm_conf_hold_place(1, &f, 0) > 0.98);
+    f.n_full = 2;
+    f.full_sd_cm = sqrt(2.0);
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), 0.710, 0.001);
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 1), 0.908, 0.001);
+    /* Widths alone (no turn pinned the stretch) in such a session:
+     * uncertain (within 2 cm 0.60 of the time on the pool). */
+    ck_assert(rm_conf_hold_place(0, &f, 0) < RM_CONFIDENCE_LOW);
+    /* A typical session of the original physics: sure. */
+    f.n_full = 7;
+    f.full_sd_cm = 0.6;
+    ck_assert(rm_conf_hold_place(1, &f, 0) > 0.95);
+
+    /* Ordered by every cue. */
+    for (size_t n = 0; n < 8; n++) {
+        f.n_full = n;
+        double lo = rm_conf_hold_place(1, &f, 0);
+        f.n_full = n + 1;
+        ck_assert(rm_conf_hold_place(1, &f, 0) > lo);
+    }
+    f.n_full = 5;
+    for (double sd = 0.0; sd < 2.9; sd += 0.25) {
+        f.full_sd_cm = sd;
+        double hi = rm_conf_hold_place(1, &f, 0);
+        ck_assert(rm_conf_hold_place(0, &f, 0) < hi);
+        ck_assert(rm_conf_hold_place(1, &f, 1) > hi);
+        f.full_sd_cm = sd + 0.25;
+        ck_assert(rm_conf_hold_place(1, &f, 0) < hi);
+    }
+    /* Capped: more than 8 full sweeps, or a scatter over 3 cm, say no
+     * more than those. */
+    f.full_sd_cm = 0.5;
+    f.n_full = 8;
+    double at8 = rm_conf_hold_place(1, &f, 0);
+    f.n_full = 30;
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), at8, 1e-12);
+    f.full_sd_cm = 3.0;
+    double at3 = rm_conf_hold_place(1, &f, 0);
+    f.full_sd_cm = 9.0;
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), at3, 1e-12);
+    /* Under two full sweeps no scatter is seen: a typical session's 1 cm
+     * stands in, whatever the field holds. */
+    f.n_full = 1;
+    f.full_sd_cm = NAN;
+    double one = rm_conf_hold_place(1, &f, 0);
+    f.full_sd_cm = 9.0;
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), one, 1e-12);
+    ck_assert_double_eq_tol(one, 1.0 / (1.0 + exp(-(0.434 + 1.533 + 3.448 /
+                                                    8.0 - 1.367))),
+                            1e-12);
+    /* Without turning points nothing was pinned to a calf end. */
+    f.turns = 0;
+    f.n_full = 0;
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0),
+                            rm_conf_hold_place(0, &f, 0), 1e-12);
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), 0.282, 0.001);
+}
+END_TEST
+
+/* The frame's cues: the sweeps that turned at both calf ends, and how
+ * their encoder spans scatter (sample sd; NAN under two). */
+START_TEST(test_frame_cues_from_the_full_sweeps)
+{
+    rm_sweep sw[5];
+    sw[0] = sweep_of(0.5, 31.5, 0.0, 31.0, RM_END_ANKLE, RM_END_KNEE);
+    sw[1] = sweep_of(31.5, 0.5, 31.0, -1.0, RM_END_KNEE, RM_END_ANKLE);
+    sw[2] = sweep_of(0.5, 20.0, -1.0, 18.5, RM_END_ANKLE, RM_END_NONE);
+    sw[3] = sweep_of(20.0, 1.0, 18.5, 0.0, RM_END_ANKLE, RM_END_ANKLE);
+    sw[4] = sweep_of(0.5, 31.5, 0.0, 33.0, RM_END_ANKLE, RM_END_KNEE);
+    rm_frame_cues f = rm_sweeps_frame_cues(sw, 5, 1);
+    ck_assert_int_eq(f.turns, 1);
+    ck_assert_uint_eq(f.n_full, 3);
+    ck_assert_double_eq_tol(f.full_sd_cm, 1.0, 1e-12);
+    f = rm_sweeps_frame_cues(sw, 1, 0);
+    ck_assert_int_eq(f.turns, 0);
+    ck_assert_uint_eq(f.n_full, 1);
+    ck_assert(isnan(f.full_sd_cm));
+    f = rm_sweeps_frame_cues(sw + 2, 2, 1);
+    ck_assert_uint_eq(f.n_full, 0);
 }
 END_TEST
 
@@ -1383,6 +1472,8 @@ Suite *finish_suite(void)
     tc = tcase_create("confidence");
     tcase_add_test(tc, test_confidence_terms_follow_their_evidence);
     tcase_add_test(tc, test_peak_stated_confidence_follows_measured_rates);
+    tcase_add_test(tc, test_hold_place_confidence_follows_measured_rates);
+    tcase_add_test(tc, test_frame_cues_from_the_full_sweeps);
     tcase_add_test(tc, test_own_lean_against_the_stretch_costs_no_confidence);
     tcase_add_test(tc, test_cop_lines_whose_placements_scatter_are_uncertain);
     suite_add_tcase(s, tc);
