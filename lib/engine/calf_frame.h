@@ -33,12 +33,12 @@ typedef struct rm_calf_pad {
 } rm_calf_pad;
 
 /* What the report's frame rests on, for the holds' confidence
- * (confidence.c): the usual turning points, and the sweeps that turned
- * at both calf ends, each a measure of the calf on its own (slip.c). */
+ * (confidence.c): the sweeps that turned at both calf ends, each a
+ * measure of the calf on its own, among all the session's sweeps
+ * (slip.c). */
 typedef struct rm_frame_cues {
-    int turns;          /* 1: the turning points set the frame (else the
-                         * rolling's reach) */
-    size_t n_full;      /* sweeps turning at both ends */
+    size_t n_sweeps;    /* placed sweeps */
+    size_t n_full;      /* of them, turning at both ends */
     double full_sd_cm;  /* sd of their encoder spans (NAN under 2) */
 } rm_frame_cues;
 

@@ -118,57 +118,58 @@ double rm_conf_line(double lean, double boundary, double lean_s)
  * place, and that is the frame's: the calf's ends half the turning band
  * beyond the usual turning points, each stretch mapped onto them by its
  * turns. Turning 1-3 cm short of the ends (`turn-short`) puts the whole
- * frame 1-2 cm off; nothing per hold shows it, the session's turns show
- * a little of it.
+ * frame 1-2 cm off; nothing per hold shows it, the session's sweeps show
+ * some of it.
  *
  * - pinned: a turn at a calf end pinned the hold's stretch (else its
  *   place rests on the footprint's widths alone: within 2 cm 0.60-0.89
  *   of the time against 0.90-1.00);
- * - full: the sweeps that turned at both ends, up to HOLD_FULL_CAP, each
- *   a measure of the calf on its own: with few, the turning points are a
- *   median of few turns (under 3: within 2 cm 0.71-0.85 of the time,
- *   7 and more 0.91-1.00);
- * - sd: how their encoder spans scatter (cm, up to HOLD_SD_CAP):
- *   turning short, and turning short by a different amount each time,
- *   widens it, so does a slipping sleeve (over 1.5 cm: within 2 cm
- *   0.58-0.75 of the time against 0.95-0.98 under 0.5); with fewer than
- *   two such sweeps nothing shows the scatter and a typical session's,
- *   HOLD_SD_UNSEEN, stands in (their doubt is full's);
+ * - full: the share of the session's sweeps that turned at both calf
+ *   ends. Rolling end to end, nearly every sweep does; partial passes,
+ *   turns the engine judged short and put-downs mid-calf lower it, and
+ *   they are what moves the frame (tuning family and pool: under 0.2
+ *   within 2 cm 0.72 of the time, 0.6-0.8 0.96, over 0.8 0.99). A share,
+ *   not a count: a one-minute session of one clean sweep is as well
+ *   framed as a long one;
+ * - sd: how those full sweeps' encoder spans scatter (cm, up to
+ *   HOLD_SD_CAP): turning short by a different amount each time widens
+ *   it, so does a slipping sleeve (over 1.5 cm: within 2 cm 0.58-0.75 of
+ *   the time against 0.95-0.98 under 0.5); with fewer than two such
+ *   sweeps nothing shows the scatter and a typical session's,
+ *   HOLD_SD_UNSEEN, stands in;
  * - measured: a measured calf length set the frame's ends (how far short
  *   of them the turns fell then comes from the tape).
  *
- * Without turning points (the frame from the rolling's reach) no turn
- * pinned anything: not pinned. Fitted (maximum likelihood) on the holds
- * of the tuning family, the random pool and original seeds 1-100, each
- * with and without a measured length (8,580 holds); the duration, the
- * hold's distance from its stretch's nearest turn or from the calf's
- * ends, its sweep's own turns, the turns' scatter at each end and how
- * many turns each end had added nothing once these were known.
+ * Fitted (maximum likelihood) on the holds of the tuning family, the
+ * random pool and original seeds 1-100, each with and without a
+ * measured length (8,580 holds). The number of full sweeps, the hold's
+ * duration, its distance from its stretch's nearest turn or from the
+ * calf's ends, its sweep's own turns, the turns' scatter at each end and
+ * the share of the session's turns the partial-turn rules kept added
+ * nothing once these were known.
  */
-#define HOLD_CAL_BASE 0.434
-#define HOLD_CAL_PINNED 1.533
-#define HOLD_CAL_FULL 3.448
-#define HOLD_CAL_SD (-1.367)
-#define HOLD_CAL_MEASURED 1.388
-#define HOLD_FULL_CAP 8
+#define HOLD_CAL_BASE 0.131
+#define HOLD_CAL_PINNED 1.358
+#define HOLD_CAL_FULL 5.343
+#define HOLD_CAL_SD (-1.171)
+#define HOLD_CAL_MEASURED 1.361
 #define HOLD_SD_CAP 3.0
 #define HOLD_SD_UNSEEN 1.0
 
-/* Example: pinned, 8 full sweeps whose spans scatter by sd 0.5 cm, no
- * measured length: 1 / (1 + exp(-(0.434 + 1.533 + 3.448 - 0.684))) =
- * 0.99; pinned, two full sweeps 2 cm apart in span (sd 1.41): 0.71, with
- * a measured length 0.91; no turning points: 0.28. */
+/* Example: pinned, 8 of 10 sweeps full, their spans scattering by sd
+ * 0.5 cm, no measured length: 1 / (1 + exp(-(0.131 + 1.358 + 5.343 x
+ * 0.8 - 1.171 x 0.5))) = 0.99; pinned, 2 of 10 full, 2 cm apart in span
+ * (sd 1.41): 0.71, with a measured length 0.91, by widths alone 0.39. */
 double rm_conf_hold_place(int pinned, const rm_frame_cues *f, int measured)
 {
-    if (!f->turns)
-        pinned = 0;
-    size_t full = f->n_full < HOLD_FULL_CAP ? f->n_full : HOLD_FULL_CAP;
+    double full = f->n_sweeps > 0 ? (double)f->n_full / (double)f->n_sweeps
+                                  : 0.0;
     double sd = f->n_full > 1 && isfinite(f->full_sd_cm) ? f->full_sd_cm
                                                           : HOLD_SD_UNSEEN;
     sd = sd < 0 ? 0 : sd > HOLD_SD_CAP ? HOLD_SD_CAP : sd;
     double z = HOLD_CAL_BASE + (pinned ? HOLD_CAL_PINNED : 0.0) +
-               HOLD_CAL_FULL * (double)full / HOLD_FULL_CAP +
-               HOLD_CAL_SD * sd + (measured ? HOLD_CAL_MEASURED : 0.0);
+               HOLD_CAL_FULL * full + HOLD_CAL_SD * sd +
+               (measured ? HOLD_CAL_MEASURED : 0.0);
     return 1.0 / (1.0 + exp(-z));
 }
 

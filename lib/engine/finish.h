@@ -239,9 +239,8 @@ void rm_sweeps_mark_pinned(rm_pass_rec *passes, const rm_sweep *sw,
                            size_t n);
 rm_status rm_sweeps_replace_loose(rm_layout *lay, const rm_sweep *sw,
                                   size_t n, const rm_line_rule *rule);
-/* What the frame rests on (calf_frame.h), from the sweeps as marked;
- * turns: rm_turns_measure found the turning points. */
-rm_frame_cues rm_sweeps_frame_cues(const rm_sweep *sw, size_t n, int turns);
+/* What the frame rests on (calf_frame.h), from the sweeps as marked. */
+rm_frame_cues rm_sweeps_frame_cues(const rm_sweep *sw, size_t n);
 /* Encoder slip corrected by the sweeps' turning points (slip.c); *cues
  * what the frame rests on. */
 rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule,

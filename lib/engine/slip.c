@@ -819,10 +819,10 @@ void rm_sweeps_mark_pinned(rm_pass_rec *passes, const rm_sweep *sw,
 }
 
 /*
- * Example: full sweeps spanning 31.0, 32.0 and 33.0 encoder cm: n_full
- * 3, sd 1.0 cm; one full sweep: sd NAN.
+ * Example: of five sweeps, three full ones spanning 31.0, 32.0 and 33.0
+ * encoder cm: n_full 3, sd 1.0 cm; one full sweep: sd NAN.
  */
-rm_frame_cues rm_sweeps_frame_cues(const rm_sweep *sw, size_t n, int turns)
+rm_frame_cues rm_sweeps_frame_cues(const rm_sweep *sw, size_t n)
 {
     double s = 0.0, q = 0.0;
     size_t m = 0;
@@ -834,7 +834,7 @@ rm_frame_cues rm_sweeps_frame_cues(const rm_sweep *sw, size_t n, int turns)
             m++;
         }
     double var = m > 1 ? (q - s * s / (double)m) / (double)(m - 1) : NAN;
-    return (rm_frame_cues){ .turns = turns, .n_full = m,
+    return (rm_frame_cues){ .n_sweeps = n, .n_full = m,
                             .full_sd_cm = m > 1 ? sqrt(fmax(var, 0.0))
                                                 : NAN };
 }
@@ -846,7 +846,7 @@ rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule,
     /* Without passes the frame is the rolling's reach (Alignment step
      * 5) and a measured length is not used. */
     *frame = (rm_calf_pad){ .pad_cm = NAN, .measured_cm = measured_cm };
-    *cues = (rm_frame_cues){ .turns = 0, .n_full = 0, .full_sd_cm = NAN };
+    *cues = (rm_frame_cues){ .full_sd_cm = NAN };
     for (size_t i = 0; i < lay->n_passes; i++)
         lay->passes[i].pinned = 0;
     if (!lay->al->found || lay->n_passes == 0)
@@ -879,7 +879,7 @@ rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule,
     }
     rm_sweeps_carry(lay, sw, n);
     rm_sweeps_mark_pinned(lay->passes, sw, n);
-    *cues = rm_sweeps_frame_cues(sw, n, have);
+    *cues = rm_sweeps_frame_cues(sw, n);
     rm_status st = rm_sweeps_replace_loose(lay, sw, n, rule);
     rm_free(sw);
     rm_free(scratch);

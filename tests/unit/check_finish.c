@@ -1219,31 +1219,37 @@ END_TEST
 
 /* A hold's place is stated as the measured share of such holds within
  * 2 cm of where they were (docs/engine.md, "Hold confidence"): a turn
- * pinning its stretch, many sweeps from end to end and little scatter
- * in their spans raise it, a measured length too; the worked examples of
- * confidence.c; and each cue moves it the way the measurements did. */
+ * pinning its stretch, a session whose sweeps mostly turned at both
+ * calf ends, little scatter in those sweeps' spans and a measured length
+ * raise it; the worked examples of confidence.c; and each cue moves it
+ * the way the measurements did. */
+#define CAL_B 0.131
+#define CAL_P 1.358
+#define CAL_F 5.343
+#define CAL_S (-1.171)
+#define EX_SURE 0.994
+#define EX_TWO 0.711
+#define EX_TWO_M 0.906
 START_TEST(test_hold_place_confidence_follows_measured_rates)
 {
-    rm_frame_cues f = { .turns = 1, .n_full = 8, .full_sd_cm = 0.5 };
-    double z = 0.434 + 1.533 + 3.448 - 1.367 * 0.5;
+    rm_frame_cues f = { .n_sweeps = 10, .n_full = 8, .full_sd_cm = 0.5 };
+    double z = CAL_B + CAL_P + CAL_F * 0.8 + CAL_S * 0.5;
     ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0),
                             1.0 / (1.0 + exp(-z)), 1e-12);
-    ck_assert(rm_conf_hold_place(1, &f, 0) > 0.98);
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), EX_SURE, 0.001);
     f.n_full = 2;
     f.full_sd_cm = sqrt(2.0);
-    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), 0.710, 0.001);
-    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 1), 0.908, 0.001);
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), EX_TWO, 0.001);
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 1), EX_TWO_M, 0.001);
     /* Widths alone (no turn pinned the stretch) in such a session:
      * uncertain (within 2 cm 0.60 of the time on the pool). */
     ck_assert(rm_conf_hold_place(0, &f, 0) < RM_CONFIDENCE_LOW);
-    /* A typical session of the original physics: sure. */
-    f.n_full = 7;
-    f.full_sd_cm = 0.6;
-    ck_assert(rm_conf_hold_place(1, &f, 0) > 0.95);
 
     /* Ordered by every cue. */
-    for (size_t n = 0; n < 8; n++) {
+    f.n_sweeps = 12;
+    for (size_t n = 0; n < 12; n++) {
         f.n_full = n;
+        f.full_sd_cm = 0.8;
         double lo = rm_conf_hold_place(1, &f, 0);
         f.n_full = n + 1;
         ck_assert(rm_conf_hold_place(1, &f, 0) > lo);
@@ -1257,38 +1263,29 @@ START_TEST(test_hold_place_confidence_follows_measured_rates)
         f.full_sd_cm = sd + 0.25;
         ck_assert(rm_conf_hold_place(1, &f, 0) < hi);
     }
-    /* Capped: more than 8 full sweeps, or a scatter over 3 cm, say no
-     * more than those. */
-    f.full_sd_cm = 0.5;
-    f.n_full = 8;
-    double at8 = rm_conf_hold_place(1, &f, 0);
-    f.n_full = 30;
-    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), at8, 1e-12);
+    /* A scatter over 3 cm says no more than 3 cm. */
     f.full_sd_cm = 3.0;
     double at3 = rm_conf_hold_place(1, &f, 0);
     f.full_sd_cm = 9.0;
     ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), at3, 1e-12);
-    /* Under two full sweeps no scatter is seen: a typical session's 1 cm
-     * stands in, whatever the field holds. */
-    f.n_full = 1;
-    f.full_sd_cm = NAN;
-    double one = rm_conf_hold_place(1, &f, 0);
-    f.full_sd_cm = 9.0;
-    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), one, 1e-12);
-    ck_assert_double_eq_tol(one, 1.0 / (1.0 + exp(-(0.434 + 1.533 + 3.448 /
-                                                    8.0 - 1.367))),
-                            1e-12);
-    /* Without turning points nothing was pinned to a calf end. */
-    f.turns = 0;
-    f.n_full = 0;
-    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0),
-                            rm_conf_hold_place(0, &f, 0), 1e-12);
-    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), 0.282, 0.001);
+    /* The share counts, not how many: one clean sweep from end to end
+     * (a one-minute session; no scatter seen, a typical session's 1 cm
+     * stands in whatever the field holds) is framed like eight of eight
+     * whose spans scatter by 1 cm. */
+    rm_frame_cues one = { .n_sweeps = 1, .n_full = 1, .full_sd_cm = 9.0 };
+    rm_frame_cues eight = { .n_sweeps = 8, .n_full = 8, .full_sd_cm = 1.0 };
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &one, 0),
+                            rm_conf_hold_place(1, &eight, 0), 1e-12);
+    ck_assert(rm_conf_hold_place(1, &one, 0) > 0.9);
+    /* No sweep at all: share 0, no division by zero. */
+    rm_frame_cues none = { .full_sd_cm = NAN };
+    ck_assert_double_eq_tol(rm_conf_hold_place(0, &none, 0),
+                            1.0 / (1.0 + exp(-(CAL_B + CAL_S))), 1e-12);
 }
 END_TEST
 
-/* The frame's cues: the sweeps that turned at both calf ends, and how
- * their encoder spans scatter (sample sd; NAN under two). */
+/* The frame's cues: the sweeps that turned at both calf ends among all,
+ * and how their encoder spans scatter (sample sd; NAN under two). */
 START_TEST(test_frame_cues_from_the_full_sweeps)
 {
     rm_sweep sw[5];
@@ -1297,15 +1294,15 @@ START_TEST(test_frame_cues_from_the_full_sweeps)
     sw[2] = sweep_of(0.5, 20.0, -1.0, 18.5, RM_END_ANKLE, RM_END_NONE);
     sw[3] = sweep_of(20.0, 1.0, 18.5, 0.0, RM_END_ANKLE, RM_END_ANKLE);
     sw[4] = sweep_of(0.5, 31.5, 0.0, 33.0, RM_END_ANKLE, RM_END_KNEE);
-    rm_frame_cues f = rm_sweeps_frame_cues(sw, 5, 1);
-    ck_assert_int_eq(f.turns, 1);
+    rm_frame_cues f = rm_sweeps_frame_cues(sw, 5);
+    ck_assert_uint_eq(f.n_sweeps, 5);
     ck_assert_uint_eq(f.n_full, 3);
     ck_assert_double_eq_tol(f.full_sd_cm, 1.0, 1e-12);
-    f = rm_sweeps_frame_cues(sw, 1, 0);
-    ck_assert_int_eq(f.turns, 0);
+    f = rm_sweeps_frame_cues(sw, 1);
+    ck_assert_uint_eq(f.n_sweeps, 1);
     ck_assert_uint_eq(f.n_full, 1);
     ck_assert(isnan(f.full_sd_cm));
-    f = rm_sweeps_frame_cues(sw + 2, 2, 1);
+    f = rm_sweeps_frame_cues(sw + 2, 2);
     ck_assert_uint_eq(f.n_full, 0);
 }
 END_TEST
