@@ -201,6 +201,9 @@ typedef struct rm_turns {
     double shift_cm;          /* the new origin, in current calf cm */
     rm_calf_pad pad;          /* that pad, and whether a measured length
                                  set it (calf_frame.h) */
+    rm_calf_short unreached;  /* the end whose marks scatter more, where a
+                                 measured length leaves more than two
+                                 turned-short ends (calf_frame.h) */
 } rm_turns;
 
 /* The steps of rm_fix_slip(), in order (exposed for the tests). */

@@ -726,9 +726,10 @@ START_TEST(test_measured_length_splits_equally_beyond_the_turns)
     /* No cue tells the ends apart, so L - D goes half to each end:
      * turning points 2.0 and 33.0 (D 31), a tape's 35 cm: pad 2 a side,
      * origin 2 cm below the ankle turns. */
-    rm_calf_pad p = rm_calf_pad_of(31.0, 35.0);
+    rm_calf_pad p = rm_calf_pad_of(31.0, 35.0, RM_CALF_SHORT_NONE);
     ck_assert(p.measured);
-    ck_assert_double_eq_tol(p.pad_cm, 2.0, 1e-12);
+    ck_assert_double_eq_tol(p.ankle_cm, 2.0, 1e-12);
+    ck_assert_double_eq_tol(p.knee_cm, 2.0, 1e-12);
     ck_assert_double_eq(p.excess_cm, 0.0);
     rm_sweep sw[2];
     sw[0] = sweep_of(2.0, 33.0, 0.0, 31.0, RM_END_ANKLE, RM_END_KNEE);
@@ -747,14 +748,16 @@ START_TEST(test_measured_length_splits_equally_beyond_the_turns)
     /* A tape shorter than the rolling spanned: the calf is the spacing,
      * never shorter, and the excess says by how much the tape was. */
     rm_turns_use_length(&tp, 30.0);
-    ck_assert_double_eq_tol(tp.pad.pad_cm, 0.0, 1e-12);
+    ck_assert_double_eq_tol(tp.pad.ankle_cm, 0.0, 1e-12);
+    ck_assert_double_eq_tol(tp.pad.knee_cm, 0.0, 1e-12);
     ck_assert_double_eq_tol(tp.length_cm, 31.0, 1e-12);
     ck_assert_double_eq_tol(tp.shift_cm, 2.0, 1e-12);
     ck_assert_double_eq_tol(tp.pad.excess_cm, -1.0, 1e-12);
     /* Far longer than the turns could fall short: RM_CALF_PAD_MAX_CM a
      * side. */
     rm_turns_use_length(&tp, 31.0 + 2.0 * RM_CALF_PAD_MAX_CM + 4.0);
-    ck_assert_double_eq_tol(tp.pad.pad_cm, RM_CALF_PAD_MAX_CM, 1e-12);
+    ck_assert_double_eq_tol(tp.pad.ankle_cm, RM_CALF_PAD_MAX_CM, 1e-12);
+    ck_assert_double_eq_tol(tp.pad.knee_cm, RM_CALF_PAD_MAX_CM, 1e-12);
     ck_assert_double_eq_tol(tp.length_cm, 31.0 + 2.0 * RM_CALF_PAD_MAX_CM,
                             1e-12);
     ck_assert_double_eq_tol(tp.pad.excess_cm, 4.0, 1e-12);
@@ -763,6 +766,52 @@ START_TEST(test_measured_length_splits_equally_beyond_the_turns)
     ck_assert(!tp.pad.measured);
     ck_assert_double_eq_tol(tp.length_cm, 32.0, 1e-12);
     ck_assert_double_eq_tol(tp.shift_cm, 1.5, 1e-12);
+}
+END_TEST
+
+START_TEST(test_measured_length_beyond_two_short_ends_goes_to_the_unreached)
+{
+    /* The rolling never reached the knee (pool stress 20031: turns 28.7
+     * cm apart on a 37.4 cm calf): ankle turns at 0.8-1.2, knee marks at
+     * 26.0 (partial turns), 29.0 and 31.5 (a lift-off). The knee's marks
+     * scatter more, so of the 9.7 cm the tape leaves beyond the turns the
+     * ankle gets the most a turned-short end can (3 cm) and the knee the
+     * rest; split equally, every place would move 1.85 cm too high. */
+    rm_sweep sw[5];
+    sw[0] = sweep_of(1.0, 29.0, 0.0, 28.0, RM_END_ANKLE, RM_END_KNEE);
+    sw[1] = sweep_of(29.0, 0.8, 28.0, -0.2, RM_END_KNEE, RM_END_ANKLE);
+    sw[2] = sweep_of(0.8, 26.0, -0.2, 25.0, RM_END_ANKLE, RM_END_KNEE);
+    sw[3] = sweep_of(26.0, 1.2, 25.0, 0.2, RM_END_KNEE, RM_END_ANKLE);
+    sw[4] = sweep_of(1.2, 31.5, 0.2, 30.5, RM_END_ANKLE, RM_END_KNEE);
+    double scratch[10];
+    rm_turns tp;
+    ck_assert_int_eq(rm_turns_measure(sw, 5, scratch, &tp), 1);
+    ck_assert_int_eq(tp.unreached, RM_CALF_SHORT_KNEE);
+    double spacing = tp.knee_cm - tp.ankle_cm; /* the full sweeps' 27.3 */
+    ck_assert_double_eq_tol(spacing, 27.3, 1e-9);
+    rm_turns_use_length(&tp, 37.0);
+    ck_assert_double_eq_tol(tp.pad.ankle_cm, RM_TURN_SHORT_MAX_CM, 1e-9);
+    ck_assert_double_eq_tol(tp.pad.knee_cm, 37.0 - spacing - 3.0, 1e-9);
+    ck_assert_double_eq_tol(tp.length_cm, 37.0, 1e-9);
+    ck_assert_double_eq_tol(tp.shift_cm, tp.ankle_cm - 3.0, 1e-9);
+    ck_assert_double_eq(tp.pad.excess_cm, 0.0);
+    /* Up to two turned-short ends' worth, equal whatever scatters. */
+    rm_turns_use_length(&tp, spacing + 2.0 * RM_TURN_SHORT_MAX_CM - 1.0);
+    ck_assert_double_eq_tol(tp.pad.ankle_cm, 2.5, 1e-9);
+    ck_assert_double_eq_tol(tp.pad.knee_cm, 2.5, 1e-9);
+    /* The ankle unreached, mirrored; no end told: equal; clamped as
+     * before at 2 x RM_CALF_PAD_MAX_CM in all. */
+    rm_calf_pad p = rm_calf_pad_of(28.7, 37.9, RM_CALF_SHORT_ANKLE);
+    ck_assert_double_eq_tol(p.ankle_cm, 6.2, 1e-9);
+    ck_assert_double_eq_tol(p.knee_cm, 3.0, 1e-9);
+    p = rm_calf_pad_of(28.7, 37.9, RM_CALF_SHORT_NONE);
+    ck_assert_double_eq_tol(p.ankle_cm, 4.6, 1e-9);
+    ck_assert_double_eq_tol(p.knee_cm, 4.6, 1e-9);
+    p = rm_calf_pad_of(28.7, 28.7 + 2.0 * RM_CALF_PAD_MAX_CM + 2.0,
+                       RM_CALF_SHORT_KNEE);
+    ck_assert_double_eq_tol(p.ankle_cm, 3.0, 1e-9);
+    ck_assert_double_eq_tol(p.knee_cm, 2.0 * RM_CALF_PAD_MAX_CM - 3.0, 1e-9);
+    ck_assert_double_eq_tol(p.excess_cm, 2.0, 1e-9);
 }
 END_TEST
 
@@ -1459,6 +1508,8 @@ Suite *finish_suite(void)
     tcase_add_test(tc, test_lone_outer_turn_backed_by_its_own_span_is_the_end);
     tcase_add_test(tc, test_passes_pinned_by_a_turn_or_a_carried_sweep);
     tcase_add_test(tc, test_measured_length_splits_equally_beyond_the_turns);
+    tcase_add_test(tc,
+                   test_measured_length_beyond_two_short_ends_goes_to_the_unreached);
     tcase_add_test(tc, test_sweeps_turning_twice_at_one_end_all_count);
     tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
     suite_add_tcase(s, tc);
