@@ -7,6 +7,8 @@
 #ifndef ROLLMAP_ENGINE_CALF_FRAME_H
 #define ROLLMAP_ENGINE_CALF_FRAME_H
 
+#include <stddef.h>
+
 /* People turn within about a centimetre of the calf's ends, a little
  * differently each time: the median turning point lies half that band
  * inside the end (docs/engine.md, Alignment step 5). */
@@ -42,6 +44,16 @@ typedef struct rm_calf_pad {
      * RM_CALF_PAD_MAX_CM a side allows. */
     double excess_cm;
 } rm_calf_pad;
+
+/* What the report's frame rests on, for the holds' confidence
+ * (confidence.c): the sweeps that turned at both calf ends, each a
+ * measure of the calf on its own, among all the session's sweeps
+ * (slip.c). */
+typedef struct rm_frame_cues {
+    size_t n_sweeps;    /* placed sweeps */
+    size_t n_full;      /* of them, turning at both ends */
+    double full_sd_cm;  /* sd of their encoder spans (NAN under 2) */
+} rm_frame_cues;
 
 /*
  * The pads at the two ends for turning points spacing_cm apart. Without

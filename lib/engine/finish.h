@@ -268,9 +268,13 @@ void rm_sweeps_mark_pinned(rm_pass_rec *passes, const rm_sweep *sw,
                            size_t n);
 rm_status rm_sweeps_replace_loose(rm_layout *lay, const rm_sweep *sw,
                                   size_t n, const rm_line_rule *rule);
-/* Encoder slip corrected by the sweeps' turning points (slip.c). */
+/* What the frame rests on (calf_frame.h), from the sweeps as marked. */
+rm_frame_cues rm_sweeps_frame_cues(const rm_sweep *sw, size_t n);
+/* Encoder slip corrected by the sweeps' turning points (slip.c); *cues
+ * what the frame rests on. */
 rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule,
-                      double measured_cm, rm_calf_pad *frame);
+                      double measured_cm, rm_calf_pad *frame,
+                      rm_frame_cues *cues);
 
 /* ---- coverage.c ---- */
 
@@ -299,10 +303,14 @@ double rm_conf_cop_line(double cop_mm, const rm_line_rule *rule,
  * smaller of it and the groups' own share applies. */
 double rm_conf_cop_line_placed(double cop_mm, const rm_line_rule *rule,
                                double cop_s, double place_term);
-/* A hold (duration, mean force, position filled in); pinned: a turn at
- * a calf end pinned its stretch (else its place rests on widths alone). */
+/* That a placed hold lies within 2 cm of where it was: pinned, a turn at
+ * a calf end pinned its stretch (else its place rests on widths alone);
+ * f, what the frame rests on; measured, a measured length set it. */
+double rm_conf_hold_place(int pinned, const rm_frame_cues *f, int measured);
+/* A hold (duration, mean force, position filled in) with its place's
+ * confidence (rm_conf_hold_place): 0 when it could not be placed. */
 double rm_conf_hold(const rm_hold *h, double hold_min_s, double contact_n,
-                    int pinned);
+                    double place);
 /* A peak's strength (the grouping's internal score, not what is
  * reported): its mean rise against min_rise, shown on `shown` of `over`
  * passes over it. */

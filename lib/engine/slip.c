@@ -220,6 +220,13 @@ static rm_calf_short unreached_of(double spread_ankle, double spread_knee)
  * 35.5 cm: the turning points move to 1.5 and 37.0, the ends 0.5 beyond
  * them: length 36.5 cm, origin at 1.0.
  */
+/* A sweep that turned at both calf ends: it measured the calf alone. */
+static int full_sweep(const rm_sweep *w)
+{
+    return w->end[0] != RM_END_NONE && w->end[1] != RM_END_NONE &&
+           w->end[0] != w->end[1];
+}
+
 int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
                      rm_turns *out)
 {
@@ -246,8 +253,7 @@ int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
     size_t n_full = 0;
     for (size_t k = 0; k < n; k++) {
         const rm_sweep *w = &sw[k];
-        if (w->end[0] != RM_END_NONE && w->end[1] != RM_END_NONE &&
-            w->end[0] != w->end[1]) {
+        if (full_sweep(w)) {
             span_sum += fabs(w->e1 - w->e0);
             n_full++;
         }
@@ -843,13 +849,36 @@ void rm_sweeps_mark_pinned(rm_pass_rec *passes, const rm_sweep *sw,
     }
 }
 
+/*
+ * Example: of five sweeps, three full ones spanning 31.0, 32.0 and 33.0
+ * encoder cm: n_full 3, sd 1.0 cm; one full sweep: sd NAN.
+ */
+rm_frame_cues rm_sweeps_frame_cues(const rm_sweep *sw, size_t n)
+{
+    double s = 0.0, q = 0.0;
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (full_sweep(&sw[k])) {
+            double span = fabs(sw[k].e1 - sw[k].e0);
+            s += span;
+            q += span * span;
+            m++;
+        }
+    double var = m > 1 ? (q - s * s / (double)m) / (double)(m - 1) : NAN;
+    return (rm_frame_cues){ .n_sweeps = n, .n_full = m,
+                            .full_sd_cm = m > 1 ? sqrt(fmax(var, 0.0))
+                                                : NAN };
+}
+
 rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule,
-                      double measured_cm, rm_calf_pad *frame)
+                      double measured_cm, rm_calf_pad *frame,
+                      rm_frame_cues *cues)
 {
     /* Without passes the frame is the rolling's reach (Alignment step
      * 5) and a measured length is not used. */
     *frame = (rm_calf_pad){ .ankle_cm = NAN, .knee_cm = NAN,
                             .measured_cm = measured_cm };
+    *cues = (rm_frame_cues){ .full_sd_cm = NAN };
     for (size_t i = 0; i < lay->n_passes; i++)
         lay->passes[i].pinned = 0;
     if (!lay->al->found || lay->n_passes == 0)
@@ -882,6 +911,7 @@ rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule,
     }
     rm_sweeps_carry(lay, sw, n);
     rm_sweeps_mark_pinned(lay->passes, sw, n);
+    *cues = rm_sweeps_frame_cues(sw, n);
     rm_status st = rm_sweeps_replace_loose(lay, sw, n, rule);
     rm_free(sw);
     rm_free(scratch);

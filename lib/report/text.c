@@ -316,18 +316,22 @@ static void holds_section(struct tw *w, const rm_summary *s)
         char idx[24], start[32], dur[32], cm[32], pct[16], force[32],
             kpa[32], kpk[32], tech[48], line[24];
         /* "?" marks what the engine is unsure of (RM_CONFIDENCE_LOW):
-         * after the index, that it was a hold at all; after the line,
-         * the line. */
-        int low = h->confidence < RM_CONFIDENCE_LOW,
+         * after the place, that the hold lies within 2 cm of it (a hold
+         * found is a hold; its place is what may be off); after the
+         * line, the line. */
+        int low = isfinite(h->position_cm) &&
+                  h->confidence < RM_CONFIDENCE_LOW,
             low_line = h->line != RM_LINE_UNKNOWN &&
                        h->line_confidence < RM_CONFIDENCE_LOW;
         unsure |= low || low_line;
-        snprintf(idx, sizeof idx, "H%zu%s", i + 1, low ? "?" : "");
+        snprintf(idx, sizeof idx, "H%zu", i + 1);
         snprintf(line, sizeof line, "%s%s", rm_line_name(h->line),
                  low_line ? "?" : "");
         rm_fmt_clock(start, sizeof start, h->start_s);
         rm_fmt_fixed(dur, sizeof dur, h->duration_s, 1, "-");
-        rm_fmt_fixed(cm, sizeof cm, h->position_cm, 1, "-");
+        char at[24];
+        rm_fmt_fixed(at, sizeof at, h->position_cm, 1, "-");
+        snprintf(cm, sizeof cm, "%s%s", at, low ? "?" : "");
         fmt_pct(pct, sizeof pct, h->position_frac);
         rm_fmt_fixed(force, sizeof force, h->mean_force_n, 0, "-");
         rm_fmt_fixed(kpa, sizeof kpa, h->mean_pressure_kpa, 0, "-");
@@ -347,10 +351,11 @@ static void holds_section(struct tw *w, const rm_summary *s)
     }
     if (unsure)
         rm_text_wrap(f, "  ", 2,
-                     "? uncertain, the evidence lying near the engine's "
-                     "threshold: after the number, the hold may have been "
-                     "a pause; after the line, the roller may have been on "
-                     "another line.");
+                     "? uncertain: after the place, the hold may have been "
+                     "more than 2 cm from it (few or scattered turns at "
+                     "the calf's ends to place it by); after the line, the "
+                     "evidence lay near the engine's threshold and the "
+                     "roller may have been on another line.");
 }
 
 /* Display order for peaks: by zone from ankle to knee, then by score. */

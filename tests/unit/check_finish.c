@@ -1279,26 +1279,22 @@ START_TEST(test_confidence_terms_follow_their_evidence)
     ck_assert(rm_conf_line(0.30, 0.14, 5.0) > 0.95);
     ck_assert_double_eq(rm_conf_line(NAN, 0.14, 5.0), 0.0);
 
-    /* Holds: 6 s at 150 N, placed: 0.70; a 5.2 s pause-like one is
-     * uncertain, so is one that could not be placed; a long one is sure. */
+    /* Holds: 6 s at 150 N with a sure place: 0.70; a 5.2 s pause-like
+     * one is uncertain; a long heavy one states its place's confidence;
+     * one that could not be placed is not within 2 cm of anything: 0. */
     rm_hold h;
     memset(&h, 0, sizeof h);
     h.duration_s = 6.0;
     h.mean_force_n = 150.0;
     h.position_cm = 12.0;
-    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1), 0.70, 1e-9);
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1.0), 0.70, 1e-9);
     h.duration_s = 5.2;
-    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 1) < RM_CONFIDENCE_LOW);
+    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 1.0) < RM_CONFIDENCE_LOW);
     h.duration_s = 40.0;
-    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1), 1.0, 1e-12);
-    /* Placed by its stretch's widths alone (no turn pinned it): a long
-     * heavy hold keeps 0.7, a 6 s one is uncertain. */
-    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 0), 0.70, 1e-9);
-    h.duration_s = 6.0;
-    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 0) < RM_CONFIDENCE_LOW);
-    h.duration_s = 40.0;
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1.0), 1.0, 1e-12);
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 0.83), 0.83, 1e-12);
     h.position_cm = NAN;
-    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 1) < RM_CONFIDENCE_LOW);
+    ck_assert_double_eq(rm_conf_hold(&h, 5.0, 20.0, 1.0), 0.0);
 
     /* Peaks: rise 0.09 vs 0.06, 3 of 4 passes, min 2: 0.38; a clear
      * one (rise 0.15, 6 of 6) is sure. */
@@ -1339,6 +1335,96 @@ START_TEST(test_peak_stated_confidence_follows_measured_rates)
     ck_assert_double_eq_tol(rm_conf_peak_stated(NAN, 0),
                             rm_conf_peak_stated(0.0, 0), 1e-12);
     ck_assert(rm_conf_peak_stated(0.0, 0) > 0.25);
+}
+END_TEST
+
+/* A hold's place is stated as the measured share of such holds within
+ * 2 cm of where they were (docs/engine.md, "Hold confidence"): a turn
+ * pinning its stretch, a session whose sweeps mostly turned at both
+ * calf ends, little scatter in those sweeps' spans and a measured length
+ * raise it; the worked examples of confidence.c; and each cue moves it
+ * the way the measurements did. */
+#define CAL_B 0.131
+#define CAL_P 1.358
+#define CAL_F 5.343
+#define CAL_S (-1.171)
+#define EX_SURE 0.994
+#define EX_TWO 0.711
+#define EX_TWO_M 0.906
+START_TEST(test_hold_place_confidence_follows_measured_rates)
+{
+    rm_frame_cues f = { .n_sweeps = 10, .n_full = 8, .full_sd_cm = 0.5 };
+    double z = CAL_B + CAL_P + CAL_F * 0.8 + CAL_S * 0.5;
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0),
+                            1.0 / (1.0 + exp(-z)), 1e-12);
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), EX_SURE, 0.001);
+    f.n_full = 2;
+    f.full_sd_cm = sqrt(2.0);
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), EX_TWO, 0.001);
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 1), EX_TWO_M, 0.001);
+    /* Widths alone (no turn pinned the stretch) in such a session:
+     * uncertain (within 2 cm 0.60 of the time on the pool). */
+    ck_assert(rm_conf_hold_place(0, &f, 0) < RM_CONFIDENCE_LOW);
+
+    /* Ordered by every cue. */
+    f.n_sweeps = 12;
+    for (size_t n = 0; n < 12; n++) {
+        f.n_full = n;
+        f.full_sd_cm = 0.8;
+        double lo = rm_conf_hold_place(1, &f, 0);
+        f.n_full = n + 1;
+        ck_assert(rm_conf_hold_place(1, &f, 0) > lo);
+    }
+    f.n_full = 5;
+    for (double sd = 0.0; sd < 2.9; sd += 0.25) {
+        f.full_sd_cm = sd;
+        double hi = rm_conf_hold_place(1, &f, 0);
+        ck_assert(rm_conf_hold_place(0, &f, 0) < hi);
+        ck_assert(rm_conf_hold_place(1, &f, 1) > hi);
+        f.full_sd_cm = sd + 0.25;
+        ck_assert(rm_conf_hold_place(1, &f, 0) < hi);
+    }
+    /* A scatter over 3 cm says no more than 3 cm. */
+    f.full_sd_cm = 3.0;
+    double at3 = rm_conf_hold_place(1, &f, 0);
+    f.full_sd_cm = 9.0;
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), at3, 1e-12);
+    /* The share counts, not how many: one clean sweep from end to end
+     * (a one-minute session; no scatter seen, a typical session's 1 cm
+     * stands in whatever the field holds) is framed like eight of eight
+     * whose spans scatter by 1 cm. */
+    rm_frame_cues one = { .n_sweeps = 1, .n_full = 1, .full_sd_cm = 9.0 };
+    rm_frame_cues eight = { .n_sweeps = 8, .n_full = 8, .full_sd_cm = 1.0 };
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &one, 0),
+                            rm_conf_hold_place(1, &eight, 0), 1e-12);
+    ck_assert(rm_conf_hold_place(1, &one, 0) > 0.9);
+    /* No sweep at all: share 0, no division by zero. */
+    rm_frame_cues none = { .full_sd_cm = NAN };
+    ck_assert_double_eq_tol(rm_conf_hold_place(0, &none, 0),
+                            1.0 / (1.0 + exp(-(CAL_B + CAL_S))), 1e-12);
+}
+END_TEST
+
+/* The frame's cues: the sweeps that turned at both calf ends among all,
+ * and how their encoder spans scatter (sample sd; NAN under two). */
+START_TEST(test_frame_cues_from_the_full_sweeps)
+{
+    rm_sweep sw[5];
+    sw[0] = sweep_of(0.5, 31.5, 0.0, 31.0, RM_END_ANKLE, RM_END_KNEE);
+    sw[1] = sweep_of(31.5, 0.5, 31.0, -1.0, RM_END_KNEE, RM_END_ANKLE);
+    sw[2] = sweep_of(0.5, 20.0, -1.0, 18.5, RM_END_ANKLE, RM_END_NONE);
+    sw[3] = sweep_of(20.0, 1.0, 18.5, 0.0, RM_END_ANKLE, RM_END_ANKLE);
+    sw[4] = sweep_of(0.5, 31.5, 0.0, 33.0, RM_END_ANKLE, RM_END_KNEE);
+    rm_frame_cues f = rm_sweeps_frame_cues(sw, 5);
+    ck_assert_uint_eq(f.n_sweeps, 5);
+    ck_assert_uint_eq(f.n_full, 3);
+    ck_assert_double_eq_tol(f.full_sd_cm, 1.0, 1e-12);
+    f = rm_sweeps_frame_cues(sw, 1);
+    ck_assert_uint_eq(f.n_sweeps, 1);
+    ck_assert_uint_eq(f.n_full, 1);
+    ck_assert(isnan(f.full_sd_cm));
+    f = rm_sweeps_frame_cues(sw + 2, 2);
+    ck_assert_uint_eq(f.n_full, 0);
 }
 END_TEST
 
@@ -1508,6 +1594,8 @@ Suite *finish_suite(void)
     tc = tcase_create("confidence");
     tcase_add_test(tc, test_confidence_terms_follow_their_evidence);
     tcase_add_test(tc, test_peak_stated_confidence_follows_measured_rates);
+    tcase_add_test(tc, test_hold_place_confidence_follows_measured_rates);
+    tcase_add_test(tc, test_frame_cues_from_the_full_sweeps);
     tcase_add_test(tc, test_own_lean_against_the_stretch_costs_no_confidence);
     tcase_add_test(tc, test_cop_lines_whose_placements_scatter_are_uncertain);
     suite_add_tcase(s, tc);
