@@ -795,8 +795,9 @@ typedef enum rm_live_provisional {
      *  one line rolled so far (where its middle line is: a guess), the
      *  lean still able to take the lines from the CoP, or a hold named
      *  by its own lean, or by its stretch's lean so far near the line
-     *  boundary, while the report will use its stretch's whole rolling
-     *  (docs/engine.md). */
+     *  boundary, or by a footprint shape read over too little of its
+     *  stretch yet, while the report will use its stretch's whole
+     *  rolling (docs/engine.md). */
     RM_LIVE_PROV_LINE = 2,
 } rm_live_provisional;
 

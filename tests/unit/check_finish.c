@@ -507,6 +507,49 @@ START_TEST(test_untilted_placements_are_the_middle_whatever_their_lean)
 }
 END_TEST
 
+/* The six placements of fit_shapes, each rolled `per` times (2 s a
+ * pass), the last `extra` times more, into p; returns the passes. */
+static int tilt_rolling(rm_pass_rec *p, int per, int extra)
+{
+    const double skew[6] = { -0.40, -0.20, 0.10, -0.38, -0.22, 0.08 };
+    const double shape[6] = { 0.62, 0.70, 0.63, 0.61, 0.71, 0.62 };
+    const double cop[6] = { 95.0, 118.0, 104.0, 131.0, 110.0, 87.0 };
+    int n = 0;
+    for (int k = 0; k < 6; k++)
+        for (int j = 0; j < per + (k == 5 ? extra : 0); j++, n++) {
+            p[n] = pass_rec(k, 0, 30, n * 10.0, n * 10.0 + 9, skew[k], 100,
+                            0, 0);
+            p[n].shape = shape[k];
+            p[n].w_shape = 100.0;
+            p[n].cop_mm = cop[k];
+            p[n].n_cop = 100;
+        }
+    return n;
+}
+
+START_TEST(test_live_tilt_line_on_little_shape_is_provisional)
+{
+    /* A hold in the last (lateral) placement, whose lean (+0.08) reads
+     * middle and its shape (0.62) tilted: after two passes of it (4 s of
+     * shape) the tilt rule's lateral is provisional; after five (10 s)
+     * the shape has settled and the line stands. */
+    rm_pass_rec p[16];
+    rm_live_lines ll;
+    live_after(&ll, p, tilt_rolling(p, 2, 0));
+    ck_assert_int_eq(ll.rule.tilt_on, 1);
+    ck_assert_int_eq(rm_live_lines_hold(&ll, 5, NAN, RM_LINE_MIDDLE),
+                     RM_LINE_LATERAL);
+    ck_assert_int_eq(rm_live_lines_provisional(&ll, 5, 1, NAN), 1);
+    live_after(&ll, p, tilt_rolling(p, 2, 3));
+    ck_assert_int_eq(rm_live_lines_hold(&ll, 5, NAN, RM_LINE_MIDDLE),
+                     RM_LINE_LATERAL);
+    ck_assert_int_eq(rm_live_lines_provisional(&ll, 5, 1, NAN), 0);
+    /* Not a resting update: never flagged by the shape. */
+    live_after(&ll, p, tilt_rolling(p, 2, 0));
+    ck_assert_int_eq(rm_live_lines_provisional(&ll, 5, 0, NAN), 0);
+}
+END_TEST
+
 START_TEST(test_live_lines_use_the_lean_named_cop_too)
 {
     const double lat[2] = { 120.0, 120.5 };
@@ -1556,6 +1599,7 @@ Suite *finish_suite(void)
     tcase_add_test(tc, test_recurring_placements_name_the_lines_not_the_lean);
     tcase_add_test(tc,
                    test_untilted_placements_are_the_middle_whatever_their_lean);
+    tcase_add_test(tc, test_live_tilt_line_on_little_shape_is_provisional);
     tcase_add_test(tc, test_live_lines_use_the_lean_named_cop_too);
     tcase_add_test(tc, test_live_line_is_provisional_until_three_cop_groups);
     tcase_add_test(tc,

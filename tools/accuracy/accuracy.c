@@ -478,6 +478,8 @@ static void print_family(const family *f, int show_scenarios)
     worst_counts(f, C_PEAKS, C_PEAKS_TRUE, "false peaks");
     worst_counts(f, C_OUTSIDE, -1, "positions outside 0..length");
     worst_counts(f, C_LIVE_N, C_LIVE_LINE, "live updates off the hold's line");
+    worst_counts(f, C_LIVE_EST_N, C_LIVE_EST_LINE,
+                 "live updates off the hold's line, flag clear");
     worst_counts(f, C_LIVE_N, C_LIVE_POS, "live updates over 2 cm off the hold");
     printf("\n");
 }
