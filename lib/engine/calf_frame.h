@@ -28,10 +28,6 @@ typedef struct rm_calf_pad {
      * tape read shorter than the turns' spacing, > 0 longer than
      * RM_CALF_PAD_MAX_CM a side allows. */
     double excess_cm;
-    /* How far the marked turns at one end scatter (robust SD of their
-     * places, cm; the root mean square of the two ends'), 0 with fewer
-     * than 3 at an end: rm_turns_spread (slip.c). */
-    double turn_spread_cm;
 } rm_calf_pad;
 
 /*

@@ -240,9 +240,6 @@ typedef struct rm_peak_frame {
      * k 0 mean, 1 that highest. None when NULL. */
     const float *prof;
     int prof_ng;
-    /* How far the session's turns scatter (rm_calf_pad.turn_spread_cm;
-     * 0: unknown). */
-    double turn_spread_cm;
 } rm_peak_frame;
 /* A pass's row (peaks.c) placed on the calf. */
 typedef struct rm_placed_row {

@@ -221,10 +221,6 @@ size_t rm_sweeps_drop_inner(const rm_pass_rec *passes, rm_sweep *sw,
  * scratch (2 n doubles). */
 int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
                      rm_turns *out);
-/* How far the session's turns scatter (rm_calf_pad.turn_spread_cm): the
- * robust SD of the marked turns' places at each end, the root mean
- * square of the two; 0 with fewer than 3 at an end. scratch: 2 n. */
-double rm_turns_spread(const rm_sweep *sw, size_t n, double *scratch);
 /* The ends of *tp (length, shift, pad) again, from a measured calf length
  * (cm; 0: half the turning band, as rm_turns_measure sets them). */
 void rm_turns_use_length(rm_turns *tp, double measured_cm);

@@ -20,19 +20,6 @@
 #define MERGE_CM 0.0
 /* Peaks of one spot on different passes fall within this (cm). */
 #define GROUP_CM 2.0
-/* A session whose turns at one end scatter by this much (robust SD of
- * their places, root mean square of the two ends, cm: rm_turns_spread)
- * places its passes apart enough to split one spot's showings past
- * GROUP_CM. Each sweep is stretched onto the session's median turning
- * points (slip.c), so where its own turns lay off them (a sleeve that
- * slips, turns short by 1-3 cm, an eccentric sleeve) its places in
- * between are off by a like amount; with the detector's own ~0.5 cm
- * scatter of a spot's place across passes, 0.8 cm more makes six
- * showings span about 2 cm. Turns within a centimetre of the same place
- * (the original physics' basic, holds and stress sessions: 0.3-0.7 cm
- * for 80-90 % of them) never split a spot (docs/engine.md: 0.7 and 0.9
- * gave the same on the random pool and original seeds 1-100). */
-#define JOIN_SPREAD_CM 0.8
 /* A spot of weak candidates only (peaks.c) must show on this share of
  * the passes over it, and on this many: three passes in four, since the
  * weak floors sit just under the faintest spot worth finding, where a
@@ -243,44 +230,6 @@ static size_t group_end(const placed *v, size_t i, size_t end)
     size_t j = i;
     while (j < end && v[j].line == v[i].line && v[j].x - v[i].x <= GROUP_CM)
         j++;
-    return j;
-}
-
-/*
- * The group v[i..j-1] (sums in *g, its passes marked in seen[]) with the
- * next groups of its line that are the same spot scattered: returns the
- * new end, *g and seen[] updated. A spot shows once a pass, and its echo
- * shows on the passes the spot shows on, so the next group of the line
- * whose centre lies within GROUP_CM of this one's, on passes this one
- * did not show on, is the same spot scattered, and joins it; but only
- * in a session whose placements scatter enough to split a spot
- * (JOIN_SPREAD_CM). Elsewhere such halves are not one spot: a spot's
- * echoes 3-4 cm along wander with the flanks each pass covered, and two
- * wandering halves between two spots, joined, recurred enough to beat
- * a real spot (original physics seeds 1000-1049: two false peaks).
- */
-static size_t join_scattered(const rm_peak_frame *e, const placed *v,
-                             size_t i, size_t j, size_t end, char *seen,
-                             group *g)
-{
-    if (!(e->turn_spread_cm >= JOIN_SPREAD_CM))
-        return j;
-    while (j < end && v[j].line == v[i].line) {
-        size_t k = group_end(v, j, end);
-        double x = g->sw > 0 ? g->sx / g->sw : v[i].x, sx = 0.0, sw = 0.0;
-        int fresh = 1;
-        for (size_t q = j; q < k && fresh; q++) {
-            int pi = v[q].c->pass;
-            fresh = pi >= 0 && (size_t)pi < e->n_passes && !seen[pi];
-            sx += v[q].c->rise * v[q].x;
-            sw += v[q].c->rise;
-        }
-        double xn = sw > 0 ? sx / sw : v[j].x;
-        if (!fresh || xn - x > GROUP_CM)
-            break;
-        *g = group_sums(e, v, i, k, seen);
-        j = k;
-    }
     return j;
 }
 
@@ -599,10 +548,9 @@ rm_status rm_peaks_group(const rm_peak_frame *e, rm_placed_cand *v,
     double best_score = 0.0;
     for (size_t i = 0; i < nv;) {
         /* One group: same line and tier, each within GROUP_CM of the
-         * first, and the same spot's scattered showings beyond. */
+         * first. */
         size_t end = i < ns ? ns : nv, j = group_end(v, i, end);
         group g = group_sums(e, v, i, j, seen);
-        j = join_scattered(e, v, i, j, end, seen, &g);
         rm_peak *pk = &out[n_peaks];
         int weak = i >= ns;
         int ok = group_peak(e, v, i, &g, weak, pk);
@@ -704,7 +652,7 @@ rm_status rm_peaks_finish(rm_engine *e)
         return RM_OK;
     rm_peak_frame f = { e->passes_v, e->n_passes, e->al.length_cm,
                         e->cfg.peak_min_passes, e->cfg.peak_min_rise,
-                        NULL, 0, NULL, 0, e->calf_pad.turn_spread_cm };
+                        NULL, 0, NULL, 0 };
     rm_peak *stacked = NULL;
     f.prof_ng = rm_peaks_stack_bins(f.length_cm);
     float *prof = rm_calloc(4 * (size_t)f.prof_ng + 1, sizeof *prof);

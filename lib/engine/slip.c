@@ -178,36 +178,6 @@ static double median_of(double *v, size_t n)
     return v[n / 2];
 }
 
-/* Robust SD (1.4826 x the median absolute deviation) of the marked
- * turns at one end (x0 / x1 of the sweeps marked `end` there), -1 with
- * fewer than 3. Sorts scratch (2 n). */
-static double end_spread(const rm_sweep *sw, size_t n, rm_turn_end end,
-                         double *scratch)
-{
-    size_t m = 0;
-    for (size_t k = 0; k < n; k++) {
-        if (sw[k].end[0] == end)
-            scratch[m++] = sw[k].x0;
-        if (sw[k].end[1] == end)
-            scratch[m++] = sw[k].x1;
-    }
-    if (m < 3)
-        return -1.0;
-    double med = median_of(scratch, m);
-    for (size_t k = 0; k < m; k++)
-        scratch[k] = fabs(scratch[k] - med);
-    return 1.4826 * median_of(scratch, m);
-}
-
-double rm_turns_spread(const rm_sweep *sw, size_t n, double *scratch)
-{
-    double a = end_spread(sw, n, RM_END_ANKLE, scratch);
-    double k = end_spread(sw, n, RM_END_KNEE, scratch);
-    if (a < 0.0 || k < 0.0)
-        return 0.0;
-    return sqrt(0.5 * (a * a + k * k));
-}
-
 /*
  * The calf's ends: half the turning band (RM_TURN_BAND_CM, calf_frame.h)
  * beyond the usual turning points (rm_turns_use_length puts them where a
@@ -874,7 +844,6 @@ rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule,
             rm_turns_use_length(&tp, measured_cm);
         *frame = tp.pad;
         frame->measured_cm = measured_cm;
-        frame->turn_spread_cm = rm_turns_spread(sw, n, scratch);
         refit_sweeps(lay, sw, n, &tp);
     } else if (measured_cm > 0.0) {
         reach_use_length(lay, sw, n, measured_cm, frame);

@@ -721,26 +721,6 @@ START_TEST(test_turning_points_and_full_sweeps_measure_the_calf)
 }
 END_TEST
 
-/* The turns' spread: the robust SD of the marked turns at each end,
- * the root mean square of the two ends'; a turn far off (a partial pass
- * left marked) hardly moves it; under 3 turns at an end, none. */
-START_TEST(test_turns_spread_is_the_ends_robust_scatter)
-{
-    static const double ankle[5] = { 1.0, 1.5, 2.0, 2.5, 9.0 };
-    rm_sweep sw[5];
-    for (int k = 0; k < 5; k++)
-        sw[k] = sweep_of(ankle[k], 37.0, 0.0, 36.0, RM_END_ANKLE,
-                         RM_END_KNEE);
-    double scratch[10];
-    /* Ankle: median 2.0, deviations 1, 0.5, 0, 0.5, 7: MAD 0.5; knee
-     * all at 37.0: 0. */
-    double a = 1.4826 * 0.5;
-    ck_assert_double_eq_tol(rm_turns_spread(sw, 5, scratch),
-                            sqrt(0.5 * a * a), 1e-12);
-    ck_assert_double_eq_tol(rm_turns_spread(sw, 2, scratch), 0.0, 1e-12);
-}
-END_TEST
-
 START_TEST(test_measured_length_splits_equally_beyond_the_turns)
 {
     /* No cue tells the ends apart, so L - D goes half to each end:
@@ -1383,7 +1363,6 @@ Suite *finish_suite(void)
     tcase_add_test(tc,
                    test_sweep_ends_near_a_calf_end_and_at_reversals_are_turns);
     tcase_add_test(tc, test_turning_points_and_full_sweeps_measure_the_calf);
-    tcase_add_test(tc, test_turns_spread_is_the_ends_robust_scatter);
     tcase_add_test(tc, test_slipped_sweep_is_stretched_and_offset_one_moved);
     tcase_add_test(tc, test_partial_pass_is_not_pinned_onto_the_calf_end);
     tcase_add_test(tc, test_partial_turn_is_dropped_from_both_sweeps_at_it);

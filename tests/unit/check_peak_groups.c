@@ -25,7 +25,6 @@ typedef struct session {
     size_t n_cands;
     rm_peak *peaks;
     size_t n_peaks;
-    double turn_spread_cm; /* how far its turns scatter (0: unknown) */
 } session;
 
 /* A pass over the whole calf on `line`; returns its index. */
@@ -61,8 +60,7 @@ static void group(session *s)
     rm_engine_config cfg;
     rm_engine_config_default(&cfg);
     rm_peak_frame f = { s->passes, s->n_passes, 40.0, cfg.peak_min_passes,
-                        cfg.peak_min_rise, NULL, 0, NULL, 0,
-                        s->turn_spread_cm };
+                        cfg.peak_min_rise, NULL, 0, NULL, 0 };
     ck_assert_int_eq(rm_peaks_group(&f, s->placed, s->n_cands, &s->peaks,
                                     &s->n_peaks), RM_OK);
 }
@@ -323,42 +321,6 @@ START_TEST(test_peak_groups_middle_beside_a_side_spot_is_that_spot)
 }
 END_TEST
 
-/* One medial spot placed 14.0-14.8 cm on three passes and 16.1-16.5 cm
- * on the other three, and an echo 3 cm along on all six. In a session
- * whose turns scatter 1.2 cm (each pass placed with its own slip) the
- * halves, shown on none of the same passes, are that spot: one peak on
- * six passes. Where the turns agree within 0.4 cm no pass is placed far
- * enough off to split a spot: the halves stay apart (the lower one on
- * three passes, the upper lost to the echo, RESOLVE_CM). */
-START_TEST(test_peak_groups_scattered_spot_is_one_spot)
-{
-    for (int agree = 0; agree <= 1; agree++) {
-        session s = { 0 };
-        s.turn_spread_cm = agree ? 0.4 : 1.2;
-        static const double x[6] = { 14.0, 14.4, 14.8, 16.1, 16.3, 16.5 };
-        for (int k = 0; k < 6; k++) {
-            int p = add_pass(&s, RM_LINE_MEDIAL);
-            add_cand(&s, p, x[k], RM_LINE_MEDIAL, STRONG);
-            add_cand(&s, p, 18.3, RM_LINE_MEDIAL, 0.07);
-        }
-        group(&s);
-        if (agree) {
-            const rm_peak *lo = peak_near(&s, RM_LINE_MEDIAL, 14.4);
-            ck_assert_ptr_nonnull(lo);
-            ck_assert_uint_eq(lo->passes, 3);
-            ck_assert_ptr_null(peak_near(&s, RM_LINE_MEDIAL, 16.3));
-            ck_assert_uint_eq(s.n_peaks, 2);
-        } else {
-            ck_assert_uint_eq(s.n_peaks, 1);
-            const rm_peak *pk = peak_near(&s, RM_LINE_MEDIAL, 15.35);
-            ck_assert_ptr_nonnull(pk);
-            ck_assert_uint_eq(pk->passes, 6);
-        }
-        done(&s);
-    }
-}
-END_TEST
-
 /* A spot at 13.6-14.8 cm (centre 14.2) and its echo at 15.9 cm, 1.7 cm
  * from that centre, on the same four passes are two groups, not one
  * spot between them: the spot stays where it is and the echo goes
@@ -366,7 +328,6 @@ END_TEST
 START_TEST(test_peak_groups_echo_on_the_same_passes_is_not_joined)
 {
     session s = { 0 };
-    s.turn_spread_cm = 1.2;
     for (int k = 0; k < 4; k++) {
         int p = add_pass(&s, RM_LINE_MEDIAL);
         add_cand(&s, p, 13.6 + 0.4 * k, RM_LINE_MEDIAL, STRONG);
@@ -398,7 +359,6 @@ Suite *peak_groups_suite(void)
     tcase_add_test(tc, test_peak_groups_middle_spot_must_show_on_a_middle_pass);
     tcase_add_test(tc, test_peak_groups_middle_spot_shown_on_a_middle_pass);
     tcase_add_test(tc, test_peak_groups_middle_beside_a_side_spot_is_that_spot);
-    tcase_add_test(tc, test_peak_groups_scattered_spot_is_one_spot);
     tcase_add_test(tc, test_peak_groups_echo_on_the_same_passes_is_not_joined);
     suite_add_tcase(s, tc);
     return s;

@@ -68,7 +68,7 @@ static rm_peak_frame frame(const stack_session *s)
     rm_engine_config cfg;
     rm_engine_config_default(&cfg);
     rm_peak_frame f = { s->passes, s->n_passes, 40.0, cfg.peak_min_passes,
-                        cfg.peak_min_rise, NULL, 0, NULL, 0, 0.0 };
+                        cfg.peak_min_rise, NULL, 0, NULL, 0 };
     return f;
 }
 
