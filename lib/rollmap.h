@@ -586,10 +586,11 @@ typedef struct rm_hold {
     rm_technique technique;       /**< static, rocking, pin-and-stretch */
     uint32_t flexes;              /**< pin-and-stretch foot flexes, else 0 */
     /* Added in 0.2 (soname librollmap.so.1): */
-    double confidence;            /**< 0..1, that this was a hold on a
-                                       placed spot: stillness beyond
-                                       hold_min_s, load above contact,
-                                       position known */
+    double confidence;            /**< 0..1, that this hold lies
+                                       within 2 cm of position_cm (the
+                                       measured share of such holds;
+                                       docs/report-schema.md); 0 when
+                                       not placed */
     double line_confidence;       /**< 0..1, how clearly the cues put the
                                        hold on @c line; both 0 until
                                        rm_engine_finish() */

@@ -77,13 +77,6 @@
 /* Load above the contact threshold, in multiples of it, that makes the
  * leg's weight on the spot unmistakable. */
 #define HOLD_CLEAR_LOAD 2.0
-/* A hold whose place on the calf is not known is uncertain however
- * long and heavy it was (below RM_CONFIDENCE_LOW). */
-#define HOLD_UNPLACED 0.45
-/* A hold whose stretch no turn pinned (its place rests on the footprint's
- * widths alone) keeps this share: measured on the tuning family, such
- * holds are several times as often cm off as pinned ones. */
-#define HOLD_WIDTHS_ONLY 0.7
 /* Peak rise over peak_min_rise (in units of it) that makes a spot stand
  * clearly out of the flanks. */
 #define PEAK_CLEAR_RISE 1.0
@@ -116,21 +109,84 @@ double rm_conf_line(double lean, double boundary, double lean_s)
            rm_conf_term(lean_s, LINE_CLEAR_S);
 }
 
-/* Example: 6.0 s (min 5 s: 0.2 over, half of clear), 150 N (contact
- * 20 N), placed with a turn pinning its stretch: 0.7 x 1 x 1 = 0.70;
- * placed by its widths alone: 0.49, uncertain. */
-double rm_conf_hold(const rm_hold *h, double hold_min_s, double contact_n,
-                    int pinned)
+/*
+ * A hold's place: the share of such holds placed within 2 cm of where
+ * they were (the tolerance trigger points are matched by), logistic in
+ * what the report's frame and the hold's stretch rest on (session 8,
+ * s9-holdconf; docs/engine.md "Hold confidence"). Every hold found was a
+ * hold (precision 1.000 on every family): what is uncertain is its
+ * place, and that is the frame's: the calf's ends half the turning band
+ * beyond the usual turning points, each stretch mapped onto them by its
+ * turns. Turning 1-3 cm short of the ends (`turn-short`) puts the whole
+ * frame 1-2 cm off; nothing per hold shows it, the session's sweeps show
+ * some of it.
+ *
+ * - pinned: a turn at a calf end pinned the hold's stretch (else its
+ *   place rests on the footprint's widths alone: within 2 cm 0.60-0.89
+ *   of the time against 0.90-1.00);
+ * - full: the share of the session's sweeps that turned at both calf
+ *   ends. Rolling end to end, nearly every sweep does; partial passes,
+ *   turns the engine judged short and put-downs mid-calf lower it, and
+ *   they are what moves the frame (tuning family and pool: under 0.2
+ *   within 2 cm 0.72 of the time, 0.6-0.8 0.96, over 0.8 0.99). A share,
+ *   not a count: a one-minute session of one clean sweep is as well
+ *   framed as a long one;
+ * - sd: how those full sweeps' encoder spans scatter (cm, up to
+ *   HOLD_SD_CAP): turning short by a different amount each time widens
+ *   it, so does a slipping sleeve (over 1.5 cm: within 2 cm 0.58-0.75 of
+ *   the time against 0.95-0.98 under 0.5); with fewer than two such
+ *   sweeps nothing shows the scatter and a typical session's,
+ *   HOLD_SD_UNSEEN, stands in;
+ * - measured: a measured calf length set the frame's ends (how far short
+ *   of them the turns fell then comes from the tape).
+ *
+ * Fitted (maximum likelihood) on the holds of the tuning family, the
+ * random pool and original seeds 1-100, each with and without a
+ * measured length (8,580 holds). The number of full sweeps, the hold's
+ * duration, its distance from its stretch's nearest turn or from the
+ * calf's ends, its sweep's own turns, the turns' scatter at each end and
+ * the share of the session's turns the partial-turn rules kept added
+ * nothing once these were known.
+ */
+#define HOLD_CAL_BASE 0.131
+#define HOLD_CAL_PINNED 1.358
+#define HOLD_CAL_FULL 5.343
+#define HOLD_CAL_SD (-1.171)
+#define HOLD_CAL_MEASURED 1.361
+#define HOLD_SD_CAP 3.0
+#define HOLD_SD_UNSEEN 1.0
+
+/* Example: pinned, 8 of 10 sweeps full, their spans scattering by sd
+ * 0.5 cm, no measured length: 1 / (1 + exp(-(0.131 + 1.358 + 5.343 x
+ * 0.8 - 1.171 x 0.5))) = 0.99; pinned, 2 of 10 full, 2 cm apart in span
+ * (sd 1.41): 0.71, with a measured length 0.91, by widths alone 0.39. */
+double rm_conf_hold_place(int pinned, const rm_frame_cues *f, int measured)
 {
+    double full = f->n_sweeps > 0 ? (double)f->n_full / (double)f->n_sweeps
+                                  : 0.0;
+    double sd = f->n_full > 1 && isfinite(f->full_sd_cm) ? f->full_sd_cm
+                                                          : HOLD_SD_UNSEEN;
+    sd = sd < 0 ? 0 : sd > HOLD_SD_CAP ? HOLD_SD_CAP : sd;
+    double z = HOLD_CAL_BASE + (pinned ? HOLD_CAL_PINNED : 0.0) +
+               HOLD_CAL_FULL * full + HOLD_CAL_SD * sd +
+               (measured ? HOLD_CAL_MEASURED : 0.0);
+    return 1.0 / (1.0 + exp(-z));
+}
+
+/* Example: 6.0 s (min 5 s: 0.2 over, half of clear), 150 N (contact
+ * 20 N), place 0.9: 0.7 x 1 x 0.9 = 0.63; a hold that could not be
+ * placed: 0. */
+double rm_conf_hold(const rm_hold *h, double hold_min_s, double contact_n,
+                    double place)
+{
+    if (!isfinite(h->position_cm))
+        return 0.0;
     double over = hold_min_s > 0 ? (h->duration_s - hold_min_s) / hold_min_s
                                  : 1.0;
     double load = contact_n > 0 ? (h->mean_force_n - contact_n) / contact_n
                                 : HOLD_CLEAR_LOAD;
-    double c = rm_conf_term(over, HOLD_CLEAR_FRAC) *
-               rm_conf_term(load, HOLD_CLEAR_LOAD);
-    if (!isfinite(h->position_cm))
-        return c * HOLD_UNPLACED;
-    return pinned ? c : c * HOLD_WIDTHS_ONLY;
+    return rm_conf_term(over, HOLD_CLEAR_FRAC) *
+           rm_conf_term(load, HOLD_CLEAR_LOAD) * place;
 }
 
 /* A peak's strength, the grouping's internal score (peak_groups.c reads
@@ -293,6 +349,34 @@ double rm_conf_place_scatter(double bw)
                         PLACE_SCATTER_FAR - PLACE_SCATTER_NEAR);
 }
 
+/*
+ * A line the tilt rule named from its stretch's shape and lean: how far
+ * the shape lies from the cut in units of half the two groups' gap
+ * (clear at LINE_CLEAR_MARGIN) and, for a side line, how far the lean
+ * lies from the untilted stretches' (in line_skew, likewise), x the
+ * stretch's seconds of lean. Example: gap 0.06, shape 0.02 from the cut
+ * (0.67 half-gaps), lean 0.2 line_skew from the zero: the smaller, 0.2,
+ * is 0.4 of clear: 0.4 + 0.6 x 0.4 = 0.64; x 1 for 3 s: 0.64.
+ */
+static double tilt_line_conf(const rm_pass_rec *passes, size_t n,
+                             int stretch, const rm_line_rule *rule,
+                             rm_line line, int *named)
+{
+    rm_lean l = rm_stretch_lean(passes, n, stretch);
+    rm_lean s = rm_stretch_shape(passes, n, stretch);
+    *named = rm_tilt_line(&l, &s, rule) == line && line != RM_LINE_UNKNOWN;
+    if (!*named)
+        return 0.0;
+    double shape = fabs(s.sum / s.weight - rule->tilt_cut) /
+                   (rule->tilt_gap / 2);
+    double lean = line == RM_LINE_MIDDLE
+                      ? INFINITY
+                      : fabs(l.sum / l.weight - rule->tilt_zero) /
+                            rule->line_skew;
+    return rm_conf_term(fmin(shape, lean), LINE_CLEAR_MARGIN) *
+           rm_conf_term(s.ticks / rule->tick_hz, LINE_CLEAR_S);
+}
+
 /* The cue a pass's line came from (rm_pass_line): the CoP shrunk toward
  * its stretch's, with the stretch's CoP seconds behind it; else the lean
  * so shrunk, with its ticks; else, where that lean cannot tell, the CoP
@@ -303,6 +387,10 @@ double rm_pass_line_conf(const rm_pass_rec *passes, size_t n,
 {
     if (line == RM_LINE_UNKNOWN)
         return 0.0;
+    int by_tilt;
+    double tc = tilt_line_conf(passes, n, r->stretch, rule, line, &by_tilt);
+    if (by_tilt)
+        return tc;
     rm_lean l = rm_stretch_lean(passes, n, r->stretch);
     rm_cop_sum c = rm_stretch_cop(passes, n, r->stretch);
     double cop = rm_pass_cop(&c, r->cop_mm, r->n_cop, rule->tick_hz);
@@ -332,6 +420,10 @@ double rm_hold_line_conf(const rm_pass_rec *passes, size_t n,
     if (rule->cop_on && isfinite(h->cop_mm))
         return rm_conf_cop_line_placed(h->cop_mm, rule, h->pub.duration_s,
                                        place_term);
+    int by_tilt;
+    double tc = tilt_line_conf(passes, n, h->stretch, rule, line, &by_tilt);
+    if (by_tilt)
+        return tc;
     rm_lean l = rm_stretch_lean(passes, n, h->stretch);
     if (l.weight > 0 &&
         rm_line_from_skew(l.sum / l.weight, rule->leg, rule->line_skew) ==
@@ -364,9 +456,11 @@ void rm_confidence_finish(rm_engine *e, const rm_line_rule *rule)
                               e->passes_v[i].line, place);
     for (size_t i = 0; e->holds_v && i < e->n_holds; i++) {
         rm_hold *h = &e->holds_v[i];
-        h->confidence = rm_conf_hold(
-            h, e->cfg.hold_min_s, e->cfg.contact_force_n,
-            stretch_pinned(e->passes, e->n_passes, e->holds[i].stretch));
+        double where = rm_conf_hold_place(
+            stretch_pinned(e->passes, e->n_passes, e->holds[i].stretch),
+            &e->frame_cues, e->calf_pad.measured);
+        h->confidence = rm_conf_hold(h, e->cfg.hold_min_s,
+                                     e->cfg.contact_force_n, where);
         h->line_confidence = rm_hold_line_conf(
             e->passes, e->n_passes, &e->holds[i], rule, h->line, place);
     }

@@ -313,6 +313,10 @@ typedef struct rm_pass_rec {
     double n_skew;            /* how many ticks that mean has */
     double w_skew;            /* and their total weight */
     double cop_mm, n_cop;     /* mean centre of pressure (mm), its ticks */
+    /* Mean shape (moment width over edge width) over the lean's ticks,
+     * weighted as the lean; a footprint turned onto a side piles its
+     * load up and reads narrower than an untilted one (lines.c). */
+    double shape, w_shape;
     /* Width profile over the pass, bins of its stretch (owned). */
     int bmin, bmax;
     float *wsum, *n;
@@ -333,6 +337,7 @@ typedef struct rm_pass_tracker {
     double sum_skew, w_skew;     /* weighted lean sum, weights */
     size_t n_skew;
     double sum_cop, n_cop;       /* centre of pressure sum (mm), ticks */
+    double sum_shape, w_shape;   /* shape sum (weighted as the lean), weights */
     double peak_speed;           /* encoder cm/s */
     double ring_t[RM_SPEED_RING], ring_p[RM_SPEED_RING];
     size_t ring_head, ring_n;

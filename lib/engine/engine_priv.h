@@ -178,6 +178,7 @@ struct rm_engine {
     rm_live live;
     rm_align al;
     rm_calf_pad calf_pad;     /* the frame's ends (rm_fix_slip) */
+    rm_frame_cues frame_cues; /* what those ends rest on (rm_fix_slip) */
     rm_summary sum;
     rm_hold *holds_v;
     rm_pass *passes_v;

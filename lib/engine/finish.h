@@ -54,6 +54,13 @@ typedef struct rm_line_rule {
     int lean_cop_on;
     double lean_cop_mm[3];
     double lean_cop_sd_mm;    /* their pooled spread */
+    /* The lean names the lines, and the session's placements (stretches)
+     * fall into untilted footprints (shape at or above tilt_cut: the
+     * middle line) and tilted ones, whose side is their lean's side of
+     * the untilted ones' mean lean (tilt_zero), not of 0; tilt_gap: the
+     * two shape groups' distance (rm_lines_fit). */
+    int tilt_on;
+    double tilt_cut, tilt_zero, tilt_gap;
 } rm_line_rule;
 
 /* Which cue names the lines this session and where its middle line lies:
@@ -116,6 +123,25 @@ rm_cop_sum rm_stretch_cop(const rm_pass_rec *passes, size_t n, int stretch);
 /* The line of all rolling in a stretch (RM_LINE_UNKNOWN without lean). */
 rm_line rm_stretch_line(const rm_pass_rec *passes, size_t n, int stretch,
                         const rm_line_rule *rule);
+/* A stretch's mean shape (rm_pass_rec.shape): sum, weight and the
+ * lean ticks behind it. */
+rm_lean rm_stretch_shape(const rm_pass_rec *passes, size_t n, int stretch);
+/* A stretch as the tilt rule sees it: its lean sums, mean shape and the
+ * lean ticks behind it. */
+typedef struct rm_tilt_stretch {
+    rm_lean lean;
+    double shape, ticks;
+} rm_tilt_stretch;
+/* 1 (and *out) when a stretch has enough rolling for the tilt rule. */
+int rm_tilt_stretch_of(const rm_lean *lean, const rm_lean *shape,
+                       double tick_hz, rm_tilt_stretch *out);
+/* The tilt rule from m such stretches (rm_lines_fit; the live view):
+ * sets rule->tilt_on, tilt_cut, tilt_zero and tilt_gap. */
+void rm_tilt_fit(const rm_tilt_stretch *st, size_t m, rm_line_rule *rule);
+/* The line of a stretch by its shape and lean (rule->tilt_on), UNKNOWN
+ * where the tilt rule does not name it (off, or too little rolling). */
+rm_line rm_tilt_line(const rm_lean *lean, const rm_lean *shape,
+                     const rm_line_rule *rule);
 /* A pass's lean (skew over n_skew ticks) shrunk toward its stretch's
  * (NAN with neither), and its mean CoP (over n_cop ticks) shrunk toward
  * its stretch's (NAN without its own). */
@@ -201,6 +227,9 @@ typedef struct rm_turns {
     double shift_cm;          /* the new origin, in current calf cm */
     rm_calf_pad pad;          /* that pad, and whether a measured length
                                  set it (calf_frame.h) */
+    rm_calf_short unreached;  /* the end whose marks scatter more, where a
+                                 measured length leaves more than two
+                                 turned-short ends (calf_frame.h) */
 } rm_turns;
 
 /* The steps of rm_fix_slip(), in order (exposed for the tests). */
@@ -239,9 +268,13 @@ void rm_sweeps_mark_pinned(rm_pass_rec *passes, const rm_sweep *sw,
                            size_t n);
 rm_status rm_sweeps_replace_loose(rm_layout *lay, const rm_sweep *sw,
                                   size_t n, const rm_line_rule *rule);
-/* Encoder slip corrected by the sweeps' turning points (slip.c). */
+/* What the frame rests on (calf_frame.h), from the sweeps as marked. */
+rm_frame_cues rm_sweeps_frame_cues(const rm_sweep *sw, size_t n);
+/* Encoder slip corrected by the sweeps' turning points (slip.c); *cues
+ * what the frame rests on. */
 rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule,
-                      double measured_cm, rm_calf_pad *frame);
+                      double measured_cm, rm_calf_pad *frame,
+                      rm_frame_cues *cues);
 
 /* ---- coverage.c ---- */
 
@@ -270,10 +303,14 @@ double rm_conf_cop_line(double cop_mm, const rm_line_rule *rule,
  * smaller of it and the groups' own share applies. */
 double rm_conf_cop_line_placed(double cop_mm, const rm_line_rule *rule,
                                double cop_s, double place_term);
-/* A hold (duration, mean force, position filled in); pinned: a turn at
- * a calf end pinned its stretch (else its place rests on widths alone). */
+/* That a placed hold lies within 2 cm of where it was: pinned, a turn at
+ * a calf end pinned its stretch (else its place rests on widths alone);
+ * f, what the frame rests on; measured, a measured length set it. */
+double rm_conf_hold_place(int pinned, const rm_frame_cues *f, int measured);
+/* A hold (duration, mean force, position filled in) with its place's
+ * confidence (rm_conf_hold_place): 0 when it could not be placed. */
 double rm_conf_hold(const rm_hold *h, double hold_min_s, double contact_n,
-                    int pinned);
+                    double place);
 /* A peak's strength (the grouping's internal score, not what is
  * reported): its mean rise against min_rise, shown on `shown` of `over`
  * passes over it. */

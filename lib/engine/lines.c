@@ -83,6 +83,35 @@
  * leg turned by the same amount onto either side moves the contact as
  * far either way. */
 #define RECUR_MIN_SYMMETRY 0.7
+/* A leaning session's lines go to the footprint's shape when its
+ * placements (stretches) split into untilted and tilted ones: a leg turned
+ * onto a side piles its load up on that side and its moment width shrinks
+ * against its edges' (rm_pass_rec.shape: 0.60-0.65 on a side line, 0.65-
+ * 0.80 on the middle, whatever the footprint), while a footprint that
+ * leans the same way on every line (the bigger medial head) or whose
+ * lean is weak (a flat one) moves the lean's zero far more than the
+ * shape. A
+ * stretch counts with this much lean (s) ... */
+#define TILT_MIN_S 1.0
+/* ... the two shape groups (least squares, stretch means weighted by
+ * ticks) lie this far apart (a turned leg narrows the footprint by 0.04-
+ * 0.08; more is a grooved or Gaussian footprint whose shape says
+ * something else) ... */
+#define TILT_MIN_GAP 0.04
+#define TILT_MAX_GAP 0.12
+/* ... within a pooled spread under this share of the gap ... */
+#define TILT_MAX_SPREAD 0.25
+/* ... each carrying this share of the ticks ... */
+#define TILT_MIN_SHARE 0.1
+/* ... and the untilted stretches lean alike, within this many line_skew
+ * (weighted sd): every placement on the middle line leans by the
+ * footprint's own bias, the same all session; untilted stretches that
+ * lean as far apart as two lines are a side line's shape mistaken for
+ * the middle's ... */
+#define TILT_MID_SD 1.0
+/* ... and less than this many line_skew (the bias a skewed footprint
+ * gives the middle line is a fraction of a side line's lean). */
+#define TILT_MAX_ZERO 3.0
 
 /* The first of a stretch's passes (n if none). Passes are kept in time
  * order, so by stretch: a binary search finds it (callers loop over
@@ -102,19 +131,29 @@ static size_t first_of_stretch(const rm_pass_rec *passes, size_t n,
     return lo;
 }
 
-rm_lean rm_stretch_lean(const rm_pass_rec *passes, size_t n, int stretch)
+/* A stretch's passes' lean (shape 0) or shape (1): weighted sum,
+ * weights, and the lean ticks behind them. */
+static rm_lean stretch_sum(const rm_pass_rec *passes, size_t n, int stretch,
+                           int shape)
 {
     rm_lean l = { 0.0, 0.0, 0.0 };
     for (size_t i = first_of_stretch(passes, n, stretch);
          i < n && passes[i].stretch == stretch; i++) {
         const rm_pass_rec *r = &passes[i];
-        if (!(r->w_skew > 0) || !isfinite(r->skew))
+        double v = shape ? r->shape : r->skew;
+        double w = shape ? r->w_shape : r->w_skew;
+        if (!(w > 0) || !isfinite(v))
             continue;
-        l.sum += r->skew * r->w_skew;
-        l.weight += r->w_skew;
+        l.sum += v * w;
+        l.weight += w;
         l.ticks += r->n_skew;
     }
     return l;
+}
+
+rm_lean rm_stretch_lean(const rm_pass_rec *passes, size_t n, int stretch)
+{
+    return stretch_sum(passes, n, stretch, 0);
 }
 
 rm_cop_sum rm_stretch_cop(const rm_pass_rec *passes, size_t n, int stretch)
@@ -129,9 +168,46 @@ rm_cop_sum rm_stretch_cop(const rm_pass_rec *passes, size_t n, int stretch)
     return c;
 }
 
+rm_lean rm_stretch_shape(const rm_pass_rec *passes, size_t n, int stretch)
+{
+    return stretch_sum(passes, n, stretch, 1);
+}
+
+/*
+ * Example: tilt_cut 0.66, tilt_zero 0.17 (a left leg): a stretch of shape
+ * 0.70 is the middle line whatever its lean; one of shape 0.62 leaning
+ * 0.10 lies below the zero, toward low cells: lateral.
+ */
+rm_line rm_tilt_line(const rm_lean *lean, const rm_lean *shape,
+                     const rm_line_rule *rule)
+{
+    rm_tilt_stretch t;
+    if (!rule->tilt_on ||
+        !rm_tilt_stretch_of(lean, shape, rule->tick_hz, &t))
+        return RM_LINE_UNKNOWN;
+    if (t.shape >= rule->tilt_cut)
+        return RM_LINE_MIDDLE;
+    double side = t.lean.sum / t.lean.weight >= rule->tilt_zero ? 1.0 : -1.0;
+    return rm_line_from_skew(side, rule->leg, 0.5);
+}
+
+/* The stretch's line by the tilt rule, UNKNOWN where it does not name it. */
+static rm_line stretch_tilt_line(const rm_pass_rec *passes, size_t n,
+                                 int stretch, const rm_line_rule *rule)
+{
+    if (!rule->tilt_on)
+        return RM_LINE_UNKNOWN;
+    rm_lean l = rm_stretch_lean(passes, n, stretch);
+    rm_lean s = rm_stretch_shape(passes, n, stretch);
+    return rm_tilt_line(&l, &s, rule);
+}
+
 rm_line rm_stretch_line(const rm_pass_rec *passes, size_t n, int stretch,
                         const rm_line_rule *rule)
 {
+    rm_line t = stretch_tilt_line(passes, n, stretch, rule);
+    if (t != RM_LINE_UNKNOWN)
+        return t;
     if (rule->cop_on) {
         rm_cop_sum c = rm_stretch_cop(passes, n, stretch);
         return rm_line_from_cop(c.n > 0 ? c.sum / c.n : NAN, rule);
@@ -230,6 +306,9 @@ rm_line rm_pass_line_by(const rm_lean *st, const rm_cop_sum *st_cop,
 rm_line rm_pass_line(const rm_pass_rec *passes, size_t n,
                      const rm_pass_rec *r, const rm_line_rule *rule)
 {
+    rm_line t = stretch_tilt_line(passes, n, r->stretch, rule);
+    if (t != RM_LINE_UNKNOWN)
+        return t;
     rm_lean l = rm_stretch_lean(passes, n, r->stretch);
     rm_cop_sum c = rm_stretch_cop(passes, n, r->stretch);
     return rm_pass_line_by(&l, &c, r->skew, r->n_skew, r->cop_mm, r->n_cop,
@@ -261,6 +340,9 @@ rm_line rm_hold_line(const rm_pass_rec *passes, size_t n,
 {
     if (rule->cop_on && isfinite(h->cop_mm))
         return rm_line_from_cop(h->cop_mm, rule);
+    rm_line t = stretch_tilt_line(passes, n, h->stretch, rule);
+    if (t != RM_LINE_UNKNOWN)
+        return t;
     rm_lean l = rm_stretch_lean(passes, n, h->stretch);
     return rm_hold_line_by(&l, h->cop_mm, h->pub.line, rule);
 }
@@ -563,6 +645,84 @@ out:
 }
 
 /*
+ * A leaning session whose placements split by shape into untilted and
+ * tilted ones (TILT_*): the untilted are the middle line, and the tilted
+ * lie on the side their lean takes from the untilted ones' mean lean.
+ * st: the stretches with TILT_MIN_S of lean and a shape (m of them).
+ * Sets rule->tilt_on and its cut, zero and gap.
+ */
+void rm_tilt_fit(const rm_tilt_stretch *st, size_t m, rm_line_rule *rule)
+{
+    rule->tilt_on = 0;
+    if (m < 3)
+        return;
+    cop_item *it = rm_calloc(m, sizeof *it);
+    double *buf = rm_calloc(3 * (m + 1), sizeof *buf);
+    if (!it || !buf)
+        goto out;
+    for (size_t i = 0; i < m; i++)
+        it[i] = (cop_item){ st[i].shape, st[i].ticks };
+    prefix p = prefix_sums(it, m, buf);
+    size_t cut[4] = { 0, 1, m, m };
+    double sse = best_split(&p, m, 2, cut);
+    double lo = seg_mean(&p, 0, cut[1]), hi = seg_mean(&p, cut[1], m);
+    double gap = hi - lo, sd = sqrt(sse / p.w[m]);
+    double w_lo = p.w[cut[1]], w_hi = p.w[m] - w_lo;
+    if (gap < TILT_MIN_GAP || gap > TILT_MAX_GAP ||
+        sd > TILT_MAX_SPREAD * gap ||
+        fmin(w_lo, w_hi) < TILT_MIN_SHARE * p.w[m])
+        goto out;
+    double tilt_cut = (it[cut[1] - 1].x + it[cut[1]].x) / 2;
+    double zs = 0.0, zq = 0.0, zw = 0.0;
+    for (size_t i = 0; i < m; i++)
+        if (st[i].shape >= tilt_cut) {
+            zs += st[i].lean.sum;
+            zq += st[i].lean.sum * st[i].lean.sum / st[i].lean.weight;
+            zw += st[i].lean.weight;
+        }
+    double zero = zw > 0 ? zs / zw : NAN;
+    if (!(fabs(zero) <= TILT_MAX_ZERO * rule->line_skew) ||
+        !(sqrt(fmax(zq / zw - zero * zero, 0.0)) <=
+          TILT_MID_SD * rule->line_skew))
+        goto out;
+    rule->tilt_on = 1;
+    rule->tilt_cut = tilt_cut;
+    rule->tilt_zero = zero;
+    rule->tilt_gap = gap;
+out:
+    rm_free(it);
+    rm_free(buf);
+}
+
+int rm_tilt_stretch_of(const rm_lean *lean, const rm_lean *shape,
+                       double tick_hz, rm_tilt_stretch *out)
+{
+    if (!(lean->weight > 0) || !(shape->weight > 0) ||
+        shape->ticks < TILT_MIN_S * tick_hz)
+        return 0;
+    *out = (rm_tilt_stretch){ *lean, shape->sum / shape->weight,
+                              shape->ticks };
+    return 1;
+}
+
+static void fit_tilt(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
+{
+    rm_tilt_stretch *st = rm_calloc(n + 1, sizeof *st);
+    if (!st)
+        return;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && passes[i].stretch == passes[i - 1].stretch)
+            continue;
+        rm_lean l = rm_stretch_lean(passes, n, passes[i].stretch);
+        rm_lean s = rm_stretch_shape(passes, n, passes[i].stretch);
+        m += (size_t)rm_tilt_stretch_of(&l, &s, rule->tick_hz, &st[m]);
+    }
+    rm_tilt_fit(st, m, rule);
+    rm_free(st);
+}
+
+/*
  * Two ways a turned leg shows on the strip: the footprint leans, or it
  * rolls sideways (the whole footprint moves toward the loaded side). The
  * lean needs no reference; the shift needs the session's own middle line,
@@ -586,6 +746,8 @@ void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
     rule->cop_lo_gap_mm = rule->cop_hi_gap_mm = NAN;
     rule->cop_mid_guessed = 0;
     rule->cop_unknown = 0;
+    rule->tilt_on = 0;
+    rule->tilt_cut = rule->tilt_zero = rule->tilt_gap = NAN;
     rm_lean_shares sh = { 0.0, 0.0, 0.0 };
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
@@ -620,6 +782,8 @@ void rm_lines_fit(const rm_pass_rec *passes, size_t n, rm_line_rule *rule)
     rm_lines_choose(rule, &sh, k, m, 1);
     if (!rule->cop_on && !fit_recurrent_cop(passes, n, rule))
         fit_lean_cop(passes, n, rule);
+    if (!rule->cop_on)
+        fit_tilt(passes, n, rule);
 }
 
 /*

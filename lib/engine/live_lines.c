@@ -37,6 +37,7 @@ void rm_live_lines_init(rm_live_lines *ll, const rm_line_rule *rule,
     ll->rule.cop_on = 0;
     ll->rule.cop_lo_mm = ll->rule.cop_hi_mm = NAN;
     ll->rule.lean_cop_on = 0;
+    ll->rule.tilt_on = 0;
     /* Bins from half a cell below cell 0's centre to half a cell above
      * the last one's: every CoP the strip can show. */
     ll->bin0_mm = -pitch_mm / 2;
@@ -55,8 +56,17 @@ static int bin_of(const rm_live_lines *ll, double cop_mm)
 void rm_live_lines_pass(rm_live_lines *ll, const rm_pass_rec *r)
 {
     if (r->stretch != ll->stretch) {
+        rm_tilt_stretch t;
+        if (rm_tilt_stretch_of(&ll->lean, &ll->shape, ll->rule.tick_hz,
+                               &t)) {
+            ll->tilt[ll->tilt_head] = t;
+            ll->tilt_head = (ll->tilt_head + 1) % RM_LIVE_TILT_RING;
+            if (ll->tilt_n < RM_LIVE_TILT_RING)
+                ll->tilt_n++;
+        }
         ll->stretch = r->stretch;
         ll->lean = (rm_lean){ 0.0, 0.0, 0.0 };
+        ll->shape = (rm_lean){ 0.0, 0.0, 0.0 };
         ll->cop = (rm_cop_sum){ 0.0, 0.0 };
     }
     /* rm_stretch_lean()'s sums, this stretch's passes so far. */
@@ -64,6 +74,12 @@ void rm_live_lines_pass(rm_live_lines *ll, const rm_pass_rec *r)
         ll->lean.sum += r->skew * r->w_skew;
         ll->lean.weight += r->w_skew;
         ll->lean.ticks += r->n_skew;
+    }
+    /* rm_stretch_shape()'s. */
+    if (r->w_shape > 0 && isfinite(r->shape)) {
+        ll->shape.sum += r->shape * r->w_shape;
+        ll->shape.weight += r->w_shape;
+        ll->shape.ticks += r->n_skew;
     }
     /* rm_lines_fit()'s lean shares. */
     rm_lean_shares_add(&ll->lean_sh, r->skew, r->n_skew, ll->rule.line_skew);
@@ -123,6 +139,16 @@ static void fit(rm_live_lines *ll, rm_line_rule *r)
     rm_lines_choose(r, &ll->lean_sh, k, ll->n_cop, 1);
     if (!r->cop_on)
         rm_lean_cop_rule(&ll->lean_cop, r);
+    /* The tilt rule on the ended stretches and the one under way. */
+    r->tilt_on = 0;
+    if (!r->cop_on) {
+        rm_tilt_stretch st[RM_LIVE_TILT_RING + 1];
+        size_t nt = ll->tilt_n;
+        memcpy(st, ll->tilt, nt * sizeof *st);
+        nt += (size_t)rm_tilt_stretch_of(&ll->lean, &ll->shape, r->tick_hz,
+                                         &st[nt]);
+        rm_tilt_fit(st, nt, r);
+    }
     ll->groups = r->cop_on ? k : 0;
     ll->one_sided = r->cop_on &&
                     rm_lines_lean_session(&ll->lean_sh, 0, r->tick_hz);
@@ -191,7 +217,10 @@ rm_line rm_live_lines_hold(const rm_live_lines *ll, int stretch,
                            double cop_mm, rm_line own)
 {
     rm_lean l = stretch_lean(ll, stretch);
-    return rm_hold_line_by(&l, cop_mm, own, &ll->rule);
+    rm_lean s = stretch == ll->stretch ? ll->shape : (rm_lean){ 0, 0, 0 };
+    rm_line t = rm_tilt_line(&l, &s, &ll->rule);
+    return t != RM_LINE_UNKNOWN ? t : rm_hold_line_by(&l, cop_mm, own,
+                                                       &ll->rule);
 }
 
 rm_line rm_live_lines_rolling(const rm_live_lines *ll, int stretch,
@@ -210,6 +239,10 @@ rm_line rm_live_lines_rolling(const rm_live_lines *ll, int stretch,
         c.sum += cop_sum;
         c.n += cop_n;
     }
+    rm_lean s = stretch == ll->stretch ? ll->shape : (rm_lean){ 0, 0, 0 };
+    rm_line t = rm_tilt_line(&l, &s, &ll->rule);
+    if (t != RM_LINE_UNKNOWN)
+        return t;
     double skew = own->weight > 0 ? own->sum / own->weight : NAN;
     double cop = cop_n > 0 ? cop_sum / cop_n : NAN;
     return rm_pass_line_by(&l, &c, skew, own->ticks, cop, cop_n, &ll->rule);

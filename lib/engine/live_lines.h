@@ -14,6 +14,9 @@
  * spread about their line's CoP (1-1.5 mm), so grouping whole bins
  * splits the passes as grouping the passes themselves does. */
 #define RM_LIVE_COP_BINS 256
+/* Ended stretches the tilt rule (rm_tilt_fit) keeps, newest last: a
+ * session places the leg a few dozen times at most. */
+#define RM_LIVE_TILT_RING 64
 
 typedef struct rm_live_lines {
     rm_line_rule rule;        /* the rule fitted on the passes so far */
@@ -37,6 +40,9 @@ typedef struct rm_live_lines {
     rm_cop_sum cop;           /* and their CoP */
     rm_lean_cop lean_cop;     /* lean-named passes' CoPs per line
                                  (rm_lean_cop_rule) */
+    rm_lean shape;            /* the stretch's passes' shape so far */
+    rm_tilt_stretch tilt[RM_LIVE_TILT_RING]; /* ended stretches, a ring */
+    size_t tilt_n, tilt_head;
 } rm_live_lines;
 
 /* Start with no passes; `rule` carries leg, line_skew, tick_hz and the

@@ -36,7 +36,7 @@
  * the tuning family (0.54 on the random pool) where it left a pad over
  * 3 cm, against 0.93 (0.94) elsewhere (docs/engine.md, "The live pad
  * against the report's"). */
-#define PAD_PLAUSIBLE_CM 3.0
+#define PAD_PLAUSIBLE_CM RM_TURN_SHORT_MAX_CM
 
 void rm_live_turns_init(rm_live_turns *lt)
 {
@@ -45,12 +45,16 @@ void rm_live_turns_init(rm_live_turns *lt)
 
 /* The pad beyond each usual turning point, as slip.c's: half the band,
  * or what a measured length leaves once a full sweep measured the
- * spacing (before, the spacing is a guess: half the band). */
+ * spacing (before, the spacing is a guess: half the band). A full sweep
+ * falls at most PAD_PLAUSIBLE_CM short of the tape at each end, so the
+ * spacing leaves no more than two turned-short ends: split equally, as
+ * the report splits it there (calf_frame.h). */
 static double pad_of(const rm_live_turns *lt)
 {
     if (lt->measured_cm > 0.0 && lt->n_full > 0)
         return rm_calf_pad_of(lt->span_sum / (double)lt->n_full,
-                              lt->measured_cm).pad_cm;
+                              lt->measured_cm, RM_CALF_SHORT_NONE)
+            .ankle_cm;
     return 0.5 * RM_TURN_BAND_CM;
 }
 

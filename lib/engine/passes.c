@@ -32,6 +32,7 @@ static void begin_standing(rm_pass_tracker *p, const rm_tick *t)
     p->sum_skew = p->w_skew = 0.0;
     p->n_skew = 0;
     p->sum_cop = p->n_cop = 0.0;
+    p->sum_shape = p->w_shape = 0.0;
     p->peak_speed = 0.0;
 }
 
@@ -50,6 +51,8 @@ static int emit(rm_pass_tracker *p, rm_pass_rec *out)
     out->w_skew = p->w_skew;
     out->cop_mm = p->n_cop > 0 ? p->sum_cop / p->n_cop : NAN;
     out->n_cop = p->n_cop;
+    out->shape = p->w_shape > 0 ? p->sum_shape / p->w_shape : NAN;
+    out->w_shape = p->w_shape;
     out->pub.start_s = p->anchor_t;
     out->pub.end_s = p->ext_t;
     out->pub.from_cm = out->pub.to_cm = NAN;
@@ -119,6 +122,10 @@ int rm_passes_tick(rm_pass_tracker *p, const rm_tick *t, rm_pass_rec *out)
         p->sum_skew += t->skew * t->skew_w;
         p->w_skew += t->skew_w;
         p->n_skew++;
+        if (t->half_mm > 0 && t->width_mm > 0) {
+            p->sum_shape += t->skew_w * t->width_mm / (2.0 * t->half_mm);
+            p->w_shape += t->skew_w;
+        }
     }
     if (isfinite(t->cop_mm) && t->force_n > 0) {
         p->sum_cop += t->cop_mm;

@@ -178,6 +178,33 @@ static double median_of(double *v, size_t n)
     return v[n / 2];
 }
 
+/* Median distance of the turning points at one end from their median m
+ * (overwrites v). */
+static double spread_of(double *v, size_t n, double m)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] = fabs(v[i] - m);
+    return median_of(v, n);
+}
+
+/*
+ * The end the rolling did not reach, should a measured length leave more
+ * beyond the turns than two turned-short ends can (calf_frame.h): the end
+ * whose marks scatter more about their median. Turns at an end that was
+ * reached lie within the turning band (1-3 cm wide); an end that was not
+ * is marked by partial turns 12-25 % of the length in, lift-offs and
+ * put-downs wherever the leg left or came down near it. The scatter
+ * carries the stretches' placement errors as well: on tuning sessions
+ * where one end lay over 6 cm beyond its turns it named that end 8 times
+ * in 11 (docs/engine.md, "Which end a measured length goes to").
+ */
+static rm_calf_short unreached_of(double spread_ankle, double spread_knee)
+{
+    return spread_ankle > spread_knee   ? RM_CALF_SHORT_ANKLE
+           : spread_knee > spread_ankle ? RM_CALF_SHORT_KNEE
+                                        : RM_CALF_SHORT_NONE;
+}
+
 /*
  * The calf's ends: half the turning band (RM_TURN_BAND_CM, calf_frame.h)
  * beyond the usual turning points (rm_turns_use_length puts them where a
@@ -193,6 +220,13 @@ static double median_of(double *v, size_t n)
  * 35.5 cm: the turning points move to 1.5 and 37.0, the ends 0.5 beyond
  * them: length 36.5 cm, origin at 1.0.
  */
+/* A sweep that turned at both calf ends: it measured the calf alone. */
+static int full_sweep(const rm_sweep *w)
+{
+    return w->end[0] != RM_END_NONE && w->end[1] != RM_END_NONE &&
+           w->end[0] != w->end[1];
+}
+
 int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
                      rm_turns *out)
 {
@@ -213,12 +247,13 @@ int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
     if (na < 2 || nk < 2)
         return 0;
     double ankle = median_of(ta, na), knee = median_of(tk_end - nk, nk);
+    out->unreached = unreached_of(spread_of(ta, na, ankle),
+                                  spread_of(tk_end - nk, nk, knee));
     double span_sum = 0.0;
     size_t n_full = 0;
     for (size_t k = 0; k < n; k++) {
         const rm_sweep *w = &sw[k];
-        if (w->end[0] != RM_END_NONE && w->end[1] != RM_END_NONE &&
-            w->end[0] != w->end[1]) {
+        if (full_sweep(w)) {
             span_sum += fabs(w->e1 - w->e0);
             n_full++;
         }
@@ -238,13 +273,14 @@ int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
 
 /* The calf's ends a pad beyond the turning points: half the turning band,
  * or with a measured length (measured_cm > 0) that length's difference to
- * their spacing, half at each end (calf_frame.h). */
+ * their spacing, split between the ends (calf_frame.h). */
 void rm_turns_use_length(rm_turns *tp, double measured_cm)
 {
-    tp->pad = rm_calf_pad_of(tp->knee_cm - tp->ankle_cm, measured_cm);
-    double pad = tp->pad.pad_cm;
-    tp->length_cm = tp->knee_cm - tp->ankle_cm + pad + pad;
-    tp->shift_cm = tp->ankle_cm - pad;
+    tp->pad = rm_calf_pad_of(tp->knee_cm - tp->ankle_cm, measured_cm,
+                             tp->unreached);
+    tp->length_cm =
+        tp->knee_cm - tp->ankle_cm + tp->pad.ankle_cm + tp->pad.knee_cm;
+    tp->shift_cm = tp->ankle_cm - tp->pad.ankle_cm;
 }
 
 static double turn_x(const rm_turns *tp, rm_turn_end end)
@@ -780,15 +816,16 @@ static void refit_sweeps(rm_layout *lay, rm_sweep *sw, size_t n,
 
 /* No usual turning points (too few turns at an end): the calf is what
  * the rolling reached (Alignment step 5). A measured length is put
- * about the same middle, the difference split equally at the ends as
- * beyond turning points (calf_frame.h), the reach standing in for their
- * spacing. */
+ * about the same middle, the reach standing in for the turns' spacing
+ * (calf_frame.h), the difference split equally: too few turns to tell
+ * an end the rolling did not reach. */
 static void reach_use_length(rm_layout *lay, rm_sweep *sw, size_t n,
                              double measured_cm, rm_calf_pad *frame)
 {
-    *frame = rm_calf_pad_of(lay->al->length_cm, measured_cm);
-    double pad = frame->pad_cm;
-    lay->al->length_cm += pad + pad;
+    *frame = rm_calf_pad_of(lay->al->length_cm, measured_cm,
+                            RM_CALF_SHORT_NONE);
+    double pad = frame->ankle_cm;
+    lay->al->length_cm += pad + frame->knee_cm;
     if (pad == 0.0)
         return;
     rm_layout_shift(lay, -pad);
@@ -812,12 +849,36 @@ void rm_sweeps_mark_pinned(rm_pass_rec *passes, const rm_sweep *sw,
     }
 }
 
+/*
+ * Example: of five sweeps, three full ones spanning 31.0, 32.0 and 33.0
+ * encoder cm: n_full 3, sd 1.0 cm; one full sweep: sd NAN.
+ */
+rm_frame_cues rm_sweeps_frame_cues(const rm_sweep *sw, size_t n)
+{
+    double s = 0.0, q = 0.0;
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (full_sweep(&sw[k])) {
+            double span = fabs(sw[k].e1 - sw[k].e0);
+            s += span;
+            q += span * span;
+            m++;
+        }
+    double var = m > 1 ? (q - s * s / (double)m) / (double)(m - 1) : NAN;
+    return (rm_frame_cues){ .n_sweeps = n, .n_full = m,
+                            .full_sd_cm = m > 1 ? sqrt(fmax(var, 0.0))
+                                                : NAN };
+}
+
 rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule,
-                      double measured_cm, rm_calf_pad *frame)
+                      double measured_cm, rm_calf_pad *frame,
+                      rm_frame_cues *cues)
 {
     /* Without passes the frame is the rolling's reach (Alignment step
      * 5) and a measured length is not used. */
-    *frame = (rm_calf_pad){ .pad_cm = NAN, .measured_cm = measured_cm };
+    *frame = (rm_calf_pad){ .ankle_cm = NAN, .knee_cm = NAN,
+                            .measured_cm = measured_cm };
+    *cues = (rm_frame_cues){ .full_sd_cm = NAN };
     for (size_t i = 0; i < lay->n_passes; i++)
         lay->passes[i].pinned = 0;
     if (!lay->al->found || lay->n_passes == 0)
@@ -850,6 +911,7 @@ rm_status rm_fix_slip(rm_layout *lay, const rm_line_rule *rule,
     }
     rm_sweeps_carry(lay, sw, n);
     rm_sweeps_mark_pinned(lay->passes, sw, n);
+    *cues = rm_sweeps_frame_cues(sw, n);
     rm_status st = rm_sweeps_replace_loose(lay, sw, n, rule);
     rm_free(sw);
     rm_free(scratch);

@@ -135,7 +135,8 @@ static rm_status place_all(rm_engine *e, const rm_line_rule *rule)
     if (st == RM_OK)
         st = rm_place_passes(&lay, rule, e->cfg.end_margin_cm);
     if (st == RM_OK)
-        st = rm_fix_slip(&lay, rule, e->meta.calf_length_cm, &e->calf_pad);
+        st = rm_fix_slip(&lay, rule, e->meta.calf_length_cm, &e->calf_pad,
+                         &e->frame_cues);
     return st;
 }
 

@@ -204,21 +204,28 @@ static void holds_table(FILE *f, const rm_summary *s)
         const rm_hold *h = &s->holds[i];
         char t[32], tech[64];
         rm_fmt_clock(t, sizeof t, h->start_s);
-        /* Uncertain findings (RM_CONFIDENCE_LOW) are said so, in a
-         * lighter row: the hold itself in its number cell, its line in
-         * the line cell. */
-        int low = h->confidence < RM_CONFIDENCE_LOW;
-        fprintf(f, "<tr id=\"hold-row-%zu\"%s><td data-label=\"Hold\" "
-                   "class=\"id\">H%zu%s</td>", i + 1,
-                low ? " class=\"uncertain\"" : "", i + 1,
-                low ? " (uncertain)" : "");
+        /* Uncertain findings (RM_CONFIDENCE_LOW) are said so where
+         * they are stated: the hold's place (a hold found is a hold; its
+         * place may lie more than 2 cm off) in a lighter position cell,
+         * its line in the line cell. */
+        int low = isfinite(h->position_cm) &&
+                  h->confidence < RM_CONFIDENCE_LOW;
+        fprintf(f, "<tr id=\"hold-row-%zu\"><td data-label=\"Hold\" "
+                   "class=\"id\">H%zu</td>", i + 1, i + 1);
         td_text(f, "Start", t, sizeof t);
         td_num(f, "Duration", h->duration_s, 1, "s");
         td_open(f, col, NULL);
         fprintf(f, "<span class=\"band-%s\">%s</span></td>",
                 rm_hold_band(s, h->duration_s),
                 rm_words_band(s, h->duration_s));
-        td_num(f, "Position", h->position_cm, 1, "cm");
+        if (low) {
+            char cm[48];
+            rm_fmt_fixed(cm, sizeof cm, h->position_cm, 1, DASH);
+            td_open(f, "Position", "num uncertain");
+            fprintf(f, "%s cm (uncertain)</td>", cm);
+        } else {
+            td_num(f, "Position", h->position_cm, 1, "cm");
+        }
         td_pct(f, "Ankle\xe2\x86\x92knee", h->position_frac);
         line_cell(f, h->line, h->line_confidence);
         td_num(f, "Mean force", h->mean_force_n, 0, "N");
@@ -408,6 +415,7 @@ static const char CSS[] =
     "svg.compact{display:none}\n"
     ".band-short,.band-long{color:#a15c00;font-weight:bold}\n"
     "tr.uncertain{color:#666}\n"
+    "td.uncertain{color:#666;white-space:normal}\n"
     "li{margin:.3em 0}li.caution{color:#8a1c00}li .level{font-weight:bold;"
     "text-transform:uppercase;font-size:.8em;margin-right:.4em}\n"
     ".safety{border-left:4px solid #c33;padding:.4em .8em;"

@@ -54,6 +54,10 @@ const char *rm_words_technique(rm_technique t);
 const char *rm_words_line(rm_line line);
 const char *rm_words_line_short(rm_line line);
 const char *rm_words_leg(rm_leg leg);
+/* Print text word-wrapped to the text report's 80 columns (text.c): the
+ * first line after `first`, the rest indented by `indent` spaces. */
+void rm_text_wrap(FILE *f, const char *first, size_t indent,
+                  const char *text);
 /* Where the calf frame came from, in words, into buf (text.c): the
  * measured calf length, or the turns (and then how to measure it).
  * *measured_cm: the length, NAN when unknown. Never NULL. */

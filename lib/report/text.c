@@ -159,8 +159,8 @@ static size_t utf8_bytes_for(const char *s, size_t n, size_t cols)
  * @p indent spaces. Newlines in the text start new lines; words longer
  * than a line are cut.
  */
-static void wrap(FILE *f, const char *first, size_t indent,
-                 const char *text)
+void rm_text_wrap(FILE *f, const char *first, size_t indent,
+                  const char *text)
 {
     size_t col = utf8_cols(first, strlen(first));
     fputs(first, f);
@@ -262,11 +262,11 @@ static void session_section(struct tw *w, const rm_summary *s,
         snprintf(line, sizeof line, "%s%s%s", fw[0] ? fw : "",
                  fw[0] && sn[0] ? ", serial " : (sn[0] ? "serial " : ""),
                  sn);
-        wrap(f, "  Board       ", 14, line);
+        rm_text_wrap(f, "  Board       ", 14, line);
     }
     if (meta && meta->notes[0]) {
         rm_utf8_clean(meta->notes, sizeof meta->notes, clean, sizeof clean);
-        wrap(f, "  Notes       ", 14, clean);
+        rm_text_wrap(f, "  Notes       ", 14, clean);
     }
 
     heading(w, "Calf");
@@ -276,13 +276,13 @@ static void session_section(struct tw *w, const rm_summary *s,
         double m;
         char line[200];
         if (rm_words_frame(s, meta, &m, line, sizeof line))
-            wrap(f, "  Frame       ", 14, line);
+            rm_text_wrap(f, "  Frame       ", 14, line);
     } else {
-        wrap(f, "  ", 2,
-             "The ends of the calf (ankle and knee) were not found, so "
-             "positions along the calf are unknown and shown as '-'. "
-             "Rolling the whole calf from ankle to knee a few times lets "
-             "rollmap place them.");
+        rm_text_wrap(f, "  ", 2,
+                     "The ends of the calf (ankle and knee) were not found, "
+                     "so positions along the calf are unknown and shown as "
+                     "'-'. Rolling the whole calf from ankle to knee a few "
+                     "times lets rollmap place them.");
     }
 }
 
@@ -316,18 +316,22 @@ static void holds_section(struct tw *w, const rm_summary *s)
         char idx[24], start[32], dur[32], cm[32], pct[16], force[32],
             kpa[32], kpk[32], tech[48], line[24];
         /* "?" marks what the engine is unsure of (RM_CONFIDENCE_LOW):
-         * after the index, that it was a hold at all; after the line,
-         * the line. */
-        int low = h->confidence < RM_CONFIDENCE_LOW,
+         * after the place, that the hold lies within 2 cm of it (a hold
+         * found is a hold; its place is what may be off); after the
+         * line, the line. */
+        int low = isfinite(h->position_cm) &&
+                  h->confidence < RM_CONFIDENCE_LOW,
             low_line = h->line != RM_LINE_UNKNOWN &&
                        h->line_confidence < RM_CONFIDENCE_LOW;
         unsure |= low || low_line;
-        snprintf(idx, sizeof idx, "H%zu%s", i + 1, low ? "?" : "");
+        snprintf(idx, sizeof idx, "H%zu", i + 1);
         snprintf(line, sizeof line, "%s%s", rm_line_name(h->line),
                  low_line ? "?" : "");
         rm_fmt_clock(start, sizeof start, h->start_s);
         rm_fmt_fixed(dur, sizeof dur, h->duration_s, 1, "-");
-        rm_fmt_fixed(cm, sizeof cm, h->position_cm, 1, "-");
+        char at[24];
+        rm_fmt_fixed(at, sizeof at, h->position_cm, 1, "-");
+        snprintf(cm, sizeof cm, "%s%s", at, low ? "?" : "");
         fmt_pct(pct, sizeof pct, h->position_frac);
         rm_fmt_fixed(force, sizeof force, h->mean_force_n, 0, "-");
         rm_fmt_fixed(kpa, sizeof kpa, h->mean_pressure_kpa, 0, "-");
@@ -346,10 +350,12 @@ static void holds_section(struct tw *w, const rm_summary *s)
                 pct, line, force, kpa, kpk, tech);
     }
     if (unsure)
-        wrap(f, "  ", 2, "? uncertain, the evidence lying near the "
-                         "engine's threshold: after the number, the hold "
-                         "may have been a pause; after the line, the "
-                         "roller may have been on another line.");
+        rm_text_wrap(f, "  ", 2,
+                     "? uncertain: after the place, the hold may have been "
+                     "more than 2 cm from it (few or scattered turns at "
+                     "the calf's ends to place it by); after the line, the "
+                     "evidence lay near the engine's threshold and the "
+                     "roller may have been on another line.");
 }
 
 /* Display order for peaks: by zone from ankle to knee, then by score. */
@@ -404,11 +410,13 @@ static void peaks_section(struct tw *w, const rm_summary *s)
     }
     rm_free(order);
     if (unsure)
-        wrap(f, "  ", 2, "(uncertain): it stood out little, or on few of "
-                         "the passes over it.");
-    wrap(f, "  ", 2,
-         "Scores weigh the Achilles and below-knee zones down: tissue near "
-         "tendon ends reads tender without being a knot.");
+        rm_text_wrap(f, "  ", 2,
+                     "(uncertain): it stood out little, or on few of the "
+                     "passes over it.");
+    rm_text_wrap(f, "  ", 2,
+                 "Scores weigh the Achilles and below-knee zones down: "
+                 "tissue near tendon ends reads tender without being a "
+                 "knot.");
 }
 
 /* "3 up, 2 down"; passes placed on no calf (its ends never found) have
@@ -458,9 +466,9 @@ static void passes_section(struct tw *w, const rm_summary *s)
                 l == RM_LINE_UNKNOWN ? "no line" : rm_line_name((rm_line)l),
                 lp.count, dir, tail, mean, pk);
     }
-    wrap(f, "  ", 2,
-         "Common advice is slow rolling, about 2.5 cm (an inch) per "
-         "second.");
+    rm_text_wrap(f, "  ", 2,
+                 "Common advice is slow rolling, about 2.5 cm (an inch) per "
+                 "second.");
 }
 
 static void coverage_section(struct tw *w, const rm_summary *s)
@@ -527,7 +535,7 @@ static void guidance_section(struct tw *w, const rm_summary *s)
                                                : "info:");
         if (w->color && g->level == RM_GUIDE_CAUTION)
             fputs("\033[33m", f);
-        wrap(f, first, 12, text);
+        rm_text_wrap(f, first, 12, text);
         if (w->color && g->level == RM_GUIDE_CAUTION)
             fputs("\033[0m", f);
     }
@@ -538,9 +546,9 @@ static void guidance_section(struct tw *w, const rm_summary *s)
         char said[sizeof safety->text + 1], text[3 * sizeof said + 1];
         rm_guidance_text(safety, said, sizeof said);
         rm_utf8_clean(said, sizeof said, text, sizeof text);
-        wrap(f, "  ", 2, text);
+        rm_text_wrap(f, "  ", 2, text);
     } else {
-        wrap(f, "  ", 2, RM_REPORT_SAFETY_TEXT);
+        rm_text_wrap(f, "  ", 2, RM_REPORT_SAFETY_TEXT);
     }
 }
 

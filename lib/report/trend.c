@@ -84,6 +84,8 @@ rm_status rm_trend_add(rm_trend *t, const char *label,
     ts.leg = s->leg;
     ts.duration_s = s->duration_s;
     ts.calf_found = s->calf_found;
+    ts.measured_frame = s->calf_found &&
+                        s->calf_frame == RM_CALF_FRAME_MEASURED;
     for (size_t i = 0; s->holds && i < s->n_holds; i++) {
         ts.n_holds++;
         if (isfinite(s->holds[i].duration_s))
@@ -396,6 +398,48 @@ static void put_verdict(FILE *out, const struct spot *sp)
             100.0 * f->confidence, f->change, f->span_d, f->change_se);
 }
 
+size_t rm_trend_measured_frames(const rm_trend *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->n; i++)
+        n += t->sessions[i].measured_frame != 0;
+    return n;
+}
+
+/* Spots are matched by place, and a roller who turns short of the ends
+ * places them 1-2 cm apart in the two frames (docs/engine.md, "A
+ * measured calf length"). */
+int rm_trend_frame_note(const rm_trend *t, const struct matched *m,
+                        char *buf, size_t cap)
+{
+    size_t found = 0, measured = rm_trend_measured_frames(t);
+    for (size_t i = 0; i < t->n; i++)
+        found += t->sessions[i].calf_found != 0;
+    if (cap == 0)
+        return 0;
+    buf[0] = '\0';
+    if (measured == 0 || measured == found)
+        return 0;
+    size_t len = (size_t)snprintf(buf, cap, "%s ",
+                                  measured == 1 ? "Session" : "Sessions");
+    const char *sep = "";
+    for (size_t si = 0; si < t->n && len < cap; si++) {
+        if (!m->by_time[si]->measured_frame)
+            continue;
+        len += (size_t)snprintf(buf + len, cap - len, "%sS%zu", sep, si + 1);
+        sep = ", ";
+    }
+    if (len < cap)
+        snprintf(buf + len, cap - len,
+                 " place%s the calf from a measured length, the others from "
+                 "where the rolling turned (often 1-3 cm short of the "
+                 "ends), so one spot can read 1-2 cm apart between them. "
+                 "Give every session the length: rollmap tag FILE "
+                 "--calf-length CM.",
+                 measured == 1 ? "s" : "");
+    return 1;
+}
+
 static rm_status write_text(const rm_trend *t, const struct matched *m,
                             FILE *out)
 {
@@ -425,6 +469,9 @@ static rm_status write_text(const rm_trend *t, const struct matched *m,
         put_clean(out, s->label, 20);
         fputc('\n', out);
     }
+    char note[1024];
+    if (rm_trend_frame_note(t, m, note, sizeof note))
+        rm_text_wrap(out, "  Note: ", 8, note);
     fputs("\nSpots\n", out);
     if (m->n_spots == 0)
         fputs("  No pressure peaks in any session.\n", out);
@@ -495,8 +542,11 @@ static rm_status write_json(const rm_trend *t, const struct matched *m,
     if (!root)
         return RM_ERR_NOMEM;
     snprintf(gen, sizeof gen, "rollmap %s", rm_version_string());
+    int frames = rm_trend_measured_frames(t) > 0;
     json_object_object_add(root, "version",
-                           json_object_new_string(TREND_SCHEMA_VERSION));
+                           json_object_new_string(
+                               frames ? TREND_SCHEMA_VERSION_FRAME
+                                      : TREND_SCHEMA_VERSION));
     json_object_object_add(root, "generator", json_object_new_string(gen));
     json_object_object_add(root, "person",
                            m->person[0] ? jstr(m->person) : NULL);
@@ -521,6 +571,12 @@ static rm_status write_json(const rm_trend *t, const struct matched *m,
         json_object_object_add(o, "duration_s", jnum(s->duration_s, 3));
         json_object_object_add(o, "calf_found",
                                json_object_new_boolean(s->calf_found != 0));
+        if (frames)
+            json_object_object_add(
+                o, "calf_frame",
+                !s->calf_found ? NULL
+                : json_object_new_string(s->measured_frame ? "measured_length"
+                                                           : "turns"));
         json_object_object_add(o, "holds",
                                json_object_new_int64((int64_t)s->n_holds));
         json_object_object_add(o, "hold_total_s", jnum(s->hold_total_s, 3));

@@ -32,8 +32,11 @@
 #define TREND_HIGH_CONFIDENCE 0.95
 
 /* The trend JSON's own version: 2.0 replaced first-vs-last pressure
- * verdicts with the fit (docs/report-schema.md). */
+ * verdicts with the fit; 2.1 adds each session's calf frame, written only
+ * when a session's frame came from a measured length, so trends without
+ * one stay 2.0 documents (docs/report-schema.md). */
 #define TREND_SCHEMA_VERSION "2.0"
+#define TREND_SCHEMA_VERSION_FRAME "2.1"
 
 #define TREND_FADING "fading"
 #define TREND_STEADY "steady"
@@ -51,6 +54,7 @@ struct trend_session {
     size_t n_holds;
     double hold_total_s;
     int calf_found;
+    int measured_frame;        /* the calf frame came from a taped length */
     double calf_length_cm;
     rm_peak *peaks;
     size_t n_peaks;
@@ -109,6 +113,13 @@ void rm_trend_matched_free(struct matched *m);
 void rm_trend_date(char *buf, size_t cap, int64_t start_unix_us);
 /* Words for a verdict ("not enough sessions"). */
 const char *rm_trend_verdict_words(const char *v);
+/* Sessions whose calf frame came from a measured length. */
+size_t rm_trend_measured_frames(const rm_trend *t);
+/* When some sessions place the calf from a measured length and others
+ * from their turns, a sentence saying so (which, and what to do) into
+ * buf, returning 1; 0 and an empty buf when the frames agree. */
+int rm_trend_frame_note(const rm_trend *t, const struct matched *m,
+                        char *buf, size_t cap);
 
 /* trend_svg.c */
 rm_status rm_trend_svg(const rm_trend *t, const struct matched *m,

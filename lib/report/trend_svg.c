@@ -378,6 +378,11 @@ rm_status rm_trend_html(const rm_trend *t, const struct matched *m,
             RM_TREND_MATCH_CM, TREND_MIN_CHANGE, 100.0 * TREND_DECIDE,
             TREND_MIN_SESSIONS);
     sessions_table(out, t, m);
+    if (rm_trend_frame_note(t, m, buf, sizeof buf)) {
+        fputs("<p class=\"note\" id=\"frame-note\">", out);
+        rm_xml_put(out, buf, sizeof buf);
+        fputs("</p>\n", out);
+    }
     fputs("<section id=\"spots\"><h2>Spots</h2>\n", out);
     if (m->n_spots == 0)
         fputs("<p>No pressure peaks in any session.</p>\n", out);

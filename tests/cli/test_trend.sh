@@ -161,5 +161,36 @@ expect 0 "$ROLLMAP" trend "$tmp"/c1-?.wav -o "$tmp/keep.html" --force
 grep -q '<section id="maps">' "$tmp/keep.html" || bad "trend HTML lacks the maps"
 [ "$(grep -c 'id="map-s' "$tmp/keep.html")" -eq 7 ] || bad "trend HTML: not a map per session"
 
+# --- calf frames: sessions with and without a measured length ------------
+# Untagged sessions keep the 2.0 document and no note; once some carry a
+# taped length, the JSON names every session's frame (2.1) and the text
+# and HTML say which sessions differ; all tagged: no note again.
+for k in 0 1 2; do cp "$tmp/c1-$k.wav" "$tmp/f$k.wav"; done
+frames() {
+    "$ROLLMAP" trend -f json "$tmp"/f?.wav >"$tmp/f.json" || bad "trend -f json"
+    "$ROLLMAP" trend "$tmp"/f?.wav >"$tmp/f.txt" || bad "trend text"
+    "$ROLLMAP" trend -f html "$tmp"/f?.wav >"$tmp/f.html" || bad "trend html"
+    "$PY" - "$tmp/f.json" "$@" <<'PYEOF' || bad "trend frames: $*"
+import json, sys
+d = json.load(open(sys.argv[1]))
+want_version, want = sys.argv[2], sys.argv[3:]
+assert d["version"] == want_version, d["version"]
+got = [s.get("calf_frame", "-") for s in d["sessions"]]
+assert got == want, got
+PYEOF
+}
+frames 2.0 - - -
+grep -q 'Note:' "$tmp/f.txt" && bad "trend text: a frame note without a measured length"
+"$ROLLMAP" tag "$tmp/f1.wav" --calf-length 36.5 >/dev/null || bad "tag f1"
+frames 2.1 turns measured_length turns
+grep -q 'Note: Session S2 places the calf from a measured length' "$tmp/f.txt" ||
+    bad "trend text: no frame note for S2"
+grep -q 'id="frame-note">Session S2 places' "$tmp/f.html" ||
+    bad "trend HTML: no frame note"
+"$ROLLMAP" tag "$tmp/f0.wav" --calf-length 36.5 >/dev/null || bad "tag f0"
+"$ROLLMAP" tag "$tmp/f2.wav" --calf-length 36.5 >/dev/null || bad "tag f2"
+frames 2.1 measured_length measured_length measured_length
+grep -q 'Note:' "$tmp/f.txt" && bad "trend text: a frame note when every session is measured"
+
 [ $fail -eq 0 ] && echo "trend cli: ok"
 exit $fail

@@ -430,18 +430,90 @@ START_TEST(test_recurring_placements_name_the_lines_not_the_lean)
 }
 END_TEST
 
+/* The live lines after passes p[0..n) (strip middle 110 mm), refitted. */
+static void live_after(rm_live_lines *ll, const rm_pass_rec *p, int n)
+{
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_live_lines_init(ll, &r, 12, 20.0);
+    for (int i = 0; i < n; i++)
+        rm_live_lines_pass(ll, &p[i]);
+    rm_live_lines_refit(ll, 100.0);
+}
+
+/* Six placements, one pass each (medial, middle, lateral twice; right
+ * leg: medial at low cells), leaning so with these shapes. */
+static rm_line_rule fit_shapes(rm_pass_rec *p, const double *skew,
+                               const double *shape)
+{
+    const double cop[6] = { 95.0, 118.0, 104.0, 131.0, 110.0, 87.0 };
+    cop_passes(p, cop, 6);
+    for (int i = 0; i < 6; i++) {
+        p[i].skew = skew[i];
+        p[i].shape = shape[i];
+        p[i].w_shape = shape[i] > 0 ? 100.0 : 0.0;
+    }
+    rm_line_rule r = RULE;
+    r.strip_mid_mm = 110.0;
+    rm_lines_fit(p, 6, &r);
+    return r;
+}
+
+START_TEST(test_untilted_placements_are_the_middle_whatever_their_lean)
+{
+    /* A footprint that leans medially on every line (the bigger medial
+     * head): the middle line leans -0.21, past line_skew, and the
+     * lateral +0.09, under it. The placements' shapes split into untilted
+     * (0.70-0.71: the middle) and tilted (0.61-0.63); the tilted lie on
+     * either side of the untilted ones' lean. */
+    const double skew[6] = { -0.40, -0.20, 0.10, -0.38, -0.22, 0.08 };
+    const double shape[6] = { 0.62, 0.70, 0.63, 0.61, 0.71, 0.62 };
+    const double none[6] = { 0 };
+    rm_pass_rec p[6];
+    rm_line_rule r = fit_shapes(p, skew, none);
+    ck_assert_int_eq(r.tilt_on, 0);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[1], &r), RM_LINE_MEDIAL);
+    ck_assert_int_eq(rm_pass_line(p, 6, &p[2], &r), RM_LINE_MIDDLE);
+    r = fit_shapes(p, skew, shape);
+    ck_assert_int_eq(r.cop_on, 0);
+    ck_assert_int_eq(r.tilt_on, 1);
+    ck_assert_double_eq_tol(r.tilt_cut, 0.665, 1e-9);
+    ck_assert_double_eq_tol(r.tilt_zero, -0.21, 1e-9);
+    for (int i = 0; i < 6; i++)
+        ck_assert_int_eq(rm_pass_line(p, 6, &p[i], &r),
+                         i % 3 == 0   ? RM_LINE_MEDIAL
+                         : i % 3 == 1 ? RM_LINE_MIDDLE
+                                      : RM_LINE_LATERAL);
+    ck_assert_int_eq(rm_stretch_line(p, 6, 2, &r), RM_LINE_LATERAL);
+    ck_assert(rm_pass_line_conf(p, 6, &p[1], &r, RM_LINE_MIDDLE, 1.0) >
+              0.9);
+    /* The untilted placements lean as far apart as two lines (-0.20 and
+     * +0.20): a side line's shape taken for the middle's; the lean. */
+    const double apart[6] = { -0.40, -0.20, 0.10, -0.38, 0.20, 0.08 };
+    r = fit_shapes(p, apart, shape);
+    ck_assert_int_eq(r.tilt_on, 0);
+    /* Shapes 0.18 apart: not a tilt (a grooved footprint); the lean. */
+    const double far[6] = { 0.62, 0.80, 0.63, 0.61, 0.81, 0.62 };
+    r = fit_shapes(p, skew, far);
+    ck_assert_int_eq(r.tilt_on, 0);
+    /* Live, the same rule on the stretches so far: a hold in the last
+     * (lateral) placement, whose own lean (+0.09) reads middle. */
+    fit_shapes(p, skew, shape);
+    rm_live_lines ll;
+    live_after(&ll, p, 6);
+    ck_assert_int_eq(ll.rule.tilt_on, 1);
+    ck_assert_int_eq(rm_live_lines_hold(&ll, 5, NAN, RM_LINE_MIDDLE),
+                     RM_LINE_LATERAL);
+}
+END_TEST
+
 START_TEST(test_live_lines_use_the_lean_named_cop_too)
 {
     const double lat[2] = { 120.0, 120.5 };
     rm_pass_rec p[7];
     leaning_session(p, lat);
-    rm_line_rule r = RULE;
-    r.strip_mid_mm = 110.0;
     rm_live_lines ll;
-    rm_live_lines_init(&ll, &r, 12, 20.0);
-    for (int i = 0; i < 6; i++)
-        rm_live_lines_pass(&ll, &p[i]);
-    rm_live_lines_refit(&ll, 100.0);
+    live_after(&ll, p, 6);
     ck_assert_int_eq(ll.rule.cop_on, 0);
     ck_assert_int_eq(ll.rule.lean_cop_on, 1);
     /* The pass under way in a new placement, leaning 0.13 at 119.8 mm. */
@@ -726,9 +798,10 @@ START_TEST(test_measured_length_splits_equally_beyond_the_turns)
     /* No cue tells the ends apart, so L - D goes half to each end:
      * turning points 2.0 and 33.0 (D 31), a tape's 35 cm: pad 2 a side,
      * origin 2 cm below the ankle turns. */
-    rm_calf_pad p = rm_calf_pad_of(31.0, 35.0);
+    rm_calf_pad p = rm_calf_pad_of(31.0, 35.0, RM_CALF_SHORT_NONE);
     ck_assert(p.measured);
-    ck_assert_double_eq_tol(p.pad_cm, 2.0, 1e-12);
+    ck_assert_double_eq_tol(p.ankle_cm, 2.0, 1e-12);
+    ck_assert_double_eq_tol(p.knee_cm, 2.0, 1e-12);
     ck_assert_double_eq(p.excess_cm, 0.0);
     rm_sweep sw[2];
     sw[0] = sweep_of(2.0, 33.0, 0.0, 31.0, RM_END_ANKLE, RM_END_KNEE);
@@ -747,14 +820,16 @@ START_TEST(test_measured_length_splits_equally_beyond_the_turns)
     /* A tape shorter than the rolling spanned: the calf is the spacing,
      * never shorter, and the excess says by how much the tape was. */
     rm_turns_use_length(&tp, 30.0);
-    ck_assert_double_eq_tol(tp.pad.pad_cm, 0.0, 1e-12);
+    ck_assert_double_eq_tol(tp.pad.ankle_cm, 0.0, 1e-12);
+    ck_assert_double_eq_tol(tp.pad.knee_cm, 0.0, 1e-12);
     ck_assert_double_eq_tol(tp.length_cm, 31.0, 1e-12);
     ck_assert_double_eq_tol(tp.shift_cm, 2.0, 1e-12);
     ck_assert_double_eq_tol(tp.pad.excess_cm, -1.0, 1e-12);
     /* Far longer than the turns could fall short: RM_CALF_PAD_MAX_CM a
      * side. */
     rm_turns_use_length(&tp, 31.0 + 2.0 * RM_CALF_PAD_MAX_CM + 4.0);
-    ck_assert_double_eq_tol(tp.pad.pad_cm, RM_CALF_PAD_MAX_CM, 1e-12);
+    ck_assert_double_eq_tol(tp.pad.ankle_cm, RM_CALF_PAD_MAX_CM, 1e-12);
+    ck_assert_double_eq_tol(tp.pad.knee_cm, RM_CALF_PAD_MAX_CM, 1e-12);
     ck_assert_double_eq_tol(tp.length_cm, 31.0 + 2.0 * RM_CALF_PAD_MAX_CM,
                             1e-12);
     ck_assert_double_eq_tol(tp.pad.excess_cm, 4.0, 1e-12);
@@ -763,6 +838,52 @@ START_TEST(test_measured_length_splits_equally_beyond_the_turns)
     ck_assert(!tp.pad.measured);
     ck_assert_double_eq_tol(tp.length_cm, 32.0, 1e-12);
     ck_assert_double_eq_tol(tp.shift_cm, 1.5, 1e-12);
+}
+END_TEST
+
+START_TEST(test_measured_length_beyond_two_short_ends_goes_to_the_unreached)
+{
+    /* The rolling never reached the knee (pool stress 20031: turns 28.7
+     * cm apart on a 37.4 cm calf): ankle turns at 0.8-1.2, knee marks at
+     * 26.0 (partial turns), 29.0 and 31.5 (a lift-off). The knee's marks
+     * scatter more, so of the 9.7 cm the tape leaves beyond the turns the
+     * ankle gets the most a turned-short end can (3 cm) and the knee the
+     * rest; split equally, every place would move 1.85 cm too high. */
+    rm_sweep sw[5];
+    sw[0] = sweep_of(1.0, 29.0, 0.0, 28.0, RM_END_ANKLE, RM_END_KNEE);
+    sw[1] = sweep_of(29.0, 0.8, 28.0, -0.2, RM_END_KNEE, RM_END_ANKLE);
+    sw[2] = sweep_of(0.8, 26.0, -0.2, 25.0, RM_END_ANKLE, RM_END_KNEE);
+    sw[3] = sweep_of(26.0, 1.2, 25.0, 0.2, RM_END_KNEE, RM_END_ANKLE);
+    sw[4] = sweep_of(1.2, 31.5, 0.2, 30.5, RM_END_ANKLE, RM_END_KNEE);
+    double scratch[10];
+    rm_turns tp;
+    ck_assert_int_eq(rm_turns_measure(sw, 5, scratch, &tp), 1);
+    ck_assert_int_eq(tp.unreached, RM_CALF_SHORT_KNEE);
+    double spacing = tp.knee_cm - tp.ankle_cm; /* the full sweeps' 27.3 */
+    ck_assert_double_eq_tol(spacing, 27.3, 1e-9);
+    rm_turns_use_length(&tp, 37.0);
+    ck_assert_double_eq_tol(tp.pad.ankle_cm, RM_TURN_SHORT_MAX_CM, 1e-9);
+    ck_assert_double_eq_tol(tp.pad.knee_cm, 37.0 - spacing - 3.0, 1e-9);
+    ck_assert_double_eq_tol(tp.length_cm, 37.0, 1e-9);
+    ck_assert_double_eq_tol(tp.shift_cm, tp.ankle_cm - 3.0, 1e-9);
+    ck_assert_double_eq(tp.pad.excess_cm, 0.0);
+    /* Up to two turned-short ends' worth, equal whatever scatters. */
+    rm_turns_use_length(&tp, spacing + 2.0 * RM_TURN_SHORT_MAX_CM - 1.0);
+    ck_assert_double_eq_tol(tp.pad.ankle_cm, 2.5, 1e-9);
+    ck_assert_double_eq_tol(tp.pad.knee_cm, 2.5, 1e-9);
+    /* The ankle unreached, mirrored; no end told: equal; clamped as
+     * before at 2 x RM_CALF_PAD_MAX_CM in all. */
+    rm_calf_pad p = rm_calf_pad_of(28.7, 37.9, RM_CALF_SHORT_ANKLE);
+    ck_assert_double_eq_tol(p.ankle_cm, 6.2, 1e-9);
+    ck_assert_double_eq_tol(p.knee_cm, 3.0, 1e-9);
+    p = rm_calf_pad_of(28.7, 37.9, RM_CALF_SHORT_NONE);
+    ck_assert_double_eq_tol(p.ankle_cm, 4.6, 1e-9);
+    ck_assert_double_eq_tol(p.knee_cm, 4.6, 1e-9);
+    p = rm_calf_pad_of(28.7, 28.7 + 2.0 * RM_CALF_PAD_MAX_CM + 2.0,
+                       RM_CALF_SHORT_KNEE);
+    ck_assert_double_eq_tol(p.ankle_cm, 3.0, 1e-9);
+    ck_assert_double_eq_tol(p.knee_cm, 2.0 * RM_CALF_PAD_MAX_CM - 3.0, 1e-9);
+    ck_assert_double_eq_tol(p.excess_cm, 2.0, 1e-9);
 }
 END_TEST
 
@@ -1158,26 +1279,22 @@ START_TEST(test_confidence_terms_follow_their_evidence)
     ck_assert(rm_conf_line(0.30, 0.14, 5.0) > 0.95);
     ck_assert_double_eq(rm_conf_line(NAN, 0.14, 5.0), 0.0);
 
-    /* Holds: 6 s at 150 N, placed: 0.70; a 5.2 s pause-like one is
-     * uncertain, so is one that could not be placed; a long one is sure. */
+    /* Holds: 6 s at 150 N with a sure place: 0.70; a 5.2 s pause-like
+     * one is uncertain; a long heavy one states its place's confidence;
+     * one that could not be placed is not within 2 cm of anything: 0. */
     rm_hold h;
     memset(&h, 0, sizeof h);
     h.duration_s = 6.0;
     h.mean_force_n = 150.0;
     h.position_cm = 12.0;
-    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1), 0.70, 1e-9);
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1.0), 0.70, 1e-9);
     h.duration_s = 5.2;
-    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 1) < RM_CONFIDENCE_LOW);
+    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 1.0) < RM_CONFIDENCE_LOW);
     h.duration_s = 40.0;
-    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1), 1.0, 1e-12);
-    /* Placed by its stretch's widths alone (no turn pinned it): a long
-     * heavy hold keeps 0.7, a 6 s one is uncertain. */
-    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 0), 0.70, 1e-9);
-    h.duration_s = 6.0;
-    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 0) < RM_CONFIDENCE_LOW);
-    h.duration_s = 40.0;
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 1.0), 1.0, 1e-12);
+    ck_assert_double_eq_tol(rm_conf_hold(&h, 5.0, 20.0, 0.83), 0.83, 1e-12);
     h.position_cm = NAN;
-    ck_assert(rm_conf_hold(&h, 5.0, 20.0, 1) < RM_CONFIDENCE_LOW);
+    ck_assert_double_eq(rm_conf_hold(&h, 5.0, 20.0, 1.0), 0.0);
 
     /* Peaks: rise 0.09 vs 0.06, 3 of 4 passes, min 2: 0.38; a clear
      * one (rise 0.15, 6 of 6) is sure. */
@@ -1218,6 +1335,96 @@ START_TEST(test_peak_stated_confidence_follows_measured_rates)
     ck_assert_double_eq_tol(rm_conf_peak_stated(NAN, 0),
                             rm_conf_peak_stated(0.0, 0), 1e-12);
     ck_assert(rm_conf_peak_stated(0.0, 0) > 0.25);
+}
+END_TEST
+
+/* A hold's place is stated as the measured share of such holds within
+ * 2 cm of where they were (docs/engine.md, "Hold confidence"): a turn
+ * pinning its stretch, a session whose sweeps mostly turned at both
+ * calf ends, little scatter in those sweeps' spans and a measured length
+ * raise it; the worked examples of confidence.c; and each cue moves it
+ * the way the measurements did. */
+#define CAL_B 0.131
+#define CAL_P 1.358
+#define CAL_F 5.343
+#define CAL_S (-1.171)
+#define EX_SURE 0.994
+#define EX_TWO 0.711
+#define EX_TWO_M 0.906
+START_TEST(test_hold_place_confidence_follows_measured_rates)
+{
+    rm_frame_cues f = { .n_sweeps = 10, .n_full = 8, .full_sd_cm = 0.5 };
+    double z = CAL_B + CAL_P + CAL_F * 0.8 + CAL_S * 0.5;
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0),
+                            1.0 / (1.0 + exp(-z)), 1e-12);
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), EX_SURE, 0.001);
+    f.n_full = 2;
+    f.full_sd_cm = sqrt(2.0);
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), EX_TWO, 0.001);
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 1), EX_TWO_M, 0.001);
+    /* Widths alone (no turn pinned the stretch) in such a session:
+     * uncertain (within 2 cm 0.60 of the time on the pool). */
+    ck_assert(rm_conf_hold_place(0, &f, 0) < RM_CONFIDENCE_LOW);
+
+    /* Ordered by every cue. */
+    f.n_sweeps = 12;
+    for (size_t n = 0; n < 12; n++) {
+        f.n_full = n;
+        f.full_sd_cm = 0.8;
+        double lo = rm_conf_hold_place(1, &f, 0);
+        f.n_full = n + 1;
+        ck_assert(rm_conf_hold_place(1, &f, 0) > lo);
+    }
+    f.n_full = 5;
+    for (double sd = 0.0; sd < 2.9; sd += 0.25) {
+        f.full_sd_cm = sd;
+        double hi = rm_conf_hold_place(1, &f, 0);
+        ck_assert(rm_conf_hold_place(0, &f, 0) < hi);
+        ck_assert(rm_conf_hold_place(1, &f, 1) > hi);
+        f.full_sd_cm = sd + 0.25;
+        ck_assert(rm_conf_hold_place(1, &f, 0) < hi);
+    }
+    /* A scatter over 3 cm says no more than 3 cm. */
+    f.full_sd_cm = 3.0;
+    double at3 = rm_conf_hold_place(1, &f, 0);
+    f.full_sd_cm = 9.0;
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &f, 0), at3, 1e-12);
+    /* The share counts, not how many: one clean sweep from end to end
+     * (a one-minute session; no scatter seen, a typical session's 1 cm
+     * stands in whatever the field holds) is framed like eight of eight
+     * whose spans scatter by 1 cm. */
+    rm_frame_cues one = { .n_sweeps = 1, .n_full = 1, .full_sd_cm = 9.0 };
+    rm_frame_cues eight = { .n_sweeps = 8, .n_full = 8, .full_sd_cm = 1.0 };
+    ck_assert_double_eq_tol(rm_conf_hold_place(1, &one, 0),
+                            rm_conf_hold_place(1, &eight, 0), 1e-12);
+    ck_assert(rm_conf_hold_place(1, &one, 0) > 0.9);
+    /* No sweep at all: share 0, no division by zero. */
+    rm_frame_cues none = { .full_sd_cm = NAN };
+    ck_assert_double_eq_tol(rm_conf_hold_place(0, &none, 0),
+                            1.0 / (1.0 + exp(-(CAL_B + CAL_S))), 1e-12);
+}
+END_TEST
+
+/* The frame's cues: the sweeps that turned at both calf ends among all,
+ * and how their encoder spans scatter (sample sd; NAN under two). */
+START_TEST(test_frame_cues_from_the_full_sweeps)
+{
+    rm_sweep sw[5];
+    sw[0] = sweep_of(0.5, 31.5, 0.0, 31.0, RM_END_ANKLE, RM_END_KNEE);
+    sw[1] = sweep_of(31.5, 0.5, 31.0, -1.0, RM_END_KNEE, RM_END_ANKLE);
+    sw[2] = sweep_of(0.5, 20.0, -1.0, 18.5, RM_END_ANKLE, RM_END_NONE);
+    sw[3] = sweep_of(20.0, 1.0, 18.5, 0.0, RM_END_ANKLE, RM_END_ANKLE);
+    sw[4] = sweep_of(0.5, 31.5, 0.0, 33.0, RM_END_ANKLE, RM_END_KNEE);
+    rm_frame_cues f = rm_sweeps_frame_cues(sw, 5);
+    ck_assert_uint_eq(f.n_sweeps, 5);
+    ck_assert_uint_eq(f.n_full, 3);
+    ck_assert_double_eq_tol(f.full_sd_cm, 1.0, 1e-12);
+    f = rm_sweeps_frame_cues(sw, 1);
+    ck_assert_uint_eq(f.n_sweeps, 1);
+    ck_assert_uint_eq(f.n_full, 1);
+    ck_assert(isnan(f.full_sd_cm));
+    f = rm_sweeps_frame_cues(sw + 2, 2);
+    ck_assert_uint_eq(f.n_full, 0);
 }
 END_TEST
 
@@ -1347,6 +1554,8 @@ Suite *finish_suite(void)
     tcase_add_test(tc, test_a_lean_that_cannot_tell_goes_by_the_lean_named_cop);
     tcase_add_test(tc, test_scattered_lean_named_cops_leave_the_lean);
     tcase_add_test(tc, test_recurring_placements_name_the_lines_not_the_lean);
+    tcase_add_test(tc,
+                   test_untilted_placements_are_the_middle_whatever_their_lean);
     tcase_add_test(tc, test_live_lines_use_the_lean_named_cop_too);
     tcase_add_test(tc, test_live_line_is_provisional_until_three_cop_groups);
     tcase_add_test(tc,
@@ -1373,6 +1582,8 @@ Suite *finish_suite(void)
     tcase_add_test(tc, test_lone_outer_turn_backed_by_its_own_span_is_the_end);
     tcase_add_test(tc, test_passes_pinned_by_a_turn_or_a_carried_sweep);
     tcase_add_test(tc, test_measured_length_splits_equally_beyond_the_turns);
+    tcase_add_test(tc,
+                   test_measured_length_beyond_two_short_ends_goes_to_the_unreached);
     tcase_add_test(tc, test_sweeps_turning_twice_at_one_end_all_count);
     tcase_add_test(tc, test_sweep_without_turn_moves_with_its_refitted_neighbour);
     suite_add_tcase(s, tc);
@@ -1383,6 +1594,8 @@ Suite *finish_suite(void)
     tc = tcase_create("confidence");
     tcase_add_test(tc, test_confidence_terms_follow_their_evidence);
     tcase_add_test(tc, test_peak_stated_confidence_follows_measured_rates);
+    tcase_add_test(tc, test_hold_place_confidence_follows_measured_rates);
+    tcase_add_test(tc, test_frame_cues_from_the_full_sweeps);
     tcase_add_test(tc, test_own_lean_against_the_stretch_costs_no_confidence);
     tcase_add_test(tc, test_cop_lines_whose_placements_scatter_are_uncertain);
     suite_add_tcase(s, tc);

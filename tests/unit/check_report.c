@@ -779,8 +779,8 @@ START_TEST(test_trend_of_no_peaks_is_readable)
 }
 END_TEST
 
-/* The fixture's confidences: pass 2's line, hold 2, hold 3's line and
- * peak 3 below RM_CONFIDENCE_LOW. */
+/* The fixture's confidences: pass 2's line, hold 2's place, hold 3's
+ * line and peak 3 below RM_CONFIDENCE_LOW. */
 START_TEST(test_json_carries_the_confidences)
 {
     struct fixture fx;
@@ -810,12 +810,15 @@ START_TEST(test_text_marks_uncertain_findings)
     fixture_full(&fx);
     char *text = render(&fx.s, &fx.meta, RM_REPORT_TEXT);
     assert_fits_80(text);
-    ck_assert_ptr_nonnull(strstr(text, " H2? "));
-    ck_assert_ptr_null(strstr(text, " H1? "));
-    ck_assert_ptr_null(strstr(text, " H3? "));
+    /* Hold 2's place (a hold found is a hold: not its number). */
+    ck_assert_ptr_nonnull(strstr(text, " 8.2? "));
+    ck_assert_ptr_null(strstr(text, "H2?"));
+    ck_assert_ptr_null(strstr(text, " 21.5? "));
+    ck_assert_ptr_null(strstr(text, " 24.0? "));
     ck_assert_ptr_nonnull(strstr(text, " lateral? "));   /* H3's line */
     ck_assert_ptr_null(strstr(text, " medial? "));
-    ck_assert_ptr_nonnull(strstr(text, "may have been a pause"));
+    ck_assert_ptr_nonnull(strstr(text, "more than 2 cm from it"));
+    ck_assert_ptr_null(strstr(text, "pause"));
     /* Peak 3 (Achilles) only. */
     const char *p3 = strstr(text, " P3 ");
     ck_assert_ptr_nonnull(p3);
@@ -849,10 +852,15 @@ START_TEST(test_html_marks_uncertain_findings)
     struct fixture fx;
     fixture_full(&fx);
     char *html = render(&fx.s, &fx.meta, RM_REPORT_HTML);
-    ck_assert_ptr_nonnull(strstr(html, "<tr id=\"hold-row-2\" "
-                                       "class=\"uncertain\">"));
+    /* Hold 2's place, in its position cell; the row and its number
+     * as any other's. */
+    ck_assert_ptr_nonnull(strstr(html, "<tr id=\"hold-row-2\">"));
     ck_assert_ptr_nonnull(strstr(html, "<tr id=\"hold-row-1\">"));
-    ck_assert_ptr_nonnull(strstr(html, "H2 (uncertain)"));
+    ck_assert_ptr_nonnull(strstr(html, "<td data-label=\"Position\" "
+                                       "class=\"num uncertain\">8.2 cm "
+                                       "(uncertain)</td>"));
+    ck_assert_ptr_null(strstr(html, "H2 (uncertain)"));
+    ck_assert_ptr_nonnull(strstr(html, "21.5 cm</td>"));
     ck_assert_ptr_nonnull(strstr(html, "<tr id=\"peak-row-3\" "
                                        "class=\"uncertain\">"));
     ck_assert_ptr_nonnull(strstr(html, "<tr id=\"peak-row-1\">"));
@@ -860,6 +868,9 @@ START_TEST(test_html_marks_uncertain_findings)
     ck_assert_ptr_nonnull(strstr(html, "The line of 1 of the 4 passes is "
                                        "uncertain"));
     ck_assert_ptr_nonnull(strstr(html, "tr.uncertain{"));
+    /* The position cell may wrap its "(uncertain)" on a narrow page. */
+    ck_assert_ptr_nonnull(strstr(html, "td.uncertain{color:#666;"
+                                       "white-space:normal}"));
     free(html);
 }
 END_TEST

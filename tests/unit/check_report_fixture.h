@@ -42,8 +42,8 @@ static inline void fixture_full(struct fixture *f)
     f->meta.start_unix_us = INT64_C(1763703471) * 1000000; /* 2025-11-21 */
     snprintf(f->meta.notes, sizeof f->meta.notes, "after a 10 km run");
 
-    /* Confidences: pass 2's line, hold 2, hold 3's line and peak 3 are
-     * uncertain (< RM_CONFIDENCE_LOW). */
+    /* Confidences: pass 2's line, hold 2's place, hold 3's line and peak
+     * 3 are uncertain (< RM_CONFIDENCE_LOW). */
     const rm_pass passes[4] = {
         { 10.0, 22.5, 1.0, 31.0, +1, RM_LINE_MEDIAL, 2.4, 4.1, 0.85 },
         { 23.0, 35.0, 31.0, 1.5, -1, RM_LINE_MEDIAL, 2.5, 3.9, 0.3 },

@@ -418,6 +418,10 @@ void score_session(const job *jb, uint32_t index, double stress_s,
     if (s->calf_found && json_object_object_get_ex(tr, "calf", &calf)) {
         res->c[C_CALF_FOUND] = 1;
         put(&c, M_LEN, s->calf_length_cm - jnum(calf, "length_cm"), 0.0);
+        if (verbose)
+            printf("  %s %llu: calf %.1f cm (%.1f)\n", jb->scenario,
+                   (unsigned long long)jb->seed, s->calf_length_cm,
+                   jnum(calf, "length_cm"));
     }
     count_outside(res, s);
     char *used = calloc(s->n_holds + 1, 1);
