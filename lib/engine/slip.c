@@ -205,6 +205,13 @@ static rm_calf_short unreached_of(double spread_ankle, double spread_knee)
                                         : RM_CALF_SHORT_NONE;
 }
 
+/* A sweep that turned at both calf ends: it measured the calf alone. */
+static int full_sweep(const rm_sweep *w)
+{
+    return w->end[0] != RM_END_NONE && w->end[1] != RM_END_NONE &&
+           w->end[0] != w->end[1];
+}
+
 /*
  * The calf's ends: half the turning band (RM_TURN_BAND_CM, calf_frame.h)
  * beyond the usual turning points (rm_turns_use_length puts them where a
@@ -220,13 +227,6 @@ static rm_calf_short unreached_of(double spread_ankle, double spread_knee)
  * 35.5 cm: the turning points move to 1.5 and 37.0, the ends 0.5 beyond
  * them: length 36.5 cm, origin at 1.0.
  */
-/* A sweep that turned at both calf ends: it measured the calf alone. */
-static int full_sweep(const rm_sweep *w)
-{
-    return w->end[0] != RM_END_NONE && w->end[1] != RM_END_NONE &&
-           w->end[0] != w->end[1];
-}
-
 int rm_turns_measure(const rm_sweep *sw, size_t n, double *scratch,
                      rm_turns *out)
 {
