@@ -388,6 +388,11 @@ static void frames_in(rm_engine *e, const rm_frame_view *v, size_t k0,
         double dt = (double)(int32_t)(tu - lt);
         double want = (double)adv * period;
         clock += fabs(dt - want) <= 0.5 * want + 100000.0 ? dt : want;
+        /* Never before the first frame: stamps stepping back by up to
+         * the tolerance on every frame of a short stream could otherwise
+         * give a session a negative length. */
+        if (clock < 0.0)
+            clock = 0.0;
         lt = tu;
         /* Encoder: signed steps between frames, wrapping at 2^32; steps
          * no roller can make are glitches (glitch.h). */
